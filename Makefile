@@ -1,0 +1,126 @@
+# SecureTransfer build. Plain make, no generator: every src/<module>/*.c is
+# compiled into one static library; the two programs and the unit tests link
+# it. New modules and tests are picked up without editing this file.
+#
+#   make            build securetransferd, securetransfer and the web bundle
+#   make run        install what is missing, build, start on 127.0.0.1:8080
+#   make check      install what is missing, build with -Werror, run every test
+#   make check-asan the C unit tests and the API tests under ASan+UBSan
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make bench      run the benchmarks under bench/
+
+SHELL      := /bin/bash
+CC         ?= gcc
+BUILD      ?= build
+VERSION    := 0.1.0
+SANITIZE   ?=
+
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto libcurl inih pangocairo libpq
+
+# -Wconversion without -Wsign-conversion: the sign half fires on every size_t
+# handed to libmicrohttpd, jansson and SQLite and hides the useful warnings.
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion \
+        -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-qual \
+        -Wformat=2 -Wformat-security -Wwrite-strings -Wvla -fno-common \
+        -Wno-format-nonliteral
+HARDEN := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c17 $(WARN) -Werror $(HARDEN) $(CFLAGS) -Isrc \
+              -DST_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+LDFLAGS ?=
+ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+ifeq ($(SANITIZE),1)
+  ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+  ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC   := $(filter-out src/securetransferd/% src/cli/%,$(wildcard src/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+D_OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/securetransferd/*.c))
+CLI_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cli/*.c))
+UNIT_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+
+DAEMON := $(BUILD)/securetransferd
+CLIENT := $(BUILD)/securetransfer
+UNIT   := $(BUILD)/unit-tests
+WEB_STAMP := web/dist/.stamp
+
+.PHONY: all run check check-asan unit fuzz fuzz-smoke bench web setup format \
+        check-format clean distclean
+all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(WEB_STAMP)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libst.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DAEMON): $(D_OBJ) $(BUILD)/libst.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(D_OBJ) $(BUILD)/libst.a $(LIBS)
+
+$(CLIENT): $(CLI_OBJ) $(BUILD)/libst.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libst.a $(LIBS)
+
+$(UNIT): $(UNIT_OBJ) $(BUILD)/libst.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libst.a $(LIBS)
+
+# The web bundle: esbuild writes hashed file names; the stamp tracks sources.
+$(WEB_STAMP): $(shell find web/src web/public web/build.mjs -type f 2>/dev/null) package-lock.json
+	node web/build.mjs
+	@touch $@
+web: $(WEB_STAMP)
+
+setup:
+	@scripts/setup
+
+run: setup all
+	scripts/run-dev
+
+unit: $(UNIT)
+	$(UNIT)
+
+check: setup
+	$(MAKE) all $(UNIT)
+	scripts/check-source
+	tests/run-all
+
+check-asan: setup
+	$(MAKE) BUILD=build-asan SANITIZE=1 build-asan/securetransferd build-asan/unit-tests $(WEB_STAMP)
+	ST_BUILD=build-asan tests/run-all --asan
+
+# libFuzzer targets: clang, ASan+UBSan, the library rebuilt in build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=c17 -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS))
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -c $< -o $@
+build-fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+	scripts/fuzz-run $(FUZZ_SECONDS) $^
+fuzz-smoke: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+	scripts/fuzz-run 5 $^
+
+bench: setup all
+	bench/run-all
+
+format:
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/unit/*.[ch]' 'fuzz/*.c')
+check-format:
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.[ch]' 'tests/unit/*.[ch]' 'fuzz/*.c')
+
+clean:
+	rm -rf build build-asan build-fuzz web/dist
+distclean: clean
+	rm -rf node_modules data
+
+-include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

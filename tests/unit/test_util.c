@@ -1,0 +1,47 @@
+/* Tests for src/util: the capped buffer and the number parser. */
+#include "unit.h"
+
+#include "util/buf.h"
+#include "util/num.h"
+
+TEST(buf_refuses_growth_past_cap)
+{
+	struct buf b;
+
+	buf_init(&b, 8);
+	CHECK(buf_adds(&b, "12345678") == 0);
+	CHECK(buf_addc(&b, 'x') == -1);
+	CHECK(b.len == 8);
+	CHECK(strcmp(buf_str(&b), "12345678") == 0);
+	buf_release(&b);
+}
+
+TEST(buf_printf_appends)
+{
+	struct buf b;
+
+	buf_init(&b, 100);
+	CHECK(buf_printf(&b, "%s=%d", "a", 42) == 0);
+	CHECK(buf_printf(&b, ";%u", 7u) == 0);
+	CHECK(strcmp(buf_str(&b), "a=42;7") == 0);
+	CHECK(buf_printf(&b, "%0200d", 1) == -1);
+	CHECK(strcmp(buf_str(&b), "a=42;7") == 0);
+	buf_release(&b);
+}
+
+TEST(num_parse_accepts_only_plain_decimals)
+{
+	static const char *bad[] = { "", "abc", "-1", "+5", " 5", "5 ", "5.0",
+	    "0x10", "18446744073709551616", "007", "1e3" };
+	uint64_t v = 99;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++)
+		CHECK(num_parse_u64(bad[i], 0, UINT64_MAX, &v) == -1);
+	CHECK(v == 99);
+	CHECK(num_parse_u64("0", 0, 10, &v) == 0 && v == 0);
+	CHECK(num_parse_u64("18446744073709551615", 0, UINT64_MAX, &v) == 0 &&
+	    v == UINT64_MAX);
+	CHECK(num_parse_u64("11", 0, 10, &v) == -1);
+	CHECK(num_parse_u64("3", 5, 10, &v) == -1);
+}
