@@ -39,7 +39,8 @@ ifeq ($(SANITIZE),1)
 endif
 
 LIB_SRC   := $(filter-out src/securetransferd/% src/cli/%,$(wildcard src/*/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
 D_OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/securetransferd/*.c))
 CLI_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cli/*.c))
 UNIT_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
@@ -54,22 +55,36 @@ WEB_STAMP := web/dist/.stamp
         check-format clean distclean
 all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(WEB_STAMP)
 
+# V=1 shows the full command lines.
+Q := $(if $(V),,@)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<",true)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The schema migrations are compiled into the binary.
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
+	@mkdir -p $(dir $@)
+	$(Q)scripts/embed-migrations $@ $(MIGRATIONS)
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libst.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(DAEMON): $(D_OBJ) $(BUILD)/libst.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(D_OBJ) $(BUILD)/libst.a $(LIBS)
+	@$(if $(Q),echo "  LD      $@",true)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(D_OBJ) $(BUILD)/libst.a $(LIBS)
 
 $(CLIENT): $(CLI_OBJ) $(BUILD)/libst.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libst.a $(LIBS)
+	@$(if $(Q),echo "  LD      $@",true)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libst.a $(LIBS)
 
 $(UNIT): $(UNIT_OBJ) $(BUILD)/libst.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libst.a $(LIBS)
+	@$(if $(Q),echo "  LD      $@",true)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libst.a $(LIBS)
 
 # The web bundle: esbuild writes hashed file names; the stamp tracks sources.
 $(WEB_STAMP): $(shell find web/src web/public web/build.mjs -type f 2>/dev/null) package-lock.json

@@ -1,0 +1,238 @@
+/*
+ * The connection pool and the driver dispatch behind db.h, and the
+ * migration runner.
+ */
+#include "util/common.h"
+
+#include <pthread.h>
+#include <jansson.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "db/migrations.h"
+#include "util/config.h"
+#include "util/log.h"
+
+struct db_conn {
+	struct db	*db;
+	void		*h;		/* driver handle */
+	int		 busy;
+};
+
+struct db {
+	const struct db_driver	*drv;
+	struct db_conn		*conns;
+	size_t			 nconns;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 freed;
+};
+
+int
+db_open(const struct config *cfg, struct db **out)
+{
+	struct db *db;
+	size_t i;
+
+	if (strcmp(cfg->database_driver, "sqlite") != 0) {
+		log_error("database driver not built in", "{s:s}", "driver",
+		    cfg->database_driver);
+		return -1;
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->drv = &db_sqlite_driver;
+	db->nconns = (size_t)cfg->database_pool;
+	db->conns = xcalloc(db->nconns, sizeof(*db->conns));
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
+	for (i = 0; i < db->nconns; i++) {
+		db->conns[i].db = db;
+		if ((db->conns[i].h = db->drv->connect(cfg)) == NULL) {
+			db_close(db);
+			return -1;
+		}
+	}
+	*out = db;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->nconns; i++)
+		if (db->conns[i].h != NULL)
+			db->drv->disconnect(db->conns[i].h);
+	free(db->conns);
+	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->freed);
+	free(db);
+}
+
+const char *
+db_driver_name(const struct db *db)
+{
+	return db->drv->name;
+}
+
+struct db_conn *
+db_get(struct db *db)
+{
+	struct db_conn *c = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&db->lock);
+	for (;;) {
+		for (i = 0; i < db->nconns; i++)
+			if (!db->conns[i].busy) {
+				c = &db->conns[i];
+				c->busy = 1;
+				break;
+			}
+		if (c != NULL)
+			break;
+		pthread_cond_wait(&db->freed, &db->lock);
+	}
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+void
+db_put(struct db_conn *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->db->lock);
+	c->busy = 0;
+	pthread_cond_signal(&c->db->freed);
+	pthread_mutex_unlock(&c->db->lock);
+}
+
+enum db_status
+db_exec(struct db_conn *c, const char *sql, const struct db_param *p,
+    size_t n)
+{
+	return c->db->drv->exec(c->h, sql, p, n);
+}
+
+int64_t
+db_changes(struct db_conn *c)
+{
+	return c->db->drv->changes(c->h);
+}
+
+struct db_stmt *
+db_query(struct db_conn *c, const char *sql, const struct db_param *p,
+    size_t n)
+{
+	return c->db->drv->query(c->h, sql, p, n);
+}
+
+/* Statements know their driver through the first member; see drivers. */
+struct db_stmt {
+	const struct db_driver *drv;
+};
+
+enum db_status
+db_next(struct db_stmt *s)
+{
+	return s->drv->next(s);
+}
+
+const char *
+db_text(struct db_stmt *s, int col)
+{
+	return s->drv->text(s, col);
+}
+
+int64_t
+db_int(struct db_stmt *s, int col)
+{
+	return s->drv->integer(s, col);
+}
+
+int
+db_isnull(struct db_stmt *s, int col)
+{
+	return s->drv->isnull(s, col);
+}
+
+void
+db_done(struct db_stmt *s)
+{
+	if (s != NULL)
+		s->drv->done(s);
+}
+
+enum db_status
+db_begin(struct db_conn *c)
+{
+	return c->db->drv->exec(c->h, c->db->drv->begin_sql, NULL, 0);
+}
+
+enum db_status
+db_commit(struct db_conn *c)
+{
+	return c->db->drv->exec(c->h, "COMMIT", NULL, 0);
+}
+
+void
+db_rollback(struct db_conn *c)
+{
+	(void)c->db->drv->exec(c->h, "ROLLBACK", NULL, 0);
+}
+
+static int64_t
+applied_version(struct db_conn *c)
+{
+	struct db_stmt *s;
+	int64_t v = 0;
+
+	s = db_query(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+	    DB_NOPARAMS);
+	if (s != NULL && db_next(s) == DB_ROW)
+		v = db_int(s, 0);
+	db_done(s);
+	return v;
+}
+
+int
+db_migrate(struct db *db)
+{
+	struct db_conn *c = db_get(db);
+	const struct migration *m;
+	int64_t have;
+	int rc = -1;
+
+	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+	    "applied_at BIGINT NOT NULL)", DB_NOPARAMS) != DB_OK)
+		goto out;
+	have = applied_version(c);
+	for (m = migrations; m->name != NULL; m++) {
+		if (m->version <= have)
+			continue;
+		if (db_begin(c) != DB_OK)
+			goto out;
+		if (db->drv->script(c->h, m->sql) != DB_OK ||
+		    db_exec(c, "INSERT INTO schema_migrations (version, name, "
+		    "applied_at) VALUES ($1, $2, $3)",
+		    DB_PARAMS(DB_INT(m->version), DB_TEXT(m->name),
+		    DB_INT(time(NULL)))) != DB_OK) {
+			db_rollback(c);
+			log_error("migration failed", "{s:I,s:s}", "version",
+			    (json_int_t)m->version, "name", m->name);
+			goto out;
+		}
+		if (db_commit(c) != DB_OK)
+			goto out;
+		log_info("migration applied", "{s:I,s:s}", "version",
+		    (json_int_t)m->version, "name", m->name);
+	}
+	rc = 0;
+out:
+	db_put(c);
+	return rc;
+}

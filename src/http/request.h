@@ -1,0 +1,71 @@
+/*
+ * One HTTP request as the handlers see it, and the ways to answer it.
+ * The http layer owns the struct: it is made when the request line
+ * arrives and freed when libmicrohttpd reports the request completed.
+ */
+#ifndef ST_REQUEST_H
+#define ST_REQUEST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/rand.h"
+
+struct MHD_Connection;
+struct MHD_Response;
+struct app;
+struct route;
+
+#define REQUEST_MAX_PARAMS 4
+
+struct request {
+	struct app		*app;
+	struct MHD_Connection	*conn;
+	char			 id[RAND_ID_LEN + 1];	/* correlation id */
+	uint64_t		 start_ns;
+	char			*method;
+	char			*path;		/* decoded, without query */
+	const struct route	*route;		/* NULL: unmatched */
+	int			 route_idx;	/* for metrics; -1 unmatched */
+	char			*params[REQUEST_MAX_PARAMS]; /* :name parts */
+	int			 ops_listener;	/* came in on ops.listen */
+	int			 started;
+	int			 discard_body;
+	struct buf		 body;
+	uint64_t		 bytes_in;
+	uint64_t		 bytes_out;
+	unsigned		 status;
+	struct MHD_Response	*resp;
+	int			 is_api;
+	char			 ip[64];
+};
+
+/* Answers with a JSON document (takes the reference to doc). */
+void reply_json(struct request *req, unsigned status, json_t *doc);
+/* Answers {"error":{"code":code,"message":msg}}; 5xx add request_id. */
+void reply_error(struct request *req, unsigned status, const char *code,
+    const char *msg);
+void reply_empty(struct request *req, unsigned status);
+/* Answers with a copy of len bytes of body and the given content type. */
+void reply_bytes(struct request *req, unsigned status, const char *ctype,
+    const void *body, size_t len);
+/* Answers with an open file (the response takes fd); size from fstat. */
+void reply_fd(struct request *req, unsigned status, const char *ctype,
+    int fd, uint64_t size);
+/* Adds a header to the pending response. */
+void reply_header(struct request *req, const char *name, const char *value);
+
+/* The request header's value, or NULL. */
+const char *request_header(struct request *req, const char *name);
+/* The value of cookie name, or NULL. */
+const char *request_cookie(struct request *req, const char *name);
+
+/*
+ * Parses the body as a JSON object: strict (duplicate keys, NUL in
+ * strings, bad UTF-8, numbers out of range and nesting deeper than 32
+ * are refused). On failure answers 400 and returns NULL.
+ */
+json_t *request_json(struct request *req);
+
+#endif

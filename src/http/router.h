@@ -1,0 +1,46 @@
+/*
+ * The route table (routes.c) and matching. A pattern is a path whose
+ * segments are literals, ":name" (one segment of [A-Za-z0-9_-], at most
+ * 64 bytes, captured into request.params in order) or a final "*" (one
+ * more segment, captured too).
+ */
+#ifndef ST_ROUTER_H
+#define ST_ROUTER_H
+
+#include <stddef.h>
+
+struct request;
+
+typedef void (*route_fn)(struct request *req);
+
+enum route_flags {
+	ROUTE_API = 1 << 0,	/* JSON API: no-store, JSON errors */
+	ROUTE_OPS = 1 << 1,	/* health and metrics: ops access rules */
+	ROUTE_PAGE = 1 << 2,	/* a front-end page: serves index.html */
+	ROUTE_NO_CSRF = 1 << 3,	/* state-changing but exempt (reports) */
+};
+
+struct route {
+	const char	*method;
+	const char	*pattern;
+	route_fn	 handler;
+	unsigned	 flags;
+	size_t		 body_limit;	/* 0: server.body_limit */
+	const char	*ctypes;	/* accepted media types, "a|b"; NULL any */
+};
+
+extern const struct route routes[];
+extern const size_t nroutes;
+
+enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_BAD_METHOD };
+
+/*
+ * Finds the route for method and path; on ROUTE_FOUND sets *idx and fills
+ * params (heap copies the caller frees). ROUTE_BAD_METHOD means the path
+ * exists for other methods; allow then lists them ("GET, POST").
+ */
+enum route_match router_match(const char *method, const char *path,
+    size_t *idx, char **params, size_t nparams, char *allow,
+    size_t allowlen);
+
+#endif

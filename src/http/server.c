@@ -1,0 +1,449 @@
+/*
+ * libmicrohttpd glue: per-request state, body limits, dispatch through the
+ * route table, the access log, and the start/drain/stop lifecycle.
+ *
+ * A request's life: the URI-log callback allocates struct request; the
+ * access handler is called once with the headers (route, method, size and
+ * content-type checks happen here, so a too-large body is refused before it
+ * is read), once per body chunk, and once more at the end, when the handler
+ * runs; the completion callback logs, counts and frees.
+ */
+#include "util/common.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/csrf.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "util/config.h"
+#include "util/log.h"
+#include "util/num.h"
+
+#define URI_MAX 8192
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+peer_ip(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, len, "-");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, out, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, out, (socklen_t)len);
+}
+
+/* Called as soon as the request line is read: allocate the state. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct app *app = cls;
+	struct request *req = xcalloc(1, sizeof(*req));
+
+	ST_UNUSED(uri);
+	req->app = app;
+	req->conn = conn;
+	req->start_ns = now_ns();
+	req->route_idx = -1;
+	rand_id(req->id);
+	buf_init(&req->body, (size_t)app->cfg->server_body_limit);
+	peer_ip(conn, req->ip, sizeof(req->ip));
+	atomic_fetch_add(&app->active, 1);
+	return req;
+}
+
+static void
+log_request(struct request *req, double ms)
+{
+	const char *route = req->route != NULL ? req->route->pattern :
+	    "unmatched";
+
+	/* The route pattern, never the path: paths may carry ids of links. */
+	log_info("request", "{s:s,s:s,s:s,s:i,s:f,s:I,s:I,s:s}",
+	    "request_id", req->id, "method", req->method ? req->method : "-",
+	    "route", route, "status", (int)req->status, "ms", ms,
+	    "bytes_in", (json_int_t)req->bytes_in,
+	    "bytes_out", (json_int_t)req->bytes_out, "ip", req->ip);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct app *app = cls;
+	struct request *req = *con_cls;
+	double secs;
+	size_t i;
+
+	ST_UNUSED(conn);
+	if (req == NULL)
+		return;
+	secs = (double)(now_ns() - req->start_ns) / 1e9;
+	if (req->status == 0)
+		req->status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 :
+		    499;
+	log_request(req, secs * 1000.0);
+	metrics_request(req->route_idx, req->status, secs, req->bytes_in,
+	    req->bytes_out);
+	if (req->resp != NULL)
+		MHD_destroy_response(req->resp);
+	for (i = 0; i < REQUEST_MAX_PARAMS; i++)
+		free(req->params[i]);
+	buf_release(&req->body);
+	free(req->method);
+	free(req->path);
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&app->active, 1);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	ST_UNUSED(cls);
+	ST_UNUSED(conn);
+	ST_UNUSED(socket_ctx);
+	metrics_connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+/* "application/json; charset=utf-8" against "application/json|text/x". */
+static int
+ctype_allowed(const char *have, const char *allowed)
+{
+	size_t hl;
+	const char *p = allowed;
+
+	if (have == NULL)
+		return 0;
+	hl = strcspn(have, ";");
+	while (hl > 0 && have[hl - 1] == ' ')
+		hl--;
+	while (*p != '\0') {
+		size_t l = strcspn(p, "|");
+
+		if (l == hl && strncasecmp(p, have, l) == 0)
+			return 1;
+		p += l;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
+}
+
+static int
+known_method(const char *m)
+{
+	static const char *const ok[] = { "GET", "HEAD", "POST", "PUT",
+		"PATCH", "DELETE", "OPTIONS" };
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(ok); i++)
+		if (strcmp(m, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The checks made with the headers only; 0 when the request may go on. */
+static int
+admit(struct request *req, const char *url, const char *method)
+{
+	char allow[128];
+	const char *cl, *te;
+	size_t idx, limit;
+	uint64_t len;
+
+	req->method = xstrdup(method);
+	req->path = xstrndup(url, URI_MAX);
+	req->is_api = strncmp(url, "/api/", 5) == 0;
+	if (strlen(url) >= URI_MAX) {
+		reply_error(req, 414, "uri_too_long", "The URL is too long");
+		return -1;
+	}
+	if (!known_method(method)) {
+		reply_error(req, 405, "method_not_allowed",
+		    "This method is not supported");
+		return -1;
+	}
+	cl = request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	te = request_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (cl != NULL && te != NULL) {
+		reply_error(req, 400, "bad_request",
+		    "Both Content-Length and Transfer-Encoding");
+		return -1;
+	}
+	switch (router_match(method, url, &idx, req->params,
+	    REQUEST_MAX_PARAMS, allow, sizeof(allow))) {
+	case ROUTE_NO_PATH:
+		static_not_found(req);
+		return -1;
+	case ROUTE_BAD_METHOD:
+		reply_error(req, 405, "method_not_allowed",
+		    "This method is not allowed here");
+		reply_header(req, "Allow", allow);
+		return -1;
+	case ROUTE_FOUND:
+		break;
+	}
+	req->route = &routes[idx];
+	req->route_idx = (int)idx;
+	if (req->ops_listener && !(req->route->flags & ROUTE_OPS)) {
+		reply_error(req, 404, "not_found", "Not found");
+		return -1;
+	}
+	limit = req->route->body_limit ? req->route->body_limit :
+	    (size_t)req->app->cfg->server_body_limit;
+	req->body.max = limit;
+	if (cl != NULL && (num_parse_u64(cl, 0, UINT64_MAX, &len) == -1)) {
+		reply_error(req, 400, "bad_request", "Bad Content-Length");
+		return -1;
+	}
+	if (cl != NULL && len > limit) {
+		reply_error(req, 413, "payload_too_large",
+		    "The request body is too large");
+		return -1;
+	}
+	if (req->route->ctypes != NULL && (cl != NULL || te != NULL) &&
+	    !ctype_allowed(request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
+	    req->route->ctypes)) {
+		reply_error(req, 415, "unsupported_media_type",
+		    "Unsupported Content-Type");
+		return -1;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+send_reply(struct request *req)
+{
+	if (req->resp == NULL)
+		reply_error(req, 500, "internal", "No response");
+	reply_add_common_headers(req);
+	return MHD_queue_response(req->conn, req->status, req->resp);
+}
+
+static int
+needs_csrf(const struct request *req)
+{
+	const char *m = req->method;
+
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	    strcmp(m, "OPTIONS") == 0)
+		return 0;
+	return !(req->route->flags & (ROUTE_NO_CSRF | ROUTE_OPS));
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct request *req = *con_cls;
+
+	ST_UNUSED(version);
+	if (req == NULL)
+		return MHD_NO;
+	req->conn = conn;
+	req->ops_listener = cls != req->app;
+	if (!req->started) {
+		req->started = 1;
+		if (admit(req, url, method) == -1)
+			return send_reply(req);
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		req->bytes_in += *upload_data_size;
+		/* A chunked body that outgrows its limit: libmicrohttpd
+		 * cannot answer in the middle of a body, so the rest is
+		 * read and dropped (bounded by the connection timeout) and
+		 * the 413 goes out at the end. Content-Length bodies were
+		 * refused before reading. */
+		if (!req->discard_body && buf_add(&req->body, upload_data,
+		    *upload_data_size) == -1) {
+			req->discard_body = 1;
+			buf_release(&req->body);
+			reply_error(req, 413, "payload_too_large",
+			    "The request body is too large");
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->resp == NULL && needs_csrf(req) && csrf_check(req) == -1)
+		return send_reply(req);
+	if (req->resp == NULL)
+		req->route->handler(req);
+	return send_reply(req);
+}
+
+static struct MHD_Daemon *
+start_daemon(struct app *app, const char *addr, void *handler_cls,
+    unsigned threads)
+{
+	const struct config *cfg = app->cfg;
+	struct sockaddr_storage ss;
+	char host[64];
+	uint16_t port;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+	memset(&ss, 0, sizeof(ss));
+	if (config_parse_addr(addr, host, sizeof(host), &port) == -1)
+		return NULL;
+	if (strchr(host, ':') != NULL) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		inet_pton(AF_INET6, host, &s6->sin6_addr);
+		flags |= MHD_USE_IPv6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		inet_pton(AF_INET, host, &s4->sin_addr);
+	}
+	return MHD_start_daemon(flags, port, NULL, NULL, on_request,
+	    handler_cls,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)cfg->server_connection_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->server_max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)cfg->server_per_ip_connections,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_END);
+}
+
+static unsigned
+bound_port(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *di;
+
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	return di != NULL ? di->port : 0;
+}
+
+static void
+log_listening(const char *what, const char *addr, unsigned port)
+{
+	char host[64], url[128];
+	uint16_t cfgport;
+
+	if (config_parse_addr(addr, host, sizeof(host), &cfgport) == -1)
+		return;
+	if (strchr(host, ':') != NULL)
+		snprintf(url, sizeof(url), "http://[%s]:%u", host, port);
+	else
+		snprintf(url, sizeof(url), "http://%s:%u", host, port);
+	log_info(what, "{s:s}", "url", url);
+}
+
+/* Waits for SIGTERM or SIGINT (blocked in every thread by the caller). */
+static int
+wait_for_signal(void)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigwait(&set, &sig) != 0)
+		return -1;
+	return sig;
+}
+
+static void
+drain(struct app *app, struct MHD_Daemon *d)
+{
+	uint64_t deadline = now_ns() +
+	    (uint64_t)app->cfg->server_drain_seconds * 1000000000u;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	atomic_store(&app->stopping, 1);
+	(void)MHD_quiesce_daemon(d);
+	while (atomic_load(&app->active) > 0 && now_ns() < deadline)
+		nanosleep(&pause, NULL);
+	if (atomic_load(&app->active) > 0)
+		log_warn("drain timed out", "{s:i}", "in_flight",
+		    atomic_load(&app->active));
+}
+
+int
+server_run(struct app *app)
+{
+	const struct config *cfg = app->cfg;
+	struct MHD_Daemon *d, *ops = NULL;
+	sigset_t set;
+	int sig;
+
+	/* Block the signals before MHD starts threads, so they inherit it. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d = start_daemon(app, cfg->server_listen, app,
+	    (unsigned)cfg->server_threads);
+	if (d == NULL) {
+		log_error("cannot listen", "{s:s}", "address",
+		    cfg->server_listen);
+		return -1;
+	}
+	if (cfg->ops_listen[0] != '\0') {
+		/* A distinct cls marks requests of the ops listener. */
+		static int ops_marker;
+
+		ops = start_daemon(app, cfg->ops_listen, &ops_marker, 1);
+		if (ops == NULL) {
+			log_error("cannot listen", "{s:s}", "address",
+			    cfg->ops_listen);
+			MHD_stop_daemon(d);
+			return -1;
+		}
+		log_listening("ops listening", cfg->ops_listen,
+		    bound_port(ops));
+	}
+	log_listening("listening", cfg->server_listen, bound_port(d));
+
+	sig = wait_for_signal();
+	log_info("stopping", "{s:i}", "signal", sig);
+	drain(app, d);
+	MHD_stop_daemon(d);
+	if (ops != NULL)
+		MHD_stop_daemon(ops);
+	log_info("stopped", NULL);
+	return 0;
+}

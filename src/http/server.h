@@ -1,0 +1,35 @@
+/*
+ * The HTTP server: libmicrohttpd with a thread pool on epoll, the main
+ * listener and the optional internal ops listener, and a graceful drain
+ * on SIGTERM/SIGINT.
+ */
+#ifndef ST_SERVER_H
+#define ST_SERVER_H
+
+#include <stdatomic.h>
+
+struct config;
+struct db;
+struct request;
+
+/* What every handler may reach through req->app; one per process. */
+struct app {
+	const struct config	*cfg;
+	struct db		*db;
+	int			 web_root_fd;	/* -1: no front end built */
+	int			 tls;		/* public_url is https */
+	int			 secure_cookies; /* Secure + __Host- prefix */
+	atomic_int		 active;	/* requests in flight */
+	atomic_int		 stopping;
+};
+
+/*
+ * Runs the server until SIGTERM or SIGINT, then stops accepting, waits up
+ * to server.drain_seconds for requests in flight, and returns 0.
+ */
+int server_run(struct app *app);
+
+/* Adds the security headers; called for every response (reply.c). */
+void reply_add_common_headers(struct request *req);
+
+#endif

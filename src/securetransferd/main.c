@@ -1,0 +1,55 @@
+/*
+ * securetransferd: the SecureTransfer server and its administration
+ * commands in one binary.
+ */
+#include "util/common.h"
+
+#include <sodium.h>
+
+#include "securetransferd/cmd.h"
+
+static const char usage[] =
+    "usage: securetransferd [--version] [--help] <command> [<args>]\n"
+    "\n"
+    "commands:\n"
+    "  serve     run the web server and background workers\n"
+    "  migrate   apply database migrations and exit\n"
+    "  admin     manage connected domains and users\n"
+    "\n"
+    "Each command takes --config FILE (default: $ST_CONFIG, else built-in\n"
+    "defaults) and --help. Settings can be overridden by ST_<SECTION>_<KEY>\n"
+    "environment variables; see README.md.\n";
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "securetransferd: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("securetransferd %s\n", ST_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "admin") == 0)
+		return cmd_admin(argc - 1, argv + 1);
+	fprintf(stderr, "securetransferd: unknown command '%s'\n\n%s", cmd,
+	    usage);
+	return 2;
+}

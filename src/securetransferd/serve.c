@@ -1,0 +1,85 @@
+/* securetransferd serve: the web server. */
+#include "util/common.h"
+
+#include <unistd.h>
+
+#include "db/db.h"
+#include "domain/orgs.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "securetransferd/cmd.h"
+#include "util/config.h"
+#include "util/log.h"
+
+static const char usage[] =
+    "usage: securetransferd serve [--config FILE]\n"
+    "\n"
+    "Runs the web server on server.listen until SIGTERM or SIGINT, then\n"
+    "drains requests in flight (server.drain_seconds) and exits 0.\n";
+
+/* Connects the domains of bootstrap.domains (the demo organisations). */
+static int
+bootstrap_domains(struct db *db, const char *list)
+{
+	struct db_conn *c = db_get(db);
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	char dom[ORGS_DOMAIN_MAX + 1];
+	const char *why;
+	int rc = 0;
+
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (orgs_normalise(tok, dom, sizeof(dom), &why) == -1) {
+			log_error("bad bootstrap domain", "{s:s,s:s}", "domain",
+			    tok, "error", why);
+			rc = -1;
+			break;
+		}
+		if (orgs_add(c, dom) == -1) {
+			rc = -1;
+			break;
+		}
+		log_info("connected domain", "{s:s}", "domain", dom);
+	}
+	free(copy);
+	db_put(c);
+	return rc;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	struct config cfg;
+	struct app app;
+	int argi, rc;
+
+	if ((rc = cmd_setup(argc, argv, usage, &cfg, &argi)) != 0)
+		return rc == 3 ? 0 : rc;
+	if (argi != argc) {
+		fputs(usage, stderr);
+		config_release(&cfg);
+		return 2;
+	}
+	memset(&app, 0, sizeof(app));
+	app.cfg = &cfg;
+	app.tls = strncmp(cfg.server_public_url, "https://", 8) == 0;
+	/* __Host- cookies need Secure; browsers allow that on TLS and on
+	 * loopback, which is where plain http is used (development, tests). */
+	app.secure_cookies = app.tls ||
+	    strncmp(cfg.server_public_url, "http://127.0.0.1", 16) == 0 ||
+	    strncmp(cfg.server_public_url, "http://localhost", 16) == 0;
+	if ((app.db = cmd_open_db(&cfg)) == NULL) {
+		config_release(&cfg);
+		return 1;
+	}
+	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1)
+		rc = 1;
+	app.web_root_fd = static_open_root(cfg.server_web_root);
+	if (rc == 0 && server_run(&app) == -1)
+		rc = 1;
+	if (app.web_root_fd != -1)
+		close(app.web_root_fd);
+	db_close(app.db);
+	config_release(&cfg);
+	return rc;
+}

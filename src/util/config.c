@@ -1,0 +1,348 @@
+/*
+ * The settings table and its loader (after redis' static_configs[]).
+ * Adding a setting is one line here plus the field in config.h.
+ */
+#include "util/common.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <ini.h>
+#include <stdarg.h>
+
+#include "util/config.h"
+#include "util/num.h"
+
+enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_ADDR, CFG_URL };
+
+struct cfg_def {
+	const char		*section;
+	const char		*key;
+	enum cfg_type		 type;
+	size_t			 off;
+	int64_t			 min, max;
+	const char		*def;
+	const char *const	*choices;	/* CFG_ENUM, NULL-terminated */
+	int			 secret;	/* masked in dumps */
+};
+
+static const char *const db_drivers[] = { "sqlite", "postgres", NULL };
+static const char *const store_drivers[] = { "fs", "s3", NULL };
+static const char *const mail_transports[] = { "file", "smtp", NULL };
+static const char *const tls_modes[] = { "required", "optional", "off", NULL };
+static const char *const sms_transports[] = { "log", "http", NULL };
+static const char *const log_levels[] = { "debug", "info", "warn", "error",
+	NULL };
+
+#define OFF(f) offsetof(struct config, f)
+#define S(sec, key, f, def) { sec, key, CFG_STR, OFF(f), 0, 0, def, NULL, 0 }
+#define I(sec, key, f, min, max, def) \
+	{ sec, key, CFG_INT, OFF(f), min, max, def, NULL, 0 }
+#define E(sec, key, f, ch, def) { sec, key, CFG_ENUM, OFF(f), 0, 0, def, ch, 0 }
+
+static const struct cfg_def defs[] = {
+	{ "server", "listen", CFG_ADDR, OFF(server_listen), 0, 0,
+	    "127.0.0.1:8080", NULL, 0 },
+	{ "server", "public_url", CFG_URL, OFF(server_public_url), 0, 0,
+	    "http://127.0.0.1:8080", NULL, 0 },
+	S("server", "web_root", server_web_root, "web/dist"),
+	I("server", "threads", server_threads, 1, 256, "8"),
+	I("server", "connection_timeout", server_connection_timeout, 1, 3600,
+	    "30"),
+	I("server", "per_ip_connections", server_per_ip_connections, 0,
+	    1000000, "256"),
+	I("server", "max_connections", server_max_connections, 16, 1000000,
+	    "20000"),
+	I("server", "body_limit", server_body_limit, 1024, 16777216, "65536"),
+	I("server", "drain_seconds", server_drain_seconds, 1, 600, "15"),
+	E("database", "driver", database_driver, db_drivers, "sqlite"),
+	S("database", "path", database_path, "./data/securetransfer.db"),
+	{ "database", "url", CFG_STR, OFF(database_url), 0, 0, "", NULL, 1 },
+	I("database", "pool", database_pool, 1, 256, "8"),
+	E("store", "driver", store_driver, store_drivers, "fs"),
+	S("store", "path", store_path, "./data/blobs"),
+	E("mail", "transport", mail_transport, mail_transports, "file"),
+	S("mail", "dir", mail_dir, "./data/outbox"),
+	S("mail", "from", mail_from,
+	    "SecureTransfer <noreply@securetransfer.invalid>"),
+	S("mail", "smtp_host", mail_smtp_host, "127.0.0.1"),
+	I("mail", "smtp_port", mail_smtp_port, 1, 65535, "25"),
+	E("mail", "smtp_starttls", mail_smtp_starttls, tls_modes, "required"),
+	S("mail", "smtp_user", mail_smtp_user, ""),
+	{ "mail", "smtp_password", CFG_STR, OFF(mail_smtp_password), 0, 0, "",
+	    NULL, 1 },
+	E("sms", "transport", sms_transport, sms_transports, "log"),
+	S("sms", "log_path", sms_log_path, "./data/sms.log"),
+	{ "ops", "listen", CFG_ADDR, OFF(ops_listen), 0, 0, "", NULL, 0 },
+	{ "ops", "token", CFG_STR, OFF(ops_token), 0, 0, "", NULL, 1 },
+	{ "ops", "expose_on_main", CFG_BOOL, OFF(ops_expose_on_main), 0, 1,
+	    "false", NULL, 0 },
+	S("send", "allowed_extensions", send_allowed_extensions,
+	    "eps, gif, jpeg, jpg, png, doc, docx, odt, xls, xlsx, ods, pps, "
+	    "ppsx, ppt, pptx, odp, zip, rar, 7z, gz, tgz, lzma, cab, gzip, "
+	    "bzip2, z, bz2, pdf, txt"),
+	S("bootstrap", "domains", bootstrap_domains, ""),
+	E("log", "level", log_level, log_levels, "info"),
+};
+
+#define MAX_VALUE 4096
+
+struct load_state {
+	struct config	*cfg;
+	char		*err;
+	size_t		 errlen;
+	unsigned char	 seen[ST_ARRAY_LEN(defs)];
+	int		 failed;
+};
+
+static void
+set_err(struct load_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_err(struct load_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->err, st->errlen, fmt, ap);
+	va_end(ap);
+	st->failed = 1;
+}
+
+int
+config_parse_addr(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	const char *colon, *h = s;
+	size_t hl;
+	uint64_t p;
+	unsigned char tmp[16];
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -1;
+		h = s + 1;
+		hl = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return -1;
+		hl = (size_t)(colon - s);
+	}
+	if (hl == 0 || hl >= hostlen)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, tmp) != 1 &&
+	    inet_pton(AF_INET6, host, tmp) != 1)
+		return -1;
+	if (num_parse_u64(colon + 1, 0, 65535, &p) == -1)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+valid_text(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Parses v into the field of d; returns a reason or NULL. */
+static const char *
+apply(struct config *cfg, const struct cfg_def *d, const char *v)
+{
+	char *base = (char *)cfg;
+	uint64_t n;
+	char host[64];
+	uint16_t port;
+	size_t i;
+
+	if (strlen(v) > MAX_VALUE || !valid_text(v))
+		return "value too long or has control characters";
+	switch (d->type) {
+	case CFG_INT:
+		if (num_parse_u64(v, (uint64_t)d->min, (uint64_t)d->max,
+		    &n) == -1)
+			return "expected a whole number in range";
+		*(int64_t *)(void *)(base + d->off) = (int64_t)n;
+		return NULL;
+	case CFG_BOOL:
+		if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+		    strcmp(v, "1") == 0)
+			*(int *)(void *)(base + d->off) = 1;
+		else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
+		    strcmp(v, "0") == 0)
+			*(int *)(void *)(base + d->off) = 0;
+		else
+			return "expected true or false";
+		return NULL;
+	case CFG_ENUM:
+		for (i = 0; d->choices[i] != NULL; i++)
+			if (strcmp(v, d->choices[i]) == 0)
+				break;
+		if (d->choices[i] == NULL)
+			return "not one of the allowed values";
+		break;
+	case CFG_ADDR:
+		if (*v != '\0' &&
+		    config_parse_addr(v, host, sizeof(host), &port) == -1)
+			return "expected a numeric address and port, "
+			    "like 127.0.0.1:8080";
+		break;
+	case CFG_URL:
+		if (strncmp(v, "http://", 7) != 0 &&
+		    strncmp(v, "https://", 8) != 0)
+			return "expected an http:// or https:// URL";
+		if (v[strlen(v) - 1] == '/')
+			return "must not end with a slash";
+		break;
+	case CFG_STR:
+		break;
+	}
+	free(*(char **)(void *)(base + d->off));
+	*(char **)(void *)(base + d->off) = xstrdup(v);
+	return NULL;
+}
+
+static const struct cfg_def *
+find_def(const char *section, const char *key, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(defs); i++)
+		if (strcmp(defs[i].section, section) == 0 &&
+		    strcmp(defs[i].key, key) == 0) {
+			*idx = i;
+			return &defs[i];
+		}
+	return NULL;
+}
+
+static int
+on_ini_line(void *user, const char *section, const char *key,
+    const char *value)
+{
+	struct load_state *st = user;
+	const struct cfg_def *d;
+	const char *why;
+	size_t idx;
+
+	if ((d = find_def(section, key, &idx)) == NULL) {
+		set_err(st, "%s.%s: unknown setting", section, key);
+		return 0;
+	}
+	if (st->seen[idx]) {
+		set_err(st, "%s.%s: set twice", section, key);
+		return 0;
+	}
+	st->seen[idx] = 1;
+	if ((why = apply(st->cfg, d, value)) != NULL) {
+		set_err(st, "%s.%s: %s", section, key, why);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+env_name(const struct cfg_def *d, char *out, size_t len)
+{
+	size_t i;
+
+	snprintf(out, len, "ST_%s_%s", d->section, d->key);
+	for (i = 0; out[i] != '\0'; i++)
+		out[i] = (char)toupper((unsigned char)out[i]);
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct load_state st = { .cfg = cfg, .err = err, .errlen = errlen };
+	const char *why;
+	char name[96];
+	size_t i;
+	int line;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < ST_ARRAY_LEN(defs); i++)
+		if ((why = apply(cfg, &defs[i], defs[i].def)) != NULL)
+			abort();	/* a default that fails its own rule */
+	if (path != NULL) {
+		line = ini_parse(path, on_ini_line, &st);
+		if (line == -1)
+			set_err(&st, "%s: cannot open: %s", path,
+			    strerror(errno));
+		else if (line > 0 && !st.failed)
+			set_err(&st, "%s:%d: syntax error", path, line);
+	}
+	for (i = 0; i < ST_ARRAY_LEN(defs) && !st.failed; i++) {
+		const char *v;
+
+		env_name(&defs[i], name, sizeof(name));
+		if ((v = getenv(name)) == NULL)
+			continue;
+		if ((why = apply(cfg, &defs[i], v)) != NULL)
+			set_err(&st, "%s: %s", name, why);
+	}
+	if (st.failed) {
+		config_release(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_release(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(defs); i++) {
+		char **p;
+
+		if (defs[i].type == CFG_INT || defs[i].type == CFG_BOOL)
+			continue;
+		p = (char **)(void *)((char *)cfg + defs[i].off);
+		if (defs[i].secret && *p != NULL)
+			free_secret(*p, strlen(*p));
+		else
+			free(*p);
+		*p = NULL;
+	}
+}
+
+void
+config_dump(const struct config *cfg, FILE *f)
+{
+	const char *last = "";
+	const char *base = (const char *)cfg;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(defs); i++) {
+		const struct cfg_def *d = &defs[i];
+
+		if (strcmp(last, d->section) != 0)
+			fprintf(f, "%s[%s]\n", i ? "\n" : "", d->section);
+		last = d->section;
+		if (d->type == CFG_INT)
+			fprintf(f, "%s = %" PRId64 "\n", d->key,
+			    *(const int64_t *)(const void *)(base + d->off));
+		else if (d->type == CFG_BOOL)
+			fprintf(f, "%s = %s\n", d->key,
+			    *(const int *)(const void *)(base + d->off) ?
+			    "true" : "false");
+		else if (d->secret)
+			fprintf(f, "%s = %s\n", d->key,
+			    **(char *const *)(const void *)(base + d->off) ?
+			    "(set)" : "");
+		else
+			fprintf(f, "%s = %s\n", d->key,
+			    *(char *const *)(const void *)(base + d->off));
+	}
+}

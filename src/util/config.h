@@ -1,0 +1,70 @@
+/*
+ * Configuration: one table (config.c) names every setting with its type,
+ * bounds and default. Values come from the defaults, then the INI file,
+ * then ST_<SECTION>_<KEY> environment variables. Unknown keys, duplicate
+ * keys and out-of-range values are refused with a message naming the key.
+ */
+#ifndef ST_CONFIG_H
+#define ST_CONFIG_H
+
+#include <stdint.h>
+
+struct config {
+	/* [server] */
+	char	*server_listen;		/* host:port; port 0 = any */
+	char	*server_public_url;	/* base of links in mails */
+	char	*server_web_root;	/* the built front end */
+	int64_t	 server_threads;
+	int64_t	 server_connection_timeout;	/* seconds idle */
+	int64_t	 server_per_ip_connections;
+	int64_t	 server_max_connections;
+	int64_t	 server_body_limit;	/* bytes, JSON API bodies */
+	int64_t	 server_drain_seconds;	/* SIGTERM grace */
+	/* [database] */
+	char	*database_driver;	/* sqlite | postgres */
+	char	*database_path;
+	char	*database_url;
+	int64_t	 database_pool;
+	/* [store] */
+	char	*store_driver;		/* fs | s3 */
+	char	*store_path;
+	/* [mail] */
+	char	*mail_transport;	/* file | smtp */
+	char	*mail_dir;
+	char	*mail_from;
+	char	*mail_smtp_host;
+	int64_t	 mail_smtp_port;
+	char	*mail_smtp_starttls;	/* required | optional | off */
+	char	*mail_smtp_user;
+	char	*mail_smtp_password;
+	/* [sms] */
+	char	*sms_transport;		/* log | http */
+	char	*sms_log_path;
+	/* [ops] */
+	char	*ops_listen;		/* internal listener, "" = none */
+	char	*ops_token;		/* bearer token on the main one */
+	int	 ops_expose_on_main;	/* development only */
+	/* [send] */
+	char	*send_allowed_extensions;	/* comma-separated, S3 */
+	/* [bootstrap] */
+	char	*bootstrap_domains;	/* comma-separated, added at start */
+	/* [log] */
+	char	*log_level;
+};
+
+/*
+ * Fills cfg from defaults, the file at path (NULL: none) and the
+ * environment. On failure returns -1 with a one-line reason in err.
+ */
+int config_load(struct config *cfg, const char *path, char *err,
+    size_t errlen);
+void config_release(struct config *cfg);
+
+/* Splits "host:port" / "[v6]:port"; host must be a numeric address. */
+int config_parse_addr(const char *s, char *host, size_t hostlen,
+    uint16_t *port);
+
+/* Writes every setting (secrets masked) as INI to f, for `--print-config`. */
+void config_dump(const struct config *cfg, FILE *f);
+
+#endif
