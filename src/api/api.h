@@ -16,8 +16,22 @@ void api_metrics(struct request *req);
 /* meta.c: public settings the front end needs. */
 void api_config(struct request *req);
 
-/* session.c: who is logged in, and the CSRF token. */
+/* account.c: who is logged in (with a CSRF token), and the account. */
 void api_session_get(struct request *req);
+void api_account_get(struct request *req);
+void api_account_put(struct request *req);
+void api_account_password(struct request *req);
+
+/* auth.c: registration, verification, login, password reset (A1-A5). */
+void api_register(struct request *req);
+void api_verify(struct request *req);
+void api_verify_resend(struct request *req);
+void api_prelogin(struct request *req);
+void api_login(struct request *req);
+void api_logout(struct request *req);
+void api_password_forgot(struct request *req);
+void api_reset_info(struct request *req);
+void api_reset(struct request *req);
 
 /* csp_report.c: Content-Security-Policy violation reports. */
 void api_csp_report(struct request *req);

@@ -16,6 +16,7 @@ struct MHD_Connection;
 struct MHD_Response;
 struct app;
 struct route;
+struct user;
 
 #define REQUEST_MAX_PARAMS 4
 
@@ -39,6 +40,8 @@ struct request {
 	struct MHD_Response	*resp;
 	int			 is_api;
 	char			 ip[64];
+	struct user		*user;		/* logged in, or NULL */
+	char			 session_hash[48];
 };
 
 /* Answers with a JSON document (takes the reference to doc). */

@@ -18,6 +18,8 @@ enum route_flags {
 	ROUTE_OPS = 1 << 1,	/* health and metrics: ops access rules */
 	ROUTE_PAGE = 1 << 2,	/* a front-end page: serves index.html */
 	ROUTE_NO_CSRF = 1 << 3,	/* state-changing but exempt (reports) */
+	ROUTE_AUTH = 1 << 4,	/* needs a logged-in session: 401 without */
+	ROUTE_SESSION = 1 << 5,	/* loads the session when there is one */
 };
 
 struct route {

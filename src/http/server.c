@@ -24,6 +24,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/session.h"
 #include "http/static.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -115,6 +116,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	for (i = 0; i < REQUEST_MAX_PARAMS; i++)
 		free(req->params[i]);
 	buf_release(&req->body);
+	session_release(req);
 	free(req->method);
 	free(req->path);
 	free(req);
@@ -295,6 +297,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (req->resp == NULL && needs_csrf(req) && csrf_check(req) == -1)
 		return send_reply(req);
+	if (req->resp == NULL && (req->route->flags &
+	    (ROUTE_AUTH | ROUTE_SESSION)) && session_load(req) == -1 &&
+	    (req->route->flags & ROUTE_AUTH))
+		reply_error(req, 401, "not_logged_in", "Log in first");
 	if (req->resp == NULL)
 		req->route->handler(req);
 	return send_reply(req);

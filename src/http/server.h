@@ -8,6 +8,8 @@
 
 #include <stdatomic.h>
 
+#include "util/secrets.h"
+
 struct config;
 struct db;
 struct request;
@@ -19,6 +21,7 @@ struct app {
 	int			 web_root_fd;	/* -1: no front end built */
 	int			 tls;		/* public_url is https */
 	int			 secure_cookies; /* Secure + __Host- prefix */
+	struct secrets		 secrets;	/* pepper and keys */
 	atomic_int		 active;	/* requests in flight */
 	atomic_int		 stopping;
 };

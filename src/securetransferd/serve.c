@@ -5,9 +5,13 @@
 
 #include "db/db.h"
 #include "domain/orgs.h"
+#include "domain/password.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "notify/mailtext.h"
+#include "notify/outbox.h"
 #include "securetransferd/cmd.h"
+#include "util/clock.h"
 #include "util/config.h"
 #include "util/log.h"
 
@@ -50,6 +54,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	struct config cfg;
+	struct outbox *outbox = NULL;
 	struct app app;
 	int argi, rc;
 
@@ -68,18 +73,32 @@ cmd_serve(int argc, char **argv)
 	app.secure_cookies = app.tls ||
 	    strncmp(cfg.server_public_url, "http://127.0.0.1", 16) == 0 ||
 	    strncmp(cfg.server_public_url, "http://localhost", 16) == 0;
-	if ((app.db = cmd_open_db(&cfg)) == NULL) {
+	if (secrets_load(&app.secrets, cfg.server_secrets_dir) == -1 ||
+	    (app.db = cmd_open_db(&cfg)) == NULL) {
+		secrets_wipe(&app.secrets);
 		config_release(&cfg);
 		return 1;
 	}
+	if (cfg.testing_clock_file[0] != '\0') {
+		log_warn("test clock override in use", "{s:s}", "file",
+		    cfg.testing_clock_file);
+		clock_set_offset_file(cfg.testing_clock_file);
+	}
+	password_init((unsigned)cfg.accounts_argon2_parallel);
+	mailtext_load(cfg.server_web_root);
 	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1)
 		rc = 1;
 	app.web_root_fd = static_open_root(cfg.server_web_root);
+	if (rc == 0 && (outbox = outbox_start(&cfg, app.db,
+	    app.secrets.outbox_key)) == NULL)
+		rc = 1;
 	if (rc == 0 && server_run(&app) == -1)
 		rc = 1;
+	outbox_stop(outbox);
 	if (app.web_root_fd != -1)
 		close(app.web_root_fd);
 	db_close(app.db);
+	secrets_wipe(&app.secrets);
 	config_release(&cfg);
 	return rc;
 }

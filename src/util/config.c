@@ -54,6 +54,7 @@ static const struct cfg_def defs[] = {
 	    "20000"),
 	I("server", "body_limit", server_body_limit, 1024, 16777216, "65536"),
 	I("server", "drain_seconds", server_drain_seconds, 1, 600, "15"),
+	S("server", "secrets_dir", server_secrets_dir, "./data/secrets"),
 	E("database", "driver", database_driver, db_drivers, "sqlite"),
 	S("database", "path", database_path, "./data/securetransfer.db"),
 	{ "database", "url", CFG_STR, OFF(database_url), 0, 0, "", NULL, 1 },
@@ -76,11 +77,24 @@ static const struct cfg_def defs[] = {
 	{ "ops", "token", CFG_STR, OFF(ops_token), 0, 0, "", NULL, 1 },
 	{ "ops", "expose_on_main", CFG_BOOL, OFF(ops_expose_on_main), 0, 1,
 	    "false", NULL, 0 },
+	I("accounts", "session_idle", accounts_session_idle, 60, 86400, "1800"),
+	I("accounts", "session_absolute", accounts_session_absolute, 300,
+	    604800, "43200"),
+	I("accounts", "verify_ttl", accounts_verify_ttl, 60, 604800, "86400"),
+	I("accounts", "reset_ttl", accounts_reset_ttl, 60, 86400, "3600"),
+	I("accounts", "login_failures", accounts_login_failures, 1, 1000,
+	    "10"),
+	I("accounts", "login_ip_failures", accounts_login_ip_failures, 1,
+	    100000, "100"),
+	I("accounts", "mails_per_hour", accounts_mails_per_hour, 1, 1000, "5"),
+	I("accounts", "argon2_parallel", accounts_argon2_parallel, 0, 256,
+	    "0"),
 	S("send", "allowed_extensions", send_allowed_extensions,
 	    "eps, gif, jpeg, jpg, png, doc, docx, odt, xls, xlsx, ods, pps, "
 	    "ppsx, ppt, pptx, odp, zip, rar, 7z, gz, tgz, lzma, cab, gzip, "
 	    "bzip2, z, bz2, pdf, txt"),
 	S("bootstrap", "domains", bootstrap_domains, ""),
+	S("testing", "clock_file", testing_clock_file, ""),
 	E("log", "level", log_level, log_levels, "info"),
 };
 
@@ -291,6 +305,10 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		if ((why = apply(cfg, &defs[i], v)) != NULL)
 			set_err(&st, "%s: %s", name, why);
 	}
+	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
+	    strncmp(cfg->server_public_url, "https://", 8) == 0)
+		set_err(&st, "testing.clock_file: not allowed with an https "
+		    "public_url (production)");
 	if (st.failed) {
 		config_release(cfg);
 		return -1;

@@ -20,6 +20,7 @@ struct config {
 	int64_t	 server_max_connections;
 	int64_t	 server_body_limit;	/* bytes, JSON API bodies */
 	int64_t	 server_drain_seconds;	/* SIGTERM grace */
+	char	*server_secrets_dir;	/* pepper and keys, outside the DB */
 	/* [database] */
 	char	*database_driver;	/* sqlite | postgres */
 	char	*database_path;
@@ -44,10 +45,21 @@ struct config {
 	char	*ops_listen;		/* internal listener, "" = none */
 	char	*ops_token;		/* bearer token on the main one */
 	int	 ops_expose_on_main;	/* development only */
+	/* [accounts] */
+	int64_t	 accounts_session_idle;		/* seconds */
+	int64_t	 accounts_session_absolute;	/* seconds */
+	int64_t	 accounts_verify_ttl;		/* seconds */
+	int64_t	 accounts_reset_ttl;		/* seconds */
+	int64_t	 accounts_login_failures;	/* per account per 15 min */
+	int64_t	 accounts_login_ip_failures;	/* per IP per 15 min */
+	int64_t	 accounts_mails_per_hour;	/* per account */
+	int64_t	 accounts_argon2_parallel;	/* 0: one per core */
 	/* [send] */
 	char	*send_allowed_extensions;	/* comma-separated, S3 */
 	/* [bootstrap] */
 	char	*bootstrap_domains;	/* comma-separated, added at start */
+	/* [testing] */
+	char	*testing_clock_file;	/* refused with an https URL */
 	/* [log] */
 	char	*log_level;
 };

@@ -1,0 +1,100 @@
+/*
+ * The logged-in user's own account (A6): read it with the wrapped keys
+ * (to unlock after a reload), change the display name, change the
+ * password. GET /api/v1/session is here too.
+ */
+#include "util/common.h"
+
+#include <sodium.h>
+
+#include "api/api.h"
+#include "api/auth_json.h"
+#include "api/errors.h"
+#include "api/input.h"
+#include "domain/accounts.h"
+#include "http/csrf.h"
+#include "http/request.h"
+#include "http/session.h"
+
+void
+api_session_get(struct request *req)
+{
+	char tok[RAND_TOKEN_LEN + 1];
+	json_t *doc;
+
+	rand_token(tok);
+	if (req->user != NULL)
+		doc = api_user_json(req->user, 0);
+	else
+		doc = json_pack("{s:n}", "user");
+	json_object_set_new(doc, "authenticated",
+	    json_boolean(req->user != NULL));
+	json_object_set_new(doc, "csrf", json_string(tok));
+	reply_json(req, 200, doc);
+	cookie_set(req, "st_csrf", tok, -1);
+	sodium_memzero(tok, sizeof(tok));
+}
+
+void
+api_account_get(struct request *req)
+{
+	reply_json(req, 200, api_user_json(req->user, 1));
+}
+
+void
+api_account_put(struct request *req)
+{
+	static const struct field f[] = { { "name", F_STR, 1, 1, 400 } };
+	struct acct_env env;
+	enum acct_status st;
+	json_t *doc;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
+		api_env(req, &env);
+		st = accounts_set_name(&env, req->user, input_str(doc, "name"));
+		if (st == ACCT_OK) {
+			free(req->user->name);
+			req->user->name = xstrdup(input_str(doc, "name"));
+			reply_json(req, 200, api_user_json(req->user, 0));
+		} else
+			api_acct_error(req, st, 0);
+	}
+	json_decref(doc);
+}
+
+void
+api_account_password(struct request *req)
+{
+	static const struct field f[] = {
+		{ "current_auth_key", F_STR, 1, 43, 43 },
+		{ "auth_key", F_STR, 1, 43, 43 },
+		KEY_FIELDS_PW,
+	};
+	unsigned char cur[PW_AUTH_KEY_LEN], next[PW_AUTH_KEY_LEN];
+	struct user_keys k = { 0 };
+	struct acct_env env;
+	enum acct_status st;
+	int64_t retry = 0;
+	json_t *doc;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == -1 ||
+	    input_b64(req, doc, "current_auth_key", cur, sizeof(cur)) == -1 ||
+	    input_b64(req, doc, "auth_key", next, sizeof(next)) == -1 ||
+	    api_read_keys(req, doc, &k, 0) == -1)
+		goto out;
+	api_env(req, &env);
+	st = accounts_change_password(&env, req->user, req->session_hash, cur,
+	    next, &k, &retry);
+	if (st == ACCT_OK)
+		reply_json(req, 200, json_pack("{s:s}", "status", "changed"));
+	else
+		api_acct_error(req, st, retry);
+out:
+	sodium_memzero(cur, sizeof(cur));
+	sodium_memzero(next, sizeof(next));
+	json_decref(doc);
+}

@@ -1,0 +1,57 @@
+/* Mapping domain results to responses (STYLE.md rule 12). */
+#include "util/common.h"
+
+#include "api/errors.h"
+#include "http/request.h"
+
+struct mapping {
+	enum acct_status st;
+	unsigned	 status;
+	const char	*code;
+	const char	*message;
+};
+
+static const struct mapping acct_map[] = {
+	{ ACCT_BAD_EMAIL, 400, "bad_email", "This is not a valid e-mail "
+	    "address" },
+	{ ACCT_DOMAIN, 400, "domain_not_connected", "Only employees of "
+	    "connected organisations can register" },
+	{ ACCT_WEAK_KDF, 400, "weak_kdf", "Key derivation parameters below "
+	    "the minimum" },
+	{ ACCT_WEAK_PASSWORD, 400, "weak_password", "The password does not "
+	    "meet the rules" },
+	{ ACCT_BAD_NAME, 400, "bad_name", "A name has 1 to 100 characters "
+	    "and no control characters" },
+	{ ACCT_BAD_LOGIN, 401, "bad_credentials", "Unknown e-mail address "
+	    "or wrong password" },
+	{ ACCT_NOT_VERIFIED, 403, "not_verified", "Verify your e-mail "
+	    "address first" },
+	{ ACCT_LIMITED, 429, "rate_limited", "Too many attempts; try again "
+	    "later" },
+	{ ACCT_BUSY, 503, "busy", "The server is busy; try again" },
+	{ ACCT_TOKEN_INVALID, 400, "token_invalid", "This link is not valid "
+	    "or was already used" },
+	{ ACCT_TOKEN_EXPIRED, 410, "token_expired", "This link has expired" },
+};
+
+void
+api_acct_error(struct request *req, enum acct_status st, int64_t retry_after)
+{
+	char ra[32];
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(acct_map); i++) {
+		if (acct_map[i].st != st)
+			continue;
+		reply_error(req, acct_map[i].status, acct_map[i].code,
+		    acct_map[i].message);
+		if (st == ACCT_LIMITED) {
+			snprintf(ra, sizeof(ra), "%" PRId64,
+			    retry_after > 0 ? retry_after : 60);
+			reply_header(req, "Retry-After", ra);
+		} else if (st == ACCT_BUSY)
+			reply_header(req, "Retry-After", "1");
+		return;
+	}
+	reply_error(req, 500, "internal", "Internal error");
+}

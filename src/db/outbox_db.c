@@ -1,0 +1,78 @@
+/* SQL for the outbox; see outbox_db.h. */
+#include "util/common.h"
+
+#include "db/outbox_db.h"
+
+enum db_status
+outbox_insert(struct db_conn *c, const char *id, const char *kind,
+    const char *recipient, const char *payload, const char *ref, int64_t now)
+{
+	return db_exec(c, "INSERT INTO outbox (id, kind, recipient, state, "
+	    "next_at, created_at, payload, ref) VALUES ($1, $2, $3, "
+	    "'pending', $4, $4, $5, $6)",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(kind), DB_TEXT(recipient),
+	    DB_INT(now), DB_TEXT(payload), DB_TEXT(ref)));
+}
+
+int
+outbox_claim(struct db_conn *c, int64_t now, int64_t lease,
+    struct outbox_row *row)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	s = db_query(c, "UPDATE outbox SET claimed_until = $2, attempts = "
+	    "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE state = "
+	    "'pending' AND next_at <= $1 AND claimed_until <= $1 ORDER BY "
+	    "next_at LIMIT 1) RETURNING id, kind, recipient, payload, "
+	    "attempts, created_at",
+	    DB_PARAMS(DB_INT(now), DB_INT(now + lease)));
+	if (s == NULL)
+		return -1;
+	if ((r = db_next(s)) == DB_ROW) {
+		snprintf(row->id, sizeof(row->id), "%s", db_text(s, 0));
+		row->kind = xstrdup(db_text(s, 1));
+		row->recipient = xstrdup(db_text(s, 2));
+		row->payload = xstrdup(db_text(s, 3));
+		row->attempts = db_int(s, 4);
+		row->created_at = db_int(s, 5);
+	}
+	db_done(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+void
+outbox_row_release(struct outbox_row *row)
+{
+	free(row->kind);
+	free(row->recipient);
+	if (row->payload != NULL)
+		free_secret(row->payload, strlen(row->payload));
+	memset(row, 0, sizeof(*row));
+}
+
+enum db_status
+outbox_mark_sent(struct db_conn *c, const char *id, int64_t now,
+    const char *reply)
+{
+	return db_exec(c, "UPDATE outbox SET state = 'sent', sent_at = $2, "
+	    "reply = $3, payload = '' WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id), DB_INT(now), DB_TEXT(reply)));
+}
+
+enum db_status
+outbox_mark_retry(struct db_conn *c, const char *id, int64_t next_at,
+    const char *reply)
+{
+	return db_exec(c, "UPDATE outbox SET next_at = $2, claimed_until = 0, "
+	    "reply = $3 WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id), DB_INT(next_at), DB_TEXT(reply)));
+}
+
+enum db_status
+outbox_mark_failed(struct db_conn *c, const char *id, const char *reply)
+{
+	return db_exec(c, "UPDATE outbox SET state = 'failed', reply = $2, "
+	    "payload = '' WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(reply)));
+}

@@ -1,0 +1,327 @@
+/*
+ * Login, logout and the password flows: change, forgot, reset with or
+ * without the recovery key (SECURITY.md 1.7). See accounts.h.
+ */
+#include "util/common.h"
+
+#include <sodium.h>
+
+#include "db/db.h"
+#include "db/users.h"
+#include "domain/accounts.h"
+#include "domain/accounts_int.h"
+#include "domain/email.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/secrets.h"
+
+#define LOGIN_WINDOW 900
+
+static int
+key_id_of(const char *pk_b64, char out[RAND_ID_LEN + 1])
+{
+	unsigned char pk[32], digest[32];
+
+	if (b64u_decode(pk, sizeof(pk), pk_b64, strlen(pk_b64)) != 32)
+		return -1;
+	crypto_hash_sha256(digest, pk, sizeof(pk));
+	b64u_encode(out, RAND_ID_LEN + 1, digest, 16);
+	return 0;
+}
+
+/* Rate limits before the costly check, per IP and per account. */
+static int
+login_limited(const struct acct_env *env, const char *email,
+    int64_t *retry_after)
+{
+	char key[EMAIL_MAX + 80];
+	struct db_conn *c = db_get(env->db);
+	int over;
+
+	snprintf(key, sizeof(key), "login-ip:%s", env->ip);
+	over = acct_limited(c, key, LOGIN_WINDOW,
+	    env->cfg->accounts_login_ip_failures, retry_after);
+	snprintf(key, sizeof(key), "login:%s", email);
+	if (!over)
+		over = acct_limited(c, key, LOGIN_WINDOW,
+		    env->cfg->accounts_login_failures, retry_after);
+	db_put(c);
+	return over;
+}
+
+static enum acct_status
+start_session(const struct acct_env *env, const struct user *u,
+    const char *old_hash, struct acct_session *s)
+{
+	char key[EMAIL_MAX + 16];
+	struct db_conn *c = db_get(env->db);
+	enum acct_status st = ACCT_ERROR;
+
+	rand_token(s->token);
+	accounts_session_hash(env->sec, s->token, s->hash);
+	snprintf(key, sizeof(key), "login:%s", u->email);
+	if (db_begin(c) != DB_OK)
+		goto out;
+	/* The session id changes at login (ASVS 3.2.1). */
+	if ((old_hash == NULL || sessions_delete(c, old_hash) == DB_OK) &&
+	    ratelimit_clear(c, key) == DB_OK &&
+	    sessions_insert(c, s->hash, u->id, clock_now(), env->ip,
+	    env->agent) == DB_OK) {
+		acct_audit(c, env, u->id, "login.ok", NULL);
+		if (db_commit(c) == DB_OK)
+			st = ACCT_OK;
+	}
+	if (st != ACCT_OK)
+		db_rollback(c);
+out:
+	db_put(c);
+	return st;
+}
+
+enum acct_status
+accounts_login(const struct acct_env *env, const char *email_in,
+    const unsigned char auth_key[PW_AUTH_KEY_LEN], const char *old_hash,
+    struct user *u, struct acct_session *s, int64_t *retry_after)
+{
+	char email[EMAIL_MAX + 1];
+	const char *domain, *why;
+	struct db_conn *c;
+	enum pw_result pw;
+	int found = 0;
+
+	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
+	    -1)
+		snprintf(email, sizeof(email), "%.*s", EMAIL_MAX, email_in);
+	if (login_limited(env, email, retry_after))
+		return ACCT_LIMITED;
+	c = db_get(env->db);
+	found = users_by_email(c, email, u);
+	db_put(c);
+	if (found == -1)
+		return ACCT_ERROR;
+	pw = password_check(env->sec->pepper, auth_key,
+	    found == 1 ? u->verifier : NULL);
+	if (pw != PW_OK) {
+		if (pw == PW_MISMATCH) {
+			c = db_get(env->db);
+			acct_audit(c, env, found == 1 ? u->id : NULL,
+			    "login.failed", found == 1 ? NULL : "unknown");
+			db_put(c);
+		}
+		if (found == 1)
+			user_release(u);
+		return pw == PW_BUSY ? ACCT_BUSY : pw == PW_MISMATCH ?
+		    ACCT_BAD_LOGIN : ACCT_ERROR;
+	}
+	if (!u->verified) {
+		user_release(u);
+		return ACCT_NOT_VERIFIED;
+	}
+	if (start_session(env, u, old_hash, s) != ACCT_OK) {
+		user_release(u);
+		return ACCT_ERROR;
+	}
+	return ACCT_OK;
+}
+
+void
+accounts_logout(const struct acct_env *env, const struct user *u,
+    const char *hash)
+{
+	struct db_conn *c = db_get(env->db);
+
+	sessions_delete(c, hash);
+	acct_audit(c, env, u->id, "logout", NULL);
+	db_put(c);
+}
+
+enum acct_status
+accounts_set_name(const struct acct_env *env, const struct user *u,
+    const char *name)
+{
+	struct db_conn *c;
+	enum acct_status st = ACCT_ERROR;
+
+	if (!accounts_name_ok(name))
+		return ACCT_BAD_NAME;
+	c = db_get(env->db);
+	if (users_set_name(c, u->id, name) == DB_OK) {
+		acct_audit(c, env, u->id, "account.name_changed", NULL);
+		st = ACCT_OK;
+	}
+	db_put(c);
+	return st;
+}
+
+enum acct_status
+accounts_change_password(const struct acct_env *env, const struct user *u,
+    const char *keep_hash, const unsigned char current[PW_AUTH_KEY_LEN],
+    const unsigned char next[PW_AUTH_KEY_LEN], const struct user_keys *k,
+    int64_t *retry_after)
+{
+	char verifier[PW_VERIFIER_MAX];
+	struct db_conn *c;
+	enum pw_result pw;
+	enum acct_status st = ACCT_ERROR;
+
+	if (!acct_kdf_ok(k))
+		return ACCT_WEAK_KDF;
+	if (login_limited(env, u->email, retry_after))
+		return ACCT_LIMITED;
+	pw = password_check(env->sec->pepper, current, u->verifier);
+	if (pw != PW_OK)
+		return pw == PW_BUSY ? ACCT_BUSY : ACCT_BAD_LOGIN;
+	if ((pw = password_make(env->sec->pepper, next, verifier)) != PW_OK)
+		return pw == PW_BUSY ? ACCT_BUSY : ACCT_ERROR;
+	c = db_get(env->db);
+	if (db_begin(c) != DB_OK)
+		goto out;
+	/* Only UK is re-wrapped; no data changes (Bitwarden's user key). */
+	if (users_set_password(c, u->id, k, verifier) == DB_OK &&
+	    sessions_delete_user(c, u->id, keep_hash) == DB_OK &&
+	    acct_queue_mail(c, env, "password_changed", u->email, u->name,
+	    "/wachtwoord-vergeten", NULL) == 0) {
+		acct_audit(c, env, u->id, "password.changed", NULL);
+		if (db_commit(c) == DB_OK)
+			st = ACCT_OK;
+	}
+	if (st != ACCT_OK)
+		db_rollback(c);
+out:
+	db_put(c);
+	sodium_memzero(verifier, sizeof(verifier));
+	return st;
+}
+
+enum acct_status
+accounts_forgot(const struct acct_env *env, const char *email_in)
+{
+	char email[EMAIL_MAX + 1], key[EMAIL_MAX + 16];
+	const char *domain, *why;
+	struct db_conn *c;
+	struct user u;
+	int found, ok = 1;
+
+	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
+	    -1)
+		return ACCT_BAD_EMAIL;
+	c = db_get(env->db);
+	snprintf(key, sizeof(key), "mail:%s", email);
+	if (db_begin(c) != DB_OK) {
+		db_put(c);
+		return ACCT_ERROR;
+	}
+	if (!acct_limited(c, key, 3600, env->cfg->accounts_mails_per_hour,
+	    NULL)) {
+		found = users_by_email(c, email, &u);
+		if (found == 1 && u.verified)
+			ok = acct_mail_token(c, env, &u, "reset",
+			    "/wachtwoord-herstellen",
+			    env->cfg->accounts_reset_ttl) == 0;
+		if (found == 1)
+			user_release(&u);
+		ok = ok && found != -1;
+	}
+	if (ok && db_commit(c) == DB_OK) {
+		db_put(c);
+		return ACCT_ACCEPTED;
+	}
+	db_rollback(c);
+	db_put(c);
+	return ACCT_ERROR;
+}
+
+static enum acct_status
+token_status(enum token_state t)
+{
+	switch (t) {
+	case TOKEN_OK:
+		return ACCT_OK;
+	case TOKEN_EXPIRED:
+		return ACCT_TOKEN_EXPIRED;
+	case TOKEN_UNKNOWN:
+	case TOKEN_USED:
+		return ACCT_TOKEN_INVALID;
+	default:
+		return ACCT_ERROR;
+	}
+}
+
+enum acct_status
+accounts_reset_info(const struct acct_env *env, const char *token,
+    struct user *u)
+{
+	char hash[ACCT_SESSION_LEN + 1], uid[RAND_ID_LEN + 1];
+	struct db_conn *c = db_get(env->db);
+	enum acct_status st;
+
+	acct_token_hash(env->sec, token, hash);
+	st = token_status(tokens_peek(c, hash, "reset", clock_now(), uid));
+	if (st == ACCT_OK && users_by_id(c, uid, u) != 1)
+		st = ACCT_ERROR;
+	db_put(c);
+	return st;
+}
+
+static enum acct_status
+reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
+    int new_keys, const struct user_keys *k, const char *verifier,
+    const char *kid)
+{
+	char uid[RAND_ID_LEN + 1];
+	enum acct_status st;
+	struct user u;
+
+	st = token_status(tokens_use(c, hash, "reset", clock_now(), uid));
+	if (st != ACCT_OK)
+		return st;
+	if (users_by_id(c, uid, &u) != 1)
+		return ACCT_ERROR;
+	st = ACCT_ERROR;
+	if ((new_keys ? users_set_all_keys(c, uid, k, verifier, kid,
+	    clock_now()) : users_set_password(c, uid, k, verifier)) == DB_OK &&
+	    sessions_delete_user(c, uid, NULL) == DB_OK &&
+	    acct_queue_mail(c, env, new_keys ? "keys_changed" :
+	    "password_reset", u.email, u.name, "/wachtwoord-vergeten",
+	    NULL) == 0) {
+		acct_audit(c, env, uid, "password.reset", NULL);
+		if (new_keys)
+			acct_audit(c, env, uid, "keys.changed", kid);
+		st = ACCT_OK;
+	}
+	user_release(&u);
+	return st;
+}
+
+enum acct_status
+accounts_reset(const struct acct_env *env, const char *token, int new_keys,
+    const unsigned char auth[PW_AUTH_KEY_LEN], const struct user_keys *k)
+{
+	char hash[ACCT_SESSION_LEN + 1], verifier[PW_VERIFIER_MAX];
+	char kid[RAND_ID_LEN + 1] = "";
+	struct db_conn *c;
+	enum pw_result pw;
+	enum acct_status st;
+
+	if (!acct_kdf_ok(k))
+		return ACCT_WEAK_KDF;
+	if (new_keys && key_id_of(k->x25519_pk, kid) == -1)
+		return ACCT_ERROR;
+	if ((pw = password_make(env->sec->pepper, auth, verifier)) != PW_OK)
+		return pw == PW_BUSY ? ACCT_BUSY : ACCT_ERROR;
+	acct_token_hash(env->sec, token, hash);
+	c = db_get(env->db);
+	if (db_begin(c) != DB_OK) {
+		db_put(c);
+		return ACCT_ERROR;
+	}
+	st = reset_tx(c, env, hash, new_keys, k, verifier, kid);
+	if (st != ACCT_OK || db_commit(c) != DB_OK) {
+		db_rollback(c);
+		if (st == ACCT_OK)
+			st = ACCT_ERROR;
+	}
+	db_put(c);
+	sodium_memzero(verifier, sizeof(verifier));
+	return st;
+}

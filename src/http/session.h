@@ -1,0 +1,20 @@
+/*
+ * Sessions on requests: the cookie __Host-st_session holds 256 random
+ * bits; the database keeps only its keyed hash. A session ends after
+ * accounts.session_idle seconds without use or accounts.session_absolute
+ * seconds after login, whichever comes first.
+ */
+#ifndef ST_HTTP_SESSION_H
+#define ST_HTTP_SESSION_H
+
+struct request;
+
+/* Sets req->user and req->session_hash from a live session; -1 if none. */
+int session_load(struct request *req);
+void session_release(struct request *req);
+/* Sets the session cookie (value token) on the response. */
+void session_set_cookie(struct request *req, const char *token);
+/* Expires the session cookie on the response. */
+void session_clear_cookie(struct request *req);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * Mail texts from the front end's message catalogue (web_root/i18n/nl.json,
+ * keys mail.<kind>.subject and mail.<kind>.body, U1), so pages and mails
+ * speak the same words. {name}-style placeholders are filled from params;
+ * in the HTML part every value is escaped and {link} becomes an anchor.
+ */
+#ifndef ST_MAILTEXT_H
+#define ST_MAILTEXT_H
+
+/* Loads the catalogue; a missing file is logged and keys are shown raw. */
+void mailtext_load(const char *web_root);
+
+struct mailtext {
+	char	*subject;
+	char	*text;
+	char	*html;
+};
+
+/* params: key, value, ..., NULL. The result is freed by mailtext_release. */
+void mailtext_render(const char *kind, const char *const *params,
+    struct mailtext *out);
+void mailtext_release(struct mailtext *t);
+
+#endif

@@ -1,0 +1,265 @@
+/* The outbox: sealed payloads and the sending worker; see outbox.h. */
+#include "util/common.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "db/outbox_db.h"
+#include "http/metrics.h"
+#include "notify/outbox.h"
+#include "notify/transport.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/log.h"
+
+#define LEASE_SECONDS 120
+#define GIVE_UP_SECONDS (48 * 3600)
+#define MAX_BACKOFF 3600
+#define PAYLOAD_MAX (1u << 20)
+
+struct outbox {
+	const struct config		*cfg;
+	struct db			*db;
+	const struct mail_transport	*transport;
+	unsigned char			 key[crypto_secretbox_KEYBYTES];
+	pthread_t			 thread;
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 wake;
+	int				 stop;
+};
+
+static char *
+seal(const unsigned char *key, const char *plain)
+{
+	size_t plen = strlen(plain), clen, blen;
+	unsigned char *box;
+	char *out;
+
+	clen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plen;
+	box = xmalloc(clen);
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES,
+	    (const unsigned char *)plain, plen, box, key);
+	blen = b64u_len(clen) + 1;
+	out = xmalloc(blen);
+	b64u_encode(out, blen, box, clen);
+	free(box);
+	return out;
+}
+
+/* The opened payload, or NULL when it does not authenticate. */
+static char *
+unseal(const unsigned char *key, const char *sealed)
+{
+	size_t slen = strlen(sealed);
+	unsigned char *box = xmalloc(slen + 1);
+	char *plain = NULL;
+	long n = b64u_decode(box, slen + 1, sealed, slen);
+	size_t plen;
+
+	if (n < (long)(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES))
+		goto out;
+	plen = (size_t)n - crypto_secretbox_NONCEBYTES -
+	    crypto_secretbox_MACBYTES;
+	plain = xmalloc(plen + 1);
+	if (crypto_secretbox_open_easy((unsigned char *)plain,
+	    box + crypto_secretbox_NONCEBYTES, (size_t)n -
+	    crypto_secretbox_NONCEBYTES, box, key) != 0) {
+		free(plain);
+		plain = NULL;
+		goto out;
+	}
+	plain[plen] = '\0';
+out:
+	free(box);
+	return plain;
+}
+
+int
+outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
+    const struct mail *m, const char *ref)
+{
+	char id[RAND_ID_LEN + 1], *plain, *sealed;
+	json_t *doc;
+	int rc;
+
+	if (strpbrk(m->to, "\r\n") != NULL || strpbrk(m->subject, "\r\n") !=
+	    NULL || (m->to_name != NULL && strpbrk(m->to_name, "\r\n")))
+		return -1;
+	rand_id(id);
+	doc = json_pack("{s:s,s:s,s:s,s:s,s:s}", "to", m->to, "to_name",
+	    m->to_name ? m->to_name : "", "subject", m->subject, "text",
+	    m->text, "html", m->html);
+	plain = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (plain == NULL || strlen(plain) > PAYLOAD_MAX) {
+		free(plain);
+		return -1;
+	}
+	sealed = seal(key, plain);
+	free_secret(plain, strlen(plain));
+	rc = outbox_insert(c, id, "mail", m->to, sealed, ref, clock_now()) ==
+	    DB_OK ? 0 : -1;
+	free(sealed);
+	return rc;
+}
+
+/* Hands one claimed mail to the transport; returns what happened. */
+static enum send_result
+deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
+{
+	char from[320], msgid[RAND_ID_LEN + 32];
+	struct mail m = { 0 };
+	struct buf b;
+	char *plain;
+	json_t *doc;
+	enum send_result r = SEND_FAIL;
+
+	if ((plain = unseal(w->key, row->payload)) == NULL) {
+		snprintf(reply, rlen, "payload does not open (outbox key?)");
+		return SEND_FAIL;
+	}
+	doc = json_loads(plain, 0, NULL);
+	free_secret(plain, strlen(plain));
+	snprintf(msgid, sizeof(msgid), "%s@securetransfer", row->id);
+	m.from = w->cfg->mail_from;
+	m.to = json_string_value(json_object_get(doc, "to"));
+	m.to_name = json_string_value(json_object_get(doc, "to_name"));
+	m.subject = json_string_value(json_object_get(doc, "subject"));
+	m.text = json_string_value(json_object_get(doc, "text"));
+	m.html = json_string_value(json_object_get(doc, "html"));
+	m.message_id = msgid;
+	buf_init(&b, 4 * PAYLOAD_MAX);
+	if (m.to == NULL || m.subject == NULL || m.text == NULL ||
+	    m.html == NULL || mime_build(&m, &b) == -1) {
+		snprintf(reply, rlen, "mail could not be composed");
+	} else {
+		mime_addr_spec(w->cfg->mail_from, from, sizeof(from));
+		r = w->transport->send(w->cfg, row->id, from, m.to, b.data,
+		    b.len, reply, rlen);
+	}
+	buf_release_secret(&b);
+	json_decref(doc);
+	return r;
+}
+
+static void
+record(struct outbox *w, struct outbox_row *row, enum send_result r,
+    const char *reply)
+{
+	struct db_conn *c = db_get(w->db);
+	int64_t now = clock_now(), backoff;
+
+	if (r == SEND_OK) {
+		outbox_mark_sent(c, row->id, now, reply);
+		metrics_count("mails_sent");
+		log_info("mail sent", "{s:s,s:s}", "outbox_id", row->id,
+		    "reply", reply);
+	} else if (r == SEND_FAIL || now - row->created_at > GIVE_UP_SECONDS) {
+		outbox_mark_failed(c, row->id, reply);
+		metrics_count("mails_failed");
+		log_error("mail failed", "{s:s,s:s}", "outbox_id", row->id,
+		    "reply", reply);
+	} else {
+		backoff = row->attempts >= 8 ? MAX_BACKOFF :
+		    (int64_t)5 << (row->attempts - 1);
+		if (backoff > MAX_BACKOFF)
+			backoff = MAX_BACKOFF;
+		outbox_mark_retry(c, row->id, now + backoff, reply);
+		metrics_count("mails_retried");
+		log_warn("mail will be retried", "{s:s,s:s,s:I}", "outbox_id",
+		    row->id, "reply", reply, "in_seconds", (json_int_t)backoff);
+	}
+	db_put(c);
+}
+
+/* Sends what is due; returns 1 when it did something. */
+static int
+work_once(struct outbox *w)
+{
+	struct outbox_row row = { 0 };
+	struct db_conn *c = db_get(w->db);
+	char reply[512] = "";
+	enum send_result r;
+	int got;
+
+	got = outbox_claim(c, clock_now(), LEASE_SECONDS, &row);
+	db_put(c);
+	if (got != 1)
+		return 0;
+	r = deliver(w, &row, reply, sizeof(reply));
+	record(w, &row, r, reply);
+	outbox_row_release(&row);
+	return 1;
+}
+
+static void *
+worker(void *arg)
+{
+	struct outbox *w = arg;
+	struct timespec until;
+
+	for (;;) {
+		while (!w->stop && work_once(w))
+			;
+		pthread_mutex_lock(&w->lock);
+		if (!w->stop) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 300 * 1000 * 1000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		}
+		if (w->stop) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+struct outbox *
+outbox_start(const struct config *cfg, struct db *db,
+    const unsigned char key[32])
+{
+	struct outbox *w = xcalloc(1, sizeof(*w));
+
+	w->cfg = cfg;
+	w->db = db;
+	w->transport = strcmp(cfg->mail_transport, "smtp") == 0 ?
+	    &mail_smtp_transport : &mail_file_transport;
+	memcpy(w->key, key, sizeof(w->key));
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if (pthread_create(&w->thread, NULL, worker, w) != 0) {
+		log_error("cannot start outbox worker", NULL);
+		sodium_memzero(w->key, sizeof(w->key));
+		free(w);
+		return NULL;
+	}
+	log_info("outbox worker started", "{s:s}", "transport",
+	    w->transport->name);
+	return w;
+}
+
+void
+outbox_stop(struct outbox *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	sodium_memzero(w->key, sizeof(w->key));
+	free(w);
+}

@@ -1,0 +1,31 @@
+/*
+ * The durable outbox (O3, DESIGN §6). Callers queue a mail inside their
+ * own transaction, so it exists exactly when the change that caused it
+ * does. A worker thread sends due rows through the configured transport,
+ * retries with exponential backoff for up to 48 hours, and empties the
+ * payload once sent. The payload is sealed (secretbox) under the outbox
+ * key from the secrets folder: a database copy does not reveal the links
+ * in it (SECURITY.md W1). Delivery is at-least-once: a crash between the
+ * hand-over and the mark resends the mail with the same Message-ID.
+ */
+#ifndef ST_OUTBOX_H
+#define ST_OUTBOX_H
+
+#include "notify/mime.h"
+
+struct config;
+struct db;
+struct db_conn;
+struct outbox;
+
+/* Queues m (from is ignored: mail.from is used). 0 or -1. */
+int outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
+    const struct mail *m, const char *ref);
+
+/* Starts the worker thread; NULL (logged) on failure. */
+struct outbox *outbox_start(const struct config *cfg, struct db *db,
+    const unsigned char key[32]);
+/* Stops the worker after the mail in hand; frees w. */
+void outbox_stop(struct outbox *w);
+
+#endif

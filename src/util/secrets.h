@@ -1,0 +1,26 @@
+/*
+ * The server's own secrets, kept in files outside the database
+ * (server.secrets_dir, mode 0700, files 0600) and made on first start:
+ *   pepper      HMAC key over auth keys before Argon2id (ASVS 2.4.5)
+ *   server.key  HMAC key for fake pre-login salts and token hashes
+ *   outbox.key  secretbox key for outbox payloads (SECURITY.md W1)
+ * A database thief without these cannot test passwords or read the outbox.
+ */
+#ifndef ST_SECRETS_H
+#define ST_SECRETS_H
+
+#include <stddef.h>
+
+#define SECRET_LEN 32
+
+struct secrets {
+	unsigned char	pepper[SECRET_LEN];
+	unsigned char	server_key[SECRET_LEN];
+	unsigned char	outbox_key[SECRET_LEN];
+};
+
+/* Loads or creates the three files in dir; -1 (logged) on failure. */
+int secrets_load(struct secrets *s, const char *dir);
+void secrets_wipe(struct secrets *s);
+
+#endif
