@@ -27,8 +27,8 @@ api_session_get(struct request *req)
 		doc = api_user_json(req->user, 0);
 	else
 		doc = json_pack("{s:n}", "user");
-	json_object_set_new(doc, "authenticated",
-	    json_boolean(req->user != NULL));
+	json_object_set_new(
+	    doc, "authenticated", json_boolean(req->user != NULL));
 	json_object_set_new(doc, "csrf", json_string(tok));
 	reply_json(req, 200, doc);
 	cookie_set(req, "st_csrf", tok, -1);
@@ -87,8 +87,8 @@ api_account_password(struct request *req)
 	    api_read_keys(req, doc, &k, 0) == -1)
 		goto out;
 	api_env(req, &env);
-	st = accounts_change_password(&env, req->user, req->session_hash, cur,
-	    next, &k, &retry);
+	st = accounts_change_password(
+	    &env, req->user, req->session_hash, cur, next, &k, &retry);
 	if (st == ACCT_OK)
 		reply_json(req, 200, json_pack("{s:s}", "status", "changed"));
 	else

@@ -19,8 +19,10 @@
 #include "http/session.h"
 #include "util/config.h"
 
+/* clang-format off */
 #define TOKEN_FIELD { "token", F_STR, 1, RAND_TOKEN_LEN, RAND_TOKEN_LEN }
 #define EMAIL_FIELD { "email", F_STR, 1, 1, EMAIL_MAX }
+/* clang-format on */
 
 void
 api_env(struct request *req, struct acct_env *env)
@@ -62,7 +64,8 @@ api_register(struct request *req)
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == -1 ||
 	    input_b64(req, doc, "user_id", uid, sizeof(uid)) == -1 ||
 	    input_b64(req, doc, "auth_key", r.auth_key, sizeof(r.auth_key)) ==
-	    -1 || api_read_keys(req, doc, &r.keys, 1) == -1)
+	        -1 ||
+	    api_read_keys(req, doc, &r.keys, 1) == -1)
 		goto out;
 	r.email = input_str(doc, "email");
 	r.name = input_str(doc, "name");
@@ -93,8 +96,8 @@ api_verify(struct request *req)
 		api_env(req, &env);
 		st = accounts_verify(&env, input_str(doc, "token"));
 		if (st == ACCT_OK)
-			reply_json(req, 200, json_pack("{s:s}", "status",
-			    "verified"));
+			reply_json(
+			    req, 200, json_pack("{s:s}", "status", "verified"));
 		else
 			api_acct_error(req, st, 0);
 	}
@@ -103,8 +106,8 @@ api_verify(struct request *req)
 
 /* The endpoints that answer 202 whatever the address: resend, forgot. */
 static void
-email_only(struct request *req, enum acct_status (*fn)(
-    const struct acct_env *, const char *))
+email_only(struct request *req,
+    enum acct_status (*fn)(const struct acct_env *, const char *))
 {
 	static const struct field f[] = { EMAIL_FIELD };
 	struct acct_env env;
@@ -149,10 +152,11 @@ api_prelogin(struct request *req)
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
 		api_env(req, &env);
 		accounts_prelogin(&env, input_str(doc, "email"), &p);
-		reply_json(req, 200, json_pack("{s:s,s:s,s:{s:s,s:I,s:I,s:I}}",
-		    "user_id", p.user_id, "salt", p.salt, "kdf", "alg",
-		    "argon2id", "m", (json_int_t)p.m, "t", (json_int_t)p.t,
-		    "p", (json_int_t)p.p));
+		reply_json(req, 200,
+		    json_pack("{s:s,s:s,s:{s:s,s:I,s:I,s:I}}", "user_id",
+		        p.user_id, "salt", p.salt, "kdf", "alg", "argon2id",
+		        "m", (json_int_t)p.m, "t", (json_int_t)p.t, "p",
+		        (json_int_t)p.p));
 	}
 	json_decref(doc);
 }
@@ -229,10 +233,11 @@ api_reset_info(struct request *req)
 		api_env(req, &env);
 		st = accounts_reset_info(&env, input_str(doc, "token"), &u);
 		if (st == ACCT_OK) {
-			reply_json(req, 200, json_pack("{s:s,s:s,s:s}",
-			    "user_id", u.id, "email", u.email,
-			    "wrapped_uk_rec", u.keys.wrapped_uk_rec ?
-			    u.keys.wrapped_uk_rec : ""));
+			reply_json(req, 200,
+			    json_pack("{s:s,s:s,s:s}", "user_id", u.id, "email",
+			        u.email, "wrapped_uk_rec",
+			        u.keys.wrapped_uk_rec ? u.keys.wrapped_uk_rec :
+			                                ""));
 			user_release(&u);
 		} else
 			api_acct_error(req, st, 0);
@@ -264,7 +269,8 @@ api_reset(struct request *req)
 		goto out;
 	mode = input_str(doc, "mode");
 	if (strcmp(mode, "recovery") != 0 && strcmp(mode, "new_keys") != 0) {
-		reply_error(req, 400, "bad_field", "mode: recovery or new_keys");
+		reply_error(
+		    req, 400, "bad_field", "mode: recovery or new_keys");
 		goto out;
 	}
 	new_keys = strcmp(mode, "new_keys") == 0;

@@ -5,8 +5,7 @@
 #include "http/request.h"
 
 int
-api_read_keys(struct request *req, json_t *doc, struct user_keys *k,
-    int full)
+api_read_keys(struct request *req, json_t *doc, struct user_keys *k, int full)
 {
 	static const struct field kdf_f[] = {
 		{ "alg", F_STR, 0, 8, 8 },
@@ -36,10 +35,10 @@ api_read_keys(struct request *req, json_t *doc, struct user_keys *k,
 	k->wrapped_uk_rec = (char *)(uintptr_t)input_str(doc, "wrapped_uk_rec");
 	k->x25519_pk = (char *)(uintptr_t)input_str(doc, "x25519_pk");
 	k->ed25519_pk = (char *)(uintptr_t)input_str(doc, "ed25519_pk");
-	k->wrapped_x25519_sk = (char *)(uintptr_t)input_str(doc,
-	    "wrapped_x25519_sk");
-	k->wrapped_ed25519_sk = (char *)(uintptr_t)input_str(doc,
-	    "wrapped_ed25519_sk");
+	k->wrapped_x25519_sk = (char *)(uintptr_t)input_str(
+	    doc, "wrapped_x25519_sk");
+	k->wrapped_ed25519_sk = (char *)(uintptr_t)input_str(
+	    doc, "wrapped_ed25519_sk");
 	return 0;
 }
 
@@ -55,19 +54,21 @@ api_user_json(const struct user *u, int with_keys)
 	const struct user_keys *k = &u->keys;
 	json_t *doc = json_object();
 
-	json_object_set_new(doc, "user", json_pack("{s:s,s:s,s:s,s:b,s:o}",
-	    "id", u->id, "email", u->email, "name", u->name, "is_admin",
-	    u->is_admin, "key_id", str_or_null(u->key_id)));
+	json_object_set_new(doc, "user",
+	    json_pack("{s:s,s:s,s:s,s:b,s:o}", "id", u->id, "email", u->email,
+	        "name", u->name, "is_admin", u->is_admin, "key_id",
+	        str_or_null(u->key_id)));
 	if (with_keys)
-		json_object_set_new(doc, "keys", json_pack("{s:o,s:{s:s,s:I,"
-		    "s:I,s:I},s:o,s:o,s:o,s:o,s:o}",
-		    "salt", str_or_null(k->kdf_salt),
-		    "kdf", "alg", "argon2id", "m", (json_int_t)k->kdf_m,
-		    "t", (json_int_t)k->kdf_t, "p", (json_int_t)k->kdf_p,
-		    "wrapped_uk_pw", str_or_null(k->wrapped_uk_pw),
-		    "x25519_pk", str_or_null(k->x25519_pk),
-		    "ed25519_pk", str_or_null(k->ed25519_pk),
-		    "wrapped_x25519_sk", str_or_null(k->wrapped_x25519_sk),
-		    "wrapped_ed25519_sk", str_or_null(k->wrapped_ed25519_sk)));
+		json_object_set_new(doc, "keys",
+		    json_pack("{s:o,s:{s:s,s:I,"
+		              "s:I,s:I},s:o,s:o,s:o,s:o,s:o}",
+		        "salt", str_or_null(k->kdf_salt), "kdf", "alg",
+		        "argon2id", "m", (json_int_t)k->kdf_m, "t",
+		        (json_int_t)k->kdf_t, "p", (json_int_t)k->kdf_p,
+		        "wrapped_uk_pw", str_or_null(k->wrapped_uk_pw),
+		        "x25519_pk", str_or_null(k->x25519_pk), "ed25519_pk",
+		        str_or_null(k->ed25519_pk), "wrapped_x25519_sk",
+		        str_or_null(k->wrapped_x25519_sk), "wrapped_ed25519_sk",
+		        str_or_null(k->wrapped_ed25519_sk)));
 	return doc;
 }

@@ -9,6 +9,7 @@
 
 struct request;
 
+/* clang-format off */
 /* The key fields a password change sends (salt, kdf, wrapped_uk_pw). */
 #define KEY_FIELDS_PW \
 	{ "salt", F_STR, 1, 22, 22 }, \
@@ -23,6 +24,7 @@ struct request;
 	{ "wrapped_ed25519_sk", F_STR, req, 40, 400 }
 #define KEY_FIELDS_FULL KEY_FIELDS_PW, KEY_FIELDS_REST(1)
 #define KEY_FIELDS_FULL_OPTIONAL KEY_FIELDS_PW, KEY_FIELDS_REST(0)
+/* clang-format on */
 
 /* Fills the acct_env of a request. */
 void api_env(struct request *req, struct acct_env *env);
@@ -30,8 +32,8 @@ void api_env(struct request *req, struct acct_env *env);
  * Reads the key fields of doc into k (pointers into doc: keep doc alive);
  * full: the whole set is required. Answers 400 and returns -1 on error.
  */
-int api_read_keys(struct request *req, json_t *doc, struct user_keys *k,
-    int full);
+int api_read_keys(
+    struct request *req, json_t *doc, struct user_keys *k, int full);
 /* {"user": {...}} and, with keys, "keys": {...} for unlocking. */
 json_t *api_user_json(const struct user *u, int with_keys);
 

@@ -40,16 +40,16 @@ api_csp_report(struct request *req)
 	if (rep == NULL)
 		rep = json_object_get(doc, "body");
 	if (json_is_object(rep)) {
-		dir = json_string_value(json_object_get(rep,
-		    "violated-directive"));
+		dir = json_string_value(
+		    json_object_get(rep, "violated-directive"));
 		if (dir == NULL)
-			dir = json_string_value(json_object_get(rep,
-			    "effectiveDirective"));
-		blocked = json_string_value(json_object_get(rep,
-		    "blocked-uri"));
+			dir = json_string_value(
+			    json_object_get(rep, "effectiveDirective"));
+		blocked = json_string_value(
+		    json_object_get(rep, "blocked-uri"));
 		if (blocked == NULL)
-			blocked = json_string_value(json_object_get(rep,
-			    "blockedURL"));
+			blocked = json_string_value(
+			    json_object_get(rep, "blockedURL"));
 	}
 	origin_of(blocked ? blocked : "", origin, sizeof(origin));
 	log_warn("csp violation", "{s:s%,s:s}", "directive", dir ? dir : "",

@@ -6,30 +6,39 @@
 
 struct mapping {
 	enum acct_status st;
-	unsigned	 status;
-	const char	*code;
-	const char	*message;
+	unsigned status;
+	const char *code;
+	const char *message;
 };
 
 static const struct mapping acct_map[] = {
-	{ ACCT_BAD_EMAIL, 400, "bad_email", "This is not a valid e-mail "
+	{ ACCT_BAD_EMAIL, 400, "bad_email",
+	    "This is not a valid e-mail "
 	    "address" },
-	{ ACCT_DOMAIN, 400, "domain_not_connected", "Only employees of "
+	{ ACCT_DOMAIN, 400, "domain_not_connected",
+	    "Only employees of "
 	    "connected organisations can register" },
-	{ ACCT_WEAK_KDF, 400, "weak_kdf", "Key derivation parameters below "
+	{ ACCT_WEAK_KDF, 400, "weak_kdf",
+	    "Key derivation parameters below "
 	    "the minimum" },
-	{ ACCT_WEAK_PASSWORD, 400, "weak_password", "The password does not "
+	{ ACCT_WEAK_PASSWORD, 400, "weak_password",
+	    "The password does not "
 	    "meet the rules" },
-	{ ACCT_BAD_NAME, 400, "bad_name", "A name has 1 to 100 characters "
+	{ ACCT_BAD_NAME, 400, "bad_name",
+	    "A name has 1 to 100 characters "
 	    "and no control characters" },
-	{ ACCT_BAD_LOGIN, 401, "bad_credentials", "Unknown e-mail address "
+	{ ACCT_BAD_LOGIN, 401, "bad_credentials",
+	    "Unknown e-mail address "
 	    "or wrong password" },
-	{ ACCT_NOT_VERIFIED, 403, "not_verified", "Verify your e-mail "
+	{ ACCT_NOT_VERIFIED, 403, "not_verified",
+	    "Verify your e-mail "
 	    "address first" },
-	{ ACCT_LIMITED, 429, "rate_limited", "Too many attempts; try again "
+	{ ACCT_LIMITED, 429, "rate_limited",
+	    "Too many attempts; try again "
 	    "later" },
 	{ ACCT_BUSY, 503, "busy", "The server is busy; try again" },
-	{ ACCT_TOKEN_INVALID, 400, "token_invalid", "This link is not valid "
+	{ ACCT_TOKEN_INVALID, 400, "token_invalid",
+	    "This link is not valid "
 	    "or was already used" },
 	{ ACCT_TOKEN_EXPIRED, 410, "token_expired", "This link has expired" },
 };

@@ -9,7 +9,7 @@
 struct request;
 
 /* Answers the error for st; retry_after is used for ACCT_LIMITED. */
-void api_acct_error(struct request *req, enum acct_status st,
-    int64_t retry_after);
+void api_acct_error(
+    struct request *req, enum acct_status st, int64_t retry_after);
 
 #endif

@@ -15,14 +15,14 @@ bad(struct request *req, const char *field, const char *why)
 }
 
 int
-input_check(struct request *req, json_t *doc, const struct field *f,
-    size_t n)
+input_check(struct request *req, json_t *doc, const struct field *f, size_t n)
 {
 	const char *key;
 	json_t *v;
 	size_t i;
 
-	json_object_foreach(doc, key, v) {
+	json_object_foreach(doc, key, v)
+	{
 		for (i = 0; i < n; i++)
 			if (strcmp(f[i].name, key) == 0)
 				break;
@@ -52,12 +52,14 @@ input_check(struct request *req, json_t *doc, const struct field *f,
 			break;
 		case F_BOOL:
 			if (!json_is_boolean(v))
-				return bad(req, f[i].name, "expected true or "
+				return bad(req, f[i].name,
+				    "expected true or "
 				    "false");
 			break;
 		case F_OBJ:
 			if (!json_is_object(v))
-				return bad(req, f[i].name, "expected an object");
+				return bad(
+				    req, f[i].name, "expected an object");
 			break;
 		}
 	}
@@ -90,8 +92,8 @@ input_b64(struct request *req, json_t *doc, const char *name,
 }
 
 int
-input_b64_len(struct request *req, json_t *doc, const char *name,
-    size_t min, size_t max)
+input_b64_len(
+    struct request *req, json_t *doc, const char *name, size_t min, size_t max)
 {
 	const char *s = input_str(doc, name);
 	unsigned char *tmp = xmalloc(max + 1);

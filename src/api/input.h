@@ -15,14 +15,14 @@ struct request;
 enum field_type { F_STR, F_INT, F_BOOL, F_OBJ };
 
 struct field {
-	const char	*name;
-	enum field_type	 type;
-	int		 required;
-	size_t		 min, max;	/* bytes for F_STR, value for F_INT */
+	const char *name;
+	enum field_type type;
+	int required;
+	size_t min, max; /* bytes for F_STR, value for F_INT */
 };
 
-int input_check(struct request *req, json_t *doc, const struct field *f,
-    size_t n);
+int input_check(
+    struct request *req, json_t *doc, const struct field *f, size_t n);
 /* The string field, or "" when absent. */
 const char *input_str(json_t *doc, const char *name);
 json_int_t input_int(json_t *doc, const char *name);
@@ -30,7 +30,7 @@ json_int_t input_int(json_t *doc, const char *name);
 int input_b64(struct request *req, json_t *doc, const char *name,
     unsigned char *out, size_t len);
 /* Checks a base64url field decodes to min..max bytes, or answers 400. */
-int input_b64_len(struct request *req, json_t *doc, const char *name,
-    size_t min, size_t max);
+int input_b64_len(
+    struct request *req, json_t *doc, const char *name, size_t min, size_t max);
 
 #endif

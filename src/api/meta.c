@@ -37,10 +37,9 @@ api_config(struct request *req)
 {
 	const struct config *cfg = req->app->cfg;
 
-	reply_json(req, 200, json_pack("{s:s,s:[s,s],s:s,s:o}",
-	    "version", ST_VERSION,
-	    "languages", "nl", "en",
-	    "default_language", "nl",
-	    "allowed_extensions",
-	    extension_list(cfg->send_allowed_extensions)));
+	reply_json(req, 200,
+	    json_pack("{s:s,s:[s,s],s:s,s:o}", "version", ST_VERSION,
+	        "languages", "nl", "en", "default_language", "nl",
+	        "allowed_extensions",
+	        extension_list(cfg->send_allowed_extensions)));
 }

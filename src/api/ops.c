@@ -29,8 +29,8 @@ ops_allowed(struct request *req)
 	if (tl == 0 || auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
 		return 0;
 	auth += 7;
-	return strlen(auth) == tl && sodium_memcmp(auth, cfg->ops_token, tl) ==
-	    0;
+	return strlen(auth) == tl &&
+	    sodium_memcmp(auth, cfg->ops_token, tl) == 0;
 }
 
 static int

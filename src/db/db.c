@@ -14,17 +14,17 @@
 #include "util/log.h"
 
 struct db_conn {
-	struct db	*db;
-	void		*h;		/* driver handle */
-	int		 busy;
+	struct db *db;
+	void *h; /* driver handle */
+	int busy;
 };
 
 struct db {
-	const struct db_driver	*drv;
-	struct db_conn		*conns;
-	size_t			 nconns;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 freed;
+	const struct db_driver *drv;
+	struct db_conn *conns;
+	size_t nconns;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
 };
 
 int
@@ -111,8 +111,7 @@ db_put(struct db_conn *c)
 }
 
 enum db_status
-db_exec(struct db_conn *c, const char *sql, const struct db_param *p,
-    size_t n)
+db_exec(struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
 {
 	return c->db->drv->exec(c->h, sql, p, n);
 }
@@ -124,8 +123,7 @@ db_changes(struct db_conn *c)
 }
 
 struct db_stmt *
-db_query(struct db_conn *c, const char *sql, const struct db_param *p,
-    size_t n)
+db_query(struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
 {
 	return c->db->drv->query(c->h, sql, p, n);
 }
@@ -190,7 +188,8 @@ applied_version(struct db_conn *c)
 	struct db_stmt *s;
 	int64_t v = 0;
 
-	s = db_query(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+	s = db_query(c,
+	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 	    DB_NOPARAMS);
 	if (s != NULL && db_next(s) == DB_ROW)
 		v = db_int(s, 0);
@@ -206,9 +205,11 @@ db_migrate(struct db *db)
 	int64_t have;
 	int rc = -1;
 
-	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    "version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-	    "applied_at BIGINT NOT NULL)", DB_NOPARAMS) != DB_OK)
+	if (db_exec(c,
+	        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	        "version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+	        "applied_at BIGINT NOT NULL)",
+	        DB_NOPARAMS) != DB_OK)
 		goto out;
 	have = applied_version(c);
 	for (m = migrations; m->name != NULL; m++) {
@@ -217,10 +218,11 @@ db_migrate(struct db *db)
 		if (db_begin(c) != DB_OK)
 			goto out;
 		if (db->drv->script(c->h, m->sql) != DB_OK ||
-		    db_exec(c, "INSERT INTO schema_migrations (version, name, "
-		    "applied_at) VALUES ($1, $2, $3)",
-		    DB_PARAMS(DB_INT(m->version), DB_TEXT(m->name),
-		    DB_INT(time(NULL)))) != DB_OK) {
+		    db_exec(c,
+		        "INSERT INTO schema_migrations (version, name, "
+		        "applied_at) VALUES ($1, $2, $3)",
+		        DB_PARAMS(DB_INT(m->version), DB_TEXT(m->name),
+		            DB_INT(time(NULL)))) != DB_OK) {
 			db_rollback(c);
 			log_error("migration failed", "{s:I,s:s}", "version",
 			    (json_int_t)m->version, "name", m->name);

@@ -22,22 +22,23 @@ struct db_conn;
 struct db_stmt;
 
 enum db_status {
-	DB_OK = 0,	/* statement done */
-	DB_ROW,		/* a row is available */
-	DB_DONE,	/* no more rows */
-	DB_BUSY,	/* locked or serialization failure: retry or 503 */
-	DB_CONSTRAINT,	/* unique, foreign key or check violation */
-	DB_ERROR	/* anything else: logged by the driver */
+	DB_OK = 0, /* statement done */
+	DB_ROW, /* a row is available */
+	DB_DONE, /* no more rows */
+	DB_BUSY, /* locked or serialization failure: retry or 503 */
+	DB_CONSTRAINT, /* unique, foreign key or check violation */
+	DB_ERROR /* anything else: logged by the driver */
 };
 
 enum db_ptype { DBP_NULL, DBP_TEXT, DBP_INT };
 
 struct db_param {
-	enum db_ptype	 type;
-	const char	*text;
-	int64_t		 i;
+	enum db_ptype type;
+	const char *text;
+	int64_t i;
 };
 
+/* clang-format off */
 #define DB_TEXT(s) ((struct db_param){ .type = DBP_TEXT, .text = (s) })
 #define DB_INT(v) ((struct db_param){ .type = DBP_INT, .i = (int64_t)(v) })
 #define DB_NULL ((struct db_param){ .type = DBP_NULL })
@@ -47,6 +48,7 @@ struct db_param {
 	(sizeof((const struct db_param[]){ __VA_ARGS__ }) / \
 	 sizeof(struct db_param))
 #define DB_NOPARAMS NULL, 0
+/* clang-format on */
 
 /* Opens the pool described by cfg. Returns -1 and logs on failure. */
 int db_open(const struct config *cfg, struct db **out);
@@ -57,8 +59,8 @@ struct db_conn *db_get(struct db *db);
 void db_put(struct db_conn *c);
 
 /* Runs a statement that returns no rows. */
-enum db_status db_exec(struct db_conn *c, const char *sql,
-    const struct db_param *p, size_t n);
+enum db_status db_exec(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(struct db_conn *c);
 
@@ -67,15 +69,15 @@ int64_t db_changes(struct db_conn *c);
  * db_done. Returns NULL on error (logged). Column accessors are valid
  * until the next db_next/db_done.
  */
-struct db_stmt *db_query(struct db_conn *c, const char *sql,
-    const struct db_param *p, size_t n);
+struct db_stmt *db_query(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 enum db_status db_next(struct db_stmt *s);
-const char *db_text(struct db_stmt *s, int col);	/* NULL for SQL NULL */
+const char *db_text(struct db_stmt *s, int col); /* NULL for SQL NULL */
 int64_t db_int(struct db_stmt *s, int col);
 int db_isnull(struct db_stmt *s, int col);
 void db_done(struct db_stmt *s);
 
-enum db_status db_begin(struct db_conn *c);	/* a write transaction */
+enum db_status db_begin(struct db_conn *c); /* a write transaction */
 enum db_status db_commit(struct db_conn *c);
 void db_rollback(struct db_conn *c);
 
@@ -84,21 +86,21 @@ int db_migrate(struct db *db);
 
 /* The driver table; one per backend. */
 struct db_driver {
-	const char	*name;
-	void		*(*connect)(const struct config *cfg);
-	void		 (*disconnect)(void *h);
-	enum db_status	 (*exec)(void *h, const char *sql,
-			    const struct db_param *p, size_t n);
-	int64_t		 (*changes)(void *h);
-	struct db_stmt	*(*query)(void *h, const char *sql,
-			    const struct db_param *p, size_t n);
-	enum db_status	 (*next)(struct db_stmt *s);
-	const char	*(*text)(struct db_stmt *s, int col);
-	int64_t		 (*integer)(struct db_stmt *s, int col);
-	int		 (*isnull)(struct db_stmt *s, int col);
-	void		 (*done)(struct db_stmt *s);
-	enum db_status	 (*script)(void *h, const char *sql);
-	const char	*begin_sql;
+	const char *name;
+	void *(*connect)(const struct config *cfg);
+	void (*disconnect)(void *h);
+	enum db_status (*exec)(
+	    void *h, const char *sql, const struct db_param *p, size_t n);
+	int64_t (*changes)(void *h);
+	struct db_stmt *(*query)(
+	    void *h, const char *sql, const struct db_param *p, size_t n);
+	enum db_status (*next)(struct db_stmt *s);
+	const char *(*text)(struct db_stmt *s, int col);
+	int64_t (*integer)(struct db_stmt *s, int col);
+	int (*isnull)(struct db_stmt *s, int col);
+	void (*done)(struct db_stmt *s);
+	enum db_status (*script)(void *h, const char *sql);
+	const char *begin_sql;
 };
 
 extern const struct db_driver db_sqlite_driver;

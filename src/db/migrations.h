@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 struct migration {
-	int64_t		 version;
-	const char	*name;
-	const char	*sql;
+	int64_t version;
+	const char *name;
+	const char *sql;
 };
 
 /* Ordered by version, ended by an entry with name NULL. */

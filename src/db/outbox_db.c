@@ -7,21 +7,23 @@ enum db_status
 outbox_insert(struct db_conn *c, const char *id, const char *kind,
     const char *recipient, const char *payload, const char *ref, int64_t now)
 {
-	return db_exec(c, "INSERT INTO outbox (id, kind, recipient, state, "
+	return db_exec(c,
+	    "INSERT INTO outbox (id, kind, recipient, state, "
 	    "next_at, created_at, payload, ref) VALUES ($1, $2, $3, "
 	    "'pending', $4, $4, $5, $6)",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(kind), DB_TEXT(recipient),
-	    DB_INT(now), DB_TEXT(payload), DB_TEXT(ref)));
+	        DB_INT(now), DB_TEXT(payload), DB_TEXT(ref)));
 }
 
 int
-outbox_claim(struct db_conn *c, int64_t now, int64_t lease,
-    struct outbox_row *row)
+outbox_claim(
+    struct db_conn *c, int64_t now, int64_t lease, struct outbox_row *row)
 {
 	struct db_stmt *s;
 	enum db_status r;
 
-	s = db_query(c, "UPDATE outbox SET claimed_until = $2, attempts = "
+	s = db_query(c,
+	    "UPDATE outbox SET claimed_until = $2, attempts = "
 	    "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE state = "
 	    "'pending' AND next_at <= $1 AND claimed_until <= $1 ORDER BY "
 	    "next_at LIMIT 1) RETURNING id, kind, recipient, payload, "
@@ -52,19 +54,21 @@ outbox_row_release(struct outbox_row *row)
 }
 
 enum db_status
-outbox_mark_sent(struct db_conn *c, const char *id, int64_t now,
-    const char *reply)
+outbox_mark_sent(
+    struct db_conn *c, const char *id, int64_t now, const char *reply)
 {
-	return db_exec(c, "UPDATE outbox SET state = 'sent', sent_at = $2, "
+	return db_exec(c,
+	    "UPDATE outbox SET state = 'sent', sent_at = $2, "
 	    "reply = $3, payload = '' WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_INT(now), DB_TEXT(reply)));
 }
 
 enum db_status
-outbox_mark_retry(struct db_conn *c, const char *id, int64_t next_at,
-    const char *reply)
+outbox_mark_retry(
+    struct db_conn *c, const char *id, int64_t next_at, const char *reply)
 {
-	return db_exec(c, "UPDATE outbox SET next_at = $2, claimed_until = 0, "
+	return db_exec(c,
+	    "UPDATE outbox SET next_at = $2, claimed_until = 0, "
 	    "reply = $3 WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_INT(next_at), DB_TEXT(reply)));
 }
@@ -72,7 +76,8 @@ outbox_mark_retry(struct db_conn *c, const char *id, int64_t next_at,
 enum db_status
 outbox_mark_failed(struct db_conn *c, const char *id, const char *reply)
 {
-	return db_exec(c, "UPDATE outbox SET state = 'failed', reply = $2, "
+	return db_exec(c,
+	    "UPDATE outbox SET state = 'failed', reply = $2, "
 	    "payload = '' WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(reply)));
 }

@@ -8,12 +8,12 @@
 #include "util/rand.h"
 
 struct outbox_row {
-	char	 id[RAND_ID_LEN + 1];
-	char	*kind;
-	char	*recipient;
-	char	*payload;
-	int64_t	 attempts;	/* including this one */
-	int64_t	 created_at;
+	char id[RAND_ID_LEN + 1];
+	char *kind;
+	char *recipient;
+	char *payload;
+	int64_t attempts; /* including this one */
+	int64_t created_at;
 };
 
 enum db_status outbox_insert(struct db_conn *c, const char *id,
@@ -24,15 +24,15 @@ enum db_status outbox_insert(struct db_conn *c, const char *id,
  * take it meanwhile; after a crash the lease runs out and it is retried).
  * 1 claimed, 0 nothing due, -1 error.
  */
-int outbox_claim(struct db_conn *c, int64_t now, int64_t lease,
-    struct outbox_row *row);
+int outbox_claim(
+    struct db_conn *c, int64_t now, int64_t lease, struct outbox_row *row);
 void outbox_row_release(struct outbox_row *row);
 /* Sent: the payload (which may hold a link secret) is emptied. */
-enum db_status outbox_mark_sent(struct db_conn *c, const char *id,
-    int64_t now, const char *reply);
-enum db_status outbox_mark_retry(struct db_conn *c, const char *id,
-    int64_t next_at, const char *reply);
-enum db_status outbox_mark_failed(struct db_conn *c, const char *id,
-    const char *reply);
+enum db_status outbox_mark_sent(
+    struct db_conn *c, const char *id, int64_t now, const char *reply);
+enum db_status outbox_mark_retry(
+    struct db_conn *c, const char *id, int64_t next_at, const char *reply);
+enum db_status outbox_mark_failed(
+    struct db_conn *c, const char *id, const char *reply);
 
 #endif

@@ -13,18 +13,18 @@
 #define CACHE_MAX 128
 
 struct sqlite_stmt {
-	const struct db_driver	*drv;	/* must be first: see db.c */
-	struct sqlite_conn	*conn;
-	const char		*sql;
-	sqlite3_stmt		*st;
-	int			 in_use;
-	int			 cached;
+	const struct db_driver *drv; /* must be first: see db.c */
+	struct sqlite_conn *conn;
+	const char *sql;
+	sqlite3_stmt *st;
+	int in_use;
+	int cached;
 };
 
 struct sqlite_conn {
-	sqlite3			*h;
-	struct sqlite_stmt	*cache[CACHE_MAX];
-	size_t			 ncache;
+	sqlite3 *h;
+	struct sqlite_stmt *cache[CACHE_MAX];
+	size_t ncache;
 };
 
 static enum db_status
@@ -62,8 +62,9 @@ sq_connect(const struct config *cfg)
 	size_t i;
 
 	if (sqlite3_open_v2(cfg->database_path, &c->h,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	            SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
 		log_error("cannot open database", "{s:s,s:s}", "path",
 		    cfg->database_path, "error",
 		    c->h ? sqlite3_errmsg(c->h) : "out of memory");
@@ -112,7 +113,7 @@ prepare(struct sqlite_conn *c, const char *sql)
 			return s;
 	}
 	if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	    NULL) != SQLITE_OK) {
+	        NULL) != SQLITE_OK) {
 		(void)map_rc(c, SQLITE_ERROR, sql);
 		return NULL;
 	}
@@ -158,8 +159,8 @@ bind(struct sqlite_stmt *s, const struct db_param *p, size_t n)
 		case DBP_TEXT:
 			rc = p[i].text == NULL ?
 			    sqlite3_bind_null(s->st, idx) :
-			    sqlite3_bind_text(s->st, idx, p[i].text, -1,
-			    SQLITE_STATIC);
+			    sqlite3_bind_text(
+			        s->st, idx, p[i].text, -1, SQLITE_STATIC);
 			break;
 		case DBP_INT:
 			rc = sqlite3_bind_int64(s->st, idx, p[i].i);
@@ -230,15 +231,15 @@ sq_text(struct db_stmt *st, int col)
 static int64_t
 sq_int(struct db_stmt *st, int col)
 {
-	return sqlite3_column_int64(((struct sqlite_stmt *)(void *)st)->st,
-	    col);
+	return sqlite3_column_int64(
+	    ((struct sqlite_stmt *)(void *)st)->st, col);
 }
 
 static int
 sq_isnull(struct db_stmt *st, int col)
 {
-	return sqlite3_column_type(((struct sqlite_stmt *)(void *)st)->st,
-	    col) == SQLITE_NULL;
+	return sqlite3_column_type(
+	           ((struct sqlite_stmt *)(void *)st)->st, col) == SQLITE_NULL;
 }
 
 static void

@@ -4,7 +4,8 @@
 #include "db/users.h"
 #include "util/clock.h"
 
-#define USER_COLS "id, email, name, is_admin, verified_at IS NOT NULL, " \
+#define USER_COLS \
+	"id, email, name, is_admin, verified_at IS NOT NULL, " \
 	"verifier, key_id, kdf_salt, kdf_m, kdf_t, kdf_p, wrapped_uk_pw, " \
 	"wrapped_uk_rec, x25519_pk, ed25519_pk, wrapped_x25519_sk, " \
 	"wrapped_ed25519_sk"
@@ -60,40 +61,49 @@ users_insert(struct db_conn *c, const struct user *u, int64_t now)
 {
 	const struct user_keys *k = &u->keys;
 
-	return db_exec(c, "INSERT INTO users (id, email, name, is_admin, "
+	return db_exec(c,
+	    "INSERT INTO users (id, email, name, is_admin, "
 	    "created_at, verifier, key_id, kdf_salt, kdf_m, kdf_t, kdf_p, "
 	    "wrapped_uk_pw, wrapped_uk_rec, x25519_pk, ed25519_pk, "
 	    "wrapped_x25519_sk, wrapped_ed25519_sk, keys_changed_at) VALUES "
 	    "($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
 	    "$15, $16, $4)",
 	    DB_PARAMS(DB_TEXT(u->id), DB_TEXT(u->email), DB_TEXT(u->name),
-	    DB_INT(now), DB_TEXT(u->verifier), DB_TEXT(u->key_id),
-	    DB_TEXT(k->kdf_salt), DB_INT(k->kdf_m), DB_INT(k->kdf_t),
-	    DB_INT(k->kdf_p), DB_TEXT(k->wrapped_uk_pw),
-	    DB_TEXT(k->wrapped_uk_rec), DB_TEXT(k->x25519_pk),
-	    DB_TEXT(k->ed25519_pk), DB_TEXT(k->wrapped_x25519_sk),
-	    DB_TEXT(k->wrapped_ed25519_sk)));
+	        DB_INT(now), DB_TEXT(u->verifier), DB_TEXT(u->key_id),
+	        DB_TEXT(k->kdf_salt), DB_INT(k->kdf_m), DB_INT(k->kdf_t),
+	        DB_INT(k->kdf_p), DB_TEXT(k->wrapped_uk_pw),
+	        DB_TEXT(k->wrapped_uk_rec), DB_TEXT(k->x25519_pk),
+	        DB_TEXT(k->ed25519_pk), DB_TEXT(k->wrapped_x25519_sk),
+	        DB_TEXT(k->wrapped_ed25519_sk)));
 }
 
 int
 users_by_email(struct db_conn *c, const char *email, struct user *u)
 {
-	return one_user(db_query(c, "SELECT " USER_COLS " FROM users WHERE "
-	    "email = $1", DB_PARAMS(DB_TEXT(email))), u);
+	return one_user(db_query(c,
+	                    "SELECT " USER_COLS " FROM users WHERE "
+	                    "email = $1",
+	                    DB_PARAMS(DB_TEXT(email))),
+	    u);
 }
 
 int
 users_by_id(struct db_conn *c, const char *id, struct user *u)
 {
-	return one_user(db_query(c, "SELECT " USER_COLS " FROM users WHERE "
-	    "id = $1", DB_PARAMS(DB_TEXT(id))), u);
+	return one_user(db_query(c,
+	                    "SELECT " USER_COLS " FROM users WHERE "
+	                    "id = $1",
+	                    DB_PARAMS(DB_TEXT(id))),
+	    u);
 }
 
 enum db_status
 users_set_verified(struct db_conn *c, const char *id, int64_t now)
 {
-	return db_exec(c, "UPDATE users SET verified_at = $2 WHERE id = $1 "
-	    "AND verified_at IS NULL", DB_PARAMS(DB_TEXT(id), DB_INT(now)));
+	return db_exec(c,
+	    "UPDATE users SET verified_at = $2 WHERE id = $1 "
+	    "AND verified_at IS NULL",
+	    DB_PARAMS(DB_TEXT(id), DB_INT(now)));
 }
 
 enum db_status
@@ -104,61 +114,64 @@ users_set_name(struct db_conn *c, const char *id, const char *name)
 }
 
 enum db_status
-users_set_password(struct db_conn *c, const char *id,
-    const struct user_keys *k, const char *verifier)
+users_set_password(struct db_conn *c, const char *id, const struct user_keys *k,
+    const char *verifier)
 {
-	return db_exec(c, "UPDATE users SET kdf_salt = $2, kdf_m = $3, "
+	return db_exec(c,
+	    "UPDATE users SET kdf_salt = $2, kdf_m = $3, "
 	    "kdf_t = $4, kdf_p = $5, verifier = $6, wrapped_uk_pw = $7 "
 	    "WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(k->kdf_salt), DB_INT(k->kdf_m),
-	    DB_INT(k->kdf_t), DB_INT(k->kdf_p), DB_TEXT(verifier),
-	    DB_TEXT(k->wrapped_uk_pw)));
+	        DB_INT(k->kdf_t), DB_INT(k->kdf_p), DB_TEXT(verifier),
+	        DB_TEXT(k->wrapped_uk_pw)));
 }
 
 enum db_status
-users_set_all_keys(struct db_conn *c, const char *id,
-    const struct user_keys *k, const char *verifier, const char *key_id,
-    int64_t now)
+users_set_all_keys(struct db_conn *c, const char *id, const struct user_keys *k,
+    const char *verifier, const char *key_id, int64_t now)
 {
-	return db_exec(c, "UPDATE users SET kdf_salt = $2, kdf_m = $3, "
+	return db_exec(c,
+	    "UPDATE users SET kdf_salt = $2, kdf_m = $3, "
 	    "kdf_t = $4, kdf_p = $5, verifier = $6, wrapped_uk_pw = $7, "
 	    "wrapped_uk_rec = $8, x25519_pk = $9, ed25519_pk = $10, "
 	    "wrapped_x25519_sk = $11, wrapped_ed25519_sk = $12, key_id = $13, "
 	    "keys_changed_at = $14 WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(k->kdf_salt), DB_INT(k->kdf_m),
-	    DB_INT(k->kdf_t), DB_INT(k->kdf_p), DB_TEXT(verifier),
-	    DB_TEXT(k->wrapped_uk_pw), DB_TEXT(k->wrapped_uk_rec),
-	    DB_TEXT(k->x25519_pk), DB_TEXT(k->ed25519_pk),
-	    DB_TEXT(k->wrapped_x25519_sk), DB_TEXT(k->wrapped_ed25519_sk),
-	    DB_TEXT(key_id), DB_INT(now)));
+	        DB_INT(k->kdf_t), DB_INT(k->kdf_p), DB_TEXT(verifier),
+	        DB_TEXT(k->wrapped_uk_pw), DB_TEXT(k->wrapped_uk_rec),
+	        DB_TEXT(k->x25519_pk), DB_TEXT(k->ed25519_pk),
+	        DB_TEXT(k->wrapped_x25519_sk), DB_TEXT(k->wrapped_ed25519_sk),
+	        DB_TEXT(key_id), DB_INT(now)));
 }
 
 enum db_status
 sessions_insert(struct db_conn *c, const char *hash, const char *user_id,
     int64_t now, const char *ip, const char *agent)
 {
-	return db_exec(c, "INSERT INTO sessions (id_hash, user_id, created_at, "
+	return db_exec(c,
+	    "INSERT INTO sessions (id_hash, user_id, created_at, "
 	    "last_seen, ip, agent) VALUES ($1, $2, $3, $3, $4, $5)",
-	    DB_PARAMS(DB_TEXT(hash), DB_TEXT(user_id), DB_INT(now),
-	    DB_TEXT(ip), DB_TEXT(agent)));
+	    DB_PARAMS(DB_TEXT(hash), DB_TEXT(user_id), DB_INT(now), DB_TEXT(ip),
+	        DB_TEXT(agent)));
 }
 
 int
-sessions_lookup(struct db_conn *c, const char *hash, int64_t now,
-    int64_t idle, int64_t absolute, struct user *u, int64_t *last_seen)
+sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
+    int64_t absolute, struct user *u, int64_t *last_seen)
 {
 	struct db_stmt *s;
 	enum db_status r;
 
-	s = db_query(c, "SELECT u.id, u.email, u.name, u.is_admin, "
+	s = db_query(c,
+	    "SELECT u.id, u.email, u.name, u.is_admin, "
 	    "u.verified_at IS NOT NULL, u.verifier, u.key_id, u.kdf_salt, "
 	    "u.kdf_m, u.kdf_t, u.kdf_p, u.wrapped_uk_pw, u.wrapped_uk_rec, "
 	    "u.x25519_pk, u.ed25519_pk, u.wrapped_x25519_sk, "
 	    "u.wrapped_ed25519_sk, s.last_seen FROM sessions s JOIN users u "
 	    "ON u.id = s.user_id WHERE s.id_hash = $1 AND s.created_at > $2 "
 	    "AND s.last_seen > $3",
-	    DB_PARAMS(DB_TEXT(hash), DB_INT(now - absolute),
-	    DB_INT(now - idle)));
+	    DB_PARAMS(
+	        DB_TEXT(hash), DB_INT(now - absolute), DB_INT(now - idle)));
 	if (s == NULL)
 		return -1;
 	r = db_next(s);
@@ -173,8 +186,10 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now,
 enum db_status
 sessions_touch(struct db_conn *c, const char *hash, int64_t now)
 {
-	return db_exec(c, "UPDATE sessions SET last_seen = $2 WHERE "
-	    "id_hash = $1", DB_PARAMS(DB_TEXT(hash), DB_INT(now)));
+	return db_exec(c,
+	    "UPDATE sessions SET last_seen = $2 WHERE "
+	    "id_hash = $1",
+	    DB_PARAMS(DB_TEXT(hash), DB_INT(now)));
 }
 
 enum db_status
@@ -185,33 +200,37 @@ sessions_delete(struct db_conn *c, const char *hash)
 }
 
 enum db_status
-sessions_delete_user(struct db_conn *c, const char *user_id,
-    const char *keep_hash)
+sessions_delete_user(
+    struct db_conn *c, const char *user_id, const char *keep_hash)
 {
-	return db_exec(c, "DELETE FROM sessions WHERE user_id = $1 AND "
-	    "id_hash <> $2", DB_PARAMS(DB_TEXT(user_id),
-	    DB_TEXT(keep_hash != NULL ? keep_hash : "")));
+	return db_exec(c,
+	    "DELETE FROM sessions WHERE user_id = $1 AND "
+	    "id_hash <> $2",
+	    DB_PARAMS(
+	        DB_TEXT(user_id), DB_TEXT(keep_hash != NULL ? keep_hash : "")));
 }
 
 enum db_status
 tokens_insert(struct db_conn *c, const char *hash, const char *kind,
     const char *user_id, int64_t now, int64_t expires)
 {
-	return db_exec(c, "INSERT INTO tokens (hash, kind, user_id, "
+	return db_exec(c,
+	    "INSERT INTO tokens (hash, kind, user_id, "
 	    "created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
 	    DB_PARAMS(DB_TEXT(hash), DB_TEXT(kind), DB_TEXT(user_id),
-	    DB_INT(now), DB_INT(expires)));
+	        DB_INT(now), DB_INT(expires)));
 }
 
 enum token_state
-tokens_peek(struct db_conn *c, const char *hash, const char *kind,
-    int64_t now, char user_id[RAND_ID_LEN + 1])
+tokens_peek(struct db_conn *c, const char *hash, const char *kind, int64_t now,
+    char user_id[RAND_ID_LEN + 1])
 {
 	struct db_stmt *s;
 	enum db_status r;
 	enum token_state st = TOKEN_UNKNOWN;
 
-	s = db_query(c, "SELECT user_id, expires_at, used_at IS NOT NULL FROM "
+	s = db_query(c,
+	    "SELECT user_id, expires_at, used_at IS NOT NULL FROM "
 	    "tokens WHERE hash = $1 AND kind = $2",
 	    DB_PARAMS(DB_TEXT(hash), DB_TEXT(kind)));
 	if (s == NULL)
@@ -231,28 +250,30 @@ tokens_peek(struct db_conn *c, const char *hash, const char *kind,
 }
 
 enum token_state
-tokens_use(struct db_conn *c, const char *hash, const char *kind,
-    int64_t now, char user_id[RAND_ID_LEN + 1])
+tokens_use(struct db_conn *c, const char *hash, const char *kind, int64_t now,
+    char user_id[RAND_ID_LEN + 1])
 {
 	enum token_state st = tokens_peek(c, hash, kind, now, user_id);
 
 	if (st != TOKEN_OK)
 		return st;
 	/* The used_at guard makes a racing second use change nothing. */
-	if (db_exec(c, "UPDATE tokens SET used_at = $2 WHERE hash = $1 AND "
-	    "used_at IS NULL", DB_PARAMS(DB_TEXT(hash), DB_INT(now))) != DB_OK)
+	if (db_exec(c,
+	        "UPDATE tokens SET used_at = $2 WHERE hash = $1 AND "
+	        "used_at IS NULL",
+	        DB_PARAMS(DB_TEXT(hash), DB_INT(now))) != DB_OK)
 		return TOKEN_ERROR;
 	return db_changes(c) == 1 ? TOKEN_OK : TOKEN_USED;
 }
 
 int64_t
-ratelimit_hit(struct db_conn *c, const char *key, int64_t window,
-    int64_t now)
+ratelimit_hit(struct db_conn *c, const char *key, int64_t window, int64_t now)
 {
 	struct db_stmt *s;
 	int64_t n = -1;
 
-	s = db_query(c, "INSERT INTO rate_limits (key, window_start, count) "
+	s = db_query(c,
+	    "INSERT INTO rate_limits (key, window_start, count) "
 	    "VALUES ($1, $2, 1) ON CONFLICT (key, window_start) DO UPDATE "
 	    "SET count = rate_limits.count + 1 RETURNING count",
 	    DB_PARAMS(DB_TEXT(key), DB_INT(now - now % window)));
@@ -276,8 +297,9 @@ audit_add(struct db_conn *c, const char *actor, const char *ip,
 	char id[RAND_ID_LEN + 1];
 
 	rand_id(id);
-	return db_exec(c, "INSERT INTO audit (id, at_us, actor, ip, kind, "
+	return db_exec(c,
+	    "INSERT INTO audit (id, at_us, actor, ip, kind, "
 	    "subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 	    DB_PARAMS(DB_TEXT(id), DB_INT(clock_now_us()), DB_TEXT(actor),
-	    DB_TEXT(ip), DB_TEXT(kind), DB_TEXT(subject), DB_TEXT(detail)));
+	        DB_TEXT(ip), DB_TEXT(kind), DB_TEXT(subject), DB_TEXT(detail)));
 }

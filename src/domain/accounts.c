@@ -28,10 +28,10 @@ keyed_hash(const struct secrets *sec, const char *label, const char *in,
 	crypto_auth_hmacsha256_state st;
 
 	crypto_auth_hmacsha256_init(&st, sec->server_key, SECRET_LEN);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)label,
-	    strlen(label) + 1);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)in,
-	    strlen(in));
+	crypto_auth_hmacsha256_update(
+	    &st, (const unsigned char *)label, strlen(label) + 1);
+	crypto_auth_hmacsha256_update(
+	    &st, (const unsigned char *)in, strlen(in));
 	crypto_auth_hmacsha256_final(&st, h);
 	b64u_encode(out, ACCT_SESSION_LEN + 1, h, sizeof(h));
 }
@@ -62,15 +62,14 @@ accounts_name_ok(const char *name)
 		if (*p < 0x20 || *p == 0x7f)
 			return 0;
 		if ((*p & 0xc0) != 0x80)
-			n++;	/* count characters, not bytes */
+			n++; /* count characters, not bytes */
 	}
 	return n <= 100 && p[-1] != ' ';
 }
 
 int
-acct_queue_mail(struct db_conn *c, const struct acct_env *env,
-    const char *kind, const char *to, const char *to_name,
-    const char *path, const char *token)
+acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
+    const char *to, const char *to_name, const char *path, const char *token)
 {
 	char link[1024];
 	struct mailtext t;
@@ -116,8 +115,8 @@ acct_mail_token(struct db_conn *c, const struct acct_env *env,
 }
 
 int
-acct_limited(struct db_conn *c, const char *key, int64_t window,
-    int64_t limit, int64_t *retry_after)
+acct_limited(struct db_conn *c, const char *key, int64_t window, int64_t limit,
+    int64_t *retry_after)
 {
 	int64_t now = clock_now(), n = ratelimit_hit(c, key, window, now);
 
@@ -160,28 +159,32 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 
 		if (stale) {
 			user_release(&old);
-			if (db_exec(c, "DELETE FROM users WHERE email = $1 AND "
-			    "verified_at IS NULL AND created_at < $2",
-			    DB_PARAMS(DB_TEXT(nu->email),
-			    DB_INT(now - env->cfg->accounts_verify_ttl))) !=
+			if (db_exec(c,
+			        "DELETE FROM users WHERE email = $1 AND "
+			        "verified_at IS NULL AND created_at < $2",
+			        DB_PARAMS(DB_TEXT(nu->email),
+			            DB_INT(now -
+			                env->cfg->accounts_verify_ttl))) !=
 			    DB_OK)
 				return ACCT_ERROR;
 			if (db_changes(c) == 1)
 				goto insert;
 			return acct_queue_mail(c, env, "pending", nu->email,
-			    nu->name, "/inloggen", NULL) == 0 ?
-			    ACCT_ACCEPTED : ACCT_ERROR;
+			           nu->name, "/inloggen", NULL) == 0 ?
+			    ACCT_ACCEPTED :
+			    ACCT_ERROR;
 		}
 		user_release(&old);
 		return acct_queue_mail(c, env, "exists", nu->email, nu->name,
-		    "/wachtwoord-vergeten", NULL) == 0 ? ACCT_ACCEPTED :
+		           "/wachtwoord-vergeten", NULL) == 0 ?
+		    ACCT_ACCEPTED :
 		    ACCT_ERROR;
 	}
 insert:
 	if (users_insert(c, nu, now) != DB_OK)
 		return ACCT_ERROR;
 	if (acct_mail_token(c, env, nu, "verify", "/verifieren",
-	    env->cfg->accounts_verify_ttl) == -1)
+	        env->cfg->accounts_verify_ttl) == -1)
 		return ACCT_ERROR;
 	acct_audit(c, env, nu->id, "account.registered", nu->email);
 	return ACCT_ACCEPTED;
@@ -222,7 +225,7 @@ accounts_register(const struct acct_env *env, const struct acct_register *r)
 		return ACCT_ERROR;
 	}
 	if (b64u_decode(pk, sizeof(pk), r->keys.x25519_pk,
-	    strlen(r->keys.x25519_pk)) != 32)
+	        strlen(r->keys.x25519_pk)) != 32)
 		return ACCT_ERROR;
 	crypto_hash_sha256(digest, pk, sizeof(pk));
 	b64u_encode(kid, sizeof(kid), digest, 16);
@@ -302,16 +305,16 @@ accounts_resend(const struct acct_env *env, const char *email_in)
 	snprintf(key, sizeof(key), "mail:%s", email);
 	if (db_begin(c) != DB_OK)
 		goto fail;
-	if (acct_limited(c, key, 3600, env->cfg->accounts_mails_per_hour,
-	    NULL)) {
-		db_commit(c);	/* keep the count */
+	if (acct_limited(
+	        c, key, 3600, env->cfg->accounts_mails_per_hour, NULL)) {
+		db_commit(c); /* keep the count */
 		db_put(c);
 		return ACCT_ACCEPTED;
 	}
 	found = users_by_email(c, email, &u);
 	if (found == 1 && !u.verified &&
 	    acct_mail_token(c, env, &u, "verify", "/verifieren",
-	    env->cfg->accounts_verify_ttl) == -1) {
+	        env->cfg->accounts_verify_ttl) == -1) {
 		user_release(&u);
 		db_rollback(c);
 		goto fail;
@@ -331,8 +334,8 @@ fail:
 
 /* For unknown addresses: stable values from HMAC(server.key, email). */
 static void
-fake_prelogin(const struct acct_env *env, const char *email,
-    struct acct_prelogin *out)
+fake_prelogin(
+    const struct acct_env *env, const char *email, struct acct_prelogin *out)
 {
 	char h[ACCT_SESSION_LEN + 1];
 	unsigned char raw[32];
@@ -349,8 +352,8 @@ fake_prelogin(const struct acct_env *env, const char *email,
 }
 
 void
-accounts_prelogin(const struct acct_env *env, const char *email_in,
-    struct acct_prelogin *out)
+accounts_prelogin(
+    const struct acct_env *env, const char *email_in, struct acct_prelogin *out)
 {
 	char email[EMAIL_MAX + 1];
 	const char *domain, *why;

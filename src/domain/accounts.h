@@ -19,91 +19,87 @@ struct db;
 struct secrets;
 
 struct acct_env {
-	const struct config	*cfg;
-	struct db		*db;
-	const struct secrets	*sec;
-	const char		*ip;
-	const char		*agent;
+	const struct config *cfg;
+	struct db *db;
+	const struct secrets *sec;
+	const char *ip;
+	const char *agent;
 };
 
 enum acct_status {
 	ACCT_OK,
-	ACCT_ACCEPTED,		/* 202: if the address may, a mail is on its way */
+	ACCT_ACCEPTED, /* 202: if the address may, a mail is on its way */
 	ACCT_BAD_EMAIL,
-	ACCT_DOMAIN,		/* not a connected organisation */
-	ACCT_WEAK_KDF,		/* KDF parameters below the floor */
-	ACCT_WEAK_PASSWORD,	/* the browser's policy check did not pass */
+	ACCT_DOMAIN, /* not a connected organisation */
+	ACCT_WEAK_KDF, /* KDF parameters below the floor */
+	ACCT_WEAK_PASSWORD, /* the browser's policy check did not pass */
 	ACCT_BAD_NAME,
-	ACCT_BAD_LOGIN,		/* unknown address or wrong password */
+	ACCT_BAD_LOGIN, /* unknown address or wrong password */
 	ACCT_NOT_VERIFIED,
-	ACCT_LIMITED,		/* rate limit: see retry_after */
-	ACCT_BUSY,		/* Argon2 pool saturated: 503 */
-	ACCT_TOKEN_INVALID,	/* unknown or already used */
+	ACCT_LIMITED, /* rate limit: see retry_after */
+	ACCT_BUSY, /* Argon2 pool saturated: 503 */
+	ACCT_TOKEN_INVALID, /* unknown or already used */
 	ACCT_TOKEN_EXPIRED,
 	ACCT_ERROR
 };
 
-#define ACCT_KDF_MIN_M 65536	/* KiB: 64 MiB */
+#define ACCT_KDF_MIN_M 65536 /* KiB: 64 MiB */
 #define ACCT_KDF_MIN_T 3
 #define ACCT_SESSION_LEN 43
 
 struct acct_register {
-	const char	*email;
-	const char	*name;
-	const char	*user_id;
-	unsigned char	 auth_key[PW_AUTH_KEY_LEN];
-	int		 password_ok;	/* the browser checked A2 */
-	struct user_keys keys;		/* borrowed */
+	const char *email;
+	const char *name;
+	const char *user_id;
+	unsigned char auth_key[PW_AUTH_KEY_LEN];
+	int password_ok; /* the browser checked A2 */
+	struct user_keys keys; /* borrowed */
 };
 
 struct acct_prelogin {
-	char	user_id[RAND_ID_LEN + 1];
-	char	salt[RAND_ID_LEN + 1];
-	int64_t	m, t, p;
+	char user_id[RAND_ID_LEN + 1];
+	char salt[RAND_ID_LEN + 1];
+	int64_t m, t, p;
 };
 
 struct acct_session {
-	char	 token[ACCT_SESSION_LEN + 1];	/* the cookie value */
-	char	 hash[ACCT_SESSION_LEN + 1];	/* what the DB keeps */
+	char token[ACCT_SESSION_LEN + 1]; /* the cookie value */
+	char hash[ACCT_SESSION_LEN + 1]; /* what the DB keeps */
 };
 
 /* Hash of a session cookie value as stored (HMAC under server.key). */
 void accounts_session_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1]);
 
-enum acct_status accounts_register(const struct acct_env *env,
-    const struct acct_register *r);
-enum acct_status accounts_verify(const struct acct_env *env,
-    const char *token);
-enum acct_status accounts_resend(const struct acct_env *env,
-    const char *email);
-void accounts_prelogin(const struct acct_env *env, const char *email,
-    struct acct_prelogin *out);
+enum acct_status accounts_register(
+    const struct acct_env *env, const struct acct_register *r);
+enum acct_status accounts_verify(const struct acct_env *env, const char *token);
+enum acct_status accounts_resend(const struct acct_env *env, const char *email);
+void accounts_prelogin(
+    const struct acct_env *env, const char *email, struct acct_prelogin *out);
 /*
  * On ACCT_OK fills u (user_release it) and s; old_hash (may be NULL) is
  * the session being replaced. On ACCT_LIMITED sets *retry_after.
  */
-enum acct_status accounts_login(const struct acct_env *env,
-    const char *email, const unsigned char auth_key[PW_AUTH_KEY_LEN],
-    const char *old_hash, struct user *u, struct acct_session *s,
-    int64_t *retry_after);
-void accounts_logout(const struct acct_env *env, const struct user *u,
-    const char *hash);
-enum acct_status accounts_set_name(const struct acct_env *env,
-    const struct user *u, const char *name);
+enum acct_status accounts_login(const struct acct_env *env, const char *email,
+    const unsigned char auth_key[PW_AUTH_KEY_LEN], const char *old_hash,
+    struct user *u, struct acct_session *s, int64_t *retry_after);
+void accounts_logout(
+    const struct acct_env *env, const struct user *u, const char *hash);
+enum acct_status accounts_set_name(
+    const struct acct_env *env, const struct user *u, const char *name);
 enum acct_status accounts_change_password(const struct acct_env *env,
     const struct user *u, const char *keep_hash,
     const unsigned char current[PW_AUTH_KEY_LEN],
     const unsigned char next[PW_AUTH_KEY_LEN], const struct user_keys *k,
     int64_t *retry_after);
-enum acct_status accounts_forgot(const struct acct_env *env,
-    const char *email);
+enum acct_status accounts_forgot(const struct acct_env *env, const char *email);
 /* The account a reset token is for (u filled on ACCT_OK). */
-enum acct_status accounts_reset_info(const struct acct_env *env,
-    const char *token, struct user *u);
+enum acct_status accounts_reset_info(
+    const struct acct_env *env, const char *token, struct user *u);
 /* new_keys: the recovery key was lost and k carries all new keys. */
-enum acct_status accounts_reset(const struct acct_env *env,
-    const char *token, int new_keys, const unsigned char auth[PW_AUTH_KEY_LEN],
+enum acct_status accounts_reset(const struct acct_env *env, const char *token,
+    int new_keys, const unsigned char auth[PW_AUTH_KEY_LEN],
     const struct user_keys *k);
 
 /* Checks a name for display (1..100 characters, no control characters). */

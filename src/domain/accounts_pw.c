@@ -31,8 +31,8 @@ key_id_of(const char *pk_b64, char out[RAND_ID_LEN + 1])
 
 /* Rate limits before the costly check, per IP and per account. */
 static int
-login_limited(const struct acct_env *env, const char *email,
-    int64_t *retry_after)
+login_limited(
+    const struct acct_env *env, const char *email, int64_t *retry_after)
 {
 	char key[EMAIL_MAX + 80];
 	struct db_conn *c = db_get(env->db);
@@ -65,8 +65,8 @@ start_session(const struct acct_env *env, const struct user *u,
 	/* The session id changes at login (ASVS 3.2.1). */
 	if ((old_hash == NULL || sessions_delete(c, old_hash) == DB_OK) &&
 	    ratelimit_clear(c, key) == DB_OK &&
-	    sessions_insert(c, s->hash, u->id, clock_now(), env->ip,
-	    env->agent) == DB_OK) {
+	    sessions_insert(
+	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK) {
 		acct_audit(c, env, u->id, "login.ok", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -99,8 +99,8 @@ accounts_login(const struct acct_env *env, const char *email_in,
 	db_put(c);
 	if (found == -1)
 		return ACCT_ERROR;
-	pw = password_check(env->sec->pepper, auth_key,
-	    found == 1 ? u->verifier : NULL);
+	pw = password_check(
+	    env->sec->pepper, auth_key, found == 1 ? u->verifier : NULL);
 	if (pw != PW_OK) {
 		if (pw == PW_MISMATCH) {
 			c = db_get(env->db);
@@ -110,8 +110,9 @@ accounts_login(const struct acct_env *env, const char *email_in,
 		}
 		if (found == 1)
 			user_release(u);
-		return pw == PW_BUSY ? ACCT_BUSY : pw == PW_MISMATCH ?
-		    ACCT_BAD_LOGIN : ACCT_ERROR;
+		return pw == PW_BUSY  ? ACCT_BUSY :
+		    pw == PW_MISMATCH ? ACCT_BAD_LOGIN :
+		                        ACCT_ERROR;
 	}
 	if (!u->verified) {
 		user_release(u);
@@ -125,8 +126,8 @@ accounts_login(const struct acct_env *env, const char *email_in,
 }
 
 void
-accounts_logout(const struct acct_env *env, const struct user *u,
-    const char *hash)
+accounts_logout(
+    const struct acct_env *env, const struct user *u, const char *hash)
 {
 	struct db_conn *c = db_get(env->db);
 
@@ -136,8 +137,8 @@ accounts_logout(const struct acct_env *env, const struct user *u,
 }
 
 enum acct_status
-accounts_set_name(const struct acct_env *env, const struct user *u,
-    const char *name)
+accounts_set_name(
+    const struct acct_env *env, const struct user *u, const char *name)
 {
 	struct db_conn *c;
 	enum acct_status st = ACCT_ERROR;
@@ -180,7 +181,7 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 	if (users_set_password(c, u->id, k, verifier) == DB_OK &&
 	    sessions_delete_user(c, u->id, keep_hash) == DB_OK &&
 	    acct_queue_mail(c, env, "password_changed", u->email, u->name,
-	    "/wachtwoord-vergeten", NULL) == 0) {
+	        "/wachtwoord-vergeten", NULL) == 0) {
 		acct_audit(c, env, u->id, "password.changed", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -211,13 +212,13 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 		db_put(c);
 		return ACCT_ERROR;
 	}
-	if (!acct_limited(c, key, 3600, env->cfg->accounts_mails_per_hour,
-	    NULL)) {
+	if (!acct_limited(
+	        c, key, 3600, env->cfg->accounts_mails_per_hour, NULL)) {
 		found = users_by_email(c, email, &u);
 		if (found == 1 && u.verified)
 			ok = acct_mail_token(c, env, &u, "reset",
-			    "/wachtwoord-herstellen",
-			    env->cfg->accounts_reset_ttl) == 0;
+			         "/wachtwoord-herstellen",
+			         env->cfg->accounts_reset_ttl) == 0;
 		if (found == 1)
 			user_release(&u);
 		ok = ok && found != -1;
@@ -248,8 +249,8 @@ token_status(enum token_state t)
 }
 
 enum acct_status
-accounts_reset_info(const struct acct_env *env, const char *token,
-    struct user *u)
+accounts_reset_info(
+    const struct acct_env *env, const char *token, struct user *u)
 {
 	char hash[ACCT_SESSION_LEN + 1], uid[RAND_ID_LEN + 1];
 	struct db_conn *c = db_get(env->db);
@@ -278,12 +279,13 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	if (users_by_id(c, uid, &u) != 1)
 		return ACCT_ERROR;
 	st = ACCT_ERROR;
-	if ((new_keys ? users_set_all_keys(c, uid, k, verifier, kid,
-	    clock_now()) : users_set_password(c, uid, k, verifier)) == DB_OK &&
+	if ((new_keys ?
+	            users_set_all_keys(c, uid, k, verifier, kid, clock_now()) :
+	            users_set_password(c, uid, k, verifier)) == DB_OK &&
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
-	    acct_queue_mail(c, env, new_keys ? "keys_changed" :
-	    "password_reset", u.email, u.name, "/wachtwoord-vergeten",
-	    NULL) == 0) {
+	    acct_queue_mail(c, env,
+	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,
+	        "/wachtwoord-vergeten", NULL) == 0) {
 		acct_audit(c, env, uid, "password.reset", NULL);
 		if (new_keys)
 			acct_audit(c, env, uid, "keys.changed", kid);

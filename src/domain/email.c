@@ -13,8 +13,8 @@ atext(unsigned char c)
 }
 
 int
-email_normalise(const char *in, char *out, size_t outlen,
-    const char **domain, const char **why)
+email_normalise(const char *in, char *out, size_t outlen, const char **domain,
+    const char **why)
 {
 	size_t len = strnlen(in, EMAIL_MAX + 1), at, i;
 	const char *sign = strchr(in, '@');
@@ -47,8 +47,8 @@ email_normalise(const char *in, char *out, size_t outlen,
 		out[i] = (char)tolower(c);
 	}
 	out[at] = '@';
-	if (orgs_normalise(in + at + 1, out + at + 1, outlen - at - 1,
-	    why) == -1)
+	if (orgs_normalise(in + at + 1, out + at + 1, outlen - at - 1, why) ==
+	    -1)
 		return -1;
 	*domain = out + at + 1;
 	return 0;

@@ -60,9 +60,10 @@ orgs_normalise(const char *in, char *out, size_t outlen, const char **why)
 int
 orgs_add(struct db_conn *c, const char *domain)
 {
-	switch (db_exec(c, "INSERT INTO organisations (domain, added_at) "
-	    "VALUES ($1, $2)", DB_PARAMS(DB_TEXT(domain),
-	    DB_INT(time(NULL))))) {
+	switch (db_exec(c,
+	    "INSERT INTO organisations (domain, added_at) "
+	    "VALUES ($1, $2)",
+	    DB_PARAMS(DB_TEXT(domain), DB_INT(time(NULL))))) {
 	case DB_OK:
 		return 0;
 	case DB_CONSTRAINT:
@@ -76,7 +77,7 @@ int
 orgs_remove(struct db_conn *c, const char *domain)
 {
 	if (db_exec(c, "DELETE FROM organisations WHERE domain = $1",
-	    DB_PARAMS(DB_TEXT(domain))) != DB_OK)
+	        DB_PARAMS(DB_TEXT(domain))) != DB_OK)
 		return -1;
 	return db_changes(c) > 0 ? 0 : 1;
 }
@@ -87,8 +88,8 @@ orgs_list(struct db_conn *c, void (*fn)(const char *, void *), void *arg)
 	struct db_stmt *s;
 	enum db_status r;
 
-	s = db_query(c, "SELECT domain FROM organisations ORDER BY domain",
-	    DB_NOPARAMS);
+	s = db_query(
+	    c, "SELECT domain FROM organisations ORDER BY domain", DB_NOPARAMS);
 	if (s == NULL)
 		return -1;
 	while ((r = db_next(s)) == DB_ROW)

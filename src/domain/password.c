@@ -25,8 +25,8 @@ password_init(unsigned parallel)
 	sem_init(&slots, 0, parallel);
 	/* A verifier for unknown accounts, so both paths cost the same. */
 	randombytes_buf(junk, sizeof(junk));
-	if (crypto_pwhash_str(dummy, (const char *)junk, sizeof(junk), OPS,
-	    MEM) != 0)
+	if (crypto_pwhash_str(
+	        dummy, (const char *)junk, sizeof(junk), OPS, MEM) != 0)
 		abort();
 	ready = 1;
 }
@@ -81,8 +81,8 @@ password_check(const unsigned char *pepper,
 	if (!ready || take_slot() == -1)
 		return PW_BUSY;
 	peppered(pepper, auth_key, h);
-	r = crypto_pwhash_str_verify(verifier != NULL ? verifier : dummy,
-	    (const char *)h, sizeof(h));
+	r = crypto_pwhash_str_verify(
+	    verifier != NULL ? verifier : dummy, (const char *)h, sizeof(h));
 	sodium_memzero(h, sizeof(h));
 	sem_post(&slots);
 	if (verifier == NULL)

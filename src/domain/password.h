@@ -19,8 +19,7 @@ enum pw_result { PW_OK, PW_MISMATCH, PW_BUSY, PW_ERROR };
 /* Sets how many hashes may run at once (0: one per core). */
 void password_init(unsigned parallel);
 enum pw_result password_make(const unsigned char *pepper,
-    const unsigned char auth_key[PW_AUTH_KEY_LEN],
-    char out[PW_VERIFIER_MAX]);
+    const unsigned char auth_key[PW_AUTH_KEY_LEN], char out[PW_VERIFIER_MAX]);
 /* verifier NULL: spends the same time and returns PW_MISMATCH. */
 enum pw_result password_check(const unsigned char *pepper,
     const unsigned char auth_key[PW_AUTH_KEY_LEN], const char *verifier);

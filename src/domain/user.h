@@ -8,24 +8,24 @@
 
 /* Key material made and wrapped in the browser; all base64url. */
 struct user_keys {
-	char	*kdf_salt;		/* 16 bytes */
-	int64_t	 kdf_m, kdf_t, kdf_p;	/* Argon2id: KiB, passes, lanes */
-	char	*wrapped_uk_pw;		/* UK under KEK_pw */
-	char	*wrapped_uk_rec;	/* UK under KEK_rec */
-	char	*x25519_pk;
-	char	*ed25519_pk;
-	char	*wrapped_x25519_sk;	/* under UK */
-	char	*wrapped_ed25519_sk;	/* under UK */
+	char *kdf_salt; /* 16 bytes */
+	int64_t kdf_m, kdf_t, kdf_p; /* Argon2id: KiB, passes, lanes */
+	char *wrapped_uk_pw; /* UK under KEK_pw */
+	char *wrapped_uk_rec; /* UK under KEK_rec */
+	char *x25519_pk;
+	char *ed25519_pk;
+	char *wrapped_x25519_sk; /* under UK */
+	char *wrapped_ed25519_sk; /* under UK */
 };
 
 struct user {
-	char		 id[RAND_ID_LEN + 1];
-	char		*email;
-	char		*name;
-	int		 is_admin;
-	int		 verified;
-	char		*verifier;	/* Argon2id PHC string */
-	char		*key_id;	/* of x25519_pk */
+	char id[RAND_ID_LEN + 1];
+	char *email;
+	char *name;
+	int is_admin;
+	int verified;
+	char *verifier; /* Argon2id PHC string */
+	char *key_id; /* of x25519_pk */
 	struct user_keys keys;
 };
 

@@ -16,20 +16,23 @@ cookie_name(const struct app *app, const char *base, char *out, size_t len)
 }
 
 void
-cookie_set(struct request *req, const char *base, const char *value,
-    long max_age)
+cookie_set(
+    struct request *req, const char *base, const char *value, long max_age)
 {
 	char name[64], line[512];
 
 	cookie_name(req->app, base, name, sizeof(name));
 	if (max_age >= 0)
-		snprintf(line, sizeof(line), "%s=%s; Path=/; HttpOnly; "
-		    "SameSite=Strict; Max-Age=%ld%s", name, value, max_age,
+		snprintf(line, sizeof(line),
+		    "%s=%s; Path=/; HttpOnly; "
+		    "SameSite=Strict; Max-Age=%ld%s",
+		    name, value, max_age,
 		    req->app->secure_cookies ? "; Secure" : "");
 	else
-		snprintf(line, sizeof(line), "%s=%s; Path=/; HttpOnly; "
-		    "SameSite=Strict%s", name, value,
-		    req->app->secure_cookies ? "; Secure" : "");
+		snprintf(line, sizeof(line),
+		    "%s=%s; Path=/; HttpOnly; "
+		    "SameSite=Strict%s",
+		    name, value, req->app->secure_cookies ? "; Secure" : "");
 	reply_header(req, "Set-Cookie", line);
 }
 
@@ -66,8 +69,8 @@ csrf_check(struct request *req)
 		    "Cross-origin requests are not allowed");
 		return -1;
 	}
-	cookie = request_cookie(req, cookie_name(req->app, "st_csrf", name,
-	    sizeof(name)));
+	cookie = request_cookie(
+	    req, cookie_name(req->app, "st_csrf", name, sizeof(name)));
 	header = request_header(req, "X-CSRF-Token");
 	if (cookie == NULL || header == NULL ||
 	    (cl = strlen(cookie)) != (hl = strlen(header)) ||

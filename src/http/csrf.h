@@ -14,10 +14,10 @@ struct app;
 /* 0 when the request may change state; otherwise answers 403, -1. */
 int csrf_check(struct request *req);
 /* The cookie name for base ("st_csrf" -> "__Host-st_csrf" when secure). */
-const char *cookie_name(const struct app *app, const char *base, char *out,
-    size_t len);
+const char *cookie_name(
+    const struct app *app, const char *base, char *out, size_t len);
 /* Appends a Set-Cookie header with the house attributes. */
-void cookie_set(struct request *req, const char *base, const char *value,
-    long max_age);
+void cookie_set(
+    struct request *req, const char *base, const char *value, long max_age);
 
 #endif

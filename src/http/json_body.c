@@ -46,13 +46,13 @@ request_json(struct request *req)
 	json_error_t err;
 	json_t *doc;
 
-	if (!json_depth_ok(buf_str(&req->body), req->body.len,
-	    JSON_MAX_DEPTH)) {
+	if (!json_depth_ok(
+	        buf_str(&req->body), req->body.len, JSON_MAX_DEPTH)) {
 		reply_error(req, 400, "bad_json", "JSON nested too deeply");
 		return NULL;
 	}
-	doc = json_loadb(buf_str(&req->body), req->body.len,
-	    JSON_REJECT_DUPLICATES, &err);
+	doc = json_loadb(
+	    buf_str(&req->body), req->body.len, JSON_REJECT_DUPLICATES, &err);
 	if (doc == NULL) {
 		reply_error(req, 400, "bad_json", "The body is not valid JSON");
 		return NULL;

@@ -7,7 +7,7 @@
 #include "http/router.h"
 
 #define MAX_ROUTES 128
-#define NSTATUS 500		/* 100..599 */
+#define NSTATUS 500 /* 100..599 */
 #define NBUCKETS 12
 #define MAX_NAMED 32
 
@@ -15,31 +15,31 @@ static const double buckets[NBUCKETS] = { 0.001, 0.0025, 0.005, 0.01, 0.025,
 	0.05, 0.1, 0.25, 0.5, 1, 2.5, 10 };
 
 struct route_stats {
-	atomic_uint_fast64_t	status[NSTATUS];
-	atomic_uint_fast64_t	bucket[NBUCKETS + 1];	/* last = +Inf */
-	atomic_uint_fast64_t	sum_us;
+	atomic_uint_fast64_t status[NSTATUS];
+	atomic_uint_fast64_t bucket[NBUCKETS + 1]; /* last = +Inf */
+	atomic_uint_fast64_t sum_us;
 };
 
-static struct route_stats stats[MAX_ROUTES + 1];	/* last: unmatched */
+static struct route_stats stats[MAX_ROUTES + 1]; /* last: unmatched */
 static atomic_int open_connections;
 static atomic_uint_fast64_t bytes_in, bytes_out;
 
 static struct {
-	const char		*name;
-	atomic_uint_fast64_t	 n;
+	const char *name;
+	atomic_uint_fast64_t n;
 } named[MAX_NAMED];
 static atomic_int nnamed;
 
 void
 metrics_connection(int delta)
 {
-	atomic_fetch_add_explicit(&open_connections, delta,
-	    memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &open_connections, delta, memory_order_relaxed);
 }
 
 void
-metrics_request(int route_idx, unsigned status, double seconds,
-    uint64_t in, uint64_t out)
+metrics_request(
+    int route_idx, unsigned status, double seconds, uint64_t in, uint64_t out)
 {
 	struct route_stats *s;
 	size_t b;
@@ -48,13 +48,13 @@ metrics_request(int route_idx, unsigned status, double seconds,
 		route_idx = MAX_ROUTES;
 	s = &stats[route_idx];
 	if (status >= 100 && status < 600)
-		atomic_fetch_add_explicit(&s->status[status - 100], 1,
-		    memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &s->status[status - 100], 1, memory_order_relaxed);
 	for (b = 0; b < NBUCKETS && seconds > buckets[b]; b++)
 		;
 	atomic_fetch_add_explicit(&s->bucket[b], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->sum_us, (uint_fast64_t)(seconds * 1e6),
-	    memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &s->sum_us, (uint_fast64_t)(seconds * 1e6), memory_order_relaxed);
 	atomic_fetch_add_explicit(&bytes_in, in, memory_order_relaxed);
 	atomic_fetch_add_explicit(&bytes_out, out, memory_order_relaxed);
 }
@@ -96,7 +96,8 @@ render_requests(struct buf *o)
 	int i, r = 0;
 	size_t st;
 
-	r |= buf_adds(o, "# HELP st_http_requests_total HTTP requests by "
+	r |= buf_adds(o,
+	    "# HELP st_http_requests_total HTTP requests by "
 	    "route, method and status.\n# TYPE st_http_requests_total "
 	    "counter\n");
 	for (i = 0; i <= MAX_ROUTES; i++) {
@@ -106,9 +107,10 @@ render_requests(struct buf *o)
 			    &stats[i].status[st], memory_order_relaxed);
 
 			if (n > 0)
-				r |= buf_printf(o, "st_http_requests_total{%s,"
-				    "status=\"%zu\"} %" PRIuFAST64 "\n", label,
-				    st + 100, n);
+				r |= buf_printf(o,
+				    "st_http_requests_total{%s,"
+				    "status=\"%zu\"} %" PRIuFAST64 "\n",
+				    label, st + 100, n);
 		}
 	}
 	return r;
@@ -121,7 +123,8 @@ render_latency(struct buf *o)
 	int i, r = 0;
 	size_t b;
 
-	r |= buf_adds(o, "# HELP st_http_request_duration_seconds Time from "
+	r |= buf_adds(o,
+	    "# HELP st_http_request_duration_seconds Time from "
 	    "request line to response queued.\n# TYPE "
 	    "st_http_request_duration_seconds histogram\n");
 	for (i = 0; i <= MAX_ROUTES; i++) {
@@ -136,19 +139,26 @@ render_latency(struct buf *o)
 		for (b = 0; b <= NBUCKETS; b++) {
 			cum += atomic_load(&stats[i].bucket[b]);
 			if (b < NBUCKETS)
-				r |= buf_printf(o, "st_http_request_duration_"
+				r |= buf_printf(o,
+				    "st_http_request_duration_"
 				    "seconds_bucket{%s,le=\"%g\"} %" PRIuFAST64
-				    "\n", label, buckets[b], cum);
+				    "\n",
+				    label, buckets[b], cum);
 			else
-				r |= buf_printf(o, "st_http_request_duration_"
-				    "seconds_bucket{%s,le=\"+Inf\"} %"
-				    PRIuFAST64 "\n", label, cum);
+				r |= buf_printf(o,
+				    "st_http_request_duration_"
+				    "seconds_bucket{%s,le=\"+Inf\"} "
+				    "%" PRIuFAST64 "\n",
+				    label, cum);
 		}
-		r |= buf_printf(o, "st_http_request_duration_seconds_sum{%s} "
-		    "%.6f\n", label, (double)atomic_load(&stats[i].sum_us) /
-		    1e6);
-		r |= buf_printf(o, "st_http_request_duration_seconds_count{%s} "
-		    "%" PRIuFAST64 "\n", label, cum);
+		r |= buf_printf(o,
+		    "st_http_request_duration_seconds_sum{%s} "
+		    "%.6f\n",
+		    label, (double)atomic_load(&stats[i].sum_us) / 1e6);
+		r |= buf_printf(o,
+		    "st_http_request_duration_seconds_count{%s} "
+		    "%" PRIuFAST64 "\n",
+		    label, cum);
 	}
 	return r;
 }
@@ -160,21 +170,28 @@ metrics_render(struct buf *o)
 
 	r |= render_requests(o);
 	r |= render_latency(o);
-	r |= buf_printf(o, "# HELP st_http_open_connections Open client "
+	r |= buf_printf(o,
+	    "# HELP st_http_open_connections Open client "
 	    "connections.\n# TYPE st_http_open_connections gauge\n"
-	    "st_http_open_connections %d\n", atomic_load(&open_connections));
-	r |= buf_printf(o, "# HELP st_http_bytes_in_total Request body bytes "
+	    "st_http_open_connections %d\n",
+	    atomic_load(&open_connections));
+	r |= buf_printf(o,
+	    "# HELP st_http_bytes_in_total Request body bytes "
 	    "received.\n# TYPE st_http_bytes_in_total counter\n"
-	    "st_http_bytes_in_total %" PRIuFAST64 "\n", atomic_load(&bytes_in));
-	r |= buf_printf(o, "# HELP st_http_bytes_out_total Response body "
+	    "st_http_bytes_in_total %" PRIuFAST64 "\n",
+	    atomic_load(&bytes_in));
+	r |= buf_printf(o,
+	    "# HELP st_http_bytes_out_total Response body "
 	    "bytes queued.\n# TYPE st_http_bytes_out_total counter\n"
 	    "st_http_bytes_out_total %" PRIuFAST64 "\n",
 	    atomic_load(&bytes_out));
 	n = atomic_load(&nnamed);
 	for (i = 0; i < n && i < MAX_NAMED; i++)
 		if (named[i].name != NULL)
-			r |= buf_printf(o, "# TYPE st_%s_total counter\n"
-			    "st_%s_total %" PRIuFAST64 "\n", named[i].name,
-			    named[i].name, atomic_load(&named[i].n));
+			r |= buf_printf(o,
+			    "# TYPE st_%s_total counter\n"
+			    "st_%s_total %" PRIuFAST64 "\n",
+			    named[i].name, named[i].name,
+			    atomic_load(&named[i].n));
 	return r ? -1 : 0;
 }

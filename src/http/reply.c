@@ -12,15 +12,16 @@
 #include "util/config.h"
 #include "util/log.h"
 
-#define CSP "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; " \
+#define CSP \
+	"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; " \
 	"style-src 'self'; img-src 'self' data:; connect-src 'self'; " \
 	"worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
 	"form-action 'self'; require-trusted-types-for 'script'; " \
 	"report-uri /api/v1/csp-report"
 
 static void
-set_response(struct request *req, unsigned status, struct MHD_Response *r,
-    uint64_t len)
+set_response(
+    struct request *req, unsigned status, struct MHD_Response *r, uint64_t len)
 {
 	if (req->resp != NULL)
 		MHD_destroy_response(req->resp);
@@ -35,8 +36,8 @@ reply_bytes(struct request *req, unsigned status, const char *ctype,
 {
 	struct MHD_Response *r;
 
-	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
-	    MHD_RESPMEM_MUST_COPY);
+	r = MHD_create_response_from_buffer(
+	    len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		fatal("cannot create response", NULL);
 	if (ctype != NULL)
@@ -52,14 +53,14 @@ reply_json(struct request *req, unsigned status, json_t *doc)
 	json_decref(doc);
 	if (s == NULL)
 		fatal("cannot serialise json", NULL);
-	reply_bytes(req, status, "application/json; charset=utf-8", s,
-	    strlen(s));
+	reply_bytes(
+	    req, status, "application/json; charset=utf-8", s, strlen(s));
 	free(s);
 }
 
 void
-reply_error(struct request *req, unsigned status, const char *code,
-    const char *msg)
+reply_error(
+    struct request *req, unsigned status, const char *code, const char *msg)
 {
 	json_t *err = json_pack("{s:s,s:s}", "code", code, "message", msg);
 
@@ -106,10 +107,9 @@ reply_add_common_headers(struct request *req)
 	MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Cross-Origin-Opener-Policy",
-	    "same-origin");
-	MHD_add_response_header(r, "Cross-Origin-Resource-Policy",
-	    "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(
+	    r, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Permissions-Policy",
 	    "camera=(), microphone=(), geolocation=(), payment=()");
@@ -119,8 +119,8 @@ reply_add_common_headers(struct request *req)
 		    "max-age=63072000; includeSubDomains; preload");
 	if (req->is_api &&
 	    MHD_get_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
-		    "no-store");
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 }
 
 const char *

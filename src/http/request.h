@@ -21,41 +21,41 @@ struct user;
 #define REQUEST_MAX_PARAMS 4
 
 struct request {
-	struct app		*app;
-	struct MHD_Connection	*conn;
-	char			 id[RAND_ID_LEN + 1];	/* correlation id */
-	uint64_t		 start_ns;
-	char			*method;
-	char			*path;		/* decoded, without query */
-	const struct route	*route;		/* NULL: unmatched */
-	int			 route_idx;	/* for metrics; -1 unmatched */
-	char			*params[REQUEST_MAX_PARAMS]; /* :name parts */
-	int			 ops_listener;	/* came in on ops.listen */
-	int			 started;
-	int			 discard_body;
-	struct buf		 body;
-	uint64_t		 bytes_in;
-	uint64_t		 bytes_out;
-	unsigned		 status;
-	struct MHD_Response	*resp;
-	int			 is_api;
-	char			 ip[64];
-	struct user		*user;		/* logged in, or NULL */
-	char			 session_hash[48];
+	struct app *app;
+	struct MHD_Connection *conn;
+	char id[RAND_ID_LEN + 1]; /* correlation id */
+	uint64_t start_ns;
+	char *method;
+	char *path; /* decoded, without query */
+	const struct route *route; /* NULL: unmatched */
+	int route_idx; /* for metrics; -1 unmatched */
+	char *params[REQUEST_MAX_PARAMS]; /* :name parts */
+	int ops_listener; /* came in on ops.listen */
+	int started;
+	int discard_body;
+	struct buf body;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	unsigned status;
+	struct MHD_Response *resp;
+	int is_api;
+	char ip[64];
+	struct user *user; /* logged in, or NULL */
+	char session_hash[48];
 };
 
 /* Answers with a JSON document (takes the reference to doc). */
 void reply_json(struct request *req, unsigned status, json_t *doc);
 /* Answers {"error":{"code":code,"message":msg}}; 5xx add request_id. */
-void reply_error(struct request *req, unsigned status, const char *code,
-    const char *msg);
+void reply_error(
+    struct request *req, unsigned status, const char *code, const char *msg);
 void reply_empty(struct request *req, unsigned status);
 /* Answers with a copy of len bytes of body and the given content type. */
 void reply_bytes(struct request *req, unsigned status, const char *ctype,
     const void *body, size_t len);
 /* Answers with an open file (the response takes fd); size from fstat. */
-void reply_fd(struct request *req, unsigned status, const char *ctype,
-    int fd, uint64_t size);
+void reply_fd(struct request *req, unsigned status, const char *ctype, int fd,
+    uint64_t size);
 /* Adds a header to the pending response. */
 void reply_header(struct request *req, const char *name, const char *value);
 

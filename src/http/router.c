@@ -63,8 +63,8 @@ same_method(const char *route_method, const char *method)
 }
 
 enum route_match
-router_match(const char *method, const char *path, size_t *idx,
-    char **params, size_t nparams, char *allow, size_t allowlen)
+router_match(const char *method, const char *path, size_t *idx, char **params,
+    size_t nparams, char *allow, size_t allowlen)
 {
 	char *scratch[8] = { 0 };
 	int path_seen = 0;
@@ -80,7 +80,7 @@ router_match(const char *method, const char *path, size_t *idx,
 		}
 	for (i = 0; i < nroutes; i++) {
 		if (!match(routes[i].pattern, path, scratch,
-		    ST_ARRAY_LEN(scratch)))
+		        ST_ARRAY_LEN(scratch)))
 			continue;
 		for (j = 0; j < ST_ARRAY_LEN(scratch); j++) {
 			free(scratch[j]);

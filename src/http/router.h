@@ -14,21 +14,21 @@ struct request;
 typedef void (*route_fn)(struct request *req);
 
 enum route_flags {
-	ROUTE_API = 1 << 0,	/* JSON API: no-store, JSON errors */
-	ROUTE_OPS = 1 << 1,	/* health and metrics: ops access rules */
-	ROUTE_PAGE = 1 << 2,	/* a front-end page: serves index.html */
-	ROUTE_NO_CSRF = 1 << 3,	/* state-changing but exempt (reports) */
-	ROUTE_AUTH = 1 << 4,	/* needs a logged-in session: 401 without */
-	ROUTE_SESSION = 1 << 5,	/* loads the session when there is one */
+	ROUTE_API = 1 << 0, /* JSON API: no-store, JSON errors */
+	ROUTE_OPS = 1 << 1, /* health and metrics: ops access rules */
+	ROUTE_PAGE = 1 << 2, /* a front-end page: serves index.html */
+	ROUTE_NO_CSRF = 1 << 3, /* state-changing but exempt (reports) */
+	ROUTE_AUTH = 1 << 4, /* needs a logged-in session: 401 without */
+	ROUTE_SESSION = 1 << 5, /* loads the session when there is one */
 };
 
 struct route {
-	const char	*method;
-	const char	*pattern;
-	route_fn	 handler;
-	unsigned	 flags;
-	size_t		 body_limit;	/* 0: server.body_limit */
-	const char	*ctypes;	/* accepted media types, "a|b"; NULL any */
+	const char *method;
+	const char *pattern;
+	route_fn handler;
+	unsigned flags;
+	size_t body_limit; /* 0: server.body_limit */
+	const char *ctypes; /* accepted media types, "a|b"; NULL any */
 };
 
 extern const struct route routes[];
@@ -41,8 +41,7 @@ enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_BAD_METHOD };
  * params (heap copies the caller frees). ROUTE_BAD_METHOD means the path
  * exists for other methods; allow then lists them ("GET, POST").
  */
-enum route_match router_match(const char *method, const char *path,
-    size_t *idx, char **params, size_t nparams, char *allow,
-    size_t allowlen);
+enum route_match router_match(const char *method, const char *path, size_t *idx,
+    char **params, size_t nparams, char *allow, size_t allowlen);
 
 #endif

@@ -9,6 +9,7 @@
 #include "http/router.h"
 #include "http/static.h"
 
+/* clang-format off */
 #define JSON "application/json"
 #define PAGE(p) { "GET", p, static_page, ROUTE_PAGE, 0, NULL }
 
@@ -69,3 +70,4 @@ const struct route routes[] = {
 };
 
 const size_t nroutes = ST_ARRAY_LEN(routes);
+/* clang-format on */

@@ -52,11 +52,13 @@ peer_ip(struct MHD_Connection *conn, char *out, size_t len)
 	if (ci == NULL || (sa = ci->client_addr) == NULL)
 		return;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr, out, (socklen_t)len);
+		inet_ntop(AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    out, (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr, out, (socklen_t)len);
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    out, (socklen_t)len);
 }
 
 /* Called as soon as the request line is read: allocate the state. */
@@ -82,14 +84,14 @@ static void
 log_request(struct request *req, double ms)
 {
 	const char *route = req->route != NULL ? req->route->pattern :
-	    "unmatched";
+	                                         "unmatched";
 
 	/* The route pattern, never the path: paths may carry ids of links. */
-	log_info("request", "{s:s,s:s,s:s,s:i,s:f,s:I,s:I,s:s}",
-	    "request_id", req->id, "method", req->method ? req->method : "-",
-	    "route", route, "status", (int)req->status, "ms", ms,
-	    "bytes_in", (json_int_t)req->bytes_in,
-	    "bytes_out", (json_int_t)req->bytes_out, "ip", req->ip);
+	log_info("request", "{s:s,s:s,s:s,s:i,s:f,s:I,s:I,s:s}", "request_id",
+	    req->id, "method", req->method ? req->method : "-", "route", route,
+	    "status", (int)req->status, "ms", ms, "bytes_in",
+	    (json_int_t)req->bytes_in, "bytes_out", (json_int_t)req->bytes_out,
+	    "ip", req->ip);
 }
 
 static void
@@ -107,10 +109,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	secs = (double)(now_ns() - req->start_ns) / 1e9;
 	if (req->status == 0)
 		req->status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 :
-		    499;
+		                                                           499;
 	log_request(req, secs * 1000.0);
-	metrics_request(req->route_idx, req->status, secs, req->bytes_in,
-	    req->bytes_out);
+	metrics_request(
+	    req->route_idx, req->status, secs, req->bytes_in, req->bytes_out);
 	if (req->resp != NULL)
 		MHD_destroy_response(req->resp);
 	for (i = 0; i < REQUEST_MAX_PARAMS; i++)
@@ -161,8 +163,8 @@ ctype_allowed(const char *have, const char *allowed)
 static int
 known_method(const char *m)
 {
-	static const char *const ok[] = { "GET", "HEAD", "POST", "PUT",
-		"PATCH", "DELETE", "OPTIONS" };
+	static const char *const ok[] = { "GET", "HEAD", "POST", "PUT", "PATCH",
+		"DELETE", "OPTIONS" };
 	size_t i;
 
 	for (i = 0; i < ST_ARRAY_LEN(ok); i++)
@@ -199,8 +201,8 @@ admit(struct request *req, const char *url, const char *method)
 		    "Both Content-Length and Transfer-Encoding");
 		return -1;
 	}
-	switch (router_match(method, url, &idx, req->params,
-	    REQUEST_MAX_PARAMS, allow, sizeof(allow))) {
+	switch (router_match(method, url, &idx, req->params, REQUEST_MAX_PARAMS,
+	    allow, sizeof(allow))) {
 	case ROUTE_NO_PATH:
 		static_not_found(req);
 		return -1;
@@ -218,7 +220,8 @@ admit(struct request *req, const char *url, const char *method)
 		reply_error(req, 404, "not_found", "Not found");
 		return -1;
 	}
-	limit = req->route->body_limit ? req->route->body_limit :
+	limit = req->route->body_limit ?
+	    req->route->body_limit :
 	    (size_t)req->app->cfg->server_body_limit;
 	req->body.max = limit;
 	if (cl != NULL && (num_parse_u64(cl, 0, UINT64_MAX, &len) == -1)) {
@@ -232,7 +235,7 @@ admit(struct request *req, const char *url, const char *method)
 	}
 	if (req->route->ctypes != NULL && (cl != NULL || te != NULL) &&
 	    !ctype_allowed(request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
-	    req->route->ctypes)) {
+	        req->route->ctypes)) {
 		reply_error(req, 415, "unsupported_media_type",
 		    "Unsupported Content-Type");
 		return -1;
@@ -285,8 +288,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		 * read and dropped (bounded by the connection timeout) and
 		 * the 413 goes out at the end. Content-Length bodies were
 		 * refused before reading. */
-		if (!req->discard_body && buf_add(&req->body, upload_data,
-		    *upload_data_size) == -1) {
+		if (!req->discard_body &&
+		    buf_add(&req->body, upload_data, *upload_data_size) == -1) {
 			req->discard_body = 1;
 			buf_release(&req->body);
 			reply_error(req, 413, "payload_too_large",
@@ -297,9 +300,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (req->resp == NULL && needs_csrf(req) && csrf_check(req) == -1)
 		return send_reply(req);
-	if (req->resp == NULL && (req->route->flags &
-	    (ROUTE_AUTH | ROUTE_SESSION)) && session_load(req) == -1 &&
-	    (req->route->flags & ROUTE_AUTH))
+	if (req->resp == NULL &&
+	    (req->route->flags & (ROUTE_AUTH | ROUTE_SESSION)) &&
+	    session_load(req) == -1 && (req->route->flags & ROUTE_AUTH))
 		reply_error(req, 401, "not_logged_in", "Log in first");
 	if (req->resp == NULL)
 		req->route->handler(req);
@@ -307,8 +310,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 }
 
 static struct MHD_Daemon *
-start_daemon(struct app *app, const char *addr, void *handler_cls,
-    unsigned threads)
+start_daemon(
+    struct app *app, const char *addr, void *handler_cls, unsigned threads)
 {
 	const struct config *cfg = app->cfg;
 	struct sockaddr_storage ss;
@@ -335,10 +338,8 @@ start_daemon(struct app *app, const char *addr, void *handler_cls,
 		inet_pton(AF_INET, host, &s4->sin_addr);
 	}
 	return MHD_start_daemon(flags, port, NULL, NULL, on_request,
-	    handler_cls,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    handler_cls, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->server_connection_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->server_max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -347,8 +348,7 @@ start_daemon(struct app *app, const char *addr, void *handler_cls,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-	    MHD_OPTION_END);
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 }
 
 static unsigned
@@ -421,11 +421,11 @@ server_run(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = start_daemon(app, cfg->server_listen, app,
-	    (unsigned)cfg->server_threads);
+	d = start_daemon(
+	    app, cfg->server_listen, app, (unsigned)cfg->server_threads);
 	if (d == NULL) {
-		log_error("cannot listen", "{s:s}", "address",
-		    cfg->server_listen);
+		log_error(
+		    "cannot listen", "{s:s}", "address", cfg->server_listen);
 		return -1;
 	}
 	if (cfg->ops_listen[0] != '\0') {
@@ -439,8 +439,8 @@ server_run(struct app *app)
 			MHD_stop_daemon(d);
 			return -1;
 		}
-		log_listening("ops listening", cfg->ops_listen,
-		    bound_port(ops));
+		log_listening(
+		    "ops listening", cfg->ops_listen, bound_port(ops));
 	}
 	log_listening("listening", cfg->server_listen, bound_port(d));
 

@@ -16,14 +16,14 @@ struct request;
 
 /* What every handler may reach through req->app; one per process. */
 struct app {
-	const struct config	*cfg;
-	struct db		*db;
-	int			 web_root_fd;	/* -1: no front end built */
-	int			 tls;		/* public_url is https */
-	int			 secure_cookies; /* Secure + __Host- prefix */
-	struct secrets		 secrets;	/* pepper and keys */
-	atomic_int		 active;	/* requests in flight */
-	atomic_int		 stopping;
+	const struct config *cfg;
+	struct db *db;
+	int web_root_fd; /* -1: no front end built */
+	int tls; /* public_url is https */
+	int secure_cookies; /* Secure + __Host- prefix */
+	struct secrets secrets; /* pepper and keys */
+	atomic_int active; /* requests in flight */
+	atomic_int stopping;
 };
 
 /*

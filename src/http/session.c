@@ -25,8 +25,8 @@ session_load(struct request *req)
 	int64_t now = clock_now(), seen = 0;
 	int found;
 
-	tok = request_cookie(req, cookie_name(req->app, "st_session", name,
-	    sizeof(name)));
+	tok = request_cookie(
+	    req, cookie_name(req->app, "st_session", name, sizeof(name)));
 	if (tok == NULL || strlen(tok) != ACCT_SESSION_LEN)
 		return -1;
 	accounts_session_hash(&req->app->secrets, tok, req->session_hash);

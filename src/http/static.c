@@ -36,8 +36,8 @@ static_open_root(const char *path)
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd == -1)
-		log_warn("no front end to serve", "{s:s,s:s}", "web_root",
-		    path, "error", strerror(errno));
+		log_warn("no front end to serve", "{s:s,s:s}", "web_root", path,
+		    "error", strerror(errno));
 	return fd;
 }
 
@@ -56,8 +56,8 @@ content_type(const char *name)
 
 /* Opens dir/name below the web root; -1 unless it is a regular file. */
 static int
-open_file(struct request *req, const char *dir, const char *name,
-    uint64_t *size)
+open_file(
+    struct request *req, const char *dir, const char *name, uint64_t *size)
 {
 	char rel[256];
 	struct stat st;
@@ -66,11 +66,11 @@ open_file(struct request *req, const char *dir, const char *name,
 	if (req->app->web_root_fd == -1 || name == NULL || name[0] == '.')
 		return -1;
 	n = dir != NULL ? snprintf(rel, sizeof(rel), "%s/%s", dir, name) :
-	    snprintf(rel, sizeof(rel), "%s", name);
+	                  snprintf(rel, sizeof(rel), "%s", name);
 	if (n < 0 || (size_t)n >= sizeof(rel))
 		return -1;
-	fd = openat(req->app->web_root_fd, rel,
-	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(
+	    req->app->web_root_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -82,14 +82,13 @@ open_file(struct request *req, const char *dir, const char *name,
 }
 
 static void
-serve(struct request *req, const char *dir, const char *name,
-    const char *cache)
+serve(struct request *req, const char *dir, const char *name, const char *cache)
 {
 	uint64_t size;
 	int fd;
 
 	if ((fd = open_file(req, dir, name, &size)) == -1) {
-		req->is_api = 1;	/* a JSON 404, never cached */
+		req->is_api = 1; /* a JSON 404, never cached */
 		reply_error(req, 404, "not_found", "Not found");
 		return;
 	}
@@ -146,8 +145,9 @@ static_page(struct request *req)
 void
 static_not_found(struct request *req)
 {
-	if (!req->is_api && (strcmp(req->method, "GET") == 0 ||
-	    strcmp(req->method, "HEAD") == 0)) {
+	if (!req->is_api &&
+	    (strcmp(req->method, "GET") == 0 ||
+	        strcmp(req->method, "HEAD") == 0)) {
 		index_html(req, 404);
 		return;
 	}

@@ -12,10 +12,10 @@ struct request;
 /* Opens server.web_root; -1 (logged) when there is no built front end. */
 int static_open_root(const char *path);
 
-void static_asset(struct request *req);		/* GET /assets/:name */
-void static_root_file(struct request *req);	/* GET /:name */
-void static_i18n(struct request *req);		/* GET /i18n/:name */
-void static_page(struct request *req);		/* a page: index.html */
+void static_asset(struct request *req); /* GET /assets/:name */
+void static_root_file(struct request *req); /* GET /:name */
+void static_i18n(struct request *req); /* GET /i18n/:name */
+void static_page(struct request *req); /* a page: index.html */
 /* Unknown paths: 404 JSON for the API, index.html with 404 for pages. */
 void static_not_found(struct request *req);
 

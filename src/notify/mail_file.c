@@ -13,8 +13,7 @@
 
 static enum send_result
 file_send(const struct config *cfg, const char *id, const char *from,
-    const char *to, const char *msg, size_t len, char *reply,
-    size_t replylen)
+    const char *to, const char *msg, size_t len, char *reply, size_t replylen)
 {
 	char tmp[4096], path[4096];
 	size_t off = 0;

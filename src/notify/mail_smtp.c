@@ -11,8 +11,8 @@
 #include "util/config.h"
 
 struct reader {
-	const char	*p;
-	size_t		 left;
+	const char *p;
+	size_t left;
 };
 
 static size_t
@@ -29,8 +29,7 @@ read_cb(char *out, size_t size, size_t n, void *arg)
 
 static enum send_result
 smtp_send(const struct config *cfg, const char *id, const char *from,
-    const char *to, const char *msg, size_t len, char *reply,
-    size_t replylen)
+    const char *to, const char *msg, size_t len, char *reply, size_t replylen)
 {
 	struct reader rd = { msg, len };
 	struct curl_slist *rcpt = NULL;
@@ -73,8 +72,8 @@ smtp_send(const struct config *cfg, const char *id, const char *from,
 		    cfg->mail_smtp_host);
 		res = SEND_OK;
 	} else {
-		snprintf(reply, replylen, "%ld %s", code,
-		    curl_easy_strerror(rc));
+		snprintf(
+		    reply, replylen, "%ld %s", code, curl_easy_strerror(rc));
 		res = code >= 500 && code < 600 ? SEND_FAIL : SEND_RETRY;
 	}
 	curl_slist_free_all(rcpt);

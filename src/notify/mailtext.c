@@ -41,8 +41,8 @@ param(const char *const *params, const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; params[i] != NULL && params[i + 1] != NULL; i += 2)
-		if (strlen(params[i]) == len && memcmp(params[i], name, len) ==
-		    0)
+		if (strlen(params[i]) == len &&
+		    memcmp(params[i], name, len) == 0)
 			return params[i + 1];
 	return NULL;
 }
@@ -52,13 +52,26 @@ add_escaped(struct buf *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '&': buf_adds(b, "&amp;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		case '\'': buf_adds(b, "&#39;"); break;
-		case '\n': buf_adds(b, "<br>\n"); break;
-		default: buf_addc(b, *s);
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			buf_adds(b, "&#39;");
+			break;
+		case '\n':
+			buf_adds(b, "<br>\n");
+			break;
+		default:
+			buf_addc(b, *s);
 		}
 	}
 }
@@ -76,7 +89,7 @@ fill(const char *tmpl, const char *const *params, int html)
 
 		if (*p == '{' && (close = strchr(p, '}')) != NULL &&
 		    (v = param(params, p + 1, (size_t)(close - p - 1))) !=
-		    NULL) {
+		        NULL) {
 			if (html && strncmp(p, "{link}", 6) == 0) {
 				buf_adds(&b, "<a href=\"");
 				add_escaped(&b, v);
@@ -102,8 +115,8 @@ fill(const char *tmpl, const char *const *params, int html)
 }
 
 void
-mailtext_render(const char *kind, const char *const *params,
-    struct mailtext *out)
+mailtext_render(
+    const char *kind, const char *const *params, struct mailtext *out)
 {
 	char key[128];
 	const char *subject = lookup(kind, "subject", key, sizeof(key));
@@ -116,10 +129,12 @@ mailtext_render(const char *kind, const char *const *params,
 	out->text = fill(lookup(kind, "body", key, sizeof(key)), params, 0);
 	body_html = fill(lookup(kind, "body", key, sizeof(key)), params, 1);
 	buf_init(&h, TEXT_MAX * 2);
-	buf_adds(&h, "<!DOCTYPE html><html lang=\"nl\"><head><meta "
+	buf_adds(&h,
+	    "<!DOCTYPE html><html lang=\"nl\"><head><meta "
 	    "charset=\"utf-8\"><title>");
 	add_escaped(&h, out->subject);
-	buf_adds(&h, "</title></head><body style=\"font-family:sans-serif;"
+	buf_adds(&h,
+	    "</title></head><body style=\"font-family:sans-serif;"
 	    "font-size:16px;line-height:1.5;color:#000\"><p>");
 	buf_adds(&h, body_html);
 	buf_adds(&h, "</p></body></html>\n");

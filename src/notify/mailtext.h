@@ -11,14 +11,14 @@
 void mailtext_load(const char *web_root);
 
 struct mailtext {
-	char	*subject;
-	char	*text;
-	char	*html;
+	char *subject;
+	char *text;
+	char *html;
 };
 
 /* params: key, value, ..., NULL. The result is freed by mailtext_release. */
-void mailtext_render(const char *kind, const char *const *params,
-    struct mailtext *out);
+void mailtext_render(
+    const char *kind, const char *const *params, struct mailtext *out);
 void mailtext_release(struct mailtext *t);
 
 #endif

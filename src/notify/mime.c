@@ -76,7 +76,8 @@ mime_addr_spec(const char *from, char *out, size_t len)
 int
 mime_build(const struct mail *m, struct buf *b)
 {
-	char date[64], boundary[RAND_ID_LEN + 8], addr[320], id[RAND_ID_LEN + 1];
+	char date[64], boundary[RAND_ID_LEN + 8], addr[320],
+	    id[RAND_ID_LEN + 1];
 	const char *lt;
 	struct tm tm;
 	time_t now = time(NULL);
@@ -111,15 +112,20 @@ mime_build(const struct mail *m, struct buf *b)
 		r |= buf_printf(b, "%s\r\n", m->to);
 	r |= buf_adds(b, "Subject: ");
 	r |= add_header_text(b, m->subject);
-	r |= buf_printf(b, "\r\nDate: %s\r\nMessage-ID: <%s>\r\n"
+	r |= buf_printf(b,
+	    "\r\nDate: %s\r\nMessage-ID: <%s>\r\n"
 	    "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
 	    "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
 	    date, m->message_id, boundary);
-	r |= buf_printf(b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	r |= buf_printf(b,
+	    "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
+	    boundary);
 	r |= add_base64_body(b, m->text);
-	r |= buf_printf(b, "--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	r |= buf_printf(b,
+	    "--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
+	    boundary);
 	r |= add_base64_body(b, m->html);
 	r |= buf_printf(b, "--%s--\r\n", boundary);
 	return r ? -1 : 0;

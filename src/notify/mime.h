@@ -10,13 +10,13 @@
 #include "util/buf.h"
 
 struct mail {
-	const char	*from;		/* "Name <addr>" */
-	const char	*to;		/* bare address */
-	const char	*to_name;	/* may be NULL */
-	const char	*subject;
-	const char	*text;
-	const char	*html;
-	const char	*message_id;	/* without <>, stable across retries */
+	const char *from; /* "Name <addr>" */
+	const char *to; /* bare address */
+	const char *to_name; /* may be NULL */
+	const char *subject;
+	const char *text;
+	const char *html;
+	const char *message_id; /* without <>, stable across retries */
 };
 
 /* 0, or -1 when a header value holds CR/LF or the result is too large. */

@@ -21,14 +21,14 @@
 #define PAYLOAD_MAX (1u << 20)
 
 struct outbox {
-	const struct config		*cfg;
-	struct db			*db;
-	const struct mail_transport	*transport;
-	unsigned char			 key[crypto_secretbox_KEYBYTES];
-	pthread_t			 thread;
-	pthread_mutex_t			 lock;
-	pthread_cond_t			 wake;
-	int				 stop;
+	const struct config *cfg;
+	struct db *db;
+	const struct mail_transport *transport;
+	unsigned char key[crypto_secretbox_KEYBYTES];
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
 };
 
 static char *
@@ -66,8 +66,8 @@ unseal(const unsigned char *key, const char *sealed)
 	    crypto_secretbox_MACBYTES;
 	plain = xmalloc(plen + 1);
 	if (crypto_secretbox_open_easy((unsigned char *)plain,
-	    box + crypto_secretbox_NONCEBYTES, (size_t)n -
-	    crypto_secretbox_NONCEBYTES, box, key) != 0) {
+	        box + crypto_secretbox_NONCEBYTES,
+	        (size_t)n - crypto_secretbox_NONCEBYTES, box, key) != 0) {
 		free(plain);
 		plain = NULL;
 		goto out;
@@ -86,8 +86,9 @@ outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
 	json_t *doc;
 	int rc;
 
-	if (strpbrk(m->to, "\r\n") != NULL || strpbrk(m->subject, "\r\n") !=
-	    NULL || (m->to_name != NULL && strpbrk(m->to_name, "\r\n")))
+	if (strpbrk(m->to, "\r\n") != NULL ||
+	    strpbrk(m->subject, "\r\n") != NULL ||
+	    (m->to_name != NULL && strpbrk(m->to_name, "\r\n")))
 		return -1;
 	rand_id(id);
 	doc = json_pack("{s:s,s:s,s:s,s:s,s:s}", "to", m->to, "to_name",
@@ -102,7 +103,9 @@ outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
 	sealed = seal(key, plain);
 	free_secret(plain, strlen(plain));
 	rc = outbox_insert(c, id, "mail", m->to, sealed, ref, clock_now()) ==
-	    DB_OK ? 0 : -1;
+	        DB_OK ?
+	    0 :
+	    -1;
 	free(sealed);
 	return rc;
 }
@@ -138,8 +141,8 @@ deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 		snprintf(reply, rlen, "mail could not be composed");
 	} else {
 		mime_addr_spec(w->cfg->mail_from, from, sizeof(from));
-		r = w->transport->send(w->cfg, row->id, from, m.to, b.data,
-		    b.len, reply, rlen);
+		r = w->transport->send(
+		    w->cfg, row->id, from, m.to, b.data, b.len, reply, rlen);
 	}
 	buf_release_secret(&b);
 	json_decref(doc);
@@ -164,7 +167,8 @@ record(struct outbox *w, struct outbox_row *row, enum send_result r,
 		log_error("mail failed", "{s:s,s:s}", "outbox_id", row->id,
 		    "reply", reply);
 	} else {
-		backoff = row->attempts >= 8 ? MAX_BACKOFF :
+		backoff = row->attempts >= 8 ?
+		    MAX_BACKOFF :
 		    (int64_t)5 << (row->attempts - 1);
 		if (backoff > MAX_BACKOFF)
 			backoff = MAX_BACKOFF;
@@ -225,15 +229,16 @@ worker(void *arg)
 }
 
 struct outbox *
-outbox_start(const struct config *cfg, struct db *db,
-    const unsigned char key[32])
+outbox_start(
+    const struct config *cfg, struct db *db, const unsigned char key[32])
 {
 	struct outbox *w = xcalloc(1, sizeof(*w));
 
 	w->cfg = cfg;
 	w->db = db;
 	w->transport = strcmp(cfg->mail_transport, "smtp") == 0 ?
-	    &mail_smtp_transport : &mail_file_transport;
+	    &mail_smtp_transport :
+	    &mail_file_transport;
 	memcpy(w->key, key, sizeof(w->key));
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
@@ -243,8 +248,8 @@ outbox_start(const struct config *cfg, struct db *db,
 		free(w);
 		return NULL;
 	}
-	log_info("outbox worker started", "{s:s}", "transport",
-	    w->transport->name);
+	log_info(
+	    "outbox worker started", "{s:s}", "transport", w->transport->name);
 	return w;
 }
 

@@ -23,8 +23,8 @@ int outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
     const struct mail *m, const char *ref);
 
 /* Starts the worker thread; NULL (logged) on failure. */
-struct outbox *outbox_start(const struct config *cfg, struct db *db,
-    const unsigned char key[32]);
+struct outbox *outbox_start(
+    const struct config *cfg, struct db *db, const unsigned char key[32]);
 /* Stops the worker after the mail in hand; frees w. */
 void outbox_stop(struct outbox *w);
 

@@ -30,8 +30,8 @@ domain_cmd(struct db_conn *c, int argc, char **argv)
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0)
 		return orgs_list(c, print_line, NULL) == 0 ? 0 : 1;
-	if (argc != 2 || (strcmp(argv[0], "add") != 0 &&
-	    strcmp(argv[0], "remove") != 0)) {
+	if (argc != 2 ||
+	    (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "remove") != 0)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -62,8 +62,10 @@ user_list(struct db_conn *c)
 	struct db_stmt *s;
 	enum db_status r;
 
-	s = db_query(c, "SELECT email, name, is_admin, verified_at IS NOT NULL "
-	    "FROM users ORDER BY email", DB_NOPARAMS);
+	s = db_query(c,
+	    "SELECT email, name, is_admin, verified_at IS NOT NULL "
+	    "FROM users ORDER BY email",
+	    DB_NOPARAMS);
 	if (s == NULL)
 		return 1;
 	while ((r = db_next(s)) == DB_ROW)

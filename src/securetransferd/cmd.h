@@ -17,8 +17,8 @@ int cmd_admin(int argc, char **argv);
  * argv, loads the configuration, creates the data folders. Returns 0,
  * 1 on error (reported), or 3 when --help was printed (usage text).
  */
-int cmd_setup(int argc, char **argv, const char *usage, struct config *cfg,
-    int *argi);
+int cmd_setup(
+    int argc, char **argv, const char *usage, struct config *cfg, int *argi);
 /* Opens the database and applies migrations; NULL on failure. */
 struct db *cmd_open_db(const struct config *cfg);
 

@@ -29,8 +29,8 @@ level_of(const char *s)
 }
 
 int
-cmd_setup(int argc, char **argv, const char *usage, struct config *cfg,
-    int *argi)
+cmd_setup(
+    int argc, char **argv, const char *usage, struct config *cfg, int *argi)
 {
 	const char *path = getenv("ST_CONFIG");
 	char err[512];
@@ -54,7 +54,7 @@ cmd_setup(int argc, char **argv, const char *usage, struct config *cfg,
 	}
 	*argi = optind;
 	if (config_load(cfg, path != NULL && *path ? path : NULL, err,
-	    sizeof(err)) == -1) {
+	        sizeof(err)) == -1) {
 		fprintf(stderr, "securetransferd: configuration: %s\n", err);
 		return 1;
 	}
@@ -63,8 +63,10 @@ cmd_setup(int argc, char **argv, const char *usage, struct config *cfg,
 	    mkdir_p(cfg->store_path, 0700) == -1 ||
 	    mkdir_p(cfg->mail_dir, 0700) == -1 ||
 	    mkdir_parent(cfg->sms_log_path, 0700) == -1) {
-		fprintf(stderr, "securetransferd: cannot create data folders: "
-		    "%s\n", strerror(errno));
+		fprintf(stderr,
+		    "securetransferd: cannot create data folders: "
+		    "%s\n",
+		    strerror(errno));
 		config_release(cfg);
 		return 1;
 	}

@@ -26,7 +26,8 @@ main(int argc, char **argv)
 	const char *cmd;
 
 	if (sodium_init() < 0) {
-		fprintf(stderr, "securetransferd: cannot initialise libsodium\n");
+		fprintf(
+		    stderr, "securetransferd: cannot initialise libsodium\n");
 		return 1;
 	}
 	if (argc < 2) {
@@ -49,7 +50,7 @@ main(int argc, char **argv)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "admin") == 0)
 		return cmd_admin(argc - 1, argv + 1);
-	fprintf(stderr, "securetransferd: unknown command '%s'\n\n%s", cmd,
-	    usage);
+	fprintf(
+	    stderr, "securetransferd: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

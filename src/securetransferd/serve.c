@@ -32,7 +32,7 @@ bootstrap_domains(struct db *db, const char *list)
 	int rc = 0;
 
 	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", ", &save)) {
+	     tok = strtok_r(NULL, ", ", &save)) {
 		if (orgs_normalise(tok, dom, sizeof(dom), &why) == -1) {
 			log_error("bad bootstrap domain", "{s:s,s:s}", "domain",
 			    tok, "error", why);
@@ -89,8 +89,9 @@ cmd_serve(int argc, char **argv)
 	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1)
 		rc = 1;
 	app.web_root_fd = static_open_root(cfg.server_web_root);
-	if (rc == 0 && (outbox = outbox_start(&cfg, app.db,
-	    app.secrets.outbox_key)) == NULL)
+	if (rc == 0 &&
+	    (outbox = outbox_start(&cfg, app.db, app.secrets.outbox_key)) ==
+	        NULL)
 		rc = 1;
 	if (rc == 0 && server_run(&app) == -1)
 		rc = 1;

@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 struct buf {
-	char	*data;	/* NULL until the first append */
-	size_t	 len;	/* bytes in use, excluding the NUL */
-	size_t	 cap;	/* bytes allocated */
-	size_t	 max;	/* hard limit on len */
+	char *data; /* NULL until the first append */
+	size_t len; /* bytes in use, excluding the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* hard limit on len */
 };
 
 /* No allocation; max is the largest len the buffer may ever reach. */

@@ -15,14 +15,14 @@
 enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_ADDR, CFG_URL };
 
 struct cfg_def {
-	const char		*section;
-	const char		*key;
-	enum cfg_type		 type;
-	size_t			 off;
-	int64_t			 min, max;
-	const char		*def;
-	const char *const	*choices;	/* CFG_ENUM, NULL-terminated */
-	int			 secret;	/* masked in dumps */
+	const char *section;
+	const char *key;
+	enum cfg_type type;
+	size_t off;
+	int64_t min, max;
+	const char *def;
+	const char *const *choices; /* CFG_ENUM, NULL-terminated */
+	int secret; /* masked in dumps */
 };
 
 static const char *const db_drivers[] = { "sqlite", "postgres", NULL };
@@ -33,6 +33,7 @@ static const char *const sms_transports[] = { "log", "http", NULL };
 static const char *const log_levels[] = { "debug", "info", "warn", "error",
 	NULL };
 
+/* clang-format off */
 #define OFF(f) offsetof(struct config, f)
 #define S(sec, key, f, def) { sec, key, CFG_STR, OFF(f), 0, 0, def, NULL, 0 }
 #define I(sec, key, f, min, max, def) \
@@ -97,19 +98,19 @@ static const struct cfg_def defs[] = {
 	S("testing", "clock_file", testing_clock_file, ""),
 	E("log", "level", log_level, log_levels, "info"),
 };
+/* clang-format on */
 
 #define MAX_VALUE 4096
 
 struct load_state {
-	struct config	*cfg;
-	char		*err;
-	size_t		 errlen;
-	unsigned char	 seen[ST_ARRAY_LEN(defs)];
-	int		 failed;
+	struct config *cfg;
+	char *err;
+	size_t errlen;
+	unsigned char seen[ST_ARRAY_LEN(defs)];
+	int failed;
 };
 
-static void
-set_err(struct load_state *st, const char *fmt, ...)
+static void set_err(struct load_state *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -183,8 +184,8 @@ apply(struct config *cfg, const struct cfg_def *d, const char *v)
 		return "value too long or has control characters";
 	switch (d->type) {
 	case CFG_INT:
-		if (num_parse_u64(v, (uint64_t)d->min, (uint64_t)d->max,
-		    &n) == -1)
+		if (num_parse_u64(v, (uint64_t)d->min, (uint64_t)d->max, &n) ==
+		    -1)
 			return "expected a whole number in range";
 		*(int64_t *)(void *)(base + d->off) = (int64_t)n;
 		return NULL;
@@ -209,7 +210,7 @@ apply(struct config *cfg, const struct cfg_def *d, const char *v)
 		if (*v != '\0' &&
 		    config_parse_addr(v, host, sizeof(host), &port) == -1)
 			return "expected a numeric address and port, "
-			    "like 127.0.0.1:8080";
+			       "like 127.0.0.1:8080";
 		break;
 	case CFG_URL:
 		if (strncmp(v, "http://", 7) != 0 &&
@@ -241,8 +242,7 @@ find_def(const char *section, const char *key, size_t *idx)
 }
 
 static int
-on_ini_line(void *user, const char *section, const char *key,
-    const char *value)
+on_ini_line(void *user, const char *section, const char *key, const char *value)
 {
 	struct load_state *st = user;
 	const struct cfg_def *d;
@@ -287,12 +287,12 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < ST_ARRAY_LEN(defs); i++)
 		if ((why = apply(cfg, &defs[i], defs[i].def)) != NULL)
-			abort();	/* a default that fails its own rule */
+			abort(); /* a default that fails its own rule */
 	if (path != NULL) {
 		line = ini_parse(path, on_ini_line, &st);
 		if (line == -1)
-			set_err(&st, "%s: cannot open: %s", path,
-			    strerror(errno));
+			set_err(
+			    &st, "%s: cannot open: %s", path, strerror(errno));
 		else if (line > 0 && !st.failed)
 			set_err(&st, "%s:%d: syntax error", path, line);
 	}
@@ -307,7 +307,8 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	}
 	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
 	    strncmp(cfg->server_public_url, "https://", 8) == 0)
-		set_err(&st, "testing.clock_file: not allowed with an https "
+		set_err(&st,
+		    "testing.clock_file: not allowed with an https "
 		    "public_url (production)");
 	if (st.failed) {
 		config_release(cfg);
@@ -354,11 +355,13 @@ config_dump(const struct config *cfg, FILE *f)
 		else if (d->type == CFG_BOOL)
 			fprintf(f, "%s = %s\n", d->key,
 			    *(const int *)(const void *)(base + d->off) ?
-			    "true" : "false");
+			        "true" :
+			        "false");
 		else if (d->secret)
 			fprintf(f, "%s = %s\n", d->key,
 			    **(char *const *)(const void *)(base + d->off) ?
-			    "(set)" : "");
+			        "(set)" :
+			        "");
 		else
 			fprintf(f, "%s = %s\n", d->key,
 			    *(char *const *)(const void *)(base + d->off));

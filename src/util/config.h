@@ -11,70 +11,69 @@
 
 struct config {
 	/* [server] */
-	char	*server_listen;		/* host:port; port 0 = any */
-	char	*server_public_url;	/* base of links in mails */
-	char	*server_web_root;	/* the built front end */
-	int64_t	 server_threads;
-	int64_t	 server_connection_timeout;	/* seconds idle */
-	int64_t	 server_per_ip_connections;
-	int64_t	 server_max_connections;
-	int64_t	 server_body_limit;	/* bytes, JSON API bodies */
-	int64_t	 server_drain_seconds;	/* SIGTERM grace */
-	char	*server_secrets_dir;	/* pepper and keys, outside the DB */
+	char *server_listen; /* host:port; port 0 = any */
+	char *server_public_url; /* base of links in mails */
+	char *server_web_root; /* the built front end */
+	int64_t server_threads;
+	int64_t server_connection_timeout; /* seconds idle */
+	int64_t server_per_ip_connections;
+	int64_t server_max_connections;
+	int64_t server_body_limit; /* bytes, JSON API bodies */
+	int64_t server_drain_seconds; /* SIGTERM grace */
+	char *server_secrets_dir; /* pepper and keys, outside the DB */
 	/* [database] */
-	char	*database_driver;	/* sqlite | postgres */
-	char	*database_path;
-	char	*database_url;
-	int64_t	 database_pool;
+	char *database_driver; /* sqlite | postgres */
+	char *database_path;
+	char *database_url;
+	int64_t database_pool;
 	/* [store] */
-	char	*store_driver;		/* fs | s3 */
-	char	*store_path;
+	char *store_driver; /* fs | s3 */
+	char *store_path;
 	/* [mail] */
-	char	*mail_transport;	/* file | smtp */
-	char	*mail_dir;
-	char	*mail_from;
-	char	*mail_smtp_host;
-	int64_t	 mail_smtp_port;
-	char	*mail_smtp_starttls;	/* required | optional | off */
-	char	*mail_smtp_user;
-	char	*mail_smtp_password;
+	char *mail_transport; /* file | smtp */
+	char *mail_dir;
+	char *mail_from;
+	char *mail_smtp_host;
+	int64_t mail_smtp_port;
+	char *mail_smtp_starttls; /* required | optional | off */
+	char *mail_smtp_user;
+	char *mail_smtp_password;
 	/* [sms] */
-	char	*sms_transport;		/* log | http */
-	char	*sms_log_path;
+	char *sms_transport; /* log | http */
+	char *sms_log_path;
 	/* [ops] */
-	char	*ops_listen;		/* internal listener, "" = none */
-	char	*ops_token;		/* bearer token on the main one */
-	int	 ops_expose_on_main;	/* development only */
+	char *ops_listen; /* internal listener, "" = none */
+	char *ops_token; /* bearer token on the main one */
+	int ops_expose_on_main; /* development only */
 	/* [accounts] */
-	int64_t	 accounts_session_idle;		/* seconds */
-	int64_t	 accounts_session_absolute;	/* seconds */
-	int64_t	 accounts_verify_ttl;		/* seconds */
-	int64_t	 accounts_reset_ttl;		/* seconds */
-	int64_t	 accounts_login_failures;	/* per account per 15 min */
-	int64_t	 accounts_login_ip_failures;	/* per IP per 15 min */
-	int64_t	 accounts_mails_per_hour;	/* per account */
-	int64_t	 accounts_argon2_parallel;	/* 0: one per core */
+	int64_t accounts_session_idle; /* seconds */
+	int64_t accounts_session_absolute; /* seconds */
+	int64_t accounts_verify_ttl; /* seconds */
+	int64_t accounts_reset_ttl; /* seconds */
+	int64_t accounts_login_failures; /* per account per 15 min */
+	int64_t accounts_login_ip_failures; /* per IP per 15 min */
+	int64_t accounts_mails_per_hour; /* per account */
+	int64_t accounts_argon2_parallel; /* 0: one per core */
 	/* [send] */
-	char	*send_allowed_extensions;	/* comma-separated, S3 */
+	char *send_allowed_extensions; /* comma-separated, S3 */
 	/* [bootstrap] */
-	char	*bootstrap_domains;	/* comma-separated, added at start */
+	char *bootstrap_domains; /* comma-separated, added at start */
 	/* [testing] */
-	char	*testing_clock_file;	/* refused with an https URL */
+	char *testing_clock_file; /* refused with an https URL */
 	/* [log] */
-	char	*log_level;
+	char *log_level;
 };
 
 /*
  * Fills cfg from defaults, the file at path (NULL: none) and the
  * environment. On failure returns -1 with a one-line reason in err.
  */
-int config_load(struct config *cfg, const char *path, char *err,
-    size_t errlen);
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 void config_release(struct config *cfg);
 
 /* Splits "host:port" / "[v6]:port"; host must be a numeric address. */
-int config_parse_addr(const char *s, char *host, size_t hostlen,
-    uint16_t *port);
+int config_parse_addr(
+    const char *s, char *host, size_t hostlen, uint16_t *port);
 
 /* Writes every setting (secrets masked) as INI to f, for `--print-config`. */
 void config_dump(const struct config *cfg, FILE *f);

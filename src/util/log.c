@@ -31,7 +31,8 @@ now_rfc3339(char *out, size_t len)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, len - n, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
+	snprintf(
+	    out + n, len - n, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 static void

@@ -4,8 +4,8 @@
 #include "util/num.h"
 
 int
-num_parse_u64n(const char *s, size_t len, uint64_t min, uint64_t max,
-    uint64_t *out)
+num_parse_u64n(
+    const char *s, size_t len, uint64_t min, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;

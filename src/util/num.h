@@ -11,7 +11,7 @@
 
 int num_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* The same over exactly len bytes (not NUL-terminated input). */
-int num_parse_u64n(const char *s, size_t len, uint64_t min, uint64_t max,
-    uint64_t *out);
+int num_parse_u64n(
+    const char *s, size_t len, uint64_t min, uint64_t max, uint64_t *out);
 
 #endif

@@ -14,15 +14,16 @@ rand_bytes(void *buf, size_t len)
 size_t
 b64u_len(size_t len)
 {
-	return sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) - 1;
+	return sodium_base64_ENCODED_LEN(
+	           len, sodium_base64_VARIANT_URLSAFE_NO_PADDING) -
+	    1;
 }
 
 void
 b64u_encode(char *out, size_t outlen, const void *in, size_t len)
 {
-	sodium_bin2base64(out, outlen, in, len,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(
+	    out, outlen, in, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 long
@@ -35,7 +36,8 @@ b64u_decode(void *out, size_t outmax, const char *in, size_t len)
 	int same;
 
 	if (sodium_base642bin(out, outmax, in, len, NULL, &got, &end,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || end != in + len)
+	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    end != in + len)
 		return -1;
 	/* Refuse non-canonical forms (stray low bits in the last char). */
 	clen = b64u_len(got) + 1;

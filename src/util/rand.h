@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 #define RAND_ID_BYTES 16
-#define RAND_ID_LEN 22		/* b64u of 16 bytes */
+#define RAND_ID_LEN 22 /* b64u of 16 bytes */
 #define RAND_TOKEN_BYTES 32
-#define RAND_TOKEN_LEN 43	/* b64u of 32 bytes */
+#define RAND_TOKEN_LEN 43 /* b64u of 32 bytes */
 
 void rand_bytes(void *buf, size_t len);
 /* A 128-bit random id as 22 b64u characters plus NUL. */

@@ -22,8 +22,8 @@ load_one(const char *dir, const char *name, unsigned char *out)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
 		randombytes_buf(out, SECRET_LEN);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = open(path,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd == -1 || write(fd, out, SECRET_LEN) != SECRET_LEN ||
 		    fsync(fd) == -1) {
 			log_error("cannot write secret", "{s:s,s:s}", "path",
@@ -49,8 +49,8 @@ load_one(const char *dir, const char *name, unsigned char *out)
 	n = read(fd, out, SECRET_LEN);
 	close(fd);
 	if (n != SECRET_LEN) {
-		log_error("secret file has the wrong size", "{s:s}", "path",
-		    path);
+		log_error(
+		    "secret file has the wrong size", "{s:s}", "path", path);
 		return -1;
 	}
 	return 0;

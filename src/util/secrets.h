@@ -14,9 +14,9 @@
 #define SECRET_LEN 32
 
 struct secrets {
-	unsigned char	pepper[SECRET_LEN];
-	unsigned char	server_key[SECRET_LEN];
-	unsigned char	outbox_key[SECRET_LEN];
+	unsigned char pepper[SECRET_LEN];
+	unsigned char server_key[SECRET_LEN];
+	unsigned char outbox_key[SECRET_LEN];
 };
 
 /* Loads or creates the three files in dir; -1 (logged) on failure. */

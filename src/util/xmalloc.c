@@ -14,8 +14,10 @@ xmalloc_fail_after(unsigned long n)
 static void
 oom(size_t size)
 {
-	fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"out of memory\","
-	    "\"size\":%zu}\n", size);
+	fprintf(stderr,
+	    "{\"level\":\"fatal\",\"msg\":\"out of memory\","
+	    "\"size\":%zu}\n",
+	    size);
 	abort();
 }
 

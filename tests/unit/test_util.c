@@ -32,7 +32,7 @@ TEST(buf_printf_appends)
 TEST(num_parse_accepts_only_plain_decimals)
 {
 	static const char *bad[] = { "", "abc", "-1", "+5", " 5", "5 ", "5.0",
-	    "0x10", "18446744073709551616", "007", "1e3" };
+		"0x10", "18446744073709551616", "007", "1e3" };
 	uint64_t v = 99;
 	size_t i;
 

@@ -4,8 +4,8 @@
 #include <sodium.h>
 
 struct unit_test {
-	const char	*name;
-	unit_fn		 fn;
+	const char *name;
+	unit_fn fn;
 };
 
 static struct unit_test tests[1024];
@@ -59,8 +59,8 @@ main(int argc, char **argv)
 			continue;
 		current_failed = 0;
 		tests[i].fn();
-		printf("%s %s\n", current_failed ? "FAIL" : "ok  ",
-		    tests[i].name);
+		printf(
+		    "%s %s\n", current_failed ? "FAIL" : "ok  ", tests[i].name);
 		if (current_failed)
 			failed++;
 		else

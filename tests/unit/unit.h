@@ -17,26 +17,26 @@ void unit_register(const char *name, unit_fn fn);
 void unit_fail(const char *file, int line, const char *expr);
 int unit_failed_now(void);
 
-#define TEST(name)                                                      \
-	static void test_##name(void);                                  \
-	__attribute__((constructor)) static void reg_##name(void)       \
-	{                                                               \
-		unit_register(#name, test_##name);                      \
-	}                                                               \
+#define TEST(name) \
+	static void test_##name(void); \
+	__attribute__((constructor)) static void reg_##name(void) \
+	{ \
+		unit_register(#name, test_##name); \
+	} \
 	static void test_##name(void)
 
-#define CHECK(e)                                                        \
-	do {                                                            \
-		if (!(e))                                               \
-			unit_fail(__FILE__, __LINE__, #e);              \
+#define CHECK(e) \
+	do { \
+		if (!(e)) \
+			unit_fail(__FILE__, __LINE__, #e); \
 	} while (0)
 
-#define REQUIRE(e)                                                      \
-	do {                                                            \
-		if (!(e)) {                                             \
-			unit_fail(__FILE__, __LINE__, #e);              \
-			return;                                         \
-		}                                                       \
+#define REQUIRE(e) \
+	do { \
+		if (!(e)) { \
+			unit_fail(__FILE__, __LINE__, #e); \
+			return; \
+		} \
 	} while (0)
 
 #endif
