@@ -114,12 +114,19 @@ check-asan: setup
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -std=c17 -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS))
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/gen/migrations.o
+build-fuzz/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_OBJ_CFLAGS) -c $< -o $@
+FUZZ_OBJ_CFLAGS := $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%)
+.PRECIOUS: build-fuzz/obj/%.o
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -c $< -o $@
+	@$(if $(Q),echo "  CC/fuzz $<",true)
+	$(Q)clang $(FUZZ_OBJ_CFLAGS) -c $< -o $@
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+	@$(if $(Q),echo "  LD/fuzz $@",true)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 	scripts/fuzz-run $(FUZZ_SECONDS) $^
 fuzz-smoke: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)

@@ -1,0 +1,79 @@
+/* Tests for src/domain: e-mail addresses, domains and display names. */
+#include "unit.h"
+
+#include "domain/accounts.h"
+#include "domain/email.h"
+#include "domain/orgs.h"
+
+static int
+email_ok(const char *in, const char *want)
+{
+	char out[EMAIL_MAX + 1];
+	const char *dom, *why;
+
+	if (email_normalise(in, out, sizeof(out), &dom, &why) == -1)
+		return want == NULL;
+	return want != NULL && strcmp(out, want) == 0;
+}
+
+TEST(email_accepts_and_lowercases)
+{
+	CHECK(email_ok("jan@org.nl", "jan@org.nl"));
+	CHECK(email_ok("X@ORG.NL", "x@org.nl"));
+	CHECK(email_ok("j.de.vries+tag@sub.org.nl", "j.de.vries+tag@sub.org.nl"));
+	CHECK(email_ok("a@xn--bcher-kva.nl", "a@xn--bcher-kva.nl"));
+}
+
+TEST(email_refuses_bad_forms)
+{
+	static const char *bad[] = { "", "@org.nl", "jan@", "jan", "a@b@org.nl",
+		"\"quoted\"@org.nl", "a b@org.nl", "a@org", ".a@org.nl",
+		"a.@org.nl", "a..b@org.nl", "a@-org.nl", "a@org-.nl",
+		"a@org..nl", "jan@org.nl\r\nBcc: e@x.nl", "jan@bücher.nl",
+		"j\xc3\xa1n@org.nl" };
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++)
+		CHECK(email_ok(bad[i], NULL));
+}
+
+TEST(email_length_limits)
+{
+	char local[70], addr[400];
+
+	memset(local, 'a', 65);
+	local[65] = '\0';
+	snprintf(addr, sizeof(addr), "%s@org.nl", local);
+	CHECK(email_ok(addr, NULL));
+	local[64] = '\0';
+	snprintf(addr, sizeof(addr), "%s@org.nl", local);
+	CHECK(email_ok(addr, addr));
+	memset(addr, 'b', 300);
+	memcpy(addr, "a@", 2);
+	memcpy(addr + 296, ".nl", 4);
+	CHECK(email_ok(addr, NULL));
+}
+
+TEST(domains_normalise)
+{
+	char out[ORGS_DOMAIN_MAX + 1];
+	const char *why;
+
+	CHECK(orgs_normalise("IGJ.nl.", out, sizeof(out), &why) == 0 &&
+	    strcmp(out, "igj.nl") == 0);
+	CHECK(orgs_normalise("nl", out, sizeof(out), &why) == -1);
+	CHECK(orgs_normalise("not a domain", out, sizeof(out), &why) == -1);
+	CHECK(orgs_normalise("a_b.nl", out, sizeof(out), &why) == -1);
+	CHECK(orgs_normalise("", out, sizeof(out), &why) == -1);
+}
+
+TEST(display_names)
+{
+	CHECK(accounts_name_ok("Jan Jansen"));
+	CHECK(accounts_name_ok("Zoë Ünal – 王"));
+	CHECK(!accounts_name_ok(""));
+	CHECK(!accounts_name_ok(" Jan"));
+	CHECK(!accounts_name_ok("Jan "));
+	CHECK(!accounts_name_ok("Jan\nBcc: x"));
+	CHECK(!accounts_name_ok("Jan\t"));
+}
