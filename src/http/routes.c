@@ -66,6 +66,7 @@ const struct route routes[] = {
 	PAGE("/verzonden"),
 	PAGE("/ontvangen"),
 	PAGE("/berichten/:id"),
+	PAGE("/handleiding"),
 	{ "GET", "/:name", static_root_file, 0, 0, NULL },
 };
 

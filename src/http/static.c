@@ -81,6 +81,8 @@ open_file(
 	return fd;
 }
 
+static void index_html(struct request *req, unsigned status);
+
 static void
 serve(struct request *req, const char *dir, const char *name, const char *cache)
 {
@@ -107,11 +109,20 @@ static_asset(struct request *req)
 void
 static_root_file(struct request *req)
 {
+	uint64_t size;
+	int fd;
+
 	if (strcmp(req->params[0], "index.html") == 0) {
 		static_page(req);
 		return;
 	}
-	serve(req, NULL, req->params[0], "public, max-age=3600");
+	/* Not a file of the front end: an unknown page, answered as one. */
+	if ((fd = open_file(req, NULL, req->params[0], &size)) == -1) {
+		index_html(req, 404);
+		return;
+	}
+	reply_fd(req, 200, content_type(req->params[0]), fd, size);
+	reply_header(req, "Cache-Control", "public, max-age=3600");
 }
 
 void

@@ -1,6 +1,8 @@
 /* securetransferd serve: the web server. */
 #include "util/common.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -56,8 +58,15 @@ cmd_serve(int argc, char **argv)
 	struct config cfg;
 	struct outbox *outbox = NULL;
 	struct app app;
+	sigset_t set;
 	int argi, rc;
 
+	/* SIGTERM and SIGINT are taken by sigwait in server_run: block them
+	 * before any thread starts, so no thread inherits the default. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if ((rc = cmd_setup(argc, argv, usage, &cfg, &argi)) != 0)
 		return rc == 3 ? 0 : rc;
 	if (argi != argc) {
