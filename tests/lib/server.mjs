@@ -1,0 +1,287 @@
+// Starts the real securetransferd for a test, with its own temp dir, config,
+// database, blob store, outbox and SMS log.
+//
+//   import { startServer, runCli } from '../lib/server.mjs';
+//   const srv = await startServer({ config: { send: { allowed_extensions: 'pdf' } } });
+//   const res = await fetch(`${srv.url}/healthz`);
+//   await srv.stop();
+//
+// The binary is ${ST_BUILD:-build}/securetransferd (relative to the repo root).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Absolute path of the securetransferd binary in `build` (default $ST_BUILD or "build"). */
+export function binaryPath(build = process.env.ST_BUILD || 'build') {
+  return resolve(REPO, build, 'securetransferd');
+}
+
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+function isPlainObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep merge; a value of null or undefined in `extra` deletes the key. */
+export function mergeConfig(base, extra = {}) {
+  const out = structuredClone(base);
+  for (const [section, keys] of Object.entries(extra)) {
+    if (keys == null) {
+      delete out[section];
+      continue;
+    }
+    if (!isPlainObject(keys)) throw new TypeError(`config.${section} must be an object`);
+    out[section] ??= {};
+    for (const [k, v] of Object.entries(keys)) {
+      if (v == null) delete out[section][k];
+      else out[section][k] = v;
+    }
+  }
+  return out;
+}
+
+/** The default settings for a server whose files live in dir. */
+export function defaultConfig(dir) {
+  return {
+    server: {
+      listen: '127.0.0.1:0',
+      public_url: 'http://127.0.0.1',
+      web_root: join(REPO, 'web', 'dist'),
+      secrets_dir: join(dir, 'secrets'),
+    },
+    database: { path: join(dir, 'securetransfer.db') },
+    store: { path: join(dir, 'blobs') },
+    mail: { transport: 'file', dir: join(dir, 'outbox') },
+    sms: { transport: 'log', log_path: join(dir, 'sms.log') },
+    ops: { expose_on_main: true },
+  };
+}
+
+/** INI text for { section: { key: value } }. Values are written as String(value). */
+export function toIni(config) {
+  const lines = [];
+  for (const [section, keys] of Object.entries(config)) {
+    if (lines.length) lines.push('');
+    lines.push(`[${section}]`);
+    for (const [k, v] of Object.entries(keys)) {
+      const s = String(v);
+      if (/[\r\n]/.test(s)) throw new Error(`config ${section}.${k}: newline in value`);
+      lines.push(`${k} = ${s}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Makes a temp dir with a config file. `config` is merged over the defaults;
+ * `raw` (a string) is appended verbatim, for tests of malformed files.
+ * Returns { dir, configPath, config }.
+ */
+export function writeConfig({ config = {}, raw = '', dir } = {}) {
+  dir ??= mkdtempSync(join(tmpdir(), 'st-test-'));
+  const merged = mergeConfig(defaultConfig(dir), config);
+  const configPath = join(dir, 'securetransferd.ini');
+  writeFileSync(configPath, toIni(merged) + raw);
+  return { dir, configPath, config: merged };
+}
+
+function childEnv(env) {
+  // The tests control the whole configuration: drop ST_* settings inherited
+  // from the shell (ST_BUILD and friends are harness variables, not settings).
+  const out = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('ST_') && !/^ST_(BUILD|KEEP_TMP|TEST_.*)$/.test(k)) continue;
+    out[k] = v;
+  }
+  return { ...out, ...env };
+}
+
+function lineReader(stream, onLine) {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    rest += chunk;
+    let i;
+    while ((i = rest.indexOf('\n')) !== -1) {
+      onLine(rest.slice(0, i));
+      rest = rest.slice(i + 1);
+    }
+  });
+  stream.on('end', () => {
+    if (rest) onLine(rest);
+    rest = '';
+  });
+}
+
+/**
+ * Starts `securetransferd serve --config <file>` and waits for the
+ * {"msg":"listening","url":...} log line.
+ *
+ * options: config (merged over the defaults), raw (extra INI text),
+ *   env (extra environment), build (build dir), args (extra serve arguments),
+ *   timeoutMs (default 15000), keep (do not delete the temp dir on stop),
+ *   dir (reuse the folder of an earlier server started with keep: true).
+ * Returns { url, port, dir, configPath, proc, logs(), stderr(), stdout(),
+ *   waitForLog(pred, ms), stop(signal), kill9() }.
+ */
+export async function startServer({ config, raw, dir: reuse, env = {}, build, args = [], timeoutMs = 15000, keep } = {}) {
+  // dir: start on the folder (database, blobs, secrets) of an earlier server.
+  const { dir, configPath } = writeConfig({ config, raw, dir: reuse });
+  const bin = binaryPath(build);
+  const proc = spawn(bin, ['serve', '--config', configPath, ...args], {
+    cwd: REPO,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(proc);
+
+  const parsed = [];
+  const rawLines = [];
+  let stdout = '';
+  const waiters = new Set();
+  proc.stdout.setEncoding('utf8');
+  proc.stdout.on('data', (d) => (stdout += d));
+  lineReader(proc.stderr, (line) => {
+    rawLines.push(line);
+    let obj = null;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      obj = { _unparsed: line };
+    }
+    parsed.push(obj);
+    for (const w of waiters) w(obj);
+  });
+
+  const exited = new Promise((res) => {
+    proc.on('exit', (code, signal) => {
+      live.delete(proc);
+      res({ code, signal });
+    });
+  });
+  proc.on('error', () => {}); // ENOENT shows as an exit with code -2 / error below
+
+  const waitForLog = (pred, ms = 10000) =>
+    new Promise((res, rej) => {
+      const hit = parsed.find(pred);
+      if (hit) return res(hit);
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        rej(new Error(`no matching log line within ${ms} ms`));
+      }, ms);
+      const check = (obj) => {
+        if (!pred(obj)) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        res(obj);
+      };
+      waiters.add(check);
+    });
+
+  const listening = await Promise.race([
+    waitForLog((l) => l.msg === 'listening' && typeof l.url === 'string', timeoutMs),
+    exited.then((r) => {
+      throw new Error(
+        `securetransferd exited before listening (code ${r.code}, signal ${r.signal}): ${bin}\n` +
+          rawLines.slice(-20).join('\n'),
+      );
+    }),
+    new Promise((_, rej) => proc.on('error', (e) => rej(new Error(`cannot start ${bin}: ${e.message}`)))),
+  ]).catch((err) => {
+    try {
+      proc.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+    throw err;
+  });
+
+  const url = listening.url.replace(/\/$/, '');
+  const port = Number(new URL(url).port);
+  const cleanup = () => {
+    if (!(keep ?? process.env.ST_KEEP_TMP)) rmSync(dir, { recursive: true, force: true });
+  };
+
+  return {
+    url,
+    port,
+    dir,
+    configPath,
+    proc,
+    logs: () => parsed.slice(),
+    stderr: () => rawLines.join('\n'),
+    stdout: () => stdout,
+    waitForLog,
+    exited,
+    /** Sends signal and resolves { code, signal } when the process is gone. */
+    async stop(signal = 'SIGTERM', { timeoutMs: limit = 20000 } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), limit);
+      const r = await exited;
+      clearTimeout(timer);
+      cleanup();
+      return r;
+    },
+    async kill9() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      const r = await exited;
+      cleanup();
+      return r;
+    },
+  };
+}
+
+/**
+ * Runs `securetransferd <args>` to completion: resolves { code, signal, stdout, stderr }.
+ * With `config` (merged over the defaults) or `configPath`, `--config <file>`
+ * is put right after the first argument (the command): `admin --config F domain list`.
+ * Pass the { dir, configPath } of writeConfig() to share a database between calls.
+ */
+export function runCli(args, { config, raw, configPath, env = {}, build, timeoutMs = 30000, input } = {}) {
+  let cfgPath = configPath;
+  let tmp = null;
+  if (!cfgPath && (config || raw)) {
+    const w = writeConfig({ config, raw });
+    cfgPath = w.configPath;
+    tmp = w.dir;
+  }
+  const argv = cfgPath ? [args[0], '--config', cfgPath, ...args.slice(1)] : [...args];
+  return new Promise((res, rej) => {
+    const proc = spawn(binaryPath(build), argv, {
+      cwd: REPO,
+      env: childEnv(env),
+      stdio: [input == null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    live.add(proc);
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    proc.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    if (input != null) proc.stdin.end(input);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      live.delete(proc);
+      rej(e);
+    });
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      live.delete(proc);
+      if (tmp && !process.env.ST_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
+      res({ code, signal, stdout, stderr });
+    });
+  });
+}

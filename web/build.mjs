@@ -1,0 +1,137 @@
+// Builds the web front end into web/dist/ (served by securetransferd as server.web_root).
+//
+//   node web/build.mjs
+//
+// Output, deterministic for the same sources:
+//   dist/index.html                 from src/index.html, hashed names and SRI hashes filled in
+//   dist/assets/<name>-<hash>.js    one bundle per entry below (ES modules, minified)
+//   dist/assets/<name>-<hash>.css   NL Design System CSS + design tokens + src/styles/app.css
+//   dist/assets/*.map               source maps, separate files
+//   dist/i18n/nl.json, en.json      the message catalogues (the server reads mail.* from them)
+//   dist/routes.json                the page paths, so the server can answer unknown pages with 404
+//   dist/<public files>             web/public/* (logo, favicon)
+//
+// No inline script or style anywhere: the CSP is script-src 'self'; style-src 'self'.
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const WEB = dirname(fileURLToPath(import.meta.url));
+const SRC = join(WEB, 'src');
+const DIST = join(WEB, 'dist');
+const ASSETS = join(DIST, 'assets');
+
+// Workers: built first; page code finds their hashed URL with workerUrl(name)
+// from src/lib/assets.js. Adding a worker is one line. Missing files are skipped
+// (the crypto worker is written by another issue).
+const WORKERS = [
+  ['crypto-worker', 'src/crypto/worker.js'],
+];
+// Page entries: each becomes /assets/<name>-<hash>.js; index.html loads "main".
+const PAGES = [
+  ['main', 'src/main.jsx'],
+];
+const STYLES = ['app', 'src/styles/index.css'];
+
+const common = {
+  bundle: true,
+  minify: true,
+  sourcemap: 'linked',
+  format: 'esm',
+  target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],
+  platform: 'browser',
+  outdir: ASSETS,
+  entryNames: '[name]-[hash]',
+  assetNames: '[name]-[hash]',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  charset: 'utf8',
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  absWorkingDir: WEB,
+};
+
+function entries(list) {
+  return list
+    .filter(([, file]) => existsSync(join(WEB, file)))
+    .map(([name, file]) => ({ in: file, out: name }));
+}
+
+// Maps each entry name to its output file under dist/ from esbuild's metafile.
+function outputsByEntry(meta, list) {
+  const byIn = new Map(list.map(([name, file]) => [file, name]));
+  const found = {};
+  for (const [out, info] of Object.entries(meta.outputs)) {
+    if (!info.entryPoint || out.endsWith('.map')) continue;
+    const name = byIn.get(info.entryPoint);
+    if (name) found[name] = '/' + relative(DIST, join(WEB, out)).split('\\').join('/');
+  }
+  return found;
+}
+
+function sri(urlPath) {
+  const body = readFileSync(join(DIST, urlPath));
+  return 'sha384-' + createHash('sha384').update(body).digest('base64');
+}
+
+async function main() {
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(ASSETS, { recursive: true });
+
+  const workerEntries = entries(WORKERS);
+  let workers = {};
+  if (workerEntries.length) {
+    const r = await esbuild.build({ ...common, entryPoints: workerEntries });
+    workers = outputsByEntry(r.metafile, WORKERS);
+  }
+
+  const pages = await esbuild.build({
+    ...common,
+    entryPoints: entries(PAGES),
+    define: { __ST_WORKERS__: JSON.stringify(workers) },
+  });
+  const js = outputsByEntry(pages.metafile, PAGES);
+
+  const styles = await esbuild.build({
+    ...common,
+    entryPoints: [{ in: STYLES[1], out: STYLES[0] }],
+    loader: { '.svg': 'dataurl', '.woff2': 'file', '.woff': 'file' },
+  });
+  const css = outputsByEntry(styles.metafile, [STYLES]);
+
+  // index.html: {{css}}, {{css_sri}}, {{main}}, {{main_sri}}.
+  const fill = { css: css.app, main: js.main };
+  let html = readFileSync(join(SRC, 'index.html'), 'utf8');
+  html = html.replace(/\{\{(\w+?)(_sri)?\}\}/g, (m, name, isSri) => {
+    const url = fill[name];
+    if (!url) throw new Error(`index.html: unknown placeholder ${m}`);
+    return isSri ? sri(url) : url;
+  });
+  if (/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i.test(html))
+    throw new Error('index.html: inline script, style or event handler is not allowed (CSP)');
+  writeFileSync(join(DIST, 'index.html'), html);
+
+  // Public files and the message catalogues.
+  const pub = join(WEB, 'public');
+  if (existsSync(pub)) cpSync(pub, DIST, { recursive: true });
+  mkdirSync(join(DIST, 'i18n'), { recursive: true });
+  for (const f of readdirSync(join(SRC, 'i18n')).filter((f) => f.endsWith('.json')).sort()) {
+    const cat = JSON.parse(readFileSync(join(SRC, 'i18n', f), 'utf8'));
+    writeFileSync(join(DIST, 'i18n', basename(f)), JSON.stringify(cat, null, 1) + '\n');
+  }
+
+  // The page paths, for the server's 200-versus-404 decision on non-API paths.
+  const { PATHS } = await import(pathToFileURL(join(SRC, 'paths.js')).href);
+  writeFileSync(join(DIST, 'routes.json'), JSON.stringify(Object.values(PATHS), null, 1) + '\n');
+
+  const all = [...Object.values(js), ...Object.values(workers), css.app].map((p) => basename(p));
+  console.log(`web: ${all.join(' ')} -> ${relative(process.cwd(), DIST) || '.'}`);
+}
+
+main().catch((err) => {
+  console.error(`web build failed: ${err.message}`);
+  process.exit(1);
+});

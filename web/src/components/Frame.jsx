@@ -1,0 +1,74 @@
+// The frame around every page: skip link, header band with the logo
+// (top left, always back to the home page) and the language switch, the main
+// landmark, and the footer.
+import { LANGUAGES, setLang, t } from '../lib/i18n.js';
+import { useLang } from '../lib/page.js';
+import { PATHS } from '../paths.js';
+
+export const MAIN_ID = 'inhoud';
+
+/** Moves keyboard focus to <main> (skip link, and after each navigation). */
+export function focusMain() {
+  const main = document.getElementById(MAIN_ID);
+  if (main) main.focus({ preventScroll: false });
+}
+
+function LanguageSwitch() {
+  const lang = useLang();
+  return (
+    <div class="st-lang" role="group" aria-label={t('frame.language')}>
+      {LANGUAGES.map((code) => (
+        <button
+          key={code}
+          type="button"
+          class="st-lang__button"
+          lang={code}
+          aria-pressed={code === lang ? 'true' : 'false'}
+          onClick={() => setLang(code)}
+        >
+          {code.toUpperCase()}
+          <span class="rhc-visually-hidden"> {t(`frame.lang_${code}`)}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Frame({ children }) {
+  const onSkip = (event) => {
+    event.preventDefault();
+    focusMain();
+  };
+  return (
+    <div class="st-frame">
+      <a class="nl-skip-link nl-skip-link--visible-on-focus st-skip" href={`#${MAIN_ID}`} onClick={onSkip}>
+        {t('frame.skip')}
+      </a>
+      <header class="utrecht-page-header st-header">
+        <div class="utrecht-page-header__content st-header__content">
+          <a class="st-logo" href={PATHS.home}>
+            <img src="/logo.svg" alt={t('frame.logo_alt')} width="240" height="48" />
+          </a>
+          <LanguageSwitch />
+        </div>
+      </header>
+      <main id={MAIN_ID} class="st-main" tabIndex={-1}>
+        <div class="st-main__content">{children}</div>
+      </main>
+      <footer class="utrecht-page-footer st-footer">
+        <div class="utrecht-page-footer__content st-footer__content">
+          <nav aria-label={t('frame.footer_label')}>
+            <ul class="st-footer__links">
+              <li>
+                <a class="nl-link st-footer__link" href={PATHS.manual}>{t('frame.manual')}</a>
+              </li>
+              <li>
+                <a class="nl-link st-footer__link" href={PATHS.login}>{t('frame.staff_login')}</a>
+              </li>
+            </ul>
+          </nav>
+        </div>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+// Entry point: language, router and the page table.
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Frame, focusMain } from './components/Frame.jsx';
+import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
+import { LangContext } from './lib/page.js';
+import { match, startRouter, usePathname } from './lib/router.js';
+import { Home } from './pages/Home.jsx';
+import { Login } from './pages/Login.jsx';
+import { NotFound } from './pages/NotFound.jsx';
+import { placeholder } from './pages/Placeholder.jsx';
+import { PATHS } from './paths.js';
+
+// Page name (as in paths.js) -> component. Pages not built yet get a placeholder.
+const PAGES = {
+  home: Home,
+  login: Login,
+};
+
+const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({
+  pattern,
+  value: PAGES[name] ?? placeholder(name),
+}));
+
+function App() {
+  const [lang, setLangState] = useState(getLang());
+  const path = usePathname();
+  const first = useRef(true);
+
+  useEffect(() => onLangChange(setLangState), []);
+  // After an in-app navigation, move focus to the new page's content, as a
+  // full page load would put screen reader users at the top.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    focusMain();
+  }, [path]);
+
+  const found = match(ROUTES, path);
+  const Page = found ? found.value : NotFound;
+  return (
+    <LangContext.Provider value={lang}>
+      <Frame>
+        <Page params={found?.params ?? {}} />
+      </Frame>
+    </LangContext.Provider>
+  );
+}
+
+setLang(initialLang(), { remember: false });
+startRouter();
+const root = document.getElementById('app');
+root.textContent = '';
+render(<App />, root);

@@ -1,0 +1,23 @@
+// The page paths of the front end, in one place. Plain data: build.mjs imports it
+// to write dist/routes.json (the server answers other non-API paths with 404),
+// main.jsx maps each name to its page component. Dutch paths; `:id` is one segment.
+export const PATHS = Object.freeze({
+  home: '/',
+  login: '/inloggen',
+  register: '/registreren',
+  verify: '/verifieren',
+  forgot: '/wachtwoord-vergeten',
+  reset: '/wachtwoord-herstellen',
+  account: '/account',
+  compose: '/verstuur',
+  request: '/verzoek',
+  receive: '/r/:id',
+  requestUpload: '/q/:id',
+  dropoff: '/afgeven',
+  contacts: '/adresboek',
+  templates: '/templates',
+  sent: '/verzonden',
+  received: '/ontvangen',
+  report: '/berichten/:id',
+  manual: '/handleiding',
+});
