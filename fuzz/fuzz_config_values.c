@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		snprintf(back, sizeof(back), "%" PRIu64, v);
 		if (strcmp(back, in) != 0)
-			abort();	/* only canonical decimals pass */
+			abort(); /* only canonical decimals pass */
 	}
 	(void)config_parse_addr(in, host, sizeof(host), &port);
 	return 0;

@@ -15,8 +15,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!json_depth_ok((const char *)data, size, 32))
 		return 0;
-	doc = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-	    &err);
+	doc = json_loadb(
+	    (const char *)data, size, JSON_REJECT_DUPLICATES, &err);
 	json_decref(doc);
 	return 0;
 }

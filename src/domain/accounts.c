@@ -252,6 +252,25 @@ accounts_register(const struct acct_env *env, const struct acct_register *r)
 	return st;
 }
 
+/* bootstrap.admin_email becomes an administrator when it is verified. */
+static int
+first_admin(struct db_conn *c, const struct acct_env *env, const char *uid)
+{
+	const char *admin = env->cfg->bootstrap_admin_email;
+
+	if (admin[0] == '\0')
+		return 0;
+	if (db_exec(c,
+	        "UPDATE users SET is_admin = 1 WHERE id = $1 AND "
+	        "email = $2",
+	        DB_PARAMS(DB_TEXT(uid), DB_TEXT(admin))) != DB_OK)
+		return -1;
+	if (db_changes(c) == 1)
+		acct_audit(
+		    c, env, uid, "user.promoted", "bootstrap.admin_email");
+	return 0;
+}
+
 enum acct_status
 accounts_verify(const struct acct_env *env, const char *token)
 {
@@ -264,7 +283,8 @@ accounts_verify(const struct acct_env *env, const char *token)
 		goto out;
 	switch (tokens_use(c, hash, "verify", clock_now(), uid)) {
 	case TOKEN_OK:
-		if (users_set_verified(c, uid, clock_now()) == DB_OK) {
+		if (users_set_verified(c, uid, clock_now()) == DB_OK &&
+		    first_admin(c, env, uid) == 0) {
 			acct_audit(c, env, uid, "account.verified", NULL);
 			st = ACCT_OK;
 		}

@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include "db/db.h"
+#include "db/users.h"
 #include "domain/orgs.h"
 #include "securetransferd/cmd.h"
 #include "util/config.h"
@@ -12,7 +13,11 @@ static const char usage[] =
     "  domain add DOMAIN      connect an organisation's e-mail domain\n"
     "  domain remove DOMAIN   disconnect it (existing accounts stay)\n"
     "  domain list            list the connected domains\n"
-    "  user list              list the accounts\n";
+    "  user list              list the accounts\n"
+    "  user promote EMAIL     make an account an administrator\n"
+    "  user demote EMAIL      take that role away\n"
+    "\n"
+    "Every change is written to the audit log with actor admin-cli.\n";
 
 static void
 print_line(const char *s, void *arg)
@@ -42,15 +47,19 @@ domain_cmd(struct db_conn *c, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "add") == 0) {
 		r = orgs_add(c, dom);
-		if (r == 0)
+		if (r == 0) {
 			printf("connected %s\n", dom);
-		else if (r == 1)
+			audit_add(
+			    c, "admin-cli", NULL, "domain.added", dom, NULL);
+		} else if (r == 1)
 			printf("%s was already connected\n", dom);
 	} else {
 		r = orgs_remove(c, dom);
-		if (r == 0)
+		if (r == 0) {
 			printf("disconnected %s\n", dom);
-		else if (r == 1)
+			audit_add(
+			    c, "admin-cli", NULL, "domain.removed", dom, NULL);
+		} else if (r == 1)
 			printf("%s was not connected\n", dom);
 	}
 	return r == -1 ? 1 : 0;
@@ -74,6 +83,25 @@ user_list(struct db_conn *c)
 		    db_int(s, 3) ? "" : " (unverified)");
 	db_done(s);
 	return r == DB_DONE ? 0 : 1;
+}
+
+static int
+user_role(struct db_conn *c, const char *action, const char *email)
+{
+	int admin = strcmp(action, "promote") == 0;
+
+	if (db_exec(c, "UPDATE users SET is_admin = $2 WHERE email = $1",
+	        DB_PARAMS(DB_TEXT(email), DB_INT(admin))) != DB_OK)
+		return 1;
+	if (db_changes(c) != 1) {
+		fprintf(stderr, "securetransferd: no account %s\n", email);
+		return 1;
+	}
+	audit_add(c, "admin-cli", NULL,
+	    admin ? "user.promoted" : "user.demoted", email, NULL);
+	printf(
+	    "%s is %s an administrator\n", email, admin ? "now" : "no longer");
+	return 0;
 }
 
 int
@@ -103,6 +131,9 @@ cmd_admin(int argc, char **argv)
 	else if (strcmp(argv[0], "user") == 0 && argc == 2 &&
 	    strcmp(argv[1], "list") == 0)
 		rc = user_list(c);
+	else if (strcmp(argv[0], "user") == 0 && argc == 3 &&
+	    (strcmp(argv[1], "promote") == 0 || strcmp(argv[1], "demote") == 0))
+		rc = user_role(c, argv[1], argv[2]);
 	else {
 		fputs(usage, stderr);
 		rc = 2;

@@ -95,6 +95,8 @@ static const struct cfg_def defs[] = {
 	    "ppsx, ppt, pptx, odp, zip, rar, 7z, gz, tgz, lzma, cab, gzip, "
 	    "bzip2, z, bz2, pdf, txt"),
 	S("bootstrap", "domains", bootstrap_domains, ""),
+	S("bootstrap", "admin_email", bootstrap_admin_email, ""),
+	S("bootstrap", "admin_email", bootstrap_admin_email, ""),
 	S("testing", "clock_file", testing_clock_file, ""),
 	E("log", "level", log_level, log_levels, "info"),
 };

@@ -58,6 +58,7 @@ struct config {
 	char *send_allowed_extensions; /* comma-separated, S3 */
 	/* [bootstrap] */
 	char *bootstrap_domains; /* comma-separated, added at start */
+	char *bootstrap_admin_email; /* becomes admin once verified */
 	/* [testing] */
 	char *testing_clock_file; /* refused with an https URL */
 	/* [log] */

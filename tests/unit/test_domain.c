@@ -20,7 +20,8 @@ TEST(email_accepts_and_lowercases)
 {
 	CHECK(email_ok("jan@org.nl", "jan@org.nl"));
 	CHECK(email_ok("X@ORG.NL", "x@org.nl"));
-	CHECK(email_ok("j.de.vries+tag@sub.org.nl", "j.de.vries+tag@sub.org.nl"));
+	CHECK(
+	    email_ok("j.de.vries+tag@sub.org.nl", "j.de.vries+tag@sub.org.nl"));
 	CHECK(email_ok("a@xn--bcher-kva.nl", "a@xn--bcher-kva.nl"));
 }
 

@@ -48,8 +48,8 @@ TEST(json_depth_scan)
 
 	memset(deep, '[', sizeof(deep));
 	CHECK(!json_depth_ok(deep, sizeof(deep), 32));
-	CHECK(json_depth_ok("{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}",
-	    40, 2));
+	CHECK(json_depth_ok(
+	    "{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}", 40, 2));
 	CHECK(json_depth_ok("[[[]]]", 6, 3));
 	CHECK(!json_depth_ok("[[[[]]]]", 8, 3));
 }

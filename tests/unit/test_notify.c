@@ -58,7 +58,8 @@ TEST(mailtext_fills_and_escapes)
 	snprintf(path, sizeof(path), "%s/i18n/nl.json", dir);
 	REQUIRE((f = fopen(path, "w")) != NULL);
 	fputs("{\"mail.t.subject\": \"Hallo {name}\",\n"
-	    "\"mail.t.body\": \"Beste {name},\\n{link}\"}", f);
+	      "\"mail.t.body\": \"Beste {name},\\n{link}\"}",
+	    f);
 	fclose(f);
 	mailtext_load(dir);
 	mailtext_render("t", params, &t);
@@ -66,7 +67,8 @@ TEST(mailtext_fills_and_escapes)
 	CHECK(strstr(t.text, "Beste <script>") != NULL);
 	CHECK(strstr(t.html, "<script>") == NULL);
 	CHECK(strstr(t.html, "&lt;script&gt;") != NULL);
-	CHECK(strstr(t.html, "<a href=\"https://x.nl/a?b=1&amp;c=2\">") != NULL);
+	CHECK(
+	    strstr(t.html, "<a href=\"https://x.nl/a?b=1&amp;c=2\">") != NULL);
 	mailtext_release(&t);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/i18n", dir);
