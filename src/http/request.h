@@ -41,6 +41,8 @@ struct request {
 	int is_api;
 	char ip[64];
 	struct user *user; /* logged in, or NULL */
+	void *ctx; /* a streaming route's own state */
+	int stream_begun; /* begin returned 0: end is owed */
 	char session_hash[48];
 };
 

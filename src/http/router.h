@@ -22,6 +22,19 @@ enum route_flags {
 	ROUTE_SESSION = 1 << 5, /* loads the session when there is one */
 };
 
+/*
+ * A streaming route gets its body chunk by chunk instead of in a buffer
+ * (tus PATCH). begin runs when the headers are in; body for each chunk;
+ * end exactly once afterwards (completed = 0 when the client went away),
+ * before the completion is logged. A callback that answers returns -1;
+ * the rest of the body is then dropped.
+ */
+struct route_stream {
+	int (*begin)(struct request *req);
+	int (*body)(struct request *req, const char *data, size_t len);
+	void (*end)(struct request *req, int completed);
+};
+
 struct route {
 	const char *method;
 	const char *pattern;
@@ -29,6 +42,7 @@ struct route {
 	unsigned flags;
 	size_t body_limit; /* 0: server.body_limit */
 	const char *ctypes; /* accepted media types, "a|b"; NULL any */
+	const struct route_stream *stream; /* NULL: the body is buffered */
 };
 
 extern const struct route routes[];

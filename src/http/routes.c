@@ -1,7 +1,8 @@
 /*
  * Every route of the server in one table: method, path pattern, handler,
  * flags, body limit and accepted content types. docs/openapi.yaml
- * documents the /api/v1 routes; a test checks that each one is there.
+ * documents the /api/v1 routes; scripts/check-source checks that each one
+ * is there.
  */
 #include "util/common.h"
 
@@ -11,44 +12,44 @@
 
 /* clang-format off */
 #define JSON "application/json"
-#define PAGE(p) { "GET", p, static_page, ROUTE_PAGE, 0, NULL }
+#define TUS "application/offset+octet-stream"
+#define R(m, p, h, f, lim, ct) { m, p, h, f, lim, ct, NULL }
+#define STREAM(m, p, h, f, ct, s) { m, p, h, f, 0, ct, s }
+#define PAGE(p) R("GET", p, static_page, ROUTE_PAGE, 0, NULL)
+#define API ROUTE_API
+#define AUTH (ROUTE_API | ROUTE_AUTH)
 
 const struct route routes[] = {
 	/* Operations (O5). */
-	{ "GET", "/healthz", api_healthz, ROUTE_OPS, 0, NULL },
-	{ "GET", "/readyz", api_readyz, ROUTE_OPS, 0, NULL },
-	{ "GET", "/metrics", api_metrics, ROUTE_OPS, 0, NULL },
+	R("GET", "/healthz", api_healthz, ROUTE_OPS, 0, NULL),
+	R("GET", "/readyz", api_readyz, ROUTE_OPS, 0, NULL),
+	R("GET", "/metrics", api_metrics, ROUTE_OPS, 0, NULL),
 
-	/* API. */
-	{ "GET", "/api/v1/config", api_config, ROUTE_API, 0, NULL },
-	{ "GET", "/api/v1/session", api_session_get,
-	    ROUTE_API | ROUTE_SESSION, 0, NULL },
-	{ "POST", "/api/v1/register", api_register, ROUTE_API, 0, JSON },
-	{ "POST", "/api/v1/verify", api_verify, ROUTE_API, 0, JSON },
-	{ "POST", "/api/v1/verify/resend", api_verify_resend, ROUTE_API, 0,
-	    JSON },
-	{ "POST", "/api/v1/prelogin", api_prelogin, ROUTE_API, 0, JSON },
-	{ "POST", "/api/v1/login", api_login, ROUTE_API, 0, JSON },
-	{ "POST", "/api/v1/logout", api_logout, ROUTE_API | ROUTE_AUTH, 0,
-	    NULL },
-	{ "POST", "/api/v1/password/forgot", api_password_forgot, ROUTE_API, 0,
-	    JSON },
-	{ "POST", "/api/v1/password/reset-info", api_reset_info, ROUTE_API, 0,
-	    JSON },
-	{ "POST", "/api/v1/password/reset", api_reset, ROUTE_API, 0, JSON },
-	{ "GET", "/api/v1/account", api_account_get, ROUTE_API | ROUTE_AUTH, 0,
-	    NULL },
-	{ "PUT", "/api/v1/account", api_account_put, ROUTE_API | ROUTE_AUTH, 0,
-	    JSON },
-	{ "POST", "/api/v1/account/password", api_account_password,
-	    ROUTE_API | ROUTE_AUTH, 0, JSON },
-	{ "POST", "/api/v1/csp-report", api_csp_report,
-	    ROUTE_API | ROUTE_NO_CSRF, 16384,
-	    "application/csp-report|application/reports+json|" JSON },
+	/* Public settings, session, CSP reports. */
+	R("GET", "/api/v1/config", api_config, API, 0, NULL),
+	R("GET", "/api/v1/session", api_session_get, API | ROUTE_SESSION, 0,
+	    NULL),
+	R("POST", "/api/v1/csp-report", api_csp_report, API | ROUTE_NO_CSRF,
+	    16384, "application/csp-report|application/reports+json|" JSON),
+
+	/* Accounts (A1-A6). */
+	R("POST", "/api/v1/register", api_register, API, 0, JSON),
+	R("POST", "/api/v1/verify", api_verify, API, 0, JSON),
+	R("POST", "/api/v1/verify/resend", api_verify_resend, API, 0, JSON),
+	R("POST", "/api/v1/prelogin", api_prelogin, API, 0, JSON),
+	R("POST", "/api/v1/login", api_login, API, 0, JSON),
+	R("POST", "/api/v1/logout", api_logout, AUTH, 0, NULL),
+	R("POST", "/api/v1/password/forgot", api_password_forgot, API, 0, JSON),
+	R("POST", "/api/v1/password/reset-info", api_reset_info, API, 0, JSON),
+	R("POST", "/api/v1/password/reset", api_reset, API, 0, JSON),
+	R("GET", "/api/v1/account", api_account_get, AUTH, 0, NULL),
+	R("PUT", "/api/v1/account", api_account_put, AUTH, 0, JSON),
+	R("POST", "/api/v1/account/password", api_account_password, AUTH, 0,
+	    JSON),
 
 	/* The front end. */
-	{ "GET", "/assets/:name", static_asset, 0, 0, NULL },
-	{ "GET", "/i18n/:name", static_i18n, 0, 0, NULL },
+	R("GET", "/assets/:name", static_asset, 0, 0, NULL),
+	R("GET", "/i18n/:name", static_i18n, 0, 0, NULL),
 	PAGE("/"),
 	PAGE("/inloggen"),
 	PAGE("/registreren"),
@@ -67,8 +68,8 @@ const struct route routes[] = {
 	PAGE("/ontvangen"),
 	PAGE("/berichten/:id"),
 	PAGE("/handleiding"),
-	{ "GET", "/:name", static_root_file, 0, 0, NULL },
+	R("GET", "/:name", static_root_file, 0, 0, NULL),
 };
+/* clang-format on */
 
 const size_t nroutes = ST_ARRAY_LEN(routes);
-/* clang-format on */

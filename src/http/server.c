@@ -106,6 +106,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	ST_UNUSED(conn);
 	if (req == NULL)
 		return;
+	if (req->stream_begun && req->route->stream->end != NULL)
+		req->route->stream->end(
+		    req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	secs = (double)(now_ns() - req->start_ns) / 1e9;
 	if (req->status == 0)
 		req->status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 :
@@ -171,6 +174,17 @@ known_method(const char *m)
 		if (strcmp(m, ok[i]) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+needs_csrf(const struct request *req)
+{
+	const char *m = req->method;
+
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	    strcmp(m, "OPTIONS") == 0)
+		return 0;
+	return !(req->route->flags & (ROUTE_NO_CSRF | ROUTE_OPS));
 }
 
 /* The checks made with the headers only; 0 when the request may go on. */
@@ -240,6 +254,20 @@ admit(struct request *req, const char *url, const char *method)
 		    "Unsupported Content-Type");
 		return -1;
 	}
+	/* Who may do this is known from the headers: never read a body
+	 * for a request that will be refused. */
+	if (needs_csrf(req) && csrf_check(req) == -1)
+		return -1;
+	if ((req->route->flags & (ROUTE_AUTH | ROUTE_SESSION)) &&
+	    session_load(req) == -1 && (req->route->flags & ROUTE_AUTH)) {
+		reply_error(req, 401, "not_logged_in", "Log in first");
+		return -1;
+	}
+	if (req->route->stream != NULL) {
+		if (req->route->stream->begin(req) == -1)
+			return -1;
+		req->stream_begun = 1;
+	}
 	return 0;
 }
 
@@ -250,17 +278,6 @@ send_reply(struct request *req)
 		reply_error(req, 500, "internal", "No response");
 	reply_add_common_headers(req);
 	return MHD_queue_response(req->conn, req->status, req->resp);
-}
-
-static int
-needs_csrf(const struct request *req)
-{
-	const char *m = req->method;
-
-	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
-	    strcmp(m, "OPTIONS") == 0)
-		return 0;
-	return !(req->route->flags & (ROUTE_NO_CSRF | ROUTE_OPS));
 }
 
 static enum MHD_Result
@@ -288,6 +305,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		 * read and dropped (bounded by the connection timeout) and
 		 * the 413 goes out at the end. Content-Length bodies were
 		 * refused before reading. */
+		if (req->route->stream != NULL) {
+			if (!req->discard_body && req->resp == NULL &&
+			    req->route->stream->body(
+			        req, upload_data, *upload_data_size) == -1)
+				req->discard_body = 1;
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
 		if (!req->discard_body &&
 		    buf_add(&req->body, upload_data, *upload_data_size) == -1) {
 			req->discard_body = 1;
@@ -298,12 +323,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (req->resp == NULL && needs_csrf(req) && csrf_check(req) == -1)
-		return send_reply(req);
-	if (req->resp == NULL &&
-	    (req->route->flags & (ROUTE_AUTH | ROUTE_SESSION)) &&
-	    session_load(req) == -1 && (req->route->flags & ROUTE_AUTH))
-		reply_error(req, 401, "not_logged_in", "Log in first");
 	if (req->resp == NULL)
 		req->route->handler(req);
 	return send_reply(req);

@@ -3,7 +3,9 @@
 
 #include "domain/accounts.h"
 #include "domain/email.h"
+#include "domain/filename.h"
 #include "domain/orgs.h"
+#include "domain/phone.h"
 
 static int
 email_ok(const char *in, const char *want)
@@ -77,4 +79,57 @@ TEST(display_names)
 	CHECK(!accounts_name_ok("Jan "));
 	CHECK(!accounts_name_ok("Jan\nBcc: x"));
 	CHECK(!accounts_name_ok("Jan\t"));
+}
+
+static int
+phone_is(const char *in, const char *want)
+{
+	char out[PHONE_MAX + 1];
+	const char *why;
+
+	if (phone_normalise(in, "+31, +32, +49", out, sizeof(out), &why) == -1)
+		return want == NULL;
+	return want != NULL && strcmp(out, want) == 0;
+}
+
+TEST(phone_numbers_normalise)
+{
+	CHECK(phone_is("0612345678", "+31612345678"));
+	CHECK(phone_is("06-12345678", "+31612345678"));
+	CHECK(phone_is("06 1234 5678", "+31612345678"));
+	CHECK(phone_is("+31 6 1234 5678", "+31612345678"));
+	CHECK(phone_is("0031612345678", "+31612345678"));
+	CHECK(phone_is("+31612345678", "+31612345678"));
+	CHECK(phone_is("+32 470 12 34 56", "+32470123456"));
+	CHECK(phone_is("0201234567", NULL));	/* a landline */
+	CHECK(phone_is("06-1234", NULL));
+	CHECK(phone_is("+31612345678;x", NULL));
+	CHECK(phone_is("+44 7700 900123", NULL));	/* not allowed */
+	CHECK(phone_is("garbage", NULL));
+	CHECK(phone_is("", NULL));
+	CHECK(phone_is("++31612345678", NULL));
+	CHECK(phone_is("612345678", NULL));
+}
+
+TEST(file_names_and_extensions)
+{
+	static const char *ok[] = { "nota.pdf", "a.PDF", "Rapport 2026.docx",
+		"nota\u202egnp.pdf", "契約書.pdf", "archief.tar.gz" };
+	static const char *bad[] = { "a.EXE", "rapport\u202efdp.exe",
+		"../../x.pdf", "C:\\x.pdf", "/abs.pdf", "con.pdf", "NUL.txt",
+		"a.pdf.", " a.pdf", "a.pdf ", "a\nb.pdf", "noext", "a.", "",
+		"a\xc2\x85.pdf" };
+	const char *code, *why, *exts = "pdf, docx, gz, txt";
+	char longname[310];
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(ok); i++)
+		CHECK(filename_check(ok[i], exts, &code, &why) == 0);
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++)
+		CHECK(filename_check(bad[i], exts, &code, &why) == -1);
+	CHECK(filename_check("a.exe", exts, &code, &why) == -1 &&
+	    strcmp(code, "extension_not_allowed") == 0);
+	memset(longname, 'a', 296);
+	memcpy(longname + 296, ".pdf", 5);
+	CHECK(filename_check(longname, exts, &code, &why) == -1);
 }
