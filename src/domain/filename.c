@@ -16,8 +16,8 @@ is_device_name(const char *name)
 	size_t stem = strcspn(name, "."), i;
 
 	for (i = 0; i < ST_ARRAY_LEN(dev); i++)
-		if (strlen(dev[i]) == stem && strncasecmp(name, dev[i], stem) ==
-		    0)
+		if (strlen(dev[i]) == stem &&
+		    strncasecmp(name, dev[i], stem) == 0)
 			return 1;
 	return 0;
 }
@@ -46,8 +46,8 @@ extension_allowed(const char *name, const char *allowed)
 }
 
 int
-filename_check(const char *name, const char *allowed, const char **code,
-    const char **why)
+filename_check(
+    const char *name, const char *allowed, const char **code, const char **why)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	size_t len = strlen(name);

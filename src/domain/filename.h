@@ -13,7 +13,7 @@
 #define FILENAME_MAX_BYTES 255
 
 /* allowed: "pdf, docx, ..." list. 0, or -1 with *why and *code. */
-int filename_check(const char *name, const char *allowed, const char **code,
-    const char **why);
+int filename_check(
+    const char *name, const char *allowed, const char **code, const char **why);
 
 #endif

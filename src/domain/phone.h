@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define PHONE_MAX 16	/* "+" and 15 digits */
+#define PHONE_MAX 16 /* "+" and 15 digits */
 
 /* allowed: "+31, +32" style list. 0, or -1 with *why. */
 int phone_normalise(const char *in, const char *allowed, char *out,

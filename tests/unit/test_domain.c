@@ -101,10 +101,10 @@ TEST(phone_numbers_normalise)
 	CHECK(phone_is("0031612345678", "+31612345678"));
 	CHECK(phone_is("+31612345678", "+31612345678"));
 	CHECK(phone_is("+32 470 12 34 56", "+32470123456"));
-	CHECK(phone_is("0201234567", NULL));	/* a landline */
+	CHECK(phone_is("0201234567", NULL)); /* a landline */
 	CHECK(phone_is("06-1234", NULL));
 	CHECK(phone_is("+31612345678;x", NULL));
-	CHECK(phone_is("+44 7700 900123", NULL));	/* not allowed */
+	CHECK(phone_is("+44 7700 900123", NULL)); /* not allowed */
 	CHECK(phone_is("garbage", NULL));
 	CHECK(phone_is("", NULL));
 	CHECK(phone_is("++31612345678", NULL));
