@@ -45,6 +45,7 @@ D_OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/securetransferd/*.c)
 CLI_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cli/*.c))
 UNIT_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/*.c))
 FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 DAEMON := $(BUILD)/securetransferd
 CLIENT := $(BUILD)/securetransfer
@@ -53,7 +54,7 @@ WEB_STAMP := web/dist/.stamp
 
 .PHONY: all run check check-asan unit fuzz fuzz-smoke bench web setup format \
         check-format clean distclean
-all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(WEB_STAMP)
+all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(TOOLS) $(WEB_STAMP)
 
 # V=1 shows the full command lines.
 Q := $(if $(V),,@)
@@ -85,6 +86,12 @@ $(CLIENT): $(CLI_OBJ) $(BUILD)/libst.a
 $(UNIT): $(UNIT_OBJ) $(BUILD)/libst.a
 	@$(if $(Q),echo "  LD      $@",true)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libst.a $(LIBS)
+
+# Test tools (vector generator, cross-implementation CLI): one per file.
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libst.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@",true)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libst.a $(LIBS)
 
 # The web bundle: esbuild writes hashed file names; the stamp tracks sources.
 $(WEB_STAMP): $(shell find web/src web/public web/build.mjs -type f 2>/dev/null) package-lock.json

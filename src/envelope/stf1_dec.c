@@ -1,0 +1,275 @@
+/*
+ * The STF1 streaming decryptor; see stf1_dec.h. Which nonce a record gets
+ * and which error a failure is follow docs/format-stf1.md §2.2 exactly, so
+ * that the browser reports the same code for the same bytes.
+ */
+#include "util/common.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "envelope/kdf.h"
+#include "envelope/stf1_dec.h"
+
+struct stf1_dec {
+	EVP_CIPHER_CTX *ctx; /* keyed with FK_j once the header verified */
+	EVP_CIPHER *cipher;
+	unsigned char k[STF1_KEY_LEN]; /* wiped once FK_j is derived */
+	unsigned char header[STF1_HEADER_LEN];
+	size_t hfill; /* header bytes so far */
+	int have_header;
+	struct stf1_file file;
+	size_t rlen; /* R + 16, a full record */
+	uint64_t rec; /* index of the next record */
+	unsigned char *ct; /* held-back record, rlen bytes */
+	size_t fill; /* bytes in ct */
+	unsigned char *pt; /* plaintext until released, R bytes */
+	uint64_t released;
+	int done; /* the final record verified */
+	int ended; /* _final or _stop was called */
+	enum stf1_err err; /* sticky */
+	stf1_write_fn write;
+	void *arg;
+};
+
+static enum stf1_err
+setup(struct stf1_dec *d)
+{
+	unsigned char fk[KDF_LEN];
+	enum stf1_err err;
+	int rc;
+
+	err = stf1_header_verify(d->header, STF1_HEADER_LEN, d->k, &d->file);
+	if (err != STF1_OK)
+		return err;
+	rc = kdf_file_keys(
+	    fk, NULL, d->k, d->file.msg_id, d->file.file_index, d->file.salt);
+	OPENSSL_cleanse(d->k, sizeof(d->k));
+	if (rc != 0)
+		return STF1_ERR_CRYPTO;
+	d->cipher = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+	d->ctx = EVP_CIPHER_CTX_new();
+	rc = d->cipher != NULL && d->ctx != NULL &&
+	    EVP_DecryptInit_ex(d->ctx, d->cipher, NULL, fk, NULL) == 1;
+	OPENSSL_cleanse(fk, sizeof(fk));
+	if (!rc)
+		return STF1_ERR_CRYPTO;
+	d->rlen = ((size_t)1 << d->file.record_size_log2) + STF1_TAG_LEN;
+	d->ct = xmalloc(d->rlen);
+	d->pt = xmalloc(d->rlen - STF1_TAG_LEN);
+	d->have_header = 1;
+	return STF1_OK;
+}
+
+/* Decrypts record d->rec from buf (n >= 16 bytes) into pt; 0 if it verified. */
+static int
+try_open(struct stf1_dec *d, const unsigned char *buf, size_t n, int last)
+{
+	unsigned char nonce[STF1_NONCE_LEN];
+	int outl, ok;
+
+	stf1_nonce(nonce, d->rec, last);
+	ok = EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, nonce) == 1 &&
+	    EVP_DecryptUpdate(
+	        d->ctx, NULL, &outl, d->header, STF1_HEADER_LEN) == 1 &&
+	    EVP_DecryptUpdate(
+	        d->ctx, d->pt, &outl, buf, (int)(n - STF1_TAG_LEN)) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_GCM_SET_TAG, STF1_TAG_LEN,
+	        (void *)(uintptr_t)(buf + n - STF1_TAG_LEN)) == 1 &&
+	    EVP_DecryptFinal_ex(d->ctx, d->pt + (n - STF1_TAG_LEN), &outl) == 1;
+	if (!ok)
+		OPENSSL_cleanse(d->pt, n - STF1_TAG_LEN);
+	return ok ? 0 : -1;
+}
+
+static enum stf1_err
+release(struct stf1_dec *d, size_t n, int last)
+{
+	n -= STF1_TAG_LEN;
+	d->rec++;
+	d->done = last;
+	if (n > 0 && d->write(d->arg, d->pt, n) != 0)
+		return STF1_ERR_IO;
+	d->released += n;
+	return STF1_OK;
+}
+
+/*
+ * Opens a record whose position says whether it is final (§2.2). A
+ * failure is retried with the other flag only to name the error.
+ */
+static enum stf1_err
+open_record(struct stf1_dec *d, const unsigned char *buf, size_t n, int last)
+{
+	if (d->rec >= STF1_MAX_RECORDS)
+		return STF1_ERR_COUNTER;
+	if (try_open(d, buf, n, last) == 0)
+		return release(d, n, last);
+	if (try_open(d, buf, n, !last) != 0)
+		return STF1_ERR_RECORD_AUTH;
+	OPENSSL_cleanse(d->pt, n - STF1_TAG_LEN);
+	if (!last)
+		return STF1_ERR_TRAILING;
+	return n == d->rlen ? STF1_ERR_TRUNCATED : STF1_ERR_SHORT_RECORD;
+}
+
+static enum stf1_err
+update(struct stf1_dec *d, const unsigned char *p, size_t len)
+{
+	enum stf1_err err;
+	size_t n;
+
+	if (d->ended)
+		return STF1_ERR_ARGUMENT;
+	while (len > 0) {
+		if (!d->have_header) {
+			n = STF1_HEADER_LEN - d->hfill;
+			n = len < n ? len : n;
+			memcpy(d->header + d->hfill, p, n);
+			d->hfill += n;
+			p += n;
+			len -= n;
+			if (d->hfill == STF1_HEADER_LEN &&
+			    (err = setup(d)) != STF1_OK)
+				return err;
+			continue;
+		}
+		if (d->done)
+			return STF1_ERR_TRAILING;
+		if (d->fill == d->rlen) {
+			/* More data follows the held-back record. */
+			d->fill = 0;
+			if ((err = open_record(d, d->ct, d->rlen, 0)) !=
+			    STF1_OK)
+				return err;
+			continue;
+		}
+		if (d->fill == 0 && len > d->rlen) {
+			/* A whole record in the input: open it in place. */
+			if ((err = open_record(d, p, d->rlen, 0)) != STF1_OK)
+				return err;
+			p += d->rlen;
+			len -= d->rlen;
+			continue;
+		}
+		n = d->rlen - d->fill;
+		n = len < n ? len : n;
+		memcpy(d->ct + d->fill, p, n);
+		d->fill += n;
+		p += n;
+		len -= n;
+	}
+	return STF1_OK;
+}
+
+static enum stf1_err
+end(struct stf1_dec *d, int eof)
+{
+	enum stf1_err err;
+	size_t n = d->fill;
+
+	if (d->ended)
+		return STF1_ERR_ARGUMENT;
+	d->ended = 1;
+	if (!d->have_header)
+		return STF1_ERR_TRUNCATED;
+	if (d->done || (!eof && n == 0))
+		return STF1_OK;
+	if (n < STF1_TAG_LEN)
+		return STF1_ERR_TRUNCATED;
+	d->fill = 0;
+	if (eof)
+		return open_record(d, d->ct, n, 1);
+	/* A range end: whichever flag verifies, a full record first. */
+	err = open_record(d, d->ct, n, n != d->rlen);
+	if (err == STF1_ERR_TRAILING) {
+		if (try_open(d, d->ct, n, 1) != 0)
+			return STF1_ERR_CRYPTO;
+		return release(d, n, 1);
+	}
+	return err;
+}
+
+enum stf1_err
+stf1_dec_update(struct stf1_dec *d, const void *p, size_t len)
+{
+	if (d->err == STF1_OK)
+		d->err = update(d, p, len);
+	return d->err;
+}
+
+enum stf1_err
+stf1_dec_final(struct stf1_dec *d)
+{
+	if (d->err == STF1_OK)
+		d->err = end(d, 1);
+	return d->err;
+}
+
+enum stf1_err
+stf1_dec_stop(struct stf1_dec *d)
+{
+	if (d->err == STF1_OK)
+		d->err = end(d, 0);
+	return d->err;
+}
+
+struct stf1_dec *
+stf1_dec_new(
+    const unsigned char k[STF1_KEY_LEN], stf1_write_fn write, void *arg)
+{
+	struct stf1_dec *d = xcalloc(1, sizeof(*d));
+
+	memcpy(d->k, k, STF1_KEY_LEN);
+	d->write = write;
+	d->arg = arg;
+	return d;
+}
+
+struct stf1_dec *
+stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
+    const unsigned char header[STF1_HEADER_LEN], uint64_t start,
+    stf1_write_fn write, void *arg, enum stf1_err *err)
+{
+	struct stf1_dec *d;
+
+	if (start >= STF1_MAX_RECORDS) {
+		*err = STF1_ERR_COUNTER;
+		return NULL;
+	}
+	d = stf1_dec_new(k, write, arg);
+	memcpy(d->header, header, STF1_HEADER_LEN);
+	d->hfill = STF1_HEADER_LEN;
+	if ((*err = setup(d)) != STF1_OK) {
+		stf1_dec_free(d);
+		return NULL;
+	}
+	d->rec = start;
+	return d;
+}
+
+const struct stf1_file *
+stf1_dec_file(const struct stf1_dec *d)
+{
+	return d->have_header ? &d->file : NULL;
+}
+
+uint64_t
+stf1_dec_released(const struct stf1_dec *d)
+{
+	return d->released;
+}
+
+void
+stf1_dec_free(struct stf1_dec *d)
+{
+	if (d == NULL)
+		return;
+	EVP_CIPHER_CTX_free(d->ctx);
+	EVP_CIPHER_free(d->cipher);
+	if (d->pt != NULL)
+		free_secret(d->pt, d->rlen - STF1_TAG_LEN);
+	free(d->ct);
+	OPENSSL_cleanse(d, sizeof(*d));
+	free(d);
+}

@@ -1,0 +1,55 @@
+/*
+ * The STF1 streaming decryptor (docs/format-stf1.md §2-§2.2). Ciphertext
+ * is pushed in chunks of any size; the plaintext of a record reaches the
+ * write callback only after its tag verified, and in order. Memory is two
+ * records (ciphertext held back until the reader knows whether more data
+ * follows, and the plaintext until its tag verified), whatever the file
+ * size.
+ *
+ * The first error is sticky: later calls return it and release nothing.
+ * After an error the plaintext already released (whole, verified records)
+ * is a prefix of the file, never a whole file; callers discard it.
+ */
+#ifndef ST_STF1_DEC_H
+#define ST_STF1_DEC_H
+
+#include "envelope/stf1.h"
+#include "envelope/stf1_enc.h"
+
+struct stf1_dec;
+
+/*
+ * A decryptor for a whole object under message key k (copied; the caller
+ * wipes its own), reading the header from the stream.
+ */
+struct stf1_dec *stf1_dec_new(
+    const unsigned char k[STF1_KEY_LEN], stf1_write_fn write, void *arg);
+/*
+ * A decryptor for records from start on, for Range reads: header is the
+ * object's 96-byte header (verified here), the stream starts at offset
+ * 96 + start * (R + 16). NULL with *err set if the header fails or start
+ * is at or past 2^32 (STF1_ERR_COUNTER).
+ */
+struct stf1_dec *stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
+    const unsigned char header[STF1_HEADER_LEN], uint64_t start,
+    stf1_write_fn write, void *arg, enum stf1_err *err);
+enum stf1_err stf1_dec_update(struct stf1_dec *d, const void *p, size_t len);
+/*
+ * End of the object: the bytes held back are the final record. Returns
+ * STF1_OK only if the final record verified.
+ */
+enum stf1_err stf1_dec_final(struct stf1_dec *d);
+/*
+ * End of a range that may stop before the end of the object: a held-back
+ * record is opened as non-final, or as final if that is what verifies.
+ * Truncation is not detected (the caller asked for part of the file).
+ */
+enum stf1_err stf1_dec_stop(struct stf1_dec *d);
+/* The verified header fields, or NULL before the header verified. */
+const struct stf1_file *stf1_dec_file(const struct stf1_dec *d);
+/* Plaintext bytes released so far. */
+uint64_t stf1_dec_released(const struct stf1_dec *d);
+/* Wipes and frees; NULL is a no-op. */
+void stf1_dec_free(struct stf1_dec *d);
+
+#endif
