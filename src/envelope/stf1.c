@@ -172,17 +172,16 @@ stf1_header_parse(const unsigned char *h, size_t len, struct stf1_file *f)
 	return STF1_OK;
 }
 
-enum stf1_err
-stf1_header_verify(const unsigned char *h, size_t len,
-    const unsigned char k[STF1_KEY_LEN], struct stf1_file *f)
+/* The MAC of h under HK derived from msg_id and file_index. */
+static enum stf1_err
+verify_mac(const unsigned char *h, const unsigned char k[STF1_KEY_LEN],
+    const unsigned char msg_id[STF1_MSG_ID_LEN], uint32_t file_index,
+    const unsigned char salt[STF1_SALT_LEN])
 {
 	unsigned char hk[KDF_LEN], mac[KDF_LEN];
-	enum stf1_err e;
 	int rc;
 
-	if ((e = stf1_header_parse(h, len, f)) != STF1_OK)
-		return e;
-	if (kdf_file_keys(NULL, hk, k, f->msg_id, f->file_index, f->salt) != 0)
+	if (kdf_file_keys(NULL, hk, k, msg_id, file_index, salt) != 0)
 		return STF1_ERR_CRYPTO;
 	rc = kdf_hmac(mac, hk, sizeof(hk), h, STF1_HEADER_MAC_OFF);
 	OPENSSL_cleanse(hk, sizeof(hk));
@@ -191,4 +190,35 @@ stf1_header_verify(const unsigned char *h, size_t len,
 	if (CRYPTO_memcmp(mac, h + STF1_HEADER_MAC_OFF, KDF_LEN) != 0)
 		return STF1_ERR_HEADER_MAC;
 	return STF1_OK;
+}
+
+enum stf1_err
+stf1_header_verify(const unsigned char *h, size_t len,
+    const unsigned char k[STF1_KEY_LEN], struct stf1_file *f)
+{
+	enum stf1_err e;
+
+	if ((e = stf1_header_parse(h, len, f)) != STF1_OK)
+		return e;
+	return verify_mac(h, k, f->msg_id, f->file_index, f->salt);
+}
+
+enum stf1_err
+stf1_header_verify_ids(const unsigned char *h, size_t len,
+    const unsigned char k[STF1_KEY_LEN],
+    const unsigned char msg_id[STF1_MSG_ID_LEN], uint32_t file_index,
+    struct stf1_file *f)
+{
+	enum stf1_err e;
+
+	if ((e = stf1_header_parse(h, len, f)) != STF1_OK)
+		return e;
+	/*
+	 * The ids are public; comparing them first only names a mismatch
+	 * early. The MAC under keys of the expected ids is what binds.
+	 */
+	if (memcmp(f->msg_id, msg_id, STF1_MSG_ID_LEN) != 0 ||
+	    f->file_index != file_index)
+		return STF1_ERR_HEADER_MAC;
+	return verify_mac(h, k, msg_id, file_index, f->salt);
 }

@@ -90,6 +90,18 @@ enum stf1_err stf1_header_parse(
 /* stf1_header_parse, then the header MAC under k (constant time). */
 enum stf1_err stf1_header_verify(const unsigned char *h, size_t len,
     const unsigned char k[STF1_KEY_LEN], struct stf1_file *f);
+/*
+ * stf1_header_verify bound to the file the caller expects (§2.2 step 1):
+ * HK_j is derived from msg_id and file_index given here, not from the
+ * header, so a header of another file or message fails as
+ * STF1_ERR_HEADER_MAC (as does a header whose ids differ, checked before
+ * the MAC). The structural errors of stf1_header_parse come first. f is
+ * filled from the header even on failure; use it only on STF1_OK.
+ */
+enum stf1_err stf1_header_verify_ids(const unsigned char *h, size_t len,
+    const unsigned char k[STF1_KEY_LEN],
+    const unsigned char msg_id[STF1_MSG_ID_LEN], uint32_t file_index,
+    struct stf1_file *f);
 
 /* nonce_i = uint88_be(i) || last. */
 void stf1_nonce(unsigned char out[STF1_NONCE_LEN], uint64_t i, int last);

@@ -19,6 +19,9 @@ struct stf1_dec {
 	size_t hfill; /* header bytes so far */
 	int have_header;
 	struct stf1_file file;
+	unsigned char want_msg_id[STF1_MSG_ID_LEN]; /* if expect */
+	uint32_t want_index; /* if expect */
+	int expect; /* stf1_dec_expect was called */
 	size_t rlen; /* R + 16, a full record */
 	uint64_t rec; /* index of the next record */
 	unsigned char *ct; /* held-back record, rlen bytes */
@@ -39,11 +42,18 @@ setup(struct stf1_dec *d)
 	enum stf1_err err;
 	int rc;
 
-	err = stf1_header_verify(d->header, STF1_HEADER_LEN, d->k, &d->file);
+	if (d->expect)
+		err = stf1_header_verify_ids(d->header, STF1_HEADER_LEN, d->k,
+		    d->want_msg_id, d->want_index, &d->file);
+	else
+		err = stf1_header_verify(
+		    d->header, STF1_HEADER_LEN, d->k, &d->file);
 	if (err != STF1_OK)
 		return err;
-	rc = kdf_file_keys(
-	    fk, NULL, d->k, d->file.msg_id, d->file.file_index, d->file.salt);
+	/* With expected ids, FK_j comes from them (they equal the header's). */
+	rc = kdf_file_keys(fk, NULL, d->k,
+	    d->expect ? d->want_msg_id : d->file.msg_id,
+	    d->expect ? d->want_index : d->file.file_index, d->file.salt);
 	OPENSSL_cleanse(d->k, sizeof(d->k));
 	if (rc != 0)
 		return STF1_ERR_CRYPTO;
@@ -103,8 +113,12 @@ open_record(struct stf1_dec *d, const unsigned char *buf, size_t n, int last)
 {
 	if (d->rec >= STF1_MAX_RECORDS)
 		return STF1_ERR_COUNTER;
-	if (try_open(d, buf, n, last) == 0)
+	if (try_open(d, buf, n, last) == 0) {
+		/* §2: an empty final record only for an empty file. */
+		if (last && n == STF1_TAG_LEN && d->rec != 0)
+			return STF1_ERR_SHORT_RECORD;
 		return release(d, n, last);
+	}
 	if (try_open(d, buf, n, !last) != 0)
 		return STF1_ERR_RECORD_AUTH;
 	OPENSSL_cleanse(d->pt, n - STF1_TAG_LEN);
@@ -226,10 +240,23 @@ stf1_dec_new(
 	return d;
 }
 
-struct stf1_dec *
-stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
+enum stf1_err
+stf1_dec_expect(struct stf1_dec *d, const unsigned char msg_id[STF1_MSG_ID_LEN],
+    uint32_t file_index)
+{
+	if (d->hfill > 0 || d->ended || d->err != STF1_OK)
+		return STF1_ERR_ARGUMENT;
+	memcpy(d->want_msg_id, msg_id, STF1_MSG_ID_LEN);
+	d->want_index = file_index;
+	d->expect = 1;
+	return STF1_OK;
+}
+
+static struct stf1_dec *
+new_range(const unsigned char k[STF1_KEY_LEN],
     const unsigned char header[STF1_HEADER_LEN], uint64_t start,
-    stf1_write_fn write, void *arg, enum stf1_err *err)
+    const unsigned char *msg_id, uint32_t file_index, stf1_write_fn write,
+    void *arg, enum stf1_err *err)
 {
 	struct stf1_dec *d;
 
@@ -238,6 +265,8 @@ stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
 		return NULL;
 	}
 	d = stf1_dec_new(k, write, arg);
+	if (msg_id != NULL)
+		(void)stf1_dec_expect(d, msg_id, file_index);
 	memcpy(d->header, header, STF1_HEADER_LEN);
 	d->hfill = STF1_HEADER_LEN;
 	if ((*err = setup(d)) != STF1_OK) {
@@ -246,6 +275,23 @@ stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
 	}
 	d->rec = start;
 	return d;
+}
+
+struct stf1_dec *
+stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
+    const unsigned char header[STF1_HEADER_LEN], uint64_t start,
+    stf1_write_fn write, void *arg, enum stf1_err *err)
+{
+	return new_range(k, header, start, NULL, 0, write, arg, err);
+}
+
+struct stf1_dec *
+stf1_dec_new_range_expect(const unsigned char k[STF1_KEY_LEN],
+    const unsigned char header[STF1_HEADER_LEN], uint64_t start,
+    const unsigned char msg_id[STF1_MSG_ID_LEN], uint32_t file_index,
+    stf1_write_fn write, void *arg, enum stf1_err *err)
+{
+	return new_range(k, header, start, msg_id, file_index, write, arg, err);
 }
 
 const struct stf1_file *

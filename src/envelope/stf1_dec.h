@@ -25,6 +25,19 @@ struct stf1_dec;
 struct stf1_dec *stf1_dec_new(
     const unsigned char k[STF1_KEY_LEN], stf1_write_fn write, void *arg);
 /*
+ * Binds d to the file the caller expects (docs/format-stf1.md §2.2 step
+ * 1): the header MAC key and the record key are derived from msg_id and
+ * file_index given here instead of from the header, so the header of
+ * another file of the same message, or of another message under the same
+ * K, fails as STF1_ERR_HEADER_MAC before any record is decrypted, and
+ * nothing is released. Without it the decryptor accepts any file under k
+ * and the caller must compare stf1_dec_file()'s msg_id and file_index
+ * itself. Call before the first stf1_dec_update; STF1_ERR_ARGUMENT (and
+ * no change) after it, or after an error. msg_id is copied.
+ */
+enum stf1_err stf1_dec_expect(struct stf1_dec *d,
+    const unsigned char msg_id[STF1_MSG_ID_LEN], uint32_t file_index);
+/*
  * A decryptor for records from start on, for Range reads: header is the
  * object's 96-byte header (verified here), the stream starts at offset
  * 96 + start * (R + 16). NULL with *err set if the header fails or start
@@ -33,10 +46,21 @@ struct stf1_dec *stf1_dec_new(
 struct stf1_dec *stf1_dec_new_range(const unsigned char k[STF1_KEY_LEN],
     const unsigned char header[STF1_HEADER_LEN], uint64_t start,
     stf1_write_fn write, void *arg, enum stf1_err *err);
+/*
+ * stf1_dec_new_range bound to the expected msg_id and file_index, as
+ * stf1_dec_expect: a header of another file fails here with
+ * STF1_ERR_HEADER_MAC (NULL, *err set).
+ */
+struct stf1_dec *stf1_dec_new_range_expect(const unsigned char k[STF1_KEY_LEN],
+    const unsigned char header[STF1_HEADER_LEN], uint64_t start,
+    const unsigned char msg_id[STF1_MSG_ID_LEN], uint32_t file_index,
+    stf1_write_fn write, void *arg, enum stf1_err *err);
 enum stf1_err stf1_dec_update(struct stf1_dec *d, const void *p, size_t len);
 /*
  * End of the object: the bytes held back are the final record. Returns
- * STF1_OK only if the final record verified.
+ * STF1_OK only if the final record verified. An authentic empty final
+ * record after record 0 is STF1_ERR_SHORT_RECORD (§2: only an empty file
+ * has one), here and in stf1_dec_stop.
  */
 enum stf1_err stf1_dec_final(struct stf1_dec *d);
 /*

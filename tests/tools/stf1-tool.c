@@ -2,11 +2,13 @@
  * A small STF1 command line for cross-implementation tests:
  *	stf1-tool encrypt --key-hex K --msg-id-hex M --index N --salt-hex S
  *	    [--record-size-log2 L] IN OUT
- *	stf1-tool decrypt --key-hex K IN OUT
+ *	stf1-tool decrypt --key-hex K [--msg-id-hex M --index N] IN OUT
  *	stf1-tool check-vectors DIR
  * decrypt writes OUT.tmp and renames it to OUT only after the final record
  * verified; on failure it removes OUT.tmp, prints the error name on stderr
- * and exits 1. check-vectors prints "N passed, N failed".
+ * and exits 1. With --msg-id-hex and --index (both or neither) decrypt
+ * accepts only that file of that message (stf1_dec_expect): another
+ * file's header fails as header_mac. check-vectors prints "N passed, N failed".
  */
 #include "../tools/stf1-testlib.h"
 
@@ -33,7 +35,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: stf1-tool encrypt --key-hex K --msg-id-hex M --index N "
 	    "--salt-hex S [--record-size-log2 L] IN OUT\n"
-	    "       stf1-tool decrypt --key-hex K IN OUT\n"
+	    "       stf1-tool decrypt --key-hex K [--msg-id-hex M --index N] "
+	    "IN OUT\n"
 	    "       stf1-tool check-vectors DIR\n");
 	return 2;
 }
@@ -125,30 +128,40 @@ encrypt(int argc, char **argv)
 static int
 decrypt(int argc, char **argv)
 {
-	unsigned char k[32];
+	const char *mid = opt(argc, argv, "--msg-id-hex");
+	const char *index = opt(argc, argv, "--index");
+	unsigned char k[32], msg_id[16];
 	char tmp[4096];
 	struct stf1_dec *d;
 	struct out o = { NULL };
 	enum stf1_err err;
+	uint64_t v = 0;
 	FILE *in;
 
-	if (argc != 6 || tl_unhex(k, 32, opt(argc, argv, "--key-hex")) != 0)
+	/* The expected ids come as a pair: both or neither. */
+	if ((mid == NULL) != (index == NULL) ||
+	    argc != (mid != NULL ? 10 : 6) ||
+	    tl_unhex(k, 32, opt(argc, argv, "--key-hex")) != 0 ||
+	    (mid != NULL &&
+	        (tl_unhex(msg_id, 16, mid) != 0 ||
+	            num_parse_u64(index, 0, UINT32_MAX, &v) != 0)))
 		return usage();
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", argv[5]) >=
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", argv[argc - 1]) >=
 	        sizeof(tmp) ||
-	    (in = fopen(argv[4], "rb")) == NULL ||
+	    (in = fopen(argv[argc - 2], "rb")) == NULL ||
 	    (o.fp = fopen(tmp, "wb")) == NULL) {
 		perror("stf1-tool");
 		return 1;
 	}
 	d = stf1_dec_new(k, file_write, &o);
-	if ((err = pump(in, dec_update, d)) == STF1_OK)
+	err = mid != NULL ? stf1_dec_expect(d, msg_id, (uint32_t)v) : STF1_OK;
+	if (err == STF1_OK && (err = pump(in, dec_update, d)) == STF1_OK)
 		err = stf1_dec_final(d);
 	stf1_dec_free(d);
 	fclose(in);
 	if (fclose(o.fp) != 0 && err == STF1_OK)
 		err = STF1_ERR_IO;
-	if (err == STF1_OK && rename(tmp, argv[5]) != 0)
+	if (err == STF1_OK && rename(tmp, argv[argc - 1]) != 0)
 		err = STF1_ERR_IO;
 	if (err != STF1_OK) {
 		unlink(tmp);

@@ -230,6 +230,11 @@ negatives(const json_t *pos)
 	    json_pack("{s:s, s:i, s:i, s:i}", "kind", "reseal_record", "record",
 	        3, "length", 1 << 20, "last", 0),
 	    "truncated");
+	/* R bytes as a full non-final record 0 and an empty final record 1. */
+	add_negative(l, pos, "empty_final_after_full_record", "one_mib_plus_1",
+	    json_pack("{s:s, s:i, s:i, s:i}", "kind", "reseal_record", "record",
+	        1, "length", 0, "last", 1),
+	    "short_record");
 	add_negative(l, pos, "wrong_key", "one_byte",
 	    json_pack(
 	        "{s:s, s:o}", "kind", "wrong_key", "key", jhex(wrong, 32)),
