@@ -28,6 +28,7 @@ const ASSETS = join(DIST, 'assets');
 // (the crypto worker is written by another issue).
 const WORKERS = [
   ['crypto-worker', 'src/crypto/worker.js'],
+  ['account-worker', 'src/account/worker.js'],
 ];
 // Page entries: each becomes /assets/<name>-<hash>.js; index.html loads "main".
 const PAGES = [
@@ -88,8 +89,11 @@ async function main() {
     workers = outputsByEntry(r.metafile, WORKERS);
   }
 
+  // Splitting: rarely needed code (the common-password list) loads lazily.
   const pages = await esbuild.build({
     ...common,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     entryPoints: entries(PAGES),
     define: { __ST_WORKERS__: JSON.stringify(workers) },
   });

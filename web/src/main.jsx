@@ -5,8 +5,14 @@ import { Frame, focusMain } from './components/Frame.jsx';
 import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
 import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
+import { loadAccount } from './account/session.js';
+import { Account } from './pages/Account.jsx';
+import { Forgot } from './pages/Forgot.jsx';
 import { Home } from './pages/Home.jsx';
 import { Login } from './pages/Login.jsx';
+import { Register } from './pages/Register.jsx';
+import { Reset } from './pages/Reset.jsx';
+import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { placeholder } from './pages/Placeholder.jsx';
 import { PATHS } from './paths.js';
@@ -15,6 +21,11 @@ import { PATHS } from './paths.js';
 const PAGES = {
   home: Home,
   login: Login,
+  register: Register,
+  verify: Verify,
+  forgot: Forgot,
+  reset: Reset,
+  account: Account,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({
@@ -51,6 +62,7 @@ function App() {
 
 setLang(initialLang(), { remember: false });
 startRouter();
+loadAccount();
 const root = document.getElementById('app');
 root.textContent = '';
 render(<App />, root);

@@ -1,8 +1,11 @@
 // The frame around every page: skip link, header band with the logo
 // (top left, always back to the home page) and the language switch, the main
 // landmark, and the footer.
+import { logout } from '../account/client.js';
+import { useAccount } from '../account/session.js';
 import { LANGUAGES, setLang, t } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
+import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
 
 export const MAIN_ID = 'inhoud';
@@ -34,6 +37,20 @@ function LanguageSwitch() {
   );
 }
 
+/** The logged-in user's name and Uitloggen, in the header band. */
+function UserMenu() {
+  const account = useAccount();
+  if (account.status !== 'unlocked' && account.status !== 'locked') return null;
+  return (
+    <div class="st-user" role="group" aria-label={t('frame.user_label')}>
+      <span class="st-user__name">{account.user?.name}</span>
+      <button type="button" class="st-user__logout" onClick={() => logout().then(() => navigate(PATHS.home))}>
+        {t('frame.logout')}
+      </button>
+    </div>
+  );
+}
+
 export function Frame({ children }) {
   const onSkip = (event) => {
     event.preventDefault();
@@ -49,7 +66,10 @@ export function Frame({ children }) {
           <a class="st-logo" href={PATHS.home}>
             <img src="/logo.svg" alt={t('frame.logo_alt')} width="240" height="48" />
           </a>
-          <LanguageSwitch />
+          <div class="st-header__tools">
+            <UserMenu />
+            <LanguageSwitch />
+          </div>
         </div>
       </header>
       <main id={MAIN_ID} class="st-main" tabIndex={-1}>

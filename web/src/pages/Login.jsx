@@ -1,66 +1,98 @@
-// Staff login. A placeholder until the accounts issue: the form is complete,
-// the submit only says that logging in is not available yet.
+// "Inloggen medewerkers" (A4): prelogin, the KDF floor, Argon2 in the key
+// Worker, login with the auth key, unwrap and self-check the keys, then home.
 import { useState } from 'preact/hooks';
+import { login } from '../account/client.js';
+import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
+import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
+import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
 
-function Field({ id, label, type, autocomplete }) {
+/** The blocking alarm when the published key does not match the unwrapped one (§1.8). */
+export function KeyChangedAlarm() {
   return (
-    <div class="utrecht-form-field utrecht-form-field--text">
-      <div class="utrecht-form-field__label">
-        <label class="utrecht-form-label" for={id}>
-          {label}
-        </label>
-      </div>
-      <div class="utrecht-form-field__input">
-        <input
-          id={id}
-          name={id}
-          type={type}
-          autocomplete={autocomplete}
-          required
-          spellcheck={false}
-          class={`utrecht-textbox utrecht-textbox--html-input${type === 'password' ? ' utrecht-textbox--password' : ''}`}
-        />
-      </div>
-    </div>
+    <Alert type="error" role="alert" title={t('keys.changed_title')}>
+      <p class="nl-paragraph">{t('keys.changed_text')}</p>
+    </Alert>
+  );
+}
+
+function NotVerified({ email }) {
+  const [sent, setSent] = useState(false);
+  const onResend = async () => {
+    try {
+      await api.post('/verify/resend', { email });
+    } finally {
+      setSent(true);
+    }
+  };
+  return (
+    <Alert type="warning">
+      <p class="nl-paragraph">{t('error.not_verified')}</p>
+      {sent ? (
+        <p class="nl-paragraph">{t('verify.resent')}</p>
+      ) : (
+        <p class="nl-paragraph">
+          <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={onResend}>
+            {t('login.resend')}
+          </button>
+        </p>
+      )}
+    </Alert>
   );
 }
 
 export function Login() {
   useTitle('login.title');
-  const [notice, setNotice] = useState(false);
-  const onSubmit = (event) => {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState(null); // { code, text }
+
+  const onSubmit = async (event) => {
     event.preventDefault();
-    setNotice(true);
+    if (busy) return;
+    setFailure(null);
+    if (!email.trim() || !password) {
+      setFailure({ code: 'missing', text: t('login.missing') });
+      return;
+    }
+    setBusy(true);
+    try {
+      await login({ email: email.trim(), password });
+      setPassword('');
+      navigate(PATHS.home);
+    } catch (err) {
+      setFailure({ code: err?.code, text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
   };
+
+  const code = failure?.code;
   return (
     <article class="st-page st-page--narrow">
       <h1 class="nl-heading nl-heading--level-1">{t('login.title')}</h1>
-      <form class="st-form" method="post" action={PATHS.login} onSubmit={onSubmit}>
-        <Field id="email" type="email" label={t('login.email')} autocomplete="username" />
-        <Field id="password" type="password" label={t('login.password')} autocomplete="current-password" />
+      <form class="st-form" method="post" action={PATHS.login} onSubmit={onSubmit} noValidate>
+        <TextField id="email" type="email" label={t('login.email')} autocomplete="username" value={email} onInput={setEmail} />
+        <TextField id="password" type="password" label={t('login.password')} autocomplete="current-password" value={password} onInput={setPassword} />
         <div class="st-form__actions">
-          <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
-            {t('login.submit')}
-          </button>
+          <SubmitButton busy={busy}>{t('login.submit')}</SubmitButton>
         </div>
-        <div class="st-status" role="status" aria-live="polite">
-          {notice && (
-            <div class="utrecht-alert utrecht-alert--info">
-              <div class="utrecht-alert__content">
-                <p class="utrecht-alert__message nl-paragraph">{t('login.unavailable')}</p>
-              </div>
-            </div>
-          )}
-        </div>
+        <Status busy={busy && t('keys.checking')} error={failure && code !== 'not_verified' && code !== 'key_changed' ? failure.text : ''} />
+        {code === 'not_verified' && <NotVerified email={email.trim()} />}
+        {code === 'key_changed' && <KeyChangedAlarm />}
         <ul class="st-links">
           <li>
-            <a class="nl-link" href={PATHS.forgot}>{t('login.forgot')}</a>
+            <a class="nl-link" href={PATHS.forgot}>
+              {t('login.forgot')}
+            </a>
           </li>
           <li>
-            <a class="nl-link" href={PATHS.register}>{t('login.register')}</a>
+            <a class="nl-link" href={PATHS.register}>
+              {t('login.register')}
+            </a>
           </li>
         </ul>
       </form>

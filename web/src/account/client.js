@@ -1,0 +1,151 @@
+// The promise API pages use for accounts. Key work happens in the account
+// Worker (worker.js); this module only talks to it and to the JSON API, and
+// keeps the shared login state (session.js) up to date. Secrets in transit
+// here are the password (page -> Worker only) and the auth key (Worker ->
+// server); neither is ever stored.
+import { api, resetSession } from '../lib/api.js';
+import { startWorker } from '../lib/assets.js';
+import { AccountKeyError } from './codec.js';
+import { checkKdf } from './floors.js';
+import { setAccount } from './session.js';
+
+let worker = null;
+let seq = 0;
+const waiting = new Map();
+
+function ensureWorker() {
+  if (worker) return worker;
+  worker = startWorker('account-worker', { name: 'account-keys' });
+  worker.onmessage = (event) => {
+    const { id, result, error, message } = event.data || {};
+    const w = waiting.get(id);
+    if (!w) return;
+    waiting.delete(id);
+    if (error) w.reject(new AccountKeyError(error, message));
+    else w.resolve(result);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    for (const w of waiting.values()) w.reject(new AccountKeyError('internal', 'the key worker failed'));
+    waiting.clear();
+  };
+  return worker;
+}
+
+function call(op, args = {}) {
+  const w = ensureWorker();
+  const id = ++seq;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    w.postMessage({ id, op, ...args });
+  });
+}
+
+/** Ends the Worker: UK and the private keys are gone with it. */
+export function lock() {
+  if (worker) worker.terminate();
+  worker = null;
+  for (const w of waiting.values()) w.reject(new AccountKeyError('locked', 'locked'));
+  waiting.clear();
+}
+
+/**
+ * Registers an account (A1): makes all keys in the Worker, uploads the
+ * wrapped ones. Resolves to { recoveryKey } (shown once, never stored).
+ */
+export async function register({ name, email, password }) {
+  const { recoveryKey, ...fields } = await call('register', { password });
+  await api.post('/register', { email, name, password_ok: true, ...fields });
+  return { recoveryKey };
+}
+
+async function unlockWith(password, user, keys) {
+  const kdf = checkKdf(keys.kdf);
+  await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
+  const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
+  setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
+  return user;
+}
+
+/**
+ * Logs in (A4): prelogin, the KDF floor (before deriving or sending
+ * anything), Argon2 in the Worker, login with the auth key, then unwraps the
+ * keys and checks them against the key id the server publishes.
+ */
+export async function login({ email, password }) {
+  const pre = await api.post('/prelogin', { email });
+  const kdf = checkKdf(pre?.kdf);
+  const { auth_key } = await call('derive', { password, userId: pre.user_id, salt: pre.salt, kdf });
+  const res = await api.post('/login', { email, auth_key });
+  resetSession(); // the server rotated the session and the CSRF token
+  setAccount({ status: 'locked', user: res.user, fingerprint: null });
+  return unlockWith(password, res.user, res.keys);
+}
+
+/** After a reload with a live session: the password again, checked by opening UK. */
+export async function unlock(password) {
+  const { user, keys } = await api.get('/account');
+  return unlockWith(password, user, keys);
+}
+
+/** A6: re-wraps UK under a new password (new salt); nothing is re-encrypted. */
+export async function changePassword({ current, next }) {
+  const { user, keys } = await api.get('/account');
+  const kdf = checkKdf(keys.kdf);
+  const body = await call('change', {
+    current,
+    next,
+    userId: user.id,
+    salt: keys.salt,
+    kdf,
+    wrapped_uk_pw: keys.wrapped_uk_pw,
+  });
+  await api.post('/account/password', body);
+}
+
+/** A6: the display name. */
+export async function changeName(name) {
+  const res = await api.put('/account', { name });
+  setAccount({ user: res.user });
+  return res.user;
+}
+
+/** A5: { user_id, email, wrapped_uk_rec } for a reset token. */
+export function resetInfo(token) {
+  return api.post('/password/reset-info', { token });
+}
+
+/** A5 with the recovery key: same UK and key pairs, new password. */
+export async function resetWithRecovery({ token, info, recoveryKey, password }) {
+  const body = await call('resetRecovery', {
+    recoveryKey,
+    password,
+    userId: info.user_id,
+    wrapped_uk_rec: info.wrapped_uk_rec,
+  });
+  await api.post('/password/reset', { token, mode: 'recovery', ...body });
+}
+
+/** A5 without it: new UK, key pairs and recovery key. Resolves to { recoveryKey }. */
+export async function resetWithNewKeys({ token, info, password }) {
+  const { recoveryKey, ...body } = await call('resetNewKeys', { password, userId: info.user_id });
+  await api.post('/password/reset', { token, mode: 'new_keys', ...body });
+  return { recoveryKey };
+}
+
+/** { keyId, fingerprint } of the unlocked X25519 key. */
+export function fingerprint() {
+  return call('fingerprint');
+}
+
+/** A4: ends the session on the server and forgets every key. */
+export async function logout() {
+  try {
+    await api.post('/logout');
+  } catch {
+    /* already gone on the server: still forget everything here */
+  }
+  lock();
+  resetSession();
+  setAccount({ status: 'anonymous', user: null, fingerprint: null });
+}

@@ -1,0 +1,40 @@
+// Who is logged in, for every page: 'unknown' (still asking the server),
+// 'anonymous', 'locked' (a live session but no keys in this tab, e.g. after a
+// reload: the Ontgrendelen screen) or 'unlocked'. Plain memory only.
+import { useEffect, useState } from 'preact/hooks';
+import { getSession } from '../lib/api.js';
+
+let account = { status: 'unknown', user: null, fingerprint: null };
+const listeners = new Set();
+
+export function getAccount() {
+  return account;
+}
+
+/** Merges a change into the state and tells every subscriber. */
+export function setAccount(change) {
+  account = { ...account, ...change };
+  for (const fn of listeners) fn(account);
+}
+
+/** Asks the server once (at start-up) whether this tab has a session. */
+export async function loadAccount() {
+  try {
+    const s = await getSession();
+    if (account.status !== 'unknown') return;
+    setAccount(s?.authenticated ? { status: 'locked', user: s.user } : { status: 'anonymous', user: null });
+  } catch {
+    if (account.status === 'unknown') setAccount({ status: 'anonymous', user: null });
+  }
+}
+
+/** The account state as Preact state. */
+export function useAccount() {
+  const [value, setValue] = useState(account);
+  useEffect(() => {
+    listeners.add(setValue);
+    setValue(account);
+    return () => listeners.delete(setValue);
+  }, []);
+  return value;
+}

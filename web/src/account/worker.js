@@ -1,0 +1,139 @@
+// The account key Worker (SECURITY.md §1.7, STYLE rule 27). It runs Argon2id
+// and holds UK and the private keys as non-extractable CryptoKeys, in this
+// Worker's memory only; nothing is ever written to storage. Terminating the
+// Worker (logout) forgets them. Protocol: one reply per request,
+//   {id, op, ...args} -> {id, result} | {id, error: code, message}
+// ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock.
+import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from './codec.js';
+import {
+  checkKdf,
+  deriveMpk,
+  fingerprintWords,
+  keyId,
+  newAccountKeys,
+  passwordKeys,
+  recoveryKek,
+  rewrapUnderPassword,
+  unwrapPrivateKey,
+  unwrapUk,
+} from './keys.js';
+
+let state = null; // { userId, uk, x25519, ed25519, xPk, edPk, kid }
+let pending = null; // { userId, kekPw } between derive and unlock
+
+function encodeFields(fields) {
+  const out = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = v instanceof Uint8Array ? b64uEncode(v) : v;
+  return out;
+}
+
+async function derive(password, userId, salt, kdf) {
+  const k = checkKdf(kdf); // the floor, before any work
+  const mpk = await deriveMpk(password, b64uDecode(salt, 16), k);
+  const keys = await passwordKeys(mpk, b64uDecode(userId, 16));
+  mpk.fill(0);
+  return keys;
+}
+
+/** Proves that the unwrapped private keys belong to the published public keys. */
+async function selfCheck(x25519, ed25519, xPk, edPk) {
+  const s = crypto.subtle;
+  const eph = await s.generateKey({ name: 'X25519' }, false, ['deriveBits']);
+  const pub = await s.importKey('raw', xPk, { name: 'X25519' }, true, []);
+  const a = new Uint8Array(await s.deriveBits({ name: 'X25519', public: pub }, eph.privateKey, 256));
+  const b = new Uint8Array(await s.deriveBits({ name: 'X25519', public: eph.publicKey }, x25519, 256));
+  const challenge = randomBytes(32);
+  const sig = await s.sign({ name: 'Ed25519' }, ed25519, challenge);
+  const edPub = await s.importKey('raw', edPk, { name: 'Ed25519' }, true, ['verify']);
+  const ok = a.every((v, i) => v === b[i]) && (await s.verify({ name: 'Ed25519' }, edPub, sig, challenge));
+  if (!ok) throw new AccountKeyError('key_changed', 'the private keys do not match the public keys');
+}
+
+async function unlock({ userId, keys, keyId: serverKid }) {
+  if (!pending || pending.userId !== userId) throw new AccountKeyError('argument', 'derive first');
+  const uid = b64uDecode(userId, 16);
+  const xPk = b64uDecode(keys.x25519_pk, 32);
+  const edPk = b64uDecode(keys.ed25519_pk, 32);
+  const kid = await keyId(xPk);
+  if (b64uEncode(kid) !== serverKid) throw new AccountKeyError('key_changed', 'the server reports another key id');
+  const uk = await unwrapUk(pending.kekPw, b64uDecode(keys.wrapped_uk_pw, 60), uid, false);
+  pending = null;
+  let x25519;
+  let ed25519;
+  try {
+    x25519 = await unwrapPrivateKey(uk, b64uDecode(keys.wrapped_x25519_sk), uid, xPk, 'X25519');
+    ed25519 = await unwrapPrivateKey(uk, b64uDecode(keys.wrapped_ed25519_sk), uid, edPk, 'Ed25519');
+  } catch {
+    throw new AccountKeyError('key_changed', 'a private key does not open with the user key');
+  }
+  await selfCheck(x25519, ed25519, xPk, edPk);
+  state = { userId, uk, x25519, ed25519, xPk, edPk, kid };
+  return { keyId: b64uEncode(kid), fingerprint: fingerprintWords(kid) };
+}
+
+const OPS = {
+  async register({ password }) {
+    const uid = randomBytes(16);
+    const r = await newAccountKeys(password, uid);
+    const result = { user_id: b64uEncode(uid), ...encodeFields(r.fields), recoveryKey: formatRecoveryKey(r.rk) };
+    r.rk.fill(0);
+    return result; // not logged in yet: the keys are dropped with r
+  },
+  async derive({ password, userId, salt, kdf }) {
+    pending = null;
+    const { authKey, kekPw } = await derive(password, userId, salt, kdf);
+    pending = { userId, kekPw };
+    return { auth_key: b64uEncode(authKey) };
+  },
+  unlock,
+  async change({ current, next, userId, salt, kdf, wrapped_uk_pw }) {
+    const uid = b64uDecode(userId, 16);
+    const old = await derive(current, userId, salt, kdf);
+    // UK extractable only for this re-wrap; the key in `state` stays non-extractable.
+    const uk = await unwrapUk(old.kekPw, b64uDecode(wrapped_uk_pw, 60), uid, true);
+    const fresh = await rewrapUnderPassword(uk, next, uid);
+    return { current_auth_key: b64uEncode(old.authKey), ...encodeFields(fresh) };
+  },
+  async resetRecovery({ recoveryKey, password, userId, wrapped_uk_rec }) {
+    const uid = b64uDecode(userId, 16);
+    const rk = parseRecoveryKey(recoveryKey);
+    let uk;
+    try {
+      uk = await unwrapUk(await recoveryKek(rk, uid), b64uDecode(wrapped_uk_rec, 60), uid, true);
+    } catch {
+      throw new AccountKeyError('bad_recovery_key', 'the recovery key does not open the user key');
+    } finally {
+      rk.fill(0);
+    }
+    return encodeFields(await rewrapUnderPassword(uk, password, uid));
+  },
+  async resetNewKeys({ password, userId }) {
+    const r = await newAccountKeys(password, b64uDecode(userId, 16));
+    const result = { ...encodeFields(r.fields), recoveryKey: formatRecoveryKey(r.rk) };
+    r.rk.fill(0);
+    return result;
+  },
+  async fingerprint() {
+    if (!state) throw new AccountKeyError('locked', 'no keys unlocked');
+    return { keyId: b64uEncode(state.kid), fingerprint: fingerprintWords(state.kid) };
+  },
+  async status() {
+    return { unlocked: !!state, userId: state?.userId ?? null };
+  },
+  async lock() {
+    state = null;
+    pending = null;
+    return {};
+  },
+};
+
+self.onmessage = async (event) => {
+  const { id, op, ...args } = event.data || {};
+  try {
+    const fn = Object.hasOwn(OPS, op) ? OPS[op] : null;
+    if (!fn) throw new AccountKeyError('argument', `unknown op ${op}`);
+    self.postMessage({ id, result: await fn(args) });
+  } catch (err) {
+    self.postMessage({ id, error: err?.code || 'internal', message: String(err?.message || err) });
+  }
+};
