@@ -7,6 +7,7 @@
 #define ST_API_H
 
 struct request;
+struct route_stream;
 
 /* ops.c: health, readiness and metrics (O5). */
 void api_healthz(struct request *req);
@@ -35,5 +36,18 @@ void api_reset(struct request *req);
 
 /* csp_report.c: Content-Security-Policy violation reports. */
 void api_csp_report(struct request *req);
+
+/* messages.c: create, read and send messages (S1-S7). */
+void api_message_create(struct request *req);
+void api_message_get(struct request *req);
+void api_message_send(struct request *req);
+
+/* uploads.c: tus 1.0 (core, creation, termination, expiration). */
+void api_tus_options(struct request *req);
+void api_tus_create(struct request *req);
+void api_tus_head(struct request *req);
+void api_tus_patch(struct request *req);
+void api_tus_delete(struct request *req);
+extern const struct route_stream api_tus_patch_stream;
 
 #endif

@@ -64,3 +64,24 @@ api_acct_error(struct request *req, enum acct_status st, int64_t retry_after)
 	}
 	reply_error(req, 500, "internal", "Internal error");
 }
+
+void
+api_msg_error(struct request *req, struct msg_result r)
+{
+	static const unsigned status[] = {
+		[MSG_OK] = 200,
+		[MSG_INVALID] = 400,
+		[MSG_TOO_LARGE] = 413,
+		[MSG_NO_SPACE] = 507,
+		[MSG_NOT_FOUND] = 404,
+		[MSG_FORBIDDEN] = 403,
+		[MSG_CONFLICT] = 409,
+		[MSG_GONE] = 410,
+		[MSG_ERROR] = 500,
+	};
+
+	reply_error(req, status[r.st], r.code ? r.code : "internal",
+	    r.why ? r.why : "Internal error");
+	if (r.st == MSG_NO_SPACE)
+		reply_header(req, "Retry-After", "300");
+}

@@ -5,11 +5,15 @@
 #include <stdint.h>
 
 #include "domain/accounts.h"
+#include "domain/messages.h"
 
 struct request;
 
 /* Answers the error for st; retry_after is used for ACCT_LIMITED. */
 void api_acct_error(
     struct request *req, enum acct_status st, int64_t retry_after);
+
+/* Answers the error of a messages/uploads result (r.st != MSG_OK). */
+void api_msg_error(struct request *req, struct msg_result r);
 
 #endif

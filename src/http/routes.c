@@ -47,6 +47,18 @@ const struct route routes[] = {
 	R("POST", "/api/v1/account/password", api_account_password, AUTH, 0,
 	    JSON),
 
+	/* Messages (S1-S7) and their uploads (tus 1.0). */
+	R("POST", "/api/v1/messages", api_message_create, AUTH, 4 << 20, JSON),
+	R("GET", "/api/v1/messages/:id", api_message_get, AUTH, 0, NULL),
+	R("POST", "/api/v1/messages/:id/send", api_message_send, AUTH, 2 << 20,
+	    JSON),
+	R("OPTIONS", "/api/v1/uploads", api_tus_options, API, 0, NULL),
+	R("POST", "/api/v1/uploads", api_tus_create, AUTH, 0, NULL),
+	R("HEAD", "/api/v1/uploads/:id", api_tus_head, AUTH, 0, NULL),
+	STREAM("PATCH", "/api/v1/uploads/:id", api_tus_patch, AUTH, TUS,
+	    &api_tus_patch_stream),
+	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, AUTH, 0, NULL),
+
 	/* The front end. */
 	R("GET", "/assets/:name", static_asset, 0, 0, NULL),
 	R("GET", "/i18n/:name", static_i18n, 0, 0, NULL),

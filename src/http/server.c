@@ -187,6 +187,25 @@ needs_csrf(const struct request *req)
 	return !(req->route->flags & (ROUTE_NO_CSRF | ROUTE_OPS));
 }
 
+/*
+ * A refused request with a body: a client that is still sending cannot
+ * read an answer sent before its body is taken in (it sees a broken pipe,
+ * not the 409 that would tell a tus client to ask for the offset). So a
+ * streaming route's body of up to STREAM_DRAIN_MAX bytes is read and
+ * dropped, and the answer goes out at its end; larger ones are cut off.
+ */
+#define STREAM_DRAIN_MAX (UINT64_C(64) << 20)
+
+static int
+refuse(struct request *req, uint64_t body_len)
+{
+	if (req->route->stream != NULL && body_len <= STREAM_DRAIN_MAX) {
+		req->discard_body = 1;
+		return 0;
+	}
+	return -1;
+}
+
 /* The checks made with the headers only; 0 when the request may go on. */
 static int
 admit(struct request *req, const char *url, const char *method)
@@ -194,7 +213,7 @@ admit(struct request *req, const char *url, const char *method)
 	char allow[128];
 	const char *cl, *te;
 	size_t idx, limit;
-	uint64_t len;
+	uint64_t len = 0;
 
 	req->method = xstrdup(method);
 	req->path = xstrndup(url, URI_MAX);
@@ -242,7 +261,7 @@ admit(struct request *req, const char *url, const char *method)
 		reply_error(req, 400, "bad_request", "Bad Content-Length");
 		return -1;
 	}
-	if (cl != NULL && len > limit) {
+	if (req->route->stream == NULL && cl != NULL && len > limit) {
 		reply_error(req, 413, "payload_too_large",
 		    "The request body is too large");
 		return -1;
@@ -254,18 +273,18 @@ admit(struct request *req, const char *url, const char *method)
 		    "Unsupported Content-Type");
 		return -1;
 	}
-	/* Who may do this is known from the headers: never read a body
+	/* Who may do this is known from the headers: never store a body
 	 * for a request that will be refused. */
 	if (needs_csrf(req) && csrf_check(req) == -1)
-		return -1;
+		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	if ((req->route->flags & (ROUTE_AUTH | ROUTE_SESSION)) &&
 	    session_load(req) == -1 && (req->route->flags & ROUTE_AUTH)) {
 		reply_error(req, 401, "not_logged_in", "Log in first");
-		return -1;
+		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	}
 	if (req->route->stream != NULL) {
 		if (req->route->stream->begin(req) == -1)
-			return -1;
+			return refuse(req, cl != NULL ? len : UINT64_MAX);
 		req->stream_begun = 1;
 	}
 	return 0;

@@ -12,12 +12,14 @@
 
 struct config;
 struct db;
+struct blob_store;
 struct request;
 
 /* What every handler may reach through req->app; one per process. */
 struct app {
 	const struct config *cfg;
 	struct db *db;
+	struct blob_store *store;
 	int web_root_fd; /* -1: no front end built */
 	int tls; /* public_url is https */
 	int secure_cookies; /* Secure + __Host- prefix */

@@ -7,11 +7,14 @@
 
 #include "db/db.h"
 #include "domain/orgs.h"
+#include "domain/messages.h"
 #include "domain/password.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "jobs/jobs.h"
 #include "notify/mailtext.h"
 #include "notify/outbox.h"
+#include "store/blob.h"
 #include "securetransferd/cmd.h"
 #include "util/clock.h"
 #include "util/config.h"
@@ -57,6 +60,8 @@ cmd_serve(int argc, char **argv)
 {
 	struct config cfg;
 	struct outbox *outbox = NULL;
+	struct jobs *jobs = NULL;
+	struct msg_env jobs_env;
 	struct app app;
 	sigset_t set;
 	int argi, rc;
@@ -102,9 +107,23 @@ cmd_serve(int argc, char **argv)
 	    (outbox = outbox_start(&cfg, app.db, app.secrets.outbox_key)) ==
 	        NULL)
 		rc = 1;
+	if (rc == 0 && (app.store = blob_open(&cfg)) == NULL)
+		rc = 1;
+	if (rc == 0) {
+		jobs_env.cfg = &cfg;
+		jobs_env.db = app.db;
+		jobs_env.store = app.store;
+		jobs_env.sec = &app.secrets;
+		jobs_env.ip = NULL;
+		if ((jobs = jobs_start(&jobs_env, (long)cfg.jobs_interval)) ==
+		    NULL)
+			rc = 1;
+	}
 	if (rc == 0 && server_run(&app) == -1)
 		rc = 1;
+	jobs_stop(jobs);
 	outbox_stop(outbox);
+	blob_close(app.store);
 	if (app.web_root_fd != -1)
 		close(app.web_root_fd);
 	db_close(app.db);

@@ -94,6 +94,18 @@ static const struct cfg_def defs[] = {
 	    "eps, gif, jpeg, jpg, png, doc, docx, odt, xls, xlsx, ods, pps, "
 	    "ppsx, ppt, pptx, odp, zip, rar, 7z, gz, tgz, lzma, cab, gzip, "
 	    "bzip2, z, bz2, pdf, txt"),
+	I("send", "max_message_bytes", send_max_message_bytes, 1,
+	    INT64_C(1) << 50, "100000000000"),
+	I("send", "max_files", send_max_files, 1, 10000, "500"),
+	I("send", "upload_window", send_upload_window, 1, 7 * 86400, "3600"),
+	I("send", "retention", send_retention, 60, 366 * 86400, "432000"),
+	I("send", "disk_reserve", send_disk_reserve, 0, INT64_C(1) << 50,
+	    "1073741824"),
+	I("send", "chunk_size", send_chunk_size, 65536, 1073741824,
+	    "16777216"),
+	I("send", "parallel_uploads", send_parallel_uploads, 1, 16, "2"),
+	S("sms", "allowed_prefixes", sms_allowed_prefixes, "+31"),
+	I("jobs", "interval", jobs_interval, 1, 3600, "30"),
 	S("bootstrap", "domains", bootstrap_domains, ""),
 	S("bootstrap", "admin_email", bootstrap_admin_email, ""),
 	S("bootstrap", "admin_email", bootstrap_admin_email, ""),

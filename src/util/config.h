@@ -56,6 +56,15 @@ struct config {
 	int64_t accounts_argon2_parallel; /* 0: one per core */
 	/* [send] */
 	char *send_allowed_extensions; /* comma-separated, S3 */
+	int64_t send_max_message_bytes; /* declared plaintext, S4 */
+	int64_t send_max_files;
+	int64_t send_upload_window; /* seconds to upload everything, S4 */
+	int64_t send_retention; /* seconds a sent message is kept, R6 */
+	int64_t send_disk_reserve; /* bytes kept free: 507 below */
+	int64_t send_chunk_size; /* tus PATCH size the browser uses */
+	int64_t send_parallel_uploads; /* files uploaded at once */
+	char *sms_allowed_prefixes; /* country codes SMS may go to */
+	int64_t jobs_interval; /* seconds between background runs */
 	/* [bootstrap] */
 	char *bootstrap_domains; /* comma-separated, added at start */
 	char *bootstrap_admin_email; /* becomes admin once verified */

@@ -1,0 +1,230 @@
+/*
+ * Messages API (S1-S7): create a message with its files, read it back as
+ * its sender, and send it once every file is uploaded.
+ */
+#include "util/common.h"
+
+#include "api/api.h"
+#include "api/errors.h"
+#include "api/input.h"
+#include "api/msg_env.h"
+#include "db/db.h"
+#include "db/messages_db.h"
+#include "domain/messages.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "util/config.h"
+
+#define MAX_FILES_JSON 10000
+
+void
+api_msg_env(struct request *req, struct msg_env *env)
+{
+	env->cfg = req->app->cfg;
+	env->db = req->app->db;
+	env->store = req->app->store;
+	env->sec = &req->app->secrets;
+	env->ip = req->ip;
+}
+
+/* Reads files[] into in; answers 400 and returns -1 on a bad entry. */
+static int
+read_files(struct request *req, json_t *arr, struct msg_create_in *in)
+{
+	static const struct field f[] = {
+		{ "name", F_STR, 1, 1, 255 },
+		{ "size", F_INT, 1, 0, (size_t)1 << 53 },
+	};
+	struct msg_file_in *files;
+	json_t *one;
+	size_t i;
+
+	if (!json_is_array(arr) || json_array_size(arr) > MAX_FILES_JSON) {
+		reply_error(req, 400, "bad_field", "files: expected a list");
+		return -1;
+	}
+	files = xcalloc(json_array_size(arr) + 1, sizeof(*files));
+	json_array_foreach(arr, i, one)
+	{
+		if (!json_is_object(one) ||
+		    input_check(req, one, f, ST_ARRAY_LEN(f)) == -1) {
+			if (req->resp == NULL)
+				reply_error(req, 400, "bad_field", "files");
+			free(files);
+			return -1;
+		}
+		files[i].name = input_str(one, "name");
+		files[i].size = (uint64_t)input_int(one, "size");
+	}
+	in->files = files;
+	in->nfiles = json_array_size(arr);
+	return 0;
+}
+
+static json_t *
+created_json(struct request *req, const struct msg_create_in *in,
+    const struct msg_created *out)
+{
+	const struct config *cfg = req->app->cfg;
+	json_t *files = json_array(), *rcpt;
+	size_t i;
+
+	for (i = 0; i < in->nfiles; i++)
+		json_array_append_new(files,
+		    json_pack("{s:s,s:I,s:s,s:I,s:I}", "id", out->file_ids[i],
+		        "index", (json_int_t)i, "name", in->files[i].name,
+		        "size", (json_int_t)in->files[i].size,
+		        "ciphertext_size",
+		        (json_int_t)out->ciphertext_sizes[i]));
+	if (out->link)
+		rcpt = json_pack("{s:s,s:s,s:s?}", "kind", "link", "email",
+		    out->rcpt_email, "phone",
+		    out->rcpt_phone[0] ? out->rcpt_phone : NULL);
+	else
+		rcpt = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "account",
+		    "email", out->rcpt_email, "user_id", out->rcpt.id, "key_id",
+		    out->rcpt.key_id, "x25519_pk", out->rcpt.keys.x25519_pk);
+	return json_pack("{s:s,s:s,s:I,s:o,s:o,s:s?,s:{s:s,s:I,s:I}}", "id",
+	    out->id, "state", "uploading", "upload_deadline",
+	    (json_int_t)out->upload_deadline, "recipient", rcpt, "files", files,
+	    "r_srv", out->link ? out->r_srv : NULL, "upload", "endpoint",
+	    "/api/v1/uploads/", "chunk_size", (json_int_t)cfg->send_chunk_size,
+	    "parallel", (json_int_t)cfg->send_parallel_uploads);
+}
+
+void
+api_message_create(struct request *req)
+{
+	static const struct field f[] = {
+		{ "recipient", F_OBJ, 1, 0, 0 },
+		{ "subject", F_STR, 0, 0, 1000 },
+		{ "reference", F_STR, 0, 0, 500 },
+		{ "files", F_STR, 1, 0, 0 },
+	};
+	static const struct field rf[] = {
+		{ "email", F_STR, 1, 1, 254 },
+		{ "name", F_STR, 1, 1, 400 },
+		{ "phone", F_STR, 0, 0, 40 },
+	};
+	struct msg_create_in in = { 0 };
+	struct msg_created out;
+	struct msg_result r;
+	struct msg_env env;
+	json_t *doc, *rcpt, *files;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	/* files is a list: check it apart from the flat fields. */
+	files = json_incref(json_object_get(doc, "files"));
+	json_object_del(doc, "files");
+	json_object_set_new(doc, "files", json_string(""));
+	rcpt = json_object_get(doc, "recipient");
+	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == -1 ||
+	    input_check(req, rcpt, rf, ST_ARRAY_LEN(rf)) == -1 ||
+	    read_files(req, files, &in) == -1)
+		goto out;
+	in.sender = req->user;
+	in.rcpt_email = input_str(rcpt, "email");
+	in.rcpt_name = input_str(rcpt, "name");
+	in.rcpt_phone = input_str(rcpt, "phone");
+	in.subject = input_str(doc, "subject");
+	in.reference = input_str(doc, "reference");
+	api_msg_env(req, &env);
+	r = messages_create(&env, &in, &out);
+	if (r.st == MSG_OK)
+		reply_json(req, 201, created_json(req, &in, &out));
+	else
+		api_msg_error(req, r);
+	msg_created_release(&out);
+out:
+	free((void *)(uintptr_t)in.files);
+	json_decref(files);
+	json_decref(doc);
+}
+
+static void
+add_file(const struct file_row *f, void *arg)
+{
+	json_array_append_new(arg,
+	    json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b}", "id", f->id, "index",
+	        (json_int_t)f->idx, "name", f->name, "size",
+	        (json_int_t)f->size, "ciphertext_size",
+	        (json_int_t)f->ciphertext_size, "uploaded",
+	        (json_int_t)f->upload_offset, "done", f->done));
+}
+
+void
+api_message_get(struct request *req)
+{
+	struct db_conn *c;
+	struct msg_row m;
+	json_t *files, *doc;
+	char *self = NULL;
+	int found;
+
+	c = db_get(req->app->db);
+	found = rand_id_valid(req->params[0]) ? msg_get(c, req->params[0], &m) :
+	                                        0;
+	if (found != 1 || strcmp(m.sender_id, req->user->id) != 0) {
+		if (found == 1)
+			msg_row_release(&m);
+		db_put(c);
+		reply_error(req, 404, "not_found", "Not found");
+		return;
+	}
+	files = json_array();
+	files_of(c, m.id, add_file, files);
+	if (req->user->key_id != NULL)
+		self = stanza_get(c, m.id, req->user->key_id);
+	db_put(c);
+	doc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s?,s:s},s:s,s:s,s:I,s:I,s:o,"
+	                "s:o,s:o,s:s?}",
+	    "id", m.id, "state", m.state, "recipient", "email", m.rcpt_email,
+	    "name", m.rcpt_name, "phone", m.rcpt_phone, "kind", m.rcpt_kind,
+	    "subject", m.subject, "reference", m.reference, "created_at",
+	    (json_int_t)m.created_at, "upload_deadline",
+	    (json_int_t)m.upload_deadline, "sent_at",
+	    m.sent_at ? json_integer(m.sent_at) : json_null(), "expires_at",
+	    m.expires_at ? json_integer(m.expires_at) : json_null(), "files",
+	    files, "self_stanza", self);
+	reply_json(req, 200, doc);
+	free(self);
+	msg_row_release(&m);
+}
+
+void
+api_message_send(struct request *req)
+{
+	static const struct field f[] = {
+		{ "manifest", F_STR, 1, 40, 1500000 },
+		{ "self_stanza", F_STR, 1, 107, 107 },
+		{ "recipient_stanza", F_STR, 0, 107, 107 },
+		{ "link_auth_hash", F_STR, 0, 43, 43 },
+		{ "link_stanza", F_STR, 0, 64, 64 },
+		{ "link_secret", F_STR, 0, 43, 43 },
+	};
+	struct msg_send_in in;
+	struct msg_result r;
+	struct msg_env env;
+	json_t *doc;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
+		in.manifest = input_str(doc, "manifest");
+		in.self_stanza = input_str(doc, "self_stanza");
+		in.rcpt_stanza = input_str(doc, "recipient_stanza");
+		in.link_auth_hash = input_str(doc, "link_auth_hash");
+		in.link_stanza = input_str(doc, "link_stanza");
+		in.link_secret = input_str(doc, "link_secret");
+		api_msg_env(req, &env);
+		r = messages_send(&env, req->user, req->params[0], &in);
+		if (r.st == MSG_OK)
+			reply_json(req, 200,
+			    json_pack("{s:s,s:s}", "id", req->params[0],
+			        "state", "sent"));
+		else
+			api_msg_error(req, r);
+	}
+	json_decref(doc);
+}

@@ -1,0 +1,68 @@
+/* SQL for messages, files, stanzas, R_srv and events (migration 0003). */
+#ifndef ST_MESSAGES_DB_H
+#define ST_MESSAGES_DB_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "util/rand.h"
+
+struct msg_row {
+	char id[RAND_ID_LEN + 1];
+	char sender_id[RAND_ID_LEN + 1];
+	char *rcpt_email, *rcpt_name, *rcpt_phone; /* phone may be NULL */
+	char *rcpt_user_id, *rcpt_key_id; /* NULL for link */
+	char *rcpt_kind; /* account | link */
+	char *subject, *reference, *state;
+	int64_t total_size, created_at, upload_deadline, sent_at, expires_at;
+};
+
+struct file_row {
+	char id[RAND_ID_LEN + 1];
+	char message_id[RAND_ID_LEN + 1];
+	int64_t idx;
+	char *name;
+	int64_t size, ciphertext_size, upload_offset;
+	char object_key[RAND_ID_LEN + 1];
+	int started, done;
+};
+
+void msg_row_release(struct msg_row *m);
+void file_row_release(struct file_row *f);
+
+enum db_status msg_insert(struct db_conn *c, const struct msg_row *m);
+enum db_status msg_key_insert(
+    struct db_conn *c, const char *id, const char *r_srv);
+enum db_status file_insert(struct db_conn *c, const struct file_row *f);
+/* 1 found, 0 absent, -1 error. */
+int msg_get(struct db_conn *c, const char *id, struct msg_row *m);
+int file_get(struct db_conn *c, const char *id, struct file_row *f);
+/* Calls fn for each file of a message in index order. */
+int files_of(struct db_conn *c, const char *msg_id,
+    void (*fn)(const struct file_row *f, void *arg), void *arg);
+int64_t files_not_done(struct db_conn *c, const char *msg_id);
+
+/* Takes the one-PATCH-at-a-time lease on a file until until_us. */
+int file_lease(
+    struct db_conn *c, const char *id, int64_t now_us, int64_t until_us);
+enum db_status file_set_offset(
+    struct db_conn *c, const char *id, int64_t offset, int done);
+enum db_status file_restart(struct db_conn *c, const char *id);
+
+enum db_status msg_set_sent(struct db_conn *c, const char *id,
+    const char *manifest, const char *link_auth_hash, const char *link_stanza,
+    int64_t sent_at, int64_t expires_at);
+/* Moves a message from state from to state to; 1 moved, 0 not, -1 err. */
+int msg_transition(
+    struct db_conn *c, const char *id, const char *from, const char *to);
+enum db_status stanza_insert(struct db_conn *c, const char *msg_id,
+    const char *key_id, const char *role, const char *body);
+/* The body of the stanza for key_id (caller frees), or NULL. */
+char *stanza_get(struct db_conn *c, const char *msg_id, const char *key_id);
+enum db_status event_add(struct db_conn *c, const char *msg_id,
+    const char *kind, const char *actor, const char *ip, const char *detail);
+/* Ids of messages still uploading after their deadline (at most max). */
+int msgs_overdue(
+    struct db_conn *c, int64_t now, char ids[][RAND_ID_LEN + 1], int max);
+
+#endif

@@ -1,0 +1,404 @@
+/* Creating, sending and aborting messages; see messages.h. */
+#include "util/common.h"
+
+#include <sodium.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "db/messages_db.h"
+#include "db/users.h"
+#include "domain/accounts.h"
+#include "domain/email.h"
+#include "domain/filename.h"
+#include "domain/messages.h"
+#include "domain/orgs.h"
+#include "domain/phone.h"
+#include "envelope/stf1.h"
+#include "notify/mailtext.h"
+#include "notify/outbox.h"
+#include "store/blob.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/log.h"
+#include "util/secrets.h"
+
+#define SUBJECT_MAX 200
+#define REFERENCE_MAX 100
+#define MANIFEST_MAX (1u << 20)
+#define STANZA_LEN 80
+#define LINK_STANZA_LEN 48
+
+static struct msg_result
+fail(enum msg_status st, const char *code, const char *why)
+{
+	struct msg_result r = { st, code, why };
+
+	return r;
+}
+
+static const struct msg_result ok = { MSG_OK, NULL, NULL };
+
+/* Text shown to people: no control characters, at most max characters. */
+static int
+text_ok(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return n <= max;
+}
+
+static int
+b64u_len_ok(const char *s, size_t min, size_t max)
+{
+	unsigned char *tmp;
+	long n;
+
+	if (s == NULL || strlen(s) > b64u_len(max))
+		return 0;
+	tmp = xmalloc(max + 1);
+	n = b64u_decode(tmp, max + 1, s, strlen(s));
+	free(tmp);
+	return n >= (long)min && n <= (long)max;
+}
+
+void
+msg_created_release(struct msg_created *c)
+{
+	free(c->file_ids);
+	free(c->ciphertext_sizes);
+	user_release(&c->rcpt);
+	sodium_memzero(c->r_srv, sizeof(c->r_srv));
+}
+
+/* Checks the files and works out the ciphertext sizes. */
+static struct msg_result
+check_files(const struct msg_env *env, const struct msg_create_in *in,
+    struct msg_created *out, uint64_t *total_ct)
+{
+	const struct config *cfg = env->cfg;
+	uint64_t total = 0, free_bytes;
+	const char *code, *why;
+	size_t i;
+
+	if (in->nfiles == 0)
+		return fail(
+		    MSG_INVALID, "no_files", "add at least one document");
+	if (in->nfiles > (size_t)cfg->send_max_files)
+		return fail(
+		    MSG_TOO_LARGE, "too_many_files", "too many documents");
+	out->ciphertext_sizes = xcalloc(in->nfiles, sizeof(uint64_t));
+	*total_ct = 0;
+	for (i = 0; i < in->nfiles; i++) {
+		const struct msg_file_in *f = &in->files[i];
+
+		if (filename_check(f->name, cfg->send_allowed_extensions, &code,
+		        &why) == -1)
+			return fail(MSG_INVALID, code, why);
+		if (f->size > (uint64_t)cfg->send_max_message_bytes - total)
+			return fail(MSG_TOO_LARGE, "message_too_large",
+			    "the documents are larger than allowed");
+		total += f->size;
+		if (stf1_ciphertext_size(f->size, STF1_LOG2_DEFAULT,
+		        &out->ciphertext_sizes[i]) != STF1_OK ||
+		    out->ciphertext_sizes[i] > UINT64_MAX - *total_ct)
+			return fail(MSG_TOO_LARGE, "message_too_large",
+			    "a document is too large");
+		*total_ct += out->ciphertext_sizes[i];
+	}
+	if (blob_free_bytes(env->store, &free_bytes) == 0 &&
+	    (free_bytes < *total_ct ||
+	        free_bytes - *total_ct < (uint64_t)cfg->send_disk_reserve))
+		return fail(MSG_NO_SPACE, "insufficient_storage",
+		    "not enough storage space now; try again later");
+	return ok;
+}
+
+/* The recipient: an account (verified), or the link flow. */
+static struct msg_result
+check_recipient(struct db_conn *c, const struct msg_env *env,
+    const struct msg_create_in *in, struct msg_created *out)
+{
+	const char *domain, *why;
+	int connected, found;
+
+	if (email_normalise(in->rcpt_email, out->rcpt_email,
+	        sizeof(out->rcpt_email), &domain, &why) == -1)
+		return fail(MSG_INVALID, "bad_email", why);
+	if (!accounts_name_ok(in->rcpt_name))
+		return fail(MSG_INVALID, "bad_name", "the recipient's name");
+	if ((connected = orgs_is_connected(c, domain)) == -1)
+		return fail(MSG_ERROR, "internal", "database");
+	if (in->rcpt_phone[0] != '\0' &&
+	    phone_normalise(in->rcpt_phone, env->cfg->sms_allowed_prefixes,
+	        out->rcpt_phone, sizeof(out->rcpt_phone), &why) == -1)
+		return fail(MSG_INVALID, "bad_phone", why);
+	if (!connected && out->rcpt_phone[0] == '\0')
+		return fail(MSG_INVALID, "phone_required",
+		    "a mobile number is needed for recipients outside the "
+		    "connected organisations");
+	found = users_by_email(c, out->rcpt_email, &out->rcpt);
+	if (found == -1)
+		return fail(MSG_ERROR, "internal", "database");
+	if (found == 1 && (!out->rcpt.verified || out->rcpt.key_id == NULL)) {
+		user_release(&out->rcpt);
+		found = 0;
+	}
+	out->link = found == 0;
+	return ok;
+}
+
+static struct msg_result
+insert_all(struct db_conn *c, const struct msg_env *env,
+    const struct msg_create_in *in, struct msg_created *out, uint64_t total)
+{
+	struct msg_row m = { 0 };
+	struct file_row f;
+	size_t i;
+	int64_t now = clock_now();
+
+	memcpy(m.id, out->id, sizeof(m.id));
+	memcpy(m.sender_id, in->sender->id, sizeof(m.sender_id));
+	m.rcpt_email = out->rcpt_email;
+	m.rcpt_name = (char *)(uintptr_t)in->rcpt_name;
+	m.rcpt_phone = out->rcpt_phone[0] ? out->rcpt_phone : NULL;
+	m.rcpt_user_id = out->link ? NULL : out->rcpt.id;
+	m.rcpt_key_id = out->link ? NULL : out->rcpt.key_id;
+	m.rcpt_kind = (char *)(uintptr_t)(out->link ? "link" : "account");
+	m.subject = (char *)(uintptr_t)in->subject;
+	m.reference = (char *)(uintptr_t)in->reference;
+	m.state = (char *)(uintptr_t) "uploading";
+	m.total_size = (int64_t)total;
+	m.created_at = now;
+	m.upload_deadline = out->upload_deadline = now +
+	    env->cfg->send_upload_window;
+	if (msg_insert(c, &m) != DB_OK ||
+	    (out->link && msg_key_insert(c, out->id, out->r_srv) != DB_OK))
+		return fail(MSG_ERROR, "internal", "database");
+	for (i = 0; i < in->nfiles; i++) {
+		memset(&f, 0, sizeof(f));
+		memcpy(f.id, out->file_ids[i], sizeof(f.id));
+		memcpy(f.message_id, out->id, sizeof(f.message_id));
+		rand_id(f.object_key);
+		f.idx = (int64_t)i;
+		f.name = (char *)(uintptr_t)in->files[i].name;
+		f.size = (int64_t)in->files[i].size;
+		f.ciphertext_size = (int64_t)out->ciphertext_sizes[i];
+		if (file_insert(c, &f) != DB_OK)
+			return fail(MSG_ERROR, "internal", "database");
+	}
+	if (event_add(c, out->id, "created", in->sender->id, env->ip, NULL) !=
+	    DB_OK)
+		return fail(MSG_ERROR, "internal", "database");
+	return ok;
+}
+
+struct msg_result
+messages_create(const struct msg_env *env, const struct msg_create_in *in,
+    struct msg_created *out)
+{
+	struct msg_result r;
+	struct db_conn *c;
+	uint64_t total = 0, total_ct;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!text_ok(in->subject, SUBJECT_MAX) ||
+	    !text_ok(in->reference, REFERENCE_MAX))
+		return fail(MSG_INVALID, "bad_text",
+		    "subject or reference too long or with control characters");
+	if ((r = check_files(env, in, out, &total_ct)).st != MSG_OK)
+		return r;
+	for (i = 0; i < in->nfiles; i++)
+		total += in->files[i].size;
+	rand_id(out->id);
+	out->file_ids = xcalloc(in->nfiles, sizeof(*out->file_ids));
+	for (i = 0; i < in->nfiles; i++)
+		rand_id(out->file_ids[i]);
+	rand_token(out->r_srv);
+	c = db_get(env->db);
+	if ((r = check_recipient(c, env, in, out)).st == MSG_OK) {
+		if (db_begin(c) != DB_OK)
+			r = fail(MSG_ERROR, "internal", "database");
+		else if ((r = insert_all(c, env, in, out, total)).st !=
+		        MSG_OK ||
+		    db_commit(c) != DB_OK) {
+			db_rollback(c);
+			if (r.st == MSG_OK)
+				r = fail(MSG_ERROR, "internal", "database");
+		}
+	}
+	db_put(c);
+	if (!out->link)
+		sodium_memzero(out->r_srv, sizeof(out->r_srv));
+	return r;
+}
+
+/* The recipient's mail (R1): who sent something, and the link. */
+static int
+queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
+    const struct user *sender, const struct msg_row *m, const char *secret)
+{
+	char link[512], expires[64];
+	struct mailtext t;
+	struct mail ml = { 0 };
+	time_t exp = (time_t)m->expires_at;
+	struct tm tm;
+	int rc;
+
+	if (strcmp(m->rcpt_kind, "account") == 0)
+		snprintf(link, sizeof(link), "%s/berichten/%s",
+		    env->cfg->server_public_url, m->id);
+	else
+		snprintf(link, sizeof(link), "%s/r/%s#%s",
+		    env->cfg->server_public_url, m->id, secret);
+	gmtime_r(&exp, &tm);
+	strftime(expires, sizeof(expires), "%Y-%m-%d %H:%M UTC", &tm);
+	{
+		const char *params[] = { "name", m->rcpt_name, "sender",
+			sender->name, "sender_email", sender->email, "link",
+			link, "expires", expires, "service", "SecureTransfer",
+			NULL };
+
+		mailtext_render(
+		    m->rcpt_phone != NULL ? "message_sms" : "message", params,
+		    &t);
+	}
+	sodium_memzero(link, sizeof(link));
+	ml.to = m->rcpt_email;
+	ml.to_name = m->rcpt_name;
+	ml.subject = t.subject;
+	ml.text = t.text;
+	ml.html = t.html;
+	rc = outbox_queue_mail(c, env->sec->outbox_key, &ml, m->id);
+	mailtext_release(&t);
+	return rc;
+}
+
+static struct msg_result
+check_send(const struct msg_row *m, const struct user *sender,
+    const struct msg_send_in *in)
+{
+	int link = strcmp(m->rcpt_kind, "link") == 0;
+
+	if (strcmp(m->sender_id, sender->id) != 0)
+		return fail(MSG_NOT_FOUND, "not_found", "Not found");
+	if (strcmp(m->state, "uploading") != 0)
+		return fail(MSG_FORBIDDEN, "already_sent", "already sent");
+	if (m->upload_deadline < clock_now())
+		return fail(MSG_GONE, "upload_window_closed",
+		    "the upload window has closed");
+	if (!b64u_len_ok(in->manifest, 12 + 16 + 2, MANIFEST_MAX) ||
+	    !b64u_len_ok(in->self_stanza, STANZA_LEN, STANZA_LEN))
+		return fail(
+		    MSG_INVALID, "bad_field", "manifest or self_stanza");
+	if (!link && !b64u_len_ok(in->rcpt_stanza, STANZA_LEN, STANZA_LEN))
+		return fail(MSG_INVALID, "bad_field", "recipient_stanza");
+	if (link &&
+	    (!b64u_len_ok(in->link_auth_hash, 32, 32) ||
+	        !b64u_len_ok(
+	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN) ||
+	        !b64u_len_ok(in->link_secret, 32, 32)))
+		return fail(MSG_INVALID, "bad_field", "link");
+	return ok;
+}
+
+static struct msg_result
+send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
+    struct msg_row *m, const struct msg_send_in *in)
+{
+	int link = strcmp(m->rcpt_kind, "link") == 0;
+	int64_t now = clock_now();
+	int64_t left = files_not_done(c, m->id);
+
+	if (left != 0)
+		return left < 0 ? fail(MSG_ERROR, "internal", "database") :
+		                  fail(MSG_FORBIDDEN, "upload_incomplete",
+		                      "not every document is uploaded");
+	m->expires_at = now + env->cfg->send_retention;
+	if (stanza_insert(c, m->id, s->key_id, "self", in->self_stanza) !=
+	        DB_OK ||
+	    (!link &&
+	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
+	            in->rcpt_stanza) != DB_OK) ||
+	    msg_set_sent(c, m->id, in->manifest,
+	        link ? in->link_auth_hash : NULL, link ? in->link_stanza : NULL,
+	        now, m->expires_at) != DB_OK ||
+	    db_changes(c) != 1 ||
+	    event_add(c, m->id, "sent", s->id, env->ip, NULL) != DB_OK ||
+	    queue_recipient_mail(c, env, s, m, in->link_secret) == -1)
+		return fail(MSG_ERROR, "internal", "database");
+	return ok;
+}
+
+struct msg_result
+messages_send(const struct msg_env *env, const struct user *sender,
+    const char *id, const struct msg_send_in *in)
+{
+	struct msg_result r;
+	struct msg_row m;
+	struct db_conn *c = db_get(env->db);
+	int found = msg_get(c, id, &m);
+
+	if (found != 1) {
+		db_put(c);
+		return found == 0 ?
+		    fail(MSG_NOT_FOUND, "not_found", "Not found") :
+		    fail(MSG_ERROR, "internal", "database");
+	}
+	if ((r = check_send(&m, sender, in)).st == MSG_OK) {
+		if (db_begin(c) != DB_OK)
+			r = fail(MSG_ERROR, "internal", "database");
+		else if ((r = send_tx(c, env, sender, &m, in)).st != MSG_OK ||
+		    db_commit(c) != DB_OK) {
+			db_rollback(c);
+			if (r.st == MSG_OK)
+				r = fail(MSG_ERROR, "internal", "database");
+		}
+	}
+	msg_row_release(&m);
+	db_put(c);
+	return r;
+}
+
+static void
+delete_blob(const struct file_row *f, void *arg)
+{
+	blob_delete(arg, f->object_key);
+}
+
+int
+messages_abort_overdue(const struct msg_env *env)
+{
+	char ids[64][RAND_ID_LEN + 1];
+	struct db_conn *c = db_get(env->db);
+	int n, i, done = 0;
+
+	n = msgs_overdue(c, clock_now(), ids, (int)ST_ARRAY_LEN(ids));
+	for (i = 0; i < n; i++) {
+		if (db_begin(c) != DB_OK)
+			break;
+		if (msg_transition(c, ids[i], "uploading", "aborted") == 1 &&
+		    event_add(c, ids[i], "aborted", NULL, NULL,
+		        "upload window closed") == DB_OK &&
+		    db_exec(c, "DELETE FROM message_keys WHERE message_id = $1",
+		        DB_PARAMS(DB_TEXT(ids[i]))) == DB_OK &&
+		    db_commit(c) == DB_OK) {
+			/* Objects go after the commit: a crash leaves an
+			 * aborted message whose objects the purge removes. */
+			files_of(c, ids[i], delete_blob, env->store);
+			log_info(
+			    "message aborted", "{s:s}", "message_id", ids[i]);
+			done++;
+		} else
+			db_rollback(c);
+	}
+	db_put(c);
+	return n < 0 ? -1 : done;
+}

@@ -1,0 +1,94 @@
+/*
+ * Messages (S1-S7): creating one with its files, the tus upload rules for
+ * each file, sending it (the stanzas, the manifest and the recipient's
+ * mail in one transaction), and aborting those whose upload window ran
+ * out. The server checks sizes, names, parties and states; it never sees
+ * K, S or any plaintext.
+ */
+#ifndef ST_MESSAGES_H
+#define ST_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/user.h"
+
+struct config;
+struct db;
+struct blob_store;
+struct secrets;
+
+struct msg_env {
+	const struct config *cfg;
+	struct db *db;
+	struct blob_store *store;
+	const struct secrets *sec;
+	const char *ip;
+};
+
+enum msg_status {
+	MSG_OK,
+	MSG_INVALID, /* bad input: code and why say which */
+	MSG_TOO_LARGE, /* 413 */
+	MSG_NO_SPACE, /* 507: the disk reserve would be used */
+	MSG_NOT_FOUND, /* 404: absent or not yours */
+	MSG_FORBIDDEN, /* 403: e.g. the upload is complete */
+	MSG_CONFLICT, /* 409: wrong offset, or a PATCH in progress */
+	MSG_GONE, /* 410: the upload window has closed */
+	MSG_ERROR
+};
+
+struct msg_result {
+	enum msg_status st;
+	const char *code; /* the API error code */
+	const char *why; /* the message */
+};
+
+struct msg_file_in {
+	const char *name;
+	uint64_t size; /* plaintext bytes */
+};
+
+struct msg_create_in {
+	const struct user *sender;
+	const char *rcpt_email;
+	const char *rcpt_name;
+	const char *rcpt_phone; /* "" when none */
+	const char *subject;
+	const char *reference;
+	const struct msg_file_in *files;
+	size_t nfiles;
+};
+
+struct msg_created {
+	char id[RAND_ID_LEN + 1];
+	char rcpt_email[256];
+	char rcpt_phone[20];
+	int link; /* no account: link flow */
+	char r_srv[RAND_TOKEN_LEN + 1]; /* link flow only */
+	struct user rcpt; /* account flow: id, key_id, keys.x25519_pk */
+	int64_t upload_deadline;
+	char (*file_ids)[RAND_ID_LEN + 1]; /* nfiles entries; free() */
+	uint64_t *ciphertext_sizes; /* nfiles entries; free() */
+};
+
+struct msg_result messages_create(const struct msg_env *env,
+    const struct msg_create_in *in, struct msg_created *out);
+void msg_created_release(struct msg_created *c);
+
+struct msg_send_in {
+	const char *manifest; /* sealed, b64u */
+	const char *self_stanza; /* to the sender's key, b64u 80 bytes */
+	const char *rcpt_stanza; /* account flow */
+	const char *link_auth_hash; /* link flow: SHA-256(link_auth) */
+	const char *link_stanza;
+	const char *link_secret; /* S, only to write the link mail */
+};
+
+struct msg_result messages_send(const struct msg_env *env,
+    const struct user *sender, const char *id, const struct msg_send_in *in);
+
+/* Aborts messages whose upload window closed; deletes their objects. */
+int messages_abort_overdue(const struct msg_env *env);
+
+#endif

@@ -1,0 +1,305 @@
+/* tus upload rules; see uploads.h. */
+#include "util/common.h"
+
+#include "db/db.h"
+#include "db/messages_db.h"
+#include "domain/uploads.h"
+#include "envelope/stf1.h"
+#include "store/blob.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/log.h"
+
+/* A PATCH holds its lease this long and renews it while data flows. */
+#define LEASE_US (30 * INT64_C(1000000))
+#define RENEW_US (10 * INT64_C(1000000))
+
+struct upload {
+	const struct msg_env *env;
+	struct file_row f;
+	char msg_id[RAND_ID_LEN + 1];
+	int64_t deadline;
+	uint64_t start, written;
+	unsigned char header[STF1_HEADER_LEN];
+	int refused; /* stop storing */
+	int64_t renewed_us;
+};
+
+static struct msg_result
+result(enum msg_status st, const char *code, const char *why)
+{
+	struct msg_result r = { st, code, why };
+
+	return r;
+}
+
+/* Loads a file of u's message that is still uploading. */
+static struct msg_result
+load(struct db_conn *c, const struct user *u, const char *file_id,
+    struct file_row *f, struct msg_row *m)
+{
+	int found;
+
+	if (!rand_id_valid(file_id) || (found = file_get(c, file_id, f)) == 0)
+		return result(MSG_NOT_FOUND, "not_found", "Not found");
+	if (found == -1)
+		return result(MSG_ERROR, "internal", "database");
+	if (msg_get(c, f->message_id, m) != 1 ||
+	    strcmp(m->sender_id, u->id) != 0) {
+		file_row_release(f);
+		return result(MSG_NOT_FOUND, "not_found", "Not found");
+	}
+	if (strcmp(m->state, "uploading") != 0 || f->done) {
+		msg_row_release(m);
+		file_row_release(f);
+		return result(MSG_FORBIDDEN, "upload_complete",
+		    "this upload is complete or the message was sent");
+	}
+	if (m->upload_deadline < clock_now()) {
+		msg_row_release(m);
+		file_row_release(f);
+		return result(MSG_GONE, "upload_window_closed",
+		    "the upload window has closed");
+	}
+	return result(MSG_OK, NULL, NULL);
+}
+
+static void
+fill_info(
+    struct upload_info *info, const struct file_row *f, const struct msg_row *m)
+{
+	snprintf(info->msg_id, sizeof(info->msg_id), "%s", f->message_id);
+	info->offset = (uint64_t)f->upload_offset;
+	info->length = (uint64_t)f->ciphertext_size;
+	info->deadline = m->upload_deadline;
+	info->done = f->done;
+}
+
+struct msg_result
+uploads_create(const struct msg_env *env, const struct user *u,
+    const char *file_id, uint64_t length, struct upload_info *info)
+{
+	struct db_conn *c = db_get(env->db);
+	struct file_row f;
+	struct msg_row m;
+	struct msg_result r = load(c, u, file_id, &f, &m);
+
+	if (r.st != MSG_OK) {
+		db_put(c);
+		return r;
+	}
+	if (length != (uint64_t)f.ciphertext_size)
+		r = result(MSG_INVALID, "bad_upload_length",
+		    "Upload-Length is not the STF1 size of the document");
+	else if (file_lease(c, f.id, clock_now_us(), 0) == 1 ||
+	    f.upload_offset == 0) {
+		/* A new salt means new ciphertext: start from nothing. */
+		blob_delete(env->store, f.object_key);
+		if (file_restart(c, f.id) != DB_OK)
+			r = result(MSG_ERROR, "internal", "database");
+		f.upload_offset = 0;
+		fill_info(info, &f, &m);
+	} else
+		r = result(MSG_CONFLICT, "upload_busy",
+		    "a PATCH for this upload is in progress");
+	msg_row_release(&m);
+	file_row_release(&f);
+	db_put(c);
+	return r;
+}
+
+struct msg_result
+uploads_info(const struct msg_env *env, const struct user *u,
+    const char *file_id, struct upload_info *info)
+{
+	struct db_conn *c = db_get(env->db);
+	struct file_row f;
+	struct msg_row m;
+	int found = rand_id_valid(file_id) ? file_get(c, file_id, &f) : 0;
+	struct msg_result r = result(MSG_NOT_FOUND, "not_found", "Not found");
+
+	if (found == 1) {
+		if (msg_get(c, f.message_id, &m) == 1) {
+			if (strcmp(m.sender_id, u->id) == 0) {
+				fill_info(info, &f, &m);
+				r = result(MSG_OK, NULL, NULL);
+			}
+			msg_row_release(&m);
+		}
+		file_row_release(&f);
+	}
+	db_put(c);
+	return r;
+}
+
+struct msg_result
+uploads_delete(
+    const struct msg_env *env, const struct user *u, const char *file_id)
+{
+	struct db_conn *c = db_get(env->db);
+	struct file_row f;
+	struct msg_row m;
+	struct msg_result r = load(c, u, file_id, &f, &m);
+
+	if (r.st == MSG_OK) {
+		blob_delete(env->store, f.object_key);
+		if (file_set_offset(c, f.id, 0, 0) != DB_OK)
+			r = result(MSG_ERROR, "internal", "database");
+		msg_row_release(&m);
+		file_row_release(&f);
+	}
+	db_put(c);
+	return r;
+}
+
+struct msg_result
+uploads_patch_begin(const struct msg_env *env, const struct user *u,
+    const char *file_id, uint64_t offset, int64_t body_len, struct upload **out)
+{
+	struct db_conn *c = db_get(env->db);
+	struct upload *up;
+	struct msg_row m;
+	struct file_row f;
+	struct msg_result r = load(c, u, file_id, &f, &m);
+	int64_t now_us = clock_now_us();
+
+	*out = NULL;
+	if (r.st != MSG_OK) {
+		db_put(c);
+		return r;
+	}
+	if (offset != (uint64_t)f.upload_offset)
+		r = result(MSG_CONFLICT, "offset_mismatch",
+		    "Upload-Offset is not the current offset");
+	else if (body_len >= 0 &&
+	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
+		r = result(MSG_TOO_LARGE, "past_upload_length",
+		    "the body goes past Upload-Length");
+	else if (file_lease(c, f.id, now_us, now_us + LEASE_US) != 1)
+		r = result(MSG_CONFLICT, "upload_busy",
+		    "another PATCH for this upload is in progress");
+	if (r.st != MSG_OK) {
+		msg_row_release(&m);
+		file_row_release(&f);
+		db_put(c);
+		return r;
+	}
+	up = xcalloc(1, sizeof(*up));
+	up->env = env;
+	up->f = f;
+	memcpy(up->msg_id, m.id, sizeof(up->msg_id));
+	up->deadline = m.upload_deadline;
+	up->start = offset;
+	up->renewed_us = now_us;
+	msg_row_release(&m);
+	db_put(c);
+	*out = up;
+	return r;
+}
+
+/* The header must belong to this message and file (SECURITY.md §1.9). */
+static int
+header_ok(struct upload *up)
+{
+	unsigned char want[RAND_ID_BYTES];
+	struct stf1_file hf;
+
+	if (stf1_header_parse(up->header, sizeof(up->header), &hf) != STF1_OK)
+		return 0;
+	if (b64u_decode(want, sizeof(want), up->msg_id, RAND_ID_LEN) !=
+	    RAND_ID_BYTES)
+		return 0;
+	return memcmp(hf.msg_id, want, sizeof(want)) == 0 &&
+	    hf.file_index == (uint32_t)up->f.idx &&
+	    hf.record_size_log2 == STF1_LOG2_DEFAULT;
+}
+
+static void
+renew_lease(struct upload *up)
+{
+	int64_t now_us = clock_now_us();
+	struct db_conn *c;
+
+	if (now_us - up->renewed_us < RENEW_US)
+		return;
+	c = db_get(up->env->db);
+	(void)db_exec(c, "UPDATE files SET patch_until_us = $2 WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(up->f.id), DB_INT(now_us + LEASE_US)));
+	db_put(c);
+	up->renewed_us = now_us;
+}
+
+struct msg_result
+uploads_patch_data(struct upload *up, const char *data, size_t len)
+{
+	uint64_t at = up->start + up->written;
+
+	if (up->refused)
+		return result(MSG_INVALID, "refused", "refused");
+	if (len > (uint64_t)up->f.ciphertext_size - at) {
+		up->refused = 1;
+		return result(MSG_TOO_LARGE, "past_upload_length",
+		    "the body goes past Upload-Length");
+	}
+	if (at < STF1_HEADER_LEN) {
+		size_t n = STF1_HEADER_LEN - at < len ? STF1_HEADER_LEN - at :
+		                                        len;
+
+		memcpy(up->header + at, data, n);
+		if (at + n == STF1_HEADER_LEN && !header_ok(up)) {
+			up->refused = 1;
+			return result(MSG_INVALID, "bad_header",
+			    "not an STF1 header for this message and file");
+		}
+	}
+	if (blob_write(up->env->store, up->f.object_key, at, data, len) == -1) {
+		up->refused = 1;
+		if (errno == ENOSPC || errno == EDQUOT)
+			return result(MSG_NO_SPACE, "insufficient_storage",
+			    "the storage is full; try again later");
+		log_error(
+		    "blob write failed", "{s:s}", "error", strerror(errno));
+		return result(MSG_ERROR, "internal", "storage");
+	}
+	up->written += len;
+	renew_lease(up);
+	return result(MSG_OK, NULL, NULL);
+}
+
+uint64_t
+uploads_patch_end(struct upload *up, struct upload_info *info)
+{
+	const struct msg_env *env = up->env;
+	uint64_t off = up->start + up->written;
+	uint64_t len = (uint64_t)up->f.ciphertext_size;
+	struct db_conn *c;
+	int done = 0;
+
+	/* A header still incomplete or refused is not kept. */
+	if (off < STF1_HEADER_LEN && off != len)
+		off = up->start;
+	if (up->refused && up->start < STF1_HEADER_LEN &&
+	    off >= STF1_HEADER_LEN && !header_ok(up))
+		off = up->start;
+	if (off > up->start && blob_sync(env->store, up->f.object_key) == -1)
+		off = up->start;
+	if (off == len &&
+	    blob_truncate(env->store, up->f.object_key, len) == 0 &&
+	    blob_commit(env->store, up->f.object_key) == 0)
+		done = 1;
+	c = db_get(env->db);
+	if (file_set_offset(c, up->f.id, (int64_t)off, done) != DB_OK)
+		off = up->start;
+	else if (done)
+		(void)event_add(
+		    c, up->msg_id, "file.uploaded", NULL, env->ip, up->f.name);
+	db_put(c);
+	info->offset = off;
+	info->length = len;
+	info->deadline = up->deadline;
+	info->done = done;
+	snprintf(info->msg_id, sizeof(info->msg_id), "%s", up->msg_id);
+	file_row_release(&up->f);
+	free(up);
+	return off;
+}

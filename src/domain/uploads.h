@@ -1,0 +1,53 @@
+/*
+ * The upload of one file's ciphertext (tus 1.0; SECURITY.md §1.9): its
+ * length must be the STF1 size of the declared plaintext size; one PATCH
+ * at a time (a lease in the database, so it holds across nodes); an offset
+ * is acknowledged only after fdatasync; the first 96 bytes must be an STF1
+ * header for this message and file index; the object is committed on the
+ * last byte. Memory per upload is constant.
+ */
+#ifndef ST_UPLOADS_H
+#define ST_UPLOADS_H
+
+#include <stdint.h>
+
+#include "domain/messages.h"
+
+struct upload_info {
+	char msg_id[RAND_ID_LEN + 1];
+	uint64_t offset, length;
+	int64_t deadline;
+	int done;
+};
+
+/* tus creation: (re)starts the upload of file_id with length bytes. */
+struct msg_result uploads_create(const struct msg_env *env,
+    const struct user *u, const char *file_id, uint64_t length,
+    struct upload_info *info);
+/* tus HEAD. */
+struct msg_result uploads_info(const struct msg_env *env, const struct user *u,
+    const char *file_id, struct upload_info *info);
+/* tus termination: drops what was uploaded of file_id. */
+struct msg_result uploads_delete(
+    const struct msg_env *env, const struct user *u, const char *file_id);
+
+struct upload; /* one PATCH in progress */
+
+/*
+ * Starts a PATCH at offset with (if known) body_len bytes; on MSG_OK *up
+ * holds the lease. Always end it with uploads_patch_end.
+ */
+struct msg_result uploads_patch_begin(const struct msg_env *env,
+    const struct user *u, const char *file_id, uint64_t offset,
+    int64_t body_len, struct upload **up);
+/* Stores a chunk of the body; a refusal leaves what came before intact. */
+struct msg_result uploads_patch_data(
+    struct upload *up, const char *data, size_t len);
+/*
+ * Makes the stored bytes durable and records the new offset (also when
+ * the client went away mid-body); commits the object on the last byte.
+ * Returns the offset now acknowledged. Frees up.
+ */
+uint64_t uploads_patch_end(struct upload *up, struct upload_info *info);
+
+#endif
