@@ -41,6 +41,7 @@ void api_csp_report(struct request *req);
 void api_message_create(struct request *req);
 void api_message_get(struct request *req);
 void api_message_send(struct request *req);
+void api_message_self_stanza(struct request *req);
 
 /* uploads.c: tus 1.0 (core, creation, termination, expiration). */
 void api_tus_options(struct request *req);

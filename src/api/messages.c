@@ -146,11 +146,12 @@ static void
 add_file(const struct file_row *f, void *arg)
 {
 	json_array_append_new(arg,
-	    json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b}", "id", f->id, "index",
-	        (json_int_t)f->idx, "name", f->name, "size",
+	    json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:s?}", "id", f->id,
+	        "index", (json_int_t)f->idx, "name", f->name, "size",
 	        (json_int_t)f->size, "ciphertext_size",
 	        (json_int_t)f->ciphertext_size, "uploaded",
-	        (json_int_t)f->upload_offset, "done", f->done));
+	        (json_int_t)f->upload_offset, "done", f->done, "header_sha256",
+	        f->header_sha256[0] ? f->header_sha256 : NULL));
 }
 
 void
@@ -197,7 +198,7 @@ api_message_send(struct request *req)
 {
 	static const struct field f[] = {
 		{ "manifest", F_STR, 1, 40, 1500000 },
-		{ "self_stanza", F_STR, 1, 107, 107 },
+		{ "self_stanza", F_STR, 0, 107, 107 },
 		{ "recipient_stanza", F_STR, 0, 107, 107 },
 		{ "link_auth_hash", F_STR, 0, 43, 43 },
 		{ "link_stanza", F_STR, 0, 64, 64 },
@@ -223,6 +224,30 @@ api_message_send(struct request *req)
 			reply_json(req, 200,
 			    json_pack("{s:s,s:s}", "id", req->params[0],
 			        "state", "sent"));
+		else
+			api_msg_error(req, r);
+	}
+	json_decref(doc);
+}
+
+void
+api_message_self_stanza(struct request *req)
+{
+	static const struct field f[] = {
+		{ "self_stanza", F_STR, 1, 107, 107 },
+	};
+	struct msg_result r;
+	struct msg_env env;
+	json_t *doc;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
+		api_msg_env(req, &env);
+		r = messages_put_self_stanza(&env, req->user, req->params[0],
+		    input_str(doc, "self_stanza"));
+		if (r.st == MSG_OK)
+			reply_empty(req, 204);
 		else
 			api_msg_error(req, r);
 	}

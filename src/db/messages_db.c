@@ -10,7 +10,7 @@
 	"total_size, created_at, upload_deadline, sent_at, expires_at"
 #define FILE_COLS \
 	"id, message_id, idx, name, size, ciphertext_size, " \
-	"upload_offset, object_key, upload_started, done"
+	"upload_offset, object_key, upload_started, done, header_sha256"
 
 static char *
 dup_col(struct db_stmt *s, int col)
@@ -125,6 +125,8 @@ file_from_row(struct db_stmt *s, struct file_row *f)
 	snprintf(f->object_key, sizeof(f->object_key), "%s", db_text(s, 7));
 	f->started = db_int(s, 8) != 0;
 	f->done = db_int(s, 9) != 0;
+	snprintf(f->header_sha256, sizeof(f->header_sha256), "%s",
+	    db_isnull(s, 10) ? "" : db_text(s, 10));
 }
 
 int
@@ -183,13 +185,14 @@ files_not_done(struct db_conn *c, const char *msg_id)
 }
 
 int
-file_lease(struct db_conn *c, const char *id, int64_t now_us, int64_t until_us)
+file_lease(struct db_conn *c, const char *id, int64_t now_us, int64_t until_us,
+    int64_t offset)
 {
 	if (db_exec(c,
 	        "UPDATE files SET patch_until_us = $3 WHERE id = $1 AND "
-	        "patch_until_us < $2",
-	        DB_PARAMS(DB_TEXT(id), DB_INT(now_us), DB_INT(until_us))) !=
-	    DB_OK)
+	        "patch_until_us < $2 AND ($4 < 0 OR upload_offset = $4)",
+	        DB_PARAMS(DB_TEXT(id), DB_INT(now_us), DB_INT(until_us),
+	            DB_INT(offset))) != DB_OK)
 		return -1;
 	return db_changes(c) == 1 ? 1 : 0;
 }
@@ -210,6 +213,25 @@ file_restart(struct db_conn *c, const char *id)
 	    "UPDATE files SET upload_offset = 0, done = 0, "
 	    "upload_started = 1, patch_until_us = 0 WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
+}
+
+enum db_status
+file_set_header(struct db_conn *c, const char *id, const char *sha256_b64u)
+{
+	return db_exec(c, "UPDATE files SET header_sha256 = $2 WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(sha256_b64u)));
+}
+
+enum db_status
+stanza_put(struct db_conn *c, const char *msg_id, const char *key_id,
+    const char *role, const char *body)
+{
+	if (db_exec(c,
+	        "DELETE FROM stanzas WHERE message_id = $1 AND "
+	        "key_id = $2",
+	        DB_PARAMS(DB_TEXT(msg_id), DB_TEXT(key_id))) != DB_OK)
+		return DB_ERROR;
+	return stanza_insert(c, msg_id, key_id, role, body);
 }
 
 enum db_status

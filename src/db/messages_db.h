@@ -25,6 +25,7 @@ struct file_row {
 	int64_t size, ciphertext_size, upload_offset;
 	char object_key[RAND_ID_LEN + 1];
 	int started, done;
+	char header_sha256[48]; /* b64u, "" until the header is in */
 };
 
 void msg_row_release(struct msg_row *m);
@@ -42,12 +43,21 @@ int files_of(struct db_conn *c, const char *msg_id,
     void (*fn)(const struct file_row *f, void *arg), void *arg);
 int64_t files_not_done(struct db_conn *c, const char *msg_id);
 
-/* Takes the one-PATCH-at-a-time lease on a file until until_us. */
-int file_lease(
-    struct db_conn *c, const char *id, int64_t now_us, int64_t until_us);
+/*
+ * Takes the one-PATCH-at-a-time lease on a file until until_us, only if
+ * no lease is held and (offset >= 0) the upload is still at offset: one
+ * statement, so two PATCHes at one offset cannot both pass. 1 taken.
+ */
+int file_lease(struct db_conn *c, const char *id, int64_t now_us,
+    int64_t until_us, int64_t offset);
 enum db_status file_set_offset(
     struct db_conn *c, const char *id, int64_t offset, int done);
 enum db_status file_restart(struct db_conn *c, const char *id);
+enum db_status file_set_header(
+    struct db_conn *c, const char *id, const char *sha256_b64u);
+/* Replaces the stanza of key_id (the self-stanza may be stored early). */
+enum db_status stanza_put(struct db_conn *c, const char *msg_id,
+    const char *key_id, const char *role, const char *body);
 
 enum db_status msg_set_sent(struct db_conn *c, const char *id,
     const char *manifest, const char *link_auth_hash, const char *link_stanza,

@@ -295,7 +295,8 @@ check_send(const struct msg_row *m, const struct user *sender,
 		return fail(MSG_GONE, "upload_window_closed",
 		    "the upload window has closed");
 	if (!b64u_len_ok(in->manifest, 12 + 16 + 2, MANIFEST_MAX) ||
-	    !b64u_len_ok(in->self_stanza, STANZA_LEN, STANZA_LEN))
+	    (in->self_stanza[0] != '\0' &&
+	        !b64u_len_ok(in->self_stanza, STANZA_LEN, STANZA_LEN)))
 		return fail(
 		    MSG_INVALID, "bad_field", "manifest or self_stanza");
 	if (!link && !b64u_len_ok(in->rcpt_stanza, STANZA_LEN, STANZA_LEN))
@@ -307,6 +308,21 @@ check_send(const struct msg_row *m, const struct user *sender,
 	        !b64u_len_ok(in->link_secret, 32, 32)))
 		return fail(MSG_INVALID, "bad_field", "link");
 	return ok;
+}
+
+/* The self-stanza given now, or stored while uploading: one is needed. */
+static int
+self_stanza_ok(struct db_conn *c, const struct msg_row *m, const struct user *s,
+    const struct msg_send_in *in)
+{
+	char *have;
+
+	if (in->self_stanza[0] != '\0')
+		return stanza_put(c, m->id, s->key_id, "self",
+		           in->self_stanza) == DB_OK;
+	have = stanza_get(c, m->id, s->key_id);
+	free(have);
+	return have != NULL;
 }
 
 static struct msg_result
@@ -321,10 +337,11 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 		return left < 0 ? fail(MSG_ERROR, "internal", "database") :
 		                  fail(MSG_FORBIDDEN, "upload_incomplete",
 		                      "not every document is uploaded");
+	if (!self_stanza_ok(c, m, s, in))
+		return fail(MSG_INVALID, "self_stanza_missing",
+		    "the sender's own stanza is missing");
 	m->expires_at = now + env->cfg->send_retention;
-	if (stanza_insert(c, m->id, s->key_id, "self", in->self_stanza) !=
-	        DB_OK ||
-	    (!link &&
+	if ((!link &&
 	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
 	            in->rcpt_stanza) != DB_OK) ||
 	    msg_set_sent(c, m->id, in->manifest,
@@ -363,6 +380,31 @@ messages_send(const struct msg_env *env, const struct user *sender,
 		}
 	}
 	msg_row_release(&m);
+	db_put(c);
+	return r;
+}
+
+struct msg_result
+messages_put_self_stanza(const struct msg_env *env, const struct user *sender,
+    const char *id, const char *stanza)
+{
+	struct msg_result r = ok;
+	struct msg_row m;
+	struct db_conn *c;
+	int found;
+
+	if (!b64u_len_ok(stanza, STANZA_LEN, STANZA_LEN))
+		return fail(MSG_INVALID, "bad_field", "self_stanza");
+	c = db_get(env->db);
+	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
+	if (found != 1 || strcmp(m.sender_id, sender->id) != 0)
+		r = fail(MSG_NOT_FOUND, "not_found", "Not found");
+	else if (strcmp(m.state, "uploading") != 0)
+		r = fail(MSG_FORBIDDEN, "already_sent", "already sent");
+	else if (stanza_put(c, id, sender->key_id, "self", stanza) != DB_OK)
+		r = fail(MSG_ERROR, "internal", "database");
+	if (found == 1)
+		msg_row_release(&m);
 	db_put(c);
 	return r;
 }

@@ -88,6 +88,13 @@ struct msg_send_in {
 struct msg_result messages_send(const struct msg_env *env,
     const struct user *sender, const char *id, const struct msg_send_in *in);
 
+/*
+ * Stores the sender's self-stanza while the message is uploading, so a
+ * sender who reloads the page can recover K and finish (SECURITY §1.9).
+ */
+struct msg_result messages_put_self_stanza(const struct msg_env *env,
+    const struct user *sender, const char *id, const char *stanza);
+
 /* Aborts messages whose upload window closed; deletes their objects. */
 int messages_abort_overdue(const struct msg_env *env);
 

@@ -1,6 +1,8 @@
 /* tus upload rules; see uploads.h. */
 #include "util/common.h"
 
+#include <sodium.h>
+
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "domain/uploads.h"
@@ -91,7 +93,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	if (length != (uint64_t)f.ciphertext_size)
 		r = result(MSG_INVALID, "bad_upload_length",
 		    "Upload-Length is not the STF1 size of the document");
-	else if (file_lease(c, f.id, clock_now_us(), 0) == 1 ||
+	else if (file_lease(c, f.id, clock_now_us(), 0, -1) == 1 ||
 	    f.upload_offset == 0) {
 		/* A new salt means new ciphertext: start from nothing. */
 		blob_delete(env->store, f.object_key);
@@ -175,7 +177,8 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
 		r = result(MSG_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
-	else if (file_lease(c, f.id, now_us, now_us + LEASE_US) != 1)
+	else if (file_lease(
+	             c, f.id, now_us, now_us + LEASE_US, (int64_t)offset) != 1)
 		r = result(MSG_CONFLICT, "upload_busy",
 		    "another PATCH for this upload is in progress");
 	if (r.st != MSG_OK) {
@@ -266,6 +269,19 @@ uploads_patch_data(struct upload *up, const char *data, size_t len)
 	return result(MSG_OK, NULL, NULL);
 }
 
+/* The header hash goes into the manifest; keep it for a sender who
+ * reloads mid-upload. */
+static void
+record_header(struct db_conn *c, struct upload *up)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char b[48];
+
+	crypto_hash_sha256(h, up->header, sizeof(up->header));
+	b64u_encode(b, sizeof(b), h, sizeof(h));
+	(void)file_set_header(c, up->f.id, b);
+}
+
 uint64_t
 uploads_patch_end(struct upload *up, struct upload_info *info)
 {
@@ -288,6 +304,8 @@ uploads_patch_end(struct upload *up, struct upload_info *info)
 	    blob_commit(env->store, up->f.object_key) == 0)
 		done = 1;
 	c = db_get(env->db);
+	if (up->start == 0 && off >= STF1_HEADER_LEN)
+		record_header(c, up);
 	if (file_set_offset(c, up->f.id, (int64_t)off, done) != DB_OK)
 		off = up->start;
 	else if (done)

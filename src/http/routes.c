@@ -52,6 +52,8 @@ const struct route routes[] = {
 	R("GET", "/api/v1/messages/:id", api_message_get, AUTH, 0, NULL),
 	R("POST", "/api/v1/messages/:id/send", api_message_send, AUTH, 2 << 20,
 	    JSON),
+	R("PUT", "/api/v1/messages/:id/self-stanza", api_message_self_stanza,
+	    AUTH, 0, JSON),
 	R("OPTIONS", "/api/v1/uploads", api_tus_options, API, 0, NULL),
 	R("POST", "/api/v1/uploads", api_tus_create, AUTH, 0, NULL),
 	R("HEAD", "/api/v1/uploads/:id", api_tus_head, AUTH, 0, NULL),

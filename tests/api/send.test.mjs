@@ -177,8 +177,14 @@ test('tus refusals: version, length, offsets, ownership, overrun, header, concur
   head = await tus(alice, 'HEAD', url);
   assert.equal(head.headers.get('upload-offset'), String(MiB), 'nothing past the length stored');
 
-  const [p1, p2] = await Promise.all([patch(alice, MiB, e.ciphertext.subarray(MiB)), patch(alice, MiB, e.ciphertext.subarray(MiB))]);
+  // Both at the same offset, neither completing the upload: whichever
+  // order they run in, one is stored and the other meets a lease or a
+  // moved offset (409).
+  const part = e.ciphertext.subarray(MiB, MiB + 512 * 1024);
+  const [p1, p2] = await Promise.all([patch(alice, MiB, part), patch(alice, MiB, part)]);
   assert.deepEqual([p1.status, p2.status].sort(), [204, 409], 'two PATCHes at one offset: one wins');
+  const mid = MiB + 512 * 1024;
+  assert.equal((await patch(alice, mid, e.ciphertext.subarray(mid))).status, 204);
   head = await tus(alice, 'HEAD', url);
   assert.equal(head.headers.get('upload-offset'), String(f.ciphertext_size));
   assert.equal((await patch(alice, f.ciphertext_size, Buffer.alloc(1))).status, 403, 'a completed upload');
@@ -301,4 +307,31 @@ test('kill -9 in the middle of an upload: it resumes and the object is byte-iden
     else await own.stop();
   }
   assert.ok(!existsSync(join(own.dir, 'nothing')));
+});
+
+test('a sender who reloads: the self-stanza stored early and the header hashes come back', async () => {
+  const { createHash } = await import('node:crypto');
+  const { b64u } = await import('../lib/api.mjs');
+  const m = (await createMessage(alice, [{ name: 'a.pdf', size: MiB + 5 }, { name: 'b.txt', size: 10 }])).json;
+  const self = b64u(80);
+  assert.equal((await bob.put(`/api/v1/messages/${m.id}/self-stanza`, { self_stanza: self })).status, 404);
+  assert.equal((await alice.put(`/api/v1/messages/${m.id}/self-stanza`, { self_stanza: 'short' })).status, 400);
+  assert.equal((await alice.put(`/api/v1/messages/${m.id}/self-stanza`, { self_stanza: self })).status, 204);
+  const e = encrypt(pattern(MiB + 5), m.id, 0);
+  await tusUpload(alice, m.files[0].id, e.ciphertext);
+  const view = (await alice.get(`/api/v1/messages/${m.id}`)).json;
+  assert.equal(view.self_stanza, self);
+  const want = createHash('sha256').update(e.ciphertext.subarray(0, 96)).digest('base64url');
+  assert.equal(view.files[0].header_sha256, want);
+  assert.equal(view.files[0].done, true);
+  assert.equal(view.files[1].header_sha256, null, 'not uploaded yet');
+  const { self_stanza, ...noSelf } = sendBody();
+  assert.equal((await alice.post(`/api/v1/messages/${m.id}/send`, noSelf)).status, 403, 'b.txt is missing');
+  await tusUpload(alice, m.files[1].id, encrypt(pattern(10), m.id, 1).ciphertext);
+  assert.equal((await alice.post(`/api/v1/messages/${m.id}/send`, noSelf)).status, 200, 'the stored self-stanza counts');
+  const m2 = (await createMessage(alice, [{ name: 'c.txt', size: 1 }])).json;
+  await tusUpload(alice, m2.files[0].id, encrypt(pattern(1), m2.id, 0).ciphertext);
+  const r = await alice.post(`/api/v1/messages/${m2.id}/send`, noSelf);
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.code, 'self_stanza_missing');
 });
