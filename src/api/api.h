@@ -23,6 +23,11 @@ void api_account_get(struct request *req);
 void api_account_put(struct request *req);
 void api_account_password(struct request *req);
 
+/* sessions.c: the user's own sessions (ASVS 3.3.4). */
+void api_sessions_list(struct request *req);
+void api_sessions_end(struct request *req);
+void api_sessions_end_others(struct request *req);
+
 /* auth.c: registration, verification, login, password reset (A1-A5). */
 void api_register(struct request *req);
 void api_verify(struct request *req);

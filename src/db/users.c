@@ -210,6 +210,46 @@ sessions_delete_user(
 	        DB_TEXT(user_id), DB_TEXT(keep_hash != NULL ? keep_hash : "")));
 }
 
+int
+sessions_list(struct db_conn *c, const char *user_id, int64_t now, int64_t idle,
+    int64_t absolute, void (*fn)(const struct session_row *s, void *arg),
+    void *arg)
+{
+	struct session_row row;
+	struct db_stmt *s;
+	enum db_status r;
+
+	s = db_query(c,
+	    "SELECT id_hash, created_at, last_seen, ip, agent FROM "
+	    "sessions WHERE user_id = $1 AND created_at > $2 AND "
+	    "last_seen > $3 ORDER BY last_seen DESC LIMIT 100",
+	    DB_PARAMS(
+	        DB_TEXT(user_id), DB_INT(now - absolute), DB_INT(now - idle)));
+	if (s == NULL)
+		return -1;
+	while ((r = db_next(s)) == DB_ROW) {
+		row.id_hash = db_text(s, 0);
+		row.created_at = db_int(s, 1);
+		row.last_seen = db_int(s, 2);
+		row.ip = db_text(s, 3);
+		row.agent = db_text(s, 4);
+		fn(&row, arg);
+	}
+	db_done(s);
+	return r == DB_DONE ? 0 : -1;
+}
+
+int
+sessions_delete_own(struct db_conn *c, const char *user_id, const char *hash)
+{
+	if (db_exec(c,
+	        "DELETE FROM sessions WHERE user_id = $1 AND "
+	        "id_hash = $2",
+	        DB_PARAMS(DB_TEXT(user_id), DB_TEXT(hash))) != DB_OK)
+		return -1;
+	return db_changes(c) == 1 ? 1 : 0;
+}
+
 enum db_status
 tokens_insert(struct db_conn *c, const char *hash, const char *kind,
     const char *user_id, int64_t now, int64_t expires)

@@ -38,6 +38,20 @@ enum db_status sessions_delete(struct db_conn *c, const char *hash);
 enum db_status sessions_delete_user(
     struct db_conn *c, const char *user_id, const char *keep_hash);
 
+struct session_row {
+	const char *id_hash;
+	int64_t created_at, last_seen;
+	const char *ip, *agent;
+};
+
+/* Calls fn for each live session of the user, most recent first. */
+int sessions_list(struct db_conn *c, const char *user_id, int64_t now,
+    int64_t idle, int64_t absolute,
+    void (*fn)(const struct session_row *s, void *arg), void *arg);
+/* Ends one session of the user; 1 ended, 0 none such, -1 error. */
+int sessions_delete_own(
+    struct db_conn *c, const char *user_id, const char *hash);
+
 enum token_state {
 	TOKEN_OK,
 	TOKEN_UNKNOWN,

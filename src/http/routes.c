@@ -46,6 +46,11 @@ const struct route routes[] = {
 	R("PUT", "/api/v1/account", api_account_put, AUTH, 0, JSON),
 	R("POST", "/api/v1/account/password", api_account_password, AUTH, 0,
 	    JSON),
+	R("GET", "/api/v1/account/sessions", api_sessions_list, AUTH, 0, NULL),
+	R("DELETE", "/api/v1/account/sessions", api_sessions_end_others, AUTH,
+	    0, NULL),
+	R("DELETE", "/api/v1/account/sessions/:id", api_sessions_end, AUTH, 0,
+	    NULL),
 
 	/* Messages (S1-S7) and their uploads (tus 1.0). */
 	R("POST", "/api/v1/messages", api_message_create, AUTH, 4 << 20, JSON),

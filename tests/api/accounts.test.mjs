@@ -301,6 +301,36 @@ test('a reset link expires after 60 minutes', async (t) => {
   assert.equal((await c.post('/api/v1/password/reset-info', { token })).status, 410);
 });
 
+test('users list their sessions and end one or all the others (ASVS 3.3.4)', async () => {
+  const acc = await account('sessions@org.nl');
+  const { c: a } = await login(acc.email, acc.auth_key);
+  const { c: b } = await login(acc.email, acc.auth_key);
+  const { c: d } = await login(acc.email, acc.auth_key);
+  const list = await a.get('/api/v1/account/sessions');
+  assert.equal(list.status, 200);
+  assert.equal(list.json.sessions.length, 3);
+  assert.equal(list.json.sessions.filter((s) => s.current).length, 1);
+  for (const s of list.json.sessions) {
+    assert.equal(s.ip, '127.0.0.1');
+    assert.ok(!Object.values(s).includes(a.cookie('st_session')), 'never the cookie value');
+  }
+  const other = await acc_other();
+  const theirs = (await other.get('/api/v1/account/sessions')).json.sessions[0].id;
+  assert.equal((await a.request('DELETE', `/api/v1/account/sessions/${theirs}`)).status, 404, 'not yours');
+  const bId = (await b.get('/api/v1/account/sessions')).json.sessions.find((s) => s.current).id;
+  assert.equal((await a.request('DELETE', `/api/v1/account/sessions/${bId}`)).status, 204);
+  assert.equal((await b.get('/api/v1/account')).status, 401, 'that session ended');
+  assert.equal((await a.request('DELETE', '/api/v1/account/sessions')).status, 204);
+  assert.equal((await d.get('/api/v1/account')).status, 401, 'the others ended');
+  assert.equal((await a.get('/api/v1/account')).status, 200, 'this one stays');
+  assert.equal((await a.get('/api/v1/account/sessions')).json.sessions.length, 1);
+});
+
+async function acc_other() {
+  const o = await account('sessions-other@org.nl');
+  return (await login(o.email, o.auth_key)).c;
+}
+
 test('no log line carries an auth key, token, session or CSRF value (ASVS 7.1.1)', async () => {
   const text = srv.stderr();
   assert.ok(secrets.length > 10);

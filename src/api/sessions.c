@@ -1,0 +1,90 @@
+/*
+ * The logged-in user's sessions (ASVS 3.3.4, SECURITY.md §3 item 17): list
+ * them with where and when they were used, end one, or end all others.
+ * A session is named by the keyed hash the database keeps, never by its
+ * cookie value.
+ */
+#include "util/common.h"
+
+#include "api/api.h"
+#include "db/db.h"
+#include "db/users.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "util/clock.h"
+#include "util/config.h"
+
+struct list_ctx {
+	json_t *arr;
+	const char *current;
+};
+
+static void
+add_session(const struct session_row *s, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	json_array_append_new(lc->arr,
+	    json_pack("{s:s,s:I,s:I,s:s,s:s,s:b}", "id", s->id_hash,
+	        "created_at", (json_int_t)s->created_at, "last_seen",
+	        (json_int_t)s->last_seen, "ip", s->ip, "agent", s->agent,
+	        "current", strcmp(s->id_hash, lc->current) == 0));
+}
+
+void
+api_sessions_list(struct request *req)
+{
+	const struct config *cfg = req->app->cfg;
+	struct list_ctx lc = { json_array(), req->session_hash };
+	struct db_conn *c = db_get(req->app->db);
+	int r;
+
+	r = sessions_list(c, req->user->id, clock_now(),
+	    cfg->accounts_session_idle, cfg->accounts_session_absolute,
+	    add_session, &lc);
+	db_put(c);
+	if (r == -1) {
+		json_decref(lc.arr);
+		reply_error(req, 500, "internal", "Internal error");
+		return;
+	}
+	reply_json(req, 200, json_pack("{s:o}", "sessions", lc.arr));
+}
+
+void
+api_sessions_end(struct request *req)
+{
+	struct db_conn *c = db_get(req->app->db);
+	int r = sessions_delete_own(c, req->user->id, req->params[0]);
+
+	if (r == 1)
+		(void)audit_add(
+		    c, req->user->id, req->ip, "session.ended", NULL, NULL);
+	db_put(c);
+	if (r == 1)
+		reply_empty(req, 204);
+	else if (r == 0)
+		reply_error(req, 404, "not_found", "Not found");
+	else
+		reply_error(req, 500, "internal", "Internal error");
+	if (r == 1 && strcmp(req->params[0], req->session_hash) == 0)
+		session_clear_cookie(req);
+}
+
+void
+api_sessions_end_others(struct request *req)
+{
+	struct db_conn *c = db_get(req->app->db);
+	enum db_status r;
+
+	r = sessions_delete_user(c, req->user->id, req->session_hash);
+	if (r == DB_OK)
+		(void)audit_add(c, req->user->id, req->ip,
+		    "session.ended_others", NULL, NULL);
+	db_put(c);
+	if (r == DB_OK)
+		reply_empty(req, 204);
+	else
+		reply_error(req, 500, "internal", "Internal error");
+}
