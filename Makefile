@@ -88,6 +88,7 @@ $(UNIT): $(UNIT_OBJ) $(BUILD)/libst.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libst.a $(LIBS)
 
 # Test tools (vector generator, cross-implementation CLI): one per file.
+.PRECIOUS: $(BUILD)/obj/tests/tools/%.o
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libst.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@",true)
