@@ -115,7 +115,7 @@ check: setup
 	tests/run-all
 
 check-asan: setup
-	$(MAKE) BUILD=build-asan SANITIZE=1 build-asan/securetransferd build-asan/unit-tests $(WEB_STAMP)
+	$(MAKE) BUILD=build-asan SANITIZE=1 all build-asan/unit-tests
 	ST_BUILD=build-asan tests/run-all --asan
 
 # libFuzzer targets: clang, ASan+UBSan, the library rebuilt in build-fuzz/.
