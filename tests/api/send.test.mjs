@@ -3,7 +3,7 @@
 // uploaded with a stock tus-js-client, then sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
@@ -256,8 +256,17 @@ test('after the upload window: PATCH gets 410 and the job aborts the message and
   assert.ok(!objects().some((p) => readFileSync(p).equals(staged)), 'its staged object is gone');
 });
 
-test('kill -9 in the middle of an upload: it resumes and the object is byte-identical', async () => {
-  const own = await startServer({ config: { bootstrap: { domains: 'org.nl' }, send: { chunk_size: MiB } }, keep: true });
+test('kill -9 in the middle of an upload: tus-js-client finishes it after the restart, byte-identical', async () => {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+  const config = { server: { listen: `127.0.0.1:${port}` }, bootstrap: { domains: 'org.nl' }, send: { chunk_size: MiB } };
+  const own = await startServer({ config, keep: true });
   let again;
   try {
     const carol = await employee(own, 'carol@org.nl');
@@ -265,34 +274,26 @@ test('kill -9 in the middle of an upload: it resumes and the object is byte-iden
     const f = m.files[0];
     const e = encrypt(pattern(24 * MiB, 5), m.id, 0);
     let killed = false;
+    let restarting = null;
     const upload = tusUpload(carol, f.id, e.ciphertext, {
       chunkSize: MiB,
-      retryDelays: [200, 500, 1000, 1000, 2000, 2000, 4000, 4000],
+      retryDelays: [500, 1000, 1000, 2000, 2000, 4000, 4000, 8000],
       onProgress: (sent) => {
         if (!killed && sent > 8 * MiB) {
           killed = true;
           own.proc.kill('SIGKILL');
-          own.exited.then(async () => {
-            again = await startServer({ dir: own.dir, config: { bootstrap: { domains: 'org.nl' }, send: { chunk_size: MiB } }, timeoutMs: 20000 });
+          // The same folder and port: the client's own retries reach it.
+          restarting = own.exited.then(async () => {
+            again = await startServer({ dir: own.dir, config, timeoutMs: 20000 });
           });
         }
       },
     });
-    upload.catch(() => {}); // it fails against the dead port; we resume by hand
-    // The restarted server listens on a new port: point the client there.
-    await Promise.race([upload, new Promise((r) => setTimeout(r, 4000))]).catch(() => {});
-    for (let i = 0; i < 100 && !again; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(again, 'the server restarted');
-    carol.base = again.url;
-    carol.origin = again.url;
+    await upload;
+    await restarting;
+    assert.ok(killed && again, 'the server was killed and restarted mid-upload');
     const head = await carol.request('HEAD', `/api/v1/uploads/${f.id}`, undefined, { headers: { 'Tus-Resumable': '1.0.0' } });
-    const offset = Number(head.headers.get('upload-offset'));
-    assert.ok(offset >= 96 && offset < e.ciphertext.length, `acknowledged offset survived (${offset})`);
-    const rest = await carol.request('PATCH', `/api/v1/uploads/${f.id}`, undefined, {
-      headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
-      raw: e.ciphertext.subarray(offset),
-    });
-    assert.equal(rest.status, 204, rest.text);
+    assert.equal(Number(head.headers.get('upload-offset')), e.ciphertext.length);
     const stored = [];
     const walk = (d) => {
       for (const x of readdirSync(d, { withFileTypes: true })) {
@@ -306,7 +307,6 @@ test('kill -9 in the middle of an upload: it resumes and the object is byte-iden
     if (again) await again.stop();
     else await own.stop();
   }
-  assert.ok(!existsSync(join(own.dir, 'nothing')));
 });
 
 test('a sender who reloads: the self-stanza stored early and the header hashes come back', async () => {
