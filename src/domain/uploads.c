@@ -46,8 +46,10 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 		return result(MSG_NOT_FOUND, "not_found", "Not found");
 	if (found == -1)
 		return result(MSG_ERROR, "internal", "database");
-	if (msg_get(c, f->message_id, m) != 1 ||
+	if ((found = msg_get(c, f->message_id, m)) != 1 ||
 	    strcmp(m->sender_id, u->id) != 0) {
+		if (found == 1)
+			msg_row_release(m);
 		file_row_release(f);
 		return result(MSG_NOT_FOUND, "not_found", "Not found");
 	}

@@ -35,7 +35,10 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal((await srv.stop()).code, 0);
+  const { code } = await srv.stop();
+  // A sanitizer report at exit is not JSON: show it.
+  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+  assert.equal(code, 0);
 });
 
 /** Every object file under the blob folder (committed and staged). */
