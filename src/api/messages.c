@@ -10,6 +10,7 @@
 #include "api/msg_env.h"
 #include "db/db.h"
 #include "db/messages_db.h"
+#include "db/users.h"
 #include "domain/messages.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -88,7 +89,7 @@ created_json(struct request *req, const struct msg_create_in *in,
 	    out->id, "state", "uploading", "upload_deadline",
 	    (json_int_t)out->upload_deadline, "recipient", rcpt, "files", files,
 	    "r_srv", out->link ? out->r_srv : NULL, "upload", "endpoint",
-	    "/api/v1/uploads/", "chunk_size", (json_int_t)cfg->send_chunk_size,
+	    "/api/v1/uploads", "chunk_size", (json_int_t)cfg->send_chunk_size,
 	    "parallel", (json_int_t)cfg->send_parallel_uploads);
 }
 
@@ -154,6 +155,42 @@ add_file(const struct file_row *f, void *arg)
 	        f->header_sha256[0] ? f->header_sha256 : NULL));
 }
 
+/*
+ * What a sender who reloads needs to finish a message still uploading:
+ * the recipient's public key (account flow) or R_srv (link flow), and the
+ * upload settings. Added to the message document doc.
+ */
+static void
+add_resume(struct request *req, struct db_conn *c, const struct msg_row *m,
+    json_t *doc)
+{
+	const struct config *cfg = req->app->cfg;
+	json_t *rcpt = json_object_get(doc, "recipient");
+	struct user u;
+	char *r_srv;
+
+	json_object_set_new(doc, "upload",
+	    json_pack("{s:s,s:I,s:I}", "endpoint", "/api/v1/uploads",
+	        "chunk_size", (json_int_t)cfg->send_chunk_size, "parallel",
+	        (json_int_t)cfg->send_parallel_uploads));
+	if (strcmp(m->rcpt_kind, "link") == 0) {
+		if ((r_srv = msg_key_get(c, m->id)) != NULL) {
+			json_object_set_new(doc, "r_srv", json_string(r_srv));
+			free_secret(r_srv, strlen(r_srv));
+		}
+	} else if (m->rcpt_user_id != NULL &&
+	    users_by_id(c, m->rcpt_user_id, &u) == 1) {
+		/* The key id the message was made for: if the recipient's
+		 * key changed since, the browser's key-id check refuses. */
+		json_object_set_new(rcpt, "key_id",
+		    m->rcpt_key_id ? json_string(m->rcpt_key_id) : json_null());
+		json_object_set_new(rcpt, "x25519_pk",
+		    u.keys.x25519_pk ? json_string(u.keys.x25519_pk) :
+		                       json_null());
+		user_release(&u);
+	}
+}
+
 void
 api_message_get(struct request *req)
 {
@@ -188,6 +225,11 @@ api_message_get(struct request *req)
 	    m.sent_at ? json_integer(m.sent_at) : json_null(), "expires_at",
 	    m.expires_at ? json_integer(m.expires_at) : json_null(), "files",
 	    files, "self_stanza", self);
+	if (strcmp(m.state, "uploading") == 0) {
+		c = db_get(req->app->db);
+		add_resume(req, c, &m, doc);
+		db_put(c);
+	}
 	reply_json(req, 200, doc);
 	free(self);
 	msg_row_release(&m);

@@ -66,6 +66,20 @@ msg_key_insert(struct db_conn *c, const char *id, const char *r_srv)
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(r_srv)));
 }
 
+char *
+msg_key_get(struct db_conn *c, const char *id)
+{
+	struct db_stmt *s;
+	char *r = NULL;
+
+	s = db_query(c, "SELECT r_srv FROM message_keys WHERE message_id = $1",
+	    DB_PARAMS(DB_TEXT(id)));
+	if (s != NULL && db_next(s) == DB_ROW)
+		r = dup_col(s, 0);
+	db_done(s);
+	return r;
+}
+
 enum db_status
 file_insert(struct db_conn *c, const struct file_row *f)
 {

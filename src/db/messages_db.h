@@ -32,6 +32,8 @@ void msg_row_release(struct msg_row *m);
 void file_row_release(struct file_row *f);
 
 enum db_status msg_insert(struct db_conn *c, const struct msg_row *m);
+/* R_srv of a link message (caller frees), or NULL. */
+char *msg_key_get(struct db_conn *c, const char *id);
 enum db_status msg_key_insert(
     struct db_conn *c, const char *id, const char *r_srv);
 enum db_status file_insert(struct db_conn *c, const struct file_row *f);

@@ -324,6 +324,14 @@ test('a sender who reloads: the self-stanza stored early and the header hashes c
   await tusUpload(alice, m.files[0].id, e.ciphertext);
   const view = (await alice.get(`/api/v1/messages/${m.id}`)).json;
   assert.equal(view.self_stanza, self);
+  assert.equal(view.r_srv, m.r_srv, 'R_srv for a sender who reloads');
+  assert.equal(view.upload.endpoint, '/api/v1/uploads');
+  assert.ok(view.upload.chunk_size > 0 && view.upload.parallel > 0);
+  const toBob = (await createMessage(alice, [{ name: 'a.pdf', size: 1 }], { recipient: { email: 'bob@org.nl', name: 'Bob' } })).json;
+  const bobView = (await alice.get(`/api/v1/messages/${toBob.id}`)).json;
+  assert.equal(bobView.recipient.key_id, bob.user.key_id);
+  assert.equal(bobView.recipient.x25519_pk, toBob.recipient.x25519_pk);
+  assert.equal(bobView.r_srv, undefined);
   const want = createHash('sha256').update(e.ciphertext.subarray(0, 96)).digest('base64url');
   assert.equal(view.files[0].header_sha256, want);
   assert.equal(view.files[0].done, true);
@@ -332,6 +340,8 @@ test('a sender who reloads: the self-stanza stored early and the header hashes c
   assert.equal((await alice.post(`/api/v1/messages/${m.id}/send`, noSelf)).status, 403, 'b.txt is missing');
   await tusUpload(alice, m.files[1].id, encrypt(pattern(10), m.id, 1).ciphertext);
   assert.equal((await alice.post(`/api/v1/messages/${m.id}/send`, noSelf)).status, 200, 'the stored self-stanza counts');
+  const sent = (await alice.get(`/api/v1/messages/${m.id}`)).json;
+  assert.equal(sent.r_srv, undefined, 'R_srv is not handed out once sent');
   const m2 = (await createMessage(alice, [{ name: 'c.txt', size: 1 }])).json;
   await tusUpload(alice, m2.files[0].id, encrypt(pattern(1), m2.id, 0).ciphertext);
   const r = await alice.post(`/api/v1/messages/${m2.id}/send`, noSelf);
