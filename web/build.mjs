@@ -29,6 +29,7 @@ const ASSETS = join(DIST, 'assets');
 const WORKERS = [
   ['crypto-worker', 'src/crypto/worker.js'],
   ['account-worker', 'src/account/worker.js'],
+  ['send-worker', 'src/send/worker.js'],
 ];
 // Page entries: each becomes /assets/<name>-<hash>.js; index.html loads "main".
 const PAGES = [

@@ -7,9 +7,11 @@ import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
 import { loadAccount } from './account/session.js';
 import { Account } from './pages/Account.jsx';
+import { Compose } from './pages/Compose.jsx';
 import { Forgot } from './pages/Forgot.jsx';
 import { Home } from './pages/Home.jsx';
 import { Login } from './pages/Login.jsx';
+import { Message } from './pages/Message.jsx';
 import { Register } from './pages/Register.jsx';
 import { Reset } from './pages/Reset.jsx';
 import { Verify } from './pages/Verify.jsx';
@@ -26,6 +28,8 @@ const PAGES = {
   forgot: Forgot,
   reset: Reset,
   account: Account,
+  compose: Compose,
+  report: Message,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({

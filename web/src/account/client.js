@@ -149,3 +149,12 @@ export async function logout() {
   resetSession();
   setAccount({ status: 'anonymous', user: null, fingerprint: null });
 }
+
+/**
+ * The sender's message crypto in the key Worker (messages.js): msgStart,
+ * msgResume, msgFile, msgFinish, msgForget. K never leaves the Worker.
+ */
+export function messageCrypto(op, args) {
+  if (!/^msg[A-Z][a-z]+$/.test(op)) throw new AccountKeyError('argument', `not a message op: ${op}`);
+  return call(op, args);
+}

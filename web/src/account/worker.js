@@ -3,7 +3,8 @@
 // Worker's memory only; nothing is ever written to storage. Terminating the
 // Worker (logout) forgets them. Protocol: one reply per request,
 //   {id, op, ...args} -> {id, result} | {id, error: code, message}
-// ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock.
+// ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock,
+// and the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget.
 import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from './codec.js';
 import {
   checkKdf,
@@ -17,6 +18,7 @@ import {
   unwrapPrivateKey,
   unwrapUk,
 } from './keys.js';
+import { forgetAllMessages, messageOps } from './messages.js';
 
 let state = null; // { userId, uk, x25519, ed25519, xPk, edPk, kid }
 let pending = null; // { userId, kekPw } between derive and unlock
@@ -123,8 +125,13 @@ const OPS = {
   async lock() {
     state = null;
     pending = null;
+    forgetAllMessages();
     return {};
   },
+  ...messageOps(() => {
+    if (!state) throw new AccountKeyError('locked', 'no keys unlocked');
+    return state;
+  }),
 };
 
 self.onmessage = async (event) => {

@@ -1,0 +1,132 @@
+// Message crypto for the sender, run inside the account key Worker (worker.js)
+// because it needs the user's private keys: the message key K, the self-stanza
+// (K wrapped to the user's own X25519 key, so a reload can recover K), the
+// per-file keys, the signed and sealed manifest, and the recipient's stanza or
+// the link gate (SECURITY.md §1.4-§1.6, format-stf1.md §3-§5).
+//
+// K and S exist as bytes only in this Worker. What leaves it: stanzas (wrapped
+// K), the 96-byte file headers, FK as a non-extractable CryptoKey (for the
+// upload Worker), the sealed manifest, SHA-256(link_auth) and — by design, for
+// the link mail in the default mode — S itself in the send body.
+import { b64uDecode, b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
+import { randomBytes, sha256 } from '../crypto/bytes.js';
+import { deriveLinkAuth } from '../crypto/kdf.js';
+import { keyId } from '../crypto/keyid.js';
+import { sealManifest, signManifest } from '../crypto/manifest.js';
+import { unwrapX25519, wrapLink, wrapX25519 } from '../crypto/stanza.js';
+import { prepareFile } from '../crypto/stream.js';
+import { AccountKeyError } from './codec.js';
+
+const messages = new Map(); // msg_id (b64u) → { K: Uint8Array(32), id: Uint8Array(16) }
+
+function msgIdBytes(msgId) {
+  try {
+    return b64uDecodeLen(msgId, 16);
+  } catch {
+    throw new AccountKeyError('argument', 'bad message id');
+  }
+}
+
+function get(msgId) {
+  const m = messages.get(msgId);
+  if (!m) throw new AccountKeyError('argument', 'unknown message');
+  return m;
+}
+
+async function selfStanza(state, m) {
+  return b64uEncode(await wrapX25519({ K: m.K, pkR: state.xPk, msgId: m.id }));
+}
+
+/** UTC "YYYY-MM-DDTHH:MM:SSZ". */
+function utcNow() {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The operations, given a function returning the unlocked key state (or throwing). */
+export function messageOps(unlocked) {
+  return {
+    /** A new K for a new message; returns the self-stanza to store at once. */
+    async msgStart({ msgId }) {
+      const state = unlocked();
+      const m = { K: randomBytes(32), id: msgIdBytes(msgId) };
+      messages.set(msgId, m);
+      return { self_stanza: await selfStanza(state, m) };
+    },
+
+    /** After a reload: K from the stored self-stanza. */
+    async msgResume({ msgId, selfStanza: st }) {
+      const state = unlocked();
+      const id = msgIdBytes(msgId);
+      let K;
+      try {
+        K = await unwrapX25519({ stanza: b64uDecode(st), skR: state.x25519, pkR: state.xPk, msgId: id });
+      } catch {
+        throw new AccountKeyError('stanza_auth', 'the self-stanza does not open with this key');
+      }
+      messages.set(msgId, { K, id });
+      return {};
+    },
+
+    /**
+     * Keys for one upload attempt of file `index`: a fresh salt every call
+     * (SECURITY.md §1.9), FK non-extractable, and the MAC'd header.
+     */
+    async msgFile({ msgId, index }) {
+      const m = get(msgId);
+      const { fk, header } = await prepareFile({ K: m.K, msgId: m.id, fileIndex: index, fileSalt: randomBytes(32) });
+      return { fk, header: header.buffer };
+    },
+
+    /**
+     * Everything POST /messages/{id}/send needs. files: [{index, name, size,
+     * mime, header_sha256}]; recipient: {kind:'account', email, key_id,
+     * x25519_pk} or {kind:'link', email, r_srv}; sender: {address}.
+     */
+    async msgFinish({ msgId, sender, recipient, subject, reference, text, files, createdAt }) {
+      const state = unlocked();
+      const m = get(msgId);
+      const body = { self_stanza: await selfStanza(state, m) };
+      let keyIdR = 'link';
+      if (recipient.kind === 'account') {
+        const pk = b64uDecodeLen(recipient.x25519_pk, 32);
+        // The server hands out the key: it must at least match the key id it names.
+        if (b64uEncode(await keyId(pk)) !== recipient.key_id) throw new AccountKeyError('recipient_key_mismatch', 'key id does not match the key');
+        keyIdR = recipient.key_id;
+        body.recipient_stanza = b64uEncode(await wrapX25519({ K: m.K, pkR: pk, msgId: m.id }));
+      } else {
+        const S = randomBytes(32);
+        const linkAuth = await deriveLinkAuth(S, m.id);
+        body.link_auth_hash = b64uEncode(await sha256(linkAuth));
+        body.link_stanza = b64uEncode(await wrapLink({ K: m.K, S, Rsrv: b64uDecodeLen(recipient.r_srv, 32), msgId: m.id }));
+        body.link_secret = b64uEncode(S);
+      }
+      const manifest = await signManifest({
+        v: 1,
+        msg_id: msgId,
+        created_at: createdAt || utcNow(),
+        sender: { kind: 'account', user_id: state.userId, address: sender.address, sign_pk: b64uEncode(state.edPk) },
+        recipient: { address: recipient.email, key_id: keyIdR },
+        subject,
+        reference,
+        text,
+        files: files.map((f, i) => ({ index: i, name: f.name, size: f.size, mime: f.mime, header_sha256: f.header_sha256 })),
+      }, state.ed25519);
+      body.manifest = b64uEncode(await sealManifest({ manifest, K: m.K, msgId: m.id }));
+      return body;
+    },
+
+    /** Forgets K (after sending, or when the user gives up). */
+    async msgForget({ msgId }) {
+      const m = messages.get(msgId);
+      if (m) m.K.fill(0);
+      messages.delete(msgId);
+      return {};
+    },
+  };
+}
+
+/** Forgets every message key (lock, logout). */
+export function forgetAllMessages() {
+  for (const m of messages.values()) m.K.fill(0);
+  messages.clear();
+}

@@ -1,0 +1,193 @@
+// "Verstuur een bericht" (S1-S6, S10): recipient, documents, subject,
+// reference and text; checks in the browser with Dutch messages; then the
+// encrypted upload (send/send.js) with progress, and the message page.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
+import { acceptFiles, Documents } from '../components/Documents.jsx';
+import { UploadProgress } from '../components/UploadProgress.jsx';
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { useTitle } from '../lib/page.js';
+import { navigate } from '../lib/router.js';
+import { PATHS } from '../paths.js';
+import { displayName, formatPhone, normalizePhone, validEmail } from '../send/names.js';
+import { sendMessage } from '../send/send.js';
+import { RequireLogin } from './Account.jsx';
+
+export const TEXT_MAX = 10000;
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const clean = (s) => s.replace(CONTROLS, '').trim();
+
+export const messagePath = (id) => PATHS.report.replace(':id', encodeURIComponent(id));
+
+/** Field errors for the draft, as catalogue texts. */
+function check(d, files) {
+  const e = {};
+  if (!d.name.trim()) e.name = t('compose.name_required');
+  else if (d.name.trim().length > 100) e.name = t('compose.name_too_long');
+  if (!d.email.trim()) e.email = t('compose.email_required');
+  else if (!validEmail(d.email.trim())) e.email = t('compose.email_invalid');
+  if (d.phone.trim() && normalizePhone(d.phone) === null) e.phone = t('compose.phone_invalid');
+  if (!files.length) e.files = t('compose.files_required');
+  if (d.subject.length > 200) e.subject = t('compose.too_long', { max: 200 });
+  if (d.reference.length > 100) e.reference = t('compose.too_long', { max: 100 });
+  if (d.text.length > TEXT_MAX) e.text = t('compose.too_long', { max: TEXT_MAX });
+  return e;
+}
+
+/** Server refusals that belong to one field. */
+const FIELD_OF = {
+  phone_required: 'phone', bad_phone: 'phone', phone_not_allowed: 'phone', bad_email: 'email',
+  extension_not_allowed: 'files', bad_file_name: 'files', no_files: 'files', message_too_large: 'files',
+};
+
+function refusalText(refused) {
+  return refused.map((r) => t(r.reason === 'extension' ? 'compose.refused_extension' : 'compose.refused_duplicate', { name: displayName(r.name) })).join(' ');
+}
+
+function ComposeForm({ account }) {
+  useTitle('page.compose');
+  const [d, setD] = useState({ name: '', email: '', phone: '', subject: '', reference: '', text: '' });
+  const [files, setFiles] = useState([]);
+  const [allowed, setAllowed] = useState([]);
+  const [errors, setErrors] = useState({});
+  const [notice, setNotice] = useState('');
+  const [phase, setPhase] = useState('compose'); // compose | uploading
+  const [snap, setSnap] = useState(null);
+  const [failure, setFailure] = useState(null); // {text, id}
+  const form = useRef(null);
+  const fileInput = useRef(null);
+  const progressHeading = useRef(null);
+  const failureRef = useRef(null);
+  // A corrected field loses its old error at once; the rest wait for the next submit.
+  const set = (k) => (v) => {
+    setD((x) => ({ ...x, [k]: v }));
+    setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));
+  };
+
+  useEffect(() => {
+    api.get('/config').then((c) => setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : [])).catch(() => {});
+  }, []);
+
+  const onAdd = useCallback((list) => {
+    setFiles((cur) => {
+      const { added, refused } = acceptFiles(list, allowed, cur);
+      setErrors((e) => ({ ...e, files: refused.length ? refusalText(refused) : undefined }));
+      setNotice(added.length ? t('compose.added', { count: added.length }) : '');
+      return [...cur, ...added];
+    });
+  }, [allowed]);
+  const onRemove = (i) => {
+    const gone = files[i];
+    setFiles((cur) => cur.filter((_, k) => k !== i));
+    setNotice(t('compose.removed', { name: displayName(gone.name) }));
+  };
+
+  const focusFirstError = () =>
+    requestAnimationFrame(() => form.current?.querySelector('[aria-invalid="true"]')?.focus());
+
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    if (phase !== 'compose') return;
+    setFailure(null);
+    const next = check(d, files);
+    setErrors(next);
+    if (Object.keys(next).length) return focusFirstError();
+    const phone = d.phone.trim() ? normalizePhone(d.phone) : '';
+    if (phone) set('phone')(formatPhone(phone));
+    const draft = {
+      recipient: { name: clean(d.name), email: d.email.trim(), ...(phone ? { phone } : {}) },
+      subject: clean(d.subject).normalize('NFC'),
+      reference: clean(d.reference).normalize('NFC'),
+      text: d.text.replace(/\r\n?/g, '\n').replace(CONTROLS, '').normalize('NFC'),
+    };
+    let msgId = null;
+    setPhase('uploading');
+    setSnap(null);
+    try {
+      msgId = await sendMessage({
+        draft,
+        files,
+        sender: { address: account.user.email },
+        onCreated: (id) => {
+          msgId = id;
+          requestAnimationFrame(() => progressHeading.current?.focus());
+        },
+        onProgress: setSnap,
+      });
+      navigate(messagePath(msgId));
+    } catch (err) {
+      setPhase('compose');
+      const field = FIELD_OF[err?.code];
+      if (field && !msgId) {
+        setErrors({ [field]: errorText(err) });
+        focusFirstError();
+        return;
+      }
+      setFailure({ text: errorText(err), id: msgId });
+      requestAnimationFrame(() => failureRef.current?.focus());
+    }
+  };
+
+  const busy = phase === 'uploading';
+  return (
+    <article class="st-page st-page--wide">
+      <h1 class="nl-heading nl-heading--level-1">{t('page.compose')}</h1>
+      {failure && (
+        <div ref={failureRef} tabIndex={-1} class="st-failure">
+          <Alert type="error" role="alert" title={t('compose.failed_title')}>
+            <p class="nl-paragraph">{failure.text}</p>
+            {failure.id && (
+              <p class="nl-paragraph">
+                <a class="nl-link" href={messagePath(failure.id)}>{t('compose.failed_resume')}</a>
+              </p>
+            )}
+          </Alert>
+        </div>
+      )}
+      <form class="st-form st-compose" ref={form} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : undefined}>
+        <fieldset class="st-fieldset" disabled={busy}>
+          <legend class="nl-heading nl-heading--level-2">{t('compose.recipient')}</legend>
+          <TextField id="rcpt-name" label={t('compose.name')} autocomplete="off" value={d.name} onInput={set('name')} error={errors.name} maxLength={100} />
+          <TextField id="rcpt-email" type="email" label={t('compose.email')} autocomplete="off" value={d.email} onInput={set('email')} error={errors.email} maxLength={254} />
+          <TextField id="rcpt-phone" type="tel" label={t('compose.phone')} autocomplete="off" value={d.phone} onInput={set('phone')} error={errors.phone} required={false}
+            description={t('compose.phone_hint')} maxLength={40} />
+        </fieldset>
+        <Documents files={files} allowed={allowed} onAdd={onAdd} onRemove={onRemove} error={errors.files} notice={notice} disabled={busy} inputRef={fileInput} />
+        <fieldset class="st-fieldset" disabled={busy}>
+          <legend class="nl-heading nl-heading--level-2">{t('compose.extra')}</legend>
+          <p class="nl-paragraph" id="extra-hint">{t('compose.extra_hint')}</p>
+          <TextField id="subject" label={t('compose.subject')} autocomplete="off" value={d.subject} onInput={set('subject')} error={errors.subject} required={false} maxLength={200} />
+          <TextField id="reference" label={t('compose.reference')} autocomplete="off" value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} />
+          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+        </fieldset>
+        {busy && <UploadProgress snap={snap} names={files.map((f) => f.name)} headingRef={progressHeading} />}
+        <div class="st-form__actions">
+          <SubmitButton busy={busy}>{t('compose.submit')}</SubmitButton>
+        </div>
+      </form>
+    </article>
+  );
+}
+
+export function TextArea({ id, label, value, onInput, error, description }) {
+  const ids = [description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ');
+  return (
+    <div class={`utrecht-form-field utrecht-form-field--textarea${error ? ' utrecht-form-field--invalid' : ''}`}>
+      <div class="utrecht-form-field__label">
+        <label class="utrecht-form-label" for={id}>{label}</label>
+      </div>
+      {description && <div class="utrecht-form-field__description utrecht-form-field-description" id={`${id}-desc`}>{description}</div>}
+      {error && <div class="utrecht-form-field__error-message utrecht-form-field-error-message" id={`${id}-error`}>{error}</div>}
+      <div class="utrecht-form-field__input">
+        <textarea id={id} name={id} rows={6} value={value} onInput={(e) => onInput(e.currentTarget.value)}
+          aria-invalid={error ? 'true' : undefined} aria-describedby={ids || undefined}
+          class={`utrecht-textarea utrecht-textarea--html-textarea${error ? ' utrecht-textarea--invalid' : ''}`} />
+      </div>
+    </div>
+  );
+}
+
+export function Compose() {
+  return <RequireLogin>{(account) => <ComposeForm account={account} />}</RequireLogin>;
+}

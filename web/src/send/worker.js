@@ -1,0 +1,93 @@
+// The upload Worker: turns a byte range of a file's STF1 ciphertext into
+// bytes, reading the matching plaintext from the File itself, so neither the
+// plaintext nor FK is ever handled by the page (SECURITY.md §1.3, §1.9,
+// STYLE rule 27). Records are deterministic given FK, index and salt, so a
+// retry or a tus resume at any offset gets identical bytes.
+// Protocol, one reply per request:
+//   {id, op:'open', fid, fk, header: ArrayBuffer, file: File}   → {id, size}
+//   {id, op:'range', fid, start, end}                           → {id, data: ArrayBuffer}
+//   {id, op:'close', fid}                                       → {id}
+// errors → {id, error: code, message}.
+import { EnvelopeError } from '../crypto/errors.js';
+import { HEADER_LEN, TAG_LEN, ciphertextSize, encryptRecord, locateOffset, recordCount } from '../crypto/stf1.js';
+
+const files = new Map(); // fid → {fk, header, file, P, R, n, size}
+
+function get(fid) {
+  const f = files.get(fid);
+  if (!f) throw new EnvelopeError('argument', 'unknown file handle');
+  return f;
+}
+
+// Ciphertext record i: its plaintext from the File, then AES-GCM.
+async function record(f, i) {
+  const from = i * f.R;
+  const to = Math.min(f.P, from + f.R);
+  const plain = new Uint8Array(await f.file.slice(from, to).arrayBuffer());
+  return encryptRecord(f.fk, f.header, i, plain, i === f.n - 1);
+}
+
+// Bytes [start, end) of the ciphertext. The first record of the range is
+// found with locateOffset; the header counts as part of record 0's span.
+async function range(f, start, end) {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start <= end && end <= f.size))
+    throw new EnvelopeError('argument', 'range outside the object');
+  const out = new Uint8Array(end - start);
+  if (end === start) return out;
+  const { record: first } = locateOffset(start, f.log2);
+  const full = f.R + TAG_LEN;
+  const last = Math.min(f.n - 1, locateOffset(end - 1, f.log2).record);
+  // Encrypt the records of this range together (a chunk is a few MiB).
+  const recs = [];
+  for (let i = first; i <= last; i++) recs.push(record(f, i));
+  const done = await Promise.all(recs);
+  for (let k = 0; k < done.length; k++) {
+    const i = first + k;
+    const at = HEADER_LEN + i * full; // ciphertext offset of record i
+    put(out, start, end, done[k], at);
+  }
+  if (start < HEADER_LEN) put(out, start, end, f.header, 0);
+  return out;
+}
+
+// Copies the part of `bytes` (at object offset `at`) that falls in [start, end).
+function put(out, start, end, bytes, at) {
+  const a = Math.max(start, at), b = Math.min(end, at + bytes.length);
+  if (a < b) out.set(bytes.subarray(a - at, b - at), a - start);
+}
+
+async function run(msg) {
+  switch (msg.op) {
+    case 'open': {
+      const header = new Uint8Array(msg.header);
+      if (header.length !== HEADER_LEN) throw new EnvelopeError('argument', 'header');
+      const log2 = header[6], P = msg.file.size;
+      const f = { fk: msg.fk, header, file: msg.file, P, log2, R: 2 ** log2, n: recordCount(P, log2), size: ciphertextSize(P, log2) };
+      files.set(msg.fid, f);
+      return { size: f.size };
+    }
+    case 'range': {
+      const data = await range(get(msg.fid), msg.start, msg.end);
+      return { data: data.buffer, transfer: [data.buffer] };
+    }
+    case 'close':
+      files.delete(msg.fid);
+      return {};
+    default:
+      throw new EnvelopeError('argument', `unknown op ${msg.op}`);
+  }
+}
+
+if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
+  globalThis.onmessage = async (ev) => {
+    const msg = ev.data || {};
+    try {
+      const { transfer = [], ...res } = await run(msg);
+      globalThis.postMessage({ id: msg.id, ...res }, transfer);
+    } catch (e) {
+      // A File changed or removed on disk is NotReadableError: say so plainly.
+      const code = e instanceof EnvelopeError ? e.code : e?.name === 'NotReadableError' ? 'file_changed' : 'argument';
+      globalThis.postMessage({ id: msg.id, error: code, message: String(e?.message || e) });
+    }
+  };
+}
