@@ -27,6 +27,8 @@ test('the account page lists sessions and ends another one', async () => {
   const pb = b.page ?? b;
   await loginInBrowser(pa, srv.url, user);
   await loginInBrowser(pb, srv.url, user);
+  // Logged in, the footer offers no "Inloggen medewerkers" (the header has Uitloggen).
+  assert.equal(await pa.getByRole('contentinfo').getByRole('link', { name: 'Inloggen medewerkers' }).count(), 0);
   await pa.getByRole('link', { name: 'Wijzig accountgegevens' }).click();
   const section = pa.getByRole('region', { name: 'Actieve sessies' });
   await section.getByText('Deze sessie').waitFor({ timeout: 60000 });

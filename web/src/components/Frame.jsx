@@ -38,6 +38,17 @@ function LanguageSwitch() {
 }
 
 /** The logged-in user's name and Uitloggen, in the header band. */
+/* "Inloggen medewerkers" is for visitors; a logged-in user has Uitloggen. */
+function StaffLogin() {
+  const account = useAccount();
+  if (account.status === 'unlocked' || account.status === 'locked') return null;
+  return (
+    <li>
+      <a class="nl-link st-footer__link" href={PATHS.login}>{t('frame.staff_login')}</a>
+    </li>
+  );
+}
+
 function UserMenu() {
   const account = useAccount();
   if (account.status !== 'unlocked' && account.status !== 'locked') return null;
@@ -82,9 +93,7 @@ export function Frame({ children }) {
               <li>
                 <a class="nl-link st-footer__link" href={PATHS.manual}>{t('frame.manual')}</a>
               </li>
-              <li>
-                <a class="nl-link st-footer__link" href={PATHS.login}>{t('frame.staff_login')}</a>
-              </li>
+              <StaffLogin />
             </ul>
           </nav>
         </div>
