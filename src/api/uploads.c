@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/msg_env.h"
+#include "api/tus_metadata.h"
 #include "domain/uploads.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -21,7 +22,6 @@
 #include "util/num.h"
 
 #define TUS_VERSION "1.0.0"
-#define METADATA_MAX 4096
 /* 2^53: offsets and lengths stay exact in the browser's numbers. */
 #define TUS_MAX_NUMBER (UINT64_C(1) << 53)
 
@@ -92,60 +92,6 @@ tus_version_ok(struct request *req)
 	return 0;
 }
 
-/*
- * Upload-Metadata: "key b64,key b64". Keys are ASCII without spaces or
- * commas, unique; values standard base64. Finds file_id.
- */
-static int
-metadata_file_id(const char *md, char out[RAND_ID_LEN + 1])
-{
-	char keys[32][64];
-	unsigned char dec[METADATA_MAX];
-	size_t nkeys = 0, i;
-	int found = 0;
-
-	if (md == NULL || strlen(md) > METADATA_MAX)
-		return -1;
-	while (*md != '\0') {
-		size_t kl = strcspn(md, " ,"), vl = 0, declen = 0;
-		const char *end = NULL;
-
-		if (kl == 0 || kl >= sizeof(keys[0]) || nkeys == 32)
-			return -1;
-		for (i = 0; i < kl; i++)
-			if ((unsigned char)md[i] <= 0x20 ||
-			    (unsigned char)md[i] >= 0x7f)
-				return -1;
-		for (i = 0; i < nkeys; i++)
-			if (strlen(keys[i]) == kl &&
-			    memcmp(keys[i], md, kl) == 0)
-				return -1; /* a duplicate key */
-		memcpy(keys[nkeys], md, kl);
-		keys[nkeys++][kl] = '\0';
-		md += kl;
-		if (*md == ' ') {
-			md++;
-			vl = strcspn(md, ",");
-			if (sodium_base642bin(dec, sizeof(dec), md, vl, NULL,
-			        &declen, &end,
-			        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-			    end != md + vl)
-				return -1;
-			if (strcmp(keys[nkeys - 1], "file_id") == 0) {
-				if (declen != RAND_ID_LEN)
-					return -1;
-				memcpy(out, dec, RAND_ID_LEN);
-				out[RAND_ID_LEN] = '\0';
-				found = 1;
-			}
-			md += vl;
-		}
-		if (*md == ',')
-			md++;
-	}
-	return found ? 0 : -1;
-}
-
 void
 api_tus_options(struct request *req)
 {
@@ -180,7 +126,7 @@ api_tus_create(struct request *req)
 	} else if (length > (uint64_t)req->app->cfg->send_max_message_bytes +
 	        (UINT64_C(16) << 20)) {
 		reply_error(req, 413, "too_large", "Upload-Length too large");
-	} else if (metadata_file_id(
+	} else if (tus_metadata_file_id(
 	               request_header(req, "Upload-Metadata"), file_id) == -1) {
 		reply_error(req, 400, "bad_metadata",
 		    "Upload-Metadata must name file_id once");
