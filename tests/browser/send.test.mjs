@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
-import { browserLogin, registerWithKeys } from '../lib/people.mjs';
+import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { decryptAll, linkSecret, messageKey, sha256File } from '../lib/send-check.mjs';
 import { pattern } from '../lib/send.mjs';
 
@@ -54,7 +54,7 @@ before(async () => {
   port = await freePort();
   srv = await startServer({ config: config(), keep: true });
   dir = srv.dir;
-  await registerWithKeys(srv, EMAIL, PW, 'Alice Afzender');
+  await realEmployee(srv, EMAIL, { name: 'Alice Afzender', password: PW });
   browser = await launchBrowser();
 });
 
@@ -71,7 +71,7 @@ const a11y = async (page, what) => {
 };
 
 async function compose(page) {
-  await browserLogin(page, srv, EMAIL, PW);
+  await loginInBrowser(page, srv.url, { email: EMAIL, password: PW });
   await page.getByRole('link', { name: 'Verstuur een bericht' }).click();
   await page.getByRole('heading', { level: 1, name: 'Verstuur een bericht' }).waitFor();
   await page.getByText('Alleen documenten met de volgende extensies zijn toegestaan: eps,').waitFor();

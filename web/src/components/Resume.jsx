@@ -8,9 +8,10 @@ import { useRef, useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 import { displayName, sanitizeName } from '../send/names.js';
 import { resumeMessage } from '../send/send.js';
-import { TextArea, TEXT_MAX } from '../pages/Compose.jsx';
+import { cleanText, TextArea, TEXT_MAX } from '../pages/Compose.jsx';
 import { Alert, errorText, SubmitButton } from './Form.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
+
 
 /** The recipient as msgFinish needs it, from what GET /messages/{id} tells; null if it cannot. */
 function recipientOf(m) {
@@ -49,7 +50,8 @@ export function Resume({ message: m, account, onDone }) {
       setError(t('resume.pick_all'));
       return;
     }
-    if (text.length > TEXT_MAX) {
+    const body = cleanText(text);
+    if (body.length > TEXT_MAX) {
       setError(t('compose.too_long', { max: TEXT_MAX }));
       return;
     }
@@ -58,7 +60,7 @@ export function Resume({ message: m, account, onDone }) {
     requestAnimationFrame(() => heading.current?.focus());
     try {
       await resumeMessage({
-        message: m, picked, recipient, text, sender: { address: account.user.email },
+        message: m, picked, recipient, text: body, sender: { address: account.user.email },
         upload: { chunk_size: m.upload?.chunk_size ?? 16 << 20, parallel: m.upload?.parallel ?? 2 },
         onProgress: setSnap,
       });
@@ -79,20 +81,24 @@ export function Resume({ message: m, account, onDone }) {
         </Alert>
       ) : (
         <form class="st-form" onSubmit={onSubmit} noValidate>
-          <p class="nl-paragraph" id="resume-hint">{t('resume.hint')}</p>
-          <ul class="st-files" aria-label={t('resume.to_pick')}>
-            {open.map((f) => (
-              <li class="st-files__item" key={f.id}>
-                <span class="st-files__name" translate="no">{displayName(f.name)}</span>
-                <span class="st-files__state">{t(picked.has(f.index) ? 'resume.picked' : 'resume.not_picked')}</span>
-              </li>
-            ))}
-          </ul>
-          <div class="st-dropzone">
-            <input id="resume-files" type="file" multiple class="st-file-input" aria-describedby="resume-hint" disabled={busy}
-              onChange={(ev) => { const l = [...ev.currentTarget.files]; ev.currentTarget.value = ''; onPick(l); }} />
-            <label for="resume-files" class="utrecht-button utrecht-button--secondary-action st-file-button">{t('resume.pick')}</label>
-          </div>
+          <p class="nl-paragraph" id="resume-hint">{t(open.length ? 'resume.hint' : 'resume.hint_done')}</p>
+          {open.length > 0 && (
+            <>
+              <ul class="st-files" aria-label={t('resume.to_pick')}>
+                {open.map((f) => (
+                  <li class="st-files__item" key={f.id}>
+                    <span class="st-files__name" translate="no">{displayName(f.name)}</span>
+                    <span class="st-files__state">{t(picked.has(f.index) ? 'resume.picked' : 'resume.not_picked')}</span>
+                  </li>
+                ))}
+              </ul>
+              <div class="st-dropzone">
+                <input id="resume-files" type="file" multiple class="st-file-input" aria-describedby="resume-hint" disabled={busy}
+                  onChange={(ev) => { const l = [...ev.currentTarget.files]; ev.currentTarget.value = ''; onPick(l); }} />
+                <label for="resume-files" class="utrecht-button utrecht-button--secondary-action st-file-button">{t('resume.pick')}</label>
+              </div>
+            </>
+          )}
           <TextArea id="resume-text" label={t('compose.text')} value={text} onInput={setText} description={t('resume.text_hint')} />
           {busy && <UploadProgress snap={snap} names={Object.fromEntries(m.files.map((f) => [f.index, f.name]))} headingRef={heading} />}
           <div class="st-status" role="status" aria-live="polite">

@@ -17,6 +17,8 @@ import { RequireLogin } from './Account.jsx';
 export const TEXT_MAX = 10000;
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const clean = (s) => s.replace(CONTROLS, '').trim();
+/** The Begeleidende tekst as it is signed: LF line ends, no control characters, NFC. */
+export const cleanText = (s) => s.replace(/\r\n?/g, '\n').replace(CONTROLS, '').normalize('NFC');
 
 export const messagePath = (id) => PATHS.report.replace(':id', encodeURIComponent(id));
 
@@ -99,7 +101,7 @@ function ComposeForm({ account }) {
       recipient: { name: clean(d.name), email: d.email.trim(), ...(phone ? { phone } : {}) },
       subject: clean(d.subject).normalize('NFC'),
       reference: clean(d.reference).normalize('NFC'),
-      text: d.text.replace(/\r\n?/g, '\n').replace(CONTROLS, '').normalize('NFC'),
+      text: cleanText(d.text),
     };
     let msgId = null;
     setPhase('uploading');

@@ -126,8 +126,8 @@ export async function sendMessage({ draft, files, sender, onCreated, onProgress,
  * Continues a message in state `uploading` after a reload. message: the GET
  * /messages/{id} answer; picked: Map index → File for the files not done;
  * recipient: what POST /messages answered is not available any more, so the
- * key (account) or R_srv (link) comes from GET /messages/{id}/resume-info when
- * the server offers it — see the report. text: the Begeleidende tekst again.
+ * key (account) or R_srv (link) comes from that same GET answer while the
+ * message is `uploading`. text: the Begeleidende tekst again.
  */
 export async function resumeMessage({ message, picked, recipient, sender, text, upload, onProgress, signal }) {
   const msgId = message.id;
