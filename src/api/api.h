@@ -47,6 +47,22 @@ void api_message_create(struct request *req);
 void api_message_get(struct request *req);
 void api_message_send(struct request *req);
 void api_message_self_stanza(struct request *req);
+/* message_list.c: the home page's lists of sent and received messages. */
+void api_messages_list(struct request *req);
+/* receive.c: the link flow (R1, R2) and the sender's unlock of it. */
+void api_r_open(struct request *req);
+void api_r_code(struct request *req);
+void api_r_verify(struct request *req);
+void api_r_get(struct request *req);
+void api_r_file(struct request *req);
+void api_message_unlock(struct request *req);
+/* download.c: ciphertext with Range; actor NULL records no download. */
+struct file_row;
+void api_serve_file(
+    struct request *req, const struct file_row *f, const char *actor);
+void api_message_file(struct request *req);
+/* retention.c: the sender withdraws a sent message (R6). */
+void api_message_revoke(struct request *req);
 
 /* uploads.c: tus 1.0 (core, creation, termination, expiration). */
 void api_tus_options(struct request *req);

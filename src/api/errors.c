@@ -77,6 +77,10 @@ api_msg_error(struct request *req, struct msg_result r)
 		[MSG_FORBIDDEN] = 403,
 		[MSG_CONFLICT] = 409,
 		[MSG_GONE] = 410,
+		[MSG_UNAUTHORIZED] = 401,
+		[MSG_LOCKED] = 423,
+		[MSG_LIMITED] = 429,
+		[MSG_BUSY] = 503,
 		[MSG_ERROR] = 500,
 	};
 
@@ -84,4 +88,7 @@ api_msg_error(struct request *req, struct msg_result r)
 	    r.why ? r.why : "Internal error");
 	if (r.st == MSG_NO_SPACE)
 		reply_header(req, "Retry-After", "300");
+	if (r.st == MSG_LIMITED || r.st == MSG_BUSY)
+		reply_header(
+		    req, "Retry-After", r.st == MSG_BUSY ? "5" : "3600");
 }

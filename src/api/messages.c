@@ -7,11 +7,14 @@
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/input.h"
+#include "api/message_doc.h"
 #include "api/msg_env.h"
 #include "db/db.h"
 #include "db/messages_db.h"
+#include "db/receive_db.h"
 #include "db/users.h"
 #include "domain/messages.h"
+#include "domain/receive.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "util/config.h"
@@ -143,18 +146,6 @@ out:
 	json_decref(doc);
 }
 
-static void
-add_file(const struct file_row *f, void *arg)
-{
-	json_array_append_new(arg,
-	    json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:s?}", "id", f->id,
-	        "index", (json_int_t)f->idx, "name", f->name, "size",
-	        (json_int_t)f->size, "ciphertext_size",
-	        (json_int_t)f->ciphertext_size, "uploaded",
-	        (json_int_t)f->upload_offset, "done", f->done, "header_sha256",
-	        f->header_sha256[0] ? f->header_sha256 : NULL));
-}
-
 /*
  * What a sender who reloads needs to finish a message still uploading:
  * the recipient's public key (account flow) or R_srv (link flow), and the
@@ -191,47 +182,58 @@ add_resume(struct request *req, struct db_conn *c, const struct msg_row *m,
 	}
 }
 
+/* The sender's view adds the self-stanza, the code lock and, while
+ * uploading, what finishing needs. */
+static void
+add_sender_view(struct request *req, struct db_conn *c, const struct msg_row *m,
+    json_t *doc)
+{
+	struct otp_row o;
+	char *self = NULL;
+
+	if (req->user->key_id != NULL)
+		self = stanza_get(c, m->id, req->user->key_id);
+	json_object_set_new(
+	    doc, "self_stanza", self ? json_string(self) : json_null());
+	free(self);
+	json_object_set_new(doc, "otp_locked",
+	    json_boolean(otp_get(c, m->id, &o) == 1 && o.locked));
+	if (strcmp(m->state, "uploading") == 0)
+		add_resume(req, c, m, doc);
+}
+
 void
 api_message_get(struct request *req)
 {
+	struct msg_result r;
+	struct msg_env env;
 	struct db_conn *c;
 	struct msg_row m;
-	json_t *files, *doc;
-	char *self = NULL;
-	int found;
+	json_t *doc;
+	char *stanza;
+	int rcpt;
 
-	c = db_get(req->app->db);
-	found = rand_id_valid(req->params[0]) ? msg_get(c, req->params[0], &m) :
-	                                        0;
-	if (found != 1 || strcmp(m.sender_id, req->user->id) != 0) {
-		if (found == 1)
-			msg_row_release(&m);
-		db_put(c);
-		reply_error(req, 404, "not_found", "Not found");
+	api_msg_env(req, &env);
+	r = receive_party(&env, req->params[0], req->user, &m, &rcpt);
+	if (r.st != MSG_OK) {
+		api_msg_error(req, r);
 		return;
 	}
-	files = json_array();
-	files_of(c, m.id, add_file, files);
-	if (req->user->key_id != NULL)
-		self = stanza_get(c, m.id, req->user->key_id);
+	c = db_get(req->app->db);
+	doc = message_doc(c, &m, 0);
+	json_object_set_new(
+	    doc, "role", json_string(rcpt ? "recipient" : "sender"));
+	if (rcpt) {
+		stanza = req->user->key_id ?
+		    stanza_get(c, m.id, req->user->key_id) :
+		    NULL;
+		json_object_set_new(
+		    doc, "stanza", stanza ? json_string(stanza) : json_null());
+		free(stanza);
+	} else
+		add_sender_view(req, c, &m, doc);
 	db_put(c);
-	doc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s?,s:s},s:s,s:s,s:I,s:I,s:o,"
-	                "s:o,s:o,s:s?}",
-	    "id", m.id, "state", m.state, "recipient", "email", m.rcpt_email,
-	    "name", m.rcpt_name, "phone", m.rcpt_phone, "kind", m.rcpt_kind,
-	    "subject", m.subject, "reference", m.reference, "created_at",
-	    (json_int_t)m.created_at, "upload_deadline",
-	    (json_int_t)m.upload_deadline, "sent_at",
-	    m.sent_at ? json_integer(m.sent_at) : json_null(), "expires_at",
-	    m.expires_at ? json_integer(m.expires_at) : json_null(), "files",
-	    files, "self_stanza", self);
-	if (strcmp(m.state, "uploading") == 0) {
-		c = db_get(req->app->db);
-		add_resume(req, c, &m, doc);
-		db_put(c);
-	}
 	reply_json(req, 200, doc);
-	free(self);
 	msg_row_release(&m);
 }
 

@@ -20,34 +20,18 @@
 #include "util/log.h"
 #include "util/secrets.h"
 
-static void
-keyed_hash(const struct secrets *sec, const char *label, const char *in,
-    char out[ACCT_SESSION_LEN + 1])
-{
-	unsigned char h[crypto_auth_hmacsha256_BYTES];
-	crypto_auth_hmacsha256_state st;
-
-	crypto_auth_hmacsha256_init(&st, sec->server_key, SECRET_LEN);
-	crypto_auth_hmacsha256_update(
-	    &st, (const unsigned char *)label, strlen(label) + 1);
-	crypto_auth_hmacsha256_update(
-	    &st, (const unsigned char *)in, strlen(in));
-	crypto_auth_hmacsha256_final(&st, h);
-	b64u_encode(out, ACCT_SESSION_LEN + 1, h, sizeof(h));
-}
-
 void
 accounts_session_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1])
 {
-	keyed_hash(sec, "session", token, out);
+	secrets_keyed_hash(sec, "session", token, out);
 }
 
 void
 acct_token_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1])
 {
-	keyed_hash(sec, "mail-token", token, out);
+	secrets_keyed_hash(sec, "mail-token", token, out);
 }
 
 int
@@ -360,10 +344,10 @@ fake_prelogin(
 	char h[ACCT_SESSION_LEN + 1];
 	unsigned char raw[32];
 
-	keyed_hash(env->sec, "prelogin-user", email, h);
+	secrets_keyed_hash(env->sec, "prelogin-user", email, h);
 	(void)b64u_decode(raw, sizeof(raw), h, strlen(h));
 	b64u_encode(out->user_id, sizeof(out->user_id), raw, 16);
-	keyed_hash(env->sec, "prelogin-salt", email, h);
+	secrets_keyed_hash(env->sec, "prelogin-salt", email, h);
 	(void)b64u_decode(raw, sizeof(raw), h, strlen(h));
 	b64u_encode(out->salt, sizeof(out->salt), raw, 16);
 	out->m = ACCT_KDF_MIN_M;

@@ -34,7 +34,11 @@ enum msg_status {
 	MSG_NOT_FOUND, /* 404: absent or not yours */
 	MSG_FORBIDDEN, /* 403: e.g. the upload is complete */
 	MSG_CONFLICT, /* 409: wrong offset, or a PATCH in progress */
-	MSG_GONE, /* 410: the upload window has closed */
+	MSG_GONE, /* 410: the upload window has closed, expired, withdrawn */
+	MSG_UNAUTHORIZED, /* 401: no capability, or a wrong code */
+	MSG_LOCKED, /* 423: too many wrong codes */
+	MSG_LIMITED, /* 429: too many codes asked for */
+	MSG_BUSY, /* 503: the database is busy */
 	MSG_ERROR
 };
 

@@ -92,6 +92,26 @@ reply_fd(struct request *req, unsigned status, const char *ctype, int fd,
 }
 
 void
+reply_fd_range(struct request *req, const char *ctype, int fd, uint64_t offset,
+    uint64_t len, uint64_t size)
+{
+	struct MHD_Response *r;
+	char cr[80];
+
+	r = MHD_create_response_from_fd_at_offset64(len, fd, offset);
+	if (r == NULL) {
+		close(fd);
+		reply_error(req, 500, "internal", "Internal error");
+		return;
+	}
+	snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64,
+	    offset, offset + len - 1, size);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	set_response(req, 206, r, len);
+}
+
+void
 reply_header(struct request *req, const char *name, const char *value)
 {
 	if (req->resp != NULL)
@@ -127,6 +147,13 @@ const char *
 request_header(struct request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+request_query(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(
+	    req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *

@@ -44,6 +44,9 @@ struct request {
 	void *ctx; /* a streaming route's own state */
 	int stream_begun; /* begin returned 0: end is owed */
 	char session_hash[48];
+	/* Called once the response is over; ok: sent to the last byte. */
+	void (*done)(struct request *req, int ok);
+	void *done_arg; /* done's own state, freed by done */
 };
 
 /* Answers with a JSON document (takes the reference to doc). */
@@ -58,11 +61,16 @@ void reply_bytes(struct request *req, unsigned status, const char *ctype,
 /* Answers with an open file (the response takes fd); size from fstat. */
 void reply_fd(struct request *req, unsigned status, const char *ctype, int fd,
     uint64_t size);
+/* Answers 206 with len bytes of fd from offset (the response takes fd). */
+void reply_fd_range(struct request *req, const char *ctype, int fd,
+    uint64_t offset, uint64_t len, uint64_t size);
 /* Adds a header to the pending response. */
 void reply_header(struct request *req, const char *name, const char *value);
 
 /* The request header's value, or NULL. */
 const char *request_header(struct request *req, const char *name);
+/* The value of query argument name, or NULL. */
+const char *request_query(struct request *req, const char *name);
 /* The value of cookie name, or NULL. */
 const char *request_cookie(struct request *req, const char *name);
 

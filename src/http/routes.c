@@ -53,18 +53,32 @@ const struct route routes[] = {
 	    NULL),
 
 	/* Messages (S1-S7) and their uploads (tus 1.0). */
+	R("GET", "/api/v1/messages", api_messages_list, AUTH, 0, NULL),
 	R("POST", "/api/v1/messages", api_message_create, AUTH, 4 << 20, JSON),
 	R("GET", "/api/v1/messages/:id", api_message_get, AUTH, 0, NULL),
+	R("GET", "/api/v1/messages/:id/files/:file", api_message_file, AUTH, 0,
+	    NULL),
+	R("POST", "/api/v1/messages/:id/unlock", api_message_unlock, AUTH, 0,
+	    NULL),
 	R("POST", "/api/v1/messages/:id/send", api_message_send, AUTH, 2 << 20,
 	    JSON),
 	R("PUT", "/api/v1/messages/:id/self-stanza", api_message_self_stanza,
 	    AUTH, 0, JSON),
+	R("POST", "/api/v1/messages/:id/revoke", api_message_revoke, AUTH, 0,
+	    NULL),
 	R("OPTIONS", "/api/v1/uploads", api_tus_options, API, 0, NULL),
 	R("POST", "/api/v1/uploads", api_tus_create, AUTH, 0, NULL),
 	R("HEAD", "/api/v1/uploads/:id", api_tus_head, AUTH, 0, NULL),
 	STREAM("PATCH", "/api/v1/uploads/:id", api_tus_patch, AUTH, TUS,
 	    &api_tus_patch_stream),
 	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, AUTH, 0, NULL),
+
+	/* Receiving by link (R1, R2): the link and code gates. */
+	R("POST", "/api/v1/r/:id/open", api_r_open, API, 0, JSON),
+	R("POST", "/api/v1/r/:id/code", api_r_code, API, 0, JSON),
+	R("POST", "/api/v1/r/:id/verify", api_r_verify, API, 0, JSON),
+	R("GET", "/api/v1/r/:id", api_r_get, API, 0, NULL),
+	R("GET", "/api/v1/r/:id/files/:file", api_r_file, API, 0, NULL),
 
 	/* The front end. */
 	R("GET", "/assets/:name", static_asset, 0, 0, NULL),

@@ -109,6 +109,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req->stream_begun && req->route->stream->end != NULL)
 		req->route->stream->end(
 		    req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	if (req->done != NULL)
+		req->done(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	secs = (double)(now_ns() - req->start_ns) / 1e9;
 	if (req->status == 0)
 		req->status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 :

@@ -5,7 +5,9 @@
 #include <time.h>
 
 #include "domain/messages.h"
+#include "domain/retention.h"
 #include "jobs/jobs.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct jobs {
@@ -22,6 +24,8 @@ jobs_run_once(const struct msg_env *env)
 {
 	if (messages_abort_overdue(env) == -1)
 		log_error("job failed", "{s:s}", "job", "abort_overdue");
+	if (retention_run(env, clock_now()) == -1)
+		log_error("job failed", "{s:s}", "job", "retention");
 }
 
 static void *

@@ -1,9 +1,9 @@
 /*
  * Background work of a node (O3, DESIGN §6): every jobs.interval seconds,
- * abort messages whose upload window closed and remove their objects.
- * Each run is safe when several nodes run it at once: a message changes
- * state in one transaction, and only the node that moved it removes its
- * objects. (Expiry and purge join here with the receive issue.)
+ * abort messages whose upload window closed and remove their objects,
+ * then purge expired messages (domain/retention.h). Each run is safe when
+ * several nodes run it at once: a message changes state in one
+ * transaction, and deleting an object twice is harmless.
  */
 #ifndef ST_JOBS_H
 #define ST_JOBS_H
@@ -15,7 +15,7 @@ struct msg_env;
 struct jobs *jobs_start(const struct msg_env *env, long interval_seconds);
 /* Stops the thread after the run in progress. */
 void jobs_stop(struct jobs *j);
-/* One run now (also used by tests and `securetransferd purge`). */
+/* One run now (also used by tests). */
 void jobs_run_once(const struct msg_env *env);
 
 #endif

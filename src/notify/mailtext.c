@@ -142,6 +142,14 @@ mailtext_render(
 	free(body_html);
 }
 
+char *
+mailtext_plain(const char *key, const char *const *params)
+{
+	const char *s = json_string_value(json_object_get(catalogue, key));
+
+	return s != NULL ? fill(s, params, 0) : NULL;
+}
+
 void
 mailtext_release(struct mailtext *t)
 {

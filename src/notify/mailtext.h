@@ -21,4 +21,10 @@ void mailtext_render(
     const char *kind, const char *const *params, struct mailtext *out);
 void mailtext_release(struct mailtext *t);
 
+/*
+ * The catalogue text under key with params filled in, no escaping (SMS
+ * texts); NULL when the key is missing. The caller frees the result.
+ */
+char *mailtext_plain(const char *key, const char *const *params);
+
 #endif

@@ -1,4 +1,8 @@
-/* The outbox: sealed payloads and the sending worker; see outbox.h. */
+/*
+ * The outbox: sealed payloads and the sending worker; see outbox.h. Rows
+ * of kind "mail" go through the mail transport, "sms" through the SMS
+ * transport (sms.h); each kind has its own log lines and counters.
+ */
 #include "util/common.h"
 
 #include <jansson.h>
@@ -10,6 +14,7 @@
 #include "db/outbox_db.h"
 #include "http/metrics.h"
 #include "notify/outbox.h"
+#include "notify/sms.h"
 #include "notify/transport.h"
 #include "util/clock.h"
 #include "util/config.h"
@@ -24,6 +29,7 @@ struct outbox {
 	const struct config *cfg;
 	struct db *db;
 	const struct mail_transport *transport;
+	const struct sms_transport *sms;
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -110,9 +116,64 @@ outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
 	return rc;
 }
 
+int
+outbox_queue_sms(struct db_conn *c, const unsigned char key[32], const char *to,
+    const char *text, const char *ref)
+{
+	char id[RAND_ID_LEN + 1], *plain, *sealed;
+	size_t tlen = text != NULL ? strlen(text) : 0;
+	json_t *doc;
+	int rc;
+
+	if (!sms_number_valid(to) || tlen == 0 || tlen > SMS_TEXT_MAX)
+		return -1;
+	/* json_pack refuses text that is not UTF-8. */
+	doc = json_pack("{s:s,s:s}", "to", to, "text", text);
+	plain = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (plain == NULL)
+		return -1;
+	rand_id(id);
+	sealed = seal(key, plain);
+	free_secret(plain, strlen(plain));
+	rc = outbox_insert(c, id, "sms", to, sealed, ref, clock_now()) ==
+	        DB_OK ?
+	    0 :
+	    -1;
+	free(sealed);
+	return rc;
+}
+
+/* Hands one claimed SMS to the SMS transport. */
+static enum send_result
+deliver_sms(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
+{
+	const char *to, *text;
+	char *plain;
+	json_t *doc;
+	enum send_result r = SEND_FAIL;
+
+	if ((plain = unseal(w->key, row->payload)) == NULL) {
+		snprintf(reply, rlen, "payload does not open (outbox key?)");
+		return SEND_FAIL;
+	}
+	doc = json_loads(plain, 0, NULL);
+	free_secret(plain, strlen(plain));
+	to = json_string_value(json_object_get(doc, "to"));
+	text = json_string_value(json_object_get(doc, "text"));
+	if (to == NULL || text == NULL || !sms_number_valid(to))
+		snprintf(reply, rlen, "sms could not be composed");
+	else
+		r = w->sms->send(w->cfg, row->id, to, text, reply, rlen);
+	if (text != NULL) /* the code: wiped in jansson's copy too */
+		sodium_memzero((char *)(uintptr_t)text, strlen(text));
+	json_decref(doc);
+	return r;
+}
+
 /* Hands one claimed mail to the transport; returns what happened. */
 static enum send_result
-deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
+deliver_mail(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 {
 	char from[320], msgid[RAND_ID_LEN + 32];
 	struct mail m = { 0 };
@@ -149,22 +210,62 @@ deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 	return r;
 }
 
+/* Log lines and counters per kind: an SMS is never counted as mail. */
+struct kind_words {
+	const char *kind;
+	const char *sent, *failed, *retried; /* log messages */
+	const char *n_sent, *n_failed, *n_retried; /* metric names */
+};
+
+static const struct kind_words kinds[] = {
+	{ "mail", "mail sent", "mail failed", "mail will be retried",
+	    "mails_sent", "mails_failed", "mails_retried" },
+	{ "sms", "sms sent", "sms failed", "sms will be retried", "sms_sent",
+	    "sms_failed", "sms_retried" },
+	{ "", "outbox row sent", "outbox row failed",
+	    "outbox row will be retried", "outbox_other_sent",
+	    "outbox_other_failed", "outbox_other_retried" },
+};
+
+static const struct kind_words *
+words_of(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(kinds) - 1; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return &kinds[ST_ARRAY_LEN(kinds) - 1];
+}
+
+static enum send_result
+deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
+{
+	if (strcmp(row->kind, "mail") == 0)
+		return deliver_mail(w, row, reply, rlen);
+	if (strcmp(row->kind, "sms") == 0)
+		return deliver_sms(w, row, reply, rlen);
+	snprintf(reply, rlen, "unknown outbox kind");
+	return SEND_FAIL;
+}
+
 static void
 record(struct outbox *w, struct outbox_row *row, enum send_result r,
     const char *reply)
 {
+	const struct kind_words *kw = words_of(row->kind);
 	struct db_conn *c = db_get(w->db);
 	int64_t now = clock_now(), backoff;
 
 	if (r == SEND_OK) {
 		outbox_mark_sent(c, row->id, now, reply);
-		metrics_count("mails_sent");
-		log_info("mail sent", "{s:s,s:s}", "outbox_id", row->id,
-		    "reply", reply);
+		metrics_count(kw->n_sent);
+		log_info(kw->sent, "{s:s,s:s}", "outbox_id", row->id, "reply",
+		    reply);
 	} else if (r == SEND_FAIL || now - row->created_at > GIVE_UP_SECONDS) {
 		outbox_mark_failed(c, row->id, reply);
-		metrics_count("mails_failed");
-		log_error("mail failed", "{s:s,s:s}", "outbox_id", row->id,
+		metrics_count(kw->n_failed);
+		log_error(kw->failed, "{s:s,s:s}", "outbox_id", row->id,
 		    "reply", reply);
 	} else {
 		backoff = row->attempts >= 8 ?
@@ -173,9 +274,9 @@ record(struct outbox *w, struct outbox_row *row, enum send_result r,
 		if (backoff > MAX_BACKOFF)
 			backoff = MAX_BACKOFF;
 		outbox_mark_retry(c, row->id, now + backoff, reply);
-		metrics_count("mails_retried");
-		log_warn("mail will be retried", "{s:s,s:s,s:I}", "outbox_id",
-		    row->id, "reply", reply, "in_seconds", (json_int_t)backoff);
+		metrics_count(kw->n_retried);
+		log_warn(kw->retried, "{s:s,s:s,s:I}", "outbox_id", row->id,
+		    "reply", reply, "in_seconds", (json_int_t)backoff);
 	}
 	db_put(c);
 }
@@ -239,6 +340,7 @@ outbox_start(
 	w->transport = strcmp(cfg->mail_transport, "smtp") == 0 ?
 	    &mail_smtp_transport :
 	    &mail_file_transport;
+	w->sms = sms_transport_of(cfg);
 	memcpy(w->key, key, sizeof(w->key));
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
@@ -248,8 +350,8 @@ outbox_start(
 		free(w);
 		return NULL;
 	}
-	log_info(
-	    "outbox worker started", "{s:s}", "transport", w->transport->name);
+	log_info("outbox worker started", "{s:s,s:s}", "transport",
+	    w->transport->name, "sms_transport", w->sms->name);
 	return w;
 }
 

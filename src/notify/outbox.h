@@ -1,12 +1,14 @@
 /*
- * The durable outbox (O3, DESIGN §6). Callers queue a mail inside their
- * own transaction, so it exists exactly when the change that caused it
- * does. A worker thread sends due rows through the configured transport,
- * retries with exponential backoff for up to 48 hours, and empties the
- * payload once sent. The payload is sealed (secretbox) under the outbox
- * key from the secrets folder: a database copy does not reveal the links
- * in it (SECURITY.md W1). Delivery is at-least-once: a crash between the
- * hand-over and the mark resends the mail with the same Message-ID.
+ * The durable outbox (O3, DESIGN §6). Callers queue a mail (or, with
+ * outbox_queue_sms in sms.h, an SMS) inside their own transaction, so it
+ * exists exactly when the change that caused it does. A worker thread
+ * sends due rows through the configured transports, retries with
+ * exponential backoff for up to 48 hours, and empties the payload once
+ * sent. The payload is sealed (secretbox) under the outbox key from the
+ * secrets folder: a database copy does not reveal the links or codes in
+ * it (SECURITY.md W1). Delivery is at-least-once: a crash between the
+ * hand-over and the mark resends the mail with the same Message-ID (the
+ * SMS with the same outbox id).
  */
 #ifndef ST_OUTBOX_H
 #define ST_OUTBOX_H

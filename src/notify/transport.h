@@ -1,6 +1,9 @@
 /*
- * Mail transports behind one table: "file" writes each mail as an .eml
- * file (development), "smtp" hands it to a relay with libcurl.
+ * Transports behind one table per kind of message. Mail: "file" writes
+ * each mail as an .eml file (development), "smtp" hands it to a relay with
+ * libcurl. SMS: "log" appends a JSON line to sms.log_path (development),
+ * "http" calls a gateway's web API with libcurl. The outbox worker picks
+ * one of each at start and never tests which it has.
  */
 #ifndef ST_TRANSPORT_H
 #define ST_TRANSPORT_H
@@ -11,8 +14,9 @@ struct config;
 
 enum send_result {
 	SEND_OK, /* accepted; reply holds the server's answer */
-	SEND_RETRY, /* temporary: refused connection, 4xx, timeout */
-	SEND_FAIL /* permanent: 5xx */
+	SEND_RETRY, /* temporary: refused connection, timeout, SMTP 4xx,
+		       HTTP 5xx */
+	SEND_FAIL /* permanent: SMTP 5xx, HTTP 4xx */
 };
 
 struct mail_transport {
@@ -24,5 +28,19 @@ struct mail_transport {
 
 extern const struct mail_transport mail_file_transport;
 extern const struct mail_transport mail_smtp_transport;
+
+/*
+ * Sends text to the E.164 number to ("+31612345678"); id is the outbox
+ * row id (the same on every retry). reply gets a short outcome for the
+ * log and the outbox row: never the text, which holds a code.
+ */
+struct sms_transport {
+	const char *name;
+	enum send_result (*send)(const struct config *cfg, const char *id,
+	    const char *to, const char *text, char *reply, size_t replylen);
+};
+
+extern const struct sms_transport sms_log_transport;
+extern const struct sms_transport sms_http_transport;
 
 #endif

@@ -11,6 +11,7 @@ struct db;
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_admin(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 /*
  * Shared start-up: parses --config FILE (or $ST_CONFIG) and --help from

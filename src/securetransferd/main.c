@@ -15,6 +15,7 @@ static const char usage[] =
     "  serve     run the web server and background workers\n"
     "  migrate   apply database migrations and exit\n"
     "  admin     manage connected domains and users\n"
+    "  purge     purge expired messages once and exit\n"
     "\n"
     "Each command takes --config FILE (default: $ST_CONFIG, else built-in\n"
     "defaults) and --help. Settings can be overridden by ST_<SECTION>_<KEY>\n"
@@ -50,6 +51,8 @@ main(int argc, char **argv)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "admin") == 0)
 		return cmd_admin(argc - 1, argv + 1);
+	if (strcmp(cmd, "purge") == 0)
+		return cmd_purge(argc - 1, argv + 1);
 	fprintf(
 	    stderr, "securetransferd: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;

@@ -30,6 +30,7 @@ static const char *const store_drivers[] = { "fs", "s3", NULL };
 static const char *const mail_transports[] = { "file", "smtp", NULL };
 static const char *const tls_modes[] = { "required", "optional", "off", NULL };
 static const char *const sms_transports[] = { "log", "http", NULL };
+static const char *const http_methods[] = { "POST", "PUT", NULL };
 static const char *const log_levels[] = { "debug", "info", "warn", "error",
 	NULL };
 
@@ -74,6 +75,16 @@ static const struct cfg_def defs[] = {
 	    NULL, 1 },
 	E("sms", "transport", sms_transport, sms_transports, "log"),
 	S("sms", "log_path", sms_log_path, "./data/sms.log"),
+	S("sms", "http_url", sms_http_url, ""),
+	E("sms", "http_method", sms_http_method, http_methods, "POST"),
+	{ "sms", "http_auth_header", CFG_STR, OFF(sms_http_auth_header), 0, 0,
+	    "", NULL, 1 },
+	S("sms", "http_content_type", sms_http_content_type,
+	    "application/json"),
+	S("sms", "http_body", sms_http_body,
+	    "{\"to\":\"{to}\",\"text\":\"{text}\"}"),
+	S("sms", "http_success", sms_http_success, "200,201,202"),
+	I("sms", "http_timeout", sms_http_timeout, 1, 120, "10"),
 	{ "ops", "listen", CFG_ADDR, OFF(ops_listen), 0, 0, "", NULL, 0 },
 	{ "ops", "token", CFG_STR, OFF(ops_token), 0, 0, "", NULL, 1 },
 	{ "ops", "expose_on_main", CFG_BOOL, OFF(ops_expose_on_main), 0, 1,
@@ -105,9 +116,13 @@ static const struct cfg_def defs[] = {
 	    "16777216"),
 	I("send", "parallel_uploads", send_parallel_uploads, 1, 16, "2"),
 	S("sms", "allowed_prefixes", sms_allowed_prefixes, "+31"),
+	I("receive", "code_ttl", receive_code_ttl, 60, 3600, "600"),
+	I("receive", "code_attempts", receive_code_attempts, 1, 100, "5"),
+	I("receive", "codes_per_hour", receive_codes_per_hour, 1, 100, "3"),
+	I("receive", "capability_ttl", receive_capability_ttl, 60, 86400,
+	    "1800"),
 	I("jobs", "interval", jobs_interval, 1, 3600, "30"),
 	S("bootstrap", "domains", bootstrap_domains, ""),
-	S("bootstrap", "admin_email", bootstrap_admin_email, ""),
 	S("bootstrap", "admin_email", bootstrap_admin_email, ""),
 	S("testing", "clock_file", testing_clock_file, ""),
 	E("log", "level", log_level, log_levels, "info"),
@@ -289,6 +304,68 @@ env_name(const struct cfg_def *d, char *out, size_t len)
 		out[i] = (char)toupper((unsigned char)out[i]);
 }
 
+/* Comma-separated HTTP status codes (100-599), at least one. */
+static int
+valid_status_list(const char *s)
+{
+	uint64_t code;
+	char one[8];
+	size_t n;
+
+	for (;;) {
+		s += strspn(s, " ");
+		n = strcspn(s, ", ");
+		if (n == 0 || n >= sizeof(one))
+			return 0;
+		memcpy(one, s, n);
+		one[n] = '\0';
+		if (num_parse_u64(one, 100, 599, &code) == -1)
+			return 0;
+		s += n;
+		s += strspn(s, " ");
+		if (*s == '\0')
+			return 1;
+		if (*s++ != ',')
+			return 0;
+	}
+}
+
+/* The [sms] http_* settings only matter, and are only checked, for http. */
+static void
+check_sms_http(struct load_state *st)
+{
+	const struct config *cfg = st->cfg;
+	const char *url = cfg->sms_http_url, *h = cfg->sms_http_auth_header;
+
+	if (strcmp(cfg->sms_transport, "http") != 0)
+		return;
+	if (url[0] == '\0')
+		set_err(st, "sms.http_url: required with sms.transport = http");
+	else if (strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0)
+		set_err(
+		    st, "sms.http_url: expected an http:// or https:// URL");
+	else if (strchr(url, ' ') != NULL)
+		set_err(st, "sms.http_url: must not contain spaces");
+	else if (h[0] != '\0' &&
+	    (strchr(h, ':') == NULL || h[0] == ':' || h[0] == ' '))
+		set_err(st,
+		    "sms.http_auth_header: expected a header line like "
+		    "\"Authorization: Bearer ...\"");
+	else if (cfg->sms_http_content_type[0] == '\0')
+		set_err(st, "sms.http_content_type: must not be empty");
+	else if (strstr(cfg->sms_http_body, "{text}") == NULL ||
+	    (strstr(cfg->sms_http_body, "{to}") == NULL &&
+	        strstr(cfg->sms_http_body, "{msisdn}") == NULL))
+		set_err(st,
+		    "sms.http_body: must contain {text} and {to} or "
+		    "{msisdn}");
+	else if (!valid_status_list(cfg->sms_http_success))
+		set_err(st,
+		    "sms.http_success: expected HTTP status codes like "
+		    "200,201,202");
+}
+
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
@@ -319,6 +396,8 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		if ((why = apply(cfg, &defs[i], v)) != NULL)
 			set_err(&st, "%s: %s", name, why);
 	}
+	if (!st.failed)
+		check_sms_http(&st);
 	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
 	    strncmp(cfg->server_public_url, "https://", 8) == 0)
 		set_err(&st,

@@ -41,6 +41,13 @@ struct config {
 	/* [sms] */
 	char *sms_transport; /* log | http */
 	char *sms_log_path;
+	char *sms_http_url; /* gateway endpoint, http(s):// */
+	char *sms_http_method; /* POST | PUT */
+	char *sms_http_auth_header; /* secret: "Name: value" */
+	char *sms_http_content_type; /* json and form bodies are escaped */
+	char *sms_http_body; /* template: {to} {msisdn} {text} {id} */
+	char *sms_http_success; /* comma-separated HTTP status codes */
+	int64_t sms_http_timeout; /* seconds per gateway call */
 	/* [ops] */
 	char *ops_listen; /* internal listener, "" = none */
 	char *ops_token; /* bearer token on the main one */
@@ -64,6 +71,10 @@ struct config {
 	int64_t send_chunk_size; /* tus PATCH size the browser uses */
 	int64_t send_parallel_uploads; /* files uploaded at once */
 	char *sms_allowed_prefixes; /* country codes SMS may go to */
+	int64_t receive_code_ttl; /* seconds an SMS code is valid, R2 */
+	int64_t receive_code_attempts; /* wrong codes before the lock */
+	int64_t receive_codes_per_hour; /* codes a message may be sent */
+	int64_t receive_capability_ttl; /* seconds a correct code opens */
 	int64_t jobs_interval; /* seconds between background runs */
 	/* [bootstrap] */
 	char *bootstrap_domains; /* comma-separated, added at start */

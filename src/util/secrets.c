@@ -8,6 +8,7 @@
 
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/rand.h"
 #include "util/secrets.h"
 
 static int
@@ -77,4 +78,21 @@ void
 secrets_wipe(struct secrets *s)
 {
 	sodium_memzero(s, sizeof(*s));
+}
+
+void
+secrets_keyed_hash(const struct secrets *sec, const char *label, const char *in,
+    char out[SECRETS_HASH_LEN + 1])
+{
+	unsigned char h[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, sec->server_key, SECRET_LEN);
+	crypto_auth_hmacsha256_update(
+	    &st, (const unsigned char *)label, strlen(label) + 1);
+	crypto_auth_hmacsha256_update(
+	    &st, (const unsigned char *)in, strlen(in));
+	crypto_auth_hmacsha256_final(&st, h);
+	b64u_encode(out, SECRETS_HASH_LEN + 1, h, sizeof(h));
+	sodium_memzero(&st, sizeof(st));
 }

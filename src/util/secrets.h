@@ -23,4 +23,14 @@ struct secrets {
 int secrets_load(struct secrets *s, const char *dir);
 void secrets_wipe(struct secrets *s);
 
+#define SECRETS_HASH_LEN 43 /* b64u of an HMAC-SHA-256 */
+/*
+ * HMAC-SHA-256 under the server key of label, NUL, in: how the server
+ * stores what it must recognise but never learn back (session tokens,
+ * mail tokens, SMS codes, capabilities). A database copy alone cannot
+ * test guesses against it.
+ */
+void secrets_keyed_hash(const struct secrets *sec, const char *label,
+    const char *in, char out[SECRETS_HASH_LEN + 1]);
+
 #endif

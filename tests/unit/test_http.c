@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "http/json_body.h"
+#include "http/range.h"
 #include "http/router.h"
 
 static enum route_match
@@ -52,4 +53,50 @@ TEST(json_depth_scan)
 	    "{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}", 40, 2));
 	CHECK(json_depth_ok("[[[]]]", 6, 3));
 	CHECK(!json_depth_ok("[[[[]]]]", 8, 3));
+}
+
+static int
+rng(const char *h, uint64_t size, uint64_t off, uint64_t len)
+{
+	uint64_t o = 0, l = 0;
+
+	return http_range_parse(h, size, &o, &l) == RANGE_OK && o == off &&
+	    l == len;
+}
+
+TEST(range_single_forms)
+{
+	uint64_t o, l;
+
+	CHECK(rng("bytes=0-", 1000, 0, 1000));
+	CHECK(rng("bytes=100-", 1000, 100, 900));
+	CHECK(rng("bytes=100-199", 1000, 100, 100));
+	CHECK(rng("bytes=990-5000", 1000, 990, 10));
+	CHECK(rng("bytes=-10", 1000, 990, 10));
+	CHECK(rng("bytes=-5000", 1000, 0, 1000));
+	CHECK(rng("bytes=999-999", 1000, 999, 1));
+	CHECK(http_range_parse("bytes=1000-", 1000, &o, &l) ==
+	    RANGE_UNSATISFIABLE);
+	CHECK(
+	    http_range_parse("bytes=-0", 1000, &o, &l) == RANGE_UNSATISFIABLE);
+	CHECK(http_range_parse("bytes=0-", 0, &o, &l) == RANGE_UNSATISFIABLE);
+}
+
+TEST(range_ignores_what_it_does_not_serve)
+{
+	static const char *const bad[] = { NULL, "", "bytes=", "bytes=-",
+		"bytes=a-", "bytes=1-2,3-4", "items=0-1", "bytes= 0-1",
+		"bytes=+1-2", "bytes=5-4", "bytes=0-1 ", "bytes=1-2x",
+		"bytes=99999999999999999999-", "bytes=0--1", "Bytes=0-1" };
+	uint64_t o, l;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++)
+		CHECK(http_range_parse(bad[i], 1000, &o, &l) == RANGE_NONE);
+	/* The largest sizes do not overflow. */
+	CHECK(rng("bytes=1-9999999999999999999", UINT64_MAX, 1,
+	    UINT64_C(9999999999999999999)));
+	CHECK(rng("bytes=9999999999999999999-", UINT64_MAX,
+	    UINT64_C(9999999999999999999),
+	    UINT64_MAX - UINT64_C(9999999999999999999)));
 }

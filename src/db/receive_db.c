@@ -1,0 +1,195 @@
+/* SQL for receiving; see receive_db.h. */
+#include "util/common.h"
+
+#include "db/receive_db.h"
+
+static char *
+dup_col(struct db_stmt *s, int col)
+{
+	const char *t = db_text(s, col);
+
+	return t != NULL ? xstrdup(t) : NULL;
+}
+
+void
+msg_sealed_release(struct msg_sealed *s)
+{
+	free(s->manifest);
+	free(s->link_auth_hash);
+	free(s->link_stanza);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+msg_sealed_get(struct db_conn *c, const char *id, struct msg_sealed *out)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	memset(out, 0, sizeof(*out));
+	s = db_query(c,
+	    "SELECT manifest, link_auth_hash, link_stanza FROM messages "
+	    "WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id)));
+	if (s == NULL)
+		return -1;
+	if ((r = db_next(s)) == DB_ROW) {
+		out->manifest = dup_col(s, 0);
+		out->link_auth_hash = dup_col(s, 1);
+		out->link_stanza = dup_col(s, 2);
+	}
+	db_done(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+int
+otp_get(struct db_conn *c, const char *msg_id, struct otp_row *o)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	memset(o, 0, sizeof(*o));
+	s = db_query(c,
+	    "SELECT code_hash, expires_at, failures, locked, sent_at "
+	    "FROM otp WHERE message_id = $1",
+	    DB_PARAMS(DB_TEXT(msg_id)));
+	if (s == NULL)
+		return -1;
+	if ((r = db_next(s)) == DB_ROW) {
+		snprintf(o->code_hash, sizeof(o->code_hash), "%s",
+		    db_isnull(s, 0) ? "" : db_text(s, 0));
+		o->expires_at = db_int(s, 1);
+		o->failures = db_int(s, 2);
+		o->locked = db_int(s, 3) != 0;
+		o->sent_at = db_int(s, 4);
+	}
+	db_done(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+enum db_status
+otp_put(struct db_conn *c, const char *msg_id, const char *code_hash,
+    int64_t now, int64_t expires_at)
+{
+	return db_exec(c,
+	    "INSERT INTO otp (message_id, code_hash, expires_at, sent_at) "
+	    "VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO UPDATE "
+	    "SET code_hash = $2, expires_at = $3, sent_at = $4",
+	    DB_PARAMS(DB_TEXT(msg_id), DB_TEXT(code_hash), DB_INT(expires_at),
+	        DB_INT(now)));
+}
+
+int64_t
+otp_fail(struct db_conn *c, const char *msg_id, int64_t max)
+{
+	struct db_stmt *s;
+	int64_t n = -1;
+
+	/* A message without a code row yet gets one, so wrong guesses
+	 * before any code was sent count too. */
+	s = db_query(c,
+	    "INSERT INTO otp (message_id, failures, locked) "
+	    "VALUES ($1, 1, CASE WHEN 1 >= $2 THEN 1 ELSE 0 END) "
+	    "ON CONFLICT (message_id) DO UPDATE "
+	    "SET failures = otp.failures + 1, locked = CASE WHEN "
+	    "otp.failures + 1 >= $2 THEN 1 ELSE otp.locked END, "
+	    "code_hash = CASE WHEN otp.failures + 1 >= $2 THEN NULL "
+	    "ELSE otp.code_hash END RETURNING failures",
+	    DB_PARAMS(DB_TEXT(msg_id), DB_INT(max)));
+	if (s != NULL && db_next(s) == DB_ROW)
+		n = db_int(s, 0);
+	db_done(s);
+	return n;
+}
+
+enum db_status
+otp_used(struct db_conn *c, const char *msg_id)
+{
+	return db_exec(c,
+	    "UPDATE otp SET code_hash = NULL, failures = 0 "
+	    "WHERE message_id = $1",
+	    DB_PARAMS(DB_TEXT(msg_id)));
+}
+
+enum db_status
+otp_unlock(struct db_conn *c, const char *msg_id)
+{
+	return db_exec(c,
+	    "UPDATE otp SET code_hash = NULL, failures = 0, locked = 0 "
+	    "WHERE message_id = $1",
+	    DB_PARAMS(DB_TEXT(msg_id)));
+}
+
+enum db_status
+cap_insert(struct db_conn *c, const char *token_hash, const char *msg_id,
+    int64_t expires_at)
+{
+	return db_exec(c,
+	    "INSERT INTO capabilities (token_hash, message_id, expires_at) "
+	    "VALUES ($1, $2, $3)",
+	    DB_PARAMS(
+	        DB_TEXT(token_hash), DB_TEXT(msg_id), DB_INT(expires_at)));
+}
+
+int
+cap_valid(
+    struct db_conn *c, const char *token_hash, const char *msg_id, int64_t now)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	/* Looked up by its hash: the equality is on a value the client
+	 * cannot steer towards a stored one byte by byte. */
+	s = db_query(c,
+	    "SELECT 1 FROM capabilities WHERE token_hash = $1 "
+	    "AND message_id = $2 AND expires_at > $3",
+	    DB_PARAMS(DB_TEXT(token_hash), DB_TEXT(msg_id), DB_INT(now)));
+	if (s == NULL)
+		return -1;
+	r = db_next(s);
+	db_done(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+static const char list_sent[] =
+    "SELECT m.id, m.state, m.subject, m.reference, m.rcpt_name, "
+    "m.rcpt_email, COALESCE(m.sent_at, 0), COALESCE(m.expires_at, 0), "
+    "m.total_size, (SELECT COUNT(*) FROM files f WHERE f.message_id = m.id) "
+    "FROM messages m WHERE m.sender_id = $1 AND m.state <> 'aborted' "
+    "ORDER BY m.created_at DESC LIMIT $2";
+static const char list_received[] =
+    "SELECT m.id, m.state, m.subject, m.reference, u.name, u.email, "
+    "COALESCE(m.sent_at, 0), COALESCE(m.expires_at, 0), m.total_size, "
+    "(SELECT COUNT(*) FROM files f WHERE f.message_id = m.id) "
+    "FROM messages m JOIN users u ON u.id = m.sender_id "
+    "WHERE m.rcpt_user_id = $1 AND m.state NOT IN ('uploading', 'aborted') "
+    "ORDER BY m.sent_at DESC LIMIT $2";
+
+int
+msg_list(struct db_conn *c, const char *user_id, int received, int limit,
+    void (*fn)(const struct msg_line *l, void *arg), void *arg)
+{
+	struct db_stmt *s;
+	struct msg_line l;
+	enum db_status r;
+
+	s = db_query(c, received ? list_received : list_sent,
+	    DB_PARAMS(DB_TEXT(user_id), DB_INT(limit)));
+	if (s == NULL)
+		return -1;
+	while ((r = db_next(s)) == DB_ROW) {
+		l.id = db_text(s, 0);
+		l.state = db_text(s, 1);
+		l.subject = db_text(s, 2);
+		l.reference = db_text(s, 3);
+		l.name = db_text(s, 4);
+		l.email = db_text(s, 5);
+		l.sent_at = db_int(s, 6);
+		l.expires_at = db_int(s, 7);
+		l.total_size = db_int(s, 8);
+		l.files = db_int(s, 9);
+		fn(&l, arg);
+	}
+	db_done(s);
+	return r == DB_DONE ? 0 : -1;
+}

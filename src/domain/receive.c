@@ -1,0 +1,461 @@
+/* Receiving: the link and code gates, capabilities, access; receive.h. */
+#include "util/common.h"
+
+#include <sodium.h>
+
+#include "db/db.h"
+#include "db/messages_db.h"
+#include "db/receive_db.h"
+#include "db/users.h"
+#include "domain/receive.h"
+#include "notify/sms.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/secrets.h"
+
+static struct msg_result
+res(enum msg_status st, const char *code, const char *why)
+{
+	struct msg_result r = { st, code, why };
+
+	return r;
+}
+
+#define OK res(MSG_OK, NULL, NULL)
+#define NOT_FOUND res(MSG_NOT_FOUND, "not_found", "Not found")
+#define FAILED res(MSG_ERROR, NULL, NULL)
+
+/* Sent and not yet past its expiry: files and keys may be handed out. */
+static struct msg_result
+readable(const struct msg_row *m)
+{
+	if (strcmp(m->state, "revoked") == 0)
+		return res(
+		    MSG_GONE, "revoked", "The sender withdrew this message");
+	if (strcmp(m->state, "expired") == 0 ||
+	    ((strcmp(m->state, "sent") == 0 ||
+	         strcmp(m->state, "opened") == 0 ||
+	         strcmp(m->state, "downloaded") == 0) &&
+	        m->expires_at <= clock_now()))
+		return res(MSG_GONE, "expired", "This message has expired");
+	if (strcmp(m->state, "sent") != 0 && strcmp(m->state, "opened") != 0 &&
+	    strcmp(m->state, "downloaded") != 0)
+		return NOT_FOUND;
+	return OK;
+}
+
+/* 1 when link_auth (b64u of 32 bytes) hashes to the stored b64u hash. */
+static int
+link_auth_ok(const char *link_auth, const char *stored)
+{
+	unsigned char raw[32], h[crypto_hash_sha256_BYTES];
+	char hb[RAND_TOKEN_LEN + 1];
+	size_t n;
+	int ok;
+
+	if (link_auth == NULL || stored == NULL ||
+	    b64u_decode(raw, sizeof(raw), link_auth, strlen(link_auth)) !=
+	        (long)sizeof(raw))
+		return 0;
+	crypto_hash_sha256(h, raw, sizeof(raw));
+	b64u_encode(hb, sizeof(hb), h, sizeof(h));
+	n = strlen(hb);
+	ok = strlen(stored) == n && sodium_memcmp(hb, stored, n) == 0;
+	sodium_memzero(raw, sizeof(raw));
+	return ok;
+}
+
+/*
+ * Loads a link message and checks the caller knows S. Unknown ids, other
+ * kinds and wrong proofs all answer the same 404. m is filled only on
+ * MSG_OK.
+ */
+static struct msg_result
+link_gate(
+    struct db_conn *c, const char *id, const char *link_auth, struct msg_row *m)
+{
+	struct msg_sealed s;
+	struct msg_result r;
+	int found;
+
+	if (!rand_id_valid(id))
+		return NOT_FOUND;
+	if ((found = msg_get(c, id, m)) != 1)
+		return found == 0 ? NOT_FOUND : FAILED;
+	r = strcmp(m->rcpt_kind, "link") == 0 ? readable(m) : NOT_FOUND;
+	if (r.st == MSG_OK) {
+		if (msg_sealed_get(c, id, &s) != 1)
+			r = FAILED;
+		else if (!link_auth_ok(link_auth, s.link_auth_hash))
+			r = NOT_FOUND;
+		msg_sealed_release(&s);
+	}
+	if (r.st != MSG_OK)
+		msg_row_release(m);
+	return r;
+}
+
+static int
+has_phone(const struct msg_row *m)
+{
+	return m->rcpt_phone != NULL && m->rcpt_phone[0] != '\0';
+}
+
+/* The capability token's stored form. */
+static void
+cap_hash(const struct msg_env *env, const char *token,
+    char out[SECRETS_HASH_LEN + 1])
+{
+	secrets_keyed_hash(env->sec, "capability", token, out);
+}
+
+static int
+capable(const struct msg_env *env, struct db_conn *c, const char *id,
+    const char *token)
+{
+	char h[SECRETS_HASH_LEN + 1];
+
+	if (token == NULL || strlen(token) != RAND_TOKEN_LEN)
+		return 0;
+	cap_hash(env, token, h);
+	return cap_valid(c, h, id, clock_now()) == 1;
+}
+
+void
+receive_mask_phone(const char *e164, char *out, size_t outlen)
+{
+	size_t n = strlen(e164), keep = 2, i, o = 0;
+
+	if (strncmp(e164, "+316", 4) == 0 && n == 12) {
+		/* The Dutch mobile form people recognise. */
+		snprintf(out, outlen, "+31 6 ******%s", e164 + n - keep);
+		return;
+	}
+	for (i = 0; i < n && o + 1 < outlen; i++)
+		out[o++] = i < 3 || i >= n - keep ? e164[i] : '*';
+	out[o] = '\0';
+}
+
+struct msg_result
+receive_open(const struct msg_env *env, const char *id, const char *link_auth,
+    const char *cap_token, struct rcv_open *out)
+{
+	struct db_conn *c = db_get(env->db);
+	struct msg_result r;
+	struct otp_row o;
+	struct msg_row m;
+	struct user u;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = link_gate(c, id, link_auth, &m)).st != MSG_OK) {
+		db_put(c);
+		return r;
+	}
+	out->code_required = has_phone(&m);
+	if (out->code_required)
+		receive_mask_phone(
+		    m.rcpt_phone, out->phone_masked, sizeof(out->phone_masked));
+	if (otp_get(c, id, &o) == 1) {
+		out->locked = o.locked;
+		out->code_sent_at = o.sent_at;
+	}
+	out->capable = capable(env, c, id, cap_token);
+	out->expires_at = m.expires_at;
+	if (users_by_id(c, m.sender_id, &u) == 1) {
+		out->sender_name = xstrdup(u.name);
+		user_release(&u);
+	}
+	event_add(c, id, "link_opened", "link", env->ip, NULL);
+	db_put(c);
+	msg_row_release(&m);
+	return OK;
+}
+
+/* The stored form of a code: bound to its message. */
+static void
+code_hash(const struct msg_env *env, const char *id, const char *code,
+    char out[SECRETS_HASH_LEN + 1])
+{
+	char in[RAND_ID_LEN + RCV_CODE_LEN + 2];
+
+	snprintf(in, sizeof(in), "%s:%s", id, code);
+	secrets_keyed_hash(env->sec, "sms-code", in, out);
+	sodium_memzero(in, sizeof(in));
+}
+
+static int
+new_code(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
+    int64_t now, int64_t expires)
+{
+	char code[RCV_CODE_LEN + 1], h[SECRETS_HASH_LEN + 1], text[320];
+	int rc = -1;
+
+	snprintf(code, sizeof(code), "%06u", randombytes_uniform(1000000));
+	code_hash(env, m->id, code, h);
+	if (otp_put(c, m->id, h, now, expires) == DB_OK &&
+	    sms_code_text(env->cfg, code,
+	        (int)(env->cfg->receive_code_ttl / 60), text,
+	        sizeof(text)) == 0 &&
+	    outbox_queue_sms(
+	        c, env->sec->outbox_key, m->rcpt_phone, text, m->id) == 0 &&
+	    event_add(c, m->id, "code_sent", "link", env->ip, NULL) == DB_OK)
+		rc = 0;
+	sodium_memzero(code, sizeof(code));
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+struct msg_result
+receive_send_code(const struct msg_env *env, const char *id,
+    const char *link_auth, int64_t *expires_at)
+{
+	struct db_conn *c = db_get(env->db);
+	int64_t now = clock_now(), n;
+	char key[RAND_ID_LEN + 8];
+	struct msg_result r;
+	struct otp_row o;
+	struct msg_row m;
+
+	if ((r = link_gate(c, id, link_auth, &m)).st != MSG_OK) {
+		db_put(c);
+		return r;
+	}
+	*expires_at = now + env->cfg->receive_code_ttl;
+	if (!has_phone(&m))
+		r = res(MSG_INVALID, "no_code",
+		    "This message was sent without a mobile number");
+	else if (db_begin(c) != DB_OK)
+		r = res(MSG_BUSY, "busy", "The server is busy; try again");
+	else {
+		snprintf(key, sizeof(key), "otp:%s", id);
+		if (otp_get(c, id, &o) == 1 && o.locked)
+			r = res(MSG_LOCKED, "locked",
+			    "Too many wrong codes; ask the sender to unlock");
+		else if ((n = ratelimit_hit(c, key, 3600, now)) < 0)
+			r = FAILED;
+		else if (n > env->cfg->receive_codes_per_hour)
+			r = res(MSG_LIMITED, "rate_limited",
+			    "Too many codes asked for; try again later");
+		else if (new_code(c, env, &m, now, *expires_at) == -1)
+			r = FAILED;
+		/* A refusal still keeps its count of the hour. */
+		if (r.st == MSG_OK || r.st == MSG_LIMITED)
+			r = db_commit(c) == DB_OK ? r : FAILED;
+		else
+			db_rollback(c);
+	}
+	db_put(c);
+	msg_row_release(&m);
+	return r;
+}
+
+/* Hands out a capability for m and records the opening. */
+static int
+grant(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
+    char token[RAND_TOKEN_LEN + 1])
+{
+	char h[SECRETS_HASH_LEN + 1];
+
+	rand_token(token);
+	cap_hash(env, token, h);
+	if (cap_insert(c, h, m->id,
+	        clock_now() + env->cfg->receive_capability_ttl) != DB_OK ||
+	    otp_used(c, m->id) != DB_OK)
+		return -1;
+	if (msg_transition(c, m->id, "sent", "opened") == 1)
+		event_add(c, m->id, "opened", "link", env->ip, NULL);
+	return 0;
+}
+
+/* Checks code against the stored one inside the caller's transaction. */
+static struct msg_result
+check_code(struct db_conn *c, const struct msg_env *env,
+    const struct msg_row *m, const char *code, int64_t *attempts_left)
+{
+	int64_t max = env->cfg->receive_code_attempts, n;
+	char h[SECRETS_HASH_LEN + 1];
+	struct otp_row o;
+	size_t len;
+	int got = otp_get(c, m->id, &o), right;
+
+	if (got == -1)
+		return FAILED;
+	if (got == 1 && o.locked)
+		return res(MSG_LOCKED, "locked",
+		    "Too many wrong codes; ask the sender to unlock");
+	len = code != NULL ? strlen(code) : 0;
+	right = 0;
+	if (len == RCV_CODE_LEN && strspn(code, "0123456789") == len &&
+	    got == 1 && o.code_hash[0] != '\0') {
+		code_hash(env, m->id, code, h);
+		right = strlen(o.code_hash) == strlen(h) &&
+		    sodium_memcmp(h, o.code_hash, strlen(h)) == 0;
+	}
+	if (right && o.expires_at <= clock_now())
+		return res(MSG_UNAUTHORIZED, "code_expired",
+		    "This code has expired; ask for a new one");
+	if (right)
+		return OK;
+	if ((n = otp_fail(c, m->id, max)) < 0)
+		return FAILED;
+	event_add(c, m->id, "code_wrong", "link", env->ip, NULL);
+	*attempts_left = n >= max ? 0 : max - n;
+	return n >= max ?
+	    res(MSG_LOCKED, "locked",
+	        "Too many wrong codes; ask the sender to unlock") :
+	    res(MSG_UNAUTHORIZED, "wrong_code", "This code is not right");
+}
+
+struct msg_result
+receive_verify(const struct msg_env *env, const char *id, const char *link_auth,
+    const char *code, char token[RAND_TOKEN_LEN + 1], int64_t *attempts_left)
+{
+	struct db_conn *c = db_get(env->db);
+	struct msg_result r;
+	struct msg_row m;
+
+	*attempts_left = env->cfg->receive_code_attempts;
+	if ((r = link_gate(c, id, link_auth, &m)).st != MSG_OK) {
+		db_put(c);
+		return r;
+	}
+	if (db_begin(c) != DB_OK) {
+		db_put(c);
+		msg_row_release(&m);
+		return res(MSG_BUSY, "busy", "The server is busy; try again");
+	}
+	r = has_phone(&m) ? check_code(c, env, &m, code, attempts_left) : OK;
+	if (r.st == MSG_OK) {
+		if (grant(c, env, &m, token) == -1)
+			r = FAILED;
+		else
+			event_add(c, id, "code_right", "link", env->ip, NULL);
+	}
+	/* Wrong codes are kept: the count is what the lock rests on. */
+	if (r.st == MSG_OK || r.st == MSG_UNAUTHORIZED || r.st == MSG_LOCKED) {
+		if (db_commit(c) != DB_OK)
+			r = FAILED;
+	} else
+		db_rollback(c);
+	db_put(c);
+	msg_row_release(&m);
+	return r;
+}
+
+struct msg_result
+receive_capable(const struct msg_env *env, const char *id,
+    const char *cap_token, struct msg_row *m)
+{
+	struct db_conn *c = db_get(env->db);
+	struct msg_result r;
+	int found;
+
+	found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
+	if (found != 1) {
+		db_put(c);
+		return found == 0 ? res(MSG_UNAUTHORIZED, "unauthorized",
+		                        "Enter the code from the SMS first") :
+		                    FAILED;
+	}
+	/* Expired and withdrawn say so to anyone with the link: the page
+	 * must tell the recipient, and the state is no secret. */
+	r = readable(m);
+	if (r.st == MSG_NOT_FOUND ||
+	    (r.st == MSG_OK && !capable(env, c, id, cap_token)))
+		r = res(MSG_UNAUTHORIZED, "unauthorized",
+		    "Enter the code from the SMS first");
+	db_put(c);
+	if (r.st != MSG_OK)
+		msg_row_release(m);
+	return r;
+}
+
+struct msg_result
+receive_party(const struct msg_env *env, const char *id, const struct user *u,
+    struct msg_row *m, int *recipient)
+{
+	struct db_conn *c = db_get(env->db);
+	struct msg_result r = OK;
+	int found;
+
+	found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
+	if (found != 1) {
+		db_put(c);
+		return found == 0 ? NOT_FOUND : FAILED;
+	}
+	*recipient = strcmp(m->sender_id, u->id) != 0;
+	if (*recipient &&
+	    (m->rcpt_user_id == NULL || strcmp(m->rcpt_user_id, u->id) != 0 ||
+	        readable(m).st == MSG_NOT_FOUND))
+		r = NOT_FOUND;
+	else if (*recipient && msg_transition(c, id, "sent", "opened") == 1)
+		event_add(c, id, "opened", u->id, env->ip, NULL);
+	db_put(c);
+	if (r.st != MSG_OK)
+		msg_row_release(m);
+	return r;
+}
+
+struct msg_result
+receive_file(const struct msg_env *env, const struct msg_row *m,
+    const char *file_id, struct file_row *f)
+{
+	struct msg_result r = readable(m);
+	struct db_conn *c;
+	int found;
+
+	if (r.st != MSG_OK)
+		return r;
+	if (!rand_id_valid(file_id))
+		return NOT_FOUND;
+	c = db_get(env->db);
+	found = file_get(c, file_id, f);
+	db_put(c);
+	if (found != 1)
+		return found == 0 ? NOT_FOUND : FAILED;
+	if (strcmp(f->message_id, m->id) != 0 || !f->done) {
+		file_row_release(f);
+		return NOT_FOUND;
+	}
+	return OK;
+}
+
+void
+receive_downloaded(const struct msg_env *env, const char *msg_id, int64_t idx,
+    const char *actor)
+{
+	struct db_conn *c = db_get(env->db);
+	char detail[48];
+
+	snprintf(detail, sizeof(detail), "{\"file\":%" PRId64 "}", idx);
+	event_add(c, msg_id, "downloaded", actor, env->ip, detail);
+	if (msg_transition(c, msg_id, "opened", "downloaded") != 1)
+		msg_transition(c, msg_id, "sent", "downloaded");
+	db_put(c);
+}
+
+struct msg_result
+receive_unlock(
+    const struct msg_env *env, const struct user *sender, const char *id)
+{
+	struct db_conn *c = db_get(env->db);
+	struct msg_result r;
+	struct msg_row m;
+	int found;
+
+	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
+	if (found != 1) {
+		db_put(c);
+		return found == 0 ? NOT_FOUND : FAILED;
+	}
+	if (strcmp(m.sender_id, sender->id) != 0)
+		r = NOT_FOUND;
+	else if ((r = readable(&m)).st == MSG_OK &&
+	    (otp_unlock(c, id) != DB_OK ||
+	        event_add(c, id, "code_unlocked", sender->id, env->ip, NULL) !=
+	            DB_OK))
+		r = FAILED;
+	db_put(c);
+	msg_row_release(&m);
+	return r;
+}
