@@ -71,12 +71,19 @@ enum db_status
 otp_put(struct db_conn *c, const char *msg_id, const char *code_hash,
     int64_t now, int64_t expires_at)
 {
-	return db_exec(c,
+	enum db_status st;
+
+	/* Only for a message still readable: a purge that committed since
+	 * the caller looked must not get a code row back. */
+	st = db_exec(c,
 	    "INSERT INTO otp (message_id, code_hash, expires_at, sent_at) "
-	    "VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO UPDATE "
+	    "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM messages "
+	    "WHERE id = $1 AND state IN ('sent', 'opened', 'downloaded')) "
+	    "ON CONFLICT (message_id) DO UPDATE "
 	    "SET code_hash = $2, expires_at = $3, sent_at = $4",
 	    DB_PARAMS(DB_TEXT(msg_id), DB_TEXT(code_hash), DB_INT(expires_at),
 	        DB_INT(now)));
+	return st == DB_OK && db_changes(c) != 1 ? DB_CONSTRAINT : st;
 }
 
 int64_t

@@ -27,7 +27,8 @@ struct otp_row {
 
 /* 1 found, 0 none yet, -1 error. */
 int otp_get(struct db_conn *c, const char *msg_id, struct otp_row *o);
-/* Stores a new code (replacing any) and when it was sent. */
+/* Stores a new code (replacing any) and when it was sent; DB_CONSTRAINT
+ * when the message is no longer readable. */
 enum db_status otp_put(struct db_conn *c, const char *msg_id,
     const char *code_hash, int64_t now, int64_t expires_at);
 /*
@@ -40,6 +41,7 @@ enum db_status otp_used(struct db_conn *c, const char *msg_id);
 /* The sender's unlock: no code, no failures, no lock. */
 enum db_status otp_unlock(struct db_conn *c, const char *msg_id);
 
+/* DB_CONSTRAINT when the message is no longer readable. */
 enum db_status cap_insert(struct db_conn *c, const char *token_hash,
     const char *msg_id, int64_t expires_at);
 /* 1 when token_hash opens msg_id at now, else 0 (or -1). */
