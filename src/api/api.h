@@ -63,6 +63,26 @@ void api_serve_file(
 void api_message_file(struct request *req);
 /* retention.c: the sender withdraws a sent message (R6). */
 void api_message_revoke(struct request *req);
+/* reports.c: a message's timeline (P3) and PDF report (P4), and the PDF
+ * overview of sent messages (P5). */
+void api_message_events(struct request *req);
+void api_message_report_pdf(struct request *req);
+void api_reports_overview_pdf(struct request *req);
+
+/* contacts.c: the address book (C1, S8) and its CSV import and export. */
+void api_contacts_list(struct request *req);
+void api_contact_create(struct request *req);
+void api_contact_get(struct request *req);
+void api_contact_put(struct request *req);
+void api_contact_delete(struct request *req);
+void api_contacts_import(struct request *req);
+void api_contacts_export(struct request *req);
+/* templates.c: message templates (T1, S9). */
+void api_templates_list(struct request *req);
+void api_template_create(struct request *req);
+void api_template_get(struct request *req);
+void api_template_put(struct request *req);
+void api_template_delete(struct request *req);
 
 /* uploads.c: tus 1.0 (core, creation, termination, expiration). */
 void api_tus_options(struct request *req);

@@ -92,3 +92,22 @@ api_msg_error(struct request *req, struct msg_result r)
 		reply_header(
 		    req, "Retry-After", r.st == MSG_BUSY ? "5" : "3600");
 }
+
+void
+api_book_error(struct request *req, struct book_result r)
+{
+	static const unsigned status[] = {
+		[BOOK_OK] = 200,
+		[BOOK_INVALID] = 400,
+		[BOOK_NOT_FOUND] = 404,
+		[BOOK_CONFLICT] = 409,
+		[BOOK_LIMIT] = 400,
+		[BOOK_BUSY] = 503,
+		[BOOK_ERROR] = 500,
+	};
+
+	reply_error(req, status[r.st], r.code ? r.code : "internal",
+	    r.why ? r.why : "Internal error");
+	if (r.st == BOOK_BUSY)
+		reply_header(req, "Retry-After", "1");
+}

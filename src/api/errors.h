@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "domain/accounts.h"
+#include "domain/book.h"
 #include "domain/messages.h"
 
 struct request;
@@ -15,5 +16,8 @@ void api_acct_error(
 
 /* Answers the error of a messages/uploads result (r.st != MSG_OK). */
 void api_msg_error(struct request *req, struct msg_result r);
+
+/* Answers the error of an address book or template result (not BOOK_OK). */
+void api_book_error(struct request *req, struct book_result r);
 
 #endif

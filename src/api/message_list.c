@@ -1,63 +1,86 @@
 /*
- * The lists on the employee's home page: messages sent and received,
- * newest first (GET /api/v1/messages?box=sent|received&limit=n).
+ * The lists of sent and received messages (P1, P2): GET
+ * /api/v1/messages?box=sent|received, newest first, with keyset pages
+ * (before=<cursor> from the previous page's "next"), a search q on
+ * subject, reference and the other party, and a state filter.
  */
 #include "util/common.h"
 
 #include "api/api.h"
+#include "api/list_query.h"
 #include "db/db.h"
-#include "db/receive_db.h"
+#include "db/report_db.h"
 #include "domain/user.h"
 #include "http/request.h"
 #include "http/server.h"
-#include "util/num.h"
 
 #define LIST_DEFAULT 50
 #define LIST_MAX 200
 
+struct page {
+	json_t *list;
+	int n, limit;
+	char next[LISTQ_CURSOR_MAX];
+};
+
+static json_t *
+opt_int(int64_t v)
+{
+	return v ? json_integer(v) : json_null();
+}
+
 static void
 add_line(const struct msg_line *l, void *arg)
 {
-	json_array_append_new(arg,
-	    json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:o,s:o,s:I,s:I}", "id",
+	struct page *p = arg;
+
+	/* One row past the limit says there is a next page. */
+	if (p->n++ == p->limit)
+		return;
+	json_array_append_new(p->list,
+	    json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:o,s:o,s:I,s:I,s:I}", "id",
 	        l->id, "state", l->state, "subject", l->subject, "reference",
 	        l->reference, "counterpart", "name", l->name, "email", l->email,
-	        "sent_at", l->sent_at ? json_integer(l->sent_at) : json_null(),
-	        "expires_at",
-	        l->expires_at ? json_integer(l->expires_at) : json_null(),
-	        "total_size", (json_int_t)l->total_size, "files",
-	        (json_int_t)l->files));
+	        "sent_at", opt_int(l->sent_at), "expires_at",
+	        opt_int(l->expires_at), "total_size", (json_int_t)l->total_size,
+	        "files", (json_int_t)l->files, "created_at",
+	        (json_int_t)l->created_at));
+	listq_cursor(p->next, sizeof(p->next), l->key_at, l->id);
 }
 
 void
 api_messages_list(struct request *req)
 {
-	const char *box = request_query(req, "box");
-	const char *lim = request_query(req, "limit");
-	uint64_t limit = LIST_DEFAULT;
+	struct msg_filter f = { 0 };
+	struct listq q;
+	struct page p = { 0 };
 	struct db_conn *c;
-	json_t *list;
-	int received;
+	const char *err;
 
-	if (box == NULL ||
-	    (strcmp(box, "sent") != 0 && strcmp(box, "received") != 0)) {
-		reply_error(req, 400, "bad_field", "box: sent or received");
+	if ((err = listq_parse(req, LIST_DEFAULT, LIST_MAX, &q)) != NULL) {
+		reply_error(req, 400, "bad_field", err);
 		return;
 	}
-	if (lim != NULL && num_parse_u64(lim, 1, LIST_MAX, &limit) == -1) {
-		reply_error(req, 400, "bad_field", "limit: 1 to 200");
-		return;
-	}
-	received = strcmp(box, "received") == 0;
-	list = json_array();
+	f.user_id = req->user->id;
+	f.received = q.received;
+	f.state = q.state;
+	f.like = q.like;
+	f.before_at = q.before_at;
+	f.before_id = q.before_id;
+	f.from = 0;
+	f.to = INT64_MAX;
+	f.limit = q.limit + 1;
+	p.list = json_array();
+	p.limit = q.limit;
 	c = db_get(req->app->db);
-	if (msg_list(c, req->user->id, received, (int)limit, add_line, list) ==
-	    -1) {
+	if (msg_page(c, &f, add_line, &p) == -1) {
 		db_put(c);
-		json_decref(list);
+		json_decref(p.list);
 		reply_error(req, 503, "busy", "The server is busy; try again");
 		return;
 	}
 	db_put(c);
-	reply_json(req, 200, json_pack("{s:o}", "messages", list));
+	reply_json(req, 200,
+	    json_pack("{s:o,s:o}", "messages", p.list, "next",
+	        p.n > p.limit ? json_string(p.next) : json_null()));
 }

@@ -10,7 +10,8 @@
 	"total_size, created_at, upload_deadline, sent_at, expires_at"
 #define FILE_COLS \
 	"id, message_id, idx, name, size, ciphertext_size, " \
-	"upload_offset, object_key, upload_started, done, header_sha256"
+	"upload_offset, object_key, upload_started, done, header_sha256, " \
+	"ciphertext_sha256"
 
 static char *
 dup_col(struct db_stmt *s, int col)
@@ -141,6 +142,8 @@ file_from_row(struct db_stmt *s, struct file_row *f)
 	f->done = db_int(s, 9) != 0;
 	snprintf(f->header_sha256, sizeof(f->header_sha256), "%s",
 	    db_isnull(s, 10) ? "" : db_text(s, 10));
+	snprintf(f->ciphertext_sha256, sizeof(f->ciphertext_sha256), "%s",
+	    db_isnull(s, 11) ? "" : db_text(s, 11));
 }
 
 int
@@ -233,6 +236,34 @@ enum db_status
 file_set_header(struct db_conn *c, const char *id, const char *sha256_b64u)
 {
 	return db_exec(c, "UPDATE files SET header_sha256 = $2 WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(sha256_b64u)));
+}
+
+int
+files_unhashed(struct db_conn *c, char ids[][RAND_ID_LEN + 1], int max)
+{
+	struct db_stmt *s;
+	int n = 0;
+
+	s = db_query(c,
+	    "SELECT f.id FROM files f JOIN messages m ON m.id = f.message_id "
+	    "WHERE f.done = 1 AND f.ciphertext_sha256 IS NULL AND m.state IN "
+	    "('uploading', 'sent', 'opened', 'downloaded') LIMIT $1",
+	    DB_PARAMS(DB_INT(max)));
+	if (s == NULL)
+		return -1;
+	while (n < max && db_next(s) == DB_ROW)
+		snprintf(ids[n++], RAND_ID_LEN + 1, "%s", db_text(s, 0));
+	db_done(s);
+	return n;
+}
+
+enum db_status
+file_set_ciphertext_hash(
+    struct db_conn *c, const char *id, const char *sha256_b64u)
+{
+	return db_exec(c,
+	    "UPDATE files SET ciphertext_sha256 = $2 WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(sha256_b64u)));
 }
 

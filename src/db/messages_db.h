@@ -26,6 +26,7 @@ struct file_row {
 	char object_key[RAND_ID_LEN + 1];
 	int started, done;
 	char header_sha256[48]; /* b64u, "" until the header is in */
+	char ciphertext_sha256[48]; /* b64u of the whole object, "" not yet */
 };
 
 void msg_row_release(struct msg_row *m);
@@ -56,6 +57,10 @@ enum db_status file_set_offset(
     struct db_conn *c, const char *id, int64_t offset, int done);
 enum db_status file_restart(struct db_conn *c, const char *id);
 enum db_status file_set_header(
+    struct db_conn *c, const char *id, const char *sha256_b64u);
+/* Ids of complete files whose ciphertext is not hashed yet (at most max). */
+int files_unhashed(struct db_conn *c, char ids[][RAND_ID_LEN + 1], int max);
+enum db_status file_set_ciphertext_hash(
     struct db_conn *c, const char *id, const char *sha256_b64u);
 /* Replaces the stanza of key_id (the self-stanza may be stored early). */
 enum db_status stanza_put(struct db_conn *c, const char *msg_id,

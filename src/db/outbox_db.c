@@ -27,7 +27,7 @@ outbox_claim(
 	    "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE state = "
 	    "'pending' AND next_at <= $1 AND claimed_until <= $1 ORDER BY "
 	    "next_at LIMIT 1) RETURNING id, kind, recipient, payload, "
-	    "attempts, created_at",
+	    "attempts, created_at, ref",
 	    DB_PARAMS(DB_INT(now), DB_INT(now + lease)));
 	if (s == NULL)
 		return -1;
@@ -38,6 +38,7 @@ outbox_claim(
 		row->payload = xstrdup(db_text(s, 3));
 		row->attempts = db_int(s, 4);
 		row->created_at = db_int(s, 5);
+		row->ref = db_isnull(s, 6) ? NULL : xstrdup(db_text(s, 6));
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
@@ -48,6 +49,7 @@ outbox_row_release(struct outbox_row *row)
 {
 	free(row->kind);
 	free(row->recipient);
+	free(row->ref);
 	if (row->payload != NULL)
 		free_secret(row->payload, strlen(row->payload));
 	memset(row, 0, sizeof(*row));

@@ -12,6 +12,7 @@ struct outbox_row {
 	char *kind;
 	char *recipient;
 	char *payload;
+	char *ref; /* the message it is about, or NULL */
 	int64_t attempts; /* including this one */
 	int64_t created_at;
 };

@@ -1,7 +1,7 @@
 /*
  * SQL for receiving (migration 0005): the sealed parts a recipient needs,
- * the SMS code gate, capabilities, and the lists of sent and received
- * messages.
+ * the SMS code gate and capabilities. The lists of sent and received
+ * messages are in report_db.h.
  */
 #ifndef ST_RECEIVE_DB_H
 #define ST_RECEIVE_DB_H
@@ -47,18 +47,5 @@ enum db_status cap_insert(struct db_conn *c, const char *token_hash,
 /* 1 when token_hash opens msg_id at now, else 0 (or -1). */
 int cap_valid(
     struct db_conn *c, const char *token_hash, const char *msg_id, int64_t now);
-
-/* One line of a message list. */
-struct msg_line {
-	const char *id, *state, *subject, *reference, *name, *email;
-	int64_t sent_at, expires_at, total_size, files;
-};
-
-/*
- * Calls fn for each message the user sent (received = 0) or received
- * (received = 1), newest first, at most limit. 0 or -1.
- */
-int msg_list(struct db_conn *c, const char *user_id, int received, int limit,
-    void (*fn)(const struct msg_line *l, void *arg), void *arg);
 
 #endif

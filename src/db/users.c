@@ -324,6 +324,15 @@ ratelimit_hit(struct db_conn *c, const char *key, int64_t window, int64_t now)
 }
 
 enum db_status
+ratelimit_undo(struct db_conn *c, const char *key, int64_t window, int64_t now)
+{
+	return db_exec(c,
+	    "UPDATE rate_limits SET count = count - 1 WHERE key = $1 AND "
+	    "window_start = $2 AND count > 0",
+	    DB_PARAMS(DB_TEXT(key), DB_INT(now - now % window)));
+}
+
+enum db_status
 ratelimit_clear(struct db_conn *c, const char *key)
 {
 	return db_exec(c, "DELETE FROM rate_limits WHERE key = $1",

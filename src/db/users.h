@@ -73,6 +73,9 @@ enum token_state tokens_peek(struct db_conn *c, const char *hash,
 int64_t ratelimit_hit(
     struct db_conn *c, const char *key, int64_t window, int64_t now);
 enum db_status ratelimit_clear(struct db_conn *c, const char *key);
+/* Takes back one hit of the current window (an attempt that succeeded). */
+enum db_status ratelimit_undo(
+    struct db_conn *c, const char *key, int64_t window, int64_t now);
 
 /* Appends an audit event; detail is a JSON text without secrets. */
 enum db_status audit_add(struct db_conn *c, const char *actor, const char *ip,

@@ -53,18 +53,22 @@ static enum acct_status
 start_session(const struct acct_env *env, const struct user *u,
     const char *old_hash, struct acct_session *s)
 {
-	char key[EMAIL_MAX + 16];
+	char key[EMAIL_MAX + 16], ipkey[96];
 	struct db_conn *c = db_get(env->db);
 	enum acct_status st = ACCT_ERROR;
 
 	rand_token(s->token);
 	accounts_session_hash(env->sec, s->token, s->hash);
 	snprintf(key, sizeof(key), "login:%s", u->email);
+	snprintf(ipkey, sizeof(ipkey), "login-ip:%s", env->ip);
 	if (db_begin(c) != DB_OK)
 		goto out;
 	/* The session id changes at login (ASVS 3.2.1). */
 	if ((old_hash == NULL || sessions_delete(c, old_hash) == DB_OK) &&
 	    ratelimit_clear(c, key) == DB_OK &&
+	    /* The per-IP limit is on failures: many colleagues behind one
+	     * NAT all logging in at nine must not lock each other out. */
+	    ratelimit_undo(c, ipkey, LOGIN_WINDOW, clock_now()) == DB_OK &&
 	    sessions_insert(
 	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK) {
 		acct_audit(c, env, u->id, "login.ok", NULL);

@@ -325,12 +325,13 @@ receive_verify(const struct msg_env *env, const char *id, const char *link_auth,
 		return res(MSG_BUSY, "busy", "The server is busy; try again");
 	}
 	r = has_phone(&m) ? check_code(c, env, &m, code, attempts_left) : OK;
-	if (r.st == MSG_OK) {
-		if (grant(c, env, &m, token) == -1)
-			r = FAILED;
-		else
-			event_add(c, id, "code_right", "link", env->ip, NULL);
-	}
+	/* The right code first, then the opening it caused (P3 order). */
+	if (r.st == MSG_OK &&
+	    ((has_phone(&m) &&
+	         event_add(c, id, "code_right", "link", env->ip, NULL) !=
+	             DB_OK) ||
+	        grant(c, env, &m, token) == -1))
+		r = FAILED;
 	/* Wrong codes are kept: the count is what the lock rests on. */
 	if (r.st == MSG_OK || r.st == MSG_UNAUTHORIZED || r.st == MSG_LOCKED) {
 		if (db_commit(c) != DB_OK)

@@ -26,6 +26,8 @@ jobs_run_once(const struct msg_env *env)
 		log_error("job failed", "{s:s}", "job", "abort_overdue");
 	if (retention_run(env, clock_now()) == -1)
 		log_error("job failed", "{s:s}", "job", "retention");
+	if (jobs_hash_files(env) == -1)
+		log_error("job failed", "{s:s}", "job", "hash_files");
 }
 
 static void *

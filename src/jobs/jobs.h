@@ -17,5 +17,7 @@ struct jobs *jobs_start(const struct msg_env *env, long interval_seconds);
 void jobs_stop(struct jobs *j);
 /* One run now (also used by tests). */
 void jobs_run_once(const struct msg_env *env);
+/* Hashes complete ciphertext objects not hashed yet; the count or -1. */
+int jobs_hash_files(const struct msg_env *env);
 
 #endif

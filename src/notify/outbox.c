@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "db/messages_db.h"
 #include "db/outbox_db.h"
 #include "http/metrics.h"
 #include "notify/outbox.h"
@@ -249,6 +250,31 @@ deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 	return SEND_FAIL;
 }
 
+/*
+ * A mail or SMS about a message goes into that message's report (P3): it
+ * was handed over, with the server's reply, or it finally failed.
+ */
+static void
+add_event(struct db_conn *c, const struct outbox_row *row, const char *what,
+    const char *reply)
+{
+	char kind[16];
+	json_t *d;
+	char *detail;
+
+	if (row->ref == NULL ||
+	    (strcmp(row->kind, "mail") != 0 && strcmp(row->kind, "sms") != 0))
+		return;
+	snprintf(kind, sizeof(kind), "%s.%s", row->kind, what);
+	d = json_pack("{s:s,s:s}", "to", row->recipient, "reply", reply);
+	detail = d != NULL ? json_dumps(d, JSON_COMPACT) : NULL;
+	json_decref(d);
+	if (event_add(c, row->ref, kind, NULL, NULL, detail) != DB_OK)
+		log_warn(
+		    "outbox event not recorded", "{s:s}", "outbox_id", row->id);
+	free(detail);
+}
+
 static void
 record(struct outbox *w, struct outbox_row *row, enum send_result r,
     const char *reply)
@@ -259,11 +285,13 @@ record(struct outbox *w, struct outbox_row *row, enum send_result r,
 
 	if (r == SEND_OK) {
 		outbox_mark_sent(c, row->id, now, reply);
+		add_event(c, row, "sent", reply);
 		metrics_count(kw->n_sent);
 		log_info(kw->sent, "{s:s,s:s}", "outbox_id", row->id, "reply",
 		    reply);
 	} else if (r == SEND_FAIL || now - row->created_at > GIVE_UP_SECONDS) {
 		outbox_mark_failed(c, row->id, reply);
+		add_event(c, row, "failed", reply);
 		metrics_count(kw->n_failed);
 		log_error(kw->failed, "{s:s,s:s}", "outbox_id", row->id,
 		    "reply", reply);

@@ -185,6 +185,27 @@ test('wrong password: 401 ten times, then 429 with Retry-After (ASVS 2.2.1)', as
   assert.ok(Number(r.headers.get('retry-after')) > 0);
 });
 
+test('the per-IP login limit counts failures: colleagues behind one address all log in', async () => {
+  const own = await startServer({ config: { bootstrap: { domains: 'org.nl' }, accounts: { login_ip_failures: 3, mails_per_hour: 50 } } });
+  try {
+    const c = new Client(own.url);
+    await c.init();
+    const reg = registration('nat@org.nl');
+    assert.equal((await c.post('/api/v1/register', reg)).status, 202);
+    const token = linkToken(await waitForOutboxMail(join(own.dir, 'outbox'), 'nat@org.nl'));
+    assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
+    for (let i = 0; i < 6; i++) {
+      const r = await c.post('/api/v1/login', { email: 'nat@org.nl', auth_key: reg.auth_key });
+      assert.equal(r.status, 200, `login ${i + 1} from the same address`);
+      c.csrf = r.json.csrf;
+    }
+    for (let i = 0; i < 3; i++) assert.equal((await c.post('/api/v1/login', { email: 'nat@org.nl', auth_key: b64u(32) })).status, 401);
+    assert.equal((await c.post('/api/v1/login', { email: 'nat@org.nl', auth_key: reg.auth_key })).status, 429, 'failures still count');
+  } finally {
+    await own.stop();
+  }
+});
+
 test('state changes need the CSRF token and a same-origin Origin (ASVS 4.2.2)', async () => {
   const acc = await account('csrf@org.nl');
   const { c } = await login(acc.email, acc.auth_key);

@@ -1,0 +1,284 @@
+/*
+ * The report of one message (P3 as JSON, P4 as PDF) and the overview of
+ * sent messages (P5 as PDF). Only the sender, or the recipient's own
+ * account for a message it was sent, sees a report; anyone else gets the
+ * same 404 as for a message that does not exist. PDFs are written to an
+ * unlinked temporary file page by page and sent from there, and only a
+ * few are made at a time.
+ */
+#include "util/common.h"
+
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "api/list_query.h"
+#include "db/db.h"
+#include "db/messages_db.h"
+#include "db/report_db.h"
+#include "db/users.h"
+#include "domain/user.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "report/pdf.h"
+#include "report/report.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define PDF_AT_ONCE 4 /* PDFs made or waiting (report/pdf.h) */
+#define EVENTS_MAX 10000 /* in one JSON timeline */
+
+static atomic_int rendering;
+
+/* 1 with m filled when the user may see the report of id; 0 (absent or
+ * not theirs), -1 error. */
+static int
+visible(
+    struct db_conn *c, const char *id, const struct user *u, struct msg_row *m)
+{
+	int found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
+
+	if (found != 1)
+		return found;
+	if (strcmp(m->sender_id, u->id) == 0 ||
+	    (m->rcpt_user_id != NULL && strcmp(m->rcpt_user_id, u->id) == 0 &&
+	        strcmp(m->state, "uploading") != 0 &&
+	        strcmp(m->state, "aborted") != 0))
+		return 1;
+	msg_row_release(m);
+	return 0;
+}
+
+/* Loads the message of the route's :id or answers 404/503. */
+static int
+load(struct request *req, struct db_conn *c, struct msg_row *m)
+{
+	int r = visible(c, req->params[0], req->user, m);
+
+	if (r == 1)
+		return 0;
+	if (r == 0)
+		reply_error(req, 404, "not_found", "No such message");
+	else
+		reply_error(req, 503, "busy", "The server is busy; try again");
+	return -1;
+}
+
+struct timeline {
+	const struct msg_row *m;
+	json_t *events;
+};
+
+static void
+add_event(const struct event_line *e, void *arg)
+{
+	struct timeline *t = arg;
+	json_t *ev, *d = NULL;
+
+	ev = json_pack("{s:I,s:s,s:s}", "at_ms", (json_int_t)(e->at_us / 1000),
+	    "kind", e->kind, "by", report_role(t->m, e->actor));
+	if (e->detail != NULL && strcmp(e->kind, "file.uploaded") == 0)
+		json_object_set_new(ev, "file_name", json_string(e->detail));
+	else if (e->detail != NULL)
+		d = json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL);
+	if (json_is_integer(json_object_get(d, "file")))
+		json_object_set(ev, "file", json_object_get(d, "file"));
+	if (json_is_string(json_object_get(d, "reply")))
+		json_object_set(ev, "reply", json_object_get(d, "reply"));
+	if (json_is_string(json_object_get(d, "to")))
+		json_object_set(ev, "to", json_object_get(d, "to"));
+	json_decref(d);
+	json_array_append_new(t->events, ev);
+}
+
+static void
+add_file(const struct file_row *f, void *arg)
+{
+	json_array_append_new(arg,
+	    json_pack("{s:I,s:s,s:I,s:I,s:s?}", "index", (json_int_t)f->idx,
+	        "name", f->name, "size", (json_int_t)f->size, "ciphertext_size",
+	        (json_int_t)f->ciphertext_size, "header_sha256",
+	        f->header_sha256[0] ? f->header_sha256 : NULL));
+}
+
+static json_t *
+summary(struct db_conn *c, const struct msg_row *m, const struct user *u,
+    json_t *files)
+{
+	struct user s;
+	json_t *sender;
+
+	if (strcmp(m->sender_id, u->id) == 0)
+		sender = json_pack(
+		    "{s:s,s:s}", "name", u->name, "email", u->email);
+	else if (users_by_id(c, m->sender_id, &s) == 1) {
+		sender = json_pack(
+		    "{s:s,s:s}", "name", s.name, "email", s.email);
+		user_release(&s);
+	} else
+		sender = json_pack("{s:s,s:s}", "name", "", "email", "");
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:I,"
+	                 "s:o,s:o,s:o}",
+	    "id", m->id, "state", m->state, "subject", m->subject, "reference",
+	    m->reference, "sender", sender, "recipient", "name", m->rcpt_name,
+	    "email", m->rcpt_email, "phone",
+	    strcmp(m->sender_id, u->id) == 0 ? m->rcpt_phone : NULL, "kind",
+	    m->rcpt_kind, "created_at", (json_int_t)m->created_at, "sent_at",
+	    m->sent_at ? json_integer(m->sent_at) : json_null(), "expires_at",
+	    m->expires_at ? json_integer(m->expires_at) : json_null(), "files",
+	    files);
+}
+
+void
+api_message_events(struct request *req)
+{
+	struct timeline t = { 0 };
+	struct db_conn *c = db_get(req->app->db);
+	struct msg_row m;
+	json_t *files;
+	int64_t n;
+
+	if (load(req, c, &m) == -1) {
+		db_put(c);
+		return;
+	}
+	t.m = &m;
+	t.events = json_array();
+	files = json_array();
+	n = events_of(c, m.id, EVENTS_MAX, add_event, &t);
+	if (n == -1 || files_of(c, m.id, add_file, files) == -1) {
+		db_put(c);
+		json_decref(t.events);
+		json_decref(files);
+		msg_row_release(&m);
+		reply_error(req, 503, "busy", "The server is busy; try again");
+		return;
+	}
+	reply_json(req, 200,
+	    json_pack("{s:o,s:s,s:o,s:b}", "message",
+	        summary(c, &m, req->user, files), "role",
+	        strcmp(m.sender_id, req->user->id) == 0 ? "sender" :
+	                                                  "recipient",
+	        "events", t.events, "truncated", n > EVENTS_MAX));
+	db_put(c);
+	msg_row_release(&m);
+}
+
+/* An unlinked temporary file, or -1. */
+static int
+temp_fd(void)
+{
+	const char *dir = secure_getenv("TMPDIR");
+	char path[PATH_MAX];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	if (snprintf(path, sizeof(path), "%s/st-pdf-XXXXXX", dir) >=
+	    (int)sizeof(path))
+		return -1;
+	if ((fd = mkostemp(path, O_CLOEXEC)) >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Takes a rendering slot, or answers 503 and returns -1. */
+static int
+slot_take(struct request *req)
+{
+	if (atomic_fetch_add(&rendering, 1) >= PDF_AT_ONCE) {
+		atomic_fetch_sub(&rendering, 1);
+		reply_error(
+		    req, 503, "busy", "Too many reports at once; try again");
+		reply_header(req, "Retry-After", "2");
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends the finished PDF in fd (closing it in any case). */
+static void
+send_pdf(struct request *req, int fd, int64_t size, const char *name)
+{
+	char cd[200];
+
+	if (size == PDF_BUSY) {
+		close(fd);
+		reply_error(
+		    req, 503, "busy", "Too many reports at once; try again");
+		reply_header(req, "Retry-After", "5");
+		return;
+	}
+	if (size <= 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		log_error("report failed", "{s:s}", "file", name);
+		reply_error(
+		    req, 500, "internal", "The report could not be made");
+		return;
+	}
+	snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", name);
+	reply_fd(req, 200, "application/pdf", fd, (uint64_t)size);
+	reply_header(req, "Content-Disposition", cd);
+}
+
+void
+api_message_report_pdf(struct request *req)
+{
+	struct db_conn *c;
+	struct msg_row m;
+	char name[80];
+	int64_t size;
+	int fd;
+
+	if (slot_take(req) == -1)
+		return;
+	c = db_get(req->app->db);
+	if (load(req, c, &m) == -1) {
+		db_put(c);
+		atomic_fetch_sub(&rendering, 1);
+		return;
+	}
+	snprintf(name, sizeof(name), "rapportage-%s.pdf", m.id);
+	fd = temp_fd();
+	size = fd >= 0 ? report_message_pdf(c, &m, clock_now(), fd) : -1;
+	db_put(c);
+	msg_row_release(&m);
+	atomic_fetch_sub(&rendering, 1);
+	if (fd < 0)
+		reply_error(
+		    req, 503, "busy", "No room for the report; try again");
+	else
+		send_pdf(req, fd, size, name);
+}
+
+void
+api_reports_overview_pdf(struct request *req)
+{
+	struct db_conn *c;
+	int64_t from, to, size;
+	const char *err;
+	int fd;
+
+	if ((err = listq_period(req, &from, &to)) != NULL) {
+		reply_error(req, 400, "bad_field", err);
+		return;
+	}
+	if (slot_take(req) == -1)
+		return;
+	fd = temp_fd();
+	c = db_get(req->app->db);
+	size = fd >= 0 ?
+	    report_overview_pdf(c, req->user->id, from, to, clock_now(), fd) :
+	    -1;
+	db_put(c);
+	atomic_fetch_sub(&rendering, 1);
+	if (fd < 0)
+		reply_error(
+		    req, 503, "busy", "No room for the report; try again");
+	else
+		send_pdf(req, fd, size, "overzicht-verzonden.pdf");
+}

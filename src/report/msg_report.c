@@ -1,0 +1,297 @@
+/*
+ * The PDF report of one message (P4): header facts, parties, subject and
+ * reference, files with sizes and header hashes, and the timeline of its
+ * events, streamed from the database into the pages.
+ */
+#include "util/common.h"
+
+#include <jansson.h>
+
+#include "db/messages_db.h"
+#include "db/report_db.h"
+#include "db/users.h"
+#include "domain/user.h"
+#include "report/pdf.h"
+#include "report/report.h"
+#include "report/words.h"
+
+struct rfile {
+	char *name;
+	int64_t size, csize;
+	char sha[65]; /* hex, "" unknown */
+};
+
+struct rmsg {
+	struct db_conn *c;
+	const struct msg_row *m;
+	int64_t now;
+	char *sender_name, *sender_email;
+	struct rfile *files;
+	size_t nfiles, cap;
+	int failed;
+	struct pdf *p;
+};
+
+const char *
+report_role(const struct msg_row *m, const char *actor)
+{
+	if (actor == NULL || *actor == '\0')
+		return "system";
+	if (strcmp(actor, "link") == 0)
+		return "link";
+	if (strcmp(actor, m->sender_id) == 0)
+		return "sender";
+	if (m->rcpt_user_id != NULL && strcmp(actor, m->rcpt_user_id) == 0)
+		return "recipient";
+	return "system";
+}
+
+static void
+hex_of_b64u(const char *b64, char out[65])
+{
+	static const char hx[] = "0123456789abcdef";
+	unsigned char h[32];
+	int i;
+
+	out[0] = '\0';
+	if (b64 == NULL || b64u_decode(h, sizeof(h), b64, strlen(b64)) != 32)
+		return;
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hx[h[i] >> 4];
+		out[2 * i + 1] = hx[h[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static void
+add_file(const struct file_row *f, void *arg)
+{
+	struct rmsg *r = arg;
+	struct rfile *x;
+
+	if (r->nfiles == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->files = xreallocarray(r->files, r->cap, sizeof(*r->files));
+	}
+	x = &r->files[r->nfiles++];
+	x->name = xstrdup(f->name);
+	x->size = f->size;
+	x->csize = f->ciphertext_size;
+	/* Empty until the background job has read the whole object. */
+	hex_of_b64u(f->ciphertext_sha256, x->sha);
+}
+
+static const char *
+file_name(const struct rmsg *r, int64_t idx)
+{
+	return idx >= 0 && (uint64_t)idx < r->nfiles ? r->files[idx].name : "?";
+}
+
+/* "Naam <e-mail>" into out; the name isolated (FSI ... PDI) so that a
+ * right-to-left name does not pull the address into its run. */
+static void
+party(char *out, size_t len, const char *name, const char *email)
+{
+	if (name != NULL && *name != '\0')
+		snprintf(out, len, "\u2068%s\u2069 <%s>", name,
+		    email != NULL ? email : "");
+	else
+		snprintf(out, len, "%s", email != NULL ? email : "");
+}
+
+static const char *
+who(const struct rmsg *r, const char *actor, char *out, size_t len)
+{
+	const char *role = report_role(r->m, actor);
+
+	if (strcmp(role, "sender") == 0)
+		snprintf(out, len, "Afzender (%s)", r->sender_name);
+	else if (strcmp(role, "recipient") == 0)
+		snprintf(out, len, "Ontvanger (%s)", r->m->rcpt_name);
+	else if (strcmp(role, "link") == 0)
+		snprintf(out, len, "Ontvanger via de link");
+	else
+		snprintf(out, len, "Systeem");
+	return out;
+}
+
+/* The details column: which file, or what the mail server answered. */
+static void
+details(const struct rmsg *r, const struct event_line *e, char *out, size_t len)
+{
+	json_t *d;
+	const char *to, *reply;
+
+	out[0] = '\0';
+	if (e->detail == NULL)
+		return;
+	if (strcmp(e->kind, "file.uploaded") == 0) {
+		snprintf(out, len, "%s", e->detail);
+		return;
+	}
+	if ((d = json_loads(e->detail, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return;
+	if (json_is_integer(json_object_get(d, "file")))
+		snprintf(out, len, "%s",
+		    file_name(
+		        r, json_integer_value(json_object_get(d, "file"))));
+	to = json_string_value(json_object_get(d, "to"));
+	reply = json_string_value(json_object_get(d, "reply"));
+	if (to != NULL || reply != NULL)
+		snprintf(out, len, "%s%s%s%s%s", to ? "Aan " : "", to ? to : "",
+		    to && reply ? "; " : "", reply ? "antwoord: " : "",
+		    reply ? reply : "");
+	json_decref(d);
+}
+
+static void
+event_row(const struct event_line *e, void *arg)
+{
+	struct rmsg *r = arg;
+	char when[32], by[600], det[800];
+	const char *cells[4];
+
+	words_stamp(e->at_us / 1000000, when, sizeof(when));
+	details(r, e, det, sizeof(det));
+	cells[0] = when;
+	cells[1] = words_event(e->kind);
+	cells[2] = who(r, e->actor, by, sizeof(by));
+	cells[3] = det;
+	pdf_table_row(r->p, cells);
+}
+
+static void
+facts(struct rmsg *r)
+{
+	const struct msg_row *m = r->m;
+	char buf[800];
+
+	pdf_kv(r->p, "Bericht-ID", m->id);
+	words_datetime(r->now, buf, sizeof(buf));
+	pdf_kv(r->p, "Afgedrukt op", buf);
+	pdf_kv(r->p, "Status bij afdrukken", words_state(m->state));
+
+	pdf_heading(r->p, "Partijen");
+	party(buf, sizeof(buf), r->sender_name, r->sender_email);
+	pdf_kv(r->p, "Afzender", buf);
+	party(buf, sizeof(buf), m->rcpt_name, m->rcpt_email);
+	pdf_kv(r->p, "Ontvanger", buf);
+	if (m->rcpt_phone != NULL && *m->rcpt_phone != '\0')
+		pdf_kv(r->p, "Mobiel nummer", m->rcpt_phone);
+	pdf_kv(r->p, "Ontvangst",
+	    strcmp(m->rcpt_kind, "account") == 0 ?
+	        "Met een account van een aangesloten organisatie" :
+	        "Via een unieke link (buiten een aangesloten organisatie met "
+	        "een sms-code)");
+
+	pdf_heading(r->p, "Bericht");
+	pdf_kv(r->p, "Onderwerp", m->subject);
+	pdf_kv(r->p, "Kenmerk", *m->reference ? m->reference : "–");
+	words_datetime(m->created_at, buf, sizeof(buf));
+	pdf_kv(r->p, "Aangemaakt op", buf);
+	if (m->sent_at) {
+		words_datetime(m->sent_at, buf, sizeof(buf));
+		pdf_kv(r->p, "Verstuurd op", buf);
+	}
+	if (m->expires_at) {
+		words_datetime(m->expires_at, buf, sizeof(buf));
+		pdf_kv(r->p,
+		    m->expires_at > r->now ? "Beschikbaar tot" : "Verlopen op",
+		    buf);
+	}
+}
+
+static void
+files_table(struct rmsg *r)
+{
+	static const struct pdf_col cols[] = { { "Nr.", 0.06 },
+		{ "Naam", 0.40 }, { "Grootte", 0.12 },
+		{ "SHA-256 van het versleutelde bestand", 0.42 } };
+	char nr[24], size[32];
+	const char *cells[4];
+	size_t i;
+
+	pdf_heading(r->p, "Documenten");
+	pdf_table_begin(r->p, cols, 4);
+	for (i = 0; i < r->nfiles; i++) {
+		snprintf(nr, sizeof(nr), "%zu", i + 1);
+		words_size(r->files[i].size, size, sizeof(size));
+		cells[0] = nr;
+		cells[1] = r->files[i].name;
+		cells[2] = size;
+		cells[3] = r->files[i].sha[0] ? r->files[i].sha :
+		                                "wordt nog berekend";
+		pdf_table_row(r->p, cells);
+	}
+	pdf_table_end(r->p);
+}
+
+static int
+draw(struct pdf *p, void *arg, int pass)
+{
+	static const struct pdf_col cols[] = { { "Datum en tijd", 0.2 },
+		{ "Gebeurtenis", 0.3 }, { "Door", 0.22 }, { "Details", 0.28 } };
+	struct rmsg *r = arg;
+	int64_t n;
+
+	ST_UNUSED(pass);
+	r->p = p;
+	pdf_title(p, "Rapportage verstuurd bericht");
+	facts(r);
+	files_table(r);
+	pdf_heading(p, "Tijdlijn");
+	pdf_table_begin(p, cols, 4);
+	n = events_of(r->c, r->m->id, REPORT_MAX_EVENTS, event_row, r);
+	pdf_table_end(p);
+	if (n > REPORT_MAX_EVENTS)
+		pdf_text(p,
+		    "De tijdlijn is ingekort: er zijn meer gebeurtenissen "
+		    "dan dit rapport kan tonen.");
+	pdf_text(p,
+	    "Alle tijden in Nederlandse tijd (Europe/Amsterdam). De "
+	    "server bewaart alleen versleutelde documenten; de "
+	    "inhoud kan niet door de beheerder worden ingezien.");
+	return n < 0 ? -1 : 0;
+}
+
+int64_t
+report_message_pdf(
+    struct db_conn *c, const struct msg_row *m, int64_t now, int fd)
+{
+	struct rmsg r = { 0 };
+	struct pdf_info info = { 0 };
+	struct user u;
+	char subject[600];
+	int64_t rc;
+	size_t i;
+
+	r.c = c;
+	r.m = m;
+	r.now = now;
+	if (users_by_id(c, m->sender_id, &u) == 1) {
+		r.sender_name = xstrdup(u.name);
+		r.sender_email = xstrdup(u.email);
+		user_release(&u);
+	} else {
+		r.sender_name = xstrdup("?");
+		r.sender_email = xstrdup("");
+	}
+	if (files_of(c, m->id, add_file, &r) == -1) {
+		rc = -1;
+		goto out;
+	}
+	snprintf(subject, sizeof(subject), "%s (%s)", m->subject, m->id);
+	info.title = "Rapportage verstuurd bericht";
+	info.subject = subject;
+	info.author = r.sender_name;
+	info.keywords = "SecureTransfer, rapportage";
+	info.printed_at = now;
+	rc = pdf_render(fd, &info, draw, &r);
+out:
+	for (i = 0; i < r.nfiles; i++)
+		free(r.files[i].name);
+	free(r.files);
+	free(r.sender_name);
+	free(r.sender_email);
+	return rc;
+}
