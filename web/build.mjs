@@ -30,7 +30,11 @@ const WORKERS = [
   ['crypto-worker', 'src/crypto/worker.js'],
   ['account-worker', 'src/account/worker.js'],
   ['send-worker', 'src/send/worker.js'],
+  ['receive-worker', 'src/receive/worker.js'],
 ];
+// The download service worker: a fixed name at the site root (its scope is
+// "/"), a classic script so every browser with service workers runs it.
+const SERVICE_WORKER = ['sw', 'src/sw.js'];
 // Page entries: each becomes /assets/<name>-<hash>.js; index.html loads "main".
 const PAGES = [
   ['main', 'src/main.jsx'],
@@ -100,6 +104,16 @@ async function main() {
   });
   const js = outputsByEntry(pages.metafile, PAGES);
 
+  if (existsSync(join(WEB, SERVICE_WORKER[1])))
+    await esbuild.build({
+      ...common,
+      format: 'iife',
+      outdir: undefined,
+      entryNames: undefined,
+      outfile: join(DIST, `${SERVICE_WORKER[0]}.js`),
+      entryPoints: [SERVICE_WORKER[1]],
+    });
+
   const styles = await esbuild.build({
     ...common,
     entryPoints: [{ in: STYLES[1], out: STYLES[0] }],
@@ -132,7 +146,7 @@ async function main() {
   const { PATHS } = await import(pathToFileURL(join(SRC, 'paths.js')).href);
   writeFileSync(join(DIST, 'routes.json'), JSON.stringify(Object.values(PATHS), null, 1) + '\n');
 
-  const all = [...Object.values(js), ...Object.values(workers), css.app].map((p) => basename(p));
+  const all = [...Object.values(js), ...Object.values(workers), css.app, '/sw.js'].map((p) => basename(p));
   console.log(`web: ${all.join(' ')} -> ${relative(process.cwd(), DIST) || '.'}`);
 }
 

@@ -132,7 +132,7 @@ test('reload during an upload, unlock, pick the unfinished document again and se
   assert.equal(r.violations.length, 0, `resume section, filled: ${r.summary}`);
   await shotOf(section, 'resume-section-filled');
   await section.getByRole('button', { name: 'Verder met versturen' }).click();
-  await page.getByTestId('message-state').getByText('Verzonden').waitFor({ timeout: 120000 });
+  await page.getByTestId('message-state').getByText('Verstuurd').waitFor({ timeout: 120000 });
   assert.equal(await section.count(), 0, 'no resume section once sent');
   await screenshot(page, 'resume-sent');
 
@@ -194,7 +194,7 @@ test('reload after every document is uploaded but before the send: nothing to pi
   await shotOf(section, 'resume-section-all-done');
   await section.getByLabel('Begeleidende tekst').fill('Zie bijlage.\r\nGroet');
   await section.getByRole('button', { name: 'Verder met versturen' }).click();
-  await page.getByTestId('message-state').getByText('Verzonden').waitFor({ timeout: 60000 });
+  await page.getByTestId('message-state').getByText('Verstuurd').waitFor({ timeout: 60000 });
   const { S } = await linkSecret(srv, 'olga2@example.com', msgId);
   const { K, manifest } = await messageKey(srv, msgId, S);
   assert.equal(manifest.text, 'Zie bijlage.\nGroet');

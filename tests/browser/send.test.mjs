@@ -136,7 +136,7 @@ test('compose, pick and drop files, send to an outsider; the stored objects decr
   await page.getByRole('heading', { name: 'Bezig met versturen' }).waitFor();
   await screenshot(page, 'send-compose-uploading');
   await page.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 120000 });
-  await page.getByTestId('message-state').getByText('Verzonden').waitFor();
+  await page.getByTestId('message-state').getByText('Verstuurd').waitFor();
   const msgId = page.url().split('/').pop();
   assert.equal(await page.getByTestId('message-phone').innerText(), '+31 6 •••• 5678');
   assert.match(await page.getByTestId('message-expires').innerText(), /^\d{1,2} [a-z]+ \d{4} om \d{2}:\d{2}$/);
@@ -210,7 +210,7 @@ test('kill -9 during a 256 MiB upload: the browser resumes by itself; the heap s
     await new Promise((r) => setTimeout(r, 100));
   }
   await page.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 60000 });
-  await page.getByTestId('message-state').getByText('Verzonden').waitFor();
+  await page.getByTestId('message-state').getByText('Verstuurd').waitFor();
   await cdp.send('HeapProfiler.collectGarbage');
   samples.push(['after', await heap()]);
   console.log(`JS heap of the tab (MiB): ${samples.map(([k, v]) => `${k} ${(v / MiB).toFixed(1)}`).join(', ')}`);

@@ -8,12 +8,17 @@ import { match, startRouter, usePathname } from './lib/router.js';
 import { loadAccount } from './account/session.js';
 import { Account } from './pages/Account.jsx';
 import { Compose } from './pages/Compose.jsx';
+import { Contacts } from './pages/Contacts.jsx';
 import { Forgot } from './pages/Forgot.jsx';
 import { Home } from './pages/Home.jsx';
 import { Login } from './pages/Login.jsx';
 import { Message } from './pages/Message.jsx';
 import { Register } from './pages/Register.jsx';
+import { ReceivedList, SentList } from './pages/Lists.jsx';
+import { Report } from './pages/Report.jsx';
+import { Receive } from './pages/Receive.jsx';
 import { Reset } from './pages/Reset.jsx';
+import { Templates } from './pages/Templates.jsx';
 import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { placeholder } from './pages/Placeholder.jsx';
@@ -29,7 +34,13 @@ const PAGES = {
   reset: Reset,
   account: Account,
   compose: Compose,
+  contacts: Contacts,
+  templates: Templates,
   report: Message,
+  sent: SentList,
+  received: ReceivedList,
+  messageReport: Report,
+  receive: Receive,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({

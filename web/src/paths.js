@@ -19,5 +19,6 @@ export const PATHS = Object.freeze({
   sent: '/verzonden',
   received: '/ontvangen',
   report: '/berichten/:id',
+  messageReport: '/berichten/:id/rapport',
   manual: '/handleiding',
 });

@@ -32,12 +32,12 @@ function ensureWorker() {
   return worker;
 }
 
-function call(op, args = {}) {
+function call(op, args = {}, transfer = []) {
   const w = ensureWorker();
   const id = ++seq;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    w.postMessage({ id, op, ...args });
+    w.postMessage({ id, op, ...args }, transfer);
   });
 }
 
@@ -151,10 +151,11 @@ export async function logout() {
 }
 
 /**
- * The sender's message crypto in the key Worker (messages.js): msgStart,
- * msgResume, msgFile, msgFinish, msgForget. K never leaves the Worker.
+ * The message crypto in the key Worker (messages.js): msgStart, msgResume,
+ * msgFile, msgFinish, msgForget, and msgKeyTo (K to the download Worker
+ * over a MessagePort in `transfer`). K never passes the page.
  */
-export function messageCrypto(op, args) {
-  if (!/^msg[A-Z][a-z]+$/.test(op)) throw new AccountKeyError('argument', `not a message op: ${op}`);
-  return call(op, args);
+export function messageCrypto(op, args, transfer) {
+  if (!/^msg[A-Z][A-Za-z]+$/.test(op)) throw new AccountKeyError('argument', `not a message op: ${op}`);
+  return call(op, args, transfer);
 }

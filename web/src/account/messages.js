@@ -115,6 +115,29 @@ export function messageOps(unlocked) {
       return body;
     },
 
+    /**
+     * Receiving (R3, and the sender reading their own message): opens the
+     * stanza to this user's key and sends K, as a non-extractable HKDF
+     * CryptoKey, over `port` to the download Worker. The page only ever
+     * holds the port, never K.
+     */
+    async msgKeyTo({ msgId, stanza, port }) {
+      const state = unlocked();
+      const id = msgIdBytes(msgId);
+      if (!port || typeof port.postMessage !== 'function') throw new AccountKeyError('argument', 'no port');
+      let K;
+      try {
+        K = await unwrapX25519({ stanza: b64uDecodeLen(stanza, 80), skR: state.x25519, pkR: state.xPk, msgId: id, asKey: true });
+      } catch (e) {
+        port.postMessage({ error: 'stanza_auth' });
+        port.close();
+        throw new AccountKeyError('stanza_auth', 'the stanza does not open with this key');
+      }
+      port.postMessage({ K });
+      port.close();
+      return {};
+    },
+
     /** Forgets K (after sending, or when the user gives up). */
     async msgForget({ msgId }) {
       const m = messages.get(msgId);

@@ -2,7 +2,8 @@
 // browser refuses a plain string where it loads script (new Worker(url),
 // script.src, importScripts). This one named policy is the only place that
 // turns a string into a TrustedScriptURL, and it accepts only our own hashed
-// bundles: same origin, under /assets/, ending in .js, no query or fragment.
+// bundles: same origin, under /assets/, ending in .js, no query or fragment —
+// and the download service worker, which must live at /sw.js for scope "/".
 // Preact's normal rendering needs no policy (it never sets innerHTML).
 const POLICY_NAME = 'securetransfer';
 let policy = null;
@@ -14,7 +15,7 @@ export function checkScriptURL(input) {
   if (url.origin !== here.origin) throw new TypeError('script URL must be same-origin');
   if (url.search || url.hash || url.username || url.password)
     throw new TypeError('script URL must not carry a query, fragment or credentials');
-  if (!/^\/assets\/[A-Za-z0-9_-]+\.js$/.test(url.pathname))
+  if (url.pathname !== '/sw.js' && !/^\/assets\/[A-Za-z0-9_-]+\.js$/.test(url.pathname))
     throw new TypeError('script URL must be one of our /assets/*.js bundles');
   return url.href;
 }

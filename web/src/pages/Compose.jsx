@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
 import { acceptFiles, Documents } from '../components/Documents.jsx';
+import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -61,6 +62,7 @@ function ComposeForm({ account }) {
   const fileInput = useRef(null);
   const progressHeading = useRef(null);
   const failureRef = useRef(null);
+  const start = useComposeStart(setD);
   // A corrected field loses its old error at once; the rest wait for the next submit.
   const set = (k) => (v) => {
     setD((x) => ({ ...x, [k]: v }));
@@ -154,11 +156,14 @@ function ComposeForm({ account }) {
           <TextField id="rcpt-email" type="email" label={t('compose.email')} autocomplete="off" value={d.email} onInput={set('email')} error={errors.email} maxLength={254} />
           <TextField id="rcpt-phone" type="tel" label={t('compose.phone')} autocomplete="off" value={d.phone} onInput={set('phone')} error={errors.phone} required={false}
             description={t('compose.phone_hint')} maxLength={40} />
+          <RecipientBook d={d} disabled={busy} onInvalid={(e) => { setErrors(e); focusFirstError(); }}
+            onPick={(c) => { setD((x) => ({ ...x, name: c.name, email: c.email, phone: formatPhone(c.phone) })); setErrors({}); }} />
         </fieldset>
         <Documents files={files} allowed={allowed} onAdd={onAdd} onRemove={onRemove} error={errors.files} notice={notice} disabled={busy} inputRef={fileInput} />
         <fieldset class="st-fieldset" disabled={busy}>
           <legend class="nl-heading nl-heading--level-2">{t('compose.extra')}</legend>
           <p class="nl-paragraph" id="extra-hint">{t('compose.extra_hint')}</p>
+          <TemplateSelect {...start} disabled={busy} />
           <TextField id="subject" label={t('compose.subject')} autocomplete="off" value={d.subject} onInput={set('subject')} error={errors.subject} required={false} maxLength={200} />
           <TextField id="reference" label={t('compose.reference')} autocomplete="off" value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} />
           <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />

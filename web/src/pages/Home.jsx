@@ -1,8 +1,12 @@
 // "/": the public start page for visitors, the employee home page when
 // logged in (and unlocked), the Ontgrendelen screen after a reload.
+import { useEffect, useState } from 'preact/hooks';
 import { useAccount } from '../account/session.js';
+import { errorText } from '../components/Form.jsx';
+import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { useTitle } from '../lib/page.js';
+import { useLang, useTitle } from '../lib/page.js';
+import { formatDateTime } from '../send/names.js';
 import { PATHS } from '../paths.js';
 import { Unlock } from './Unlock.jsx';
 
@@ -36,14 +40,71 @@ function ButtonLink({ href, children, secondary }) {
   );
 }
 
-function MessageList({ id, title }) {
+const LIST_STATES = { uploading: 'uploading', sent: 'sent', opened: 'opened', downloaded: 'opened', expired: 'expired', aborted: 'aborted', revoked: 'revoked' };
+
+/** The newest 50 sent or received messages (GET /api/v1/messages?box=…). */
+function MessageList({ id, title, box }) {
+  const lang = useLang();
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let live = true;
+    api.get(`/messages?box=${box}&limit=5`).then((r) => live && setList(r?.messages ?? []), (e) => live && setError(e));
+    return () => { live = false; };
+  }, [box]);
+  const body = error ? (
+    <p class="nl-paragraph st-empty">{errorText(error)}</p>
+  ) : !list ? (
+    <p class="nl-paragraph st-empty" aria-busy="true">{t('app.loading')}</p>
+  ) : !list.length ? (
+    <p class="nl-paragraph st-empty">{t('staff.no_messages')}</p>
+  ) : (
+      <div class="utrecht-table-container">
+        <table class="utrecht-table utrecht-table--html-table st-list-table" aria-labelledby={id} data-testid={`list-${box}`}>
+          <thead class="utrecht-table__header">
+            <tr class="utrecht-table__row">
+              <th class="utrecht-table__header-cell" scope="col">{t('compose.subject')}</th>
+              <th class="utrecht-table__header-cell" scope="col">{t(box === 'sent' ? 'list.to' : 'list.from')}</th>
+              <th class="utrecht-table__header-cell" scope="col">{t('list.sent_at')}</th>
+              <th class="utrecht-table__header-cell" scope="col">{t('message.state')}</th>
+            </tr>
+          </thead>
+          <tbody class="utrecht-table__body">
+            {list.map((m) => {
+              const state = LIST_STATES[m.state] ?? 'unknown';
+              return (
+                <tr class="utrecht-table__row" key={m.id}>
+                  <td class="utrecht-table__cell">
+                    <a class="nl-link" href={`/berichten/${encodeURIComponent(m.id)}`}>
+                      {m.subject || t('list.no_subject')}
+                    </a>
+                    {m.reference && <span class="st-muted st-small"> · {m.reference}</span>}
+                  </td>
+                  <td class="utrecht-table__cell">
+                    {m.counterpart?.name} <span class="st-muted st-small">&lt;{m.counterpart?.email}&gt;</span>
+                  </td>
+                  <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
+                  <td class="utrecht-table__cell">
+                    <span class={`st-state st-state--${state} st-state--small`}>{t(`message.state_${state}`)}</span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    );
   return (
     <section class="st-section" aria-labelledby={id}>
       <h2 class="nl-heading nl-heading--level-2" id={id}>
         {title}
       </h2>
-      {/* The lists of messages come with the messages issue. */}
-      <p class="nl-paragraph st-empty">{t('staff.no_messages')}</p>
+      {body}
+      <p class="st-actions">
+        <a class="nl-link" href={box === 'sent' ? PATHS.sent : PATHS.received}>
+          {t(box === 'sent' ? 'home.all_sent' : 'home.all_received')}
+        </a>
+      </p>
     </section>
   );
 }
@@ -61,8 +122,8 @@ function StaffHome({ user }) {
           <ButtonLink href={PATHS.request}>{t('page.request')}</ButtonLink>
         </li>
       </ul>
-      <MessageList id="sent-title" title={t('page.sent')} />
-      <MessageList id="received-title" title={t('page.received')} />
+      <MessageList id="sent-title" title={t('page.sent')} box="sent" />
+      <MessageList id="received-title" title={t('page.received')} box="received" />
       <ul class="st-button-row" aria-label={t('staff.settings')}>
         <li>
           <ButtonLink href={PATHS.account} secondary>

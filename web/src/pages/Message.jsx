@@ -1,18 +1,163 @@
-// "/berichten/:id" for the sender (S7): status, recipient (masked mobile
-// number), subject, reference, the files, and the dates in Europe/Amsterdam
-// time. A message still `uploading` (a reload during the upload) offers
-// "Verder met versturen" (components/Resume.jsx). The full report comes later.
-import { useEffect, useState } from 'preact/hooks';
+// "/berichten/:id". For the sender (S7): status in words, recipient (masked
+// mobile number), subject, reference, the files, the dates in
+// Europe/Amsterdam time, "Intrekken" and — when wrong codes locked the link —
+// "Ontgrendelen"; a sent message can be read back with the self-stanza. A
+// message still `uploading` (a reload during the upload) offers "Verder met
+// versturen" (components/Resume.jsx). For an account recipient (R3): the
+// receive view, K opened by the account Worker and handed to the download
+// Worker (components/Received.jsx).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
+import { Received } from '../components/Received.jsx';
 import { Resume } from '../components/Resume.jsx';
 import { api } from '../lib/api.js';
+import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { displayName, formatDateTime, formatSize, maskPhone } from '../send/names.js';
 import { RequireLogin } from './Account.jsx';
+import { reportPath } from './Lists.jsx';
 import { Loading } from './Home.jsx';
 
 const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];
+const READABLE = ['sent', 'opened', 'downloaded'];
+const enc = encodeURIComponent;
+
+/** Download URLs of an account party, by manifest index. */
+function accountUrls(m) {
+  const urls = {};
+  for (const f of m.files) urls[f.index] = `/api/v1/messages/${enc(m.id)}/files/${enc(f.id)}`;
+  return urls;
+}
+
+/**
+ * K from `stanza` (the recipient's stanza or the sender's self-stanza),
+ * opened in the account Worker and passed to a fresh download Worker.
+ * Renders Received once the Worker holds K.
+ */
+function WithKey({ m, stanza, expect, heading }) {
+  const [worker, setWorker] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    const w = new ReceiveWorker();
+    let live = true;
+    w.accountKey(m.id, stanza).then(() => live && setWorker(w), (e) => live && setError(e));
+    return () => {
+      live = false;
+      w.terminate();
+    };
+  }, [m.id, stanza]);
+  return error ? (
+    <Alert type="error" role="alert">
+      <p class="nl-paragraph">{error.code === 'stanza_auth' ? t('receive.key_reset') : errorText(error)}</p>
+    </Alert>
+  ) : !worker ? (
+    <p class="nl-paragraph" role="status">{t('receive.opening')}</p>
+  ) : (
+    <Received msgId={m.id} doc={m} worker={worker} urls={accountUrls(m)} expect={expect} heading={heading} />
+  );
+}
+
+function RecipientView({ m, account }) {
+  const problem = !READABLE.includes(m.state)
+    ? (m.state === 'revoked' ? 'receive.revoked_title' : 'receive.expired_title')
+    : !m.stanza ? 'receive.key_reset' : null;
+  return problem ? (
+    <article class="st-page">
+      <h1 class="nl-heading nl-heading--level-1">{t('page.receive')}</h1>
+      <Alert type="error" role="alert">
+        <p class="nl-paragraph">{t(problem)}</p>
+      </Alert>
+    </article>
+  ) : (
+    <article class="st-page st-page--wide">
+      <WithKey
+        m={m}
+        stanza={m.stanza}
+        heading
+        expect={{ sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: account.user?.key_id }}
+      />
+    </article>
+  );
+}
+
+/** Intrekken (with a confirm step) and Ontgrendelen, for the sender. */
+function SenderActions({ m, reload }) {
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const confirmRef = useRef(null);
+  const doneRef = useRef(null);
+  useEffect(() => { if (confirm) confirmRef.current?.focus(); }, [confirm]);
+  useEffect(() => { if (done) doneRef.current?.focus(); }, [done]);
+
+  async function post(path, ok) {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/messages/${enc(m.id)}/${path}`);
+      setConfirm(false);
+      setDone(ok);
+      await reload();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const canRevoke = READABLE.includes(m.state);
+  if (!canRevoke && !m.otp_locked && !done && !error) return null;
+  return (
+    <section class="st-section" aria-labelledby="actions-title">
+      <h2 class="nl-heading nl-heading--level-2" id="actions-title">{t('message.actions')}</h2>
+      {m.otp_locked && canRevoke && (
+        <Alert type="warning" title={t('message.locked_title')}>
+          <p class="nl-paragraph">{t('message.locked_text')}</p>
+          <p class="st-actions">
+            <button type="button" class="utrecht-button utrecht-button--primary-action" aria-disabled={busy ? 'true' : undefined}
+              onClick={() => post('unlock', t('message.unlocked'))}>
+              {t('message.unlock')}
+            </button>
+          </p>
+        </Alert>
+      )}
+      {canRevoke && !confirm && (
+        <p class="st-actions">
+          <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={() => setConfirm(true)}>
+            {t('message.revoke')}
+          </button>
+        </p>
+      )}
+      {canRevoke && confirm && (
+        <div class="st-confirm" data-testid="revoke-confirm">
+          <Alert type="warning">
+            <p class="nl-paragraph" tabIndex={-1} ref={confirmRef}>{t('message.revoke_confirm')}</p>
+            <p class="st-actions st-button-row">
+              <button type="button" class="utrecht-button utrecht-button--primary-action" aria-disabled={busy ? 'true' : undefined}
+                onClick={() => post('revoke', t('message.revoked'))}>
+                {t('message.revoke_yes')}
+              </button>
+              <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={() => setConfirm(false)}>
+                {t('message.cancel')}
+              </button>
+            </p>
+          </Alert>
+        </div>
+      )}
+      <div role="status" aria-live="polite">
+        {done && (
+          <Alert type="ok"><p class="nl-paragraph" tabIndex={-1} ref={doneRef}>{done}</p></Alert>
+        )}
+      </div>
+      {error && (
+        <div role="alert"><Alert type="error"><p class="nl-paragraph">{error}</p></Alert></div>
+      )}
+    </section>
+  );
+}
 
 function Item({ label, children, testid }) {
   return (
@@ -62,13 +207,27 @@ function MessageView({ m, account, reload }) {
         </ul>
       </section>
       {m.state === 'uploading' && <Resume message={m} account={account} onDone={reload} />}
+      {m.state !== 'uploading' && (
+        <p class="st-actions">
+          <a class="nl-link" href={reportPath(m.id)}>{t('message.report')}</a>
+        </p>
+      )}
+      <SenderActions m={m} reload={reload} />
+      {READABLE.includes(m.state) && m.self_stanza && m.manifest && (
+        <WithKey
+          m={m}
+          stanza={m.self_stanza}
+          heading={false}
+          expect={{ sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email }}
+        />
+      )}
     </article>
   );
 }
 
 function MessagePage({ id, account }) {
-  useTitle('page.report');
   const [m, setM] = useState(null);
+  useTitle(m?.role === 'recipient' ? 'page.receive' : 'page.report');
   const [error, setError] = useState(null);
   const load = () =>
     api.get(`/messages/${encodeURIComponent(id)}`).then(setM, (e) => setError(e));
@@ -77,8 +236,15 @@ function MessagePage({ id, account }) {
     setError(null);
     load();
   }, [id]);
-  if (error) return <MessageError error={error} />;
-  return m ? <MessageView m={m} account={account} reload={load} /> : <Loading />;
+  return error ? (
+    <MessageError error={error} />
+  ) : !m ? (
+    <Loading />
+  ) : m.role === 'recipient' ? (
+    <RecipientView m={m} account={account} />
+  ) : (
+    <MessageView m={m} account={account} reload={load} />
+  );
 }
 
 function MessageError({ error }) {

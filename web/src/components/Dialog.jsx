@@ -1,0 +1,72 @@
+// A modal dialog on the native <dialog> element (showModal: the rest of the
+// page is inert, Escape closes it), labelled by its heading; focus goes to
+// the first field or button inside (or initialFocus) and back to whatever
+// opened it when it closes. useConfirm() builds a yes/no question on it.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../lib/i18n.js';
+
+export function Modal({ id, open, title, onClose, initialFocus, children, wide }) {
+  const ref = useRef(null);
+  const opener = useRef(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      opener.current = document.activeElement;
+      d.showModal();
+      const first = initialFocus?.current ?? d.querySelector('input, select, textarea, button');
+      first?.focus();
+    } else if (!open && d.open) d.close();
+  }, [open]);
+  const onDialogClose = () => {
+    const back = opener.current;
+    opener.current = null;
+    if (open) onClose?.();
+    if (back?.isConnected) back.focus();
+  };
+  return (
+    <dialog ref={ref} id={id} class={`st-dialog${wide ? ' st-dialog--wide' : ''}`} aria-labelledby={`${id}-title`} onClose={onDialogClose}>
+      {open && (
+        <div class="st-dialog__body">
+          <h2 class="nl-heading nl-heading--level-2" id={`${id}-title`}>{title}</h2>
+          {children}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+/**
+ * [element, ask]: render element once; `await ask({ title, text, yes })`
+ * resolves true when the user confirms, false on Annuleren or Escape.
+ */
+export function useConfirm(id = 'confirm') {
+  const [q, setQ] = useState(null);
+  const resolver = useRef(null);
+  const yesRef = useRef(null);
+  const answer = (v) => {
+    const r = resolver.current;
+    resolver.current = null;
+    setQ(null);
+    r?.(v);
+  };
+  const ask = (question) =>
+    new Promise((resolve) => {
+      resolver.current = resolve;
+      setQ(question);
+    });
+  const element = (
+    <Modal id={id} open={!!q} title={q?.title ?? ''} onClose={() => answer(false)} initialFocus={yesRef}>
+      <p class="nl-paragraph" id={`${id}-text`}>{q?.text}</p>
+      <div class="st-form__actions st-dialog__actions">
+        <button type="button" ref={yesRef} class={`utrecht-button utrecht-button--${q?.danger ? 'primary-action utrecht-button--danger' : 'primary-action'}`} onClick={() => answer(true)}>
+          {q?.yes}
+        </button>
+        <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={() => answer(false)}>
+          {t('book.cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+  return [element, ask];
+}

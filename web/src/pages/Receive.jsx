@@ -1,0 +1,296 @@
+// "/r/:id#<S>": the link page of a recipient without an account (R1, R2;
+// docs/receive.md). S is taken from the fragment and dropped from the
+// address bar at once; it goes to the download Worker, which answers only
+// link_auth. Then: the sender, expiry and masked mobile number; "Verstuur
+// code"; the 6-digit code; and the receive view. GET of this page changes
+// nothing: the first state-changing request is the POST …/open.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Alert, Status, SubmitButton, TextField, errorText } from '../components/Form.jsx';
+import { Received } from '../components/Received.jsx';
+import { api, ApiError } from '../lib/api.js';
+import { takeFragment } from '../lib/fragment.js';
+import { t } from '../lib/i18n.js';
+import { useLang, useTitle } from '../lib/page.js';
+import { ReceiveWorker } from '../receive/client.js';
+import { formatDateTime } from '../send/names.js';
+import { timeLeft } from '../components/Received.jsx';
+
+const ID = /^[A-Za-z0-9_-]{22}$/;
+const enc = encodeURIComponent;
+
+/** S from a pasted key or a whole pasted link. */
+function secretFrom(input) {
+  const s = String(input || '').trim();
+  const hash = s.indexOf('#');
+  return (hash >= 0 ? s.slice(hash + 1) : s).replace(/\s+/g, '');
+}
+
+function Page({ title, children, headingRef, testid }) {
+  return (
+    <article class="st-page" data-testid={testid}>
+      <h1 class="nl-heading nl-heading--level-1 st-focus-heading" tabIndex={-1} ref={headingRef}>
+        {title}
+      </h1>
+      {children}
+    </article>
+  );
+}
+
+/** The end states: invalid link, expired, withdrawn, locked. */
+function Stop({ kind, headingRef }) {
+  return (
+    <Page title={t(`receive.${kind}_title`)} headingRef={headingRef} testid={`receive-${kind}`}>
+      <Alert type={kind === 'locked' ? 'warning' : 'error'} role="alert">
+        <p class="nl-paragraph">{t(`receive.${kind}_text`)}</p>
+      </Alert>
+    </Page>
+  );
+}
+
+function stopKind(e) {
+  if (!(e instanceof ApiError)) return null;
+  if (e.status === 404) return 'invalid';
+  if (e.status === 410) return e.code === 'revoked' ? 'revoked' : 'expired';
+  if (e.status === 423) return 'locked';
+  return null;
+}
+
+export function Receive({ params }) {
+  useTitle('page.receive');
+  const lang = useLang();
+  const id = params.id;
+  const [S] = useState(() => takeFragment()); // read once, gone from the URL
+  const [worker] = useState(() => new ReceiveWorker());
+  const [step, setStep] = useState({ kind: 'start' });
+  const [busy, setBusy] = useState(null);
+  const [error, setError] = useState(null);
+  const [code, setCode] = useState('');
+  const [key, setKey] = useState('');
+  const auth = useRef(null);
+  const headingRef = useRef(null);
+  const codeRef = useRef(null);
+  const first = useRef(true);
+
+  useEffect(() => () => worker.terminate(), [worker]);
+
+  // Focus moves to the heading of each new step (not on the first load).
+  useEffect(() => {
+    if (first.current) {
+      first.current = step.kind === 'start';
+      return;
+    }
+    if (step.kind !== 'view') headingRef.current?.focus();
+  }, [step.kind]);
+
+  function fail(e) {
+    const kind = stopKind(e);
+    if (kind) setStep({ kind });
+    else setError(errorText(e));
+  }
+
+  async function load() {
+    const doc = await api.get(`/r/${enc(id)}`);
+    await worker.linkKey(id, doc);
+    setStep({ kind: 'view', doc });
+  }
+
+  async function verify(withCode) {
+    await api.post(`/r/${enc(id)}/verify`, withCode ? { link_auth: auth.current, code: withCode } : { link_auth: auth.current });
+    await load();
+  }
+
+  async function begin(secret) {
+    setError(null);
+    if (!ID.test(id)) return setStep({ kind: 'invalid' });
+    if (!secret) return setStep({ kind: 'nokey' });
+    setBusy(t('receive.checking'));
+    try {
+      try {
+        auth.current = await worker.linkAuth(id, secret);
+      } catch {
+        setStep({ kind: 'nokey', bad: true });
+        return;
+      }
+      const o = await api.post(`/r/${enc(id)}/open`, { link_auth: auth.current });
+      if (o.locked) return setStep({ kind: 'locked' });
+      if (o.open) return await load();
+      if (!o.code_required) return await verify(null);
+      setStep({ kind: 'gate', open: o, sent: false });
+    } catch (e) {
+      if (e?.code === 'stanza_auth') setStep({ kind: 'invalid' });
+      else fail(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  useEffect(() => {
+    begin(S);
+  }, [id]);
+
+  async function sendCode(event) {
+    event?.preventDefault();
+    if (busy) return;
+    setError(null);
+    setBusy(t('receive.sending_code'));
+    try {
+      await api.post(`/r/${enc(id)}/code`, { link_auth: auth.current });
+      setCode('');
+      setStep((s) => ({ ...s, sent: true, sentAt: Date.now() }));
+      setTimeout(() => codeRef.current?.focus(), 0);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function submitCode(event) {
+    event.preventDefault();
+    if (busy) return;
+    const c = code.replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(c)) {
+      setError(t('receive.code_format'));
+      codeRef.current?.focus();
+      return;
+    }
+    setError(null);
+    setBusy(t('receive.checking_code'));
+    try {
+      await verify(c);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && (e.code === 'wrong_code' || e.code === 'code_expired')) {
+        const left = e.details?.attempts_left;
+        setError(
+          e.code === 'code_expired' ? t('receive.code_expired')
+            : Number.isInteger(left) ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+              : t('receive.code_wrong_plain'),
+        );
+        setCode('');
+        codeRef.current?.focus();
+      } else if (e instanceof ApiError && e.code === 'no_code') {
+        setError(t('receive.code_none'));
+      } else fail(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function submitKey(event) {
+    event.preventDefault();
+    const s = secretFrom(key);
+    if (!s) {
+      setStep({ kind: 'nokey', bad: true });
+      return;
+    }
+    begin(s);
+  }
+
+  switch (step.kind) {
+    case 'invalid':
+    case 'expired':
+    case 'revoked':
+    case 'locked':
+      return <Stop kind={step.kind} headingRef={headingRef} />;
+    case 'view': {
+      const doc = step.doc;
+      const urls = {};
+      for (const f of doc.files) urls[f.index] = `/api/v1/r/${enc(id)}/files/${enc(f.id)}`;
+      return (
+        <article class="st-page st-page--wide">
+          <Received
+            msgId={id}
+            doc={doc}
+            worker={worker}
+            urls={urls}
+            expect={{ sign_pk: doc.sender?.ed25519_pk, sender_email: doc.sender?.email, recipient_key_id: 'link' }}
+          />
+        </article>
+      );
+    }
+    case 'nokey':
+      return (
+        <Page title={t('receive.nokey_title')} headingRef={headingRef} testid="receive-nokey">
+          <p class="nl-paragraph">{t('receive.nokey_text')}</p>
+          <form class="st-form" onSubmit={submitKey} noValidate>
+            <TextField
+              id="link-key"
+              label={t('receive.key')}
+              description={t('receive.key_hint')}
+              value={key}
+              onInput={setKey}
+              autocomplete="off"
+              error={step.bad ? t('receive.key_bad') : null}
+            />
+            <SubmitButton busy={!!busy}>{t('receive.key_submit')}</SubmitButton>
+          </form>
+          <Status busy={busy} error={error} />
+        </Page>
+      );
+    case 'gate': {
+      const o = step.open;
+      const left = o.expires_at ? timeLeft(o.expires_at) : null;
+      return (
+        <Page title={t(step.sent ? 'receive.code_title' : 'page.receive')} headingRef={headingRef} testid="receive-gate">
+          <p class="nl-paragraph nl-paragraph--lead">{t('receive.gate_intro', { sender: o.sender?.name || '' })}</p>
+          <dl class="utrecht-data-list st-data-list">
+            <div class="utrecht-data-list__item">
+              <dt class="utrecht-data-list__item-key">{t('receive.sender')}</dt>
+              <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">{o.sender?.name}</dd>
+            </div>
+            <div class="utrecht-data-list__item">
+              <dt class="utrecht-data-list__item-key">{t('receive.expires_at')}</dt>
+              <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">
+                {formatDateTime(o.expires_at, lang)}
+                {left && <span class="st-muted"> ({t('receive.left', { left })})</span>}
+              </dd>
+            </div>
+            <div class="utrecht-data-list__item">
+              <dt class="utrecht-data-list__item-key">{t('message.phone')}</dt>
+              <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd" data-testid="receive-phone">
+                <span translate="no">{o.phone_masked}</span>
+              </dd>
+            </div>
+          </dl>
+          {!step.sent ? (
+            <form class="st-form" onSubmit={sendCode}>
+              <p class="nl-paragraph">{t('receive.code_explain', { phone: o.phone_masked })}</p>
+              <SubmitButton busy={!!busy}>{t('receive.send_code')}</SubmitButton>
+            </form>
+          ) : (
+            <>
+              <form class="st-form" onSubmit={submitCode} noValidate>
+                <p class="nl-paragraph">{t('receive.code_sent', { phone: o.phone_masked })}</p>
+                <TextField
+                  id="otp"
+                  label={t('receive.code')}
+                  description={t('receive.code_hint')}
+                  value={code}
+                  onInput={setCode}
+                  inputMode="numeric"
+                  autocomplete="one-time-code"
+                  pattern="[0-9]*"
+                  maxLength={6}
+                  inputRef={codeRef}
+                  error={error}
+                />
+                <SubmitButton busy={!!busy}>{t('receive.code_submit')}</SubmitButton>
+                <div class="rhc-visually-hidden" role="alert">{error}</div>
+              </form>
+              <form class="st-form st-form--secondary" onSubmit={sendCode}>
+                <SubmitButton busy={!!busy} kind="secondary-action">{t('receive.send_again')}</SubmitButton>
+              </form>
+            </>
+          )}
+          <Status busy={busy} error={step.sent ? null : error} />
+        </Page>
+      );
+    }
+    default:
+      return (
+        <Page title={t('page.receive')} headingRef={headingRef}>
+          <Status busy={busy || t('receive.checking')} error={error} />
+        </Page>
+      );
+  }
+}
