@@ -22,3 +22,6 @@ export const PATHS = Object.freeze({
   messageReport: '/berichten/:id/rapport',
   manual: '/handleiding',
 });
+
+/** The report page of message id (P3). */
+export const reportPath = (id) => `/berichten/${encodeURIComponent(id)}/rapport`;

@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
-import { PATHS } from '../paths.js';
+import { PATHS, reportPath } from '../paths.js';
 import { Unlock } from './Unlock.jsx';
 
 function PublicHome() {
@@ -67,6 +67,7 @@ function MessageList({ id, title, box }) {
               <th class="utrecht-table__header-cell" scope="col">{t(box === 'sent' ? 'list.to' : 'list.from')}</th>
               <th class="utrecht-table__header-cell" scope="col">{t('list.sent_at')}</th>
               <th class="utrecht-table__header-cell" scope="col">{t('message.state')}</th>
+              <th class="utrecht-table__header-cell" scope="col"><span class="rhc-visually-hidden">{t('page.report')}</span></th>
             </tr>
           </thead>
           <tbody class="utrecht-table__body">
@@ -86,6 +87,13 @@ function MessageList({ id, title, box }) {
                   <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
                   <td class="utrecht-table__cell">
                     <span class={`st-state st-state--${state} st-state--small`}>{t(`message.state_${state}`)}</span>
+                  </td>
+                  <td class="utrecht-table__cell">
+                    {m.state !== 'uploading' && (
+                      <a class="nl-link" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
+                        {t('page.report')}
+                      </a>
+                    )}
                   </td>
                 </tr>
               );

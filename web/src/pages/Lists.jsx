@@ -10,13 +10,13 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
+import { reportPath } from '../paths.js';
 import { RequireLogin } from './Account.jsx';
 
 const PAGE = 25;
 const FILTERS = ['', 'uploading', 'sent', 'opened', 'downloaded', 'expired', 'revoked'];
 const enc = encodeURIComponent;
 
-export const reportPath = (id) => `/berichten/${enc(id)}/rapport`;
 
 function listUrl(box, { q, state }, before) {
   const p = new URLSearchParams({ box, limit: String(PAGE) });

@@ -15,8 +15,8 @@ import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { displayName, formatDateTime, formatSize, maskPhone } from '../send/names.js';
+import { reportPath } from '../paths.js';
 import { RequireLogin } from './Account.jsx';
-import { reportPath } from './Lists.jsx';
 import { Loading } from './Home.jsx';
 
 const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];
