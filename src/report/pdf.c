@@ -6,6 +6,7 @@
 #include "util/common.h"
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <time.h>
@@ -477,4 +478,24 @@ pdf_render(int fd, const struct pdf_info *info,
 		written = -1;
 	slot_put(slot);
 	return written;
+}
+
+void
+pdf_shutdown(void)
+{
+	int i, used = 0;
+
+	pthread_mutex_lock(&maps.lock);
+	for (i = 0; i < PDF_SLOTS; i++) {
+		if (maps.map[i] != NULL) {
+			g_object_unref(maps.map[i]);
+			maps.map[i] = NULL;
+			used = 1;
+		}
+	}
+	pthread_mutex_unlock(&maps.lock);
+	if (!used)
+		return;
+	cairo_debug_reset_static_data();
+	FcFini();
 }

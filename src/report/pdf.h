@@ -42,6 +42,13 @@ struct pdf_col {
 int64_t pdf_render(int fd, const struct pdf_info *info,
     int (*draw)(struct pdf *p, void *arg, int pass), void *arg);
 
+/*
+ * At exit, after the last request: frees the font maps and the caches
+ * cairo and fontconfig keep for the life of the process, so a leak checker
+ * sees only real leaks.
+ */
+void pdf_shutdown(void);
+
 /* The document title, large, at the top of the first page. */
 void pdf_title(struct pdf *p, const char *text);
 /* A section heading; starts a new page when little room is left. */

@@ -14,6 +14,7 @@
 #include "jobs/jobs.h"
 #include "notify/mailtext.h"
 #include "notify/outbox.h"
+#include "report/pdf.h"
 #include "store/blob.h"
 #include "securetransferd/cmd.h"
 #include "util/clock.h"
@@ -123,6 +124,7 @@ cmd_serve(int argc, char **argv)
 		rc = 1;
 	jobs_stop(jobs);
 	outbox_stop(outbox);
+	pdf_shutdown();
 	blob_close(app.store);
 	if (app.web_root_fd != -1)
 		close(app.web_root_fd);

@@ -352,8 +352,11 @@ test('the overview of 1,000 and 3,000 messages is made in bounded memory', async
     console.log(`# overview of 3,000 messages: ${pages3} pages, ${three.length} bytes, ${ms3} ms; server RSS ${m3.rss} KiB after four (peak ${m3.hwm} KiB, +${m3.hwm - m1.hwm} KiB for three times the rows)`);
     console.log(`# page images: ${pageImages(one, 'overview-1000').join(', ')}`);
     assert.ok(pages3 > pages1 * 2, 'three times the rows, about three times the pages');
-    assert.ok(m3.rss - m1.rss < 8 * 1024, `the memory does not grow with the rows (+${m3.rss - m1.rss} KiB)`);
-    assert.ok(m3.hwm - m1.hwm < 8 * 1024, `nor does the peak (+${m3.hwm - m1.hwm} KiB)`);
+    // ASan keeps freed memory in quarantine: sizes say nothing there.
+    if (!/asan/.test(process.env.ST_BUILD ?? '')) {
+      assert.ok(m3.rss - m1.rss < 8 * 1024, `the memory does not grow with the rows (+${m3.rss - m1.rss} KiB)`);
+      assert.ok(m3.hwm - m1.hwm < 8 * 1024, `nor does the peak (+${m3.hwm - m1.hwm} KiB)`);
+    }
   } finally {
     assert.equal((await own.stop()).code, 0);
   }

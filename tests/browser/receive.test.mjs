@@ -175,11 +175,11 @@ test('account holder: the mail link, log in, read and download without SMS; the 
   const page = await recipientPage();
   await loginInBrowser(page, srv.url, BOB);
   const list = page.getByTestId('list-received');
-  await list.getByRole('link', { name: 'Intern rapport' }).waitFor();
+  await list.getByRole('link', { name: 'Intern rapport', exact: true }).waitFor();
   assert.match(await list.innerText(), /Alice Afzender/);
   await a11y(page, 'home page with lists');
   await screenshot(page, 'receive-home-lists');
-  await list.getByRole('link', { name: 'Intern rapport' }).click();
+  await list.getByRole('link', { name: 'Intern rapport', exact: true }).click();
   await page.waitForURL(new RegExp(`/berichten/${msgId}$`));
   await page.getByTestId('received').waitFor({ timeout: 30000 });
   assert.equal(await page.getByTestId('receive-text').innerText(), 'Voor Bob.');
@@ -193,9 +193,9 @@ test('account holder: the mail link, log in, read and download without SMS; the 
   // The sender's home page lists it as read ("Gelezen"), and the sender can read it back.
   await sender.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
   const sent = sender.getByTestId('list-sent');
-  await sent.getByRole('link', { name: 'Intern rapport' }).waitFor();
+  await sent.getByRole('link', { name: 'Intern rapport', exact: true }).waitFor();
   assert.match(await sent.getByRole('row', { name: /Intern rapport/ }).innerText(), /Gelezen/);
-  await sent.getByRole('link', { name: 'Intern rapport' }).click();
+  await sent.getByRole('link', { name: 'Intern rapport', exact: true }).click();
   await sender.getByTestId('message-state').getByText('Gedownload').waitFor();
   await sender.getByTestId('received').waitFor({ timeout: 30000 });
   assert.equal(await sender.getByTestId('receive-text').innerText(), 'Voor Bob.');

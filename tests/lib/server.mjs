@@ -106,6 +106,8 @@ function childEnv(env) {
     if (k.startsWith('ST_') && !/^ST_(BUILD|KEEP_TMP|TEST_.*)$/.test(k)) continue;
     out[k] = v;
   }
+  // Library caches that live as long as the process are not our leaks.
+  out.LSAN_OPTIONS ??= `suppressions=${join(REPO, 'tests', 'lsan.supp')}:print_suppressions=0`;
   return { ...out, ...env };
 }
 
