@@ -4,9 +4,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { contactBody, deleteContact, exportUrl, listContacts, PAGE_SIZE, updateContact } from '../book/api.js';
 import { contactErrors, saveNewContact } from '../book/contact.js';
+import { FormEnd, RowActions } from '../components/BookParts.jsx';
 import { CsvImport } from '../components/CsvImport.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
-import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
+import { errorText, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
@@ -71,15 +72,7 @@ function ContactForm({ editing, onDone, ask }) {
         <TextField id="contact-email" type="email" label={t('compose.email')} value={d.email} onInput={set('email')} error={errors.email} maxLength={254} autocomplete="off" />
         <TextField id="contact-phone" type="tel" label={t('compose.phone')} value={d.phone} onInput={set('phone')} error={errors.phone} required={false}
           description={t('book.phone_hint')} maxLength={40} autocomplete="off" />
-        {failure && (
-          <Alert type="error" role="alert">
-            <p class="nl-paragraph">{failure}</p>
-          </Alert>
-        )}
-        <div class="st-form__actions">
-          <SubmitButton busy={busy}>{t('book.save')}</SubmitButton>
-          <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={() => onDone('')}>{t('book.cancel')}</button>
-        </div>
+        <FormEnd failure={failure} busy={busy} onCancel={() => onDone('')} />
       </form>
     </section>
   );
@@ -106,17 +99,11 @@ function ContactTable({ list, onEdit, onDelete }) {
               <td class="utrecht-table__cell st-break">{c.email}</td>
               <td class="utrecht-table__cell st-nowrap">{formatPhone(c.phone)}</td>
               <td class="utrecht-table__cell">
-                <div class="st-row-actions">
-                  <button type="button" class="utrecht-button utrecht-button--subtle" onClick={(e) => onEdit(c, e.currentTarget)}>
-                    {t('book.edit')}<span class="rhc-visually-hidden"> {c.name}</span>
-                  </button>
-                  <button type="button" class="utrecht-button utrecht-button--subtle" onClick={() => onDelete(c)}>
-                    {t('book.delete')}<span class="rhc-visually-hidden"> {c.name}</span>
-                  </button>
+                <RowActions name={c.name} onEdit={(el) => onEdit(c, el)} onDelete={() => onDelete(c)}>
                   <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action" href={composeTo(c.id)}>
                     {t('book.send')}<span class="rhc-visually-hidden"> {t('book.to', { name: c.name })}</span>
                   </a>
-                </div>
+                </RowActions>
               </td>
             </tr>
           ))}

@@ -3,8 +3,9 @@
 // "Standaard template" that fills every new message (S9).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../book/api.js';
+import { FormEnd, RowActions } from '../components/BookParts.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
-import { Alert, Checkbox, errorText, SubmitButton, TextField } from '../components/Form.jsx';
+import { Checkbox, errorText, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { RequireLogin } from './Account.jsx';
@@ -77,15 +78,7 @@ function TemplateForm({ editing, onDone }) {
         <TextField id="template-reference" label={t('compose.reference')} value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} autocomplete="off" />
         <TextArea id="template-text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
         <Checkbox id="template-default" label={t('tpl.default')} checked={d.is_default} onChange={set('is_default')} />
-        {failure && (
-          <Alert type="error" role="alert">
-            <p class="nl-paragraph">{failure}</p>
-          </Alert>
-        )}
-        <div class="st-form__actions">
-          <SubmitButton busy={busy}>{t('book.save')}</SubmitButton>
-          <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={() => onDone('')}>{t('book.cancel')}</button>
-        </div>
+        <FormEnd failure={failure} busy={busy} onCancel={() => onDone('')} />
       </form>
     </section>
   );
@@ -112,14 +105,7 @@ function TemplateTable({ list, onEdit, onDelete }) {
               <td class="utrecht-table__cell">{x.reference}</td>
               <td class="utrecht-table__cell">{x.is_default ? <span class="st-badge">{t('tpl.yes')}</span> : <span class="rhc-visually-hidden">{t('tpl.no')}</span>}</td>
               <td class="utrecht-table__cell">
-                <div class="st-row-actions">
-                  <button type="button" class="utrecht-button utrecht-button--subtle" onClick={() => onEdit(x)}>
-                    {t('book.edit')}<span class="rhc-visually-hidden"> {x.name}</span>
-                  </button>
-                  <button type="button" class="utrecht-button utrecht-button--subtle" onClick={() => onDelete(x)}>
-                    {t('book.delete')}<span class="rhc-visually-hidden"> {x.name}</span>
-                  </button>
-                </div>
+                <RowActions name={x.name} onEdit={() => onEdit(x)} onDelete={() => onDelete(x)} />
               </td>
             </tr>
           ))}
