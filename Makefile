@@ -101,7 +101,7 @@ $(WEB_STAMP): $(shell find web/src web/public web/build.mjs -type f 2>/dev/null)
 web: $(WEB_STAMP)
 
 setup:
-	@scripts/setup
+	@scripts/setup $(SETUP_FLAGS)
 
 run: setup all
 	scripts/run-dev
@@ -140,8 +140,10 @@ fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 fuzz-smoke: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 	scripts/fuzz-run 5 $^
 
+# nginx, wrk: the references and the load generator (scripts/setup --bench).
+bench: SETUP_FLAGS := --bench
 bench: setup all
-	bench/run-all
+	ST_BUILD=$(BUILD) bench/run-all
 
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/unit/*.[ch]' 'fuzz/*.c')

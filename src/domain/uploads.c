@@ -16,15 +16,27 @@
 #define LEASE_US (30 * INT64_C(1000000))
 #define RENEW_US (10 * INT64_C(1000000))
 
+/*
+ * Body bytes arrive in the pieces libmicrohttpd reads (tens of KiB); each
+ * blob_write is an open, pwrite and close. Coalescing them into writes of
+ * up to COALESCE bytes cuts those system calls ~10x (bench/upload-ingest).
+ * The buffer is only as large as the PATCH body, so many small concurrent
+ * uploads stay small. Nothing buffered is acknowledged: the offset a PATCH
+ * reports is what was written and fdatasync'ed.
+ */
+#define COALESCE (512u * 1024u)
+
 struct upload {
 	const struct msg_env *env;
 	struct file_row f;
 	char msg_id[RAND_ID_LEN + 1];
 	int64_t deadline;
-	uint64_t start, written;
+	uint64_t start, written; /* written: stored in the blob */
 	unsigned char header[STF1_HEADER_LEN];
 	int refused; /* stop storing */
 	int64_t renewed_us;
+	unsigned char *pend; /* bytes at start + written, not yet stored */
+	size_t npend, cap;
 };
 
 static struct msg_result
@@ -196,6 +208,9 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	up->deadline = m.upload_deadline;
 	up->start = offset;
 	up->renewed_us = now_us;
+	up->cap = COALESCE;
+	if (body_len >= 0 && (uint64_t)body_len < up->cap)
+		up->cap = (size_t)body_len;
 	msg_row_release(&m);
 	db_put(c);
 	*out = up;
@@ -234,10 +249,68 @@ renew_lease(struct upload *up)
 	up->renewed_us = now_us;
 }
 
+/* Stores len bytes at start + written; 0 or -1 with errno. */
+static int
+store(struct upload *up, const void *data, size_t len)
+{
+	if (blob_write(up->env->store, up->f.object_key,
+	        up->start + up->written, data, len) == -1)
+		return -1;
+	up->written += len;
+	return 0;
+}
+
+static struct msg_result
+write_failed(struct upload *up)
+{
+	up->refused = 1;
+	if (errno == ENOSPC || errno == EDQUOT)
+		return result(MSG_NO_SPACE, "insufficient_storage",
+		    "the storage is full; try again later");
+	log_error("blob write failed", "{s:s}", "error", strerror(errno));
+	return result(MSG_ERROR, "internal", "storage");
+}
+
+/* Writes out what is buffered. */
+static int
+flush(struct upload *up)
+{
+	size_t n = up->npend;
+
+	if (n == 0)
+		return 0;
+	up->npend = 0;
+	return store(up, up->pend, n);
+}
+
+/* Takes len body bytes: buffered, or written through when large. */
+static int
+take(struct upload *up, const char *data, size_t len)
+{
+	if (up->cap == 0)
+		return store(up, data, len);
+	if (up->pend == NULL)
+		up->pend = xmalloc(up->cap);
+	while (len > 0) {
+		size_t n;
+
+		if (up->npend == 0 && len >= up->cap)
+			return store(up, data, len);
+		n = up->cap - up->npend < len ? up->cap - up->npend : len;
+		memcpy(up->pend + up->npend, data, n);
+		up->npend += n;
+		data += n;
+		len -= n;
+		if (up->npend == up->cap && flush(up) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 struct msg_result
 uploads_patch_data(struct upload *up, const char *data, size_t len)
 {
-	uint64_t at = up->start + up->written;
+	uint64_t at = up->start + up->written + up->npend;
 
 	if (up->refused)
 		return result(MSG_INVALID, "refused", "refused");
@@ -257,16 +330,8 @@ uploads_patch_data(struct upload *up, const char *data, size_t len)
 			    "not an STF1 header for this message and file");
 		}
 	}
-	if (blob_write(up->env->store, up->f.object_key, at, data, len) == -1) {
-		up->refused = 1;
-		if (errno == ENOSPC || errno == EDQUOT)
-			return result(MSG_NO_SPACE, "insufficient_storage",
-			    "the storage is full; try again later");
-		log_error(
-		    "blob write failed", "{s:s}", "error", strerror(errno));
-		return result(MSG_ERROR, "internal", "storage");
-	}
-	up->written += len;
+	if (take(up, data, len) == -1)
+		return write_failed(up);
 	renew_lease(up);
 	return result(MSG_OK, NULL, NULL);
 }
@@ -288,10 +353,16 @@ uint64_t
 uploads_patch_end(struct upload *up, struct upload_info *info)
 {
 	const struct msg_env *env = up->env;
-	uint64_t off = up->start + up->written;
-	uint64_t len = (uint64_t)up->f.ciphertext_size;
+	uint64_t off, len = (uint64_t)up->f.ciphertext_size;
 	struct db_conn *c;
 	int done = 0;
+
+	/* The buffered rest; a failed write's bytes are not counted. */
+	if (flush(up) == -1)
+		(void)write_failed(up);
+	free(up->pend);
+	up->pend = NULL;
+	off = up->start + up->written;
 
 	/* A header still incomplete or refused is not kept. */
 	if (off < STF1_HEADER_LEN && off != len)
