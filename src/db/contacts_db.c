@@ -32,24 +32,16 @@ contact_release(struct contact *ct)
 	memset(ct, 0, sizeof(*ct));
 }
 
-static char *
-col(struct db_stmt *s, int i)
-{
-	const char *t = db_text(s, i);
-
-	return xstrdup(t != NULL ? t : "");
-}
-
 static void
 read_row(struct db_stmt *s, struct contact *ct)
 {
 	const char *id = db_text(s, 0);
 
 	snprintf(ct->id, sizeof(ct->id), "%s", id != NULL ? id : "");
-	ct->name = col(s, 1);
-	ct->organisation = col(s, 2);
-	ct->email = col(s, 3);
-	ct->phone = col(s, 4);
+	ct->name = db_dup_text0(s, 1);
+	ct->organisation = db_dup_text0(s, 2);
+	ct->email = db_dup_text0(s, 3);
+	ct->phone = db_dup_text0(s, 4);
 	ct->created_at = db_int(s, 5);
 	ct->updated_at = db_int(s, 6);
 }

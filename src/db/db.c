@@ -145,6 +145,22 @@ db_text(struct db_stmt *s, int col)
 	return s->drv->text(s, col);
 }
 
+char *
+db_dup_text(struct db_stmt *s, int col)
+{
+	const char *t = db_text(s, col);
+
+	return t != NULL ? xstrdup(t) : NULL;
+}
+
+char *
+db_dup_text0(struct db_stmt *s, int col)
+{
+	const char *t = db_text(s, col);
+
+	return xstrdup(t != NULL ? t : "");
+}
+
 int64_t
 db_int(struct db_stmt *s, int col)
 {

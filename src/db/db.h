@@ -74,6 +74,10 @@ struct db_stmt *db_query(
 enum db_status db_next(struct db_stmt *s);
 const char *db_text(struct db_stmt *s, int col); /* NULL for SQL NULL */
 int64_t db_int(struct db_stmt *s, int col);
+/* A copy of a text column (caller frees): NULL for SQL NULL, or "" with
+ * db_dup_text0. */
+char *db_dup_text(struct db_stmt *s, int col);
+char *db_dup_text0(struct db_stmt *s, int col);
 int db_isnull(struct db_stmt *s, int col);
 void db_done(struct db_stmt *s);
 

@@ -13,14 +13,6 @@
 	"upload_offset, object_key, upload_started, done, header_sha256, " \
 	"ciphertext_sha256"
 
-static char *
-dup_col(struct db_stmt *s, int col)
-{
-	const char *t = db_text(s, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 void
 msg_row_release(struct msg_row *m)
 {
@@ -76,7 +68,7 @@ msg_key_get(struct db_conn *c, const char *id)
 	s = db_query(c, "SELECT r_srv FROM message_keys WHERE message_id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
 	if (s != NULL && db_next(s) == DB_ROW)
-		r = dup_col(s, 0);
+		r = db_dup_text(s, 0);
 	db_done(s);
 	return r;
 }
@@ -107,15 +99,15 @@ msg_get(struct db_conn *c, const char *id, struct msg_row *m)
 		snprintf(m->id, sizeof(m->id), "%s", db_text(s, 0));
 		snprintf(
 		    m->sender_id, sizeof(m->sender_id), "%s", db_text(s, 1));
-		m->rcpt_email = dup_col(s, 2);
-		m->rcpt_name = dup_col(s, 3);
-		m->rcpt_phone = dup_col(s, 4);
-		m->rcpt_user_id = dup_col(s, 5);
-		m->rcpt_key_id = dup_col(s, 6);
-		m->rcpt_kind = dup_col(s, 7);
-		m->subject = dup_col(s, 8);
-		m->reference = dup_col(s, 9);
-		m->state = dup_col(s, 10);
+		m->rcpt_email = db_dup_text(s, 2);
+		m->rcpt_name = db_dup_text(s, 3);
+		m->rcpt_phone = db_dup_text(s, 4);
+		m->rcpt_user_id = db_dup_text(s, 5);
+		m->rcpt_key_id = db_dup_text(s, 6);
+		m->rcpt_kind = db_dup_text(s, 7);
+		m->subject = db_dup_text(s, 8);
+		m->reference = db_dup_text(s, 9);
+		m->state = db_dup_text(s, 10);
 		m->total_size = db_int(s, 11);
 		m->created_at = db_int(s, 12);
 		m->upload_deadline = db_int(s, 13);
@@ -133,7 +125,7 @@ file_from_row(struct db_stmt *s, struct file_row *f)
 	snprintf(f->id, sizeof(f->id), "%s", db_text(s, 0));
 	snprintf(f->message_id, sizeof(f->message_id), "%s", db_text(s, 1));
 	f->idx = db_int(s, 2);
-	f->name = dup_col(s, 3);
+	f->name = db_dup_text(s, 3);
 	f->size = db_int(s, 4);
 	f->ciphertext_size = db_int(s, 5);
 	f->upload_offset = db_int(s, 6);
@@ -326,7 +318,7 @@ stanza_get(struct db_conn *c, const char *msg_id, const char *key_id)
 	    "key_id = $2",
 	    DB_PARAMS(DB_TEXT(msg_id), DB_TEXT(key_id)));
 	if (s != NULL && db_next(s) == DB_ROW)
-		body = dup_col(s, 0);
+		body = db_dup_text(s, 0);
 	db_done(s);
 	return body;
 }

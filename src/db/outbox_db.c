@@ -38,7 +38,7 @@ outbox_claim(
 		row->payload = xstrdup(db_text(s, 3));
 		row->attempts = db_int(s, 4);
 		row->created_at = db_int(s, 5);
-		row->ref = db_isnull(s, 6) ? NULL : xstrdup(db_text(s, 6));
+		row->ref = db_dup_text(s, 6);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

@@ -3,14 +3,6 @@
 
 #include "db/receive_db.h"
 
-static char *
-dup_col(struct db_stmt *s, int col)
-{
-	const char *t = db_text(s, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 void
 msg_sealed_release(struct msg_sealed *s)
 {
@@ -34,9 +26,9 @@ msg_sealed_get(struct db_conn *c, const char *id, struct msg_sealed *out)
 	if (s == NULL)
 		return -1;
 	if ((r = db_next(s)) == DB_ROW) {
-		out->manifest = dup_col(s, 0);
-		out->link_auth_hash = dup_col(s, 1);
-		out->link_stanza = dup_col(s, 2);
+		out->manifest = db_dup_text(s, 0);
+		out->link_auth_hash = db_dup_text(s, 1);
+		out->link_stanza = db_dup_text(s, 2);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

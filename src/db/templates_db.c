@@ -17,24 +17,16 @@ template_row_release(struct template_row *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static char *
-col(struct db_stmt *s, int i)
-{
-	const char *v = db_text(s, i);
-
-	return xstrdup(v != NULL ? v : "");
-}
-
 static void
 read_row(struct db_stmt *s, struct template_row *t)
 {
 	const char *id = db_text(s, 0);
 
 	snprintf(t->id, sizeof(t->id), "%s", id != NULL ? id : "");
-	t->name = col(s, 1);
-	t->subject = col(s, 2);
-	t->reference = col(s, 3);
-	t->body = col(s, 4);
+	t->name = db_dup_text0(s, 1);
+	t->subject = db_dup_text0(s, 2);
+	t->reference = db_dup_text0(s, 3);
+	t->body = db_dup_text0(s, 4);
 	t->is_default = db_int(s, 5) != 0;
 	t->created_at = db_int(s, 6);
 	t->updated_at = db_int(s, 7);

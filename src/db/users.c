@@ -10,36 +10,28 @@
 	"wrapped_uk_rec, x25519_pk, ed25519_pk, wrapped_x25519_sk, " \
 	"wrapped_ed25519_sk"
 
-static char *
-dup_col(struct db_stmt *s, int col)
-{
-	const char *t = db_text(s, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 /* Fills u from a row of USER_COLS starting at column 0. */
 static void
 user_from_row(struct db_stmt *s, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
 	snprintf(u->id, sizeof(u->id), "%s", db_text(s, 0));
-	u->email = dup_col(s, 1);
-	u->name = dup_col(s, 2);
+	u->email = db_dup_text(s, 1);
+	u->name = db_dup_text(s, 2);
 	u->is_admin = db_int(s, 3) != 0;
 	u->verified = db_int(s, 4) != 0;
-	u->verifier = dup_col(s, 5);
-	u->key_id = dup_col(s, 6);
-	u->keys.kdf_salt = dup_col(s, 7);
+	u->verifier = db_dup_text(s, 5);
+	u->key_id = db_dup_text(s, 6);
+	u->keys.kdf_salt = db_dup_text(s, 7);
 	u->keys.kdf_m = db_int(s, 8);
 	u->keys.kdf_t = db_int(s, 9);
 	u->keys.kdf_p = db_int(s, 10);
-	u->keys.wrapped_uk_pw = dup_col(s, 11);
-	u->keys.wrapped_uk_rec = dup_col(s, 12);
-	u->keys.x25519_pk = dup_col(s, 13);
-	u->keys.ed25519_pk = dup_col(s, 14);
-	u->keys.wrapped_x25519_sk = dup_col(s, 15);
-	u->keys.wrapped_ed25519_sk = dup_col(s, 16);
+	u->keys.wrapped_uk_pw = db_dup_text(s, 11);
+	u->keys.wrapped_uk_rec = db_dup_text(s, 12);
+	u->keys.x25519_pk = db_dup_text(s, 13);
+	u->keys.ed25519_pk = db_dup_text(s, 14);
+	u->keys.wrapped_x25519_sk = db_dup_text(s, 15);
+	u->keys.wrapped_ed25519_sk = db_dup_text(s, 16);
 }
 
 static int

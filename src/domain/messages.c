@@ -28,14 +28,6 @@
 #define STANZA_LEN 80
 #define LINK_STANZA_LEN 48
 
-static struct msg_result
-fail(enum msg_status st, const char *code, const char *why)
-{
-	struct msg_result r = { st, code, why };
-
-	return r;
-}
-
 static const struct msg_result ok = { MSG_OK, NULL, NULL };
 
 /* Text shown to people: no control characters, at most max characters. */
@@ -88,10 +80,10 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	size_t i;
 
 	if (in->nfiles == 0)
-		return fail(
+		return msg_res(
 		    MSG_INVALID, "no_files", "add at least one document");
 	if (in->nfiles > (size_t)cfg->send_max_files)
-		return fail(
+		return msg_res(
 		    MSG_TOO_LARGE, "too_many_files", "too many documents");
 	out->ciphertext_sizes = xcalloc(in->nfiles, sizeof(uint64_t));
 	*total_ct = 0;
@@ -100,22 +92,22 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 
 		if (filename_check(f->name, cfg->send_allowed_extensions, &code,
 		        &why) == -1)
-			return fail(MSG_INVALID, code, why);
+			return msg_res(MSG_INVALID, code, why);
 		if (f->size > (uint64_t)cfg->send_max_message_bytes - total)
-			return fail(MSG_TOO_LARGE, "message_too_large",
+			return msg_res(MSG_TOO_LARGE, "message_too_large",
 			    "the documents are larger than allowed");
 		total += f->size;
 		if (stf1_ciphertext_size(f->size, STF1_LOG2_DEFAULT,
 		        &out->ciphertext_sizes[i]) != STF1_OK ||
 		    out->ciphertext_sizes[i] > UINT64_MAX - *total_ct)
-			return fail(MSG_TOO_LARGE, "message_too_large",
+			return msg_res(MSG_TOO_LARGE, "message_too_large",
 			    "a document is too large");
 		*total_ct += out->ciphertext_sizes[i];
 	}
 	if (blob_free_bytes(env->store, &free_bytes) == 0 &&
 	    (free_bytes < *total_ct ||
 	        free_bytes - *total_ct < (uint64_t)cfg->send_disk_reserve))
-		return fail(MSG_NO_SPACE, "insufficient_storage",
+		return msg_res(MSG_NO_SPACE, "insufficient_storage",
 		    "not enough storage space now; try again later");
 	return ok;
 }
@@ -130,22 +122,22 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 
 	if (email_normalise(in->rcpt_email, out->rcpt_email,
 	        sizeof(out->rcpt_email), &domain, &why) == -1)
-		return fail(MSG_INVALID, "bad_email", why);
+		return msg_res(MSG_INVALID, "bad_email", why);
 	if (!accounts_name_ok(in->rcpt_name))
-		return fail(MSG_INVALID, "bad_name", "the recipient's name");
+		return msg_res(MSG_INVALID, "bad_name", "the recipient's name");
 	if ((connected = orgs_is_connected(c, domain)) == -1)
-		return fail(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	if (in->rcpt_phone[0] != '\0' &&
 	    phone_normalise(in->rcpt_phone, env->cfg->sms_allowed_prefixes,
 	        out->rcpt_phone, sizeof(out->rcpt_phone), &why) == -1)
-		return fail(MSG_INVALID, "bad_phone", why);
+		return msg_res(MSG_INVALID, "bad_phone", why);
 	if (!connected && out->rcpt_phone[0] == '\0')
-		return fail(MSG_INVALID, "phone_required",
+		return msg_res(MSG_INVALID, "phone_required",
 		    "a mobile number is needed for recipients outside the "
 		    "connected organisations");
 	found = users_by_email(c, out->rcpt_email, &out->rcpt);
 	if (found == -1)
-		return fail(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	if (found == 1 && (!out->rcpt.verified || out->rcpt.key_id == NULL)) {
 		user_release(&out->rcpt);
 		found = 0;
@@ -180,7 +172,7 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	    env->cfg->send_upload_window;
 	if (msg_insert(c, &m) != DB_OK ||
 	    (out->link && msg_key_insert(c, out->id, out->r_srv) != DB_OK))
-		return fail(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	for (i = 0; i < in->nfiles; i++) {
 		memset(&f, 0, sizeof(f));
 		memcpy(f.id, out->file_ids[i], sizeof(f.id));
@@ -191,11 +183,11 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 		f.size = (int64_t)in->files[i].size;
 		f.ciphertext_size = (int64_t)out->ciphertext_sizes[i];
 		if (file_insert(c, &f) != DB_OK)
-			return fail(MSG_ERROR, "internal", "database");
+			return msg_res(MSG_ERROR, "internal", "database");
 	}
 	if (event_add(c, out->id, "created", in->sender->id, env->ip, NULL) !=
 	    DB_OK)
-		return fail(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	return ok;
 }
 
@@ -211,7 +203,7 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 	memset(out, 0, sizeof(*out));
 	if (!text_ok(in->subject, SUBJECT_MAX) ||
 	    !text_ok(in->reference, REFERENCE_MAX))
-		return fail(MSG_INVALID, "bad_text",
+		return msg_res(MSG_INVALID, "bad_text",
 		    "subject or reference too long or with control characters");
 	if ((r = check_files(env, in, out, &total_ct)).st != MSG_OK)
 		return r;
@@ -225,13 +217,13 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 	c = db_get(env->db);
 	if ((r = check_recipient(c, env, in, out)).st == MSG_OK) {
 		if (db_begin(c) != DB_OK)
-			r = fail(MSG_ERROR, "internal", "database");
+			r = msg_res(MSG_ERROR, "internal", "database");
 		else if ((r = insert_all(c, env, in, out, total)).st !=
 		        MSG_OK ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
 			if (r.st == MSG_OK)
-				r = fail(MSG_ERROR, "internal", "database");
+				r = msg_res(MSG_ERROR, "internal", "database");
 		}
 	}
 	db_put(c);
@@ -288,25 +280,25 @@ check_send(const struct msg_row *m, const struct user *sender,
 	int link = strcmp(m->rcpt_kind, "link") == 0;
 
 	if (strcmp(m->sender_id, sender->id) != 0)
-		return fail(MSG_NOT_FOUND, "not_found", "Not found");
+		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	if (strcmp(m->state, "uploading") != 0)
-		return fail(MSG_FORBIDDEN, "already_sent", "already sent");
+		return msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
 	if (m->upload_deadline < clock_now())
-		return fail(MSG_GONE, "upload_window_closed",
+		return msg_res(MSG_GONE, "upload_window_closed",
 		    "the upload window has closed");
 	if (!b64u_len_ok(in->manifest, 12 + 16 + 2, MANIFEST_MAX) ||
 	    (in->self_stanza[0] != '\0' &&
 	        !b64u_len_ok(in->self_stanza, STANZA_LEN, STANZA_LEN)))
-		return fail(
+		return msg_res(
 		    MSG_INVALID, "bad_field", "manifest or self_stanza");
 	if (!link && !b64u_len_ok(in->rcpt_stanza, STANZA_LEN, STANZA_LEN))
-		return fail(MSG_INVALID, "bad_field", "recipient_stanza");
+		return msg_res(MSG_INVALID, "bad_field", "recipient_stanza");
 	if (link &&
 	    (!b64u_len_ok(in->link_auth_hash, 32, 32) ||
 	        !b64u_len_ok(
 	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN) ||
 	        !b64u_len_ok(in->link_secret, 32, 32)))
-		return fail(MSG_INVALID, "bad_field", "link");
+		return msg_res(MSG_INVALID, "bad_field", "link");
 	return ok;
 }
 
@@ -334,11 +326,11 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	int64_t left = files_not_done(c, m->id);
 
 	if (left != 0)
-		return left < 0 ? fail(MSG_ERROR, "internal", "database") :
-		                  fail(MSG_FORBIDDEN, "upload_incomplete",
+		return left < 0 ? msg_res(MSG_ERROR, "internal", "database") :
+		                  msg_res(MSG_FORBIDDEN, "upload_incomplete",
 		                      "not every document is uploaded");
 	if (!self_stanza_ok(c, m, s, in))
-		return fail(MSG_INVALID, "self_stanza_missing",
+		return msg_res(MSG_INVALID, "self_stanza_missing",
 		    "the sender's own stanza is missing");
 	m->expires_at = now + env->cfg->send_retention;
 	if ((!link &&
@@ -350,7 +342,7 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	    db_changes(c) != 1 ||
 	    event_add(c, m->id, "sent", s->id, env->ip, NULL) != DB_OK ||
 	    queue_recipient_mail(c, env, s, m, in->link_secret) == -1)
-		return fail(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	return ok;
 }
 
@@ -366,17 +358,17 @@ messages_send(const struct msg_env *env, const struct user *sender,
 	if (found != 1) {
 		db_put(c);
 		return found == 0 ?
-		    fail(MSG_NOT_FOUND, "not_found", "Not found") :
-		    fail(MSG_ERROR, "internal", "database");
+		    msg_res(MSG_NOT_FOUND, "not_found", "Not found") :
+		    msg_res(MSG_ERROR, "internal", "database");
 	}
 	if ((r = check_send(&m, sender, in)).st == MSG_OK) {
 		if (db_begin(c) != DB_OK)
-			r = fail(MSG_ERROR, "internal", "database");
+			r = msg_res(MSG_ERROR, "internal", "database");
 		else if ((r = send_tx(c, env, sender, &m, in)).st != MSG_OK ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
 			if (r.st == MSG_OK)
-				r = fail(MSG_ERROR, "internal", "database");
+				r = msg_res(MSG_ERROR, "internal", "database");
 		}
 	}
 	msg_row_release(&m);
@@ -394,15 +386,15 @@ messages_put_self_stanza(const struct msg_env *env, const struct user *sender,
 	int found;
 
 	if (!b64u_len_ok(stanza, STANZA_LEN, STANZA_LEN))
-		return fail(MSG_INVALID, "bad_field", "self_stanza");
+		return msg_res(MSG_INVALID, "bad_field", "self_stanza");
 	c = db_get(env->db);
 	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
 	if (found != 1 || strcmp(m.sender_id, sender->id) != 0)
-		r = fail(MSG_NOT_FOUND, "not_found", "Not found");
+		r = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	else if (strcmp(m.state, "uploading") != 0)
-		r = fail(MSG_FORBIDDEN, "already_sent", "already sent");
+		r = msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
 	else if (stanza_put(c, id, sender->key_id, "self", stanza) != DB_OK)
-		r = fail(MSG_ERROR, "internal", "database");
+		r = msg_res(MSG_ERROR, "internal", "database");
 	if (found == 1)
 		msg_row_release(&m);
 	db_put(c);

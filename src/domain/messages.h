@@ -48,6 +48,15 @@ struct msg_result {
 	const char *why; /* the message */
 };
 
+/* A result in one expression: return msg_res(MSG_GONE, "expired", "…"). */
+static inline struct msg_result
+msg_res(enum msg_status st, const char *code, const char *why)
+{
+	struct msg_result r = { st, code, why };
+
+	return r;
+}
+
 struct msg_file_in {
 	const char *name;
 	uint64_t size; /* plaintext bytes */

@@ -13,31 +13,23 @@
 #include "util/config.h"
 #include "util/secrets.h"
 
-static struct msg_result
-res(enum msg_status st, const char *code, const char *why)
-{
-	struct msg_result r = { st, code, why };
-
-	return r;
-}
-
-#define OK res(MSG_OK, NULL, NULL)
-#define NOT_FOUND res(MSG_NOT_FOUND, "not_found", "Not found")
-#define FAILED res(MSG_ERROR, NULL, NULL)
+#define OK msg_res(MSG_OK, NULL, NULL)
+#define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
+#define FAILED msg_res(MSG_ERROR, NULL, NULL)
 
 /* Sent and not yet past its expiry: files and keys may be handed out. */
 static struct msg_result
 readable(const struct msg_row *m)
 {
 	if (strcmp(m->state, "revoked") == 0)
-		return res(
+		return msg_res(
 		    MSG_GONE, "revoked", "The sender withdrew this message");
 	if (strcmp(m->state, "expired") == 0 ||
 	    ((strcmp(m->state, "sent") == 0 ||
 	         strcmp(m->state, "opened") == 0 ||
 	         strcmp(m->state, "downloaded") == 0) &&
 	        m->expires_at <= clock_now()))
-		return res(MSG_GONE, "expired", "This message has expired");
+		return msg_res(MSG_GONE, "expired", "This message has expired");
 	if (strcmp(m->state, "sent") != 0 && strcmp(m->state, "opened") != 0 &&
 	    strcmp(m->state, "downloaded") != 0)
 		return NOT_FOUND;
@@ -222,19 +214,19 @@ receive_send_code(const struct msg_env *env, const char *id,
 	}
 	*expires_at = now + env->cfg->receive_code_ttl;
 	if (!has_phone(&m))
-		r = res(MSG_INVALID, "no_code",
+		r = msg_res(MSG_INVALID, "no_code",
 		    "This message was sent without a mobile number");
 	else if (db_begin(c) != DB_OK)
-		r = res(MSG_BUSY, "busy", "The server is busy; try again");
+		r = msg_res(MSG_BUSY, "busy", "The server is busy; try again");
 	else {
 		snprintf(key, sizeof(key), "otp:%s", id);
 		if (otp_get(c, id, &o) == 1 && o.locked)
-			r = res(MSG_LOCKED, "locked",
+			r = msg_res(MSG_LOCKED, "locked",
 			    "Too many wrong codes; ask the sender to unlock");
 		else if ((n = ratelimit_hit(c, key, 3600, now)) < 0)
 			r = FAILED;
 		else if (n > env->cfg->receive_codes_per_hour)
-			r = res(MSG_LIMITED, "rate_limited",
+			r = msg_res(MSG_LIMITED, "rate_limited",
 			    "Too many codes asked for; try again later");
 		else if (new_code(c, env, &m, now, *expires_at) == -1)
 			r = FAILED;
@@ -281,7 +273,7 @@ check_code(struct db_conn *c, const struct msg_env *env,
 	if (got == -1)
 		return FAILED;
 	if (got == 1 && o.locked)
-		return res(MSG_LOCKED, "locked",
+		return msg_res(MSG_LOCKED, "locked",
 		    "Too many wrong codes; ask the sender to unlock");
 	len = code != NULL ? strlen(code) : 0;
 	right = 0;
@@ -292,7 +284,7 @@ check_code(struct db_conn *c, const struct msg_env *env,
 		    sodium_memcmp(h, o.code_hash, strlen(h)) == 0;
 	}
 	if (right && o.expires_at <= clock_now())
-		return res(MSG_UNAUTHORIZED, "code_expired",
+		return msg_res(MSG_UNAUTHORIZED, "code_expired",
 		    "This code has expired; ask for a new one");
 	if (right)
 		return OK;
@@ -301,9 +293,9 @@ check_code(struct db_conn *c, const struct msg_env *env,
 	event_add(c, m->id, "code_wrong", "link", env->ip, NULL);
 	*attempts_left = n >= max ? 0 : max - n;
 	return n >= max ?
-	    res(MSG_LOCKED, "locked",
+	    msg_res(MSG_LOCKED, "locked",
 	        "Too many wrong codes; ask the sender to unlock") :
-	    res(MSG_UNAUTHORIZED, "wrong_code", "This code is not right");
+	    msg_res(MSG_UNAUTHORIZED, "wrong_code", "This code is not right");
 }
 
 struct msg_result
@@ -322,7 +314,8 @@ receive_verify(const struct msg_env *env, const char *id, const char *link_auth,
 	if (db_begin(c) != DB_OK) {
 		db_put(c);
 		msg_row_release(&m);
-		return res(MSG_BUSY, "busy", "The server is busy; try again");
+		return msg_res(
+		    MSG_BUSY, "busy", "The server is busy; try again");
 	}
 	r = has_phone(&m) ? check_code(c, env, &m, code, attempts_left) : OK;
 	/* The right code first, then the opening it caused (P3 order). */
@@ -354,7 +347,7 @@ receive_capable(const struct msg_env *env, const char *id,
 	found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
 	if (found != 1) {
 		db_put(c);
-		return found == 0 ? res(MSG_UNAUTHORIZED, "unauthorized",
+		return found == 0 ? msg_res(MSG_UNAUTHORIZED, "unauthorized",
 		                        "Enter the code from the SMS first") :
 		                    FAILED;
 	}
@@ -363,7 +356,7 @@ receive_capable(const struct msg_env *env, const char *id,
 	r = readable(m);
 	if (r.st == MSG_NOT_FOUND ||
 	    (r.st == MSG_OK && !capable(env, c, id, cap_token)))
-		r = res(MSG_UNAUTHORIZED, "unauthorized",
+		r = msg_res(MSG_UNAUTHORIZED, "unauthorized",
 		    "Enter the code from the SMS first");
 	db_put(c);
 	if (r.st != MSG_OK)

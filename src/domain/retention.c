@@ -141,23 +141,16 @@ retention_run(const struct msg_env *env, int64_t now)
 	return err ? -1 : n;
 }
 
-static struct msg_result
-result(enum msg_status st, const char *code, const char *why)
-{
-	struct msg_result r = { st, code, why };
-
-	return r;
-}
-
 /* The answer for a message that is not (or no longer) live. */
 static struct msg_result
 not_live(const char *state)
 {
 	if (strcmp(state, "revoked") == 0)
-		return result(MSG_GONE, "revoked", "The message was withdrawn");
+		return msg_res(
+		    MSG_GONE, "revoked", "The message was withdrawn");
 	if (strcmp(state, "expired") == 0)
-		return result(MSG_GONE, "expired", "The message has expired");
-	return result(MSG_CONFLICT, "not_sent", "The message was not sent");
+		return msg_res(MSG_GONE, "expired", "The message has expired");
+	return msg_res(MSG_CONFLICT, "not_sent", "The message was not sent");
 }
 
 static int
@@ -180,10 +173,10 @@ retention_revoke(
 	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
 	if (found == -1) {
 		db_put(c);
-		return result(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	}
 	if (found == 0 || strcmp(m.sender_id, sender->id) != 0)
-		res = result(MSG_NOT_FOUND, "not_found", "Not found");
+		res = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	else if (!is_live(m.state))
 		res = not_live(m.state);
 	else {
@@ -192,7 +185,7 @@ retention_revoke(
 		r = purge_on(env, c, id, final,
 		    strcmp(final, "revoked") == 0 ? sender->id : NULL);
 		if (r == -1)
-			res = result(MSG_ERROR, "internal", "database");
+			res = msg_res(MSG_ERROR, "internal", "database");
 		else if (r == 1 && strcmp(final, "expired") == 0)
 			res = not_live(final);
 		else if (r == 0) {
@@ -201,7 +194,7 @@ retention_revoke(
 			found = msg_get(c, id, &m);
 			res = found == 1 ?
 			    not_live(m.state) :
-			    result(MSG_ERROR, "internal", "database");
+			    msg_res(MSG_ERROR, "internal", "database");
 		}
 	}
 	if (found == 1)

@@ -39,14 +39,6 @@ struct upload {
 	size_t npend, cap;
 };
 
-static struct msg_result
-result(enum msg_status st, const char *code, const char *why)
-{
-	struct msg_result r = { st, code, why };
-
-	return r;
-}
-
 /* Loads a file of u's message that is still uploading. */
 static struct msg_result
 load(struct db_conn *c, const struct user *u, const char *file_id,
@@ -55,29 +47,29 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 	int found;
 
 	if (!rand_id_valid(file_id) || (found = file_get(c, file_id, f)) == 0)
-		return result(MSG_NOT_FOUND, "not_found", "Not found");
+		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	if (found == -1)
-		return result(MSG_ERROR, "internal", "database");
+		return msg_res(MSG_ERROR, "internal", "database");
 	if ((found = msg_get(c, f->message_id, m)) != 1 ||
 	    strcmp(m->sender_id, u->id) != 0) {
 		if (found == 1)
 			msg_row_release(m);
 		file_row_release(f);
-		return result(MSG_NOT_FOUND, "not_found", "Not found");
+		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	}
 	if (strcmp(m->state, "uploading") != 0 || f->done) {
 		msg_row_release(m);
 		file_row_release(f);
-		return result(MSG_FORBIDDEN, "upload_complete",
+		return msg_res(MSG_FORBIDDEN, "upload_complete",
 		    "this upload is complete or the message was sent");
 	}
 	if (m->upload_deadline < clock_now()) {
 		msg_row_release(m);
 		file_row_release(f);
-		return result(MSG_GONE, "upload_window_closed",
+		return msg_res(MSG_GONE, "upload_window_closed",
 		    "the upload window has closed");
 	}
-	return result(MSG_OK, NULL, NULL);
+	return msg_res(MSG_OK, NULL, NULL);
 }
 
 static void
@@ -105,18 +97,18 @@ uploads_create(const struct msg_env *env, const struct user *u,
 		return r;
 	}
 	if (length != (uint64_t)f.ciphertext_size)
-		r = result(MSG_INVALID, "bad_upload_length",
+		r = msg_res(MSG_INVALID, "bad_upload_length",
 		    "Upload-Length is not the STF1 size of the document");
 	else if (file_lease(c, f.id, clock_now_us(), 0, -1) == 1 ||
 	    f.upload_offset == 0) {
 		/* A new salt means new ciphertext: start from nothing. */
 		blob_delete(env->store, f.object_key);
 		if (file_restart(c, f.id) != DB_OK)
-			r = result(MSG_ERROR, "internal", "database");
+			r = msg_res(MSG_ERROR, "internal", "database");
 		f.upload_offset = 0;
 		fill_info(info, &f, &m);
 	} else
-		r = result(MSG_CONFLICT, "upload_busy",
+		r = msg_res(MSG_CONFLICT, "upload_busy",
 		    "a PATCH for this upload is in progress");
 	msg_row_release(&m);
 	file_row_release(&f);
@@ -132,13 +124,13 @@ uploads_info(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_row m;
 	int found = rand_id_valid(file_id) ? file_get(c, file_id, &f) : 0;
-	struct msg_result r = result(MSG_NOT_FOUND, "not_found", "Not found");
+	struct msg_result r = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 
 	if (found == 1) {
 		if (msg_get(c, f.message_id, &m) == 1) {
 			if (strcmp(m.sender_id, u->id) == 0) {
 				fill_info(info, &f, &m);
-				r = result(MSG_OK, NULL, NULL);
+				r = msg_res(MSG_OK, NULL, NULL);
 			}
 			msg_row_release(&m);
 		}
@@ -160,7 +152,7 @@ uploads_delete(
 	if (r.st == MSG_OK) {
 		blob_delete(env->store, f.object_key);
 		if (file_set_offset(c, f.id, 0, 0) != DB_OK)
-			r = result(MSG_ERROR, "internal", "database");
+			r = msg_res(MSG_ERROR, "internal", "database");
 		msg_row_release(&m);
 		file_row_release(&f);
 	}
@@ -185,15 +177,15 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 		return r;
 	}
 	if (offset != (uint64_t)f.upload_offset)
-		r = result(MSG_CONFLICT, "offset_mismatch",
+		r = msg_res(MSG_CONFLICT, "offset_mismatch",
 		    "Upload-Offset is not the current offset");
 	else if (body_len >= 0 &&
 	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
-		r = result(MSG_TOO_LARGE, "past_upload_length",
+		r = msg_res(MSG_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
 	else if (file_lease(
 	             c, f.id, now_us, now_us + LEASE_US, (int64_t)offset) != 1)
-		r = result(MSG_CONFLICT, "upload_busy",
+		r = msg_res(MSG_CONFLICT, "upload_busy",
 		    "another PATCH for this upload is in progress");
 	if (r.st != MSG_OK) {
 		msg_row_release(&m);
@@ -265,10 +257,10 @@ write_failed(struct upload *up)
 {
 	up->refused = 1;
 	if (errno == ENOSPC || errno == EDQUOT)
-		return result(MSG_NO_SPACE, "insufficient_storage",
+		return msg_res(MSG_NO_SPACE, "insufficient_storage",
 		    "the storage is full; try again later");
 	log_error("blob write failed", "{s:s}", "error", strerror(errno));
-	return result(MSG_ERROR, "internal", "storage");
+	return msg_res(MSG_ERROR, "internal", "storage");
 }
 
 /* Writes out what is buffered. */
@@ -313,10 +305,10 @@ uploads_patch_data(struct upload *up, const char *data, size_t len)
 	uint64_t at = up->start + up->written + up->npend;
 
 	if (up->refused)
-		return result(MSG_INVALID, "refused", "refused");
+		return msg_res(MSG_INVALID, "refused", "refused");
 	if (len > (uint64_t)up->f.ciphertext_size - at) {
 		up->refused = 1;
-		return result(MSG_TOO_LARGE, "past_upload_length",
+		return msg_res(MSG_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
 	}
 	if (at < STF1_HEADER_LEN) {
@@ -326,14 +318,14 @@ uploads_patch_data(struct upload *up, const char *data, size_t len)
 		memcpy(up->header + at, data, n);
 		if (at + n == STF1_HEADER_LEN && !header_ok(up)) {
 			up->refused = 1;
-			return result(MSG_INVALID, "bad_header",
+			return msg_res(MSG_INVALID, "bad_header",
 			    "not an STF1 header for this message and file");
 		}
 	}
 	if (take(up, data, len) == -1)
 		return write_failed(up);
 	renew_lease(up);
-	return result(MSG_OK, NULL, NULL);
+	return msg_res(MSG_OK, NULL, NULL);
 }
 
 /* The header hash goes into the manifest; keep it for a sender who
