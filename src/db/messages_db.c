@@ -207,6 +207,14 @@ file_lease(struct db_conn *c, const char *id, int64_t now_us, int64_t until_us,
 }
 
 enum db_status
+files_release_leases(struct db_conn *c)
+{
+	return db_exec(c,
+	    "UPDATE files SET patch_until_us = 0 WHERE patch_until_us > 0",
+	    NULL, 0);
+}
+
+enum db_status
 file_set_offset(struct db_conn *c, const char *id, int64_t offset, int done)
 {
 	return db_exec(c,

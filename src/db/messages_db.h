@@ -53,6 +53,8 @@ int64_t files_not_done(struct db_conn *c, const char *msg_id);
  */
 int file_lease(struct db_conn *c, const char *id, int64_t now_us,
     int64_t until_us, int64_t offset);
+/* Ends every PATCH lease: for a node that has just started. */
+enum db_status files_release_leases(struct db_conn *c);
 enum db_status file_set_offset(
     struct db_conn *c, const char *id, int64_t offset, int done);
 enum db_status file_restart(struct db_conn *c, const char *id);

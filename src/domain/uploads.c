@@ -160,6 +160,16 @@ uploads_delete(
 	return r;
 }
 
+int
+uploads_release_leases(struct db *db)
+{
+	struct db_conn *c = db_get(db);
+	enum db_status st = files_release_leases(c);
+
+	db_put(c);
+	return st == DB_OK ? 0 : -1;
+}
+
 struct msg_result
 uploads_patch_begin(const struct msg_env *env, const struct user *u,
     const char *file_id, uint64_t offset, int64_t body_len, struct upload **out)

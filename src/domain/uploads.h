@@ -20,6 +20,15 @@ struct upload_info {
 	int done;
 };
 
+/*
+ * At start-up: a PATCH lease of a process that died (kill -9, power loss)
+ * would refuse the client's resume with 409 until it runs out. The
+ * embedded SQLite database belongs to one process, so every lease in it is
+ * dead when serve starts. (Several nodes on one database must release
+ * only their own; the lease has no owner column yet.)
+ */
+int uploads_release_leases(struct db *db);
+
 /* tus creation: (re)starts the upload of file_id with length bytes. */
 struct msg_result uploads_create(const struct msg_env *env,
     const struct user *u, const char *file_id, uint64_t length,

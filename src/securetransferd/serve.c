@@ -9,6 +9,7 @@
 #include "domain/orgs.h"
 #include "domain/messages.h"
 #include "domain/password.h"
+#include "domain/uploads.h"
 #include "http/server.h"
 #include "http/static.h"
 #include "jobs/jobs.h"
@@ -101,7 +102,8 @@ cmd_serve(int argc, char **argv)
 	}
 	password_init((unsigned)cfg.accounts_argon2_parallel);
 	mailtext_load(cfg.server_web_root);
-	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1)
+	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1 ||
+	    uploads_release_leases(app.db) == -1)
 		rc = 1;
 	app.web_root_fd = static_open_root(cfg.server_web_root);
 	if (rc == 0 &&

@@ -61,6 +61,38 @@ function tus(c, method, path, { headers = {}, body } = {}) {
   });
 }
 
+/**
+ * Opens a PATCH at offset 0 declaring `declared` body bytes, writes `part`
+ * and leaves it open (the server holds the upload's lease); resolves the
+ * request once the bytes went out and the server had time to read them.
+ */
+async function stalledPatch(base, client, fileId, declared, part) {
+  const { request } = await import('node:http');
+  const u = new URL(`${base}/api/v1/uploads/${fileId}`);
+  const req = request({
+    host: u.hostname, port: u.port, path: u.pathname, method: 'PATCH',
+    headers: {
+      'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream',
+      'Content-Length': String(declared), Origin: base, 'X-CSRF-Token': client.csrf,
+      Cookie: [...client.jar].map(([k, v]) => `${k}=${v}`).join('; '),
+    },
+  });
+  req.on('error', () => {});
+  await new Promise((res) => req.write(part, () => setTimeout(res, 300)));
+  return req;
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+}
+
 test('send three files to an outsider: upload, send, the mail and the stored bytes', async () => {
   const sizes = [0, 3 * MiB + 17, 5 * MiB + 1];
   const r = await createMessage(alice, sizes.map((s, i) => ({ name: `doc${i}.pdf`, size: s })));
@@ -200,20 +232,8 @@ test('a client that disconnects mid-body keeps the durable bytes and resumes', a
   const meta = `file_id ${Buffer.from(f.id).toString('base64')}`;
   await tus(alice, 'POST', '/api/v1/uploads', { headers: { 'Upload-Metadata': meta, 'Upload-Length': String(f.ciphertext_size) } });
   // Send 3 MiB of a declared 4 MiB body, then drop the connection.
-  const { request } = await import('node:http');
-  await new Promise((res) => {
-    const u = new URL(srv.url + `/api/v1/uploads/${f.id}`);
-    const req = request({
-      host: u.hostname, port: u.port, path: u.pathname, method: 'PATCH',
-      headers: {
-        'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream',
-        'Content-Length': String(f.ciphertext_size), Origin: srv.url, 'X-CSRF-Token': alice.csrf,
-        Cookie: [...alice.jar].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    req.on('error', () => res());
-    req.write(e.ciphertext.subarray(0, 3 * MiB), () => setTimeout(() => { req.destroy(); res(); }, 300));
-  });
+  const req = await stalledPatch(srv.url, alice, f.id, f.ciphertext_size, e.ciphertext.subarray(0, 3 * MiB));
+  req.destroy();
   let offset = 0;
   for (let i = 0; i < 50 && offset === 0; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -260,15 +280,7 @@ test('after the upload window: PATCH gets 410 and the job aborts the message and
 });
 
 test('kill -9 in the middle of an upload: tus-js-client finishes it after the restart, byte-identical', async () => {
-  const { createServer } = await import('node:net');
-  const port = await new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-  const config = { server: { listen: `127.0.0.1:${port}` }, bootstrap: { domains: 'org.nl' }, send: { chunk_size: MiB } };
+  const config = { server: { listen: `127.0.0.1:${await freePort()}` }, bootstrap: { domains: 'org.nl' }, send: { chunk_size: MiB } };
   const own = await startServer({ config, keep: true });
   let again;
   try {
@@ -306,6 +318,36 @@ test('kill -9 in the middle of an upload: tus-js-client finishes it after the re
     };
     walk(join(own.dir, 'blobs'));
     assert.ok(stored.some((b) => b.equals(e.ciphertext)), 'byte-identical to the uninterrupted ciphertext');
+  } finally {
+    if (again) await again.stop();
+    else await own.stop();
+  }
+});
+
+test('a PATCH cut off by kill -9 leaves no lease behind: the resume goes on at once', async () => {
+  const config = { server: { listen: `127.0.0.1:${await freePort()}` }, bootstrap: { domains: 'org.nl' } };
+  const own = await startServer({ config, keep: true });
+  let again;
+  try {
+    const dave = await employee(own, 'dave@org.nl');
+    const m = (await createMessage(dave, [{ name: 'a.zip', size: 4 * MiB }])).json;
+    const f = m.files[0];
+    const e = encrypt(pattern(4 * MiB, 7), m.id, 0);
+    const meta = `file_id ${Buffer.from(f.id).toString('base64')}`;
+    assert.equal((await tus(dave, 'POST', '/api/v1/uploads', { headers: { 'Upload-Metadata': meta, 'Upload-Length': String(f.ciphertext_size) } })).status, 201);
+    const req = await stalledPatch(own.url, dave, f.id, f.ciphertext_size, e.ciphertext.subarray(0, MiB));
+    own.proc.kill('SIGKILL');
+    await own.exited;
+    req.destroy();
+    again = await startServer({ dir: own.dir, config, timeoutMs: 20000 });
+    const offset = Number((await tus(dave, 'HEAD', `/api/v1/uploads/${f.id}`)).headers.get('upload-offset'));
+    assert.ok(offset <= MiB, `no more than was sent (${offset})`);
+    const rest = await tus(dave, 'PATCH', `/api/v1/uploads/${f.id}`, {
+      headers: { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+      body: e.ciphertext.subarray(offset),
+    });
+    assert.equal(rest.status, 204, rest.text);
+    assert.equal(Number(rest.headers.get('upload-offset')), e.ciphertext.length);
   } finally {
     if (again) await again.stop();
     else await own.stop();

@@ -65,7 +65,7 @@ export function decrypt(ciphertext, key) {
 }
 
 /** Uploads bytes for file_id with a stock tus-js-client; resolves the upload URL. */
-export function tusUpload(client, fileId, bytes, { chunkSize = 1 << 20, onProgress, retryDelays = [0, 500, 1000, 2000, 4000] } = {}) {
+export function tusUpload(client, fileId, bytes, { chunkSize = 1 << 20, onProgress, onAfterResponse, retryDelays = [0, 500, 1000, 2000, 4000] } = {}) {
   return new Promise((res, rej) => {
     const up = new tus.Upload(bytes, {
       endpoint: `${client.base}/api/v1/uploads`,
@@ -80,6 +80,7 @@ export function tusUpload(client, fileId, bytes, { chunkSize = 1 << 20, onProgre
         'X-CSRF-Token': client.csrf,
       },
       onProgress,
+      onAfterResponse,
       onError: rej,
       onSuccess: () => res(up.url),
     });
