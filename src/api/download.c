@@ -6,7 +6,6 @@
 #include "util/common.h"
 
 #include <errno.h>
-#include <unistd.h>
 
 #include "api/api.h"
 #include "api/errors.h"
@@ -36,17 +35,68 @@ on_served(struct request *req, int ok)
 	req->done_arg = NULL;
 }
 
+/* A streamed object (a backend without files): the reader and where the
+ * body starts in the object. */
+struct stream {
+	struct blob_reader *r;
+	uint64_t base;
+};
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	ssize_t n = blob_reader_read(st->r, st->base + pos, buf, max);
+
+	/* libmicrohttpd asks only for bytes inside the Content-Length, so
+	 * an early end is the object changing under us: an error. */
+	return n > 0 ? n : REPLY_STREAM_ERROR;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *st = cls;
+
+	blob_reader_close(st->r);
+	free(st);
+}
+
+/* Answers with len bytes of r from off (206 when ranged); takes r. */
+static void
+reply_object(struct request *req, struct blob_reader *r, int ranged,
+    uint64_t off, uint64_t len, uint64_t size)
+{
+	const char *ct = "application/octet-stream";
+	struct stream *st;
+	int fd = blob_reader_take_fd(r);
+
+	if (fd != -1) {
+		blob_reader_close(r);
+		if (ranged)
+			reply_fd_range(req, ct, fd, off, len, size);
+		else
+			reply_fd(req, 200, ct, fd, size);
+		return;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->r = r;
+	st->base = off;
+	reply_stream(req, ranged ? 206 : 200, ct, off, len, size, stream_read,
+	    stream_free, st);
+}
+
 void
 api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 {
 	uint64_t size, off = 0, len = 0;
+	struct blob_reader *r;
 	enum range_result rr;
 	struct served *s;
 	char etag[RAND_ID_LEN + 3], cr[48];
-	int fd;
 
-	fd = blob_open_read(req->app->store, f->object_key, &size);
-	if (fd == -1) {
+	r = blob_reader_open(req->app->store, f->object_key, &size);
+	if (r == NULL) {
 		if (errno == ENOENT)
 			reply_error(req, 410, "gone", "This document is gone");
 		else
@@ -55,17 +105,16 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 	}
 	rr = http_range_parse(request_header(req, "Range"), size, &off, &len);
 	if (rr == RANGE_UNSATISFIABLE) {
-		close(fd);
+		blob_reader_close(r);
 		reply_error(req, 416, "bad_range", "Range not satisfiable");
 		snprintf(cr, sizeof(cr), "bytes */%" PRIu64, size);
 		reply_header(req, "Content-Range", cr);
 		return;
 	}
 	if (rr == RANGE_OK)
-		reply_fd_range(
-		    req, "application/octet-stream", fd, off, len, size);
+		reply_object(req, r, 1, off, len, size);
 	else
-		reply_fd(req, 200, "application/octet-stream", fd, size);
+		reply_object(req, r, 0, 0, size, size);
 	snprintf(etag, sizeof(etag), "\"%s\"", f->id);
 	reply_header(req, "ETag", etag);
 	reply_header(req, "Accept-Ranges", "bytes");

@@ -8,7 +8,11 @@
 #include "domain/user.h"
 #include "store/blob.h"
 #include "util/clock.h"
+#include "util/config.h"
 #include "util/log.h"
+
+/* Staged objects older than the upload window and this are abandoned. */
+#define SWEEP_GRACE 86400
 
 struct unlink_ctx {
 	struct blob_store *store;
@@ -138,6 +142,11 @@ retention_run(const struct msg_env *env, int64_t now)
 	if (finish_pending(env, c) == -1)
 		err = 1;
 	db_put(c);
+	/* Staged leftovers of uploads that died with their node and whose
+	 * rows are gone (the cutoff lies past every upload window). */
+	if (blob_sweep(env->store, now - env->cfg->send_upload_window -
+	            SWEEP_GRACE) == -1)
+		log_warn("cannot sweep the blob store", NULL);
 	return err ? -1 : n;
 }
 

@@ -17,9 +17,9 @@
 #define RENEW_US (10 * INT64_C(1000000))
 
 /*
- * Body bytes arrive in the pieces libmicrohttpd reads (tens of KiB); each
- * blob_write is an open, pwrite and close. Coalescing them into writes of
- * up to COALESCE bytes cuts those system calls ~10x (bench/upload-ingest).
+ * Body bytes arrive in the pieces libmicrohttpd reads (tens of KiB).
+ * Coalescing them into writes of up to COALESCE bytes cuts the system
+ * calls (fs) and copies (s3) per byte (bench/upload-ingest).
  * The buffer is only as large as the PATCH body, so many small concurrent
  * uploads stay small. Nothing buffered is acknowledged: the offset a PATCH
  * reports is what was written and fdatasync'ed.
@@ -37,6 +37,7 @@ struct upload {
 	int64_t renewed_us;
 	unsigned char *pend; /* bytes at start + written, not yet stored */
 	size_t npend, cap;
+	struct blob_writer *w; /* opened at the first bytes to store */
 };
 
 /* Loads a file of u's message that is still uploading. */
@@ -255,8 +256,11 @@ renew_lease(struct upload *up)
 static int
 store(struct upload *up, const void *data, size_t len)
 {
-	if (blob_write(up->env->store, up->f.object_key,
-	        up->start + up->written, data, len) == -1)
+	if (up->w == NULL &&
+	    (up->w = blob_writer_open(
+	         up->env->store, up->f.object_key, up->start)) == NULL)
+		return -1;
+	if (blob_writer_write(up->w, data, len) == -1)
 		return -1;
 	up->written += len;
 	return 0;
@@ -372,12 +376,19 @@ uploads_patch_end(struct upload *up, struct upload_info *info)
 	if (up->refused && up->start < STF1_HEADER_LEN &&
 	    off >= STF1_HEADER_LEN && !header_ok(up))
 		off = up->start;
-	if (off > up->start && blob_sync(env->store, up->f.object_key) == -1)
+	if (off > up->start && blob_writer_sync(up->w) == -1)
 		off = up->start;
-	if (off == len &&
-	    blob_truncate(env->store, up->f.object_key, len) == 0 &&
-	    blob_commit(env->store, up->f.object_key) == 0)
+	/* The last byte: commit (also a retry of a commit that failed, by a
+	 * PATCH with no body at the end). */
+	if (off == len && up->w == NULL)
+		up->w = blob_writer_open(env->store, up->f.object_key, off);
+	if (off == len && up->w != NULL && blob_writer_commit(up->w) == 0)
 		done = 1;
+	else if (off == len)
+		log_error("blob commit failed", "{s:s,s:s}", "file_id",
+		    up->f.id, "error", strerror(errno));
+	blob_writer_close(up->w);
+	up->w = NULL;
 	c = db_get(env->db);
 	if (up->start == 0 && off >= STF1_HEADER_LEN)
 		record_header(c, up);

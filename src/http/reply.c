@@ -111,6 +111,35 @@ reply_fd_range(struct request *req, const char *ctype, int fd, uint64_t offset,
 	set_response(req, 206, r, len);
 }
 
+/* Blocks of this size are asked of a stream's reader. */
+#define STREAM_BLOCK (64u * 1024u)
+
+void
+reply_stream(struct request *req, unsigned status, const char *ctype,
+    uint64_t offset, uint64_t len, uint64_t size, reply_read_fn read,
+    reply_free_fn release, void *cls)
+{
+	struct MHD_Response *r;
+	char cr[80];
+
+	/* The reader sees positions of the object, not of the body. */
+	r = MHD_create_response_from_callback(len, STREAM_BLOCK, read, cls,
+	    release);
+	if (r == NULL) {
+		release(cls);
+		reply_error(req, 500, "internal", "Internal error");
+		return;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (status == 206) {
+		snprintf(cr, sizeof(cr),
+		    "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, offset,
+		    offset + len - 1, size);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	}
+	set_response(req, status, r, len);
+}
+
 void
 reply_header(struct request *req, const char *name, const char *value)
 {

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util/buf.h"
 #include "util/rand.h"
@@ -64,6 +65,21 @@ void reply_fd(struct request *req, unsigned status, const char *ctype, int fd,
 /* Answers 206 with len bytes of fd from offset (the response takes fd). */
 void reply_fd_range(struct request *req, const char *ctype, int fd,
     uint64_t offset, uint64_t len, uint64_t size);
+/*
+ * A body produced by a reader: read(cls, pos, buf, max) fills buf with
+ * body bytes from pos (0 = the first body byte) and returns their count,
+ * or REPLY_STREAM_END / REPLY_STREAM_ERROR; release(cls) runs once when
+ * the response is gone. status 206 adds Content-Range for offset, len and
+ * size. Memory is what the reader holds.
+ */
+typedef ssize_t (*reply_read_fn)(
+    void *cls, uint64_t pos, char *buf, size_t max);
+typedef void (*reply_free_fn)(void *cls);
+#define REPLY_STREAM_END ((ssize_t)-1)
+#define REPLY_STREAM_ERROR ((ssize_t)-2)
+void reply_stream(struct request *req, unsigned status, const char *ctype,
+    uint64_t offset, uint64_t len, uint64_t size, reply_read_fn read,
+    reply_free_fn release, void *cls);
 /* Adds a header to the pending response. */
 void reply_header(struct request *req, const char *name, const char *value);
 

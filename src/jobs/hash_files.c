@@ -7,7 +7,6 @@
 #include "util/common.h"
 
 #include <sodium.h>
-#include <unistd.h>
 
 #include "db/db.h"
 #include "db/messages_db.h"
@@ -26,22 +25,23 @@ hash_object(
 {
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
-	uint64_t size, left;
+	struct blob_reader *r;
+	uint64_t size, pos;
 	ssize_t n;
-	int fd;
 
-	if ((fd = blob_open_read(bs, f->object_key, &size)) == -1)
+	if ((r = blob_reader_open(bs, f->object_key, &size)) == NULL)
 		return -1;
 	crypto_hash_sha256_init(&st);
-	for (left = size; left > 0; left -= (uint64_t)n) {
-		n = read(fd, buf, left < READ_BUF ? (size_t)left : READ_BUF);
+	for (pos = 0; pos < size; pos += (uint64_t)n) {
+		n = blob_reader_read(r, pos,
+		    buf, size - pos < READ_BUF ? (size_t)(size - pos) : READ_BUF);
 		if (n <= 0) {
-			close(fd);
+			blob_reader_close(r);
 			return -1;
 		}
 		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
 	}
-	close(fd);
+	blob_reader_close(r);
 	crypto_hash_sha256_final(&st, h);
 	b64u_encode(out, 48, h, sizeof(h));
 	return 0;

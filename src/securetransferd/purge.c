@@ -36,7 +36,7 @@ cmd_purge(int argc, char **argv)
 	if (cfg.testing_clock_file[0] != '\0')
 		clock_set_offset_file(cfg.testing_clock_file);
 	if ((db = cmd_open_db(&cfg)) != NULL &&
-	    (store = blob_open(&cfg)) != NULL) {
+	    (store = blob_open(&cfg, db)) != NULL) {
 		memset(&env, 0, sizeof(env));
 		env.cfg = &cfg;
 		env.db = db;

@@ -110,7 +110,7 @@ cmd_serve(int argc, char **argv)
 	    (outbox = outbox_start(&cfg, app.db, app.secrets.outbox_key)) ==
 	        NULL)
 		rc = 1;
-	if (rc == 0 && (app.store = blob_open(&cfg)) == NULL)
+	if (rc == 0 && (app.store = blob_open(&cfg, app.db)) == NULL)
 		rc = 1;
 	if (rc == 0) {
 		jobs_env.cfg = &cfg;

@@ -4,23 +4,33 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct config;
+struct db;
 
 struct blob_backend {
 	const char *name;
-	void *(*open)(const struct config *cfg);
+	void *(*open)(const struct config *cfg, struct db *db);
 	void (*close)(void *h);
-	int (*write)(void *h, const char *key, uint64_t offset,
-	    const void *data, size_t len);
-	int (*sync)(void *h, const char *key);
-	int (*truncate)(void *h, const char *key, uint64_t size);
-	int (*commit)(void *h, const char *key);
-	int (*open_read)(void *h, const char *key, uint64_t *size);
+	void *(*writer_open)(void *h, const char *key, uint64_t offset);
+	int (*write)(void *w, const void *data, size_t len);
+	int (*sync)(void *w);
+	int (*commit)(void *w);
+	void (*writer_close)(void *w);
+	void *(*reader_open)(void *h, const char *key, uint64_t *size);
+	ssize_t (*read)(void *r, uint64_t offset, void *buf, size_t len);
+	int (*take_fd)(void *r);
+	void (*reader_close)(void *r);
 	int (*remove)(void *h, const char *key);
 	int (*free_bytes)(void *h, uint64_t *out);
+	int (*sweep)(void *h, int64_t cutoff);
 };
 
 extern const struct blob_backend blob_fs_backend;
+extern const struct blob_backend blob_s3_backend;
+
+/* Server-made keys only: base64url, 16 to 64 characters. */
+int blob_key_ok(const char *key);
 
 #endif

@@ -1,45 +1,85 @@
 /*
  * The blob store: where ciphertext objects live. Backends sit behind a
- * table of function pointers (fs now, s3 in the scale-out issue); callers
- * never test which one they have. Object keys are made by the server
- * (random ids), never from user input.
+ * table of function pointers (fs: a local folder; s3: an S3-compatible
+ * object store); callers never test which one they have. Object keys are
+ * made by the server (random ids), never from user input.
  *
- * An object is written while it is "staged" (resumable, at any offset)
- * and becomes readable after blob_commit. Sizes are uint64_t.
+ * An object is written while it is "staged", through a writer that starts
+ * at the offset the database acknowledged (any node may continue what
+ * another began), and becomes readable when the writer commits it. Sizes
+ * and offsets are uint64_t.
  */
 #ifndef ST_BLOB_H
 #define ST_BLOB_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct config;
+struct db;
 struct blob_store;
+struct blob_writer;
+struct blob_reader;
 
-/* Opens the backend named by store.driver; NULL (logged) on failure. */
-struct blob_store *blob_open(const struct config *cfg);
+/*
+ * Opens the backend named by store.driver; NULL (logged) on failure. The
+ * s3 backend keeps its multipart state in db, which must outlive it.
+ */
+struct blob_store *blob_open(const struct config *cfg, struct db *db);
 void blob_close(struct blob_store *bs);
 
 /*
- * Writes len bytes at offset of the staged object key (created if absent,
- * mode 0600). 0, or -1 with errno (ENOSPC: the disk is full).
+ * Starts writing the staged object key at offset, the end of what was
+ * acknowledged before; anything staged past it (written but never
+ * acknowledged) is dropped. NULL with errno on failure (EIO: the staged
+ * state does not reach offset). One writer per key at a time (the upload
+ * lease sees to that).
  */
-int blob_write(struct blob_store *bs, const char *key, uint64_t offset,
-    const void *data, size_t len);
-/* Makes everything written so far durable (fdatasync). */
-int blob_sync(struct blob_store *bs, const char *key);
-/* Cuts the staged object to size (drops bytes past the acknowledged end). */
-int blob_truncate(struct blob_store *bs, const char *key, uint64_t size);
-/* Moves the staged object into place: readable from now on. */
-int blob_commit(struct blob_store *bs, const char *key);
+struct blob_writer *blob_writer_open(
+    struct blob_store *bs, const char *key, uint64_t offset);
+/* Appends len bytes; 0, or -1 with errno (ENOSPC: the store is full). */
+int blob_writer_write(struct blob_writer *w, const void *data, size_t len);
+/* Makes everything written so far durable: a node that dies after this
+ * loses nothing of it. 0 or -1 with errno. */
+int blob_writer_sync(struct blob_writer *w);
+/* Everything written is the whole object: makes it durable and readable.
+ * 0 or -1 with errno; may be retried with a new writer at the end. */
+int blob_writer_commit(struct blob_writer *w);
+/* Ends the writer (NULL is a no-op); bytes not synced may be lost. */
+void blob_writer_close(struct blob_writer *w);
+
 /*
- * Opens a committed object for reading; the caller owns the fd.
- * -1 with errno ENOENT when absent.
+ * Opens a committed object for reading, with its size. NULL with errno
+ * ENOENT when absent, other errno values on failure.
  */
-int blob_open_read(struct blob_store *bs, const char *key, uint64_t *size);
+struct blob_reader *blob_reader_open(
+    struct blob_store *bs, const char *key, uint64_t *size);
+/*
+ * Reads up to len bytes at offset into buf: the count (0 at the end), or
+ * -1 with errno. Reading front to back is the fast path; memory stays
+ * bounded whatever the object size.
+ */
+ssize_t blob_reader_read(
+    struct blob_reader *r, uint64_t offset, void *buf, size_t len);
+/*
+ * The object's file descriptor, handed over to the caller (for sendfile),
+ * when the backend keeps objects in files; -1 when it streams them. The
+ * reader must still be closed.
+ */
+int blob_reader_take_fd(struct blob_reader *r);
+void blob_reader_close(struct blob_reader *r); /* NULL is a no-op */
+
 /* Removes the object, staged or committed; absent is not an error. */
 int blob_delete(struct blob_store *bs, const char *key);
-/* Free bytes where objects are written (for the disk reserve). */
+/* Free bytes where objects are written (for the disk reserve); -1 when
+ * the backend cannot tell (then no reserve is enforced). */
 int blob_free_bytes(struct blob_store *bs, uint64_t *out);
+/*
+ * Lists the store for leftovers no upload owns any more (staged state
+ * older than cutoff, a Unix time, that the database does not know) and
+ * removes them. The count removed, or -1.
+ */
+int blob_sweep(struct blob_store *bs, int64_t cutoff);
 
 #endif

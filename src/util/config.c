@@ -27,6 +27,7 @@ struct cfg_def {
 
 static const char *const db_drivers[] = { "sqlite", "postgres", NULL };
 static const char *const store_drivers[] = { "fs", "s3", NULL };
+static const char *const s3_url_styles[] = { "path", "virtual", NULL };
 static const char *const mail_transports[] = { "file", "smtp", NULL };
 static const char *const tls_modes[] = { "required", "optional", "off", NULL };
 static const char *const sms_transports[] = { "log", "http", NULL };
@@ -63,6 +64,18 @@ static const struct cfg_def defs[] = {
 	I("database", "pool", database_pool, 1, 256, "8"),
 	E("store", "driver", store_driver, store_drivers, "fs"),
 	S("store", "path", store_path, "./data/blobs"),
+	S("store", "s3_endpoint", store_s3_endpoint, ""),
+	S("store", "s3_region", store_s3_region, "us-east-1"),
+	S("store", "s3_bucket", store_s3_bucket, ""),
+	E("store", "s3_url_style", store_s3_url_style, s3_url_styles, "path"),
+	{ "store", "s3_access_key", CFG_STR, OFF(store_s3_access_key), 0, 0,
+	    "", NULL, 1 },
+	{ "store", "s3_secret_key", CFG_STR, OFF(store_s3_secret_key), 0, 0,
+	    "", NULL, 1 },
+	S("store", "s3_credentials_file", store_s3_credentials_file, ""),
+	I("store", "s3_part_size", store_s3_part_size, 5 * 1048576,
+	    INT64_C(5) << 30, "8388608"),
+	I("store", "s3_timeout", store_s3_timeout, 1, 3600, "60"),
 	E("mail", "transport", mail_transport, mail_transports, "file"),
 	S("mail", "dir", mail_dir, "./data/outbox"),
 	S("mail", "from", mail_from,
@@ -366,6 +379,65 @@ check_sms_http(struct load_state *st)
 		    "200,201,202");
 }
 
+/* A bucket name that is also a DNS label sequence (virtual-host style). */
+static int
+valid_bucket(const char *b)
+{
+	size_t i, n = strlen(b);
+
+	if (n < 3 || n > 63)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((b[i] >= 'a' && b[i] <= 'z') ||
+		        (b[i] >= '0' && b[i] <= '9') || b[i] == '-' ||
+		        b[i] == '.'))
+			return 0;
+	return b[0] != '-' && b[0] != '.' && b[n - 1] != '-' &&
+	    b[n - 1] != '.';
+}
+
+/* The [store] s3_* settings only matter, and are only checked, for s3. */
+static void
+check_store_s3(struct load_state *st)
+{
+	const struct config *cfg = st->cfg;
+	const char *e = cfg->store_s3_endpoint;
+
+	if (strcmp(cfg->store_driver, "s3") != 0)
+		return;
+	if (strncmp(e, "https://", 8) != 0 && strncmp(e, "http://", 7) != 0)
+		set_err(st,
+		    "store.s3_endpoint: required with store.driver = s3: "
+		    "an http:// or https:// URL");
+	else if (strchr(e + 8, '/') != NULL || strchr(e, '?') != NULL ||
+	    strchr(e, '@') != NULL || strchr(e, ' ') != NULL)
+		set_err(st,
+		    "store.s3_endpoint: scheme, host and port only, like "
+		    "https://s3.example.org");
+	else if (!valid_bucket(cfg->store_s3_bucket))
+		set_err(st,
+		    "store.s3_bucket: required with store.driver = s3: 3-63 "
+		    "lowercase letters, digits, dots and hyphens");
+	else if (cfg->store_s3_region[0] == '\0' ||
+	    strchr(cfg->store_s3_region, ':') != NULL)
+		set_err(st, "store.s3_region: expected a region like eu-west-1");
+	else if (cfg->store_s3_credentials_file[0] != '\0' &&
+	    (cfg->store_s3_access_key[0] != '\0' ||
+	        cfg->store_s3_secret_key[0] != '\0'))
+		set_err(st,
+		    "store.s3_credentials_file: set either it or "
+		    "s3_access_key and s3_secret_key");
+	else if (cfg->store_s3_credentials_file[0] == '\0' &&
+	    (cfg->store_s3_access_key[0] == '\0' ||
+	        cfg->store_s3_secret_key[0] == '\0'))
+		set_err(st,
+		    "store.s3_access_key: s3_access_key and s3_secret_key (or "
+		    "s3_credentials_file) are required with store.driver = "
+		    "s3");
+	else if (strchr(cfg->store_s3_access_key, ':') != NULL)
+		set_err(st, "store.s3_access_key: must not contain ':'");
+}
+
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
@@ -398,6 +470,8 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	}
 	if (!st.failed)
 		check_sms_http(&st);
+	if (!st.failed)
+		check_store_s3(&st);
 	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
 	    strncmp(cfg->server_public_url, "https://", 8) == 0)
 		set_err(&st,

@@ -3,10 +3,11 @@
 // uploaded with a stock tus-js-client, then sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
+import { storedFiles } from '../lib/db.mjs';
 import { Client, waitForOutboxMail } from '../lib/api.mjs';
 import { employee, pattern, encrypt, decrypt, tusUpload, createMessage, sendBody } from '../lib/send.mjs';
 
@@ -41,17 +42,9 @@ after(async () => {
   assert.equal(code, 0);
 });
 
-/** Every object file under the blob folder (committed and staged). */
+/** Every object file in the store (committed and staged). */
 function objects() {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else out.push(join(d, e.name));
-    }
-  };
-  walk(join(srv.dir, 'blobs'));
-  return out;
+  return storedFiles(srv.dir);
 }
 
 function tus(c, method, path, { headers = {}, body } = {}) {
@@ -309,14 +302,7 @@ test('kill -9 in the middle of an upload: tus-js-client finishes it after the re
     assert.ok(killed && again, 'the server was killed and restarted mid-upload');
     const head = await carol.request('HEAD', `/api/v1/uploads/${f.id}`, undefined, { headers: { 'Tus-Resumable': '1.0.0' } });
     assert.equal(Number(head.headers.get('upload-offset')), e.ciphertext.length);
-    const stored = [];
-    const walk = (d) => {
-      for (const x of readdirSync(d, { withFileTypes: true })) {
-        if (x.isDirectory()) walk(join(d, x.name));
-        else stored.push(readFileSync(join(d, x.name)));
-      }
-    };
-    walk(join(own.dir, 'blobs'));
+    const stored = storedFiles(own.dir).map((p) => readFileSync(p));
     assert.ok(stored.some((b) => b.equals(e.ciphertext)), 'byte-identical to the uninterrupted ciphertext');
   } finally {
     if (again) await again.stop();

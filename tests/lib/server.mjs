@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { s3 } from './s3.mjs';
+
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Absolute path of the securetransferd binary in `build` (default $ST_BUILD or "build"). */
@@ -63,7 +65,8 @@ export function defaultConfig(dir) {
       secrets_dir: join(dir, 'secrets'),
     },
     database: { path: join(dir, 'securetransfer.db') },
-    store: { path: join(dir, 'blobs') },
+    // ST_TEST_STORE=s3: the S3 store on the s3rver of tests/lib/s3.mjs.
+    store: s3 ? { path: join(dir, 'blobs'), ...s3.storeConfig(dir) } : { path: join(dir, 'blobs') },
     mail: { transport: 'file', dir: join(dir, 'outbox') },
     sms: { transport: 'log', log_path: join(dir, 'sms.log') },
     ops: { expose_on_main: true },
