@@ -52,7 +52,7 @@ CLIENT := $(BUILD)/securetransfer
 UNIT   := $(BUILD)/unit-tests
 WEB_STAMP := web/dist/.stamp
 
-.PHONY: all run check check-asan unit fuzz fuzz-smoke bench web setup format \
+.PHONY: all run check check-asan check-ceph unit fuzz fuzz-smoke bench web setup format \
         check-format clean distclean
 all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(TOOLS) $(WEB_STAMP)
 
@@ -117,6 +117,16 @@ check: setup
 check-asan: setup
 	$(MAKE) BUILD=build-asan SANITIZE=1 all build-asan/unit-tests
 	ST_BUILD=build-asan tests/run-all --asan
+
+# The store tests against Ceph's radosgw on a one-node cluster: not set up
+# on the shared test machine; the target says why instead of failing late.
+check-ceph:
+	@echo "check-ceph: not available here. A one-node Ceph cluster (ceph-mon, ceph-mgr," >&2
+	@echo "ceph-osd with a BlueStore file, radosgw) needs a few GiB of disk and memory," >&2
+	@echo "a keyring and minutes of start-up on every run; on the 2 shared cores of this" >&2
+	@echo "machine that was not made to work in reasonable time (README: 'Testing the S3" >&2
+	@echo "store'). make check runs the same store tests on s3rver." >&2
+	@exit 2
 
 # libFuzzer targets: clang, ASan+UBSan, the library rebuilt in build-fuzz/.
 FUZZ_SECONDS ?= 60

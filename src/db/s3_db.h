@@ -14,8 +14,8 @@
  * The multipart upload of key: 1 with *upload_id (caller frees) and
  * *part_size, 0 when there is none, -1 on a database error.
  */
-int s3db_upload_get(struct db_conn *c, const char *key, char **upload_id,
-    int64_t *part_size);
+int s3db_upload_get(
+    struct db_conn *c, const char *key, char **upload_id, int64_t *part_size);
 enum db_status s3db_upload_put(struct db_conn *c, const char *key,
     const char *upload_id, int64_t part_size, int64_t now);
 /* Whether upload_id belongs to any object: 1, 0, or -1. */
@@ -27,7 +27,8 @@ int64_t s3db_parts_count(struct db_conn *c, const char *key, int64_t upto);
 enum db_status s3db_part_put(
     struct db_conn *c, const char *key, int64_t no, const char *etag);
 /* Forgets the parts after keep (bytes never acknowledged). */
-enum db_status s3db_parts_trim(struct db_conn *c, const char *key, int64_t keep);
+enum db_status s3db_parts_trim(
+    struct db_conn *c, const char *key, int64_t keep);
 /* Calls fn for each part of key in order; 0, or -1 on an error. */
 int s3db_parts_each(struct db_conn *c, const char *key,
     int (*fn)(int64_t no, const char *etag, void *arg), void *arg);

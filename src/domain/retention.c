@@ -144,8 +144,8 @@ retention_run(const struct msg_env *env, int64_t now)
 	db_put(c);
 	/* Staged leftovers of uploads that died with their node and whose
 	 * rows are gone (the cutoff lies past every upload window). */
-	if (blob_sweep(env->store, now - env->cfg->send_upload_window -
-	            SWEEP_GRACE) == -1)
+	if (blob_sweep(env->store,
+	        now - env->cfg->send_upload_window - SWEEP_GRACE) == -1)
 		log_warn("cannot sweep the blob store", NULL);
 	return err ? -1 : n;
 }

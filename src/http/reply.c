@@ -123,8 +123,8 @@ reply_stream(struct request *req, unsigned status, const char *ctype,
 	char cr[80];
 
 	/* The reader sees positions of the object, not of the body. */
-	r = MHD_create_response_from_callback(len, STREAM_BLOCK, read, cls,
-	    release);
+	r = MHD_create_response_from_callback(
+	    len, STREAM_BLOCK, read, cls, release);
 	if (r == NULL) {
 		release(cls);
 		reply_error(req, 500, "internal", "Internal error");

@@ -33,8 +33,8 @@ hash_object(
 		return -1;
 	crypto_hash_sha256_init(&st);
 	for (pos = 0; pos < size; pos += (uint64_t)n) {
-		n = blob_reader_read(r, pos,
-		    buf, size - pos < READ_BUF ? (size_t)(size - pos) : READ_BUF);
+		n = blob_reader_read(r, pos, buf,
+		    size - pos < READ_BUF ? (size_t)(size - pos) : READ_BUF);
 		if (n <= 0) {
 			blob_reader_close(r);
 			return -1;

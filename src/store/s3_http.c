@@ -34,8 +34,9 @@ read_credentials(struct s3 *s, const char *path)
 			line[i][strcspn(line[i], "\r\n")] = '\0';
 	}
 	fclose(f);
-	if (ok && (line[0][0] == '\0' || line[1][0] == '\0' ||
-	              strchr(line[0], ':') != NULL))
+	if (ok &&
+	    (line[0][0] == '\0' || line[1][0] == '\0' ||
+	        strchr(line[0], ':') != NULL))
 		ok = 0;
 	if (ok) {
 		s->user = xstrdup(line[0]);
@@ -147,13 +148,14 @@ setup(struct s3 *s, const char *method, const char *path, const char *query,
 
 	buf_init(&url, 16384);
 	buf_init(&hdr, 128);
-	buf_printf(&url, "%s/%s%s%s", s->base, path, query[0] ? "?" : "",
-	    query);
+	buf_printf(
+	    &url, "%s/%s%s%s", s->base, path, query[0] ? "?" : "", query);
 	buf_printf(&hdr, "x-amz-content-sha256: %s", payload_sha256);
 	*hdrs = curl_slist_append(NULL, buf_str(&hdr));
 	/* No 100-continue round trip; a type we choose, signed. */
 	*hdrs = curl_slist_append(*hdrs, "Expect:");
-	*hdrs = curl_slist_append(*hdrs, "Content-Type: application/octet-stream");
+	*hdrs = curl_slist_append(
+	    *hdrs, "Content-Type: application/octet-stream");
 	if (*hdrs == NULL)
 		fatal("out of memory", NULL);
 	curl_easy_setopt(h, CURLOPT_URL, buf_str(&url));
@@ -215,8 +217,8 @@ on_header(char *p, size_t size, size_t n, void *arg)
 }
 
 int
-s3_call(struct s3 *s, const char *method, const char *path,
-    const char *query, const void *body, size_t len, struct s3_resp *r)
+s3_call(struct s3 *s, const char *method, const char *path, const char *query,
+    const void *body, size_t len, struct s3_resp *r)
 {
 	struct curl_slist *hdrs = NULL;
 	struct buf errbody;
@@ -234,7 +236,8 @@ s3_call(struct s3 *s, const char *method, const char *path,
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	else if (body != NULL) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		curl_easy_setopt(
+		    h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	}
 	buf_init(&errbody, ERROR_BODY_MAX);
 	r->h = h;
@@ -260,8 +263,8 @@ s3_call(struct s3 *s, const char *method, const char *path,
 	curl_slist_free_all(hdrs);
 	s3_handle_put(s, h);
 	if (cc != CURLE_OK && cc != CURLE_WRITE_ERROR) {
-		log_warn("s3 request failed", "{s:s,s:s,s:s}", "method",
-		    method, "path", path, "error", curl_easy_strerror(cc));
+		log_warn("s3 request failed", "{s:s,s:s,s:s}", "method", method,
+		    "path", path, "error", curl_easy_strerror(cc));
 		errno = EIO;
 		return -1;
 	}

@@ -33,7 +33,8 @@ entity(const char *p, const char *end, char *c)
 
 	for (i = 0; i < ST_ARRAY_LEN(named); i++) {
 		n = strlen(named[i].name);
-		if ((size_t)(end - p) >= n && memcmp(p, named[i].name, n) == 0) {
+		if ((size_t)(end - p) >= n &&
+		    memcmp(p, named[i].name, n) == 0) {
 			*c = named[i].c;
 			return n;
 		}

@@ -14,7 +14,7 @@
  * XML entities decoded, into out (NUL-terminated). Advances *pos past the
  * element. 0; -1 when there is none or the text does not fit or is bad.
  */
-int s3_xml_next(const char **pos, const char *end, const char *tag,
-    char *out, size_t outlen);
+int s3_xml_next(const char **pos, const char *end, const char *tag, char *out,
+    size_t outlen);
 
 #endif

@@ -392,8 +392,7 @@ valid_bucket(const char *b)
 		        (b[i] >= '0' && b[i] <= '9') || b[i] == '-' ||
 		        b[i] == '.'))
 			return 0;
-	return b[0] != '-' && b[0] != '.' && b[n - 1] != '-' &&
-	    b[n - 1] != '.';
+	return b[0] != '-' && b[0] != '.' && b[n - 1] != '-' && b[n - 1] != '.';
 }
 
 /* The [store] s3_* settings only matter, and are only checked, for s3. */
@@ -420,7 +419,8 @@ check_store_s3(struct load_state *st)
 		    "lowercase letters, digits, dots and hyphens");
 	else if (cfg->store_s3_region[0] == '\0' ||
 	    strchr(cfg->store_s3_region, ':') != NULL)
-		set_err(st, "store.s3_region: expected a region like eu-west-1");
+		set_err(
+		    st, "store.s3_region: expected a region like eu-west-1");
 	else if (cfg->store_s3_credentials_file[0] != '\0' &&
 	    (cfg->store_s3_access_key[0] != '\0' ||
 	        cfg->store_s3_secret_key[0] != '\0'))

@@ -29,13 +29,15 @@ struct config {
 	/* [store] */
 	char *store_driver; /* fs | s3 */
 	char *store_path;
-	char *store_s3_endpoint; /* http(s)://host[:port], no slash at the end */
+	char
+	    *store_s3_endpoint; /* http(s)://host[:port], no slash at the end */
 	char *store_s3_region;
 	char *store_s3_bucket;
 	char *store_s3_url_style; /* path | virtual */
 	char *store_s3_access_key; /* secret */
 	char *store_s3_secret_key; /* secret */
-	char *store_s3_credentials_file; /* "id\nsecret\n", instead of the two */
+	char
+	    *store_s3_credentials_file; /* "id\nsecret\n", instead of the two */
 	int64_t store_s3_part_size; /* bytes, >= 5 MiB */
 	int64_t store_s3_timeout; /* seconds per request without progress */
 	/* [mail] */
