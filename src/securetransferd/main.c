@@ -4,6 +4,7 @@
  */
 #include "util/common.h"
 
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include "securetransferd/cmd.h"
@@ -29,6 +30,12 @@ main(int argc, char **argv)
 	if (sodium_init() < 0) {
 		fprintf(
 		    stderr, "securetransferd: cannot initialise libsodium\n");
+		return 1;
+	}
+	/* Before any thread: the S3 store, SMTP and the SMS gateway use
+	 * libcurl from several threads at once. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "securetransferd: cannot initialise libcurl\n");
 		return 1;
 	}
 	if (argc < 2) {

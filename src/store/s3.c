@@ -89,6 +89,16 @@ committed_at(struct s3 *s, const char *key, uint64_t size)
 	    r.status == 200 && r.length == size;
 }
 
+static void
+drop_tail(struct s3_writer *w, int64_t part)
+{
+	char path[PATH_MAX_LEN];
+
+	tail_path(path, w->key, part);
+	if (s3_delete_object(w->s, path) == -1)
+		log_warn("cannot drop a staged part", "{s:s}", "path", path);
+}
+
 /* Reads the first n bytes of the staging object of w->part into w->b. */
 static int
 load_tail(struct s3_writer *w, uint64_t n)
@@ -169,9 +179,13 @@ s3_writer_open(void *h, const char *key, uint64_t offset)
 	}
 	if (rem > 0 && load_tail(w, rem) == -1)
 		goto fail;
-	/* Staging objects of other parts are done with or never counted. */
-	if (found == 1 && s3_drop_tails(w->s, key, w->part) == -1)
-		log_warn("cannot drop staged parts", "{s:s}", "key", key);
+	/* The staging object of the part before is in that part now (the
+	 * common leftover: a PATCH that ended mid-part, then one that filled
+	 * it). Rarer ones (a PATCH that died) go when the upload is completed
+	 * or deleted, or with the sweep. One DELETE, not a listing, per
+	 * PATCH. */
+	if (found == 1 && w->part > 1)
+		drop_tail(w, w->part - 1);
 	return w;
 fail:
 	buf_release(&w->b);

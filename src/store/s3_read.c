@@ -21,6 +21,7 @@ struct s3_reader {
 	unsigned char win[WINDOW];
 	size_t head, len; /* unread bytes are win[head, head + len) */
 	uint64_t pos; /* object offset of win[head] */
+	uint64_t start; /* where the GET in flight began */
 	int done, failed, paused;
 };
 
@@ -72,8 +73,10 @@ on_data(char *p, size_t size, size_t n, void *arg)
 
 	(void)size;
 	curl_easy_getinfo(rd->h, CURLINFO_RESPONSE_CODE, &st);
-	if (st != 206 && st != 200) {
-		rd->failed = 1; /* an error body is not object bytes */
+	/* An error body is not object bytes, nor is a whole object sent by
+	 * a store that ignored the Range. */
+	if (st != 206 && !(st == 200 && rd->start == 0)) {
+		rd->failed = 1;
 		return 0;
 	}
 	if (rd->head + rd->len + n > WINDOW && rd->head > 0) {
@@ -97,7 +100,7 @@ start_get(struct s3_reader *rd, uint64_t offset)
 	stop_get(rd);
 	rd->head = rd->len = 0;
 	rd->done = rd->failed = rd->paused = 0;
-	rd->pos = offset;
+	rd->pos = rd->start = offset;
 	if (rd->m == NULL && (rd->m = curl_multi_init()) == NULL)
 		fatal("curl_multi_init failed", NULL);
 	rd->h = s3_handle_get(rd->s, "GET", rd->path, "", &rd->hdrs);
