@@ -1,6 +1,8 @@
 /* Retention and withdrawal; see retention.h. */
 #include "util/common.h"
 
+#include <stdatomic.h>
+
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "db/retention_db.h"
@@ -13,6 +15,21 @@
 
 /* Staged objects older than the upload window and this are abandoned. */
 #define SWEEP_GRACE 86400
+/* A sweep lists the store: once an hour per process is plenty for
+ * leftovers a day old (and the first run of a process, e.g. purge). */
+#define SWEEP_EVERY 3600
+
+static _Atomic int64_t last_sweep = INT64_MIN;
+
+/* Whether this run sweeps (one thread of a process wins each hour). */
+static int
+sweep_due(int64_t now)
+{
+	int64_t last = atomic_load(&last_sweep);
+
+	return (last == INT64_MIN || now - last >= SWEEP_EVERY) &&
+	    atomic_compare_exchange_strong(&last_sweep, &last, now);
+}
 
 struct unlink_ctx {
 	struct blob_store *store;
@@ -144,7 +161,8 @@ retention_run(const struct msg_env *env, int64_t now)
 	db_put(c);
 	/* Staged leftovers of uploads that died with their node and whose
 	 * rows are gone (the cutoff lies past every upload window). */
-	if (blob_sweep(env->store,
+	if (sweep_due(now) &&
+	    blob_sweep(env->store,
 	        now - env->cfg->send_upload_window - SWEEP_GRACE) == -1)
 		log_warn("cannot sweep the blob store", NULL);
 	return err ? -1 : n;
