@@ -135,7 +135,8 @@ api_q_message_create(struct request *req)
 	if (r.st == MSG_OK) {
 		snprintf(endpoint, sizeof(endpoint), "/api/v1/q/%s/uploads",
 		    req->params[0]);
-		reply_json(req, 201, api_created_json(req, &in, &out, endpoint));
+		reply_json(
+		    req, 201, api_created_json(req, &in, &out, endpoint));
 	} else
 		api_msg_error(req, r);
 	msg_created_release(&out);
@@ -174,9 +175,10 @@ api_dropoff_info(struct request *req)
 	dropoff_challenge(&env, challenge, sizeof(challenge));
 	reply_json(req, 200,
 	    json_pack("{s:o,s:{s:s,s:I},s:I,s:I}", "addresses", list, "pow",
-	        "challenge", challenge, "bits", (json_int_t)cfg->dropoff_pow_bits,
-	        "code_ttl", (json_int_t)cfg->dropoff_code_ttl,
-	        "max_message_bytes", (json_int_t)cfg->dropoff_max_message_bytes));
+	        "challenge", challenge, "bits",
+	        (json_int_t)cfg->dropoff_pow_bits, "code_ttl",
+	        (json_int_t)cfg->dropoff_code_ttl, "max_message_bytes",
+	        (json_int_t)cfg->dropoff_max_message_bytes));
 }
 
 void

@@ -41,13 +41,15 @@ copy_text(char *dst, size_t len, struct db_stmt *s, int col)
 }
 
 int
-req_by_token_hash(struct db_conn *c, const char *token_hash, struct req_row *out)
+req_by_token_hash(
+    struct db_conn *c, const char *token_hash, struct req_row *out)
 {
 	struct db_stmt *s;
 	enum db_status r;
 
 	memset(out, 0, sizeof(*out));
-	s = db_query(c, "SELECT " REQ_COLS " FROM requests WHERE token_hash = $1",
+	s = db_query(c,
+	    "SELECT " REQ_COLS " FROM requests WHERE token_hash = $1",
 	    DB_PARAMS(DB_TEXT(token_hash)));
 	if (s == NULL)
 		return -1;

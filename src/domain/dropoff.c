@@ -24,7 +24,9 @@
 
 #define OK msg_res(MSG_OK, NULL, NULL)
 #define FAILED msg_res(MSG_ERROR, "internal", "database")
-#define BAD_POW msg_res(MSG_INVALID, "pow_invalid", "the proof of work is not valid; reload the page")
+#define BAD_POW \
+	msg_res(MSG_INVALID, "pow_invalid", \
+	    "the proof of work is not valid; reload the page")
 /* A drop-off token is for one visit: a day to confirm, upload and send. */
 #define DROPOFF_TTL 86400
 /* A proof-of-work challenge is good for this long, and once. */
@@ -48,7 +50,8 @@ dropoff_addresses(const struct msg_env *env, dropoff_fn fn, void *arg)
 		    users_by_email(c, email, &u) != 1)
 			continue;
 		/* Only an account that can decrypt is offered. */
-		if (u.verified && u.key_id != NULL && u.keys.x25519_pk != NULL) {
+		if (u.verified && u.key_id != NULL &&
+		    u.keys.x25519_pk != NULL) {
 			fn(&u, arg);
 			n++;
 		}
@@ -85,8 +88,8 @@ dropoff_challenge(const struct msg_env *env, char *out, size_t outlen)
 	char payload[64], rnd[RAND_ID_LEN + 1], mac[SECRETS_HASH_LEN + 1];
 
 	rand_id(rnd);
-	snprintf(payload, sizeof(payload), "%lld.%s", (long long)clock_now(),
-	    rnd);
+	snprintf(
+	    payload, sizeof(payload), "%lld.%s", (long long)clock_now(), rnd);
 	secrets_keyed_hash(env->sec, "pow", payload, mac);
 	snprintf(out, outlen, "%s.%s", payload, mac);
 }
@@ -109,18 +112,11 @@ leading_zero_bits(const unsigned char *h, size_t len)
 	return n;
 }
 
-/*
- * The challenge is ours (MAC), recent, and SHA-256(challenge ":" nonce)
- * starts with dropoff.pow_bits zero bits. rnd out: its single-use key.
- */
-static int
-pow_ok(const struct msg_env *env, const char *challenge, const char *nonce,
-    char rnd[RAND_ID_LEN + 1], int64_t *ts)
+int
+dropoff_pow_parse(
+    const char *challenge, const char *nonce, struct pow_parts *out)
 {
-	char payload[64], mac[SECRETS_HASH_LEN + 1], in[200];
-	unsigned char h[crypto_hash_sha256_BYTES];
 	const char *dot1, *dot2;
-	long long t;
 	size_t plen;
 
 	if (challenge == NULL || nonce == NULL || strlen(nonce) == 0 ||
@@ -129,25 +125,41 @@ pow_ok(const struct msg_env *env, const char *challenge, const char *nonce,
 	        strlen(nonce) ||
 	    (dot1 = strchr(challenge, '.')) == NULL ||
 	    (dot2 = strchr(dot1 + 1, '.')) == NULL ||
-	    (plen = (size_t)(dot2 - challenge)) >= sizeof(payload) ||
+	    (plen = (size_t)(dot2 - challenge)) >= sizeof(out->payload) ||
 	    dot2 - dot1 - 1 != RAND_ID_LEN ||
-	    strlen(dot2 + 1) != SECRETS_HASH_LEN)
+	    strlen(dot2 + 1) != SECRETS_HASH_LEN ||
+	    strspn(challenge, "0123456789") != (size_t)(dot1 - challenge) ||
+	    dot1 == challenge || dot1 - challenge > 19)
+		return -1;
+	memcpy(out->payload, challenge, plen);
+	out->payload[plen] = '\0';
+	memcpy(out->rnd, dot1 + 1, RAND_ID_LEN);
+	out->rnd[RAND_ID_LEN] = '\0';
+	memcpy(out->mac, dot2 + 1, SECRETS_HASH_LEN + 1);
+	out->ts = strtoll(challenge, NULL, 10);
+	return 0;
+}
+
+/*
+ * The challenge is ours (MAC), recent, and SHA-256(challenge ":" nonce)
+ * starts with dropoff.pow_bits zero bits.
+ */
+static int
+pow_ok(const struct msg_env *env, const char *challenge, const char *nonce,
+    struct pow_parts *p)
+{
+	char mac[SECRETS_HASH_LEN + 1], in[200];
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (dropoff_pow_parse(challenge, nonce, p) == -1)
 		return 0;
-	memcpy(payload, challenge, plen);
-	payload[plen] = '\0';
-	secrets_keyed_hash(env->sec, "pow", payload, mac);
-	if (sodium_memcmp(mac, dot2 + 1, SECRETS_HASH_LEN) != 0 ||
-	    sscanf(payload, "%lld.", &t) != 1 || t > clock_now() ||
-	    clock_now() - t > POW_TTL)
+	secrets_keyed_hash(env->sec, "pow", p->payload, mac);
+	if (sodium_memcmp(mac, p->mac, SECRETS_HASH_LEN) != 0 ||
+	    p->ts > clock_now() || clock_now() - p->ts > POW_TTL)
 		return 0;
 	snprintf(in, sizeof(in), "%s:%s", challenge, nonce);
 	crypto_hash_sha256(h, (const unsigned char *)in, strlen(in));
-	if (leading_zero_bits(h, sizeof(h)) < env->cfg->dropoff_pow_bits)
-		return 0;
-	memcpy(rnd, dot1 + 1, RAND_ID_LEN);
-	rnd[RAND_ID_LEN] = '\0';
-	*ts = t;
-	return 1;
+	return leading_zero_bits(h, sizeof(h)) >= env->cfg->dropoff_pow_bits;
 }
 
 /* One more hit of key in its window; 1 over limit, 0 under, -1 error. */
@@ -176,8 +188,8 @@ limits(struct db_conn *c, const struct msg_env *env, const char *rnd,
 	snprintf(key, sizeof(key), "dropoff-address:%s", email);
 	if ((o = over(c, key, 86400, env->cfg->dropoff_per_address_day)) != 0)
 		goto limited;
-	if ((o = over(c, "dropoff-total", 86400, env->cfg->dropoff_total_day)) !=
-	    0)
+	if ((o = over(
+	         c, "dropoff-total", 86400, env->cfg->dropoff_total_day)) != 0)
 		goto limited;
 	return OK;
 limited:
@@ -198,8 +210,8 @@ code_hash(const struct msg_env *env, const char *id, const char *code,
 }
 
 static int
-code_mail(struct db_conn *c, const struct msg_env *env,
-    const struct req_row *r, const char *to_name, const char *code)
+code_mail(struct db_conn *c, const struct msg_env *env, const struct req_row *r,
+    const char *to_name, const char *code)
 {
 	char minutes[24];
 	struct mailtext t;
@@ -250,16 +262,16 @@ struct msg_result
 dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
     char token[RAND_TOKEN_LEN + 1], int64_t *code_expires_at)
 {
-	char email[EMAIL_MAX + 1], to[EMAIL_MAX + 1], rnd[RAND_ID_LEN + 1];
+	char email[EMAIL_MAX + 1], to[EMAIL_MAX + 1];
+	struct pow_parts pow;
 	struct user target = { 0 };
 	struct find f = { to, &target, 0 };
 	struct req_row r = { 0 };
 	const char *domain, *why;
 	struct msg_result res;
 	struct db_conn *c;
-	int64_t ts;
 
-	if (!pow_ok(env, in->challenge, in->nonce, rnd, &ts))
+	if (!pow_ok(env, in->challenge, in->nonce, &pow))
 		return BAD_POW;
 	if (email_normalise(in->to, to, sizeof(to), &domain, &why) == -1 ||
 	    (dropoff_addresses(env, find_cb, &f), !f.found))
@@ -267,8 +279,8 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 		    "choose one of the listed addresses");
 	if (!accounts_name_ok(in->name))
 		res = msg_res(MSG_INVALID, "bad_name", "your name");
-	else if (email_normalise(in->email, email, sizeof(email), &domain,
-	             &why) == -1)
+	else if (email_normalise(
+	             in->email, email, sizeof(email), &domain, &why) == -1)
 		res = msg_res(MSG_INVALID, "bad_email", why);
 	else {
 		rand_id(r.id);
@@ -281,13 +293,14 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 		r.text = (char *)(uintptr_t) "";
 		r.created_at = clock_now();
 		r.expires_at = r.created_at + DROPOFF_TTL;
-		r.code_expires_at = *code_expires_at =
-		    r.created_at + env->cfg->dropoff_code_ttl;
+		r.code_expires_at = *code_expires_at = r.created_at +
+		    env->cfg->dropoff_code_ttl;
 		c = db_get(env->db);
 		if (db_begin(c) != DB_OK)
 			res = msg_res(
 			    MSG_BUSY, "busy", "The server is busy; try again");
-		else if ((res = start_tx(c, env, &r, &target, rnd, ts, token))
+		else if ((res = start_tx(
+		              c, env, &r, &target, pow.rnd, pow.ts, token))
 		             .st == MSG_OK ||
 		    res.st == MSG_LIMITED)
 			res = db_commit(c) == DB_OK ? res : FAILED;
@@ -311,8 +324,8 @@ check_code(struct db_conn *c, const struct msg_env *env,
 	int right = 0;
 
 	if (r->failures >= max)
-		return msg_res(MSG_LOCKED, "locked",
-		    "Too many wrong codes; start again");
+		return msg_res(
+		    MSG_LOCKED, "locked", "Too many wrong codes; start again");
 	if (code != NULL && strlen(code) == REQ_CODE_LEN &&
 	    strspn(code, "0123456789") == REQ_CODE_LEN &&
 	    r->code_hash[0] != '\0') {
@@ -323,7 +336,8 @@ check_code(struct db_conn *c, const struct msg_env *env,
 		return msg_res(MSG_UNAUTHORIZED, "code_expired",
 		    "This code has expired; start again");
 	if (right)
-		return req_confirm(c, r->id, clock_now()) == DB_OK ? OK : FAILED;
+		return req_confirm(c, r->id, clock_now()) == DB_OK ? OK :
+		                                                     FAILED;
 	if ((n = req_code_fail(c, r->id)) < 0)
 		return FAILED;
 	*left = n >= max ? 0 : max - n;
@@ -333,8 +347,8 @@ check_code(struct db_conn *c, const struct msg_env *env,
 }
 
 struct msg_result
-dropoff_verify(const struct msg_env *env, const char *token,
-    const char *code, int64_t *attempts_left)
+dropoff_verify(const struct msg_env *env, const char *token, const char *code,
+    int64_t *attempts_left)
 {
 	char h[SECRETS_HASH_LEN + 1];
 	struct msg_result res;
@@ -349,12 +363,14 @@ dropoff_verify(const struct msg_env *env, const char *token,
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);
-		return msg_res(MSG_BUSY, "busy", "The server is busy; try again");
+		return msg_res(
+		    MSG_BUSY, "busy", "The server is busy; try again");
 	}
 	found = req_by_token_hash(c, h, &r);
 	if (found != 1 || strcmp(r.kind, "dropoff") != 0)
-		res = found < 0 ? FAILED :
-		                  msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+		res = found < 0 ?
+		    FAILED :
+		    msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	else if (r.used_at != 0 || r.expires_at <= clock_now())
 		res = msg_res(MSG_GONE, "request_expired",
 		    "This drop-off has expired; start again");

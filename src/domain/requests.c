@@ -93,8 +93,8 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 	char link[512], expires[64];
 	int rc;
 
-	snprintf(link, sizeof(link), "%s/q/%s#%s",
-	    env->cfg->server_public_url, token, r->key_id);
+	snprintf(link, sizeof(link), "%s/q/%s#%s", env->cfg->server_public_url,
+	    token, r->key_id);
 	format_time(r->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", r->ext_name, "sender",
@@ -186,9 +186,9 @@ requests_create(const struct msg_env *env, const struct user *employee,
 	r.created_at = r.confirmed_at = clock_now();
 	r.expires_at = r.created_at + env->cfg->requests_ttl;
 	if (db_begin(c) != DB_OK)
-		res = msg_res(MSG_BUSY, "busy", "The server is busy; try again");
-	else if ((res = create_tx(c, env, employee, &r, token)).st ==
-	        MSG_OK ||
+		res = msg_res(
+		    MSG_BUSY, "busy", "The server is busy; try again");
+	else if ((res = create_tx(c, env, employee, &r, token)).st == MSG_OK ||
 	    res.st == MSG_LIMITED)
 		/* A refusal keeps its count of the day. */
 		res = db_commit(c) == DB_OK ? res : FAILED;
@@ -209,8 +209,7 @@ req_view_release(struct req_view *v)
 }
 
 struct msg_result
-requests_open(
-    const struct msg_env *env, const char *token, struct req_view *v)
+requests_open(const struct msg_env *env, const char *token, struct req_view *v)
 {
 	char h[SECRETS_HASH_LEN + 1];
 	struct db_conn *c;
@@ -229,13 +228,12 @@ requests_open(
 		    "These documents have been sent already; this link "
 		    "works once");
 	else if (v->r.expires_at <= clock_now())
-		res = msg_res(MSG_GONE, "request_expired",
-		    "This request has expired");
+		res = msg_res(
+		    MSG_GONE, "request_expired", "This request has expired");
 	else if (v->r.confirmed_at == 0)
 		res = msg_res(MSG_FORBIDDEN, "not_confirmed",
 		    "Confirm your e-mail address with the code first");
-	else if ((found = users_by_id(c, v->r.employee_id, &v->employee)) !=
-	    1)
+	else if ((found = users_by_id(c, v->r.employee_id, &v->employee)) != 1)
 		res = found == 0 ? NOT_FOUND : FAILED;
 	else if (v->employee.key_id == NULL ||
 	    v->employee.keys.x25519_pk == NULL) {

@@ -66,6 +66,16 @@ typedef void (*dropoff_fn)(const struct user *u, void *arg);
 int dropoff_addresses(const struct msg_env *env, dropoff_fn fn, void *arg);
 
 /* Q4: a proof-of-work challenge ("ts.rand.mac"); out holds 128 bytes. */
+struct pow_parts {
+	char payload[64]; /* "ts.rand": what the MAC covers */
+	char rnd[RAND_ID_LEN + 1]; /* its single-use key */
+	char mac[SECRETS_HASH_LEN + 1];
+	long long ts;
+};
+/* Splits a challenge and checks the nonce's form: 0, or -1 when either is
+ * malformed. Says nothing of the MAC, the age or the work. */
+int dropoff_pow_parse(
+    const char *challenge, const char *nonce, struct pow_parts *out);
 void dropoff_challenge(const struct msg_env *env, char *out, size_t outlen);
 
 struct dropoff_in {

@@ -5,6 +5,7 @@
 // and limits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +136,18 @@ test('Q1-Q3: a request is mailed, the outsider uploads once, the employee receiv
   assert.deepEqual(line.counterpart, { name: 'Olga Buiten', email: 'olga@example.com', external: true });
   const found = await alice.get('/api/v1/messages?box=received&q=olga');
   assert.ok(found.json.messages.some((l) => l.id === id), 'search finds the outside sender');
+
+  // The timeline and the PDF report of the employee's own view (P3, P4).
+  const events = await alice.get(`/api/v1/messages/${id}/events`);
+  assert.equal(events.status, 200);
+  const kinds = events.json.events.map((e) => `${e.kind}:${e.by}`);
+  assert.ok(kinds.includes('created:sender') && kinds.includes('sent:sender'), kinds.join(' '));
+  const res = await fetch(`${srv.url}/api/v1/messages/${id}/report.pdf`, { headers: { Cookie: [...alice.jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  assert.equal(res.status, 200);
+  const pdf = join(mkdtempSync(join(tmpdir(), 'st-req-pdf-')), 'r.pdf');
+  writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
+  const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(text, /Olga Buiten, externe afzender, e-mailadres bevestigd/);
 });
 
 test('a token touches only its own message; a restart of the upload replaces the old message', async () => {
