@@ -105,7 +105,7 @@ leading_zero_bits(const unsigned char *h, size_t len)
 			n += 8;
 			continue;
 		}
-		for (unsigned char b = h[i]; !(b & 0x80); b <<= 1)
+		for (unsigned b = h[i]; !(b & 0x80u); b <<= 1)
 			n++;
 		break;
 	}
