@@ -181,7 +181,7 @@ test('Q4: the public drop-off, a wrong code first, then the upload; the employee
   const code = mail.text.match(/\b(\d{6})\b/)[1];
   await out.getByLabel('Code').fill(code === '123456' ? '654321' : '123456');
   await out.getByRole('button', { name: 'Bevestigen' }).click();
-  await out.getByText('Deze code klopt niet. U kunt het nog 4 keer proberen.').waitFor();
+  await out.getByText('De code is onjuist. U kunt het nog 4 keer proberen.').waitFor();
   await a11y(out, 'drop-off code with an error');
   await out.getByLabel('Code').fill(code);
   await out.getByRole('button', { name: 'Bevestigen' }).click();
