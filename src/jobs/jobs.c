@@ -28,6 +28,8 @@ jobs_run_once(const struct msg_env *env)
 		log_error("job failed", "{s:s}", "job", "retention");
 	if (jobs_hash_files(env) == -1)
 		log_error("job failed", "{s:s}", "job", "hash_files");
+	if (jobs_housekeeping(env) == -1)
+		log_error("job failed", "{s:s}", "job", "housekeeping");
 }
 
 static void *

@@ -14,6 +14,7 @@
 #include "db/messages_db.h"
 #include "db/outbox_db.h"
 #include "http/metrics.h"
+#include "notify/mailtext.h"
 #include "notify/outbox.h"
 #include "notify/sms.h"
 #include "notify/transport.h"
@@ -83,6 +84,26 @@ unseal(const unsigned char *key, const char *sealed)
 out:
 	free(box);
 	return plain;
+}
+
+int
+outbox_queue_text(struct db_conn *c, const unsigned char key[32],
+    const char *kind, const char *const *params, const char *to,
+    const char *to_name, const char *ref)
+{
+	struct mailtext t;
+	struct mail m = { 0 };
+	int rc;
+
+	mailtext_render(kind, params, &t);
+	m.to = to;
+	m.to_name = to_name;
+	m.subject = t.subject;
+	m.text = t.text;
+	m.html = t.html;
+	rc = outbox_queue_mail(c, key, &m, ref);
+	mailtext_release(&t);
+	return rc;
 }
 
 int
