@@ -17,9 +17,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < ST_ARRAY_LEN(tags); i++) {
 		p = doc;
 		while (s3_xml_next(&p, end, tags[i], out, sizeof(out)) == 0) {
-			if (p < doc || p > end || strlen(out) >= sizeof(out) ||
-			    strchr(out, '<') != NULL)
+			const char *c;
+
+			if (p < doc || p > end || strlen(out) >= sizeof(out))
 				abort();
+			for (c = out; *c != '\0'; c++)
+				if ((unsigned char)*c < 0x20)
+					abort(); /* control bytes are refused */
 		}
 	}
 	return 0;

@@ -121,6 +121,7 @@ load_tail(struct s3_writer *w, uint64_t n)
 	}
 	/* A longer one holds bytes a PATCH wrote but never acknowledged. */
 	w->b.len = n;
+	w->b.data[n] = '\0';
 	return 0;
 }
 

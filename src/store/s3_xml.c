@@ -71,8 +71,9 @@ s3_xml_next(const char **pos, const char *end, const char *tag, char *out,
 	for (p = a; p < b; p++) {
 		char c = *p;
 
-		if (c == '<')
-			return -1; /* nested markup: not what we expect */
+		/* Nested markup or control bytes: not what S3 sends us. */
+		if (c == '<' || (unsigned char)c < 0x20 || c == 0x7f)
+			return -1;
 		if (c == '&') {
 			if ((n = entity(p + 1, b, &c)) == 0)
 				return -1;

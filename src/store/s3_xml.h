@@ -12,7 +12,9 @@
 /*
  * Finds the next <tag>text</tag> in [*pos, end) and copies text, with the
  * XML entities decoded, into out (NUL-terminated). Advances *pos past the
- * element. 0; -1 when there is none or the text does not fit or is bad.
+ * element. 0; -1 when there is none, or the text does not fit, holds
+ * markup or control bytes, or an entity other than the five named ones
+ * and &#32; to &#126;.
  */
 int s3_xml_next(const char **pos, const char *end, const char *tag, char *out,
     size_t outlen);

@@ -34,7 +34,8 @@ TEST(s3_xml_refuses_what_it_does_not_expect)
 	const char *bad[] = { "<UploadId>a<b>c</b></UploadId>",
 		"<UploadId>a&bogus;</UploadId>", "<UploadId>a&#1;</UploadId>",
 		"<UploadId>unterminated", "<Other>x</Other>",
-		"<UploadId>0123456789abcdef</UploadId>" };
+		"<UploadId>0123456789abcdef</UploadId>",
+		"<UploadId>a\001b</UploadId>" };
 	char out[16];
 	size_t i;
 
