@@ -215,8 +215,8 @@ db_tx(struct db_conn *c, enum db_status (*fn)(struct db_conn *c, void *arg),
 	int attempt;
 
 	for (attempt = 0;; attempt++) {
-		if ((st = db_begin(c)) == DB_OK &&
-		    (st = fn(c, arg)) == DB_OK && (st = db_commit(c)) == DB_OK)
+		if ((st = db_begin(c)) == DB_OK && (st = fn(c, arg)) == DB_OK &&
+		    (st = db_commit(c)) == DB_OK)
 			return DB_OK;
 		db_rollback(c);
 		if (st != DB_BUSY || attempt == 4)
@@ -225,7 +225,8 @@ db_tx(struct db_conn *c, enum db_status (*fn)(struct db_conn *c, void *arg),
 		ts.tv_sec = 0;
 		ts.tv_nsec = 2000000L << attempt;
 		nanosleep(&ts, NULL);
-		log_debug("transaction retried", "{s:i}", "attempt", attempt + 1);
+		log_debug(
+		    "transaction retried", "{s:i}", "attempt", attempt + 1);
 	}
 }
 

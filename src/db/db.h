@@ -60,7 +60,6 @@ struct db_param {
  */
 #define DB_SKIP_LOCKED "/*skip_locked*/"
 
-
 /* Opens the pool described by cfg. Returns -1 and logs on failure. */
 int db_open(const struct config *cfg, struct db **out);
 void db_close(struct db *db);

@@ -194,8 +194,8 @@ files_not_done(struct db_conn *c, const char *msg_id)
 }
 
 int
-file_lease(struct db_conn *c, const char *id, const char *owner,
-    int64_t now_us, int64_t until_us, int64_t offset)
+file_lease(struct db_conn *c, const char *id, const char *owner, int64_t now_us,
+    int64_t until_us, int64_t offset)
 {
 	if (db_exec(c,
 	        "UPDATE files SET patch_until_us = $3, patch_owner = $5 "

@@ -246,8 +246,8 @@ renew_lease(struct upload *up)
 	if (now_us - up->renewed_us < RENEW_US)
 		return;
 	c = db_get(up->env->db);
-	(void)file_lease_renew(c, up->f.id, up->env->cfg->server_node_id,
-	    now_us + LEASE_US);
+	(void)file_lease_renew(
+	    c, up->f.id, up->env->cfg->server_node_id, now_us + LEASE_US);
 	db_put(c);
 	up->renewed_us = now_us;
 }

@@ -54,8 +54,8 @@ run_claimed(const struct msg_env *env, const char *name,
 	if (held == 0)
 		return;
 	if (held == -1)
-		log_warn("job claim failed; running anyway", "{s:s}", "job",
-		    name);
+		log_warn(
+		    "job claim failed; running anyway", "{s:s}", "job", name);
 	if (fn(env) == -1)
 		log_error("job failed", "{s:s}", "job", name);
 	c = db_get(env->db);

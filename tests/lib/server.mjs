@@ -65,7 +65,7 @@ export function mergeConfig(base, extra = {}) {
 function pgSchemaFor(dir) {
   const base = process.env.ST_TEST_PG;
   const schema = 'st_' + createHash('sha256').update(dir).digest('hex').slice(0, 20);
-  execFileSync('psql', [base, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE SCHEMA IF NOT EXISTS ${schema}`]);
+  execFileSync('psql', [base, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `SET client_min_messages = warning; CREATE SCHEMA IF NOT EXISTS ${schema}`]);
   const conninfo = `${base} options='-csearch_path=${schema}'`;
   writeFileSync(join(dir, 'pg.conninfo'), conninfo + '\n');
   return conninfo;
