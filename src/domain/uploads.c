@@ -57,13 +57,18 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 		file_row_release(f);
 		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	}
-	if (strcmp(m->state, "uploading") != 0 || f->done) {
+	if ((strcmp(m->state, "uploading") != 0 &&
+	        strcmp(m->state, "aborted") != 0) ||
+	    f->done) {
 		msg_row_release(m);
 		file_row_release(f);
 		return msg_res(MSG_FORBIDDEN, "upload_complete",
 		    "this upload is complete or the message was sent");
 	}
-	if (m->upload_deadline < clock_now()) {
+	/* Aborted is the window closed, whether or not a node's job has
+	 * noticed yet: the same answer either way. */
+	if (m->upload_deadline < clock_now() ||
+	    strcmp(m->state, "aborted") == 0) {
 		msg_row_release(m);
 		file_row_release(f);
 		return msg_res(MSG_GONE, "upload_window_closed",
