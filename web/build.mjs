@@ -31,6 +31,7 @@ const WORKERS = [
   ['account-worker', 'src/account/worker.js'],
   ['send-worker', 'src/send/worker.js'],
   ['receive-worker', 'src/receive/worker.js'],
+  ['request-worker', 'src/request/worker.js'],
 ];
 // The download service worker: a fixed name at the site root (its scope is
 // "/"), a classic script so every browser with service workers runs it.

@@ -69,6 +69,17 @@ void api_message_events(struct request *req);
 void api_message_report_pdf(struct request *req);
 void api_reports_overview_pdf(struct request *req);
 
+/* requests.c: documents from outside (Q1-Q4). api_q_auth acts for the
+ * holder of the request token in params[0]: -1 when it answered. */
+void api_request_create(struct request *req);
+int api_q_auth(struct request *req);
+void api_q_get(struct request *req);
+void api_q_message_create(struct request *req);
+void api_q_send(struct request *req);
+void api_dropoff_info(struct request *req);
+void api_dropoff_start(struct request *req);
+void api_dropoff_verify(struct request *req);
+
 /* contacts.c: the address book (C1, S8) and its CSV import and export. */
 void api_contacts_list(struct request *req);
 void api_contact_create(struct request *req);

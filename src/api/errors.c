@@ -94,6 +94,20 @@ api_msg_error(struct request *req, struct msg_result r)
 }
 
 void
+api_code_error(struct request *req, struct msg_result r, int64_t left)
+{
+	json_t *err;
+
+	if (r.st != MSG_UNAUTHORIZED && r.st != MSG_LOCKED) {
+		api_msg_error(req, r);
+		return;
+	}
+	err = json_pack("{s:{s:s,s:s,s:I}}", "error", "code", r.code, "message",
+	    r.why, "attempts_left", (json_int_t)left);
+	reply_json(req, r.st == MSG_LOCKED ? 423 : 401, err);
+}
+
+void
 api_book_error(struct request *req, struct book_result r)
 {
 	static const unsigned status[] = {

@@ -16,6 +16,9 @@ void api_acct_error(
 
 /* Answers the error of a messages/uploads result (r.st != MSG_OK). */
 void api_msg_error(struct request *req, struct msg_result r);
+/* A wrong or locked code (401, 423) says how many tries are left in
+ * error.attempts_left; other results as api_msg_error. */
+void api_code_error(struct request *req, struct msg_result r, int64_t left);
 
 /* Answers the error of an address book or template result (not BOOK_OK). */
 void api_book_error(struct request *req, struct book_result r);

@@ -18,18 +18,26 @@ add_file(const struct file_row *f, void *arg)
 	        f->header_sha256[0] ? f->header_sha256 : NULL));
 }
 
-/* The sender as a reader needs them: who, and the key that signed. */
+/*
+ * The sender as a reader needs them: who, and the key that signed. Someone
+ * from outside has no account key: their manifest is signed with a key of
+ * its own, and what the server vouches for is the confirmed address.
+ */
 static json_t *
-sender_json(struct db_conn *c, const char *id)
+sender_json(struct db_conn *c, const struct msg_row *m)
 {
+	const char *id = m->sender_id;
 	struct user u;
 	json_t *j;
 
+	if (m->ext_email != NULL)
+		return json_pack("{s:s,s:s,s:s}", "kind", "external", "name",
+		    m->ext_name, "email", m->ext_email);
 	if (users_by_id(c, id, &u) != 1)
 		return json_pack("{s:s}", "user_id", id);
-	j = json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "user_id", u.id, "name",
-	    u.name, "email", u.email, "key_id", u.key_id, "ed25519_pk",
-	    u.keys.ed25519_pk);
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?}", "kind", "account",
+	    "user_id", u.id, "name", u.name, "email", u.email, "key_id",
+	    u.key_id, "ed25519_pk", u.keys.ed25519_pk);
 	user_release(&u);
 	return j;
 }
@@ -51,14 +59,13 @@ message_doc(struct db_conn *c, const struct msg_row *m, int with_link)
 		memset(&s, 0, sizeof(s));
 	doc = json_pack("{s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:s,s:s,s:I,s:I,"
 	                "s:o,s:o,s:o,s:s?}",
-	    "id", m->id, "state", m->state, "sender",
-	    sender_json(c, m->sender_id), "recipient", "email", m->rcpt_email,
-	    "name", m->rcpt_name, "phone", m->rcpt_phone, "kind", m->rcpt_kind,
-	    "subject", m->subject, "reference", m->reference, "created_at",
-	    (json_int_t)m->created_at, "upload_deadline",
-	    (json_int_t)m->upload_deadline, "sent_at", opt_int(m->sent_at),
-	    "expires_at", opt_int(m->expires_at), "files", files, "manifest",
-	    s.manifest);
+	    "id", m->id, "state", m->state, "sender", sender_json(c, m),
+	    "recipient", "email", m->rcpt_email, "name", m->rcpt_name, "phone",
+	    m->rcpt_phone, "kind", m->rcpt_kind, "subject", m->subject,
+	    "reference", m->reference, "created_at", (json_int_t)m->created_at,
+	    "upload_deadline", (json_int_t)m->upload_deadline, "sent_at",
+	    opt_int(m->sent_at), "expires_at", opt_int(m->expires_at), "files",
+	    files, "manifest", s.manifest);
 	if (with_link)
 		json_object_set_new(doc, "link_stanza",
 		    s.link_stanza ? json_string(s.link_stanza) : json_null());

@@ -38,13 +38,13 @@ add_line(const struct msg_line *l, void *arg)
 	if (p->n++ == p->limit)
 		return;
 	json_array_append_new(p->list,
-	    json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:o,s:o,s:I,s:I,s:I}", "id",
-	        l->id, "state", l->state, "subject", l->subject, "reference",
-	        l->reference, "counterpart", "name", l->name, "email", l->email,
-	        "sent_at", opt_int(l->sent_at), "expires_at",
-	        opt_int(l->expires_at), "total_size", (json_int_t)l->total_size,
-	        "files", (json_int_t)l->files, "created_at",
-	        (json_int_t)l->created_at));
+	    json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:b},s:o,s:o,s:I,s:I,s:I}",
+	        "id", l->id, "state", l->state, "subject", l->subject,
+	        "reference", l->reference, "counterpart", "name", l->name,
+	        "email", l->email, "external", l->external, "sent_at",
+	        opt_int(l->sent_at), "expires_at", opt_int(l->expires_at),
+	        "total_size", (json_int_t)l->total_size, "files",
+	        (json_int_t)l->files, "created_at", (json_int_t)l->created_at));
 	listq_cursor(p->next, sizeof(p->next), l->key_at, l->id);
 }
 

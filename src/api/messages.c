@@ -31,9 +31,8 @@ api_msg_env(struct request *req, struct msg_env *env)
 	env->ip = req->ip;
 }
 
-/* Reads files[] into in; answers 400 and returns -1 on a bad entry. */
-static int
-read_files(struct request *req, json_t *arr, struct msg_create_in *in)
+int
+api_read_files(struct request *req, json_t *arr, struct msg_create_in *in)
 {
 	static const struct field f[] = {
 		{ "name", F_STR, 1, 1, 255 },
@@ -65,9 +64,9 @@ read_files(struct request *req, json_t *arr, struct msg_create_in *in)
 	return 0;
 }
 
-static json_t *
-created_json(struct request *req, const struct msg_create_in *in,
-    const struct msg_created *out)
+json_t *
+api_created_json(struct request *req, const struct msg_create_in *in,
+    const struct msg_created *out, const char *endpoint)
 {
 	const struct config *cfg = req->app->cfg;
 	json_t *files = json_array(), *rcpt;
@@ -92,7 +91,7 @@ created_json(struct request *req, const struct msg_create_in *in,
 	    out->id, "state", "uploading", "upload_deadline",
 	    (json_int_t)out->upload_deadline, "recipient", rcpt, "files", files,
 	    "r_srv", out->link ? out->r_srv : NULL, "upload", "endpoint",
-	    "/api/v1/uploads", "chunk_size", (json_int_t)cfg->send_chunk_size,
+	    endpoint, "chunk_size", (json_int_t)cfg->send_chunk_size,
 	    "parallel", (json_int_t)cfg->send_parallel_uploads);
 }
 
@@ -125,7 +124,7 @@ api_message_create(struct request *req)
 	rcpt = json_object_get(doc, "recipient");
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == -1 ||
 	    input_check(req, rcpt, rf, ST_ARRAY_LEN(rf)) == -1 ||
-	    read_files(req, files, &in) == -1)
+	    api_read_files(req, files, &in) == -1)
 		goto out;
 	in.sender = req->user;
 	in.rcpt_email = input_str(rcpt, "email");
@@ -136,7 +135,8 @@ api_message_create(struct request *req)
 	api_msg_env(req, &env);
 	r = messages_create(&env, &in, &out);
 	if (r.st == MSG_OK)
-		reply_json(req, 201, created_json(req, &in, &out));
+		reply_json(req, 201,
+		    api_created_json(req, &in, &out, "/api/v1/uploads"));
 	else
 		api_msg_error(req, r);
 	msg_created_release(&out);
@@ -238,7 +238,7 @@ api_message_get(struct request *req)
 }
 
 void
-api_message_send(struct request *req)
+api_send_message(struct request *req, const char *id)
 {
 	static const struct field f[] = {
 		{ "manifest", F_STR, 1, 40, 1500000 },
@@ -263,15 +263,20 @@ api_message_send(struct request *req)
 		in.link_stanza = input_str(doc, "link_stanza");
 		in.link_secret = input_str(doc, "link_secret");
 		api_msg_env(req, &env);
-		r = messages_send(&env, req->user, req->params[0], &in);
+		r = messages_send(&env, req->user, id, &in);
 		if (r.st == MSG_OK)
 			reply_json(req, 200,
-			    json_pack("{s:s,s:s}", "id", req->params[0],
-			        "state", "sent"));
+			    json_pack("{s:s,s:s}", "id", id, "state", "sent"));
 		else
 			api_msg_error(req, r);
 	}
 	json_decref(doc);
+}
+
+void
+api_message_send(struct request *req)
+{
+	api_send_message(req, req->params[0]);
 }
 
 void

@@ -107,21 +107,6 @@ api_r_code(struct request *req)
 	json_decref(doc);
 }
 
-/* A wrong code says how many tries are left: the page shows it. */
-static void
-reply_wrong(struct request *req, struct msg_result r, int64_t left)
-{
-	json_t *err;
-
-	if (r.st != MSG_UNAUTHORIZED && r.st != MSG_LOCKED) {
-		api_msg_error(req, r);
-		return;
-	}
-	err = json_pack("{s:{s:s,s:s,s:I}}", "error", "code", r.code, "message",
-	    r.why, "attempts_left", (json_int_t)left);
-	reply_json(req, r.st == MSG_LOCKED ? 423 : 401, err);
-}
-
 void
 api_r_verify(struct request *req)
 {
@@ -143,7 +128,7 @@ api_r_verify(struct request *req)
 		    (long)req->app->cfg->receive_capability_ttl);
 		sodium_memzero(token, sizeof(token));
 	} else
-		reply_wrong(req, r, left);
+		api_code_error(req, r, left);
 	json_decref(doc);
 }
 

@@ -112,6 +112,9 @@ summary(struct db_conn *c, const struct msg_row *m, const struct user *u,
 	if (strcmp(m->sender_id, u->id) == 0)
 		sender = json_pack(
 		    "{s:s,s:s}", "name", u->name, "email", u->email);
+	else if (m->ext_email != NULL)
+		sender = json_pack("{s:s,s:s,s:b}", "name", m->ext_name,
+		    "email", m->ext_email, "external", 1);
 	else if (users_by_id(c, m->sender_id, &s) == 1) {
 		sender = json_pack(
 		    "{s:s,s:s}", "name", s.name, "email", s.email);

@@ -25,6 +25,21 @@
 /* 2^53: offsets and lengths stay exact in the browser's numbers. */
 #define TUS_MAX_NUMBER (UINT64_C(1) << 53)
 
+/*
+ * The file id is the last path parameter: /api/v1/uploads/:id, and
+ * /api/v1/q/:token/uploads/:id for someone sending on a request.
+ */
+static const char *
+file_param(const struct request *req)
+{
+	const char *last = NULL;
+	size_t i;
+
+	for (i = 0; i < REQUEST_MAX_PARAMS && req->params[i] != NULL; i++)
+		last = req->params[i];
+	return last != NULL ? last : "";
+}
+
 static void
 tus_headers(struct request *req, const struct upload_info *info)
 {
@@ -44,6 +59,18 @@ tus_headers(struct request *req, const struct upload_info *info)
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	reply_header(req, "Upload-Expires", date);
 	reply_header(req, "Cache-Control", "no-store");
+}
+
+/* The q routes act for the holder of a request token: -1 answered. */
+static int
+principal(struct request *req)
+{
+	if (!(req->route->flags & ROUTE_REQUEST))
+		return 0;
+	if (api_q_auth(req) == 0)
+		return 0;
+	tus_headers(req, NULL);
+	return -1;
 }
 
 static enum MHD_Result
@@ -109,13 +136,13 @@ api_tus_options(struct request *req)
 void
 api_tus_create(struct request *req)
 {
-	char file_id[RAND_ID_LEN + 1], loc[64];
+	char file_id[RAND_ID_LEN + 1], loc[256];
 	struct upload_info info;
 	struct msg_result r;
 	struct msg_env env;
 	uint64_t length;
 
-	if (!tus_version_ok(req))
+	if (!tus_version_ok(req) || principal(req) == -1)
 		return;
 	if (request_header(req, "Upload-Defer-Length") != NULL) {
 		reply_error(req, 400, "defer_length",
@@ -136,8 +163,8 @@ api_tus_create(struct request *req)
 		if (r.st != MSG_OK) {
 			api_msg_error(req, r);
 		} else {
-			snprintf(
-			    loc, sizeof(loc), "/api/v1/uploads/%s", file_id);
+			/* Below the endpoint the client posted to. */
+			snprintf(loc, sizeof(loc), "%s/%s", req->path, file_id);
 			reply_empty(req, 201);
 			reply_header(req, "Location", loc);
 			tus_headers(req, &info);
@@ -154,10 +181,10 @@ api_tus_head(struct request *req)
 	struct msg_result r;
 	struct msg_env env;
 
-	if (!tus_version_ok(req))
+	if (!tus_version_ok(req) || principal(req) == -1)
 		return;
 	api_msg_env(req, &env);
-	r = uploads_info(&env, req->user, req->params[0], &info);
+	r = uploads_info(&env, req->user, file_param(req), &info);
 	if (r.st != MSG_OK) {
 		api_msg_error(req, r);
 		tus_headers(req, NULL);
@@ -173,10 +200,10 @@ api_tus_delete(struct request *req)
 	struct msg_result r;
 	struct msg_env env;
 
-	if (!tus_version_ok(req))
+	if (!tus_version_ok(req) || principal(req) == -1)
 		return;
 	api_msg_env(req, &env);
-	r = uploads_delete(&env, req->user, req->params[0]);
+	r = uploads_delete(&env, req->user, file_param(req));
 	if (r.st != MSG_OK)
 		api_msg_error(req, r);
 	else
@@ -199,7 +226,7 @@ patch_begin(struct request *req)
 	uint64_t offset, cl = 0;
 	const char *clh = request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-	if (!tus_version_ok(req))
+	if (!tus_version_ok(req) || principal(req) == -1)
 		return -1;
 	if (number_header(req, "Upload-Offset", &offset) == -1) {
 		reply_error(req, 400, "bad_upload_offset",
@@ -213,7 +240,7 @@ patch_begin(struct request *req)
 	}
 	pc = xcalloc(1, sizeof(*pc));
 	api_msg_env(req, &pc->env);
-	r = uploads_patch_begin(&pc->env, req->user, req->params[0], offset,
+	r = uploads_patch_begin(&pc->env, req->user, file_param(req), offset,
 	    clh != NULL ? (int64_t)cl : -1, &pc->up);
 	if (r.st != MSG_OK) {
 		free(pc);

@@ -7,7 +7,8 @@
 #define MSG_COLS \
 	"id, sender_id, rcpt_email, rcpt_name, rcpt_phone, " \
 	"rcpt_user_id, rcpt_key_id, rcpt_kind, subject, reference, state, " \
-	"total_size, created_at, upload_deadline, sent_at, expires_at"
+	"total_size, created_at, upload_deadline, sent_at, expires_at, " \
+	"request_id, ext_email, ext_name"
 #define FILE_COLS \
 	"id, message_id, idx, name, size, ciphertext_size, " \
 	"upload_offset, object_key, upload_started, done, header_sha256, " \
@@ -25,6 +26,8 @@ msg_row_release(struct msg_row *m)
 	free(m->subject);
 	free(m->reference);
 	free(m->state);
+	free(m->ext_email);
+	free(m->ext_name);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -40,14 +43,17 @@ msg_insert(struct db_conn *c, const struct msg_row *m)
 {
 	return db_exec(c,
 	    "INSERT INTO messages (" MSG_COLS ") VALUES ($1, $2, "
-	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL)",
+	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, "
+	    "$15, $16, $17)",
 	    DB_PARAMS(DB_TEXT(m->id), DB_TEXT(m->sender_id),
 	        DB_TEXT(m->rcpt_email), DB_TEXT(m->rcpt_name),
 	        DB_TEXT(m->rcpt_phone), DB_TEXT(m->rcpt_user_id),
 	        DB_TEXT(m->rcpt_key_id), DB_TEXT(m->rcpt_kind),
 	        DB_TEXT(m->subject), DB_TEXT(m->reference), DB_TEXT(m->state),
 	        DB_INT(m->total_size), DB_INT(m->created_at),
-	        DB_INT(m->upload_deadline)));
+	        DB_INT(m->upload_deadline),
+	        m->request_id[0] ? DB_TEXT(m->request_id) : DB_NULL,
+	        DB_TEXT(m->ext_email), DB_TEXT(m->ext_name)));
 }
 
 enum db_status
@@ -113,6 +119,10 @@ msg_get(struct db_conn *c, const char *id, struct msg_row *m)
 		m->upload_deadline = db_int(s, 13);
 		m->sent_at = db_int(s, 14);
 		m->expires_at = db_int(s, 15);
+		snprintf(m->request_id, sizeof(m->request_id), "%s",
+		    db_isnull(s, 16) ? "" : db_text(s, 16));
+		m->ext_email = db_dup_text(s, 17);
+		m->ext_name = db_dup_text(s, 18);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

@@ -15,6 +15,9 @@ struct msg_row {
 	char *rcpt_kind; /* account | link */
 	char *subject, *reference, *state;
 	int64_t total_size, created_at, upload_deadline, sent_at, expires_at;
+	/* From outside (Q2, Q4): the request, and who sent it. */
+	char request_id[RAND_ID_LEN + 1]; /* "" for an employee's message */
+	char *ext_email, *ext_name; /* NULL for an employee's message */
 };
 
 struct file_row {

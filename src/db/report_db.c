@@ -12,7 +12,7 @@ static const char page_sent[] =
     "SELECT m.id, m.state, m.subject, m.reference, m.rcpt_name, "
     "m.rcpt_email, COALESCE(m.sent_at, 0), COALESCE(m.expires_at, 0), "
     "m.total_size, (SELECT COUNT(*) FROM files f WHERE f.message_id = m.id), "
-    "m.created_at, m.created_at "
+    "m.created_at, m.created_at, 0 "
     "FROM messages m WHERE m.sender_id = $1 AND m.state <> 'aborted' "
     "AND ($2 = '' OR m.state = $2) "
     "AND ($3 = '' OR LOWER(m.subject) LIKE $3 ESCAPE '\\' "
@@ -24,17 +24,19 @@ static const char page_sent[] =
     "AND COALESCE(m.sent_at, m.created_at) < $7 "
     "ORDER BY m.created_at DESC, m.id DESC LIMIT $8";
 static const char page_received[] =
-    "SELECT m.id, m.state, m.subject, m.reference, u.name, u.email, "
+    "SELECT m.id, m.state, m.subject, m.reference, "
+    "COALESCE(m.ext_name, u.name), COALESCE(m.ext_email, u.email), "
     "COALESCE(m.sent_at, 0), COALESCE(m.expires_at, 0), m.total_size, "
     "(SELECT COUNT(*) FROM files f WHERE f.message_id = m.id), "
-    "m.created_at, COALESCE(m.sent_at, 0) "
+    "m.created_at, COALESCE(m.sent_at, 0), "
+    "CASE WHEN m.ext_email IS NULL THEN 0 ELSE 1 END "
     "FROM messages m JOIN users u ON u.id = m.sender_id "
     "WHERE m.rcpt_user_id = $1 AND m.state NOT IN ('uploading', 'aborted') "
     "AND ($2 = '' OR m.state = $2) "
     "AND ($3 = '' OR LOWER(m.subject) LIKE $3 ESCAPE '\\' "
     "OR LOWER(m.reference) LIKE $3 ESCAPE '\\' "
-    "OR LOWER(u.name) LIKE $3 ESCAPE '\\' "
-    "OR LOWER(u.email) LIKE $3 ESCAPE '\\') "
+    "OR LOWER(COALESCE(m.ext_name, u.name)) LIKE $3 ESCAPE '\\' "
+    "OR LOWER(COALESCE(m.ext_email, u.email)) LIKE $3 ESCAPE '\\') "
     "AND (COALESCE(m.sent_at, 0) < $4 "
     "OR (COALESCE(m.sent_at, 0) = $4 AND m.id < $5)) "
     "AND COALESCE(m.sent_at, m.created_at) >= $6 "
@@ -68,6 +70,7 @@ msg_page(struct db_conn *c, const struct msg_filter *f,
 		l.files = db_int(s, 9);
 		l.created_at = db_int(s, 10);
 		l.key_at = db_int(s, 11);
+		l.external = db_int(s, 12) != 0;
 		fn(&l, arg);
 	}
 	db_done(s);

@@ -15,6 +15,7 @@ struct msg_line {
 	const char *id, *state, *subject, *reference, *name, *email;
 	int64_t sent_at, expires_at, total_size, files, created_at;
 	int64_t key_at; /* the time the list is ordered by */
+	int external; /* received from outside (Q2, Q4) */
 };
 
 /* Which messages, and from where (keyset: strictly after the cursor). */

@@ -6,6 +6,7 @@
 
 #include "db/db.h"
 #include "db/messages_db.h"
+#include "db/requests_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "domain/email.h"
@@ -29,6 +30,16 @@
 #define LINK_STANZA_LEN 48
 
 static const struct msg_result ok = { MSG_OK, NULL, NULL };
+
+int
+msg_owned(const struct msg_row *m, const struct user *u)
+{
+	if (strcmp(m->sender_id, u->id) != 0)
+		return 0;
+	if (strcmp(u->id, MSG_EXTERNAL) != 0)
+		return 1;
+	return u->scope_msg[0] != '\0' && strcmp(m->id, u->scope_msg) == 0;
+}
 
 /* Text shown to people: no control characters, at most max characters. */
 static int
@@ -75,7 +86,7 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
     struct msg_created *out, uint64_t *total_ct)
 {
 	const struct config *cfg = env->cfg;
-	uint64_t total = 0, free_bytes;
+	uint64_t total = 0, free_bytes, max;
 	const char *code, *why;
 	size_t i;
 
@@ -85,6 +96,8 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	if (in->nfiles > (size_t)cfg->send_max_files)
 		return msg_res(
 		    MSG_TOO_LARGE, "too_many_files", "too many documents");
+	max = (uint64_t)(in->max_bytes > 0 ? in->max_bytes :
+	                                     cfg->send_max_message_bytes);
 	out->ciphertext_sizes = xcalloc(in->nfiles, sizeof(uint64_t));
 	*total_ct = 0;
 	for (i = 0; i < in->nfiles; i++) {
@@ -93,7 +106,7 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 		if (filename_check(f->name, cfg->send_allowed_extensions, &code,
 		        &why) == -1)
 			return msg_res(MSG_INVALID, code, why);
-		if (f->size > (uint64_t)cfg->send_max_message_bytes - total)
+		if (f->size > max - total)
 			return msg_res(MSG_TOO_LARGE, "message_too_large",
 			    "the documents are larger than allowed");
 		total += f->size;
@@ -143,6 +156,11 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 		found = 0;
 	}
 	out->link = found == 0;
+	/* A request's documents go to the key its link named, or nowhere. */
+	if (in->rcpt_key_id != NULL &&
+	    (out->link || strcmp(out->rcpt.key_id, in->rcpt_key_id) != 0))
+		return msg_res(MSG_CONFLICT, "key_changed",
+		    "the recipient's key is not the one the request named");
 	return ok;
 }
 
@@ -170,6 +188,12 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	m.created_at = now;
 	m.upload_deadline = out->upload_deadline = now +
 	    env->cfg->send_upload_window;
+	if (in->request_id != NULL) {
+		snprintf(
+		    m.request_id, sizeof(m.request_id), "%s", in->request_id);
+		m.ext_email = in->sender->email;
+		m.ext_name = in->sender->name;
+	}
 	if (msg_insert(c, &m) != DB_OK ||
 	    (out->link && msg_key_insert(c, out->id, out->r_srv) != DB_OK))
 		return msg_res(MSG_ERROR, "internal", "database");
@@ -258,9 +282,10 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 			link, "expires", expires, "service", "SecureTransfer",
 			NULL };
 
-		mailtext_render(
-		    m->rcpt_phone != NULL ? "message_sms" : "message", params,
-		    &t);
+		mailtext_render(m->request_id[0] != '\0' ? "message_external" :
+		        m->rcpt_phone != NULL            ? "message_sms" :
+		                                           "message",
+		    params, &t);
 	}
 	sodium_memzero(link, sizeof(link));
 	ml.to = m->rcpt_email;
@@ -279,7 +304,7 @@ check_send(const struct msg_row *m, const struct user *sender,
 {
 	int link = strcmp(m->rcpt_kind, "link") == 0;
 
-	if (strcmp(m->sender_id, sender->id) != 0)
+	if (!msg_owned(m, sender))
 		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	if (strcmp(m->state, "uploading") != 0)
 		return msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
@@ -329,9 +354,19 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 		return left < 0 ? msg_res(MSG_ERROR, "internal", "database") :
 		                  msg_res(MSG_FORBIDDEN, "upload_incomplete",
 		                      "not every document is uploaded");
-	if (!self_stanza_ok(c, m, s, in))
+	/* Someone from outside has no key of their own to keep K under. */
+	if (s->key_id != NULL && !self_stanza_ok(c, m, s, in))
 		return msg_res(MSG_INVALID, "self_stanza_missing",
 		    "the sender's own stanza is missing");
+	if (m->request_id[0] != '\0') {
+		int used = req_use(c, m->request_id, m->id, now);
+
+		if (used != 1)
+			return used < 0 ?
+			    msg_res(MSG_ERROR, "internal", "database") :
+			    msg_res(MSG_GONE, "request_used",
+			        "this request has been used already");
+	}
 	m->expires_at = now + env->cfg->send_retention;
 	if ((!link &&
 	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
@@ -389,7 +424,7 @@ messages_put_self_stanza(const struct msg_env *env, const struct user *sender,
 		return msg_res(MSG_INVALID, "bad_field", "self_stanza");
 	c = db_get(env->db);
 	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
-	if (found != 1 || strcmp(m.sender_id, sender->id) != 0)
+	if (found != 1 || !msg_owned(&m, sender) || sender->key_id == NULL)
 		r = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	else if (strcmp(m.state, "uploading") != 0)
 		r = msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
@@ -408,6 +443,33 @@ delete_blob(const struct file_row *f, void *arg)
 }
 
 int
+messages_abort(const struct msg_env *env, const char *id, const char *why)
+{
+	struct db_conn *c = db_get(env->db);
+	int rc = 0;
+
+	if (db_begin(c) != DB_OK) {
+		db_put(c);
+		return -1;
+	}
+	if (msg_transition(c, id, "uploading", "aborted") == 1 &&
+	    event_add(c, id, "aborted", NULL, NULL, why) == DB_OK &&
+	    db_exec(c, "DELETE FROM message_keys WHERE message_id = $1",
+	        DB_PARAMS(DB_TEXT(id))) == DB_OK &&
+	    db_commit(c) == DB_OK) {
+		/* Objects go after the commit: a crash leaves an aborted
+		 * message whose objects the purge removes. */
+		files_of(c, id, delete_blob, env->store);
+		log_info("message aborted", "{s:s,s:s}", "message_id", id,
+		    "why", why);
+		rc = 1;
+	} else
+		db_rollback(c);
+	db_put(c);
+	return rc;
+}
+
+int
 messages_abort_overdue(const struct msg_env *env)
 {
 	char ids[64][RAND_ID_LEN + 1];
@@ -415,24 +477,9 @@ messages_abort_overdue(const struct msg_env *env)
 	int n, i, done = 0;
 
 	n = msgs_overdue(c, clock_now(), ids, (int)ST_ARRAY_LEN(ids));
-	for (i = 0; i < n; i++) {
-		if (db_begin(c) != DB_OK)
-			break;
-		if (msg_transition(c, ids[i], "uploading", "aborted") == 1 &&
-		    event_add(c, ids[i], "aborted", NULL, NULL,
-		        "upload window closed") == DB_OK &&
-		    db_exec(c, "DELETE FROM message_keys WHERE message_id = $1",
-		        DB_PARAMS(DB_TEXT(ids[i]))) == DB_OK &&
-		    db_commit(c) == DB_OK) {
-			/* Objects go after the commit: a crash leaves an
-			 * aborted message whose objects the purge removes. */
-			files_of(c, ids[i], delete_blob, env->store);
-			log_info(
-			    "message aborted", "{s:s}", "message_id", ids[i]);
-			done++;
-		} else
-			db_rollback(c);
-	}
 	db_put(c);
+	for (i = 0; i < n; i++)
+		if (messages_abort(env, ids[i], "upload window closed") == 1)
+			done++;
 	return n < 0 ? -1 : done;
 }

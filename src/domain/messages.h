@@ -15,6 +15,7 @@
 
 struct config;
 struct db;
+struct msg_row;
 struct blob_store;
 struct secrets;
 
@@ -57,6 +58,15 @@ msg_res(enum msg_status st, const char *code, const char *why)
 	return r;
 }
 
+/* The sender id of messages from outside (Q2, Q4; migration 0009). */
+#define MSG_EXTERNAL "external"
+
+/*
+ * Whether u may act as m's sender: m's own account, or the outside sender
+ * whose request capability names m and no other message.
+ */
+int msg_owned(const struct msg_row *m, const struct user *u);
+
 struct msg_file_in {
 	const char *name;
 	uint64_t size; /* plaintext bytes */
@@ -71,6 +81,11 @@ struct msg_create_in {
 	const char *reference;
 	const struct msg_file_in *files;
 	size_t nfiles;
+	/* From outside: the request, and the most its documents may hold
+	 * (0: send.max_message_bytes). The recipient must have this key. */
+	const char *request_id;
+	const char *rcpt_key_id;
+	int64_t max_bytes;
 };
 
 struct msg_created {
@@ -108,6 +123,9 @@ struct msg_result messages_send(const struct msg_env *env,
 struct msg_result messages_put_self_stanza(const struct msg_env *env,
     const struct user *sender, const char *id, const char *stanza);
 
+/* Aborts a message still uploading and deletes its objects: 1 done, 0
+ * not uploading, -1 error. why goes into the event. */
+int messages_abort(const struct msg_env *env, const char *id, const char *why);
 /* Aborts messages whose upload window closed; deletes their objects. */
 int messages_abort_overdue(const struct msg_env *env);
 

@@ -50,8 +50,7 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	if (found == -1)
 		return msg_res(MSG_ERROR, "internal", "database");
-	if ((found = msg_get(c, f->message_id, m)) != 1 ||
-	    strcmp(m->sender_id, u->id) != 0) {
+	if ((found = msg_get(c, f->message_id, m)) != 1 || !msg_owned(m, u)) {
 		if (found == 1)
 			msg_row_release(m);
 		file_row_release(f);
@@ -134,7 +133,7 @@ uploads_info(const struct msg_env *env, const struct user *u,
 
 	if (found == 1) {
 		if (msg_get(c, f.message_id, &m) == 1) {
-			if (strcmp(m.sender_id, u->id) == 0) {
+			if (msg_owned(&m, u)) {
 				fill_info(info, &f, &m);
 				r = msg_res(MSG_OK, NULL, NULL);
 			}

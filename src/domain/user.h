@@ -27,6 +27,12 @@ struct user {
 	char *verifier; /* Argon2id PHC string */
 	char *key_id; /* of x25519_pk */
 	struct user_keys keys;
+	/*
+	 * Set only for the outside sender of a request (id "external"): the
+	 * one message this principal may upload and send. Empty while the
+	 * message is still to be made.
+	 */
+	char scope_msg[RAND_ID_LEN + 1];
 };
 
 void user_keys_release(struct user_keys *k);

@@ -20,6 +20,7 @@ enum route_flags {
 	ROUTE_NO_CSRF = 1 << 3, /* state-changing but exempt (reports) */
 	ROUTE_AUTH = 1 << 4, /* needs a logged-in session: 401 without */
 	ROUTE_SESSION = 1 << 5, /* loads the session when there is one */
+	ROUTE_REQUEST = 1 << 6, /* for the holder of request token :token */
 };
 
 /*

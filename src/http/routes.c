@@ -18,6 +18,7 @@
 #define PAGE(p) R("GET", p, static_page, ROUTE_PAGE, 0, NULL)
 #define API ROUTE_API
 #define AUTH (ROUTE_API | ROUTE_AUTH)
+#define QTOKEN (ROUTE_API | ROUTE_REQUEST)
 
 const struct route routes[] = {
 	/* Operations (O5). */
@@ -79,6 +80,30 @@ const struct route routes[] = {
 	STREAM("PATCH", "/api/v1/uploads/:id", api_tus_patch, AUTH, TUS,
 	    &api_tus_patch_stream),
 	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, AUTH, 0, NULL),
+
+	/* Documents from outside (Q1-Q4): the employee's request, what its
+	 * token opens (the same tus handlers, for the token's holder), and
+	 * the public drop-off. */
+	R("POST", "/api/v1/requests", api_request_create, AUTH, 64 << 10,
+	    JSON),
+	R("GET", "/api/v1/q/:token", api_q_get, API, 0, NULL),
+	R("POST", "/api/v1/q/:token/messages", api_q_message_create, API,
+	    4 << 20, JSON),
+	R("POST", "/api/v1/q/:token/messages/:id/send", api_q_send, API,
+	    2 << 20, JSON),
+	R("OPTIONS", "/api/v1/q/:token/uploads", api_tus_options, API, 0,
+	    NULL),
+	R("POST", "/api/v1/q/:token/uploads", api_tus_create, QTOKEN, 0, NULL),
+	R("HEAD", "/api/v1/q/:token/uploads/:id", api_tus_head, QTOKEN, 0,
+	    NULL),
+	STREAM("PATCH", "/api/v1/q/:token/uploads/:id", api_tus_patch, QTOKEN,
+	    TUS, &api_tus_patch_stream),
+	R("DELETE", "/api/v1/q/:token/uploads/:id", api_tus_delete, QTOKEN, 0,
+	    NULL),
+	R("GET", "/api/v1/dropoff", api_dropoff_info, API, 0, NULL),
+	R("POST", "/api/v1/dropoff", api_dropoff_start, API, 0, JSON),
+	R("POST", "/api/v1/dropoff/:token/verify", api_dropoff_verify, API, 0,
+	    JSON),
 
 	/* Address book (C1, S8) and templates (T1, S9). */
 	R("GET", "/api/v1/contacts", api_contacts_list, AUTH, 0, NULL),

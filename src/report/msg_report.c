@@ -268,7 +268,16 @@ report_message_pdf(
 	r.c = c;
 	r.m = m;
 	r.now = now;
-	if (users_by_id(c, m->sender_id, &u) == 1) {
+	if (m->ext_email != NULL) {
+		/* From outside (Q2, Q4): who the message says, labelled. */
+		char label[512];
+
+		snprintf(label, sizeof(label),
+		    "%s, externe afzender, e-mailadres bevestigd",
+		    m->ext_name != NULL ? m->ext_name : "");
+		r.sender_name = xstrdup(label);
+		r.sender_email = xstrdup(m->ext_email);
+	} else if (users_by_id(c, m->sender_id, &u) == 1) {
 		r.sender_name = xstrdup(u.name);
 		r.sender_email = xstrdup(u.email);
 		user_release(&u);

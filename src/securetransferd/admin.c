@@ -73,7 +73,7 @@ user_list(struct db_conn *c)
 
 	s = db_query(c,
 	    "SELECT email, name, is_admin, verified_at IS NOT NULL "
-	    "FROM users ORDER BY email",
+	    "FROM users WHERE id <> 'external' ORDER BY email",
 	    DB_NOPARAMS);
 	if (s == NULL)
 		return 1;

@@ -76,6 +76,19 @@ struct config {
 	int64_t receive_code_attempts; /* wrong codes before the lock */
 	int64_t receive_codes_per_hour; /* codes a message may be sent */
 	int64_t receive_capability_ttl; /* seconds a correct code opens */
+	/* [requests] Q1-Q3 */
+	int64_t requests_ttl; /* seconds a request link is valid */
+	int64_t requests_per_day; /* requests an employee may send a day */
+	int64_t requests_max_message_bytes; /* what an outsider may send */
+	/* [dropoff] Q4 */
+	char *dropoff_addresses; /* who accepts drop-offs, comma-separated */
+	int64_t dropoff_max_message_bytes; /* below send.max_message_bytes */
+	int64_t dropoff_code_ttl; /* seconds the e-mail code is valid */
+	int64_t dropoff_code_attempts; /* wrong codes before the lock */
+	int64_t dropoff_per_ip_hour; /* drop-offs started per IP an hour */
+	int64_t dropoff_per_address_day; /* per visitor address a day */
+	int64_t dropoff_total_day; /* for the whole service a day */
+	int64_t dropoff_pow_bits; /* proof of work: leading zero bits */
 	int64_t jobs_interval; /* seconds between background runs */
 	/* [bootstrap] */
 	char *bootstrap_domains; /* comma-separated, added at start */

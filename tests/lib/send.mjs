@@ -65,10 +65,10 @@ export function decrypt(ciphertext, key) {
 }
 
 /** Uploads bytes for file_id with a stock tus-js-client; resolves the upload URL. */
-export function tusUpload(client, fileId, bytes, { chunkSize = 1 << 20, onProgress, onAfterResponse, retryDelays = [0, 500, 1000, 2000, 4000] } = {}) {
+export function tusUpload(client, fileId, bytes, { chunkSize = 1 << 20, onProgress, onAfterResponse, retryDelays = [0, 500, 1000, 2000, 4000], endpoint = '/api/v1/uploads' } = {}) {
   return new Promise((res, rej) => {
     const up = new tus.Upload(bytes, {
-      endpoint: `${client.base}/api/v1/uploads`,
+      endpoint: `${client.base}${endpoint}`,
       chunkSize,
       retryDelays,
       metadata: { file_id: fileId },

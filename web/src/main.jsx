@@ -9,11 +9,14 @@ import { loadAccount } from './account/session.js';
 import { Account } from './pages/Account.jsx';
 import { Compose } from './pages/Compose.jsx';
 import { Contacts } from './pages/Contacts.jsx';
+import { Dropoff } from './pages/Dropoff.jsx';
 import { Forgot } from './pages/Forgot.jsx';
 import { Home } from './pages/Home.jsx';
 import { Login } from './pages/Login.jsx';
 import { Message } from './pages/Message.jsx';
 import { Register } from './pages/Register.jsx';
+import { Request } from './pages/Request.jsx';
+import { RequestUpload } from './pages/RequestUpload.jsx';
 import { ReceivedList, SentList } from './pages/Lists.jsx';
 import { Report } from './pages/Report.jsx';
 import { Receive } from './pages/Receive.jsx';
@@ -41,6 +44,9 @@ const PAGES = {
   received: ReceivedList,
   messageReport: Report,
   receive: Receive,
+  request: Request,
+  requestUpload: RequestUpload,
+  dropoff: Dropoff,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({

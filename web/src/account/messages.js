@@ -11,8 +11,7 @@
 import { b64uDecode, b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
 import { randomBytes, sha256 } from '../crypto/bytes.js';
 import { deriveLinkAuth } from '../crypto/kdf.js';
-import { keyId } from '../crypto/keyid.js';
-import { sealManifest, signManifest } from '../crypto/manifest.js';
+import { recipientStanza, sealedManifest } from '../crypto/message.js';
 import { unwrapX25519, wrapLink, wrapX25519 } from '../crypto/stanza.js';
 import { prepareFile } from '../crypto/stream.js';
 import { AccountKeyError } from './codec.js';
@@ -35,11 +34,6 @@ function get(msgId) {
 
 async function selfStanza(state, m) {
   return b64uEncode(await wrapX25519({ K: m.K, pkR: state.xPk, msgId: m.id }));
-}
-
-/** UTC "YYYY-MM-DDTHH:MM:SSZ". */
-function utcNow() {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The operations, given a function returning the unlocked key state (or throwing). */
@@ -88,11 +82,13 @@ export function messageOps(unlocked) {
       const body = { self_stanza: await selfStanza(state, m) };
       let keyIdR = 'link';
       if (recipient.kind === 'account') {
-        const pk = b64uDecodeLen(recipient.x25519_pk, 32);
-        // The server hands out the key: it must at least match the key id it names.
-        if (b64uEncode(await keyId(pk)) !== recipient.key_id) throw new AccountKeyError('recipient_key_mismatch', 'key id does not match the key');
         keyIdR = recipient.key_id;
-        body.recipient_stanza = b64uEncode(await wrapX25519({ K: m.K, pkR: pk, msgId: m.id }));
+        // The server hands out the key: it must at least match the key id it names.
+        try {
+          body.recipient_stanza = await recipientStanza({ K: m.K, id: m.id, x25519Pk: recipient.x25519_pk, kid: keyIdR });
+        } catch {
+          throw new AccountKeyError('recipient_key_mismatch', 'key id does not match the key');
+        }
       } else {
         const S = randomBytes(32);
         const linkAuth = await deriveLinkAuth(S, m.id);
@@ -100,18 +96,19 @@ export function messageOps(unlocked) {
         body.link_stanza = b64uEncode(await wrapLink({ K: m.K, S, Rsrv: b64uDecodeLen(recipient.r_srv, 32), msgId: m.id }));
         body.link_secret = b64uEncode(S);
       }
-      const manifest = await signManifest({
-        v: 1,
-        msg_id: msgId,
-        created_at: createdAt || utcNow(),
+      body.manifest = await sealedManifest({
+        K: m.K,
+        id: m.id,
+        msgId,
+        createdAt,
         sender: { kind: 'account', user_id: state.userId, address: sender.address, sign_pk: b64uEncode(state.edPk) },
         recipient: { address: recipient.email, key_id: keyIdR },
         subject,
         reference,
         text,
-        files: files.map((f, i) => ({ index: i, name: f.name, size: f.size, mime: f.mime, header_sha256: f.header_sha256 })),
-      }, state.ed25519);
-      body.manifest = b64uEncode(await sealManifest({ manifest, K: m.K, msgId: m.id }));
+        files,
+        signKey: state.ed25519,
+      });
       return body;
     },
 

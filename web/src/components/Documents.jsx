@@ -2,7 +2,7 @@
 // (a multi-select file input that looks like a button and works with the
 // keyboard), dropping files onto the page, the list of added files with name
 // (bidi and control characters shown escaped), size and "Verwijderen".
-import { useEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { displayName, extensionAllowed, formatSize, sanitizeName } from '../send/names.js';
@@ -26,6 +26,35 @@ export function acceptFiles(list, allowed, existing) {
     }
   }
   return { added, refused };
+}
+
+function refusalText(refused) {
+  return refused.map((r) => t(r.reason === 'extension' ? 'compose.refused_extension' : 'compose.refused_duplicate', { name: displayName(r.name) })).join(' ');
+}
+
+/**
+ * The state of a Documents list: the files, the refusal of the last add (a
+ * field error), and the polite notice of what was added or removed.
+ */
+export function useDocuments(allowed) {
+  const [files, setFiles] = useState([]);
+  const [error, setError] = useState(undefined);
+  const [notice, setNotice] = useState('');
+  const onAdd = useCallback((list) => {
+    setFiles((cur) => {
+      const { added, refused } = acceptFiles(list, allowed, cur);
+      setError(refused.length ? refusalText(refused) : undefined);
+      setNotice(added.length ? t('compose.added', { count: added.length }) : '');
+      return [...cur, ...added];
+    });
+  }, [allowed]);
+  const onRemove = (i) => {
+    setFiles((cur) => {
+      setNotice(t('compose.removed', { name: displayName(cur[i].name) }));
+      return cur.filter((_, k) => k !== i);
+    });
+  };
+  return { files, error, setError, notice, onAdd, onRemove };
 }
 
 /** Files dropped anywhere on the page are added; the browser must not open them. */

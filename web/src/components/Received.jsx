@@ -168,6 +168,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
       <dl class="utrecht-data-list st-data-list">
         <Item label={t('receive.sender')} testid="receive-sender">
           {senderName} <span class="st-muted">&lt;{m.sender.address}&gt;</span>
+          {m.sender.kind === 'external' && <span class="st-external" data-testid="receive-external"> — {t('receive.external')}</span>}
         </Item>
         <Item label={t('receive.received_at')} testid="receive-received">{formatDateTime(doc.sent_at, lang)}</Item>
         <Item label={t('receive.expires_at')} testid="receive-expires">

@@ -1,9 +1,9 @@
 // "Verstuur een bericht" (S1-S6, S10): recipient, documents, subject,
 // reference and text; checks in the browser with Dutch messages; then the
 // encrypted upload (send/send.js) with progress, and the message page.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
-import { acceptFiles, Documents } from '../components/Documents.jsx';
+import { Documents, useDocuments } from '../components/Documents.jsx';
 import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
@@ -11,7 +11,7 @@ import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
-import { displayName, formatPhone, normalizePhone, validEmail } from '../send/names.js';
+import { formatPhone, normalizePhone, validEmail } from '../send/names.js';
 import { sendMessage } from '../send/send.js';
 import { RequireLogin } from './Account.jsx';
 
@@ -44,17 +44,13 @@ const FIELD_OF = {
   extension_not_allowed: 'files', bad_file_name: 'files', no_files: 'files', message_too_large: 'files',
 };
 
-function refusalText(refused) {
-  return refused.map((r) => t(r.reason === 'extension' ? 'compose.refused_extension' : 'compose.refused_duplicate', { name: displayName(r.name) })).join(' ');
-}
-
 function ComposeForm({ account }) {
   useTitle('page.compose');
   const [d, setD] = useState({ name: '', email: '', phone: '', subject: '', reference: '', text: '' });
-  const [files, setFiles] = useState([]);
   const [allowed, setAllowed] = useState([]);
+  const docs = useDocuments(allowed);
+  const files = docs.files;
   const [errors, setErrors] = useState({});
-  const [notice, setNotice] = useState('');
   const [phase, setPhase] = useState('compose'); // compose | uploading
   const [snap, setSnap] = useState(null);
   const [failure, setFailure] = useState(null); // {text, id}
@@ -72,20 +68,6 @@ function ComposeForm({ account }) {
   useEffect(() => {
     api.get('/config').then((c) => setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : [])).catch(() => {});
   }, []);
-
-  const onAdd = useCallback((list) => {
-    setFiles((cur) => {
-      const { added, refused } = acceptFiles(list, allowed, cur);
-      setErrors((e) => ({ ...e, files: refused.length ? refusalText(refused) : undefined }));
-      setNotice(added.length ? t('compose.added', { count: added.length }) : '');
-      return [...cur, ...added];
-    });
-  }, [allowed]);
-  const onRemove = (i) => {
-    const gone = files[i];
-    setFiles((cur) => cur.filter((_, k) => k !== i));
-    setNotice(t('compose.removed', { name: displayName(gone.name) }));
-  };
 
   const focusFirstError = () =>
     requestAnimationFrame(() => form.current?.querySelector('[aria-invalid="true"]')?.focus());
@@ -159,7 +141,8 @@ function ComposeForm({ account }) {
           <RecipientBook d={d} disabled={busy} onInvalid={(e) => { setErrors(e); focusFirstError(); }}
             onPick={(c) => { setD((x) => ({ ...x, name: c.name, email: c.email, phone: formatPhone(c.phone) })); setErrors({}); }} />
         </fieldset>
-        <Documents files={files} allowed={allowed} onAdd={onAdd} onRemove={onRemove} error={errors.files} notice={notice} disabled={busy} inputRef={fileInput} />
+        <Documents files={files} allowed={allowed} onAdd={(l) => { setErrors((e) => ({ ...e, files: undefined })); docs.onAdd(l); }} onRemove={docs.onRemove}
+          error={errors.files ?? docs.error} notice={docs.notice} disabled={busy} inputRef={fileInput} />
         <fieldset class="st-fieldset" disabled={busy}>
           <legend class="nl-heading nl-heading--level-2">{t('compose.extra')}</legend>
           <p class="nl-paragraph" id="extra-hint">{t('compose.extra_hint')}</p>

@@ -25,6 +25,12 @@ function PublicHome() {
           href={PATHS.login}
         >
           {t('home.login')}
+        </a>{' '}
+        <a
+          class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action"
+          href={PATHS.dropoff}
+        >
+          {t('page.dropoff')}
         </a>
       </p>
     </article>

@@ -75,7 +75,9 @@ function RecipientView({ m, account }) {
         m={m}
         stanza={m.stanza}
         heading
-        expect={{ sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: account.user?.key_id }}
+        expect={m.sender?.kind === 'external'
+          ? { external: true, sender_email: m.sender.email, recipient_key_id: account.user?.key_id }
+          : { sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: account.user?.key_id }}
       />
     </article>
   );

@@ -34,8 +34,12 @@ async function pool(n, jobs) {
   if (failed) throw failed;
 }
 
-/** Uploads the given {index, id, file, ciphertext_size} entries; → Map index → header_sha256. */
-async function uploadAll({ msgId, entries, upload, progress, signal }) {
+/**
+ * Uploads the given {index, id, file, ciphertext_size} entries; → Map index →
+ * header_sha256. fileKeys(index) → {fk, header} for one attempt (the account
+ * key Worker by default; request/client.js passes its own).
+ */
+export async function uploadAll({ msgId, entries, upload, progress, signal, fileKeys = (index) => messageCrypto('msgFile', { msgId, index }) }) {
   const worker = new SendWorker();
   const headers = new Map();
   const aborts = new Set();
@@ -44,7 +48,7 @@ async function uploadAll({ msgId, entries, upload, progress, signal }) {
   try {
     await pool(upload.parallel || 1, entries.map((e) => async () => {
       if (signal?.aborted) throw new UploadError('aborted');
-      const { fk, header } = await messageCrypto('msgFile', { msgId, index: e.index });
+      const { fk, header } = await fileKeys(e.index);
       headers.set(e.index, b64uEncode(await sha256(new Uint8Array(header))));
       const { fid, size } = await worker.open(e.file, fk, header);
       if (size !== e.ciphertext_size) throw new UploadError('size_mismatch', `ciphertext ${size} ≠ ${e.ciphertext_size}`);
@@ -52,7 +56,7 @@ async function uploadAll({ msgId, entries, upload, progress, signal }) {
       const job = uploadFile({
         source: worker.source(fid, size),
         fileId: e.id,
-        endpoint: UPLOAD_ENDPOINT,
+        endpoint: upload.endpoint || UPLOAD_ENDPOINT,
         chunkSize: upload.chunk_size,
         onProgress: (sent) => progress.update(e.index, sent),
       });
@@ -86,6 +90,22 @@ async function storeSelfStanza(msgId, selfStanza) {
 }
 
 /**
+ * Uploads the files of a message just created (the POST answer `created`;
+ * files as sendMessage takes them); → Map index → header_sha256.
+ */
+export async function uploadCreated({ created, files, onProgress, signal, fileKeys }) {
+  const entries = created.files.map((sf) => {
+    const f = files[sf.index];
+    if (!f || ciphertextSize(f.file.size) !== sf.ciphertext_size) throw new UploadError('size_mismatch');
+    return { index: sf.index, id: sf.id, file: f.file, ciphertext_size: sf.ciphertext_size };
+  });
+  const progress = new Progress(entries.map((e) => ({ index: e.index, total: e.ciphertext_size })), onProgress);
+  const headers = await uploadAll({ msgId: created.id, entries, upload: created.upload, progress, signal, fileKeys });
+  progress.done();
+  return headers;
+}
+
+/**
  * Creates and sends a message. draft: {recipient:{name,email,phone}, subject,
  * reference, text}; files: [{file: File, name (sanitised)}]; sender: {address};
  * onCreated(msgId) once the message exists; onProgress(snapshot) with the
@@ -102,14 +122,7 @@ export async function sendMessage({ draft, files, sender, onCreated, onProgress,
   onCreated?.(msgId, created);
   const { self_stanza } = await messageCrypto('msgStart', { msgId });
   await storeSelfStanza(msgId, self_stanza);
-  const entries = created.files.map((sf) => {
-    const f = files[sf.index];
-    if (!f || ciphertextSize(f.file.size) !== sf.ciphertext_size) throw new UploadError('size_mismatch');
-    return { index: sf.index, id: sf.id, file: f.file, ciphertext_size: sf.ciphertext_size };
-  });
-  const progress = new Progress(entries.map((e) => ({ index: e.index, total: e.ciphertext_size })), onProgress);
-  const headers = await uploadAll({ msgId, entries, upload: created.upload, progress, signal });
-  progress.done();
+  const headers = await uploadCreated({ created, files, onProgress, signal });
   await finish({
     msgId,
     sender,

@@ -1,0 +1,301 @@
+/* Requests and drop-offs; see requests.h. */
+#include "util/common.h"
+
+#include <sodium.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "db/requests_db.h"
+#include "db/users.h"
+#include "domain/accounts.h"
+#include "domain/email.h"
+#include "domain/orgs.h"
+#include "domain/requests.h"
+#include "notify/mailtext.h"
+#include "notify/mime.h"
+#include "notify/outbox.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/log.h"
+
+#define OK msg_res(MSG_OK, NULL, NULL)
+#define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
+#define FAILED msg_res(MSG_ERROR, "internal", "database")
+
+static int
+token_ok(const char *t)
+{
+	return t != NULL && strlen(t) == RAND_TOKEN_LEN &&
+	    strspn(t,
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	        "0123456789-_") == RAND_TOKEN_LEN;
+}
+
+static void
+token_hash(const struct msg_env *env, const char *token,
+    char out[SECRETS_HASH_LEN + 1])
+{
+	secrets_keyed_hash(env->sec, "request-token", token, out);
+}
+
+/* The accompanying text: line breaks and tabs, no other controls. */
+static int
+text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	for (; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			return 0;
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return n <= REQ_TEXT_MAX;
+}
+
+static void
+format_time(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/* Renders mail kind with params and queues it to (to, to_name). */
+static int
+queue_mail(struct db_conn *c, const struct msg_env *env, const char *kind,
+    const char *const *params, const char *to, const char *to_name,
+    const char *ref)
+{
+	struct mailtext t;
+	struct mail ml = { 0 };
+	int rc;
+
+	mailtext_render(kind, params, &t);
+	ml.to = to;
+	ml.to_name = to_name;
+	ml.subject = t.subject;
+	ml.text = t.text;
+	ml.html = t.html;
+	rc = outbox_queue_mail(c, env->sec->outbox_key, &ml, ref);
+	mailtext_release(&t);
+	return rc;
+}
+
+/* The outside person's mail (Q2): who asks, why, and the link. */
+static int
+request_mail(struct db_conn *c, const struct msg_env *env,
+    const struct user *employee, const struct req_row *r, const char *token)
+{
+	char link[512], expires[64];
+	int rc;
+
+	snprintf(link, sizeof(link), "%s/q/%s#%s", env->cfg->server_public_url,
+	    token, r->key_id);
+	format_time(r->expires_at, expires, sizeof(expires));
+	{
+		const char *params[] = { "name", r->ext_name, "sender",
+			employee->name, "sender_email", employee->email, "text",
+			r->text, "link", link, "expires", expires, "service",
+			"SecureTransfer", NULL };
+
+		rc = queue_mail(c, env, "request", params, r->ext_email,
+		    r->ext_name, r->id);
+	}
+	sodium_memzero(link, sizeof(link));
+	return rc;
+}
+
+static struct msg_result
+create_checks(struct db_conn *c, const struct user *employee,
+    const struct req_create_in *in, char *email, size_t emaillen)
+{
+	const char *domain, *why;
+	int connected;
+
+	if (employee->key_id == NULL)
+		return msg_res(MSG_FORBIDDEN, "no_key", "no key pair yet");
+	if (!accounts_name_ok(in->name))
+		return msg_res(MSG_INVALID, "bad_name", "the recipient's name");
+	if (email_normalise(in->email, email, emaillen, &domain, &why) == -1)
+		return msg_res(MSG_INVALID, "bad_email", why);
+	if (!text_ok(in->text))
+		return msg_res(MSG_INVALID, "bad_text",
+		    "the text is too long or has control characters");
+	/* The link must name the key the documents will be wrapped to. */
+	if (in->fp == NULL || strcmp(in->fp, employee->key_id) != 0)
+		return msg_res(MSG_CONFLICT, "key_mismatch",
+		    "the key in the link is not your current key; reload");
+	if ((connected = orgs_is_connected(c, domain)) == -1)
+		return FAILED;
+	if (connected)
+		return msg_res(MSG_INVALID, "connected_domain",
+		    "this address belongs to a connected organisation; send "
+		    "a message to it instead");
+	return OK;
+}
+
+static struct msg_result
+create_tx(struct db_conn *c, const struct msg_env *env,
+    const struct user *employee, struct req_row *r, const char *token)
+{
+	char key[RAND_ID_LEN + 16], h[SECRETS_HASH_LEN + 1];
+	int64_t n;
+
+	snprintf(key, sizeof(key), "requests:%s", employee->id);
+	if ((n = ratelimit_hit(c, key, 86400, r->created_at)) < 0)
+		return FAILED;
+	if (n > env->cfg->requests_per_day)
+		return msg_res(MSG_LIMITED, "rate_limited",
+		    "too many requests today; try again tomorrow");
+	token_hash(env, token, h);
+	if (req_insert(c, r, h) != DB_OK ||
+	    request_mail(c, env, employee, r, token) == -1 ||
+	    audit_add(c, employee->id, env->ip, "request.created", r->id,
+	        NULL) != DB_OK)
+		return FAILED;
+	return OK;
+}
+
+struct msg_result
+requests_create(const struct msg_env *env, const struct user *employee,
+    const struct req_create_in *in, char id[RAND_ID_LEN + 1],
+    int64_t *expires_at)
+{
+	char email[EMAIL_MAX + 1], token[RAND_TOKEN_LEN + 1];
+	struct db_conn *c = db_get(env->db);
+	struct req_row r = { 0 };
+	struct msg_result res;
+
+	if ((res = create_checks(c, employee, in, email, sizeof(email))).st !=
+	    MSG_OK) {
+		db_put(c);
+		return res;
+	}
+	rand_id(r.id);
+	rand_token(token);
+	snprintf(r.kind, sizeof(r.kind), "request");
+	memcpy(r.employee_id, employee->id, sizeof(r.employee_id));
+	snprintf(r.key_id, sizeof(r.key_id), "%s", employee->key_id);
+	r.ext_email = email;
+	r.ext_name = (char *)(uintptr_t)in->name;
+	r.text = (char *)(uintptr_t)in->text;
+	r.created_at = r.confirmed_at = clock_now();
+	r.expires_at = r.created_at + env->cfg->requests_ttl;
+	if (db_begin(c) != DB_OK)
+		res = msg_res(
+		    MSG_BUSY, "busy", "The server is busy; try again");
+	else if ((res = create_tx(c, env, employee, &r, token)).st == MSG_OK ||
+	    res.st == MSG_LIMITED)
+		/* A refusal keeps its count of the day. */
+		res = db_commit(c) == DB_OK ? res : FAILED;
+	else
+		db_rollback(c);
+	db_put(c);
+	sodium_memzero(token, sizeof(token));
+	memcpy(id, r.id, RAND_ID_LEN + 1);
+	*expires_at = r.expires_at;
+	return res;
+}
+
+void
+req_view_release(struct req_view *v)
+{
+	req_row_release(&v->r);
+	user_release(&v->employee);
+}
+
+struct msg_result
+requests_open(const struct msg_env *env, const char *token, struct req_view *v)
+{
+	char h[SECRETS_HASH_LEN + 1];
+	struct db_conn *c;
+	struct msg_result res = OK;
+	int found;
+
+	memset(v, 0, sizeof(*v));
+	if (!token_ok(token))
+		return NOT_FOUND;
+	token_hash(env, token, h);
+	c = db_get(env->db);
+	if ((found = req_by_token_hash(c, h, &v->r)) != 1)
+		res = found == 0 ? NOT_FOUND : FAILED;
+	else if (v->r.used_at != 0)
+		res = msg_res(MSG_GONE, "request_used",
+		    "These documents have been sent already; this link "
+		    "works once");
+	else if (v->r.expires_at <= clock_now())
+		res = msg_res(
+		    MSG_GONE, "request_expired", "This request has expired");
+	else if (v->r.confirmed_at == 0)
+		res = msg_res(MSG_FORBIDDEN, "not_confirmed",
+		    "Confirm your e-mail address with the code first");
+	else if ((found = users_by_id(c, v->r.employee_id, &v->employee)) != 1)
+		res = found == 0 ? NOT_FOUND : FAILED;
+	else if (v->employee.key_id == NULL ||
+	    v->employee.keys.x25519_pk == NULL) {
+		user_release(&v->employee);
+		res = NOT_FOUND;
+	}
+	db_put(c);
+	if (res.st != MSG_OK) {
+		req_row_release(&v->r);
+		return res;
+	}
+	v->max_bytes = strcmp(v->r.kind, "dropoff") == 0 ?
+	    env->cfg->dropoff_max_message_bytes :
+	    env->cfg->requests_max_message_bytes;
+	if (v->max_bytes > env->cfg->send_max_message_bytes)
+		v->max_bytes = env->cfg->send_max_message_bytes;
+	return OK;
+}
+
+struct user *
+requests_principal(const struct req_view *v)
+{
+	struct user *u = xcalloc(1, sizeof(*u));
+
+	snprintf(u->id, sizeof(u->id), "%s", MSG_EXTERNAL);
+	u->email = xstrdup(v->r.ext_email);
+	u->name = xstrdup(v->r.ext_name);
+	u->verified = 1;
+	memcpy(u->scope_msg, v->r.message_id, sizeof(u->scope_msg));
+	return u;
+}
+
+struct msg_result
+requests_message_create(const struct msg_env *env, const struct req_view *v,
+    const struct msg_create_in *in, struct msg_created *out)
+{
+	struct msg_create_in m = *in;
+	struct user *sender = requests_principal(v);
+	struct msg_result res;
+	struct db_conn *c;
+
+	if (v->r.message_id[0] != '\0' &&
+	    messages_abort(env, v->r.message_id, "started again") == -1) {
+		user_release(sender);
+		free(sender);
+		return FAILED;
+	}
+	m.sender = sender;
+	m.rcpt_email = v->employee.email;
+	m.rcpt_name = v->employee.name;
+	m.rcpt_phone = "";
+	m.request_id = v->r.id;
+	m.rcpt_key_id = v->r.key_id;
+	m.max_bytes = v->max_bytes;
+	res = messages_create(env, &m, out);
+	if (res.st == MSG_OK) {
+		c = db_get(env->db);
+		if (req_set_message(c, v->r.id, out->id) != DB_OK)
+			res = FAILED;
+		db_put(c);
+	}
+	user_release(sender);
+	free(sender);
+	return res;
+}

@@ -1,0 +1,124 @@
+// The upload form of someone outside (Q2 request link, Q4 drop-off): who the
+// documents go to and who sends them (both filled in), the request's text,
+// the same Documents picker, text and progress as the compose page, and
+// "Versturen". Before anything is sent the employee's key is checked against
+// the key id of the link (fp); a drop-off has no link, so the page shows the
+// key's fingerprint words instead, to compare by phone if in doubt.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Documents, useDocuments } from './Documents.jsx';
+import { Alert, errorText, SubmitButton } from './Form.jsx';
+import { Fact, Party } from './Party.jsx';
+import { UploadProgress } from './UploadProgress.jsx';
+import { b64uDecode } from '../crypto/b64u.js';
+import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
+import { t } from '../lib/i18n.js';
+import { cleanText, TextArea, TEXT_MAX } from '../pages/Compose.jsx';
+import { RequestWorker, sendFromOutside } from '../request/client.js';
+
+/** 'ok' when the key has the id the link (fp) and the server name; else 'mismatch'. */
+function useKeyCheck(employee, fp) {
+  const [state, setState] = useState({ check: 'pending', words: '' });
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const kid = await keyIdB64u(b64uDecode(employee.x25519_pk));
+        const ok = kid === employee.key_id && (!fp || fp === kid);
+        if (live) setState({ check: ok ? 'ok' : 'mismatch', words: fingerprintWords(b64uDecode(kid)) });
+      } catch {
+        if (live) setState({ check: 'mismatch', words: '' });
+      }
+    })();
+    return () => { live = false; };
+  }, [employee, fp]);
+  return state;
+}
+
+export function ExternalSend({ token, fp, view, onSent }) {
+  const allowed = (view.limits.allowed_extensions || '').split(/[\s,]+/).filter(Boolean);
+  const docs = useDocuments(allowed);
+  const [text, setText] = useState('');
+  const [errors, setErrors] = useState({});
+  const [busy, setBusy] = useState(false);
+  const [snap, setSnap] = useState(null);
+  const [failure, setFailure] = useState('');
+  const { check, words } = useKeyCheck(view.employee, fp);
+  const [worker] = useState(() => new RequestWorker());
+  const form = useRef(null);
+  const progressHeading = useRef(null);
+  const failureRef = useRef(null);
+  useEffect(() => () => worker.terminate(), [worker]);
+
+  const blocked = check === 'mismatch';
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    if (busy || blocked || check !== 'ok') return;
+    const e = {};
+    if (!docs.files.length) e.files = t('compose.files_required');
+    if (text.length > TEXT_MAX) e.text = t('compose.too_long', { max: TEXT_MAX });
+    setErrors(e);
+    setFailure('');
+    if (Object.keys(e).length) {
+      requestAnimationFrame(() => form.current?.querySelector('[aria-invalid="true"]')?.focus());
+      return;
+    }
+    setBusy(true);
+    setSnap(null);
+    try {
+      const id = await sendFromOutside({
+        worker,
+        token,
+        fp,
+        sender: view.sender,
+        subject: t(view.kind === 'dropoff' ? 'q.subject_dropoff' : 'q.subject_request'),
+        text: cleanText(text),
+        files: docs.files,
+        onCreated: () => requestAnimationFrame(() => progressHeading.current?.focus()),
+        onProgress: setSnap,
+      });
+      onSent(id);
+    } catch (err) {
+      setBusy(false);
+      setFailure(err?.code === 'key_mismatch' ? t('q.key_mismatch', { name: view.employee.name }) : errorText(err));
+      requestAnimationFrame(() => failureRef.current?.focus());
+    }
+  };
+
+  return (
+    <form class="st-form st-compose" ref={form} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : undefined}>
+      {blocked && (
+        <Alert type="error" role="alert" title={t('q.key_mismatch_title')}>
+          <p class="nl-paragraph" data-testid="key-mismatch">{t('q.key_mismatch', { name: view.employee.name })}</p>
+        </Alert>
+      )}
+      {failure && (
+        <div ref={failureRef} tabIndex={-1} class="st-failure">
+          <Alert type="error" role="alert" title={t('compose.failed_title')}>
+            <p class="nl-paragraph">{failure}</p>
+          </Alert>
+        </div>
+      )}
+      <Party legend={t('q.to')} name={view.employee.name} email={view.employee.email} testid="q-to">
+        {!fp && words && <Fact label={t('q.fingerprint')} testid="fingerprint">{words}</Fact>}
+      </Party>
+      <Party legend={t('q.from')} name={view.sender.name} email={view.sender.email} testid="q-from" />
+      {view.text && (
+        <section class="st-section">
+          <h2 class="nl-heading nl-heading--level-2">{t('q.request_text', { name: view.employee.name })}</h2>
+          <p class="nl-paragraph st-received__text" data-testid="request-text">{view.text}</p>
+        </section>
+      )}
+      <Documents files={docs.files} allowed={allowed} onAdd={(l) => { setErrors((x) => ({ ...x, files: undefined })); docs.onAdd(l); }}
+        onRemove={docs.onRemove} error={errors.files ?? docs.error} notice={docs.notice} disabled={busy || blocked} />
+      <fieldset class="st-fieldset" disabled={busy || blocked}>
+        <legend class="nl-heading nl-heading--level-2">{t('q.message')}</legend>
+        <TextArea id="q-text" label={t('compose.text')} value={text} onInput={(v) => { setText(v); setErrors((x) => ({ ...x, text: undefined })); }}
+          error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+      </fieldset>
+      {busy && <UploadProgress snap={snap} names={docs.files.map((f) => f.name)} headingRef={progressHeading} />}
+      <div class="st-form__actions">
+        {!blocked && <SubmitButton busy={busy}>{t('q.submit')}</SubmitButton>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,112 @@
+// "Verstuur verzoek tot insturen bericht" (Q1): an employee asks someone
+// outside the connected organisations to send documents. The link in the
+// mail carries this browser's own key id (from the key Worker, not from the
+// server) as its fragment, so the uploader's browser can refuse a key the
+// server swapped (SECURITY.md §1.6).
+import { useRef, useState } from 'preact/hooks';
+import { fingerprint } from '../account/client.js';
+import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
+import { Party } from '../components/Party.jsx';
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { useLang, useTitle } from '../lib/page.js';
+import { PATHS } from '../paths.js';
+import { formatDateTime, validEmail } from '../send/names.js';
+import { RequireLogin } from './Account.jsx';
+import { cleanText, TextArea, TEXT_MAX } from './Compose.jsx';
+
+const FIELD_OF = { connected_domain: 'email', bad_email: 'email', bad_name: 'name', bad_text: 'text' };
+
+function check(d) {
+  const e = {};
+  if (!d.name.trim()) e.name = t('compose.name_required');
+  else if (d.name.trim().length > 100) e.name = t('compose.name_too_long');
+  if (!d.email.trim()) e.email = t('compose.email_required');
+  else if (!validEmail(d.email.trim())) e.email = t('compose.email_invalid');
+  if (d.text.length > TEXT_MAX) e.text = t('compose.too_long', { max: TEXT_MAX });
+  return e;
+}
+
+function RequestForm({ account }) {
+  useTitle('page.request');
+  const lang = useLang();
+  const [d, setD] = useState({ name: '', email: '', text: '' });
+  const [errors, setErrors] = useState({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState('');
+  const [done, setDone] = useState(null);
+  const form = useRef(null);
+  const doneRef = useRef(null);
+  const set = (k) => (v) => {
+    setD((x) => ({ ...x, [k]: v }));
+    setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));
+  };
+  const focusFirstError = () => requestAnimationFrame(() => form.current?.querySelector('[aria-invalid="true"]')?.focus());
+
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure('');
+    const next = check(d);
+    setErrors(next);
+    if (Object.keys(next).length) return focusFirstError();
+    setBusy(true);
+    try {
+      const { keyId } = await fingerprint();
+      const email = d.email.trim();
+      const r = await api.post('/requests', { name: d.name.trim(), email, text: cleanText(d.text), fp: keyId });
+      setDone({ email, expires: r.expires_at });
+      setD({ name: '', email: '', text: '' });
+      requestAnimationFrame(() => doneRef.current?.focus());
+    } catch (err) {
+      const field = FIELD_OF[err?.code];
+      if (field) {
+        setErrors({ [field]: err.code === 'connected_domain' ? t('request.connected_domain') : errorText(err) });
+        focusFirstError();
+      } else setFailure(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article class="st-page st-page--wide">
+      <h1 class="nl-heading nl-heading--level-1">{t('request.title')}</h1>
+      <p class="nl-paragraph nl-paragraph--lead">{t('request.intro')}</p>
+      {done && (
+        <div ref={doneRef} tabIndex={-1} class="st-failure" data-testid="request-sent">
+          <Alert type="ok" role="status" title={t('request.sent_title')}>
+            <p class="nl-paragraph">{t('request.sent_text', { email: done.email, date: formatDateTime(done.expires, lang) })}</p>
+            <p class="nl-paragraph"><a class="nl-link" href={PATHS.home}>{t('placeholder.home')}</a></p>
+          </Alert>
+        </div>
+      )}
+      {failure && (
+        <Alert type="error" role="alert"><p class="nl-paragraph">{failure}</p></Alert>
+      )}
+      <form class="st-form" ref={form} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : undefined}>
+        <Party legend={t('request.yours')} name={account.user.name} email={account.user.email} />
+        <fieldset class="st-fieldset" disabled={busy}>
+          <legend class="nl-heading nl-heading--level-2">{t('request.recipient')}</legend>
+          <TextField id="req-name" label={t('request.rcpt_name')} autocomplete="off" value={d.name} onInput={set('name')} error={errors.name} maxLength={100} />
+          <TextField id="req-email" type="email" label={t('request.rcpt_email')} autocomplete="off" value={d.email} onInput={set('email')} error={errors.email} maxLength={254}
+            description={t('request.rcpt_email_hint')} />
+        </fieldset>
+        <fieldset class="st-fieldset" disabled={busy}>
+          <legend class="nl-heading nl-heading--level-2">{t('request.message')}</legend>
+          <TextArea id="req-text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('request.text_hint')} />
+        </fieldset>
+        <Alert type="info">
+          <p class="nl-paragraph">{t('request.note')}</p>
+        </Alert>
+        <div class="st-form__actions">
+          <SubmitButton busy={busy}>{t('request.submit')}</SubmitButton>
+        </div>
+      </form>
+    </article>
+  );
+}
+
+export function Request() {
+  return <RequireLogin>{(account) => <RequestForm account={account} />}</RequireLogin>;
+}
