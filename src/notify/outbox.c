@@ -303,7 +303,6 @@ record(struct outbox *w, struct outbox_row *row, enum send_result r,
 	const struct kind_words *kw = words_of(row->kind);
 	struct db_conn *c = db_get(w->db);
 	int64_t now = clock_now(), backoff;
-
 	struct outcome o = { row, reply, now, r == SEND_OK };
 
 	if (r == SEND_OK) {
