@@ -1,5 +1,5 @@
 /*
- * SQL for the S3 store's multipart uploads (migration 0010): the upload
+ * SQL for the S3 store's multipart uploads (migration 0011): the upload
  * id and part size of each object being written, and the ETag of each
  * part stored so far, so that any node can continue or complete it.
  */

@@ -248,10 +248,22 @@ requests_message_create(const struct msg_env *env, const struct req_view *v,
     const struct msg_create_in *in, struct msg_created *out)
 {
 	struct msg_create_in m = *in;
-	struct user *sender = requests_principal(v);
+	struct user *sender;
 	struct msg_result res;
 	struct db_conn *c;
+	int64_t made;
 
+	memset(out, 0, sizeof(*out)); /* released by the caller on any path */
+	/* Each start after a reload makes a message: a token gets a few. */
+	c = db_get(env->db);
+	made = req_messages(c, v->r.id);
+	db_put(c);
+	if (made < 0)
+		return FAILED;
+	if (made >= REQ_MESSAGES_MAX)
+		return msg_res(MSG_LIMITED, "rate_limited",
+		    "this link was started too often; ask for a new one");
+	sender = requests_principal(v);
 	if (v->r.message_id[0] != '\0' &&
 	    messages_abort(env, v->r.message_id, "started again") == -1) {
 		user_release(sender);

@@ -176,6 +176,11 @@ test('a token touches only its own message; a restart of the upload replaces the
   // Without the CSRF header a state change is refused.
   const noCsrf = await c.request('POST', `/api/v1/q/${t1}/messages`, { files: [{ name: 'a.pdf', size: 1 }] }, { csrf: false });
   assert.equal(noCsrf.status, 403);
+  // A token starts a bounded number of messages (each reload is one).
+  const more = [];
+  for (let i = 2; i <= 20; i++) more.push((await c.post(`/api/v1/q/${t1}/messages`, { files: [{ name: 'c.pdf', size: 10 }] })).status);
+  assert.deepEqual([...new Set(more.slice(0, 18))], [201]);
+  assert.equal(more[18], 429, 'the 21st start is refused');
 });
 
 test('an expired request link says so; a month later the request and old counters are gone', async (t) => {
