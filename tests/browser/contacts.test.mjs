@@ -278,6 +278,8 @@ test('a default template pre-fills compose; templates can be switched, edited an
   await page.getByLabel('Begeleidende tekst').fill('Met vriendelijke groet,\nAlice');
   await page.getByRole('button', { name: 'Opslaan' }).click();
   await page.getByRole('status').getByText('Template Handtekening is opgeslagen.').waitFor();
+  // The list reloads after the status is shown: wait for its row.
+  await page.getByTestId('templates').locator('tbody tr', { hasText: 'Handtekening' }).waitFor();
   const trows = () => page.getByTestId('templates').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[3].textContent]));
   assert.deepEqual(await trows(), [['Brief aan burger', 'Standaard'], ['Handtekening', 'Nee']]);
   await a11y(page, 'templates list');
