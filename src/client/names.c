@@ -128,10 +128,12 @@ u8len(const ucs4_t *c, size_t n)
 
 /*
  * Writes s into out, shortened to NAMES_MAX bytes while keeping an
- * extension of at most 16 characters (as clip() in names.js).
+ * extension of at most 16 characters (as clip() in names.js); a cut that
+ * leaves the stem ending in a space or dot, or empty, is tidied (names.js
+ * would keep "name .pdf"; Windows drops such characters).
  */
 static void
-emit(const struct cps *s, char out[NAMES_MAX + 1])
+emit(struct cps *s, char out[NAMES_MAX + 1])
 {
 	size_t dot = 0, stem = s->n, i, ext = 0, o = 0;
 	int has_dot = 0;
@@ -150,15 +152,21 @@ emit(const struct cps *s, char out[NAMES_MAX + 1])
 		    u8len(s->c, stem) + u8len(s->c + s->n - ext, ext) >
 		        NAMES_MAX)
 			stem--;
-	}
-	for (i = 0; i < s->n; i++) {
-		size_t k;
+		while (stem > 0 && is_space_or_dot(s->c[stem - 1]))
+			stem--;
+		memmove(s->c + stem, s->c + s->n - ext, ext * sizeof(ucs4_t));
+		s->n = stem + ext;
+		if (stem == 0) {
+			static const char d[] = "document";
 
-		if (i >= stem && i < s->n - ext)
-			continue;
-		k = (size_t)u8_uctomb((uint8_t *)out + o, s->c[i], 4);
-		o += k;
+			memmove(s->c + 8, s->c, ext * sizeof(ucs4_t));
+			for (i = 0; i < 8; i++)
+				s->c[i] = (ucs4_t)d[i];
+			s->n = 8 + ext;
+		}
 	}
+	for (i = 0; i < s->n; i++)
+		o += (size_t)u8_uctomb((uint8_t *)out + o, s->c[i], 4);
 	out[o] = '\0';
 }
 
