@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -14,6 +15,38 @@
 #include "envelope/stf1_dec.h"
 
 static const unsigned retry_delays[] = { 1, 2, 4, 8, 15 };
+
+/* The temporary file being written, removed if the process is stopped
+ * (Ctrl-C, SIGTERM): unlinkat is async-signal-safe. */
+static int stop_dirfd = -1;
+static char stop_tmp[64];
+
+static void
+on_stop(int sig)
+{
+	if (stop_tmp[0] != '\0')
+		(void)unlinkat(stop_dirfd, stop_tmp, 0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+guard(int dirfd, const char *tmp)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = tmp != NULL ? on_stop : SIG_DFL;
+	stop_tmp[0] = '\0';
+	if (tmp != NULL) {
+		stop_dirfd = dirfd;
+		snprintf(stop_tmp, sizeof(stop_tmp), "%s", tmp);
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 struct sink {
 	const struct download *d;
@@ -175,9 +208,8 @@ download_file(struct cli *c, const struct download *d)
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s.fd == -1)
 		return cli_fail(CLI_LOCAL,
-		    "cannot write in the output folder: "
-		    "%s",
-		    strerror(errno));
+		    "cannot write in the output folder: %s", strerror(errno));
+	guard(d->dirfd, tmp);
 	s.d = d;
 	s.dec = stf1_dec_new(d->k, on_plain, &s);
 	if (s.dec == NULL ||
@@ -211,6 +243,7 @@ download_file(struct cli *c, const struct download *d)
 	}
 	if ((rc = commit(d, tmp, s.fd)) != CLI_OK)
 		goto fail;
+	guard(-1, NULL);
 	stf1_dec_free(s.dec);
 	close(s.fd);
 	return CLI_OK;
@@ -218,5 +251,6 @@ fail:
 	stf1_dec_free(s.dec);
 	close(s.fd);
 	(void)unlinkat(d->dirfd, tmp, 0);
+	guard(-1, NULL);
 	return rc;
 }

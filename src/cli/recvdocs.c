@@ -165,9 +165,12 @@ print_result(struct cli *c, const struct recv_opts *o, const json_t *man,
 		out = json_array();
 		json_array_foreach(files, i, f)
 		{
+			char path[4400];
+
+			snprintf(path, sizeof(path), "%s/%s", o->out, names[i]);
 			json_array_append_new(out,
 			    json_pack("{s:s,s:s,s:s,s:O,s:O}", "name", names[i],
-			        "path", o->out, "manifest_name", str(f, "name"),
+			        "path", path, "manifest_name", str(f, "name"),
 			        "size", json_object_get(f, "size"), "mime",
 			        json_object_get(f, "mime")));
 		}
