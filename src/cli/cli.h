@@ -78,5 +78,6 @@ int cmd_receive(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_contacts(struct cli *c, int argc, char **argv);
+int cmd_request(struct cli *c, int argc, char **argv);
 
 #endif

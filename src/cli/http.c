@@ -305,8 +305,16 @@ perform(struct http *h, const struct http_req *rq, struct http_res *res)
 	CURLcode cc;
 	size_t ul;
 
-	curl_easy_reset(cu);
-	curl_easy_setopt(cu, CURLOPT_COOKIEFILE, "");
+	/* No curl_easy_reset: it would stop the cookie engine. What the
+	 * previous request set is put back to the defaults instead. */
+	curl_easy_setopt(cu, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(cu, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(cu, CURLOPT_NOBODY, 0L);
+	curl_easy_setopt(cu, CURLOPT_RANGE, NULL);
+	curl_easy_setopt(cu, CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
+	curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+	curl_easy_setopt(cu, CURLOPT_POSTFIELDS, NULL);
 	ul = strlen(h->base) + strlen(rq->path) + 1;
 	url = xmalloc(ul);
 	snprintf(url, ul, "%s%s", h->base, rq->path);

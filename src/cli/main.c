@@ -28,6 +28,7 @@ static const char usage[] =
     "  list       messages sent or received\n"
     "  report     the report of a message, or its PDF\n"
     "  contacts   the address book: list, add, import CSV\n"
+    "  request    ask someone outside for documents\n"
     "\n"
     "'securetransfer COMMAND --help' describes a command; man securetransfer\n"
     "has the settings and the exit codes (0 ok, 1 local, 2 usage, 3 auth,\n"
@@ -199,6 +200,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "report", cmd_report },
 	{ "contacts", cmd_contacts },
+	{ "request", cmd_request },
 };
 
 int

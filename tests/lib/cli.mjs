@@ -18,6 +18,7 @@ export function clientPath(build = process.env.ST_BUILD || 'build') {
 function env(home, server, extra) {
   const out = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SECURETRANSFER_')) out[k] = v;
+  out.LSAN_OPTIONS ??= `suppressions=${join(REPO, 'tests', 'lsan.supp')}:print_suppressions=0`;
   return { ...out, SECURETRANSFER_HOME: home, ...(server ? { SECURETRANSFER_SERVER: server } : {}), ...extra };
 }
 
