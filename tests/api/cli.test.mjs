@@ -10,15 +10,14 @@
 //   ST_CLI_RESUME_MIB=256 node --test tests/api/cli.test.mjs     # another size (default 1024, 128 under ASan)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { realEmployee } from '../lib/realaccount.mjs';
-import { Client } from '../lib/api.mjs';
-import { blobPath, query } from '../lib/db.mjs';
+import { Client, waitForOutboxMail } from '../lib/api.mjs';
+import { blobPath, exec, query } from '../lib/db.mjs';
 import { createMessage, encrypt, pattern, tusUpload } from '../lib/send.mjs';
 import { receiveLink, smsCode } from '../lib/receive.mjs';
 import { linkAuth } from '../lib/linkmsg.mjs';
@@ -256,7 +255,7 @@ test('a manifest name ../../etc/x (a hostile sender and a server that shows it) 
   assert.match(refused.stderr, /differs: files\[0\]\.name/);
 
   // A server that colludes and shows the same name: written inside DIR.
-  execFileSync('sqlite3', [join(srv.dir, 'securetransfer.db'), `UPDATE files SET name = '../../etc/x' WHERE message_id = '${m.id}'`]);
+  exec(srv.dir, `UPDATE files SET name = '../../etc/x' WHERE message_id = '${m.id}'`);
   const out = join(base, 'out2');
   const ok = await receiveAsOlga(url, out);
   assert.equal(ok.code, 0, ok.stderr);
@@ -356,8 +355,22 @@ test('contacts: add, import (bad rows listed, nothing stored), list; send takes 
   assert.deepEqual(m, { rcpt_name: 'Piet Buiten', rcpt_phone: '+31687654321' });
 });
 
+test('request: asks an outsider for documents with this account\'s key id in the link; a connected address is refused', async () => {
+  writeFileSync(join(tmp, 'vraag.txt'), 'Wilt u de stukken voor dossier 42 sturen?');
+  const r = await alice.run(['--json', 'request', '--to', 'karin@example.com', '--name', 'Karin Buiten', '--text-file', join(tmp, 'vraag.txt')]);
+  assert.equal(r.code, 0, r.stderr);
+  const { id, expires_at: until } = JSON.parse(r.stdout);
+  assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+  assert.ok(until > Date.now() / 1000);
+  const [{ key_id: kid }] = query(srv.dir, 'SELECT key_id FROM users WHERE email = ?', [alice.email]);
+  const mail = await waitForOutboxMail(join(srv.dir, 'outbox'), 'karin@example.com', (m) => m.text.includes('/q/'));
+  assert.ok(mail.text.includes(`#${kid}`), 'the link carries the key id the CLI unlocked');
+  const refused = await alice.run(['request', '--to', 'bob@org.nl', '--name', 'Bob']);
+  assert.equal(refused.code, 4, refused.stderr);
+});
+
 test('--help for every command, usage errors exit 2, a refused send exits 4', async () => {
-  for (const cmd of ['login', 'logout', 'whoami', 'send', 'receive', 'list', 'report', 'contacts']) {
+  for (const cmd of ['login', 'logout', 'whoami', 'send', 'receive', 'list', 'report', 'contacts', 'request']) {
     const r = await alice.run([cmd, '--help']);
     assert.equal(r.code, 0, cmd);
     assert.match(r.stdout, new RegExp(`usage: securetransfer ${cmd}`), cmd);
