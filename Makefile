@@ -29,7 +29,7 @@ ALL_CFLAGS := -std=c17 $(WARN) -Werror $(HARDEN) $(CFLAGS) -Isrc \
               -DST_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 LDFLAGS ?=
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LIBS := $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
+LIBS := $(shell pkg-config --libs $(PKGS)) -lcsv -lunistring -lpthread -lm
 
 ifeq ($(SANITIZE),1)
   ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 \

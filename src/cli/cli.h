@@ -1,0 +1,83 @@
+/*
+ * securetransfer, the command-line client (issue 13): what the commands
+ * share. The program talks to securetransferd through the same JSON API
+ * and tus endpoint as the browser, and encrypts with src/envelope.
+ *
+ * Output: results on stdout (one JSON document with --json), progress,
+ * prompts and errors on stderr. Exit codes (docs/securetransfer.1):
+ */
+#ifndef ST_CLI_H
+#define ST_CLI_H
+
+#include <jansson.h>
+
+#include "client/acct.h"
+
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_LOCAL = 1, /* a local problem: file unreadable, exists, disk */
+	CLI_USAGE = 2, /* bad command line or configuration */
+	CLI_AUTH = 3, /* not logged in, wrong password or SMS code, locked */
+	CLI_REFUSED = 4, /* the server said no (4xx) */
+	CLI_NETWORK = 5, /* no connection, timeouts, 5xx */
+	CLI_INTEGRITY = 6, /* ciphertext, manifest or keys do not verify */
+};
+
+struct http;
+
+struct cli {
+	/* Settings: config.ini, then SECURETRANSFER_* variables, then flags. */
+	char *server; /* base URL, no trailing slash */
+	char *email;
+	char *ca_file;
+	char *dir; /* config and state folder */
+	int json; /* --json */
+	int quiet; /* --quiet: no progress */
+	int tty; /* stderr is a terminal */
+	const char *password_file; /* --password-file, or NULL */
+	int password_stdin;
+
+	struct http *http; /* for server, made on first use */
+	json_t *session; /* session.json, or NULL */
+	struct acct_keys keys;
+	int have_keys;
+};
+
+/* Prints "securetransfer: <message>" on stderr; returns code. */
+int cli_fail(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A note on stderr unless --quiet or --json. */
+void cli_note(const struct cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints doc on stdout as one line of JSON and frees it. */
+void cli_print_json(json_t *doc);
+
+/* The options every command takes (getopt_long entries and codes). */
+#define CLI_OPT_JSON 1001
+#define CLI_OPT_QUIET 1002
+#define CLI_OPT_SERVER 1003
+#define CLI_COMMON_OPTS \
+	{ "json", no_argument, NULL, CLI_OPT_JSON }, \
+	    { "quiet", no_argument, NULL, CLI_OPT_QUIET }, \
+	    { "server", required_argument, NULL, CLI_OPT_SERVER }, \
+	{ \
+		"help", no_argument, NULL, 'h' \
+	}
+/* Handles a common option; 1 if ch was one, else 0. */
+int cli_common_opt(struct cli *c, int ch, const char *arg);
+
+/* The HTTP client for c->server (made on first call). */
+struct http *cli_http(struct cli *c);
+
+/* Commands: each returns an exit code. argv[0] is the command name. */
+int cmd_login(struct cli *c, int argc, char **argv);
+int cmd_logout(struct cli *c, int argc, char **argv);
+int cmd_whoami(struct cli *c, int argc, char **argv);
+int cmd_send(struct cli *c, int argc, char **argv);
+int cmd_receive(struct cli *c, int argc, char **argv);
+int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_contacts(struct cli *c, int argc, char **argv);
+int cmd_request(struct cli *c, int argc, char **argv);
+
+#endif

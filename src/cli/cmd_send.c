@@ -1,0 +1,463 @@
+/*
+ * send: create a message, encrypt and upload its files with tus, sign and
+ * seal the manifest, send (web/src/send/send.js in the browser). And
+ * send --resume: finish one that a crash or a network failure left in
+ * state uploading, from its resume record (sendstate.h).
+ */
+#include "util/common.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/http.h"
+#include "cli/progress.h"
+#include "cli/send.h"
+#include "cli/sendfinish.h"
+#include "cli/sendstate.h"
+#include "cli/session.h"
+#include "cli/tus.h"
+#include "client/nfc.h"
+#include "envelope/stanza.h"
+#include "envelope/stf1.h"
+
+#define TEXT_MAX_BYTES (64u * 1024u)
+#define TEXT_MAX_CHARS 10000u
+
+static const char usage[] =
+    "usage: securetransfer send --to ADDR [--name NAME] [--phone +31...]\n"
+    "                           [--subject S] [--reference R]\n"
+    "                           [--text-file FILE] FILE...\n"
+    "       securetransfer send --resume [MESSAGE_ID]\n"
+    "\n"
+    "Encrypts the files here (STF1, a new key per message), uploads them\n"
+    "with tus and sends the message. An address outside the connected\n"
+    "organisations gets a link and needs --phone for the SMS code (or a\n"
+    "number from the address book). Prints the message id and the URL of\n"
+    "its report. A send that stopped (network, crash) goes on with\n"
+    "--resume. Also: --password-file FILE, --password-stdin.\n";
+
+struct send_opts {
+	const char *to, *name, *phone, *subject, *reference, *text_file;
+	int resume;
+};
+
+/* "" or an NFC copy of s; NULL if s is not valid UTF-8. */
+static char *
+nfc_or_empty(const char *s)
+{
+	return s == NULL ? xstrdup("") : nfc_dup(s, strlen(s), NULL);
+}
+
+int
+send_read_text(const char *path, char **out)
+{
+	char buf[TEXT_MAX_BYTES + 1];
+	size_t n = 0, chars = 0, i;
+	FILE *f;
+
+	*out = NULL;
+	if (path == NULL) {
+		*out = xstrdup("");
+		return CLI_OK;
+	}
+	if ((f = fopen(path, "rb")) == NULL)
+		return cli_fail(
+		    CLI_LOCAL, "cannot read %s: %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n > TEXT_MAX_BYTES)
+		return cli_fail(CLI_USAGE, "%s: the text is too long", path);
+	if ((*out = nfc_dup(buf, n, &n)) == NULL)
+		return cli_fail(CLI_USAGE, "%s is not UTF-8 text", path);
+	for (i = 0; i < n; i++)
+		chars += ((unsigned char)(*out)[i] & 0xc0) != 0x80;
+	if (chars > TEXT_MAX_CHARS) {
+		free(*out);
+		*out = NULL;
+		return cli_fail(CLI_USAGE, "%s: at most %u characters", path,
+		    TEXT_MAX_CHARS);
+	}
+	return CLI_OK;
+}
+
+char *
+send_state_path(const struct cli *c, const char *id)
+{
+	size_t n = strlen(c->dir) + 40;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/sends/%s.json", c->dir, id);
+	return p;
+}
+
+/* The files of the command line into st->files. */
+static int
+add_files(struct send_state *st, int argc, char **argv)
+{
+	int i;
+
+	st->files = xcalloc((size_t)argc, sizeof(*st->files));
+	for (i = 0; i < argc; i++) {
+		struct send_file *f = &st->files[i];
+		char *abs = realpath(argv[i], NULL), *base;
+		struct stat sb;
+
+		st->nfiles++;
+		if (abs == NULL || stat(abs, &sb) != 0 ||
+		    !S_ISREG(sb.st_mode) || access(abs, R_OK) != 0) {
+			free(abs);
+			return cli_fail(
+			    CLI_LOCAL, "%s: not a readable file", argv[i]);
+		}
+		f->path = abs;
+		f->size = (uint64_t)sb.st_size;
+		base = strrchr(abs, '/');
+		base = base != NULL ? base + 1 : abs;
+		names_send(base, strlen(base), f->name);
+	}
+	return CLI_OK;
+}
+
+/* Name and number from the address book when not given. */
+static void
+from_contacts(struct cli *c, const char *to, char **name, char **phone)
+{
+	struct http_res r;
+	char path[600], *q;
+	json_t *one;
+	size_t i;
+
+	q = curl_easy_escape(NULL, to, 0);
+	snprintf(path, sizeof(path), "/api/v1/contacts?q=%s&limit=50",
+	    q != NULL ? q : "");
+	curl_free(q);
+	if (http_get(cli_http(c), path, &r) == 0 && r.status == 200)
+		json_array_foreach(json_object_get(r.json, "contacts"), i, one)
+		{
+			const char *e = json_string_value(
+			    json_object_get(one, "email"));
+			const char *n = json_string_value(
+			    json_object_get(one, "name"));
+			const char *p = json_string_value(
+			    json_object_get(one, "phone"));
+
+			if (e == NULL || strcasecmp(e, to) != 0)
+				continue;
+			if (*name == NULL && n != NULL)
+				*name = xstrdup(n);
+			if (*phone == NULL && p != NULL)
+				*phone = xstrdup(p);
+			break;
+		}
+	http_res_release(&r);
+}
+
+/* POST /api/v1/messages; the answer in *created. An exit code. */
+static int
+create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
+    json_t **created)
+{
+	char *name = o->name ? xstrdup(o->name) : NULL;
+	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn, msg[300];
+	json_t *files = json_array(), *rcpt, *body;
+	struct http_res r;
+	size_t i;
+	int rc;
+
+	if (name == NULL || phone == NULL)
+		from_contacts(c, o->to, &name, &phone);
+	nn = nfc_or_empty(name != NULL ? name : o->to);
+	rcpt = json_pack("{s:s,s:s}", "email", o->to, "name", nn ? nn : "");
+	if (phone != NULL)
+		json_object_set_new(rcpt, "phone", json_string(phone));
+	for (i = 0; i < st->nfiles; i++)
+		json_array_append_new(files,
+		    json_pack("{s:s,s:I}", "name", st->files[i].name, "size",
+		        (json_int_t)st->files[i].size));
+	body = json_pack("{s:o,s:s,s:s,s:o}", "recipient", rcpt, "subject",
+	    st->subject, "reference", st->reference, "files", files);
+	http_post(cli_http(c), "/api/v1/messages", body, &r);
+	json_decref(body);
+	free(name);
+	free(phone);
+	free(nn);
+	if (r.status != 201 || !json_is_object(r.json)) {
+		rc = http_exit_code(&r);
+		cli_fail(rc ? rc : CLI_REFUSED, "cannot create the message: %s",
+		    http_describe(&r, msg, sizeof(msg)));
+		http_res_release(&r);
+		return rc ? rc : CLI_REFUSED;
+	}
+	*created = json_incref(r.json);
+	http_res_release(&r);
+	return CLI_OK;
+}
+
+/* The server's file list (ids, sizes) into st. An exit code. */
+static int
+take_files(struct send_state *st, const json_t *created)
+{
+	json_t *files = json_object_get(created, "files"), *one;
+	const char *id = json_string_value(json_object_get(created, "id"));
+	size_t i;
+
+	if (id == NULL || !rand_id_valid(id) || !json_is_array(files) ||
+	    json_array_size(files) != st->nfiles)
+		return cli_fail(CLI_REFUSED, "the server's answer is unusable");
+	memcpy(st->msg_id, id, RAND_ID_LEN + 1);
+	json_array_foreach(files, i, one)
+	{
+		struct send_file *f = &st->files[i];
+		const char *fid = json_string_value(json_object_get(one, "id"));
+		json_t *cs = json_object_get(one, "ciphertext_size");
+		uint64_t want;
+
+		if (fid == NULL || !rand_id_valid(fid) ||
+		    json_integer_value(json_object_get(one, "index")) !=
+		        (json_int_t)i ||
+		    stf1_ciphertext_size(f->size, STF1_LOG2_DEFAULT, &want) !=
+		        STF1_OK ||
+		    !json_is_integer(cs) ||
+		    (uint64_t)json_integer_value(cs) != want)
+			return cli_fail(CLI_REFUSED,
+			    "the server's file list does not match");
+		memcpy(f->id, fid, RAND_ID_LEN + 1);
+		f->csize = want;
+	}
+	return CLI_OK;
+}
+
+uint64_t
+send_chunk_of(const json_t *answer)
+{
+	json_int_t v = json_integer_value(
+	    json_object_get(json_object_get(answer, "upload"), "chunk_size"));
+
+	return v >= 65536 && v <= (1 << 30) ? (uint64_t)v : 16u << 20;
+}
+
+static int
+upload_all(struct cli *c, struct send_state *st, const unsigned char k[32],
+    const unsigned char id[16], uint64_t chunk)
+{
+	struct progress p;
+	uint64_t total = 0, base = 0;
+	size_t i;
+	int rc = CLI_OK;
+
+	for (i = 0; i < st->nfiles; i++)
+		total += st->files[i].csize;
+	progress_init(&p, !c->quiet && !c->json, c->tty, "sending", total);
+	for (i = 0; i < st->nfiles && rc == CLI_OK; i++) {
+		struct tus_job j = { c, st, &st->files[i], k, { 0 },
+			(uint32_t)i, chunk, &p, base };
+
+		memcpy(j.msg_id, id, 16);
+		if (!st->files[i].done)
+			rc = tus_upload(&j);
+		else
+			progress_skip(&p, st->files[i].csize);
+		base += st->files[i].csize;
+	}
+	if (rc == CLI_OK)
+		progress_end(&p);
+	else if (p.on && p.tty)
+		fputc('\n', stderr);
+	return rc;
+}
+
+static void
+print_sent(struct cli *c, const struct send_state *st)
+{
+	char url[700];
+	size_t i;
+
+	snprintf(
+	    url, sizeof(url), "%s/berichten/%s/rapport", c->server, st->msg_id);
+	if (c->json) {
+		json_t *files = json_array();
+
+		for (i = 0; i < st->nfiles; i++)
+			json_array_append_new(files,
+			    json_pack("{s:s,s:I,s:s}", "name",
+			        st->files[i].name, "size",
+			        (json_int_t)st->files[i].size, "header_sha256",
+			        st->files[i].header_sha256));
+		cli_print_json(json_pack("{s:s,s:s,s:s,s:o}", "id", st->msg_id,
+		    "state", "sent", "report_url", url, "files", files));
+		return;
+	}
+	printf("%s\n%s\n", st->msg_id, url);
+}
+
+int
+send_complete(struct cli *c, struct send_state *st, const unsigned char k[32],
+    const struct send_rcpt *r, uint64_t chunk, const char *text)
+{
+	unsigned char id[16];
+	int rc;
+
+	if (b64u_decode(id, 16, st->msg_id, RAND_ID_LEN) != 16)
+		return cli_fail(CLI_LOCAL, "bad message id");
+	if ((rc = upload_all(c, st, k, id, chunk)) != CLI_OK)
+		return rc;
+	if ((rc = send_finish(c, st, k, id, r, text)) != CLI_OK)
+		return rc;
+	(void)unlink(st->path);
+	print_sent(c, st);
+	return CLI_OK;
+}
+
+static int
+put_self_stanza(struct cli *c, const char *id, const unsigned char k[32],
+    const unsigned char idb[16])
+{
+	unsigned char st[STANZA_X25519_LEN];
+	char b64[128], path[80], msg[300];
+	struct http_req rq = { .method = "PUT" };
+	struct http_res r;
+	json_t *body;
+	int rc;
+
+	if (stanza_x25519_wrap(st, k, idb, c->keys.x_pk) != STF1_OK)
+		return cli_fail(CLI_LOCAL, "cannot wrap the message key");
+	b64u_encode(b64, sizeof(b64), st, sizeof(st));
+	body = json_pack("{s:s}", "self_stanza", b64);
+	snprintf(path, sizeof(path), "/api/v1/messages/%s/self-stanza", id);
+	rq.path = path;
+	rq.json = body;
+	http_do(cli_http(c), &rq, &r);
+	json_decref(body);
+	rc = r.status == 204 ? CLI_OK : http_exit_code(&r);
+	if (rc != CLI_OK)
+		cli_fail(
+		    rc, "self-stanza: %s", http_describe(&r, msg, sizeof(msg)));
+	http_res_release(&r);
+	return rc;
+}
+
+static int
+send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
+{
+	struct send_state st = { 0 };
+	struct send_rcpt r = { 0 };
+	unsigned char k[32], id[16];
+	json_t *created = NULL;
+	char *text = NULL;
+	int rc;
+
+	st.subject = nfc_or_empty(o->subject);
+	st.reference = nfc_or_empty(o->reference);
+	if (st.subject == NULL || st.reference == NULL) {
+		rc = cli_fail(CLI_USAGE, "subject and reference must be UTF-8");
+		goto out;
+	}
+	if ((rc = add_files(&st, argc, argv)) != CLI_OK ||
+	    (rc = send_read_text(o->text_file, &text)) != CLI_OK)
+		goto out;
+	if (o->text_file != NULL)
+		st.text_file = realpath(o->text_file, NULL);
+	if ((rc = session_require_keys(c)) != CLI_OK ||
+	    (rc = create_message(c, o, &st, &created)) != CLI_OK ||
+	    (rc = take_files(&st, created)) != CLI_OK ||
+	    (rc = send_rcpt_read(&r, created)) != CLI_OK)
+		goto out;
+	st.server = xstrdup(c->server);
+	st.path = send_state_path(c, st.msg_id);
+	randombytes_buf(k, sizeof(k));
+	(void)b64u_decode(id, 16, st.msg_id, RAND_ID_LEN);
+	if (sendstate_save(&st) != 0) {
+		rc = cli_fail(CLI_LOCAL, "cannot write %s", st.path);
+		goto out;
+	}
+	/* The key comes back from the self-stanza after a crash. */
+	if ((rc = put_self_stanza(c, st.msg_id, k, id)) != CLI_OK)
+		goto out;
+	cli_note(
+	    c, "Message %s: %zu file(s) for %s", st.msg_id, st.nfiles, r.email);
+	rc = send_complete(c, &st, k, &r, send_chunk_of(created), text);
+out:
+	sodium_memzero(k, sizeof(k));
+	json_decref(created);
+	send_rcpt_release(&r);
+	free(text);
+	sendstate_release(&st);
+	return rc;
+}
+
+int
+cmd_send(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "phone", required_argument, NULL, 'p' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "reference", required_argument, NULL, 'r' },
+		{ "text-file", required_argument, NULL, 'T' },
+		{ "resume", no_argument, NULL, 'R' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "password-stdin", no_argument, NULL, 'I' },
+		CLI_COMMON_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct send_opts o = { 0 };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		if (cli_common_opt(c, ch, optarg))
+			continue;
+		switch (ch) {
+		case 't':
+			o.to = optarg;
+			break;
+		case 'n':
+			o.name = optarg;
+			break;
+		case 'p':
+			o.phone = optarg;
+			break;
+		case 's':
+			o.subject = optarg;
+			break;
+		case 'r':
+			o.reference = optarg;
+			break;
+		case 'T':
+			o.text_file = optarg;
+			break;
+		case 'R':
+			o.resume = 1;
+			break;
+		case 'P':
+			c->password_file = optarg;
+			break;
+		case 'I':
+			c->password_stdin = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return CLI_OK;
+		default:
+			fputs(usage, stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (o.resume)
+		return optind + 1 < argc ?
+		    cli_fail(CLI_USAGE, "--resume takes one message id") :
+		    send_resume(c, optind < argc ? argv[optind] : NULL);
+	if (o.to == NULL || optind >= argc) {
+		fputs(usage, stderr);
+		return CLI_USAGE;
+	}
+	if (argc - optind > 10000)
+		return cli_fail(CLI_USAGE, "too many files");
+	return send_new(c, &o, argc - optind, argv + optind);
+}

@@ -1,0 +1,27 @@
+/* What send and send --resume share (cmd_send.c, sendresume.c). */
+#ifndef ST_CLI_SEND_H
+#define ST_CLI_SEND_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+#include "cli/sendfinish.h"
+#include "cli/sendstate.h"
+
+/* The accompanying text from path (NFC, at most 10,000 characters), or ""
+ * for NULL, into *out. An exit code. */
+int send_read_text(const char *path, char **out);
+/* <dir>/sends/<id>.json. */
+char *send_state_path(const struct cli *c, const char *id);
+/* The tus PATCH size of a POST /messages or GET /messages/{id} answer. */
+uint64_t send_chunk_of(const json_t *answer);
+/* Uploads what is left, finishes, removes the resume record and prints
+ * the id and report URL. An exit code. */
+int send_complete(struct cli *c, struct send_state *st,
+    const unsigned char k[32], const struct send_rcpt *r, uint64_t chunk,
+    const char *text);
+/* send --resume [id]. */
+int send_resume(struct cli *c, const char *id);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * The end of a send (S7): the signed and sealed manifest, the recipient's
+ * stanza or the link gate, and POST /api/v1/messages/{id}/send — what
+ * web/src/account/messages.js (msgFinish) does in the browser.
+ */
+#ifndef ST_CLI_SENDFINISH_H
+#define ST_CLI_SENDFINISH_H
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "cli/sendstate.h"
+
+struct send_rcpt {
+	int link; /* 1: link flow (r_srv), 0: an account (x_pk, key_id) */
+	char *email; /* as the server has it */
+	char key_id[RAND_ID_LEN + 1];
+	unsigned char x_pk[32];
+	unsigned char r_srv[32];
+};
+
+/*
+ * Reads a recipient from a POST /messages or GET /messages/{id} answer
+ * (recipient, r_srv); the account key must match the key id the server
+ * names. An exit code.
+ */
+int send_rcpt_read(struct send_rcpt *r, const json_t *answer);
+void send_rcpt_release(struct send_rcpt *r);
+
+/* Signs, seals and sends; text is the accompanying text (NFC). An exit
+ * code; on success the message is sent. */
+int send_finish(struct cli *c, const struct send_state *st,
+    const unsigned char k[32], const unsigned char msg_id[16],
+    const struct send_rcpt *r, const char *text);
+
+/* The manifest's mime type from the extension (web/src/send/names.js). */
+const char *send_mime(const char *name);
+
+#endif
