@@ -8,6 +8,7 @@
 //   ST_BUILD=build-ab node --test tests/browser/contacts.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,21 @@ const a11y = async (page, what) => {
   const r = await checkA11y(page);
   assert.equal(r.violations.length, 0, `${what}: ${r.summary}`);
 };
+
+/**
+ * Asserts that read() comes to equal want within 15 s: the lists reload
+ * after the status line, so a first read may see the list before.
+ */
+async function eventually(read, want, message) {
+  const end = Date.now() + 15000;
+  let got;
+  for (;;) {
+    got = await read();
+    if (isDeepStrictEqual(got, want) || Date.now() > end) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(got, want, message);
+}
 
 /** The address book's rows as [name, organisation, email, phone]. */
 const rows = (page) =>
@@ -92,7 +108,7 @@ test('add, edit, search and delete a contact', async () => {
   await screenshot(page, 'book-empty');
 
   await addContact(page, { name: 'Jan Jansen', organisation: 'Gemeente Utrecht', email: 'jan@utrecht.nl', phone: '06-12345678' });
-  assert.deepEqual(await rows(page), [['Jan Jansen', 'Gemeente Utrecht', 'jan@utrecht.nl', '+31 6 1234 5678']]);
+  await eventually(() => rows(page), [['Jan Jansen', 'Gemeente Utrecht', 'jan@utrecht.nl', '+31 6 1234 5678']]);
 
   // Keyboard only: Tab from the status to "Nieuwe toevoegen", Enter, type, Tab, Enter.
   await page.keyboard.press('Tab');
@@ -130,7 +146,7 @@ test('add, edit, search and delete a contact', async () => {
   await screenshot(page, 'book-edit');
   await page.getByRole('button', { name: 'Opslaan' }).click();
   await page.getByRole('status').getByText('Jan Jansen is opgeslagen.').waitFor();
-  assert.deepEqual((await rows(page)).find((r) => r[0] === 'Jan Jansen'), ['Jan Jansen', 'Provincie Utrecht', 'jan@utrecht.nl', '+31 6 1234 5678']);
+  await eventually(async () => (await rows(page)).find((r) => r[0] === 'Jan Jansen'), ['Jan Jansen', 'Provincie Utrecht', 'jan@utrecht.nl', '+31 6 1234 5678']);
 
   // Search and sort.
   await page.getByLabel('Zoeken', { exact: true }).fill('gemeente');
@@ -152,7 +168,7 @@ test('add, edit, search and delete a contact', async () => {
 
   await page.getByLabel('Sorteren op').selectOption({ label: 'Organisatie' });
   await page.waitForFunction(() => document.querySelector('[data-testid=contacts] tbody th')?.textContent === 'Anna Bakker');
-  assert.deepEqual((await rows(page)).map((r) => r[1]), ['Gemeente Amsterdam', 'Provincie Utrecht', 'Zorginstituut']);
+  await eventually(async () => (await rows(page)).map((r) => r[1]), ['Gemeente Amsterdam', 'Provincie Utrecht', 'Zorginstituut']);
 
   // Verwijderen asks first; Escape keeps the contact.
   await page.getByRole('button', { name: 'Verwijderen Anna Bakker' }).click();
@@ -164,7 +180,7 @@ test('add, edit, search and delete a contact', async () => {
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Verwijderen Anna Bakker', 'focus back on the button');
-  assert.equal((await rows(page)).length, 3);
+  await eventually(async () => (await rows(page)).length, 3);
   await page.getByRole('button', { name: 'Verwijderen Anna Bakker' }).click();
   await dialog.getByRole('button', { name: 'Verwijderen' }).click();
   await page.getByRole('status').getByText('Anna Bakker is verwijderd.').waitFor();
@@ -281,7 +297,7 @@ test('a default template pre-fills compose; templates can be switched, edited an
   // The list reloads after the status is shown: wait for its row.
   await page.getByTestId('templates').locator('tbody tr', { hasText: 'Handtekening' }).waitFor();
   const trows = () => page.getByTestId('templates').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[3].textContent]));
-  assert.deepEqual(await trows(), [['Brief aan burger', 'Standaard'], ['Handtekening', 'Nee']]);
+  await eventually(trows, [['Brief aan burger', 'Standaard'], ['Handtekening', 'Nee']]);
   await a11y(page, 'templates list');
   await screenshot(page, 'templates-list');
 
@@ -311,7 +327,7 @@ test('a default template pre-fills compose; templates can be switched, edited an
   await page.getByRole('button', { name: 'Opslaan' }).click();
   await page.getByRole('status').getByText('Template Handtekening is opgeslagen.').waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=templates] .st-badge').length === 1);
-  assert.deepEqual(await trows(), [['Brief aan burger', 'Nee'], ['Handtekening', 'Standaard']]);
+  await eventually(trows, [['Brief aan burger', 'Nee'], ['Handtekening', 'Standaard']]);
   await go(page, '/verstuur');
   await page.waitForFunction(() => document.getElementById('text')?.value === 'Met vriendelijke groet,\nAlice');
   assert.equal(await page.getByLabel('Onderwerp').inputValue(), '');
