@@ -155,7 +155,10 @@ test('reload during an upload, unlock, pick the unfinished document again and se
   assert.deepEqual(manifest.files.map((f) => f.header_sha256), files.map((f) => f.header_sha256), 'the manifest binds the stored headers');
   const plain = await decryptAll(srv, msgId, K);
   assert.deepEqual(plain.map((p) => [p.name, p.size, p.sha256]), [small, large].map((f) => [f.name, f.size, f.sha256]), 'the objects decrypt to the originals');
-  assert.deepEqual(problems(page), [], 'console errors, page errors or CSP violations');
+  // The PATCH the reload cut holds its lease until the server sees the
+  // connection go (slow on a loaded machine): until then the new tus
+  // creation is answered 409 upload_busy, which tus-js-client retries.
+  assert.deepEqual(problems(page, { allow: [/status of 409 \(Conflict\)/] }), [], 'console errors, page errors or CSP violations');
   await page.context().close();
 });
 
