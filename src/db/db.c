@@ -30,16 +30,24 @@ struct db {
 int
 db_open(const struct config *cfg, struct db **out)
 {
+	static const struct db_driver *const drivers[] = {
+		&db_sqlite_driver,
+		&db_postgres_driver,
+	};
+	const struct db_driver *drv = NULL;
 	struct db *db;
 	size_t i;
 
-	if (strcmp(cfg->database_driver, "sqlite") != 0) {
+	for (i = 0; i < ST_ARRAY_LEN(drivers); i++)
+		if (strcmp(cfg->database_driver, drivers[i]->name) == 0)
+			drv = drivers[i];
+	if (drv == NULL) {
 		log_error("database driver not built in", "{s:s}", "driver",
 		    cfg->database_driver);
 		return -1;
 	}
 	db = xcalloc(1, sizeof(*db));
-	db->drv = &db_sqlite_driver;
+	db->drv = drv;
 	db->nconns = (size_t)cfg->database_pool;
 	db->conns = xcalloc(db->nconns, sizeof(*db->conns));
 	pthread_mutex_init(&db->lock, NULL);
@@ -198,6 +206,44 @@ db_rollback(struct db_conn *c)
 	(void)c->db->drv->exec(c->h, "ROLLBACK", NULL, 0);
 }
 
+enum db_status
+db_tx(struct db_conn *c, enum db_status (*fn)(struct db_conn *c, void *arg),
+    void *arg)
+{
+	struct timespec ts;
+	enum db_status st;
+	int attempt;
+
+	for (attempt = 0;; attempt++) {
+		if ((st = db_begin(c)) == DB_OK && (st = fn(c, arg)) == DB_OK &&
+		    (st = db_commit(c)) == DB_OK)
+			return DB_OK;
+		db_rollback(c);
+		if (st != DB_BUSY || attempt == 4)
+			return st;
+		/* 2, 4, 8, 16 ms: let the other transaction finish. */
+		ts.tv_sec = 0;
+		ts.tv_nsec = 2000000L << attempt;
+		nanosleep(&ts, NULL);
+		log_debug(
+		    "transaction retried", "{s:i}", "attempt", attempt + 1);
+	}
+}
+
+/* Begins a migration transaction, holding the driver's migration lock. */
+static int
+migrate_begin(struct db *db, struct db_conn *c)
+{
+	if (db_begin(c) != DB_OK)
+		return -1;
+	if (db->drv->migrate_lock_sql != NULL &&
+	    db_exec(c, db->drv->migrate_lock_sql, DB_NOPARAMS) != DB_OK) {
+		db_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
 static int64_t
 applied_version(struct db_conn *c)
 {
@@ -221,18 +267,26 @@ db_migrate(struct db *db)
 	int64_t have;
 	int rc = -1;
 
+	/* Several nodes may start at once: each step holds the lock and
+	 * looks again at what is applied. */
+	if (migrate_begin(db, c) == -1)
+		goto out;
 	if (db_exec(c,
 	        "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	        "version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
 	        "applied_at BIGINT NOT NULL)",
-	        DB_NOPARAMS) != DB_OK)
+	        DB_NOPARAMS) != DB_OK ||
+	    db_commit(c) != DB_OK) {
+		db_rollback(c);
 		goto out;
-	have = applied_version(c);
+	}
 	for (m = migrations; m->name != NULL; m++) {
-		if (m->version <= have)
-			continue;
-		if (db_begin(c) != DB_OK)
+		if (migrate_begin(db, c) == -1)
 			goto out;
+		if ((have = applied_version(c)) >= m->version) {
+			db_rollback(c);
+			continue;
+		}
 		if (db->drv->script(c->h, m->sql) != DB_OK ||
 		    db_exec(c,
 		        "INSERT INTO schema_migrations (version, name, "

@@ -1,9 +1,11 @@
 /*
- * The database interface the rest of the code uses. Drivers (SQLite now,
- * PostgreSQL later) sit behind a table of function pointers; callers never
- * test which one they have. SQL is kept portable: $1..$n placeholders,
- * TEXT and BIGINT columns only (binary values are stored as base64url),
- * no driver-specific functions in queries.
+ * The database interface the rest of the code uses. Drivers (SQLite for
+ * one node, PostgreSQL for several) sit behind a table of function
+ * pointers; callers never test which one they have. SQL is kept portable:
+ * $1..$n placeholders, TEXT and BIGINT columns only (binary values are
+ * stored as base64url), no driver-specific functions in queries. The few
+ * places where the engines differ are markers (DB_SKIP_LOCKED) that a
+ * driver fills in, not a second copy of the SQL.
  *
  * Connections come from a pool: db_get() blocks until one is free and the
  * caller gives it back with db_put(). A connection is used by one thread
@@ -50,6 +52,14 @@ struct db_param {
 #define DB_NOPARAMS NULL, 0
 /* clang-format on */
 
+/*
+ * Put after the LIMIT of a subquery that picks a row to claim: PostgreSQL
+ * makes it FOR UPDATE SKIP LOCKED, so workers on several nodes each take
+ * a different row without waiting; for SQLite, whose write transactions
+ * are serial anyway, it stays a comment.
+ */
+#define DB_SKIP_LOCKED "/*skip_locked*/"
+
 /* Opens the pool described by cfg. Returns -1 and logs on failure. */
 int db_open(const struct config *cfg, struct db **out);
 void db_close(struct db *db);
@@ -85,6 +95,16 @@ enum db_status db_begin(struct db_conn *c); /* a write transaction */
 enum db_status db_commit(struct db_conn *c);
 void db_rollback(struct db_conn *c);
 
+/*
+ * Runs fn in a transaction and commits; rolls back when fn returns
+ * anything but DB_OK. A transaction that fails with DB_BUSY (lock
+ * timeout, serialization failure, deadlock) is rolled back and run again
+ * from the start, a few times, so fn must be safe to repeat: only
+ * database work, and nothing kept in arg from an earlier attempt.
+ */
+enum db_status db_tx(struct db_conn *c,
+    enum db_status (*fn)(struct db_conn *c, void *arg), void *arg);
+
 /* Applies pending migrations; logs each one. */
 int db_migrate(struct db *db);
 
@@ -105,8 +125,11 @@ struct db_driver {
 	void (*done)(struct db_stmt *s);
 	enum db_status (*script)(void *h, const char *sql);
 	const char *begin_sql;
+	/* Run first in each migration transaction; NULL: not needed. */
+	const char *migrate_lock_sql;
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_postgres_driver;
 
 #endif

@@ -204,24 +204,36 @@ files_not_done(struct db_conn *c, const char *msg_id)
 }
 
 int
-file_lease(struct db_conn *c, const char *id, int64_t now_us, int64_t until_us,
-    int64_t offset)
+file_lease(struct db_conn *c, const char *id, const char *owner, int64_t now_us,
+    int64_t until_us, int64_t offset)
 {
 	if (db_exec(c,
-	        "UPDATE files SET patch_until_us = $3 WHERE id = $1 AND "
-	        "patch_until_us < $2 AND ($4 < 0 OR upload_offset = $4)",
+	        "UPDATE files SET patch_until_us = $3, patch_owner = $5 "
+	        "WHERE id = $1 AND patch_until_us < $2 AND "
+	        "($4 < 0 OR upload_offset = $4)",
 	        DB_PARAMS(DB_TEXT(id), DB_INT(now_us), DB_INT(until_us),
-	            DB_INT(offset))) != DB_OK)
+	            DB_INT(offset), DB_TEXT(owner))) != DB_OK)
 		return -1;
 	return db_changes(c) == 1 ? 1 : 0;
 }
 
 enum db_status
-files_release_leases(struct db_conn *c)
+file_lease_renew(
+    struct db_conn *c, const char *id, const char *owner, int64_t until_us)
 {
 	return db_exec(c,
-	    "UPDATE files SET patch_until_us = 0 WHERE patch_until_us > 0",
-	    NULL, 0);
+	    "UPDATE files SET patch_until_us = $3 WHERE id = $1 AND "
+	    "patch_owner = $2 AND patch_until_us > 0",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(owner), DB_INT(until_us)));
+}
+
+enum db_status
+files_release_leases(struct db_conn *c, const char *owner)
+{
+	return db_exec(c,
+	    "UPDATE files SET patch_until_us = 0 WHERE patch_until_us > 0 "
+	    "AND patch_owner = $1",
+	    DB_PARAMS(DB_TEXT(owner)));
 }
 
 enum db_status

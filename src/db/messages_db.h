@@ -50,14 +50,19 @@ int files_of(struct db_conn *c, const char *msg_id,
 int64_t files_not_done(struct db_conn *c, const char *msg_id);
 
 /*
- * Takes the one-PATCH-at-a-time lease on a file until until_us, only if
- * no lease is held and (offset >= 0) the upload is still at offset: one
- * statement, so two PATCHes at one offset cannot both pass. 1 taken.
+ * Takes the one-PATCH-at-a-time lease on a file for node owner until
+ * until_us, only if no lease is held and (offset >= 0) the upload is
+ * still at offset: one statement, so two PATCHes at one offset cannot
+ * both pass, on one node or on two. 1 taken.
  */
-int file_lease(struct db_conn *c, const char *id, int64_t now_us,
-    int64_t until_us, int64_t offset);
-/* Ends every PATCH lease: for a node that has just started. */
-enum db_status files_release_leases(struct db_conn *c);
+int file_lease(struct db_conn *c, const char *id, const char *owner,
+    int64_t now_us, int64_t until_us, int64_t offset);
+/* Extends the lease owner holds on a file. */
+enum db_status file_lease_renew(
+    struct db_conn *c, const char *id, const char *owner, int64_t until_us);
+/* Ends the PATCH leases of node owner: for a node that has just started,
+ * whose earlier process died holding them. */
+enum db_status files_release_leases(struct db_conn *c, const char *owner);
 enum db_status file_set_offset(
     struct db_conn *c, const char *id, int64_t offset, int done);
 enum db_status file_restart(struct db_conn *c, const char *id);

@@ -26,8 +26,8 @@ outbox_claim(
 	    "UPDATE outbox SET claimed_until = $2, attempts = "
 	    "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE state = "
 	    "'pending' AND next_at <= $1 AND claimed_until <= $1 ORDER BY "
-	    "next_at LIMIT 1) RETURNING id, kind, recipient, payload, "
-	    "attempts, created_at, ref",
+	    "next_at LIMIT 1 " DB_SKIP_LOCKED ") RETURNING id, kind, "
+	    "recipient, payload, attempts, created_at, ref",
 	    DB_PARAMS(DB_INT(now), DB_INT(now + lease)));
 	if (s == NULL)
 		return -1;

@@ -35,6 +35,8 @@ enum db_status req_set_message(
     struct db_conn *c, const char *id, const char *msg_id);
 /* Spends the request on msg_id: 1 done, 0 already used, -1 error. */
 int req_use(struct db_conn *c, const char *id, const char *msg_id, int64_t now);
+/* How many messages request id has made, or -1. */
+int64_t req_messages(struct db_conn *c, const char *id);
 /* One more wrong code; returns the new count, or -1. */
 int64_t req_code_fail(struct db_conn *c, const char *id);
 enum db_status req_confirm(struct db_conn *c, const char *id, int64_t now);

@@ -66,25 +66,35 @@ ret_shred(struct db_conn *c, const char *id, const char *final_state)
 	return 1;
 }
 
+struct purged {
+	const char *id;
+	int64_t now;
+};
+
+static enum db_status
+mark_purged_tx(struct db_conn *c, void *arg)
+{
+	const struct purged *p = arg;
+	enum db_status r;
+
+	/* An aborted message may still hold its early self-stanza. */
+	if ((r = db_exec(c, "DELETE FROM stanzas WHERE message_id = $1",
+	         DB_PARAMS(DB_TEXT(p->id)))) != DB_OK ||
+	    (r = db_exec(c, "UPDATE files SET purged = 1 WHERE message_id = $1",
+	         DB_PARAMS(DB_TEXT(p->id)))) != DB_OK)
+		return r;
+	return db_exec(c,
+	    "UPDATE messages SET purged_at = $2 WHERE id = $1 AND "
+	    "state IN ('expired', 'revoked', 'aborted')",
+	    DB_PARAMS(DB_TEXT(p->id), DB_INT(p->now)));
+}
+
 enum db_status
 ret_mark_purged(struct db_conn *c, const char *id, int64_t now)
 {
-	enum db_status r;
+	struct purged p = { id, now };
 
-	if ((r = db_begin(c)) != DB_OK)
-		return r;
-	/* An aborted message may still hold its early self-stanza. */
-	if ((r = db_exec(c, "DELETE FROM stanzas WHERE message_id = $1",
-	         DB_PARAMS(DB_TEXT(id)))) != DB_OK ||
-	    (r = db_exec(c, "UPDATE files SET purged = 1 WHERE message_id = $1",
-	         DB_PARAMS(DB_TEXT(id)))) != DB_OK ||
-	    (r = db_exec(c,
-	         "UPDATE messages SET purged_at = $2 WHERE id = $1 AND "
-	         "state IN ('expired', 'revoked', 'aborted')",
-	         DB_PARAMS(DB_TEXT(id), DB_INT(now)))) != DB_OK ||
-	    (r = db_commit(c)) != DB_OK)
-		db_rollback(c);
-	return r;
+	return db_tx(c, mark_purged_tx, &p);
 }
 
 int64_t

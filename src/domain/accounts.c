@@ -13,7 +13,6 @@
 #include "domain/email.h"
 #include "domain/orgs.h"
 #include "http/metrics.h"
-#include "notify/mailtext.h"
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
@@ -56,27 +55,16 @@ acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
     const char *to, const char *to_name, const char *path, const char *token)
 {
 	char link[1024];
-	struct mailtext t;
-	struct mail m = { 0 };
+	const char *params[] = { "name", to_name, "link", link, "service",
+		"SecureTransfer", "email", to, NULL };
 	int rc;
 
 	snprintf(link, sizeof(link), "%s%s%s%s", env->cfg->server_public_url,
 	    path != NULL ? path : "/", token != NULL ? "#" : "",
 	    token != NULL ? token : "");
-	{
-		const char *params[] = { "name", to_name, "link", link,
-			"service", "SecureTransfer", "email", to, NULL };
-
-		mailtext_render(kind, params, &t);
-	}
+	rc = outbox_queue_text(
+	    c, env->sec->outbox_key, kind, params, to, to_name, NULL);
 	sodium_memzero(link, sizeof(link));
-	m.to = to;
-	m.to_name = to_name;
-	m.subject = t.subject;
-	m.text = t.text;
-	m.html = t.html;
-	rc = outbox_queue_mail(c, env->sec->outbox_key, &m, NULL);
-	mailtext_release(&t);
 	return rc;
 }
 

@@ -16,8 +16,6 @@
 #include "domain/accounts.h"
 #include "domain/email.h"
 #include "domain/requests.h"
-#include "notify/mailtext.h"
-#include "notify/mime.h"
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
@@ -105,7 +103,7 @@ leading_zero_bits(const unsigned char *h, size_t len)
 			n += 8;
 			continue;
 		}
-		for (unsigned char b = h[i]; !(b & 0x80); b <<= 1)
+		for (unsigned b = h[i]; !(b & 0x80u); b <<= 1)
 			n++;
 		break;
 	}
@@ -214,27 +212,14 @@ code_mail(struct db_conn *c, const struct msg_env *env, const struct req_row *r,
     const char *to_name, const char *code)
 {
 	char minutes[24];
-	struct mailtext t;
-	struct mail ml = { 0 };
-	int rc;
+	const char *params[] = { "name", r->ext_name, "code", code, "minutes",
+		minutes, "recipient", to_name, "service", "SecureTransfer",
+		NULL };
 
 	snprintf(minutes, sizeof(minutes), "%lld",
 	    (long long)(env->cfg->dropoff_code_ttl / 60));
-	{
-		const char *params[] = { "name", r->ext_name, "code", code,
-			"minutes", minutes, "recipient", to_name, "service",
-			"SecureTransfer", NULL };
-
-		mailtext_render("dropoff_code", params, &t);
-	}
-	ml.to = r->ext_email;
-	ml.to_name = r->ext_name;
-	ml.subject = t.subject;
-	ml.text = t.text;
-	ml.html = t.html;
-	rc = outbox_queue_mail(c, env->sec->outbox_key, &ml, r->id);
-	mailtext_release(&t);
-	return rc;
+	return outbox_queue_text(c, env->sec->outbox_key, "dropoff_code",
+	    params, r->ext_email, r->ext_name, r->id);
 }
 
 static struct msg_result

@@ -15,7 +15,6 @@
 #include "domain/orgs.h"
 #include "domain/phone.h"
 #include "envelope/stf1.h"
-#include "notify/mailtext.h"
 #include "notify/outbox.h"
 #include "store/blob.h"
 #include "util/clock.h"
@@ -262,8 +261,6 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
     const struct user *sender, const struct msg_row *m, const char *secret)
 {
 	char link[512], expires[64];
-	struct mailtext t;
-	struct mail ml = { 0 };
 	time_t exp = (time_t)m->expires_at;
 	struct tm tm;
 	int rc;
@@ -282,19 +279,13 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 			link, "expires", expires, "service", "SecureTransfer",
 			NULL };
 
-		mailtext_render(m->request_id[0] != '\0' ? "message_external" :
-		        m->rcpt_phone != NULL            ? "message_sms" :
-		                                           "message",
-		    params, &t);
+		rc = outbox_queue_text(c, env->sec->outbox_key,
+		    m->request_id[0] != '\0'  ? "message_external" :
+		        m->rcpt_phone != NULL ? "message_sms" :
+		                                "message",
+		    params, m->rcpt_email, m->rcpt_name, m->id);
 	}
 	sodium_memzero(link, sizeof(link));
-	ml.to = m->rcpt_email;
-	ml.to_name = m->rcpt_name;
-	ml.subject = t.subject;
-	ml.text = t.text;
-	ml.html = t.html;
-	rc = outbox_queue_mail(c, env->sec->outbox_key, &ml, m->id);
-	mailtext_release(&t);
 	return rc;
 }
 

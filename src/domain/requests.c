@@ -11,8 +11,6 @@
 #include "domain/email.h"
 #include "domain/orgs.h"
 #include "domain/requests.h"
-#include "notify/mailtext.h"
-#include "notify/mime.h"
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
@@ -64,27 +62,6 @@ format_time(int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
-/* Renders mail kind with params and queues it to (to, to_name). */
-static int
-queue_mail(struct db_conn *c, const struct msg_env *env, const char *kind,
-    const char *const *params, const char *to, const char *to_name,
-    const char *ref)
-{
-	struct mailtext t;
-	struct mail ml = { 0 };
-	int rc;
-
-	mailtext_render(kind, params, &t);
-	ml.to = to;
-	ml.to_name = to_name;
-	ml.subject = t.subject;
-	ml.text = t.text;
-	ml.html = t.html;
-	rc = outbox_queue_mail(c, env->sec->outbox_key, &ml, ref);
-	mailtext_release(&t);
-	return rc;
-}
-
 /* The outside person's mail (Q2): who asks, why, and the link. */
 static int
 request_mail(struct db_conn *c, const struct msg_env *env,
@@ -102,8 +79,8 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 			r->text, "link", link, "expires", expires, "service",
 			"SecureTransfer", NULL };
 
-		rc = queue_mail(c, env, "request", params, r->ext_email,
-		    r->ext_name, r->id);
+		rc = outbox_queue_text(c, env->sec->outbox_key, "request",
+		    params, r->ext_email, r->ext_name, r->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;
@@ -271,10 +248,22 @@ requests_message_create(const struct msg_env *env, const struct req_view *v,
     const struct msg_create_in *in, struct msg_created *out)
 {
 	struct msg_create_in m = *in;
-	struct user *sender = requests_principal(v);
+	struct user *sender;
 	struct msg_result res;
 	struct db_conn *c;
+	int64_t made;
 
+	memset(out, 0, sizeof(*out)); /* released by the caller on any path */
+	/* Each start after a reload makes a message: a token gets a few. */
+	c = db_get(env->db);
+	made = req_messages(c, v->r.id);
+	db_put(c);
+	if (made < 0)
+		return FAILED;
+	if (made >= REQ_MESSAGES_MAX)
+		return msg_res(MSG_LIMITED, "rate_limited",
+		    "this link was started too often; ask for a new one");
+	sender = requests_principal(v);
 	if (v->r.message_id[0] != '\0' &&
 	    messages_abort(env, v->r.message_id, "started again") == -1) {
 		user_release(sender);

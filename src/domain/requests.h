@@ -19,6 +19,8 @@
 
 #define REQ_TEXT_MAX 10000
 #define REQ_CODE_LEN 6
+/* Messages one token may start (each reload while uploading is one). */
+#define REQ_MESSAGES_MAX 20
 
 struct req_create_in {
 	const char *name; /* the outside person */

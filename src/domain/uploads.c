@@ -56,13 +56,18 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 		file_row_release(f);
 		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	}
-	if (strcmp(m->state, "uploading") != 0 || f->done) {
+	if ((strcmp(m->state, "uploading") != 0 &&
+	        strcmp(m->state, "aborted") != 0) ||
+	    f->done) {
 		msg_row_release(m);
 		file_row_release(f);
 		return msg_res(MSG_FORBIDDEN, "upload_complete",
 		    "this upload is complete or the message was sent");
 	}
-	if (m->upload_deadline < clock_now()) {
+	/* Aborted is the window closed, whether or not a node's job has
+	 * noticed yet: the same answer either way. */
+	if (m->upload_deadline < clock_now() ||
+	    strcmp(m->state, "aborted") == 0) {
 		msg_row_release(m);
 		file_row_release(f);
 		return msg_res(MSG_GONE, "upload_window_closed",
@@ -98,7 +103,8 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	if (length != (uint64_t)f.ciphertext_size)
 		r = msg_res(MSG_INVALID, "bad_upload_length",
 		    "Upload-Length is not the STF1 size of the document");
-	else if (file_lease(c, f.id, clock_now_us(), 0, -1) == 1 ||
+	else if (file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(),
+	             0, -1) == 1 ||
 	    f.upload_offset == 0) {
 		/* A new salt means new ciphertext: start from nothing. */
 		blob_delete(env->store, f.object_key);
@@ -160,10 +166,10 @@ uploads_delete(
 }
 
 int
-uploads_release_leases(struct db *db)
+uploads_release_leases(struct db *db, const char *node_id)
 {
 	struct db_conn *c = db_get(db);
-	enum db_status st = files_release_leases(c);
+	enum db_status st = files_release_leases(c, node_id);
 
 	db_put(c);
 	return st == DB_OK ? 0 : -1;
@@ -192,8 +198,8 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
 		r = msg_res(MSG_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
-	else if (file_lease(
-	             c, f.id, now_us, now_us + LEASE_US, (int64_t)offset) != 1)
+	else if (file_lease(c, f.id, env->cfg->server_node_id, now_us,
+	             now_us + LEASE_US, (int64_t)offset) != 1)
 		r = msg_res(MSG_CONFLICT, "upload_busy",
 		    "another PATCH for this upload is in progress");
 	if (r.st != MSG_OK) {
@@ -244,8 +250,8 @@ renew_lease(struct upload *up)
 	if (now_us - up->renewed_us < RENEW_US)
 		return;
 	c = db_get(up->env->db);
-	(void)db_exec(c, "UPDATE files SET patch_until_us = $2 WHERE id = $1",
-	    DB_PARAMS(DB_TEXT(up->f.id), DB_INT(now_us + LEASE_US)));
+	(void)file_lease_renew(
+	    c, up->f.id, up->env->cfg->server_node_id, now_us + LEASE_US);
 	db_put(c);
 	up->renewed_us = now_us;
 }

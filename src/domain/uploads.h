@@ -22,12 +22,12 @@ struct upload_info {
 
 /*
  * At start-up: a PATCH lease of a process that died (kill -9, power loss)
- * would refuse the client's resume with 409 until it runs out. The
- * embedded SQLite database belongs to one process, so every lease in it is
- * dead when serve starts. (Several nodes on one database must release
- * only their own; the lease has no owner column yet.)
+ * would refuse the client's resume with 409 until it runs out. Each lease
+ * names the node that took it (server.node_id, stable across restarts),
+ * so a starting node ends the leases of its own dead process and leaves
+ * those of the other nodes, which may be live, alone.
  */
-int uploads_release_leases(struct db *db);
+int uploads_release_leases(struct db *db, const char *node_id);
 
 /* tus creation: (re)starts the upload of file_id with length bytes. */
 struct msg_result uploads_create(const struct msg_env *env,

@@ -4,10 +4,12 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "db/jobs_db.h"
 #include "domain/messages.h"
 #include "domain/retention.h"
 #include "jobs/jobs.h"
 #include "util/clock.h"
+#include "util/config.h"
 #include "util/log.h"
 
 struct jobs {
@@ -19,15 +21,55 @@ struct jobs {
 	int stop;
 };
 
+/* How long a claim holds if its node dies mid-run. */
+#define CLAIM_US (10 * 60 * INT64_C(1000000))
+
+static int
+abort_overdue(const struct msg_env *env)
+{
+	return messages_abort_overdue(env);
+}
+
+static int
+retention(const struct msg_env *env)
+{
+	return retention_run(env, clock_now());
+}
+
+/*
+ * Runs job fn unless another node is running it. The claim only saves
+ * work: every change a job makes is guarded in its own statement, so two
+ * nodes running one job at once would still be correct.
+ */
+static void
+run_claimed(const struct msg_env *env, const char *name,
+    int (*fn)(const struct msg_env *env))
+{
+	const char *me = env->cfg->server_node_id;
+	struct db_conn *c = db_get(env->db);
+	int64_t now_us = clock_now_us();
+	int held = job_claim(c, name, me, now_us, now_us + CLAIM_US);
+
+	db_put(c);
+	if (held == 0)
+		return;
+	if (held == -1)
+		log_warn(
+		    "job claim failed; running anyway", "{s:s}", "job", name);
+	if (fn(env) == -1)
+		log_error("job failed", "{s:s}", "job", name);
+	c = db_get(env->db);
+	(void)job_release(c, name, me);
+	db_put(c);
+}
+
 void
 jobs_run_once(const struct msg_env *env)
 {
-	if (messages_abort_overdue(env) == -1)
-		log_error("job failed", "{s:s}", "job", "abort_overdue");
-	if (retention_run(env, clock_now()) == -1)
-		log_error("job failed", "{s:s}", "job", "retention");
-	if (jobs_hash_files(env) == -1)
-		log_error("job failed", "{s:s}", "job", "hash_files");
+	run_claimed(env, "abort_overdue", abort_overdue);
+	run_claimed(env, "retention", retention);
+	run_claimed(env, "hash_files", jobs_hash_files);
+	run_claimed(env, "housekeeping", jobs_housekeeping);
 }
 
 static void *

@@ -1,7 +1,8 @@
 /*
  * Background work of a node (O3, DESIGN §6): every jobs.interval seconds,
  * abort messages whose upload window closed and remove their objects,
- * then purge expired messages (domain/retention.h). Each run is safe when
+ * then purge expired messages (domain/retention.h), hash new objects and
+ * drop rows that only age (housekeeping.c). Each run is safe when
  * several nodes run it at once: a message changes state in one
  * transaction, and deleting an object twice is harmless.
  */
@@ -17,6 +18,8 @@ struct jobs *jobs_start(const struct msg_env *env, long interval_seconds);
 void jobs_stop(struct jobs *j);
 /* One run now (also used by tests). */
 void jobs_run_once(const struct msg_env *env);
+/* Deletes closed rate-limit windows and long-expired requests; 0 or -1. */
+int jobs_housekeeping(const struct msg_env *env);
 /* Hashes complete ciphertext objects not hashed yet; the count or -1. */
 int jobs_hash_files(const struct msg_env *env);
 

@@ -14,6 +14,7 @@
 #include "db/messages_db.h"
 #include "db/outbox_db.h"
 #include "http/metrics.h"
+#include "notify/mailtext.h"
 #include "notify/outbox.h"
 #include "notify/sms.h"
 #include "notify/transport.h"
@@ -83,6 +84,26 @@ unseal(const unsigned char *key, const char *sealed)
 out:
 	free(box);
 	return plain;
+}
+
+int
+outbox_queue_text(struct db_conn *c, const unsigned char key[32],
+    const char *kind, const char *const *params, const char *to,
+    const char *to_name, const char *ref)
+{
+	struct mailtext t;
+	struct mail m = { 0 };
+	int rc;
+
+	mailtext_render(kind, params, &t);
+	m.to = to;
+	m.to_name = to_name;
+	m.subject = t.subject;
+	m.text = t.text;
+	m.html = t.html;
+	rc = outbox_queue_mail(c, key, &m, ref);
+	mailtext_release(&t);
+	return rc;
 }
 
 int
@@ -254,25 +275,46 @@ deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
  * A mail or SMS about a message goes into that message's report (P3): it
  * was handed over, with the server's reply, or it finally failed.
  */
-static void
+static enum db_status
 add_event(struct db_conn *c, const struct outbox_row *row, const char *what,
     const char *reply)
 {
 	char kind[16];
 	json_t *d;
 	char *detail;
+	enum db_status st;
 
 	if (row->ref == NULL ||
 	    (strcmp(row->kind, "mail") != 0 && strcmp(row->kind, "sms") != 0))
-		return;
+		return DB_OK;
 	snprintf(kind, sizeof(kind), "%s.%s", row->kind, what);
 	d = json_pack("{s:s,s:s}", "to", row->recipient, "reply", reply);
 	detail = d != NULL ? json_dumps(d, JSON_COMPACT) : NULL;
 	json_decref(d);
-	if (event_add(c, row->ref, kind, NULL, NULL, detail) != DB_OK)
-		log_warn(
-		    "outbox event not recorded", "{s:s}", "outbox_id", row->id);
+	st = event_add(c, row->ref, kind, NULL, NULL, detail);
 	free(detail);
+	return st;
+}
+
+/* The outcome of one hand-over, written with its report event. */
+struct outcome {
+	const struct outbox_row *row;
+	const char *reply;
+	int64_t now;
+	int sent; /* 1 sent, 0 failed for good */
+};
+
+static enum db_status
+outcome_tx(struct db_conn *c, void *arg)
+{
+	const struct outcome *o = arg;
+	enum db_status st;
+
+	st = o->sent ? outbox_mark_sent(c, o->row->id, o->now, o->reply) :
+	               outbox_mark_failed(c, o->row->id, o->reply);
+	return st != DB_OK ?
+	    st :
+	    add_event(c, o->row, o->sent ? "sent" : "failed", o->reply);
 }
 
 static void
@@ -282,16 +324,19 @@ record(struct outbox *w, struct outbox_row *row, enum send_result r,
 	const struct kind_words *kw = words_of(row->kind);
 	struct db_conn *c = db_get(w->db);
 	int64_t now = clock_now(), backoff;
+	struct outcome o = { row, reply, now, r == SEND_OK };
 
 	if (r == SEND_OK) {
-		outbox_mark_sent(c, row->id, now, reply);
-		add_event(c, row, "sent", reply);
+		if (db_tx(c, outcome_tx, &o) != DB_OK)
+			log_warn("outbox outcome not recorded", "{s:s}",
+			    "outbox_id", row->id);
 		metrics_count(kw->n_sent);
 		log_info(kw->sent, "{s:s,s:s}", "outbox_id", row->id, "reply",
 		    reply);
 	} else if (r == SEND_FAIL || now - row->created_at > GIVE_UP_SECONDS) {
-		outbox_mark_failed(c, row->id, reply);
-		add_event(c, row, "failed", reply);
+		if (db_tx(c, outcome_tx, &o) != DB_OK)
+			log_warn("outbox outcome not recorded", "{s:s}",
+			    "outbox_id", row->id);
 		metrics_count(kw->n_failed);
 		log_error(kw->failed, "{s:s,s:s}", "outbox_id", row->id,
 		    "reply", reply);

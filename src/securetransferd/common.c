@@ -59,7 +59,8 @@ cmd_setup(
 		return 1;
 	}
 	log_set_level(level_of(cfg->log_level));
-	if (mkdir_parent(cfg->database_path, 0700) == -1 ||
+	if ((strcmp(cfg->database_driver, "sqlite") == 0 &&
+	        mkdir_parent(cfg->database_path, 0700) == -1) ||
 	    mkdir_p(cfg->store_path, 0700) == -1 ||
 	    mkdir_p(cfg->mail_dir, 0700) == -1 ||
 	    mkdir_parent(cfg->sms_log_path, 0700) == -1) {

@@ -103,7 +103,7 @@ cmd_serve(int argc, char **argv)
 	password_init((unsigned)cfg.accounts_argon2_parallel);
 	mailtext_load(cfg.server_web_root);
 	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1 ||
-	    uploads_release_leases(app.db) == -1)
+	    uploads_release_leases(app.db, cfg.server_node_id) == -1)
 		rc = 1;
 	app.web_root_fd = static_open_root(cfg.server_web_root);
 	if (rc == 0 &&

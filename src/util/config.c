@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <unistd.h>
 
 #include "util/config.h"
 #include "util/num.h"
@@ -57,6 +58,7 @@ static const struct cfg_def defs[] = {
 	I("server", "body_limit", server_body_limit, 1024, 16777216, "65536"),
 	I("server", "drain_seconds", server_drain_seconds, 1, 600, "15"),
 	S("server", "secrets_dir", server_secrets_dir, "./data/secrets"),
+	S("server", "node_id", server_node_id, ""),
 	E("database", "driver", database_driver, db_drivers, "sqlite"),
 	S("database", "path", database_path, "./data/securetransfer.db"),
 	{ "database", "url", CFG_STR, OFF(database_url), 0, 0, "", NULL, 1 },
@@ -380,6 +382,34 @@ check_sms_http(struct load_state *st)
 		    "200,201,202");
 }
 
+/* PostgreSQL needs somewhere to connect to. */
+static void
+check_database(struct load_state *st)
+{
+	if (strcmp(st->cfg->database_driver, "postgres") == 0 &&
+	    st->cfg->database_url[0] == '\0')
+		set_err(st,
+		    "database.url: required with database.driver = "
+		    "postgres");
+}
+
+/*
+ * A node's name for its PATCH leases and job claims, stable across its
+ * restarts: the host name and the listen address, unless set.
+ */
+static void
+default_node_id(struct config *cfg)
+{
+	char host[256], id[320];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(id, sizeof(id), "%s/%s", host, cfg->server_listen);
+	free(cfg->server_node_id);
+	cfg->server_node_id = xstrdup(id);
+}
+
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
@@ -412,6 +442,10 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	}
 	if (!st.failed)
 		check_sms_http(&st);
+	if (!st.failed)
+		check_database(&st);
+	if (!st.failed && cfg->server_node_id[0] == '\0')
+		default_node_id(cfg);
 	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
 	    strncmp(cfg->server_public_url, "https://", 8) == 0)
 		set_err(&st,

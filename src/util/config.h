@@ -21,10 +21,11 @@ struct config {
 	int64_t server_body_limit; /* bytes, JSON API bodies */
 	int64_t server_drain_seconds; /* SIGTERM grace */
 	char *server_secrets_dir; /* pepper and keys, outside the DB */
+	char *server_node_id; /* names this node's leases; "" = host/listen */
 	/* [database] */
 	char *database_driver; /* sqlite | postgres */
-	char *database_path;
-	char *database_url;
+	char *database_path; /* sqlite */
+	char *database_url; /* postgres: libpq connection string or URI */
 	int64_t database_pool;
 	/* [store] */
 	char *store_driver; /* fs | s3 */

@@ -63,6 +63,8 @@ async function askCode(c, msg) {
 test('the link gate: a wrong S, an unknown id and no code all get nothing; a GET changes nothing', async () => {
   const msg = await sendLinkMessage(alice, [pattern(5000, 1)]);
   const r = await visitor();
+  // The outbox records the mail's hand-over just after the .eml is written.
+  for (let i = 0; i < 100 && !events(msg.id).includes('mail.sent'); i++) await new Promise((res) => setTimeout(res, 50));
   const before = events(msg.id).length;
   const page = await fetch(`${srv.url}/r/${msg.id}`);
   assert.equal(page.status, 200, 'the page itself is served');

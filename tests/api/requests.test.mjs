@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
+import { query } from '../lib/db.mjs';
 import { Client, b64u, outboxMails, waitForOutboxMail } from '../lib/api.mjs';
 import { employee, pattern, encrypt, tusUpload } from '../lib/send.mjs';
 
@@ -31,6 +32,7 @@ before(async () => {
       requests: { max_message_bytes: 8 * MiB, per_day: 20 },
       dropoff: { addresses: 'alice@org.nl, nobody@org.nl', pow_bits: 8, per_ip_hour: 6, per_address_day: 2, max_message_bytes: 4 * MiB },
       accounts: { mails_per_hour: 100 },
+      jobs: { interval: 1 },
     },
   });
   alice = await employee(srv, 'alice@org.nl');
@@ -174,16 +176,32 @@ test('a token touches only its own message; a restart of the upload replaces the
   // Without the CSRF header a state change is refused.
   const noCsrf = await c.request('POST', `/api/v1/q/${t1}/messages`, { files: [{ name: 'a.pdf', size: 1 }] }, { csrf: false });
   assert.equal(noCsrf.status, 403);
+  // A token starts a bounded number of messages (each reload is one).
+  const more = [];
+  for (let i = 2; i <= 20; i++) more.push((await c.post(`/api/v1/q/${t1}/messages`, { files: [{ name: 'c.pdf', size: 10 }] })).status);
+  assert.deepEqual([...new Set(more.slice(0, 18))], [201]);
+  assert.equal(more[18], 429, 'the 21st start is refused');
 });
 
-test('an expired request link says so', async (t) => {
+test('an expired request link says so; a month later the request and old counters are gone', async (t) => {
   t.after(() => setClock(0));
-  assert.equal((await alice.post('/api/v1/requests', { name: 'Laat', email: 'laat@example.com', fp: alice.user.key_id })).status, 201);
+  const r0 = await alice.post('/api/v1/requests', { name: 'Laat', email: 'laat@example.com', fp: alice.user.key_id });
+  assert.equal(r0.status, 201);
   const { token } = await requestLink('laat@example.com');
   setClock(14 * 86400 + 1);
   const r = await (await outsider()).get(`/api/v1/q/${token}`);
   assert.equal(r.status, 410);
   assert.equal(r.json.error.code, 'request_expired');
+  assert.equal(query(srv.dir, 'SELECT COUNT(*) AS n FROM requests WHERE id = ?', [r0.json.id])[0].n, 1);
+  setClock(44 * 86400 + 2);
+  let left = 1;
+  for (let i = 0; i < 50 && left; i++) {
+    await new Promise((res) => setTimeout(res, 200));
+    left = query(srv.dir, 'SELECT COUNT(*) AS n FROM requests WHERE id = ?', [r0.json.id])[0].n;
+  }
+  assert.equal(left, 0, 'the outside address is not kept a month past the expiry');
+  const old = query(srv.dir, 'SELECT COUNT(*) AS n FROM rate_limits WHERE window_start < ?', [Math.floor(Date.now() / 1000)]);
+  assert.equal(old[0].n, 0, 'rate-limit windows of weeks ago are dropped');
 });
 
 /** Solves the drop-off proof of work: SHA-256(challenge ":" nonce) with `bits` leading zero bits. */

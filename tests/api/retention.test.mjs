@@ -7,12 +7,11 @@
 // withdrawal does the same at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startServer, runCli } from '../lib/server.mjs';
-import { query, blobPath } from '../lib/db.mjs';
+import { query, exec, blobPath } from '../lib/db.mjs';
 import { employee, pattern, encrypt, tusUpload, createMessage, sendBody } from '../lib/send.mjs';
 
 const HOUR = 3600;
@@ -49,10 +48,8 @@ after(async () => {
   assert.deepEqual(errors, [], 'no errors logged');
 });
 
-/** Writes to the test server's database (the server keeps running: WAL). */
-function write(dir, sql) {
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(dir, 'securetransfer.db'), sql]);
-}
+/** Writes to the test server's database while the server keeps running. */
+const write = exec;
 
 /** Creates a message with files of the given sizes and uploads them; sends it unless send is false. */
 async function message(s, c, sizes, { send = true, extra = {} } = {}) {

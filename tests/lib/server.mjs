@@ -1,13 +1,18 @@
 // Starts the real securetransferd for a test, with its own temp dir, config,
 // database, blob store, outbox and SMS log.
 //
+// With ST_TEST_PG set to a libpq connection string (tests/run-all sets it
+// for the PostgreSQL pass), each temp dir gets its own schema in that
+// database instead of a SQLite file: the same for every restart on the dir.
+//
 //   import { startServer, runCli } from '../lib/server.mjs';
 //   const srv = await startServer({ config: { send: { allowed_extensions: 'pdf' } } });
 //   const res = await fetch(`${srv.url}/healthz`);
 //   await srv.stop();
 //
 // The binary is ${ST_BUILD:-build}/securetransferd (relative to the repo root).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -53,6 +58,19 @@ export function mergeConfig(base, extra = {}) {
   return out;
 }
 
+/**
+ * With ST_TEST_PG: makes (once) the schema of the server in dir and returns
+ * its connection string, also written to <dir>/pg.conninfo for tests/lib/db.mjs.
+ */
+function pgSchemaFor(dir) {
+  const base = process.env.ST_TEST_PG;
+  const schema = 'st_' + createHash('sha256').update(dir).digest('hex').slice(0, 20);
+  execFileSync('psql', [base, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `SET client_min_messages = warning; CREATE SCHEMA IF NOT EXISTS ${schema}`]);
+  const conninfo = `${base} options='-csearch_path=${schema}'`;
+  writeFileSync(join(dir, 'pg.conninfo'), conninfo + '\n');
+  return conninfo;
+}
+
 /** The default settings for a server whose files live in dir. */
 export function defaultConfig(dir) {
   return {
@@ -61,6 +79,8 @@ export function defaultConfig(dir) {
       public_url: 'http://127.0.0.1',
       web_root: join(REPO, 'web', 'dist'),
       secrets_dir: join(dir, 'secrets'),
+      // Stable across restarts on the same dir, different for two servers.
+      node_id: dir,
     },
     database: { path: join(dir, 'securetransfer.db') },
     store: { path: join(dir, 'blobs') },
@@ -93,6 +113,10 @@ export function toIni(config) {
 export function writeConfig({ config = {}, raw = '', dir } = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'st-test-'));
   const merged = mergeConfig(defaultConfig(dir), config);
+  if (process.env.ST_TEST_PG && (merged.database.driver ?? 'sqlite') === 'sqlite' && !config.database?.path) {
+    merged.database.driver = 'postgres';
+    merged.database.url = pgSchemaFor(dir);
+  }
   const configPath = join(dir, 'securetransferd.ini');
   writeFileSync(configPath, toIni(merged) + raw);
   return { dir, configPath, config: merged };

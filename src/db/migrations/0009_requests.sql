@@ -31,5 +31,6 @@ CREATE INDEX requests_expiry ON requests (expires_at);
 INSERT INTO users (id, email, name, is_admin, created_at, verified_at)
 VALUES ('external', '', 'Externe afzender', 0, 0, NULL);
 ALTER TABLE messages ADD COLUMN request_id TEXT;
+CREATE INDEX messages_request ON messages (request_id);
 ALTER TABLE messages ADD COLUMN ext_email TEXT;
 ALTER TABLE messages ADD COLUMN ext_name TEXT;

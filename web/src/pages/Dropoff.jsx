@@ -136,7 +136,9 @@ function Code({ started, onConfirmed, onLocked }) {
       setBusy(false);
       if (err instanceof ApiError && err.status === 423) return onLocked();
       const left = err?.details?.attempts_left;
-      setError(err?.code === 'wrong_code' && Number.isInteger(left) ? t('dropoff.code_wrong', { left }) : errorText(err));
+      setError(err?.code === 'wrong_code' && Number.isInteger(left)
+        ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+        : errorText(err));
       input.current?.focus();
     }
   };

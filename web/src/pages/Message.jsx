@@ -173,6 +173,9 @@ function Item({ label, children, testid }) {
 function MessageView({ m, account, reload }) {
   const lang = useLang();
   const state = STATES.includes(m.state) ? m.state : 'unknown';
+  // When the sender can open the contents, their document list (with the
+  // download buttons) is the one shown; otherwise the server's list.
+  const contents = READABLE.includes(m.state) && m.self_stanza && m.manifest;
   return (
     <article class="st-page st-page--wide">
       <h1 class="nl-heading nl-heading--level-1">{m.subject ? t('message.heading_subject', { subject: m.subject }) : t('page.report')}</h1>
@@ -196,6 +199,7 @@ function MessageView({ m, account, reload }) {
         {m.expires_at && <Item label={t('message.expires')} testid="message-expires">{formatDateTime(m.expires_at, lang)}</Item>}
         {m.state === 'uploading' && <Item label={t('message.deadline')}>{formatDateTime(m.upload_deadline, lang)}</Item>}
       </dl>
+      {!contents && (
       <section class="st-section" aria-labelledby="files-title">
         <h2 class="nl-heading nl-heading--level-2" id="files-title">{t('compose.documents')}</h2>
         <ul class="st-files">
@@ -208,6 +212,7 @@ function MessageView({ m, account, reload }) {
           ))}
         </ul>
       </section>
+      )}
       {m.state === 'uploading' && <Resume message={m} account={account} onDone={reload} />}
       {m.state !== 'uploading' && (
         <p class="st-actions">
@@ -215,7 +220,7 @@ function MessageView({ m, account, reload }) {
         </p>
       )}
       <SenderActions m={m} reload={reload} />
-      {READABLE.includes(m.state) && m.self_stanza && m.manifest && (
+      {contents && (
         <WithKey
           m={m}
           stanza={m.self_stanza}
