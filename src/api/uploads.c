@@ -280,21 +280,47 @@ patch_end(struct request *req, int completed)
 	req->ctx = NULL;
 }
 
-void
-api_tus_patch(struct request *req)
+static void
+patch_answer(struct request *req, const struct upload_info *info)
 {
 	struct patch_ctx *pc = req->ctx;
-	struct upload_info info;
 
-	(void)uploads_patch_end(pc->up, &info);
-	pc->up = NULL;
 	if (pc->refused.st != MSG_OK) {
 		api_msg_error(req, pc->refused);
 		tus_headers(req, NULL);
 		return;
 	}
 	reply_empty(req, 204);
-	tus_headers(req, &info);
+	tus_headers(req, info);
+}
+
+/* On a syncer thread, once the PATCH's bytes and offset are durable. */
+static void
+patch_synced(void *arg, const struct upload_info *info)
+{
+	struct request *req = arg;
+
+	patch_answer(req, info);
+	request_resume(req);
+}
+
+void
+api_tus_patch(struct request *req)
+{
+	struct patch_ctx *pc = req->ctx;
+	struct upload *up = pc->up;
+	struct upload_info info;
+
+	pc->up = NULL;
+	if (req->app->syncer == NULL) {
+		(void)uploads_patch_end(up, &info);
+		patch_answer(req, &info);
+		return;
+	}
+	/* The fdatasync and the commit wait on the disk: not on the thread
+	 * that serves this connection's neighbours. */
+	request_suspend(req);
+	uploads_patch_end_async(req->app->syncer, up, patch_synced, req);
 }
 
 const struct route_stream api_tus_patch_stream = { patch_begin, patch_body,

@@ -124,6 +124,27 @@ db_exec(struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
 	return c->db->drv->exec(c->h, sql, p, n);
 }
 
+enum db_status
+db_exec_relaxed(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
+{
+	const struct db_driver *drv = c->db->drv;
+	enum db_status st;
+
+	if (drv->relaxed_on_sql == NULL)
+		return drv->exec(c->h, sql, p, n);
+	if ((st = drv->exec(c->h, drv->relaxed_on_sql, NULL, 0)) != DB_OK)
+		return st;
+	st = drv->exec(c->h, sql, p, n);
+	/* Back to durable commits whatever happened: if this fails the
+	 * connection cannot be trusted with them. */
+	if (drv->exec(c->h, drv->relaxed_off_sql, NULL, 0) != DB_OK) {
+		log_error("cannot restore durable commits", NULL);
+		abort();
+	}
+	return st;
+}
+
 int64_t
 db_changes(struct db_conn *c)
 {

@@ -71,6 +71,16 @@ void db_put(struct db_conn *c);
 /* Runs a statement that returns no rows. */
 enum db_status db_exec(
     struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
+/*
+ * Runs one write statement, in a transaction of its own, whose commit may
+ * be lost to a crash or power loss (never torn, never out of order with
+ * later commits): for state that a restart puts right anyway, such as a
+ * PATCH lease. It saves the commit's flush to disk (SQLite: the WAL's
+ * fsync, which the next durable commit makes for it); where a driver has
+ * no such mode it is db_exec. Not inside a transaction.
+ */
+enum db_status db_exec_relaxed(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(struct db_conn *c);
 
@@ -125,6 +135,8 @@ struct db_driver {
 	void (*done)(struct db_stmt *s);
 	enum db_status (*script)(void *h, const char *sql);
 	const char *begin_sql;
+	/* Around a db_exec_relaxed statement; NULL: a plain db_exec. */
+	const char *relaxed_on_sql, *relaxed_off_sql;
 	/* Run first in each migration transaction; NULL: not needed. */
 	const char *migrate_lock_sql;
 };

@@ -207,7 +207,10 @@ int
 file_lease(struct db_conn *c, const char *id, const char *owner, int64_t now_us,
     int64_t until_us, int64_t offset)
 {
-	if (db_exec(c,
+	/* Relaxed: a lease lost to a crash is one the restart would end
+	 * anyway (uploads_release_leases), and a PATCH per upload a second
+	 * should not cost two fsyncs of the database. */
+	if (db_exec_relaxed(c,
 	        "UPDATE files SET patch_until_us = $3, patch_owner = $5 "
 	        "WHERE id = $1 AND patch_until_us < $2 AND "
 	        "($4 < 0 OR upload_offset = $4)",
@@ -221,7 +224,7 @@ enum db_status
 file_lease_renew(
     struct db_conn *c, const char *id, const char *owner, int64_t until_us)
 {
-	return db_exec(c,
+	return db_exec_relaxed(c,
 	    "UPDATE files SET patch_until_us = $3 WHERE id = $1 AND "
 	    "patch_owner = $2 AND patch_until_us > 0",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(owner), DB_INT(until_us)));

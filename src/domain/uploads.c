@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "domain/uploads.h"
+#include "domain/uploads_int.h"
 #include "envelope/stf1.h"
 #include "store/blob.h"
 #include "util/clock.h"
@@ -38,7 +39,23 @@ struct upload {
 	unsigned char *pend; /* bytes at start + written, not yet stored */
 	size_t npend, cap;
 	struct blob_writer *w; /* opened at the first bytes to store */
+	uint64_t off; /* durable after upload_settle_blob */
+	int done; /* the object committed */
+	struct upload_job job; /* uploads_patch_end_async */
 };
+
+struct upload *
+upload_of_job(struct upload_job *job)
+{
+	return (struct upload *)(void *)((char *)job -
+	    offsetof(struct upload, job));
+}
+
+struct upload_job *
+upload_job(struct upload *up)
+{
+	return &up->job;
+}
 
 /* Loads a file of u's message that is still uploading. */
 static struct msg_result
@@ -360,13 +377,11 @@ record_header(struct db_conn *c, struct upload *up)
 	(void)file_set_header(c, up->f.id, b);
 }
 
-uint64_t
-uploads_patch_end(struct upload *up, struct upload_info *info)
+void
+upload_settle_blob(struct upload *up)
 {
 	const struct msg_env *env = up->env;
 	uint64_t off, len = (uint64_t)up->f.ciphertext_size;
-	struct db_conn *c;
-	int done = 0;
 
 	/* The buffered rest; a failed write's bytes are not counted. */
 	if (flush(up) == -1)
@@ -388,27 +403,53 @@ uploads_patch_end(struct upload *up, struct upload_info *info)
 	if (off == len && up->w == NULL)
 		up->w = blob_writer_open(env->store, up->f.object_key, off);
 	if (off == len && up->w != NULL && blob_writer_commit(up->w) == 0)
-		done = 1;
+		up->done = 1;
 	else if (off == len)
 		log_error("blob commit failed", "{s:s,s:s}", "file_id",
 		    up->f.id, "error", strerror(errno));
 	blob_writer_close(up->w);
 	up->w = NULL;
-	c = db_get(env->db);
-	if (up->start == 0 && off >= STF1_HEADER_LEN)
+	up->off = off;
+}
+
+enum db_status
+upload_record(struct db_conn *c, struct upload *up)
+{
+	enum db_status st;
+
+	if (up->start == 0 && up->off >= STF1_HEADER_LEN)
 		record_header(c, up);
-	if (file_set_offset(c, up->f.id, (int64_t)off, done) != DB_OK)
-		off = up->start;
-	else if (done)
-		(void)event_add(
-		    c, up->msg_id, "file.uploaded", NULL, env->ip, up->f.name);
-	db_put(c);
+	st = file_set_offset(c, up->f.id, (int64_t)up->off, up->done);
+	if (st == DB_OK && up->done)
+		(void)event_add(c, up->msg_id, "file.uploaded", NULL,
+		    up->env->ip, up->f.name);
+	return st;
+}
+
+uint64_t
+upload_finish(struct upload *up, int recorded, struct upload_info *info)
+{
+	uint64_t off = recorded ? up->off : up->start;
+
 	info->offset = off;
-	info->length = len;
+	info->length = (uint64_t)up->f.ciphertext_size;
 	info->deadline = up->deadline;
-	info->done = done;
+	info->done = recorded && up->done;
 	snprintf(info->msg_id, sizeof(info->msg_id), "%s", up->msg_id);
 	file_row_release(&up->f);
 	free(up);
 	return off;
+}
+
+uint64_t
+uploads_patch_end(struct upload *up, struct upload_info *info)
+{
+	struct db_conn *c;
+	int recorded;
+
+	upload_settle_blob(up);
+	c = db_get(up->env->db);
+	recorded = upload_record(c, up) == DB_OK;
+	db_put(c);
+	return upload_finish(up, recorded, info);
 }

@@ -59,4 +59,27 @@ struct msg_result uploads_patch_data(
  */
 uint64_t uploads_patch_end(struct upload *up, struct upload_info *info);
 
+/*
+ * The same, off the caller's thread: a PATCH's end waits on the disk (an
+ * fdatasync of the blob, a commit of the database), which must not hold
+ * the HTTP thread and every connection it serves. A syncer's threads
+ * settle the blobs, several at once, and record the offsets of all the
+ * PATCHes whose blobs are durable in one transaction (one fsync of the
+ * database for many PATCHes), then call done(arg, info) for each, on a
+ * syncer thread. Durability is unchanged: done sees an offset only once
+ * its bytes and the offset are on disk.
+ */
+typedef void (*uploads_done_fn)(void *arg, const struct upload_info *info);
+struct uploads_syncer;
+
+/* threads: how many blobs may be synced at once. NULL: cannot start. */
+struct uploads_syncer *uploads_syncer_start(struct db *db, unsigned threads);
+void uploads_patch_end_async(
+    struct uploads_syncer *s, struct upload *up, uploads_done_fn done,
+    void *arg);
+/* Waits until every PATCH handed over is done. */
+void uploads_syncer_settle(struct uploads_syncer *s);
+/* Settles, then ends the threads; NULL is a no-op. */
+void uploads_syncer_stop(struct uploads_syncer *s);
+
 #endif

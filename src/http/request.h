@@ -48,7 +48,18 @@ struct request {
 	/* Called once the response is over; ok: sent to the last byte. */
 	void (*done)(struct request *req, int ok);
 	void *done_arg; /* done's own state, freed by done */
+	int deferred; /* request_suspend: answered from another thread */
 };
+
+/*
+ * For a handler whose answer waits on something slow (the disk): it calls
+ * request_suspend(req), hands req to another thread and returns. That
+ * thread sets the answer (reply_*) and calls request_resume(req), after
+ * which it must not touch req. Meanwhile the HTTP thread serves its other
+ * connections. Only from a route's handler.
+ */
+void request_suspend(struct request *req);
+void request_resume(struct request *req);
 
 /* Answers with a JSON document (takes the reference to doc). */
 void reply_json(struct request *req, unsigned status, json_t *doc);

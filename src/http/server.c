@@ -26,6 +26,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "http/static.h"
+#include "domain/uploads.h"
 #include "util/config.h"
 #include "util/log.h"
 #include "util/num.h"
@@ -344,9 +345,31 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	/* The call after request_resume: the answer is set. */
+	if (req->deferred)
+		return send_reply(req);
 	if (req->resp == NULL)
 		req->route->handler(req);
+	/* Read only what this thread wrote: once suspended, req belongs to
+	 * the thread that will answer it. */
+	if (req->deferred)
+		return MHD_YES;
 	return send_reply(req);
+}
+
+void
+request_suspend(struct request *req)
+{
+	req->deferred = 1;
+	MHD_suspend_connection(req->conn);
+}
+
+void
+request_resume(struct request *req)
+{
+	/* libmicrohttpd calls on_request again, on the connection's thread,
+	 * which sends the answer. */
+	MHD_resume_connection(req->conn);
 }
 
 static struct MHD_Daemon *
@@ -358,7 +381,7 @@ start_daemon(
 	char host[64];
 	uint16_t port;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
 	memset(&ss, 0, sizeof(ss));
 	if (config_parse_addr(addr, host, sizeof(host), &port) == -1)
@@ -487,6 +510,10 @@ server_run(struct app *app)
 	sig = wait_for_signal();
 	log_info("stopping", "{s:i}", "signal", sig);
 	drain(app, d);
+	/* A suspended request must be answered before its connection goes:
+	 * the thread answering it holds it until then. */
+	if (app->syncer != NULL)
+		uploads_syncer_settle(app->syncer);
 	MHD_stop_daemon(d);
 	if (ops != NULL)
 		MHD_stop_daemon(ops);

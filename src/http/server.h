@@ -14,12 +14,14 @@ struct config;
 struct db;
 struct blob_store;
 struct request;
+struct uploads_syncer;
 
 /* What every handler may reach through req->app; one per process. */
 struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct blob_store *store;
+	struct uploads_syncer *syncer; /* ends tus PATCHes; NULL: inline */
 	int web_root_fd; /* -1: no front end built */
 	int tls; /* public_url is https */
 	int secure_cookies; /* Secure + __Host- prefix */
@@ -30,7 +32,8 @@ struct app {
 
 /*
  * Runs the server until SIGTERM or SIGINT, then stops accepting, waits up
- * to server.drain_seconds for requests in flight, and returns 0.
+ * to server.drain_seconds for requests in flight (and for every suspended
+ * one to be answered: see request_suspend), and returns 0.
  */
 int server_run(struct app *app);
 

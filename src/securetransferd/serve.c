@@ -122,8 +122,12 @@ cmd_serve(int argc, char **argv)
 		    NULL)
 			rc = 1;
 	}
+	if (rc == 0 && (app.syncer = uploads_syncer_start(
+	                    app.db, (unsigned)cfg.server_threads)) == NULL)
+		rc = 1;
 	if (rc == 0 && server_run(&app) == -1)
 		rc = 1;
+	uploads_syncer_stop(app.syncer);
 	jobs_stop(jobs);
 	outbox_stop(outbox);
 	pdf_shutdown();
