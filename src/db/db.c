@@ -27,6 +27,20 @@ struct db {
 	pthread_cond_t freed;
 };
 
+static _Thread_local int upkeep_thread;
+
+void
+db_upkeep_thread(void)
+{
+	upkeep_thread = 1;
+}
+
+int
+db_is_upkeep_thread(void)
+{
+	return upkeep_thread;
+}
+
 int
 db_open(const struct config *cfg, struct db **out)
 {

@@ -115,6 +115,16 @@ void db_rollback(struct db_conn *c);
 enum db_status db_tx(struct db_conn *c,
     enum db_status (*fn)(struct db_conn *c, void *arg), void *arg);
 
+/*
+ * Upkeep that takes a while (SQLite: copying the WAL into the database
+ * and syncing it, every ~1000 pages written) runs on threads that called
+ * db_upkeep_thread (background workers), not on request threads, whose
+ * other connections would wait for it; a request thread does it only
+ * when the WAL has grown well past that (nothing else writing).
+ */
+void db_upkeep_thread(void);
+int db_is_upkeep_thread(void);
+
 /* Applies pending migrations; logs each one. */
 int db_migrate(struct db *db);
 

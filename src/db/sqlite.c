@@ -44,6 +44,8 @@ struct sqlite_conn {
 #define BUSY_TIMEOUT_MS 5000
 #define BUSY_POLL_NS 2000000L
 #define WAL_AUTOCHECKPOINT 1000 /* pages, SQLite's default */
+/* Where no upkeep thread writes (see db_upkeep_thread): any thread. */
+#define WAL_CHECKPOINT_ANYWHERE (4 * WAL_AUTOCHECKPOINT)
 
 static pthread_mutex_t commit_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t commit_cond = PTHREAD_COND_INITIALIZER;
@@ -76,7 +78,8 @@ on_busy(void *arg, int tries)
 
 /*
  * Called after each commit, the write lock released. Setting a WAL hook
- * replaces SQLite's automatic checkpoint, so this does what it did.
+ * replaces SQLite's automatic checkpoint, so this does it: on an upkeep
+ * thread at SQLite's usual size, elsewhere only at four times it.
  */
 static int
 on_commit(void *arg, sqlite3 *h, const char *db, int pages)
@@ -85,7 +88,8 @@ on_commit(void *arg, sqlite3 *h, const char *db, int pages)
 	pthread_mutex_lock(&commit_lock);
 	pthread_cond_broadcast(&commit_cond);
 	pthread_mutex_unlock(&commit_lock);
-	if (pages >= WAL_AUTOCHECKPOINT)
+	if (pages >= WAL_CHECKPOINT_ANYWHERE ||
+	    (pages >= WAL_AUTOCHECKPOINT && db_is_upkeep_thread()))
 		(void)sqlite3_wal_checkpoint_v2(
 		    h, db, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return SQLITE_OK;

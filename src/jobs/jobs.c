@@ -78,6 +78,7 @@ run(void *arg)
 	struct jobs *j = arg;
 	struct timespec until;
 
+	db_upkeep_thread(); /* a background thread: see db.h */
 	pthread_mutex_lock(&j->lock);
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->lock);
