@@ -35,7 +35,12 @@ for (let i = 0; i < nUp; i += perMessage) {
 const body = randomBytesBig(64 * 1024);
 const auth = { Cookie: ours.cookie(), Origin: ours.srv.url, 'X-CSRF-Token': ours.c.csrf };
 const api = `${ours.srv.url}/api/v1/messages?box=sent&limit=5`;
-const measure = () => wrk(api, { seconds, headers: [`Cookie: ${ours.cookie()}`] });
+const measure = async () => {
+  const r = await wrk(api, { seconds, headers: [`Cookie: ${ours.cookie()}`] });
+  // Which errors: wrk's own lines (timeouts are requests over 2 s).
+  for (const l of r.raw.split('\n')) if (/Socket errors|Non-2xx/.test(l)) process.stderr.write(`  wrk: ${l.trim()}\n`);
+  return r;
+};
 
 const idle = [];
 const loaded = [];

@@ -340,6 +340,60 @@ test('a PATCH cut off by kill -9 leaves no lease behind: the resume goes on at o
   }
 });
 
+test('many uploads at once: each PATCH answers its own offset, and every acknowledged offset survives kill -9', async () => {
+  // PATCH ends are settled off the HTTP threads and their offsets recorded
+  // many to a transaction: a mix-up or an answer before the commit shows
+  // as a wrong Upload-Offset here or a lower one after the restart.
+  const config = { server: { listen: `127.0.0.1:${await freePort()}` }, bootstrap: { domains: 'org.nl' } };
+  const own = await startServer({ config, keep: true });
+  let again;
+  try {
+    const erin = await employee(own, 'erin@org.nl');
+    const n = 24;
+    const part = 64 * 1024;
+    const m = (await createMessage(erin, Array.from({ length: n }, (_, i) => ({ name: `d${i}.zip`, size: MiB })))).json;
+    const cts = m.files.map((f, i) => encrypt(pattern(MiB, 20 + i), m.id, i).ciphertext);
+    await Promise.all(m.files.map(async (f) => {
+      const meta = `file_id ${Buffer.from(f.id).toString('base64')}`;
+      const r = await tus(erin, 'POST', '/api/v1/uploads', { headers: { 'Upload-Metadata': meta, 'Upload-Length': String(f.ciphertext_size) } });
+      assert.equal(r.status, 201, r.text);
+    }));
+    // Different numbers of PATCHes per upload, all in flight together.
+    const acked = await Promise.all(m.files.map(async (f, i) => {
+      let offset = 0;
+      for (let k = 0; k < 1 + (i % 4); k++) {
+        const r = await tus(erin, 'PATCH', `/api/v1/uploads/${f.id}`, {
+          headers: { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+          body: cts[i].subarray(offset, offset + part),
+        });
+        assert.equal(r.status, 204, r.text);
+        assert.equal(Number(r.headers.get('upload-offset')), offset + part);
+        offset += part;
+      }
+      return offset;
+    }));
+    own.proc.kill('SIGKILL');
+    await own.exited;
+    again = await startServer({ dir: own.dir, config, timeoutMs: 20000 });
+    for (const [i, f] of m.files.entries()) {
+      const head = await tus(erin, 'HEAD', `/api/v1/uploads/${f.id}`);
+      assert.equal(Number(head.headers.get('upload-offset')), acked[i], `file ${i}`);
+    }
+    // And the bytes behind those offsets are the ones sent.
+    const last = m.files.length - 1;
+    const rest = await tus(erin, 'PATCH', `/api/v1/uploads/${m.files[last].id}`, {
+      headers: { 'Upload-Offset': String(acked[last]), 'Content-Type': 'application/offset+octet-stream' },
+      body: cts[last].subarray(acked[last]),
+    });
+    assert.equal(rest.status, 204, rest.text);
+    const stored = storedFiles(own.dir).map((p) => readFileSync(p));
+    assert.ok(stored.some((b) => b.equals(cts[last])), 'byte-identical after the restart');
+  } finally {
+    if (again) await again.stop();
+    else await own.stop();
+  }
+});
+
 test('a sender who reloads: the self-stanza stored early and the header hashes come back', async () => {
   const { createHash } = await import('node:crypto');
   const { b64u } = await import('../lib/api.mjs');
