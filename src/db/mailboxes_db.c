@@ -249,3 +249,26 @@ mbx_db_history(struct db_conn *c, const char *mailbox, int64_t limit,
 	db_done(s);
 	return r == DB_DONE ? 0 : -1;
 }
+
+int
+mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
+    char key_id[RAND_ID_LEN + 1], char **ed25519_pk)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	*ed25519_pk = NULL;
+	s = db_query(c,
+	    "SELECT k.key_id, k.ed25519_pk FROM stanzas s JOIN mailbox_keys k "
+	    "ON k.mailbox_id = $1 AND k.key_id = s.key_id WHERE "
+	    "s.message_id = $2 AND s.role = 'self'",
+	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(msg_id)));
+	if (s == NULL)
+		return -1;
+	if ((r = db_next(s)) == DB_ROW) {
+		snprintf(key_id, RAND_ID_LEN + 1, "%s", db_text(s, 0));
+		*ed25519_pk = db_dup_text(s, 1);
+	}
+	db_done(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}

@@ -72,6 +72,13 @@ int mbx_db_member_delete(
 int mbx_db_history(struct db_conn *c, const char *mailbox, int64_t limit,
     void (*fn)(const struct mbx_event *e, void *arg), void *arg);
 
+/*
+ * The key version a mailbox sent msg_id with (its self-stanza's key) and
+ * that version's signing key (caller frees): 1, 0 none, -1.
+ */
+int mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
+    char key_id[RAND_ID_LEN + 1], char **ed25519_pk);
+
 /* Counting statements for mbx_db_count ($1 mailbox, $2 other). */
 #define MBX_SQL_MEMBERS \
 	"SELECT COUNT(*) FROM mailbox_members WHERE mailbox_id = $1 " \
