@@ -191,7 +191,7 @@ function History({ mb }) {
       <ul class="st-plain-list" data-testid="mbx-history">
         {mb.history.map((h, i) => (
           <li key={i}>
-            {formatDateTime(Math.floor(h.at_ms / 1000), lang)}: {t(`mbx.ev_${h.kind.replace('mailbox.', '')}`, { by: h.by, member: h.member ?? '' })}
+            {formatDateTime(Math.floor(h.at_ms / 1000), lang)}: {t(`mbx.ev_${h.kind.replace('mailbox.', '')}`, { by: h.by === 'admin-cli' ? t('mbx.by_admin') : h.by, member: h.member ?? '' })}
           </li>
         ))}
       </ul>
