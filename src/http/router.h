@@ -22,6 +22,8 @@ enum route_flags {
 	ROUTE_SESSION = 1 << 5, /* loads the session when there is one */
 	ROUTE_REQUEST = 1 << 6, /* for the holder of request token :token */
 	ROUTE_MAILBOX = 1 << 7, /* a member may act for a mailbox (A7) */
+	ROUTE_OFFLOAD = 1 << 8, /* waits on the disk: run off the HTTP
+	                           threads (offload.h) */
 };
 
 /*

@@ -20,6 +20,8 @@
 #define AUTH (ROUTE_API | ROUTE_AUTH)
 #define QTOKEN (ROUTE_API | ROUTE_REQUEST)
 #define MBX (AUTH | ROUTE_MAILBOX)
+/* tus creation and termination: an unlink and a durable commit each. */
+#define SLOW ROUTE_OFFLOAD
 
 const struct route routes[] = {
 	/* Operations (O5). */
@@ -76,11 +78,12 @@ const struct route routes[] = {
 	R("GET", "/api/v1/reports/overview.pdf", api_reports_overview_pdf, MBX,
 	    0, NULL),
 	R("OPTIONS", "/api/v1/uploads", api_tus_options, API, 0, NULL),
-	R("POST", "/api/v1/uploads", api_tus_create, MBX, 0, NULL),
+	R("POST", "/api/v1/uploads", api_tus_create, MBX | SLOW, 0, NULL),
 	R("HEAD", "/api/v1/uploads/:id", api_tus_head, MBX, 0, NULL),
 	STREAM("PATCH", "/api/v1/uploads/:id", api_tus_patch, MBX, TUS,
 	    &api_tus_patch_stream),
-	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, MBX, 0, NULL),
+	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, MBX | SLOW, 0,
+	    NULL),
 
 	/* Documents from outside (Q1-Q4): the employee's request, what its
 	 * token opens (the same tus handlers, for the token's holder), and
@@ -94,12 +97,14 @@ const struct route routes[] = {
 	    2 << 20, JSON),
 	R("OPTIONS", "/api/v1/q/:token/uploads", api_tus_options, API, 0,
 	    NULL),
-	R("POST", "/api/v1/q/:token/uploads", api_tus_create, QTOKEN, 0, NULL),
+	R("POST", "/api/v1/q/:token/uploads", api_tus_create, QTOKEN | SLOW,
+	    0, NULL),
 	R("HEAD", "/api/v1/q/:token/uploads/:id", api_tus_head, QTOKEN, 0,
 	    NULL),
 	STREAM("PATCH", "/api/v1/q/:token/uploads/:id", api_tus_patch, QTOKEN,
 	    TUS, &api_tus_patch_stream),
-	R("DELETE", "/api/v1/q/:token/uploads/:id", api_tus_delete, QTOKEN, 0,
+	R("DELETE", "/api/v1/q/:token/uploads/:id", api_tus_delete,
+	    QTOKEN | SLOW, 0,
 	    NULL),
 	R("GET", "/api/v1/dropoff", api_dropoff_info, API, 0, NULL),
 	R("POST", "/api/v1/dropoff", api_dropoff_start, API, 0, JSON),

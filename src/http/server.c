@@ -21,6 +21,7 @@
 
 #include "http/csrf.h"
 #include "http/metrics.h"
+#include "http/offload.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -351,6 +352,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	/* The call after request_resume: the answer is set. */
 	if (req->deferred)
 		return send_reply(req);
+	if (req->resp == NULL && (req->route->flags & ROUTE_OFFLOAD) &&
+	    req->app->offload != NULL) {
+		request_suspend(req);
+		offload_run(req->app->offload, req);
+		return MHD_YES;
+	}
 	if (req->resp == NULL)
 		req->route->handler(req);
 	/* Read only what this thread wrote: once suspended, req belongs to
@@ -487,11 +494,16 @@ server_run(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if ((app->offload = offload_start((unsigned)cfg->server_threads)) ==
+	    NULL)
+		return -1;
 	d = start_daemon(
 	    app, cfg->server_listen, app, (unsigned)cfg->server_threads);
 	if (d == NULL) {
 		log_error(
 		    "cannot listen", "{s:s}", "address", cfg->server_listen);
+		offload_stop(app->offload);
+		app->offload = NULL;
 		return -1;
 	}
 	if (cfg->ops_listen[0] != '\0') {
@@ -503,6 +515,8 @@ server_run(struct app *app)
 			log_error("cannot listen", "{s:s}", "address",
 			    cfg->ops_listen);
 			MHD_stop_daemon(d);
+			offload_stop(app->offload);
+			app->offload = NULL;
 			return -1;
 		}
 		log_listening(
@@ -515,9 +529,12 @@ server_run(struct app *app)
 	drain(app, d);
 	/* A suspended request must be answered before its connection goes:
 	 * the thread answering it holds it until then. */
+	offload_settle(app->offload);
 	if (app->syncer != NULL)
 		uploads_syncer_settle(app->syncer);
 	MHD_stop_daemon(d);
+	offload_stop(app->offload);
+	app->offload = NULL;
 	if (ops != NULL)
 		MHD_stop_daemon(ops);
 	log_info("stopped", NULL);

@@ -15,6 +15,7 @@ struct db;
 struct blob_store;
 struct request;
 struct uploads_syncer;
+struct offload;
 
 /* What every handler may reach through req->app; one per process. */
 struct app {
@@ -22,6 +23,7 @@ struct app {
 	struct db *db;
 	struct blob_store *store;
 	struct uploads_syncer *syncer; /* ends tus PATCHes; NULL: inline */
+	struct offload *offload; /* ROUTE_OFFLOAD handlers (server_run) */
 	int web_root_fd; /* -1: no front end built */
 	int tls; /* public_url is https */
 	int secure_cookies; /* Secure + __Host- prefix */

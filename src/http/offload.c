@@ -1,0 +1,119 @@
+/* Handlers on a thread pool; see offload.h. */
+#include "util/common.h"
+
+#include <pthread.h>
+
+#include "http/offload.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "util/log.h"
+
+struct job {
+	struct request *req;
+	struct job *next;
+};
+
+struct offload {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a job, or stopping */
+	pthread_cond_t idle; /* nothing pending */
+	struct job *head, **tail;
+	unsigned pending; /* handed over, not yet answered */
+	int stopping;
+	pthread_t *threads;
+	unsigned nthreads;
+};
+
+static void *
+run(void *arg)
+{
+	struct offload *o = arg;
+	struct job *j;
+
+	for (;;) {
+		pthread_mutex_lock(&o->lock);
+		while (o->head == NULL && !o->stopping)
+			pthread_cond_wait(&o->work, &o->lock);
+		if ((j = o->head) == NULL) {
+			pthread_mutex_unlock(&o->lock);
+			return NULL;
+		}
+		if ((o->head = j->next) == NULL)
+			o->tail = &o->head;
+		pthread_mutex_unlock(&o->lock);
+
+		j->req->route->handler(j->req);
+		request_resume(j->req); /* req is not ours after this */
+		free(j);
+
+		pthread_mutex_lock(&o->lock);
+		if (--o->pending == 0)
+			pthread_cond_broadcast(&o->idle);
+		pthread_mutex_unlock(&o->lock);
+	}
+}
+
+struct offload *
+offload_start(unsigned threads)
+{
+	struct offload *o = xcalloc(1, sizeof(*o));
+
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->work, NULL);
+	pthread_cond_init(&o->idle, NULL);
+	o->tail = &o->head;
+	o->threads = xcalloc(threads, sizeof(*o->threads));
+	while (o->nthreads < threads &&
+	    pthread_create(&o->threads[o->nthreads], NULL, run, o) == 0)
+		o->nthreads++;
+	if (o->nthreads < threads) {
+		log_error("cannot start the offload threads", NULL);
+		offload_stop(o);
+		return NULL;
+	}
+	return o;
+}
+
+void
+offload_run(struct offload *o, struct request *req)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->req = req;
+	pthread_mutex_lock(&o->lock);
+	o->pending++;
+	*o->tail = j;
+	o->tail = &j->next;
+	pthread_cond_signal(&o->work);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void
+offload_settle(struct offload *o)
+{
+	pthread_mutex_lock(&o->lock);
+	while (o->pending > 0)
+		pthread_cond_wait(&o->idle, &o->lock);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void
+offload_stop(struct offload *o)
+{
+	unsigned i;
+
+	if (o == NULL)
+		return;
+	offload_settle(o);
+	pthread_mutex_lock(&o->lock);
+	o->stopping = 1;
+	pthread_cond_broadcast(&o->work);
+	pthread_mutex_unlock(&o->lock);
+	for (i = 0; i < o->nthreads; i++)
+		pthread_join(o->threads[i], NULL);
+	free(o->threads);
+	pthread_cond_destroy(&o->work);
+	pthread_cond_destroy(&o->idle);
+	pthread_mutex_destroy(&o->lock);
+	free(o);
+}
