@@ -74,9 +74,8 @@ struct uploads_syncer;
 
 /* threads: how many blobs may be synced at once. NULL: cannot start. */
 struct uploads_syncer *uploads_syncer_start(struct db *db, unsigned threads);
-void uploads_patch_end_async(
-    struct uploads_syncer *s, struct upload *up, uploads_done_fn done,
-    void *arg);
+void uploads_patch_end_async(struct uploads_syncer *s, struct upload *up,
+    uploads_done_fn done, void *arg);
 /* Waits until every PATCH handed over is done. */
 void uploads_syncer_settle(struct uploads_syncer *s);
 /* Settles, then ends the threads; NULL is a no-op. */

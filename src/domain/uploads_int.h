@@ -37,6 +37,7 @@ enum db_status upload_record(struct db_conn *c, struct upload *up);
  * Fills info with the offset now acknowledged (the old one when
  * !recorded) and frees up. Returns that offset.
  */
-uint64_t upload_finish(struct upload *up, int recorded, struct upload_info *info);
+uint64_t upload_finish(
+    struct upload *up, int recorded, struct upload_info *info);
 
 #endif

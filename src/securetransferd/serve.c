@@ -122,8 +122,9 @@ cmd_serve(int argc, char **argv)
 		    NULL)
 			rc = 1;
 	}
-	if (rc == 0 && (app.syncer = uploads_syncer_start(
-	                    app.db, (unsigned)cfg.server_threads)) == NULL)
+	if (rc == 0 &&
+	    (app.syncer = uploads_syncer_start(
+	         app.db, (unsigned)cfg.server_threads)) == NULL)
 		rc = 1;
 	if (rc == 0 && server_run(&app) == -1)
 		rc = 1;
