@@ -312,7 +312,8 @@ api_tus_patch(struct request *req)
 	struct upload_info info;
 
 	pc->up = NULL;
-	if (req->app->syncer == NULL) {
+	/* Inline once stopping, as offloaded handlers are (server.c). */
+	if (req->app->syncer == NULL || atomic_load(&req->app->stopping)) {
 		(void)uploads_patch_end(up, &info);
 		patch_answer(req, &info);
 		return;

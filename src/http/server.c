@@ -352,8 +352,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	/* The call after request_resume: the answer is set. */
 	if (req->deferred)
 		return send_reply(req);
+	/* Not once stopping: what is handed over must be answered before the
+	 * daemon stops (server_run), and a late request could miss that. */
 	if (req->resp == NULL && (req->route->flags & ROUTE_OFFLOAD) &&
-	    req->app->offload != NULL) {
+	    req->app->offload != NULL && !atomic_load(&req->app->stopping)) {
 		request_suspend(req);
 		offload_run(req->app->offload, req);
 		return MHD_YES;
