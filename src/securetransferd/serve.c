@@ -72,8 +72,9 @@ secrets_match_db(const struct secrets *s, struct db *db, const char *dir)
 	case SECRET_CHECK_OK:
 		return 0;
 	case SECRET_CHECK_MISMATCH:
-		log_error("server secrets do not match the database: every node "
-			  "needs a copy of the same server.secrets_dir",
+		log_error(
+		    "server secrets do not match the database: every node "
+		    "needs a copy of the same server.secrets_dir",
 		    "{s:s,s:s}", "file", which, "secrets_dir", dir);
 		return -1;
 	default:

@@ -238,11 +238,11 @@ secrets_body(struct dbfix *f, const char *driver)
 	other.outbox_key[31] ^= 1;
 	/* The first start records; the same secrets (another node's copy,
 	 * a restart) pass. */
-	CHECK(secret_checks_verify(f->db, &mine, 10, &which) ==
-	    SECRET_CHECK_OK);
+	CHECK(
+	    secret_checks_verify(f->db, &mine, 10, &which) == SECRET_CHECK_OK);
 	CHECK(which == NULL);
-	CHECK(secret_checks_verify(f->db, &copy, 20, &which) ==
-	    SECRET_CHECK_OK);
+	CHECK(
+	    secret_checks_verify(f->db, &copy, 20, &which) == SECRET_CHECK_OK);
 	/* One bit off in one file: refused, and named. */
 	CHECK(secret_checks_verify(f->db, &other, 30, &which) ==
 	    SECRET_CHECK_MISMATCH);
@@ -253,8 +253,8 @@ secrets_body(struct dbfix *f, const char *driver)
 	    SECRET_CHECK_MISMATCH);
 	CHECK(which != NULL && strcmp(which, "pepper") == 0);
 	/* A refused node recorded nothing: the first secrets still pass. */
-	CHECK(secret_checks_verify(f->db, &mine, 40, &which) ==
-	    SECRET_CHECK_OK);
+	CHECK(
+	    secret_checks_verify(f->db, &mine, 40, &which) == SECRET_CHECK_OK);
 }
 
 TEST(db_secret_checks_refuse_other_secrets)
