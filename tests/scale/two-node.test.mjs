@@ -266,7 +266,7 @@ test('kill -9 of a node in the middle of a PATCH: the upload finishes through th
   // and the node that holds its lease dies.
   const req = await stalledPatch(carol, f.id, 2 * MiB, f.ciphertext_size - 2 * MiB, e.ciphertext.subarray(2 * MiB, 8 * MiB));
   let owner = null;
-  for (let i = 0; i < 100 && !owner; i++) {
+  for (let i = 0; i < 300 && !owner; i++) {
     const [row] = query(nodes.a.dir, 'SELECT patch_owner, patch_until_us FROM files WHERE id = ?', [f.id]);
     if (row.patch_until_us > 0) owner = row.patch_owner;
     else await new Promise((r) => setTimeout(r, 100));
