@@ -90,6 +90,13 @@ void api_contacts_import(struct request *req);
 void api_contacts_export(struct request *req);
 /* templates.c: message templates (T1, S9). */
 void api_templates_list(struct request *req);
+
+/* mailboxes.c: department mailboxes (A7). */
+void api_mailboxes_list(struct request *req);
+void api_mailbox_get(struct request *req);
+void api_mailbox_candidate(struct request *req);
+void api_mailbox_rekey(struct request *req);
+void api_mailbox_add(struct request *req);
 void api_template_create(struct request *req);
 void api_template_get(struct request *req);
 void api_template_put(struct request *req);

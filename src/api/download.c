@@ -20,6 +20,7 @@ struct served {
 	struct msg_env env;
 	char msg_id[RAND_ID_LEN + 1];
 	char actor[RAND_ID_LEN + 1];
+	char member[RAND_ID_LEN + 1]; /* acting for mailbox actor, or "" */
 	int64_t idx;
 };
 
@@ -30,7 +31,8 @@ on_served(struct request *req, int ok)
 	struct served *s = req->done_arg;
 
 	if (ok)
-		receive_downloaded(&s->env, s->msg_id, s->idx, s->actor);
+		receive_downloaded(
+		    &s->env, s->msg_id, s->idx, s->actor, s->member);
 	free(s);
 	req->done_arg = NULL;
 }
@@ -124,6 +126,9 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 	api_msg_env(req, &s->env);
 	snprintf(s->msg_id, sizeof(s->msg_id), "%s", f->message_id);
 	snprintf(s->actor, sizeof(s->actor), "%s", actor);
+	if (req->user != NULL && strcmp(actor, req->user->id) == 0)
+		snprintf(s->member, sizeof(s->member), "%s",
+		    req->user->member_id);
 	s->idx = f->idx;
 	req->done = on_served;
 	req->done_arg = s;

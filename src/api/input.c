@@ -61,6 +61,13 @@ input_check(struct request *req, json_t *doc, const struct field *f, size_t n)
 				return bad(
 				    req, f[i].name, "expected an object");
 			break;
+		case F_ARR:
+			if (!json_is_array(v))
+				return bad(req, f[i].name, "expected a list");
+			if (json_array_size(v) < f[i].min ||
+			    json_array_size(v) > f[i].max)
+				return bad(req, f[i].name, "wrong length");
+			break;
 		}
 	}
 	return 0;

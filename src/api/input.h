@@ -12,13 +12,13 @@
 
 struct request;
 
-enum field_type { F_STR, F_INT, F_BOOL, F_OBJ };
+enum field_type { F_STR, F_INT, F_BOOL, F_OBJ, F_ARR };
 
 struct field {
 	const char *name;
 	enum field_type type;
 	int required;
-	size_t min, max; /* bytes for F_STR, value for F_INT */
+	size_t min, max; /* bytes for F_STR, value for F_INT, F_ARR items */
 };
 
 int input_check(

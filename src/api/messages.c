@@ -188,13 +188,20 @@ static void
 add_sender_view(struct request *req, struct db_conn *c, const struct msg_row *m,
     json_t *doc)
 {
+	char kid[RAND_ID_LEN + 1] = "";
 	struct otp_row o;
 	char *self = NULL;
 
-	if (req->user->key_id != NULL)
+	if (req->user->is_mailbox)
+		self = stanza_of_role(c, m->id, "self", kid);
+	else if (req->user->key_id != NULL) {
 		self = stanza_get(c, m->id, req->user->key_id);
+		snprintf(kid, sizeof(kid), "%s", req->user->key_id);
+	}
 	json_object_set_new(
 	    doc, "self_stanza", self ? json_string(self) : json_null());
+	json_object_set_new(doc, "stanza_key_id",
+	    self ? json_string(kid) : json_null());
 	free(self);
 	json_object_set_new(doc, "otp_locked",
 	    json_boolean(otp_get(c, m->id, &o) == 1 && o.locked));
@@ -209,6 +216,7 @@ api_message_get(struct request *req)
 	struct msg_env env;
 	struct db_conn *c;
 	struct msg_row m;
+	const char *kid;
 	json_t *doc;
 	char *stanza;
 	int rcpt;
@@ -224,11 +232,14 @@ api_message_get(struct request *req)
 	json_object_set_new(
 	    doc, "role", json_string(rcpt ? "recipient" : "sender"));
 	if (rcpt) {
-		stanza = req->user->key_id ?
-		    stanza_get(c, m.id, req->user->key_id) :
-		    NULL;
+		/* A mailbox keeps its older key versions; an account has
+		 * only its current key. */
+		kid = req->user->is_mailbox ? m.rcpt_key_id : req->user->key_id;
+		stanza = kid ? stanza_get(c, m.id, kid) : NULL;
 		json_object_set_new(
 		    doc, "stanza", stanza ? json_string(stanza) : json_null());
+		json_object_set_new(doc, "stanza_key_id",
+		    stanza ? json_string(kid) : json_null());
 		free(stanza);
 	} else
 		add_sender_view(req, c, &m, doc);

@@ -78,6 +78,11 @@ add_event(const struct event_line *e, void *arg)
 
 	ev = json_pack("{s:I,s:s,s:s}", "at_ms", (json_int_t)(e->at_us / 1000),
 	    "kind", e->kind, "by", report_role(t->m, e->actor));
+	if (e->member_email != NULL)
+		json_object_set_new(ev, "member",
+		    json_pack("{s:s,s:s}", "name",
+		        e->member_name ? e->member_name : "", "email",
+		        e->member_email));
 	if (e->detail != NULL && strcmp(e->kind, "file.uploaded") == 0)
 		json_object_set_new(ev, "file_name", json_string(e->detail));
 	else if (e->detail != NULL)

@@ -338,6 +338,26 @@ stanza_insert(struct db_conn *c, const char *msg_id, const char *key_id,
 }
 
 char *
+stanza_of_role(struct db_conn *c, const char *msg_id, const char *role,
+    char key_id[RAND_ID_LEN + 1])
+{
+	struct db_stmt *s;
+	char *body = NULL;
+
+	key_id[0] = '\0';
+	s = db_query(c,
+	    "SELECT body, key_id FROM stanzas WHERE message_id = $1 AND "
+	    "role = $2 ORDER BY key_id LIMIT 1",
+	    DB_PARAMS(DB_TEXT(msg_id), DB_TEXT(role)));
+	if (s != NULL && db_next(s) == DB_ROW) {
+		body = db_dup_text(s, 0);
+		snprintf(key_id, RAND_ID_LEN + 1, "%s", db_text(s, 1));
+	}
+	db_done(s);
+	return body;
+}
+
+char *
 stanza_get(struct db_conn *c, const char *msg_id, const char *key_id)
 {
 	struct db_stmt *s;
@@ -354,17 +374,27 @@ stanza_get(struct db_conn *c, const char *msg_id, const char *key_id)
 }
 
 enum db_status
-event_add(struct db_conn *c, const char *msg_id, const char *kind,
-    const char *actor, const char *ip, const char *detail)
+event_add_member(struct db_conn *c, const char *msg_id, const char *kind,
+    const char *actor, const char *member, const char *ip, const char *detail)
 {
 	char id[RAND_ID_LEN + 1];
 
 	rand_id(id);
 	return db_exec(c,
 	    "INSERT INTO events (id, message_id, at_us, kind, "
-	    "actor, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	    "actor, member_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, "
+	    "$7, $8)",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(msg_id), DB_INT(clock_now_us()),
-	        DB_TEXT(kind), DB_TEXT(actor), DB_TEXT(ip), DB_TEXT(detail)));
+	        DB_TEXT(kind), DB_TEXT(actor),
+	        member != NULL && *member ? DB_TEXT(member) : DB_NULL,
+	        DB_TEXT(ip), DB_TEXT(detail)));
+}
+
+enum db_status
+event_add(struct db_conn *c, const char *msg_id, const char *kind,
+    const char *actor, const char *ip, const char *detail)
+{
+	return event_add_member(c, msg_id, kind, actor, NULL, ip, detail);
 }
 
 int

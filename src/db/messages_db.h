@@ -86,8 +86,16 @@ enum db_status stanza_insert(struct db_conn *c, const char *msg_id,
     const char *key_id, const char *role, const char *body);
 /* The body of the stanza for key_id (caller frees), or NULL. */
 char *stanza_get(struct db_conn *c, const char *msg_id, const char *key_id);
+/* The body (caller frees) and key id of the stanza with role, or NULL:
+ * a mailbox opens messages wrapped to any of its key versions. */
+char *stanza_of_role(struct db_conn *c, const char *msg_id, const char *role,
+    char key_id[RAND_ID_LEN + 1]);
 enum db_status event_add(struct db_conn *c, const char *msg_id,
     const char *kind, const char *actor, const char *ip, const char *detail);
+/* The same, naming the member who acted for mailbox actor (or NULL). */
+enum db_status event_add_member(struct db_conn *c, const char *msg_id,
+    const char *kind, const char *actor, const char *member, const char *ip,
+    const char *detail);
 /* Ids of messages still uploading after their deadline (at most max). */
 int msgs_overdue(
     struct db_conn *c, int64_t now, char ids[][RAND_ID_LEN + 1], int max);

@@ -87,8 +87,9 @@ events_of(struct db_conn *c, const char *msg_id, int64_t max,
 	int64_t n = 0;
 
 	s = db_query(c,
-	    "SELECT at_us, kind, actor, detail FROM events WHERE "
-	    "message_id = $1 ORDER BY at_us, id LIMIT $2",
+	    "SELECT e.at_us, e.kind, e.actor, e.detail, u.name, u.email "
+	    "FROM events e LEFT JOIN users u ON u.id = e.member_id WHERE "
+	    "e.message_id = $1 ORDER BY e.at_us, e.id LIMIT $2",
 	    DB_PARAMS(DB_TEXT(msg_id), DB_INT(max + 1)));
 	if (s == NULL)
 		return -1;
@@ -99,6 +100,8 @@ events_of(struct db_conn *c, const char *msg_id, int64_t max,
 		e.kind = db_text(s, 1);
 		e.actor = db_text(s, 2);
 		e.detail = db_text(s, 3);
+		e.member_name = db_text(s, 4);
+		e.member_email = db_text(s, 5);
 		fn(&e, arg);
 	}
 	db_done(s);

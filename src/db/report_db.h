@@ -38,6 +38,8 @@ int msg_page(struct db_conn *c, const struct msg_filter *f,
 struct event_line {
 	int64_t at_us;
 	const char *kind, *actor, *detail; /* actor, detail may be NULL */
+	/* The member who acted for a mailbox actor, or NULL (A7). */
+	const char *member_name, *member_email;
 };
 
 /* Calls fn for at most max events of msg_id, oldest first; the number

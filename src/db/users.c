@@ -8,7 +8,7 @@
 	"id, email, name, is_admin, verified_at IS NOT NULL, " \
 	"verifier, key_id, kdf_salt, kdf_m, kdf_t, kdf_p, wrapped_uk_pw, " \
 	"wrapped_uk_rec, x25519_pk, ed25519_pk, wrapped_x25519_sk, " \
-	"wrapped_ed25519_sk"
+	"wrapped_ed25519_sk, kind = 'mailbox'"
 
 /* Fills u from a row of USER_COLS starting at column 0. */
 static void
@@ -32,6 +32,7 @@ user_from_row(struct db_stmt *s, struct user *u)
 	u->keys.ed25519_pk = db_dup_text(s, 14);
 	u->keys.wrapped_x25519_sk = db_dup_text(s, 15);
 	u->keys.wrapped_ed25519_sk = db_dup_text(s, 16);
+	u->is_mailbox = db_int(s, 17) != 0;
 }
 
 static int
@@ -155,11 +156,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	enum db_status r;
 
 	s = db_query(c,
-	    "SELECT u.id, u.email, u.name, u.is_admin, "
-	    "u.verified_at IS NOT NULL, u.verifier, u.key_id, u.kdf_salt, "
-	    "u.kdf_m, u.kdf_t, u.kdf_p, u.wrapped_uk_pw, u.wrapped_uk_rec, "
-	    "u.x25519_pk, u.ed25519_pk, u.wrapped_x25519_sk, "
-	    "u.wrapped_ed25519_sk, s.last_seen FROM sessions s JOIN users u "
+	    "SELECT " USER_COLS ", s.last_seen FROM sessions s JOIN users u "
 	    "ON u.id = s.user_id WHERE s.id_hash = $1 AND s.created_at > $2 "
 	    "AND s.last_seen > $3",
 	    DB_PARAMS(
@@ -169,7 +166,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	r = db_next(s);
 	if (r == DB_ROW) {
 		user_from_row(s, u);
-		*last_seen = db_int(s, 17);
+		*last_seen = db_int(s, 18);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

@@ -165,8 +165,7 @@ insert:
 enum acct_status
 accounts_register(const struct acct_env *env, const struct acct_register *r)
 {
-	char email[EMAIL_MAX + 1], verifier[PW_VERIFIER_MAX], kid[32];
-	unsigned char pk[32], digest[32];
+	char email[EMAIL_MAX + 1], verifier[PW_VERIFIER_MAX], kid[RAND_ID_LEN + 1];
 	const char *domain, *why;
 	struct user nu = { 0 };
 	struct db_conn *c;
@@ -196,11 +195,8 @@ accounts_register(const struct acct_env *env, const struct acct_register *r)
 	default:
 		return ACCT_ERROR;
 	}
-	if (b64u_decode(pk, sizeof(pk), r->keys.x25519_pk,
-	        strlen(r->keys.x25519_pk)) != 32)
+	if (user_key_id_of(r->keys.x25519_pk, kid) == -1)
 		return ACCT_ERROR;
-	crypto_hash_sha256(digest, pk, sizeof(pk));
-	b64u_encode(kid, sizeof(kid), digest, 16);
 	snprintf(nu.id, sizeof(nu.id), "%s", r->user_id);
 	nu.email = email;
 	nu.name = (char *)(uintptr_t)r->name;

@@ -17,18 +17,6 @@
 
 #define LOGIN_WINDOW 900
 
-static int
-key_id_of(const char *pk_b64, char out[RAND_ID_LEN + 1])
-{
-	unsigned char pk[32], digest[32];
-
-	if (b64u_decode(pk, sizeof(pk), pk_b64, strlen(pk_b64)) != 32)
-		return -1;
-	crypto_hash_sha256(digest, pk, sizeof(pk));
-	b64u_encode(out, RAND_ID_LEN + 1, digest, 16);
-	return 0;
-}
-
 /* Rate limits before the costly check, per IP and per account. */
 static int
 login_limited(
@@ -219,7 +207,9 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 	if (!acct_limited(
 	        c, key, 3600, env->cfg->accounts_mails_per_hour, NULL)) {
 		found = users_by_email(c, email, &u);
-		if (found == 1 && u.verified)
+		/* A mailbox has no password to reset: a reset would give
+		 * whoever reads its mail a new key pair in its name. */
+		if (found == 1 && u.verified && !u.is_mailbox)
 			ok = acct_mail_token(c, env, &u, "reset",
 			         "/wachtwoord-herstellen",
 			         env->cfg->accounts_reset_ttl) == 0;
@@ -311,7 +301,7 @@ accounts_reset(const struct acct_env *env, const char *token, int new_keys,
 
 	if (!acct_kdf_ok(k))
 		return ACCT_WEAK_KDF;
-	if (new_keys && key_id_of(k->x25519_pk, kid) == -1)
+	if (new_keys && user_key_id_of(k->x25519_pk, kid) == -1)
 		return ACCT_ERROR;
 	if ((pw = password_make(env->sec->pepper, auth, verifier)) != PW_OK)
 		return pw == PW_BUSY ? ACCT_BUSY : ACCT_ERROR;

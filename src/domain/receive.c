@@ -383,7 +383,8 @@ receive_party(const struct msg_env *env, const char *id, const struct user *u,
 	        readable(m).st == MSG_NOT_FOUND))
 		r = NOT_FOUND;
 	else if (*recipient && msg_transition(c, id, "sent", "opened") == 1)
-		event_add(c, id, "opened", u->id, env->ip, NULL);
+		event_add_member(
+		    c, id, "opened", u->id, u->member_id, env->ip, NULL);
 	db_put(c);
 	if (r.st != MSG_OK)
 		msg_row_release(m);
@@ -416,13 +417,14 @@ receive_file(const struct msg_env *env, const struct msg_row *m,
 
 void
 receive_downloaded(const struct msg_env *env, const char *msg_id, int64_t idx,
-    const char *actor)
+    const char *actor, const char *member)
 {
 	struct db_conn *c = db_get(env->db);
 	char detail[48];
 
 	snprintf(detail, sizeof(detail), "{\"file\":%" PRId64 "}", idx);
-	event_add(c, msg_id, "downloaded", actor, env->ip, detail);
+	event_add_member(
+	    c, msg_id, "downloaded", actor, member, env->ip, detail);
 	if (msg_transition(c, msg_id, "opened", "downloaded") != 1)
 		msg_transition(c, msg_id, "sent", "downloaded");
 	db_put(c);
@@ -446,7 +448,8 @@ receive_unlock(
 		r = NOT_FOUND;
 	else if ((r = readable(&m)).st == MSG_OK &&
 	    (otp_unlock(c, id) != DB_OK ||
-	        event_add(c, id, "code_unlocked", sender->id, env->ip, NULL) !=
+	        event_add_member(c, id, "code_unlocked", sender->id,
+	            sender->member_id, env->ip, NULL) !=
 	            DB_OK))
 		r = FAILED;
 	db_put(c);

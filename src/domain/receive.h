@@ -58,7 +58,7 @@ struct msg_result receive_file(const struct msg_env *env,
 
 /* A recipient got a file's last byte: an event, and "downloaded". */
 void receive_downloaded(const struct msg_env *env, const char *msg_id,
-    int64_t idx, const char *actor);
+    int64_t idx, const char *actor, const char *member);
 
 /* The sender lifts the code lock of their message. */
 struct msg_result receive_unlock(

@@ -64,7 +64,7 @@ unlink_objects(const struct msg_env *env, struct db_conn *c, const char *id)
 
 static int
 purge_on(const struct msg_env *env, struct db_conn *c, const char *id,
-    const char *final_state, const char *actor)
+    const char *final_state, const struct user *actor)
 {
 	int r;
 
@@ -72,7 +72,8 @@ purge_on(const struct msg_env *env, struct db_conn *c, const char *id,
 		return -1;
 	r = ret_shred(c, id, final_state);
 	if (r == 1 &&
-	    (event_add(c, id, final_state, actor, env->ip, NULL) != DB_OK ||
+	    (event_add_member(c, id, final_state, actor ? actor->id : NULL,
+	         actor ? actor->member_id : NULL, env->ip, NULL) != DB_OK ||
 	        db_commit(c) != DB_OK))
 		r = -1;
 	if (r != 1) {
@@ -93,7 +94,7 @@ purge_on(const struct msg_env *env, struct db_conn *c, const char *id,
 
 int
 retention_purge(const struct msg_env *env, const char *id,
-    const char *final_state, const char *actor)
+    const char *final_state, const struct user *actor)
 {
 	struct db_conn *c = db_get(env->db);
 	int r = purge_on(env, c, id, final_state, actor);
@@ -210,7 +211,7 @@ retention_revoke(
 		/* Due but not yet purged: it expired, whatever comes first. */
 		final = m.expires_at <= clock_now() ? "expired" : "revoked";
 		r = purge_on(env, c, id, final,
-		    strcmp(final, "revoked") == 0 ? sender->id : NULL);
+		    strcmp(final, "revoked") == 0 ? sender : NULL);
 		if (r == -1)
 			res = msg_res(MSG_ERROR, "internal", "database");
 		else if (r == 1 && strcmp(final, "expired") == 0)

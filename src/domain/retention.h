@@ -27,13 +27,13 @@ struct user;
 
 /*
  * Purges message id now: final_state is "expired" or "revoked"; actor
- * (a user id, or NULL for the system) goes into the event with env->ip.
+ * (an account, or NULL for the system) goes into the event with env->ip.
  * 1 purged, 0 the message was not sent, opened or downloaded (nothing
  * changed), -1 error (logged; nothing changed, or only the object
  * deletion is left for the next run).
  */
 int retention_purge(const struct msg_env *env, const char *id,
-    const char *final_state, const char *actor);
+    const char *final_state, const struct user *actor);
 
 /*
  * One retention pass at now (seconds): purges every sent, opened or

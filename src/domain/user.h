@@ -33,8 +33,19 @@ struct user {
 	 * message is still to be made.
 	 */
 	char scope_msg[RAND_ID_LEN + 1];
+	/* A department mailbox (A7): no password, members act for it. */
+	int is_mailbox;
+	/*
+	 * Set when a member acts for a mailbox: this struct is then the
+	 * mailbox and member_id the account of the person behind it, whom
+	 * the events name (migration 0012).
+	 */
+	char member_id[RAND_ID_LEN + 1];
 };
 
+/* The key id of a base64url X25519 public key: b64u(SHA-256(pk)[:16]).
+ * -1 when pk is not 32 bytes. */
+int user_key_id_of(const char *pk_b64, char out[RAND_ID_LEN + 1]);
 void user_keys_release(struct user_keys *k);
 void user_release(struct user *u);
 

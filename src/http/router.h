@@ -21,6 +21,7 @@ enum route_flags {
 	ROUTE_AUTH = 1 << 4, /* needs a logged-in session: 401 without */
 	ROUTE_SESSION = 1 << 5, /* loads the session when there is one */
 	ROUTE_REQUEST = 1 << 6, /* for the holder of request token :token */
+	ROUTE_MAILBOX = 1 << 7, /* a member may act for a mailbox (A7) */
 };
 
 /*

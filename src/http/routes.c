@@ -19,6 +19,7 @@
 #define API ROUTE_API
 #define AUTH (ROUTE_API | ROUTE_AUTH)
 #define QTOKEN (ROUTE_API | ROUTE_REQUEST)
+#define MBX (AUTH | ROUTE_MAILBOX)
 
 const struct route routes[] = {
 	/* Operations (O5). */
@@ -54,37 +55,37 @@ const struct route routes[] = {
 	    NULL),
 
 	/* Messages (S1-S7) and their uploads (tus 1.0). */
-	R("GET", "/api/v1/messages", api_messages_list, AUTH, 0, NULL),
-	R("POST", "/api/v1/messages", api_message_create, AUTH, 4 << 20, JSON),
-	R("GET", "/api/v1/messages/:id", api_message_get, AUTH, 0, NULL),
-	R("GET", "/api/v1/messages/:id/files/:file", api_message_file, AUTH, 0,
+	R("GET", "/api/v1/messages", api_messages_list, MBX, 0, NULL),
+	R("POST", "/api/v1/messages", api_message_create, MBX, 4 << 20, JSON),
+	R("GET", "/api/v1/messages/:id", api_message_get, MBX, 0, NULL),
+	R("GET", "/api/v1/messages/:id/files/:file", api_message_file, MBX, 0,
 	    NULL),
-	R("POST", "/api/v1/messages/:id/unlock", api_message_unlock, AUTH, 0,
+	R("POST", "/api/v1/messages/:id/unlock", api_message_unlock, MBX, 0,
 	    NULL),
-	R("POST", "/api/v1/messages/:id/send", api_message_send, AUTH, 2 << 20,
+	R("POST", "/api/v1/messages/:id/send", api_message_send, MBX, 2 << 20,
 	    JSON),
 	R("PUT", "/api/v1/messages/:id/self-stanza", api_message_self_stanza,
-	    AUTH, 0, JSON),
-	R("POST", "/api/v1/messages/:id/revoke", api_message_revoke, AUTH, 0,
+	    MBX, 0, JSON),
+	R("POST", "/api/v1/messages/:id/revoke", api_message_revoke, MBX, 0,
 	    NULL),
 	/* Reports (P3-P5). */
-	R("GET", "/api/v1/messages/:id/events", api_message_events, AUTH, 0,
+	R("GET", "/api/v1/messages/:id/events", api_message_events, MBX, 0,
 	    NULL),
 	R("GET", "/api/v1/messages/:id/report.pdf", api_message_report_pdf,
-	    AUTH, 0, NULL),
-	R("GET", "/api/v1/reports/overview.pdf", api_reports_overview_pdf, AUTH,
+	    MBX, 0, NULL),
+	R("GET", "/api/v1/reports/overview.pdf", api_reports_overview_pdf, MBX,
 	    0, NULL),
 	R("OPTIONS", "/api/v1/uploads", api_tus_options, API, 0, NULL),
-	R("POST", "/api/v1/uploads", api_tus_create, AUTH, 0, NULL),
-	R("HEAD", "/api/v1/uploads/:id", api_tus_head, AUTH, 0, NULL),
-	STREAM("PATCH", "/api/v1/uploads/:id", api_tus_patch, AUTH, TUS,
+	R("POST", "/api/v1/uploads", api_tus_create, MBX, 0, NULL),
+	R("HEAD", "/api/v1/uploads/:id", api_tus_head, MBX, 0, NULL),
+	STREAM("PATCH", "/api/v1/uploads/:id", api_tus_patch, MBX, TUS,
 	    &api_tus_patch_stream),
-	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, AUTH, 0, NULL),
+	R("DELETE", "/api/v1/uploads/:id", api_tus_delete, MBX, 0, NULL),
 
 	/* Documents from outside (Q1-Q4): the employee's request, what its
 	 * token opens (the same tus handlers, for the token's holder), and
 	 * the public drop-off. */
-	R("POST", "/api/v1/requests", api_request_create, AUTH, 64 << 10,
+	R("POST", "/api/v1/requests", api_request_create, MBX, 64 << 10,
 	    JSON),
 	R("GET", "/api/v1/q/:token", api_q_get, API, 0, NULL),
 	R("POST", "/api/v1/q/:token/messages", api_q_message_create, API,
@@ -106,24 +107,35 @@ const struct route routes[] = {
 	    JSON),
 
 	/* Address book (C1, S8) and templates (T1, S9). */
-	R("GET", "/api/v1/contacts", api_contacts_list, AUTH, 0, NULL),
-	R("POST", "/api/v1/contacts", api_contact_create, AUTH, 0, JSON),
-	R("GET", "/api/v1/contacts/export", api_contacts_export, AUTH, 0,
+	R("GET", "/api/v1/contacts", api_contacts_list, MBX, 0, NULL),
+	R("POST", "/api/v1/contacts", api_contact_create, MBX, 0, JSON),
+	R("GET", "/api/v1/contacts/export", api_contacts_export, MBX, 0,
 	    NULL),
-	R("POST", "/api/v1/contacts/import", api_contacts_import, AUTH,
+	R("POST", "/api/v1/contacts/import", api_contacts_import, MBX,
 	    1 << 20, "text/csv"),
-	R("GET", "/api/v1/contacts/:id", api_contact_get, AUTH, 0, NULL),
-	R("PUT", "/api/v1/contacts/:id", api_contact_put, AUTH, 0, JSON),
-	R("DELETE", "/api/v1/contacts/:id", api_contact_delete, AUTH, 0,
+	R("GET", "/api/v1/contacts/:id", api_contact_get, MBX, 0, NULL),
+	R("PUT", "/api/v1/contacts/:id", api_contact_put, MBX, 0, JSON),
+	R("DELETE", "/api/v1/contacts/:id", api_contact_delete, MBX, 0,
 	    NULL),
-	R("GET", "/api/v1/templates", api_templates_list, AUTH, 0, NULL),
-	R("POST", "/api/v1/templates", api_template_create, AUTH, 256 << 10,
+	R("GET", "/api/v1/templates", api_templates_list, MBX, 0, NULL),
+	R("POST", "/api/v1/templates", api_template_create, MBX, 256 << 10,
 	    JSON),
-	R("GET", "/api/v1/templates/:id", api_template_get, AUTH, 0, NULL),
-	R("PUT", "/api/v1/templates/:id", api_template_put, AUTH, 256 << 10,
+	R("GET", "/api/v1/templates/:id", api_template_get, MBX, 0, NULL),
+	R("PUT", "/api/v1/templates/:id", api_template_put, MBX, 256 << 10,
 	    JSON),
-	R("DELETE", "/api/v1/templates/:id", api_template_delete, AUTH, 0,
+	R("DELETE", "/api/v1/templates/:id", api_template_delete, MBX, 0,
 	    NULL),
+
+	/* Department mailboxes (A7): the member's own view, never acting
+	 * for a mailbox (the mailbox is the path's :id). */
+	R("GET", "/api/v1/mailboxes", api_mailboxes_list, AUTH, 0, NULL),
+	R("GET", "/api/v1/mailboxes/:id", api_mailbox_get, AUTH, 0, NULL),
+	R("GET", "/api/v1/mailboxes/:id/candidate", api_mailbox_candidate,
+	    AUTH, 0, NULL),
+	R("POST", "/api/v1/mailboxes/:id/keys", api_mailbox_rekey, AUTH,
+	    1 << 20, JSON),
+	R("POST", "/api/v1/mailboxes/:id/members", api_mailbox_add, AUTH,
+	    256 << 10, JSON),
 
 	/* Receiving by link (R1, R2): the link and code gates. */
 	R("POST", "/api/v1/r/:id/open", api_r_open, API, 0, JSON),
@@ -154,6 +166,8 @@ const struct route routes[] = {
 	PAGE("/berichten/:id"),
 	PAGE("/berichten/:id/rapport"),
 	PAGE("/handleiding"),
+	PAGE("/postbussen"),
+	PAGE("/postbussen/:id"),
 	R("GET", "/:name", static_root_file, 0, 0, NULL),
 };
 /* clang-format on */

@@ -284,6 +284,9 @@ admit(struct request *req, const char *url, const char *method)
 		reply_error(req, 401, "not_logged_in", "Log in first");
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	}
+	if ((req->route->flags & ROUTE_MAILBOX) && req->user != NULL &&
+	    session_act_as(req) == -1)
+		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	if (req->route->stream != NULL) {
 		if (req->route->stream->begin(req) == -1)
 			return refuse(req, cl != NULL ? len : UINT64_MAX);

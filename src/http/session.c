@@ -4,6 +4,7 @@
 #include "db/db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
+#include "domain/mailboxes.h"
 #include "http/csrf.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -44,6 +45,37 @@ session_load(struct request *req)
 		return -1;
 	}
 	req->user = u;
+	return 0;
+}
+
+int
+session_act_as(struct request *req)
+{
+	const char *id = request_header(req, "X-ST-Mailbox");
+	struct db_conn *c;
+	struct user *as;
+	int r;
+
+	if (id == NULL)
+		id = request_query(req, "mailbox");
+	if (id == NULL || *id == '\0')
+		return 0;
+	as = xcalloc(1, sizeof(*as));
+	c = db_get(req->app->db);
+	r = mailboxes_act_as(c, req->user, id, as);
+	db_put(c);
+	if (r != 1) {
+		free(as);
+		if (r == 0)
+			reply_error(req, 403, "not_member",
+			    "You are not a member of this mailbox");
+		else
+			reply_error(req, 503, "busy",
+			    "The server is busy; try again");
+		return -1;
+	}
+	session_release(req);
+	req->user = as;
 	return 0;
 }
 

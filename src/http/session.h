@@ -12,6 +12,13 @@ struct request;
 /* Sets req->user and req->session_hash from a live session; -1 if none. */
 int session_load(struct request *req);
 void session_release(struct request *req);
+/*
+ * A member acting for a department mailbox names it in the header
+ * X-ST-Mailbox (or, for links, the query parameter mailbox): req->user
+ * becomes the mailbox, with member_id the member. 0 done or nothing
+ * named, -1 answered (403 not a member, 503).
+ */
+int session_act_as(struct request *req);
 /* Sets the session cookie (value token) on the response. */
 void session_set_cookie(struct request *req, const char *token);
 /* Expires the session cookie on the response. */

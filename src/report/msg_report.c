@@ -99,15 +99,21 @@ party(char *out, size_t len, const char *name, const char *email)
 		snprintf(out, len, "%s", email != NULL ? email : "");
 }
 
+/* Who did it; for a department mailbox also the member who acted. */
 static const char *
-who(const struct rmsg *r, const char *actor, char *out, size_t len)
+who(const struct rmsg *r, const struct event_line *e, char *out, size_t len)
 {
-	const char *role = report_role(r->m, actor);
+	const char *role = report_role(r->m, e->actor);
+	char member[600] = "";
 
+	if (e->member_email != NULL)
+		party(member, sizeof(member), e->member_name, e->member_email);
 	if (strcmp(role, "sender") == 0)
-		snprintf(out, len, "Afzender (%s)", r->sender_name);
+		snprintf(out, len, "Afzender (%s)%s%s", r->sender_name,
+		    *member ? ", door " : "", member);
 	else if (strcmp(role, "recipient") == 0)
-		snprintf(out, len, "Ontvanger (%s)", r->m->rcpt_name);
+		snprintf(out, len, "Ontvanger (%s)%s%s", r->m->rcpt_name,
+		    *member ? ", door " : "", member);
 	else if (strcmp(role, "link") == 0)
 		snprintf(out, len, "Ontvanger via de link");
 	else
@@ -148,14 +154,14 @@ static void
 event_row(const struct event_line *e, void *arg)
 {
 	struct rmsg *r = arg;
-	char when[32], by[600], det[800];
+	char when[32], by[1300], det[800];
 	const char *cells[4];
 
 	words_stamp(e->at_us / 1000000, when, sizeof(when));
 	details(r, e, det, sizeof(det));
 	cells[0] = when;
 	cells[1] = words_event(e->kind);
-	cells[2] = who(r, e->actor, by, sizeof(by));
+	cells[2] = who(r, e, by, sizeof(by));
 	cells[3] = det;
 	pdf_table_row(r->p, cells);
 }

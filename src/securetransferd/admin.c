@@ -3,6 +3,8 @@
 
 #include "db/db.h"
 #include "db/users.h"
+#include "db/mailboxes_db.h"
+#include "domain/mailboxes.h"
 #include "domain/orgs.h"
 #include "securetransferd/cmd.h"
 #include "util/config.h"
@@ -16,6 +18,10 @@ static const char usage[] =
     "  user list              list the accounts\n"
     "  user promote EMAIL     make an account an administrator\n"
     "  user demote EMAIL      take that role away\n"
+    "  mailbox create ADDRESS --owner EMAIL [--name NAME]\n"
+    "                         make a department mailbox (A7); its owner's\n"
+    "                         browser makes its keys at the next login\n"
+    "  mailbox list           list the mailboxes and their members\n"
     "\n"
     "Every change is written to the audit log with actor admin-cli.\n";
 
@@ -104,6 +110,85 @@ user_role(struct db_conn *c, const char *action, const char *email)
 	return 0;
 }
 
+static int
+mailbox_create(struct db *db, const struct config *cfg, int argc, char **argv)
+{
+	const char *owner = NULL, *name = NULL;
+	char id[RAND_ID_LEN + 1];
+	struct msg_env env = { cfg, db, NULL, NULL, NULL };
+	struct msg_result r;
+	char dflt[128];
+	int i;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--owner") == 0)
+			owner = argv[i + 1];
+		else if (strcmp(argv[i], "--name") == 0)
+			name = argv[i + 1];
+		else
+			break;
+	}
+	if (argc < 1 || i != argc || owner == NULL) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	/* Without a name, the part before the @ ("vergunningen"). */
+	if (name == NULL) {
+		snprintf(dflt, sizeof(dflt), "%.*s",
+		    (int)strcspn(argv[0], "@"), argv[0]);
+		name = dflt;
+	}
+	r = mailboxes_create(&env, argv[0], name, owner, id);
+	if (r.st != MSG_OK) {
+		fprintf(stderr, "securetransferd: %s: %s\n", r.code, r.why);
+		return 1;
+	}
+	printf("created mailbox %s (%s) with owner %s\n", argv[0], id, owner);
+	return 0;
+}
+
+static void
+print_member(const struct mbx_party *p, void *arg)
+{
+	ST_UNUSED(arg);
+	printf("\t%s\t%s\n", p->email, p->role);
+}
+
+static int
+mailbox_list(struct db_conn *c)
+{
+	char (*ids)[RAND_ID_LEN + 1] = NULL;
+	struct db_stmt *s;
+	enum db_status r;
+	size_t n = 0, i;
+	struct user mb;
+	int rc = 0;
+
+	s = db_query(c,
+	    "SELECT id FROM users WHERE kind = 'mailbox' ORDER BY email",
+	    DB_NOPARAMS);
+	if (s == NULL)
+		return 1;
+	while ((r = db_next(s)) == DB_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		snprintf(ids[n++], sizeof(ids[0]), "%s", db_text(s, 0));
+	}
+	db_done(s);
+	/* One statement at a time on a connection: members afterwards. */
+	for (i = 0; i < n && rc == 0 && r == DB_DONE; i++) {
+		if (users_by_id(c, ids[i], &mb) != 1) {
+			rc = 1;
+			break;
+		}
+		printf("%s\t%s%s\n", mb.email, mb.name,
+		    mb.key_id != NULL ? "" : " (no key yet)");
+		user_release(&mb);
+		rc = mbx_db_members(c, ids[i], print_member, NULL) == 0 ? 0 : 1;
+	}
+	free(ids);
+	return r == DB_DONE ? rc : 1;
+}
+
 int
 cmd_admin(int argc, char **argv)
 {
@@ -125,8 +210,17 @@ cmd_admin(int argc, char **argv)
 		config_release(&cfg);
 		return 1;
 	}
+	if (strcmp(argv[0], "mailbox") == 0 && strcmp(argv[1], "create") == 0) {
+		rc = mailbox_create(db, &cfg, argc - 2, argv + 2);
+		db_close(db);
+		config_release(&cfg);
+		return rc;
+	}
 	c = db_get(db);
-	if (strcmp(argv[0], "domain") == 0)
+	if (strcmp(argv[0], "mailbox") == 0 && argc == 2 &&
+	    strcmp(argv[1], "list") == 0)
+		rc = mailbox_list(c);
+	else if (strcmp(argv[0], "domain") == 0)
 		rc = domain_cmd(c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "user") == 0 && argc == 2 &&
 	    strcmp(argv[1], "list") == 0)

@@ -6,6 +6,7 @@ import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
 import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
 import { loadAccount } from './account/session.js';
+import { useMailbox } from './lib/mailbox.js';
 import { Account } from './pages/Account.jsx';
 import { Compose } from './pages/Compose.jsx';
 import { Contacts } from './pages/Contacts.jsx';
@@ -13,6 +14,7 @@ import { Dropoff } from './pages/Dropoff.jsx';
 import { Forgot } from './pages/Forgot.jsx';
 import { Home } from './pages/Home.jsx';
 import { Login } from './pages/Login.jsx';
+import { Mailbox, Mailboxes } from './pages/Mailboxes.jsx';
 import { Message } from './pages/Message.jsx';
 import { Register } from './pages/Register.jsx';
 import { Request } from './pages/Request.jsx';
@@ -47,6 +49,8 @@ const PAGES = {
   request: Request,
   requestUpload: RequestUpload,
   dropoff: Dropoff,
+  mailboxes: Mailboxes,
+  mailbox: Mailbox,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({
@@ -57,6 +61,7 @@ const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({
 function App() {
   const [lang, setLangState] = useState(getLang());
   const path = usePathname();
+  const mailbox = useMailbox();
   const first = useRef(true);
 
   useEffect(() => onLangChange(setLangState), []);
@@ -75,7 +80,8 @@ function App() {
   return (
     <LangContext.Provider value={lang}>
       <Frame>
-        <Page params={found?.params ?? {}} />
+        {/* Acting for another mailbox is another set of data: start afresh. */}
+        <Page key={mailbox?.id ?? 'self'} params={found?.params ?? {}} />
       </Frame>
     </LangContext.Provider>
   );

@@ -21,6 +21,8 @@ export const PATHS = Object.freeze({
   report: '/berichten/:id',
   messageReport: '/berichten/:id/rapport',
   manual: '/handleiding',
+  mailboxes: '/postbussen',
+  mailbox: '/postbussen/:id',
 });
 
 /** The report page of message id (P3). */

@@ -7,6 +7,7 @@ import { api, resetSession } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
+import { currentMailbox, setMailbox } from '../lib/mailbox.js';
 import { setAccount } from './session.js';
 
 let worker = null;
@@ -41,10 +42,13 @@ function call(op, args = {}, transfer = []) {
   });
 }
 
+const unlockedMailboxes = new Set(); // mailbox ids opened in this Worker
+
 /** Ends the Worker: UK and the private keys are gone with it. */
 export function lock() {
   if (worker) worker.terminate();
   worker = null;
+  unlockedMailboxes.clear();
   for (const w of waiting.values()) w.reject(new AccountKeyError('locked', 'locked'));
   waiting.clear();
 }
@@ -133,9 +137,51 @@ export async function resetWithNewKeys({ token, info, password }) {
   return { recoveryKey };
 }
 
-/** { keyId, fingerprint } of the unlocked X25519 key. */
-export function fingerprint() {
-  return call('fingerprint');
+/**
+ * Opens the keys of mailbox id in the Worker (once per Worker, or again
+ * with force after a change): every version granted to this member.
+ */
+export async function unlockMailbox(id, { force = false } = {}) {
+  if (!force && unlockedMailboxes.has(id)) return null;
+  const mb = await api.get(`/mailboxes/${encodeURIComponent(id)}`);
+  if (!mb.key_id) return mb; // no key yet: the owner makes it on the mailbox page
+  await call('mbxUnlock', { mailboxId: id, keyId: mb.key_id, keys: mb.keys, grants: mb.grants });
+  unlockedMailboxes.add(id);
+  return mb;
+}
+
+/** The mailbox this tab acts for, unlocked; undefined for oneself. */
+async function actingAs() {
+  const m = currentMailbox();
+  if (!m) return undefined;
+  await unlockMailbox(m.id);
+  return m.id;
+}
+
+/** { keyId, fingerprint } of the unlocked X25519 key (of the mailbox acted for). */
+export async function fingerprint() {
+  return call('fingerprint', { as: await actingAs() });
+}
+
+/** Five words for a colleague's key (x25519_pk, b64u), made here from the key itself. */
+export function fingerprintOf(x25519Pk) {
+  return call('fingerprintOf', { x25519Pk });
+}
+
+/** Makes a new key version of mailbox id for members and uploads it (first key, or removing `remove`). */
+export async function newMailboxKey(id, members, remove) {
+  const body = await call('mbxNewKey', { mailboxId: id, members });
+  if (remove) body.remove = remove;
+  const r = await api.post(`/mailboxes/${encodeURIComponent(id)}/keys`, body);
+  await unlockMailbox(id, { force: true });
+  return r;
+}
+
+/** Gives colleague {id, key_id, x25519_pk} every key version of mailbox id. */
+export async function addMailboxMember(id, member) {
+  await unlockMailbox(id);
+  const body = await call('mbxGrant', { mailboxId: id, member });
+  await api.post(`/mailboxes/${encodeURIComponent(id)}/members`, body);
 }
 
 /** A4: ends the session on the server and forgets every key. */
@@ -146,6 +192,7 @@ export async function logout() {
     /* already gone on the server: still forget everything here */
   }
   lock();
+  setMailbox(null);
   resetSession();
   setAccount({ status: 'anonymous', user: null, fingerprint: null });
 }
@@ -155,7 +202,7 @@ export async function logout() {
  * msgFile, msgFinish, msgForget, and msgKeyTo (K to the download Worker
  * over a MessagePort in `transfer`). K never passes the page.
  */
-export function messageCrypto(op, args, transfer) {
+export async function messageCrypto(op, args, transfer) {
   if (!/^msg[A-Z][A-Za-z]+$/.test(op)) throw new AccountKeyError('argument', `not a message op: ${op}`);
-  return call(op, args, transfer);
+  return call(op, { as: await actingAs(), ...args }, transfer);
 }

@@ -36,27 +36,39 @@ async function selfStanza(state, m) {
   return b64uEncode(await wrapX25519({ K: m.K, pkR: state.xPk, msgId: m.id }));
 }
 
-/** The operations, given a function returning the unlocked key state (or throwing). */
-export function messageOps(unlocked) {
+/** Tries each identity's key on a stanza until one opens it. */
+async function openWithAny(ids, open) {
+  for (const id of ids) {
+    try {
+      return await open(id);
+    } catch {
+      /* not this key version */
+    }
+  }
+  throw new AccountKeyError('stanza_auth', 'the stanza does not open with this key');
+}
+
+/**
+ * The operations, given unlocked(as) returning the key state to act with
+ * (the account's, or with `as` the current key of that department mailbox)
+ * and keys(as) every key that may open a stanza (a mailbox keeps its older
+ * versions). Both throw when locked.
+ */
+export function messageOps(unlocked, keys) {
   return {
     /** A new K for a new message; returns the self-stanza to store at once. */
-    async msgStart({ msgId }) {
-      const state = unlocked();
+    async msgStart({ msgId, as }) {
+      const state = unlocked(as);
       const m = { K: randomBytes(32), id: msgIdBytes(msgId) };
       messages.set(msgId, m);
       return { self_stanza: await selfStanza(state, m) };
     },
 
     /** After a reload: K from the stored self-stanza. */
-    async msgResume({ msgId, selfStanza: st }) {
-      const state = unlocked();
+    async msgResume({ msgId, selfStanza: st, as }) {
       const id = msgIdBytes(msgId);
-      let K;
-      try {
-        K = await unwrapX25519({ stanza: b64uDecode(st), skR: state.x25519, pkR: state.xPk, msgId: id });
-      } catch {
-        throw new AccountKeyError('stanza_auth', 'the self-stanza does not open with this key');
-      }
+      const K = await openWithAny(keys(as), (state) =>
+        unwrapX25519({ stanza: b64uDecode(st), skR: state.x25519, pkR: state.xPk, msgId: id }));
       messages.set(msgId, { K, id });
       return {};
     },
@@ -76,8 +88,8 @@ export function messageOps(unlocked) {
      * mime, header_sha256}]; recipient: {kind:'account', email, key_id,
      * x25519_pk} or {kind:'link', email, r_srv}; sender: {address}.
      */
-    async msgFinish({ msgId, sender, recipient, subject, reference, text, files, createdAt }) {
-      const state = unlocked();
+    async msgFinish({ msgId, sender, recipient, subject, reference, text, files, createdAt, as }) {
+      const state = unlocked(as);
       const m = get(msgId);
       const body = { self_stanza: await selfStanza(state, m) };
       let keyIdR = 'link';
@@ -118,17 +130,17 @@ export function messageOps(unlocked) {
      * CryptoKey, over `port` to the download Worker. The page only ever
      * holds the port, never K.
      */
-    async msgKeyTo({ msgId, stanza, port }) {
-      const state = unlocked();
+    async msgKeyTo({ msgId, stanza, port, as }) {
       const id = msgIdBytes(msgId);
       if (!port || typeof port.postMessage !== 'function') throw new AccountKeyError('argument', 'no port');
       let K;
       try {
-        K = await unwrapX25519({ stanza: b64uDecodeLen(stanza, 80), skR: state.x25519, pkR: state.xPk, msgId: id, asKey: true });
+        K = await openWithAny(keys(as), (state) =>
+          unwrapX25519({ stanza: b64uDecodeLen(stanza, 80), skR: state.x25519, pkR: state.xPk, msgId: id, asKey: true }));
       } catch (e) {
         port.postMessage({ error: 'stanza_auth' });
         port.close();
-        throw new AccountKeyError('stanza_auth', 'the stanza does not open with this key');
+        throw e;
       }
       port.postMessage({ K });
       port.close();

@@ -4,7 +4,9 @@
 // Worker (logout) forgets them. Protocol: one reply per request,
 //   {id, op, ...args} -> {id, result} | {id, error: code, message}
 // ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock,
-// and the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget.
+// the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget,
+// and department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant. Message ops
+// act for mailbox `as` when given.
 import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from './codec.js';
 import {
   checkKdf,
@@ -18,6 +20,7 @@ import {
   unwrapPrivateKey,
   unwrapUk,
 } from './keys.js';
+import { forgetMailboxes, mailboxIdentity, mailboxOps, mailboxVersions } from './mailboxes.js';
 import { forgetAllMessages, messageOps } from './messages.js';
 
 let state = null; // { userId, uk, x25519, ed25519, xPk, edPk, kid }
@@ -73,6 +76,11 @@ async function unlock({ userId, keys, keyId: serverKid }) {
   return { keyId: b64uEncode(kid), fingerprint: fingerprintWords(kid) };
 }
 
+function own() {
+  if (!state) throw new AccountKeyError('locked', 'no keys unlocked');
+  return state;
+}
+
 const OPS = {
   async register({ password }) {
     const uid = randomBytes(16);
@@ -115,9 +123,14 @@ const OPS = {
     r.rk.fill(0);
     return result;
   },
-  async fingerprint() {
-    if (!state) throw new AccountKeyError('locked', 'no keys unlocked');
-    return { keyId: b64uEncode(state.kid), fingerprint: fingerprintWords(state.kid) };
+  async fingerprint({ as } = {}) {
+    const s = as ? mailboxIdentity(as) : own();
+    return { keyId: b64uEncode(s.kid), fingerprint: fingerprintWords(s.kid) };
+  },
+  /** Five words for any key id (a colleague's, to compare in person). */
+  async fingerprintOf({ x25519Pk }) {
+    const kid = await keyId(b64uDecode(x25519Pk, 32));
+    return { keyId: b64uEncode(kid), fingerprint: fingerprintWords(kid) };
   },
   async status() {
     return { unlocked: !!state, userId: state?.userId ?? null };
@@ -126,12 +139,14 @@ const OPS = {
     state = null;
     pending = null;
     forgetAllMessages();
+    forgetMailboxes();
     return {};
   },
-  ...messageOps(() => {
-    if (!state) throw new AccountKeyError('locked', 'no keys unlocked');
-    return state;
-  }),
+  ...messageOps(
+    (as) => (as ? mailboxIdentity(as) : own()),
+    (as) => (as ? mailboxVersions(as) : [own()]),
+  ),
+  ...mailboxOps(own, selfCheck),
 };
 
 self.onmessage = async (event) => {

@@ -1,9 +1,12 @@
 // The frame around every page: skip link, header band with the logo
 // (top left, always back to the home page) and the language switch, the main
 // landmark, and the footer.
-import { logout } from '../account/client.js';
+import { useEffect, useState } from 'preact/hooks';
+import { logout, unlockMailbox } from '../account/client.js';
 import { useAccount } from '../account/session.js';
+import { api } from '../lib/api.js';
 import { LANGUAGES, setLang, t } from '../lib/i18n.js';
+import { setMailbox, useMailbox } from '../lib/mailbox.js';
 import { useLang } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
@@ -49,11 +52,53 @@ function StaffLogin() {
   );
 }
 
+/*
+ * "Werken als": the person's own account or one of their department
+ * mailboxes (A7). Switching opens the mailbox keys in the key Worker first,
+ * then starts again at the home page of what was chosen.
+ */
+function MailboxSwitch({ user }) {
+  const current = useMailbox();
+  const [list, setList] = useState([]);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api.get('/mailboxes').then((r) => live && setList((r.mailboxes || []).filter((m) => m.key_id)), () => {});
+    return () => { live = false; };
+  }, [user?.id]);
+  if (!list.length && !current) return null;
+  const onChange = async (event) => {
+    const id = event.currentTarget.value;
+    const m = list.find((x) => x.id === id) || null;
+    setFailed(false);
+    try {
+      if (m) await unlockMailbox(m.id);
+      setMailbox(m);
+      navigate(PATHS.home);
+    } catch {
+      setFailed(true);
+    }
+  };
+  return (
+    <div class="st-mailbox-switch">
+      <label class="st-mailbox-switch__label" for="st-acting">{t('frame.acting_as')}</label>
+      <select id="st-acting" class="utrecht-select utrecht-select--html-select st-mailbox-switch__select" value={current?.id ?? ''} onChange={onChange} data-testid="acting-as">
+        <option value="">{t('frame.own_account', { name: user?.name ?? '' })}</option>
+        {list.map((m) => (
+          <option key={m.id} value={m.id}>{t('frame.mailbox_option', { name: m.name, email: m.email })}</option>
+        ))}
+      </select>
+      {failed && <span class="st-mailbox-switch__error" role="alert">{t('error.mailbox_locked')}</span>}
+    </div>
+  );
+}
+
 function UserMenu() {
   const account = useAccount();
   if (account.status !== 'unlocked' && account.status !== 'locked') return null;
   return (
     <div class="st-user" role="group" aria-label={t('frame.user_label')}>
+      {account.status === 'unlocked' && <MailboxSwitch user={account.user} />}
       <span class="st-user__name">{account.user?.name}</span>
       <button type="button" class="st-user__logout" onClick={() => logout().then(() => navigate(PATHS.home))}>
         {t('frame.logout')}

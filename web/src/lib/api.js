@@ -8,6 +8,8 @@
 // X-CSRF-Token, taken from GET /api/v1/session (fetched once and cached; call
 // resetSession() after login or logout, when the server rotates it).
 // Error bodies {"error":{"code","message"}} become a thrown ApiError.
+import { mailboxHeaders } from './mailbox.js';
+
 export const API_BASE = '/api/v1';
 
 export class ApiError extends Error {
@@ -107,7 +109,9 @@ export function resetSession() {
 /** One API request. body (any JSON value) is sent when not undefined. */
 export async function request(method, path, body, options = {}) {
   method = method.toUpperCase();
-  const headers = { ...(options.headers || {}) };
+  // Acting for a department mailbox: the server ignores the header on
+  // routes that are always the person's own (account, sessions, mailboxes).
+  const headers = { ...mailboxHeaders(), ...(options.headers || {}) };
   if (method !== 'GET' && method !== 'HEAD') {
     const s = await getSession();
     if (s && typeof s.csrf === 'string') headers['X-CSRF-Token'] = s.csrf;

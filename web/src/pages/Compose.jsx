@@ -7,6 +7,7 @@ import { Documents, useDocuments } from '../components/Documents.jsx';
 import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
+import { currentMailbox } from '../lib/mailbox.js';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
@@ -94,7 +95,7 @@ function ComposeForm({ account }) {
       msgId = await sendMessage({
         draft,
         files,
-        sender: { address: account.user.email },
+        sender: { address: currentMailbox()?.email ?? account.user.email },
         onCreated: (id) => {
           msgId = id;
           requestAnimationFrame(() => progressHeading.current?.focus());

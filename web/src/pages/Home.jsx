@@ -2,8 +2,10 @@
 // logged in (and unlocked), the Ontgrendelen screen after a reload.
 import { useEffect, useState } from 'preact/hooks';
 import { useAccount } from '../account/session.js';
-import { errorText } from '../components/Form.jsx';
+import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
+import { useMailbox } from '../lib/mailbox.js';
+import { mailboxPath } from './Mailboxes.jsx';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
@@ -125,9 +127,18 @@ function MessageList({ id, title, box }) {
 
 function StaffHome({ user }) {
   useTitle('staff.title');
+  const mailbox = useMailbox();
   return (
     <article class="st-page st-page--wide">
       <h1 class="nl-heading nl-heading--level-1">{t('staff.heading', { name: user.name })}</h1>
+      {mailbox && (
+        <Alert type="info" title={t('mbx.acting_title', { name: mailbox.name })}>
+          <p class="nl-paragraph" data-testid="acting-banner">
+            {t('mbx.acting_text', { email: mailbox.email })}{' '}
+            <a class="nl-link" href={mailboxPath(mailbox.id)}>{t('mbx.manage')}</a>
+          </p>
+        </Alert>
+      )}
       <ul class="st-button-row" aria-label={t('staff.actions')}>
         <li>
           <ButtonLink href={PATHS.compose}>{t('page.compose')}</ButtonLink>
@@ -152,6 +163,11 @@ function StaffHome({ user }) {
         <li>
           <ButtonLink href={PATHS.templates} secondary>
             {t('staff.templates')}
+          </ButtonLink>
+        </li>
+        <li>
+          <ButtonLink href={PATHS.mailboxes} secondary>
+            {t('page.mailboxes')}
           </ButtonLink>
         </li>
       </ul>

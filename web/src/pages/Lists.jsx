@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
+import { withMailbox } from '../lib/mailbox.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
@@ -90,7 +91,7 @@ function Overview() {
   const p = new URLSearchParams();
   if (from) p.set('from', from);
   if (to) p.set('to', to);
-  const href = `/api/v1/reports/overview.pdf${p.size ? `?${p}` : ''}`;
+  const href = withMailbox(`/api/v1/reports/overview.pdf${p.size ? `?${p}` : ''}`);
   const bad = from && to && from > to;
   return (
     <section class="st-section st-overview" aria-labelledby="overview-title">

@@ -11,6 +11,7 @@ import { Alert, errorText } from '../components/Form.jsx';
 import { Received } from '../components/Received.jsx';
 import { Resume } from '../components/Resume.jsx';
 import { api } from '../lib/api.js';
+import { withMailbox } from '../lib/mailbox.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
@@ -26,7 +27,7 @@ const enc = encodeURIComponent;
 /** Download URLs of an account party, by manifest index. */
 function accountUrls(m) {
   const urls = {};
-  for (const f of m.files) urls[f.index] = `/api/v1/messages/${enc(m.id)}/files/${enc(f.id)}`;
+  for (const f of m.files) urls[f.index] = withMailbox(`/api/v1/messages/${enc(m.id)}/files/${enc(f.id)}`);
   return urls;
 }
 

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
+import { withMailbox } from '../lib/mailbox.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
@@ -25,11 +26,18 @@ function stamp(ms, lang) {
   }).format(new Date(ms));
 }
 
-function who(e, m) {
+function party(e, m) {
   if (e.by === 'sender') return t('report.by_sender', { name: m.sender.name });
   if (e.by === 'recipient') return t('report.by_recipient', { name: m.recipient.name });
   if (e.by === 'link') return t('report.by_link');
   return t('report.by_system');
+}
+
+/** Who did it; for a department mailbox also the member who acted (A7). */
+function who(e, m) {
+  const p = party(e, m);
+  if (!e.member) return p;
+  return t('report.by_member', { party: p, name: e.member.name || e.member.email, email: e.member.email });
 }
 
 function detail(e, files) {
@@ -103,7 +111,7 @@ function ReportPage({ id }) {
       <p class="st-actions">
         <a
           class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action"
-          href={`/api/v1/messages/${enc(m.id)}/report.pdf`}
+          href={withMailbox(`/api/v1/messages/${enc(m.id)}/report.pdf`)}
           download={`rapportage-${m.id}.pdf`}
           data-testid="download-report"
         >

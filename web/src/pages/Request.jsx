@@ -5,6 +5,7 @@
 // server swapped (SECURITY.md §1.6).
 import { useRef, useState } from 'preact/hooks';
 import { fingerprint } from '../account/client.js';
+import { currentMailbox } from '../lib/mailbox.js';
 import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
 import { Party } from '../components/Party.jsx';
 import { api } from '../lib/api.js';
@@ -85,7 +86,7 @@ function RequestForm({ account }) {
         <Alert type="error" role="alert"><p class="nl-paragraph">{failure}</p></Alert>
       )}
       <form class="st-form" ref={form} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : undefined}>
-        <Party legend={t('request.yours')} name={account.user.name} email={account.user.email} />
+        <Party legend={t('request.yours')} name={currentMailbox()?.name ?? account.user.name} email={currentMailbox()?.email ?? account.user.email} />
         <fieldset class="st-fieldset" disabled={busy}>
           <legend class="nl-heading nl-heading--level-2">{t('request.recipient')}</legend>
           <TextField id="req-name" label={t('request.rcpt_name')} autocomplete="off" value={d.name} onInput={set('name')} error={errors.name} maxLength={100} />

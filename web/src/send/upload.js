@@ -6,6 +6,7 @@
 // offset gets identical bytes.
 import { Upload } from 'tus-js-client';
 import { getSession } from '../lib/api.js';
+import { mailboxHeaders } from '../lib/mailbox.js';
 import { startWorker } from '../lib/assets.js';
 import { defaultPoolSize } from '../crypto/pool.js';
 import { HEADER_LEN, TAG_LEN, locateOffset } from '../crypto/stf1.js';
@@ -155,7 +156,7 @@ export function uploadFile({ source, fileId, endpoint = '/api/v1/uploads', chunk
         chunkSize,
         retryDelays: RETRY_DELAYS,
         metadata: { file_id: fileId },
-        headers: { 'X-CSRF-Token': csrf },
+        headers: { 'X-CSRF-Token': csrf, ...mailboxHeaders() },
         storeFingerprintForResuming: false,
         removeFingerprintOnSuccess: false,
         fileReader: { openFile: async (input) => input },
