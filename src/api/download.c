@@ -127,8 +127,8 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 	snprintf(s->msg_id, sizeof(s->msg_id), "%s", f->message_id);
 	snprintf(s->actor, sizeof(s->actor), "%s", actor);
 	if (req->user != NULL && strcmp(actor, req->user->id) == 0)
-		snprintf(s->member, sizeof(s->member), "%s",
-		    req->user->member_id);
+		snprintf(
+		    s->member, sizeof(s->member), "%s", req->user->member_id);
 	s->idx = f->idx;
 	req->done = on_served;
 	req->done_arg = s;

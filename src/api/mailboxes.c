@@ -42,8 +42,8 @@ add_key(const struct mbx_key *k, void *arg)
 	json_array_append_new(arg,
 	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "key_id", k->key_id,
 	        "x25519_pk", k->x25519_pk, "ed25519_pk", k->ed25519_pk,
-	        "wrapped_x25519_sk", k->wrapped_x25519_sk,
-	        "wrapped_ed25519_sk", k->wrapped_ed25519_sk, "created_at",
+	        "wrapped_x25519_sk", k->wrapped_x25519_sk, "wrapped_ed25519_sk",
+	        k->wrapped_ed25519_sk, "created_at",
 	        (json_int_t)k->created_at));
 }
 
@@ -51,9 +51,9 @@ static void
 add_grant(const struct mbx_grant *g, void *arg)
 {
 	json_array_append_new(arg,
-	    json_pack("{s:s,s:s,s:s,s:s}", "key_id", g->key_id,
-	        "member_key_id", g->member_key_id, "granted_by", g->granted_by,
-	        "body", g->body));
+	    json_pack("{s:s,s:s,s:s,s:s}", "key_id", g->key_id, "member_key_id",
+	        g->member_key_id, "granted_by", g->granted_by, "body",
+	        g->body));
 }
 
 /* A history line; detail is the audit's {"member","key_id"}. */
@@ -199,7 +199,8 @@ read_grants(struct request *req, json_t *arr, struct mbx_grant_in *g,
 		reply_error(req, 400, "bad_field", "grants: too many");
 		return -1;
 	}
-	json_array_foreach (arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_object(v)) {
 			reply_error(req, 400, "bad_field", "grants: objects");
 			return -1;
@@ -247,9 +248,10 @@ api_mailbox_rekey(struct request *req)
 		        MBX_MEMBERS_MAX, 1) == 0) {
 			in.x25519_pk = input_str(doc, "x25519_pk");
 			in.ed25519_pk = input_str(doc, "ed25519_pk");
-			in.wrapped_x25519_sk = input_str(doc, "wrapped_x25519_sk");
-			in.wrapped_ed25519_sk =
-			    input_str(doc, "wrapped_ed25519_sk");
+			in.wrapped_x25519_sk = input_str(
+			    doc, "wrapped_x25519_sk");
+			in.wrapped_ed25519_sk = input_str(
+			    doc, "wrapped_ed25519_sk");
 			in.grants = g;
 			in.remove = json_string_value(
 			    json_object_get(doc, "remove"));

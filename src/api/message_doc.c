@@ -1,6 +1,8 @@
 /* The message document; see message_doc.h. */
 #include "util/common.h"
 
+#include "db/mailboxes_db.h"
+
 #include "api/message_doc.h"
 #include "db/messages_db.h"
 #include "db/receive_db.h"
@@ -27,6 +29,8 @@ static json_t *
 sender_json(struct db_conn *c, const struct msg_row *m)
 {
 	const char *id = m->sender_id;
+	char kid[RAND_ID_LEN + 1];
+	char *pk = NULL;
 	struct user u;
 	json_t *j;
 
@@ -35,6 +39,14 @@ sender_json(struct db_conn *c, const struct msg_row *m)
 		    m->ext_name, "email", m->ext_email);
 	if (users_by_id(c, id, &u) != 1)
 		return json_pack("{s:s}", "user_id", id);
+	/* A mailbox signs with the key version it had when it sent; a
+	 * later re-key must not make its older messages look forged. */
+	if (u.is_mailbox && mbx_db_signer(c, u.id, m->id, kid, &pk) == 1) {
+		free(u.key_id);
+		free(u.keys.ed25519_pk);
+		u.key_id = xstrdup(kid);
+		u.keys.ed25519_pk = pk;
+	}
 	j = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?}", "kind", "account",
 	    "user_id", u.id, "name", u.name, "email", u.email, "key_id",
 	    u.key_id, "ed25519_pk", u.keys.ed25519_pk);

@@ -200,8 +200,8 @@ add_sender_view(struct request *req, struct db_conn *c, const struct msg_row *m,
 	}
 	json_object_set_new(
 	    doc, "self_stanza", self ? json_string(self) : json_null());
-	json_object_set_new(doc, "stanza_key_id",
-	    self ? json_string(kid) : json_null());
+	json_object_set_new(
+	    doc, "stanza_key_id", self ? json_string(kid) : json_null());
 	free(self);
 	json_object_set_new(doc, "otp_locked",
 	    json_boolean(otp_get(c, m->id, &o) == 1 && o.locked));

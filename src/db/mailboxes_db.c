@@ -65,8 +65,7 @@ parties(struct db_stmt *s, mbx_party_fn fn, void *arg)
 }
 
 int
-mbx_db_of_user(
-    struct db_conn *c, const char *user, mbx_party_fn fn, void *arg)
+mbx_db_of_user(struct db_conn *c, const char *user, mbx_party_fn fn, void *arg)
 {
 	return parties(db_query(c,
 	                   "SELECT u.id, u.email, u.name, m.role, u.key_id, "
@@ -144,8 +143,8 @@ mbx_db_grants(struct db_conn *c, const char *mailbox, const char *user,
 }
 
 int64_t
-mbx_db_count(struct db_conn *c, const char *sql, const char *mailbox,
-    const char *other)
+mbx_db_count(
+    struct db_conn *c, const char *sql, const char *mailbox, const char *other)
 {
 	struct db_stmt *s;
 	int64_t n = -1;
@@ -202,8 +201,8 @@ mbx_db_member_insert(struct db_conn *c, const char *mailbox, const char *user,
 	return db_exec(c,
 	    "INSERT INTO mailbox_members (mailbox_id, user_id, role, "
 	    "added_by, added_at) VALUES ($1, $2, 'member', $3, $4)",
-	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(user), DB_TEXT(by),
-	        DB_INT(now)));
+	    DB_PARAMS(
+	        DB_TEXT(mailbox), DB_TEXT(user), DB_TEXT(by), DB_INT(now)));
 }
 
 int
@@ -248,4 +247,27 @@ mbx_db_history(struct db_conn *c, const char *mailbox, int64_t limit,
 	}
 	db_done(s);
 	return r == DB_DONE ? 0 : -1;
+}
+
+int
+mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
+    char key_id[RAND_ID_LEN + 1], char **ed25519_pk)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	*ed25519_pk = NULL;
+	s = db_query(c,
+	    "SELECT k.key_id, k.ed25519_pk FROM stanzas s JOIN mailbox_keys k "
+	    "ON k.mailbox_id = $1 AND k.key_id = s.key_id WHERE "
+	    "s.message_id = $2 AND s.role = 'self'",
+	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(msg_id)));
+	if (s == NULL)
+		return -1;
+	if ((r = db_next(s)) == DB_ROW) {
+		snprintf(key_id, RAND_ID_LEN + 1, "%s", db_text(s, 0));
+		*ed25519_pk = db_dup_text(s, 1);
+	}
+	db_done(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 }

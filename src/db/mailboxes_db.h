@@ -42,21 +42,21 @@ typedef void (*mbx_party_fn)(const struct mbx_party *p, void *arg);
 enum db_status mbx_db_create(struct db_conn *c, const char *id,
     const char *email, const char *name, const char *owner_id, int64_t now);
 /* The role of user in mailbox into role (8 bytes): 1 member, 0 not, -1. */
-int mbx_db_role(struct db_conn *c, const char *mailbox, const char *user,
-    char role[8]);
+int mbx_db_role(
+    struct db_conn *c, const char *mailbox, const char *user, char role[8]);
 /* The mailboxes user belongs to, by address. */
-int mbx_db_of_user(struct db_conn *c, const char *user, mbx_party_fn fn,
-    void *arg);
+int mbx_db_of_user(
+    struct db_conn *c, const char *user, mbx_party_fn fn, void *arg);
 /* The members of a mailbox, by address; x25519_pk their current key. */
-int mbx_db_members(struct db_conn *c, const char *mailbox, mbx_party_fn fn,
-    void *arg);
+int mbx_db_members(
+    struct db_conn *c, const char *mailbox, mbx_party_fn fn, void *arg);
 int mbx_db_keys(struct db_conn *c, const char *mailbox,
     void (*fn)(const struct mbx_key *k, void *arg), void *arg);
 /* The grants made to user, one per key version. */
 int mbx_db_grants(struct db_conn *c, const char *mailbox, const char *user,
     void (*fn)(const struct mbx_grant *g, void *arg), void *arg);
-int64_t mbx_db_count(struct db_conn *c, const char *sql, const char *mailbox,
-    const char *other);
+int64_t mbx_db_count(
+    struct db_conn *c, const char *sql, const char *mailbox, const char *other);
 /* A new key version, made the mailbox's current key. */
 enum db_status mbx_db_key_insert(struct db_conn *c, const char *mailbox,
     const struct mbx_key *k, const char *by, int64_t now);
@@ -71,6 +71,13 @@ int mbx_db_member_delete(
 /* The mailbox's audit lines, newest first, at most limit. */
 int mbx_db_history(struct db_conn *c, const char *mailbox, int64_t limit,
     void (*fn)(const struct mbx_event *e, void *arg), void *arg);
+
+/*
+ * The key version a mailbox sent msg_id with (its self-stanza's key) and
+ * that version's signing key (caller frees): 1, 0 none, -1.
+ */
+int mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
+    char key_id[RAND_ID_LEN + 1], char **ed25519_pk);
 
 /* Counting statements for mbx_db_count ($1 mailbox, $2 other). */
 #define MBX_SQL_MEMBERS \

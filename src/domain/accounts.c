@@ -165,7 +165,8 @@ insert:
 enum acct_status
 accounts_register(const struct acct_env *env, const struct acct_register *r)
 {
-	char email[EMAIL_MAX + 1], verifier[PW_VERIFIER_MAX], kid[RAND_ID_LEN + 1];
+	char email[EMAIL_MAX + 1], verifier[PW_VERIFIER_MAX],
+	    kid[RAND_ID_LEN + 1];
 	const char *domain, *why;
 	struct user nu = { 0 };
 	struct db_conn *c;

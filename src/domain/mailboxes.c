@@ -14,8 +14,8 @@
 #define FAILED msg_res(MSG_ERROR, "internal", "Internal error")
 #define BUSY msg_res(MSG_BUSY, "busy", "The server is busy; try again")
 #define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "No such mailbox")
-#define MISMATCH                                                            \
-	msg_res(MSG_CONFLICT, "grants_mismatch",                            \
+#define MISMATCH \
+	msg_res(MSG_CONFLICT, "grants_mismatch", \
 	    "The members or keys changed; reload and try again")
 #define STANZA_B64 107 /* 80 bytes */
 
@@ -68,8 +68,8 @@ stanza_ok(const char *b)
  * one per member (key_id fixed); for a new member, one per key version
  * (member_key_id fixed). */
 static int
-grants_cover(const struct idset *want, const struct mbx_grant_in *g,
-    size_t n, const char *key_id, const char *member_key_id, int by_member)
+grants_cover(const struct idset *want, const struct mbx_grant_in *g, size_t n,
+    const char *key_id, const char *member_key_id, int by_member)
 {
 	size_t i, j;
 
@@ -84,10 +84,12 @@ grants_cover(const struct idset *want, const struct mbx_grant_in *g,
 		    strcmp(g[i].key_id, key_id) != 0)
 			return 0;
 		for (j = 0; j < want->n; j++) {
-			if (by_member && strcmp(g[i].user_id, want->id[j]) == 0 &&
+			if (by_member &&
+			    strcmp(g[i].user_id, want->id[j]) == 0 &&
 			    strcmp(g[i].member_key_id, want->kid[j]) == 0)
 				break;
-			if (!by_member && strcmp(g[i].key_id, want->id[j]) == 0 &&
+			if (!by_member &&
+			    strcmp(g[i].key_id, want->id[j]) == 0 &&
 			    strcmp(g[i].member_key_id, member_key_id) == 0)
 				break;
 		}
@@ -136,20 +138,21 @@ mailboxes_create(const struct msg_env *env, const char *email_in,
 	if (conn == 0)
 		res = msg_res(MSG_INVALID, "not_connected",
 		    "The address is not of a connected organisation");
-	else if (found == 0 || (found == 1 && (owner.is_mailbox ||
-	                                          !owner.verified ||
-	                                          owner.key_id == NULL)))
+	else if (found == 0 ||
+	    (found == 1 &&
+	        (owner.is_mailbox || !owner.verified || owner.key_id == NULL)))
 		res = msg_res(MSG_NOT_FOUND, "no_owner",
 		    "The owner must be a verified account with keys");
 	else if (conn == 1 && found == 1 && db_begin(c) == DB_OK) {
 		rand_id(out_id);
-		switch (mbx_db_create(c, out_id, email, name, owner.id,
-		    clock_now())) {
+		switch (mbx_db_create(
+		    c, out_id, email, name, owner.id, clock_now())) {
 		case DB_OK:
 			audit(c, env, "admin-cli", "mailbox.created", out_id,
 			    owner.email, NULL);
-			res = db_commit(c) == DB_OK ? msg_res(MSG_OK, NULL, NULL) :
-			                              FAILED;
+			res = db_commit(c) == DB_OK ?
+			    msg_res(MSG_OK, NULL, NULL) :
+			    FAILED;
 			break;
 		case DB_CONSTRAINT:
 			res = msg_res(MSG_CONFLICT, "exists",
@@ -183,7 +186,8 @@ rekey_check(struct db_conn *c, const struct user *u, const char *mailbox,
 		return msg_res(MSG_FORBIDDEN, "owner_only",
 		    "Only the mailbox's owner may do this");
 	if (nkeys == 0 && in->remove != NULL)
-		return msg_res(MSG_CONFLICT, "no_key", "The mailbox has no key");
+		return msg_res(
+		    MSG_CONFLICT, "no_key", "The mailbox has no key");
 	if (nkeys >= MBX_KEYS_MAX)
 		return msg_res(MSG_FORBIDDEN, "too_many_keys",
 		    "The mailbox has had too many keys");
@@ -192,8 +196,7 @@ rekey_check(struct db_conn *c, const struct user *u, const char *mailbox,
 		    "The owner cannot remove themselves");
 	if (in->remove != NULL &&
 	    mbx_db_role(c, mailbox, in->remove, other) != 1)
-		return msg_res(
-		    MSG_NOT_FOUND, "no_member", "No such member");
+		return msg_res(MSG_NOT_FOUND, "no_member", "No such member");
 	if (mbx_db_members(c, mailbox, add_member, members) == -1)
 		return BUSY;
 	/* The removed member gets no grant of the new key. */
@@ -243,8 +246,8 @@ rekey_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 		g.member_key_id = in->grants[i].member_key_id;
 		g.granted_by = u->id;
 		g.body = in->grants[i].body;
-		if (mbx_db_grant_insert(c, mailbox, in->grants[i].user_id, &g) !=
-		    DB_OK)
+		if (mbx_db_grant_insert(
+		        c, mailbox, in->grants[i].user_id, &g) != DB_OK)
 			res = BUSY;
 	}
 	if (res.st == MSG_OK && in->remove != NULL)
@@ -312,11 +315,13 @@ add_check(struct db_conn *c, const struct user *u, const char *mailbox,
 	if (mbx_db_keys(c, mailbox, add_key, keys) == -1 || keys->over)
 		return BUSY;
 	if (keys->n == 0)
-		return msg_res(MSG_CONFLICT, "no_key", "The mailbox has no key");
+		return msg_res(
+		    MSG_CONFLICT, "no_key", "The mailbox has no key");
 	if (ngrants > 0 && grants[0].member_key_id != NULL &&
 	    strcmp(grants[0].member_key_id, t->key_id) != 0)
 		return msg_res(MSG_CONFLICT, "member_key_changed",
-		    "The colleague's key changed; compare the fingerprint again");
+		    "The colleague's key changed; compare the fingerprint "
+		    "again");
 	if (!grants_cover(keys, grants, ngrants, NULL, t->key_id, 0))
 		return MISMATCH;
 	return msg_res(MSG_OK, NULL, NULL);
@@ -348,8 +353,8 @@ add_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 
 struct msg_result
 mailboxes_add_member(const struct msg_env *env, const struct user *u,
-    const char *mailbox, const char *user_id,
-    const struct mbx_grant_in *grants, size_t ngrants)
+    const char *mailbox, const char *user_id, const struct mbx_grant_in *grants,
+    size_t ngrants)
 {
 	struct idset *keys;
 	struct msg_result res;

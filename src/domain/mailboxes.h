@@ -37,9 +37,8 @@ struct mbx_rekey_in {
 };
 
 /* securetransferd admin mailbox create: out_id gets the new id. */
-struct msg_result mailboxes_create(const struct msg_env *env,
-    const char *email, const char *name, const char *owner_email,
-    char out_id[RAND_ID_LEN + 1]);
+struct msg_result mailboxes_create(const struct msg_env *env, const char *email,
+    const char *name, const char *owner_email, char out_id[RAND_ID_LEN + 1]);
 
 /* The first key (by the owner) or a new one, with a removal. */
 struct msg_result mailboxes_rekey(const struct msg_env *env,

@@ -209,8 +209,7 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 			return msg_res(MSG_ERROR, "internal", "database");
 	}
 	if (event_add_member(c, out->id, "created", in->sender->id,
-	        in->sender->member_id, env->ip, NULL) !=
-	    DB_OK)
+	        in->sender->member_id, env->ip, NULL) != DB_OK)
 		return msg_res(MSG_ERROR, "internal", "database");
 	return ok;
 }
@@ -367,8 +366,8 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	        link ? in->link_auth_hash : NULL, link ? in->link_stanza : NULL,
 	        now, m->expires_at) != DB_OK ||
 	    db_changes(c) != 1 ||
-	    event_add_member(
-	        c, m->id, "sent", s->id, s->member_id, env->ip, NULL) != DB_OK ||
+	    event_add_member(c, m->id, "sent", s->id, s->member_id, env->ip,
+	        NULL) != DB_OK ||
 	    queue_recipient_mail(c, env, s, m, in->link_secret) == -1)
 		return msg_res(MSG_ERROR, "internal", "database");
 	return ok;

@@ -449,8 +449,7 @@ receive_unlock(
 	else if ((r = readable(&m)).st == MSG_OK &&
 	    (otp_unlock(c, id) != DB_OK ||
 	        event_add_member(c, id, "code_unlocked", sender->id,
-	            sender->member_id, env->ip, NULL) !=
-	            DB_OK))
+	            sender->member_id, env->ip, NULL) != DB_OK))
 		r = FAILED;
 	db_put(c);
 	msg_row_release(&m);

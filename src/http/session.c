@@ -70,8 +70,8 @@ session_act_as(struct request *req)
 			reply_error(req, 403, "not_member",
 			    "You are not a member of this mailbox");
 		else
-			reply_error(req, 503, "busy",
-			    "The server is busy; try again");
+			reply_error(
+			    req, 503, "busy", "The server is busy; try again");
 		return -1;
 	}
 	session_release(req);

@@ -134,8 +134,8 @@ mailbox_create(struct db *db, const struct config *cfg, int argc, char **argv)
 	}
 	/* Without a name, the part before the @ ("vergunningen"). */
 	if (name == NULL) {
-		snprintf(dflt, sizeof(dflt), "%.*s",
-		    (int)strcspn(argv[0], "@"), argv[0]);
+		snprintf(dflt, sizeof(dflt), "%.*s", (int)strcspn(argv[0], "@"),
+		    argv[0]);
 		name = dflt;
 	}
 	r = mailboxes_create(&env, argv[0], name, owner, id);
@@ -157,7 +157,7 @@ print_member(const struct mbx_party *p, void *arg)
 static int
 mailbox_list(struct db_conn *c)
 {
-	char (*ids)[RAND_ID_LEN + 1] = NULL;
+	char(*ids)[RAND_ID_LEN + 1] = NULL;
 	struct db_stmt *s;
 	enum db_status r;
 	size_t n = 0, i;

@@ -135,7 +135,7 @@ function AddMember({ mb, onDone }) {
         <form class="st-form" onSubmit={add} noValidate data-testid="mbx-candidate">
           <p class="nl-paragraph">{t('mbx.compare', { name: found.name, email: found.email })}</p>
           <p class="st-fingerprint" tabIndex={-1} ref={wordsRef} data-testid="mbx-words">{found.words}</p>
-          <Checkbox id="mbx-compared" label={t('mbx.compared', { name: found.name })} checked={compared} onChange={setCompared} />
+          <Checkbox id="mbx-compared" label={t('mbx.compared', { name: found.name })} checked={compared} onChange={(v) => { setCompared(v); setError(''); }} />
           <div class="st-form__actions">
             <SubmitButton busy={busy}>{t('mbx.add')}</SubmitButton>
           </div>
@@ -191,7 +191,7 @@ function History({ mb }) {
       <ul class="st-plain-list" data-testid="mbx-history">
         {mb.history.map((h, i) => (
           <li key={i}>
-            {formatDateTime(h.at_ms, lang)}: {t(`mbx.ev_${h.kind.replace('mailbox.', '')}`, { by: h.by, member: h.member ?? '' })}
+            {formatDateTime(Math.floor(h.at_ms / 1000), lang)}: {t(`mbx.ev_${h.kind.replace('mailbox.', '')}`, { by: h.by, member: h.member ?? '' })}
           </li>
         ))}
       </ul>

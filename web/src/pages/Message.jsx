@@ -11,7 +11,7 @@ import { Alert, errorText } from '../components/Form.jsx';
 import { Received } from '../components/Received.jsx';
 import { Resume } from '../components/Resume.jsx';
 import { api } from '../lib/api.js';
-import { withMailbox } from '../lib/mailbox.js';
+import { currentMailbox, withMailbox } from '../lib/mailbox.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
@@ -59,6 +59,16 @@ function WithKey({ m, stanza, expect, heading }) {
   );
 }
 
+/*
+ * The key the sender must have signed for: the account's own, or for a
+ * department mailbox the version its stanza is wrapped to (a stanza opens
+ * only with the key its id names, and the Worker holds only versions it was
+ * granted).
+ */
+function ownKeyId(m, account) {
+  return currentMailbox() ? m.stanza_key_id : account.user?.key_id;
+}
+
 function RecipientView({ m, account }) {
   const problem = !READABLE.includes(m.state)
     ? (m.state === 'revoked' ? 'receive.revoked_title' : 'receive.expired_title')
@@ -77,8 +87,8 @@ function RecipientView({ m, account }) {
         stanza={m.stanza}
         heading
         expect={m.sender?.kind === 'external'
-          ? { external: true, sender_email: m.sender.email, recipient_key_id: account.user?.key_id }
-          : { sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: account.user?.key_id }}
+          ? { external: true, sender_email: m.sender.email, recipient_key_id: ownKeyId(m, account) }
+          : { sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: ownKeyId(m, account) }}
       />
     </article>
   );

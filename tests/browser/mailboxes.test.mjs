@@ -1,0 +1,210 @@
+// Department mailboxes in a real browser (issue 14; A7, SECURITY.md §1.6).
+// The administrator makes vergunningen@gemeente.nl with Anna as owner; Anna's
+// browser makes its keys and adds Bram after the five words on her screen
+// match those on Bram's account page; an outsider's drop-off to the mailbox
+// is opened by Bram working as the mailbox, bytes checked; the report names
+// Bram as the one who downloaded. Anna removes Bram: the mailbox gets a new
+// key, the API answers Bram 403, and a new message to the mailbox is not his
+// to open.
+//
+//   make all && node --test tests/browser/mailboxes.test.mjs
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startServer } from '../lib/server.mjs';
+import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
+import { waitForOutboxMail } from '../lib/api.mjs';
+import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
+import { opfsInfo, stubSaveDialog } from '../lib/receive.mjs';
+import { pattern } from '../lib/send.mjs';
+
+const MiB = 1 << 20;
+const ANNA = { email: 'anna@gemeente.nl', password: 'Postbus Eigenaar 2026!' };
+const BRAM = { email: 'bram@gemeente.nl', password: 'Postbus Collega 2026!' };
+const MAILBOX = 'vergunningen@gemeente.nl';
+let srv, browser, mailboxId;
+const tmp = mkdtempSync(join(tmpdir(), 'st-mbx-files-'));
+
+function makeFile(name, size, seed) {
+  const path = join(tmp, name);
+  const b = pattern(size, seed);
+  writeFileSync(path, b);
+  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
+}
+
+before(async () => {
+  srv = await startServer({
+    config: {
+      bootstrap: { domains: 'gemeente.nl' },
+      send: { chunk_size: 4 * MiB, disk_reserve: 0 },
+      accounts: { mails_per_hour: 100 },
+      dropoff: { addresses: MAILBOX, pow_bits: 12 },
+    },
+  });
+  await realEmployee(srv, ANNA.email, { name: 'Anna de Vries', password: ANNA.password });
+  await realEmployee(srv, BRAM.email, { name: 'Bram Jansen', password: BRAM.password });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function a11y(page, what) {
+  const r = await checkA11y(page);
+  assert.deepEqual(r.violations, [], `axe-core on ${what}: ${r.summary}`);
+}
+
+async function loggedIn(who) {
+  const page = await newPage(browser);
+  await stubSaveDialog(page.context());
+  await loginInBrowser(page, srv.url, who);
+  return page;
+}
+
+/** The logged-in page's own API client, for checks a user cannot make by clicking. */
+async function apiStatus(page, path, mailbox) {
+  return page.evaluate(async ([p, m]) => (await fetch(p, { headers: m ? { 'X-ST-Mailbox': m } : {} })).status, [path, mailbox]);
+}
+
+test('the administrator makes a mailbox; the owner makes its keys and adds a colleague after comparing the words', async () => {
+  const r = await runCli(['admin', 'mailbox', 'create', MAILBOX, '--owner', ANNA.email, '--name', 'Team Vergunningen'], { configPath: srv.configPath });
+  assert.equal(r.code, 0, r.stderr);
+
+  const bram = await loggedIn(BRAM);
+  // In-app navigation: a page load would lock the keys again.
+  await bram.getByRole('link', { name: 'Wijzig accountgegevens' }).click();
+  const bramWords = (await bram.getByTestId('fingerprint').innerText()).trim();
+  assert.match(bramWords, /^\w+ \w+ \w+ \w+ \w+$/);
+  // Not a member yet: no "Werken als".
+  assert.equal(await bram.getByTestId('acting-as').count(), 0);
+
+  const anna = await loggedIn(ANNA);
+  await anna.getByRole('link', { name: 'Postbussen' }).click();
+  await anna.getByRole('link', { name: 'Team Vergunningen' }).click();
+  await anna.getByRole('heading', { level: 1, name: 'Postbus Team Vergunningen' }).waitFor();
+  mailboxId = anna.url().split('/').pop();
+  await a11y(anna, 'new mailbox page');
+  await screenshot(anna, 'mailbox-new');
+  await anna.getByTestId('mbx-make-keys').click();
+  await anna.getByText('De sleutels van de postbus zijn aangemaakt.').waitFor({ timeout: 30000 });
+  await anna.getByLabel('E-mailadres van de collega').fill(BRAM.email);
+  await anna.getByRole('button', { name: 'Zoeken' }).click();
+  const words = (await anna.getByTestId('mbx-words').innerText()).trim();
+  assert.equal(words, bramWords, 'the owner sees the words Bram sees on his account page');
+  // Adding without ticking the box is refused in the page.
+  await anna.getByRole('button', { name: 'Lid toevoegen' }).click();
+  await anna.getByText('Vergelijk eerst de vijf woorden en vink het vakje aan.').waitFor();
+  await anna.getByLabel('Ik heb de woorden met Bram Jansen vergeleken en ze zijn gelijk').check();
+  await a11y(anna, 'mailbox page, adding a member');
+  await screenshot(anna, 'mailbox-add');
+  await anna.getByRole('button', { name: 'Lid toevoegen' }).click();
+  await anna.getByText('Bram Jansen is lid van de postbus.').waitFor({ timeout: 30000 });
+  const members = await anna.getByTestId('mbx-members').innerText();
+  assert.match(members, /Anna de Vries[\s\S]*Eigenaar[\s\S]*Bram Jansen[\s\S]*Lid/);
+  assert.match(await anna.getByTestId('mbx-history').innerText(), /bram@gemeente\.nl toegevoegd door anna@gemeente\.nl/);
+  await screenshot(anna, 'mailbox-members');
+  assert.deepEqual(problems(anna), []);
+  await anna.context().close();
+  await bram.context().close();
+});
+
+test('an outsider drops off a document for the mailbox; Bram opens it working as the mailbox; the report names him', async () => {
+  const file = makeFile('aanvraag.pdf', 2 * MiB + 3, 7);
+  const out = await newPage(browser);
+  await out.goto(`${srv.url}/afgeven`);
+  await out.getByRole('button', { name: 'Volgende' }).click();
+  await out.getByLabel('Ontvanger').selectOption(MAILBOX);
+  await out.getByLabel('Uw naam').fill('Olga Burger');
+  await out.getByLabel('Uw e-mailadres').fill('olga@example.net');
+  await out.getByRole('button', { name: 'Volgende' }).click();
+  await out.getByRole('heading', { level: 1, name: 'Bevestig uw e-mailadres' }).waitFor({ timeout: 60000 });
+  const mail = await waitForOutboxMail(join(srv.dir, 'outbox'), 'olga@example.net', (m) => /\b\d{6}\b/.test(m.text));
+  await out.getByLabel('Code').fill(mail.text.match(/\b(\d{6})\b/)[1]);
+  await out.getByRole('button', { name: 'Bevestigen' }).click();
+  await out.getByTestId('fingerprint').waitFor();
+  await out.locator('#files').setInputFiles(file.path);
+  await out.getByRole('button', { name: 'Versturen' }).click();
+  await out.getByTestId('q-sent').waitFor({ timeout: 120000 });
+  await out.context().close();
+  // The functional address gets the notice.
+  await waitForOutboxMail(join(srv.dir, 'outbox'), MAILBOX, (m) => /Olga Burger/.test(m.text));
+
+  const bram = await loggedIn(BRAM);
+  // His own received list does not hold the mailbox's message.
+  assert.equal(await bram.getByTestId('list-received').getByRole('link', { name: 'Documenten via Veilig documenten versturen', exact: true }).count(), 0);
+  await bram.getByTestId('acting-as').selectOption({ label: `Team Vergunningen <${MAILBOX}>` });
+  await bram.getByTestId('acting-banner').waitFor();
+  await a11y(bram, 'home page working as the mailbox');
+  await screenshot(bram, 'mailbox-acting');
+  await bram.getByTestId('list-received').getByRole('link', { name: 'Documenten via Veilig documenten versturen', exact: true }).click();
+  await bram.getByTestId('received').waitFor({ timeout: 30000 });
+  await bram.getByRole('button', { name: `Downloaden ${file.name}` }).click();
+  await bram.getByTestId('receive-status').getByText(`${file.name} is gedownload en gecontroleerd.`).waitFor({ timeout: 120000 });
+  assert.deepEqual(await opfsInfo(bram, file.name), { size: file.size, sha256: file.sha256 });
+  await bram.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
+  await bram.getByRole('link', { name: 'Rapportage van Documenten via Veilig documenten versturen' }).click();
+  const timeline = bram.getByTestId('timeline');
+  await timeline.waitFor();
+  await timeline.getByText('Ontvanger (Team Vergunningen), door Bram Jansen <bram@gemeente.nl>').first().waitFor({ timeout: 20000 });
+  assert.match(await timeline.innerText(), /Gedownload|gedownload/);
+  await screenshot(bram, 'mailbox-report');
+
+  // Bram answers as the mailbox: signed with the mailbox's key.
+  await bram.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
+  await bram.getByRole('link', { name: 'Verstuur een bericht' }).click();
+  await bram.getByLabel('Naam', { exact: true }).fill('Anna de Vries');
+  await bram.getByLabel('E-mailadres').fill(ANNA.email);
+  await bram.locator('#files').setInputFiles(makeFile('besluit.pdf', 300 * 1024, 9).path);
+  await bram.getByLabel('Onderwerp').fill('Besluit op uw aanvraag');
+  await bram.getByRole('button', { name: 'Verstuur bericht' }).click();
+  await bram.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 120000 });
+  await bram.getByTestId('message-state').getByText('Verstuurd').waitFor();
+  assert.deepEqual(problems(bram), []);
+  await bram.context().close();
+});
+
+test('the owner removes Bram: a new key that he is not given, and 403 for him', async () => {
+  const anna = await loggedIn(ANNA);
+  await anna.getByRole('link', { name: 'Postbussen' }).click();
+  await anna.getByRole('link', { name: 'Team Vergunningen' }).click();
+  await anna.getByRole('button', { name: 'Bram Jansen verwijderen uit de postbus' }).click();
+  await anna.getByRole('dialog').getByRole('button', { name: 'Verwijderen' }).click();
+  await anna.getByText('Bram Jansen is verwijderd; de postbus heeft een nieuwe sleutel.').waitFor({ timeout: 30000 });
+  assert.doesNotMatch(await anna.getByTestId('mbx-members').innerText(), /Bram/);
+  assert.match(await anna.getByTestId('mbx-history').innerText(), /bram@gemeente\.nl verwijderd door anna@gemeente\.nl/);
+  await screenshot(anna, 'mailbox-removed');
+
+  // The directory now names the new key; Anna holds both versions.
+  const mb = await anna.evaluate(async (id) => (await fetch(`/api/v1/mailboxes/${id}`)).json(), mailboxId);
+  assert.equal(mb.keys.length, 2);
+  assert.equal(mb.grants.length, 2, 'Anna holds both key versions');
+
+  // The answer Bram sent as the mailbox still checks out after the new key.
+  await anna.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
+  await anna.getByTestId('list-received').getByRole('link', { name: 'Besluit op uw aanvraag', exact: true }).click();
+  await anna.getByTestId('received').waitFor({ timeout: 30000 });
+  assert.match(await anna.getByTestId('received').innerText(), /Team Vergunningen/);
+
+  const bram = await loggedIn(BRAM);
+  assert.equal(await bram.getByTestId('acting-as').count(), 0, 'no mailbox to choose any more');
+  assert.equal(await apiStatus(bram, '/api/v1/messages?box=received', mailboxId), 403);
+  assert.equal(await apiStatus(bram, `/api/v1/mailboxes/${mailboxId}`), 404);
+  // Anna, still a member, opens the old message with the old key version.
+  await anna.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
+  await anna.getByRole('link', { name: 'Postbussen' }).click();
+  await anna.getByRole('link', { name: 'Team Vergunningen' }).click();
+  await anna.getByTestId('mbx-act').click();
+  await anna.getByTestId('acting-banner').waitFor();
+  await anna.getByTestId('list-received').getByRole('link', { name: 'Documenten via Veilig documenten versturen', exact: true }).click();
+  await anna.getByTestId('received').waitFor({ timeout: 30000 });
+  await anna.getByRole('button', { name: 'Downloaden aanvraag.pdf' }).waitFor();
+  assert.deepEqual(problems(anna), []);
+  assert.deepEqual(problems(bram, { allow: [/status of 40[34]/] }), []);
+  await anna.context().close();
+  await bram.context().close();
+});
