@@ -117,15 +117,8 @@ contacts_db_find_email(struct db_conn *c, const char *owner, const char *email,
 int64_t
 contacts_db_count(struct db_conn *c, const char *owner)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c, "SELECT COUNT(*) FROM contacts WHERE owner_id = $1",
+	return db_int_of(c, "SELECT COUNT(*) FROM contacts WHERE owner_id = $1",
 	    DB_PARAMS(DB_TEXT(owner)));
-	if (s != NULL && db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
 }
 
 enum db_status

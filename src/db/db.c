@@ -308,3 +308,18 @@ out:
 	db_put(c);
 	return rc;
 }
+
+int64_t
+db_int_of(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
+{
+	struct db_stmt *s = db_query(c, sql, p, n);
+	int64_t v = -1;
+
+	if (s == NULL)
+		return -1;
+	if (db_next(s) == DB_ROW)
+		v = db_int(s, 0);
+	db_done(s);
+	return v;
+}

@@ -91,6 +91,11 @@ char *db_dup_text0(struct db_stmt *s, int col);
 int db_isnull(struct db_stmt *s, int col);
 void db_done(struct db_stmt *s);
 
+/* The integer in the first column of the first row (a COUNT, a RETURNING
+ * value); -1 on an error or when there is no row. */
+int64_t db_int_of(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
+
 enum db_status db_begin(struct db_conn *c); /* a write transaction */
 enum db_status db_commit(struct db_conn *c);
 void db_rollback(struct db_conn *c);

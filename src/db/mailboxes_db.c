@@ -146,16 +146,7 @@ int64_t
 mbx_db_count(
     struct db_conn *c, const char *sql, const char *mailbox, const char *other)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c, sql, DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(other)));
-	if (s == NULL)
-		return -1;
-	if (db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
+	return db_int_of(c, sql, DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(other)));
 }
 
 enum db_status

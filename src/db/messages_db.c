@@ -190,17 +190,10 @@ files_of(struct db_conn *c, const char *msg_id,
 int64_t
 files_not_done(struct db_conn *c, const char *msg_id)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c,
+	return db_int_of(c,
 	    "SELECT COUNT(*) FROM files WHERE message_id = $1 AND "
 	    "done = 0",
 	    DB_PARAMS(DB_TEXT(msg_id)));
-	if (s != NULL && db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
 }
 
 int

@@ -97,35 +97,18 @@ req_use(struct db_conn *c, const char *id, const char *msg_id, int64_t now)
 int64_t
 req_messages(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c, "SELECT COUNT(*) FROM messages WHERE request_id = $1",
+	return db_int_of(c,
+	    "SELECT COUNT(*) FROM messages WHERE request_id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
-	if (s == NULL)
-		return -1;
-	if (db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
 }
 
 int64_t
 req_code_fail(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c,
+	return db_int_of(c,
 	    "UPDATE requests SET failures = failures + 1 WHERE id = $1 "
 	    "RETURNING failures",
 	    DB_PARAMS(DB_TEXT(id)));
-	if (s == NULL)
-		return -1;
-	if (db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
 }
 
 enum db_status

@@ -53,19 +53,10 @@ s3db_upload_known(struct db_conn *c, const char *upload_id)
 int64_t
 s3db_parts_count(struct db_conn *c, const char *key, int64_t upto)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c,
+	return db_int_of(c,
 	    "SELECT COUNT(*) FROM s3_parts WHERE object_key = $1 AND "
 	    "part_no <= $2",
 	    DB_PARAMS(DB_TEXT(key), DB_INT(upto)));
-	if (s == NULL)
-		return -1;
-	if (db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
 }
 
 enum db_status

@@ -35,15 +35,9 @@ read_row(struct db_stmt *s, struct template_row *t)
 int64_t
 templates_db_count(struct db_conn *c, const char *owner)
 {
-	struct db_stmt *s;
-	int64_t n = -1;
-
-	s = db_query(c, "SELECT COUNT(*) FROM templates WHERE owner_id = $1",
+	return db_int_of(c,
+	    "SELECT COUNT(*) FROM templates WHERE owner_id = $1",
 	    DB_PARAMS(DB_TEXT(owner)));
-	if (s != NULL && db_next(s) == DB_ROW)
-		n = db_int(s, 0);
-	db_done(s);
-	return n;
 }
 
 int

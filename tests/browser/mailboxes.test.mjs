@@ -10,6 +10,7 @@
 //   make all && node --test tests/browser/mailboxes.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,6 +105,7 @@ test('the administrator makes a mailbox; the owner makes its keys and adds a col
   await screenshot(anna, 'mailbox-add');
   await anna.getByRole('button', { name: 'Lid toevoegen' }).click();
   await anna.getByText('Bram Jansen is lid van de postbus.').waitFor({ timeout: 30000 });
+  await anna.getByTestId('mbx-members').getByText('Bram Jansen').waitFor();
   const members = await anna.getByTestId('mbx-members').innerText();
   assert.match(members, /Anna de Vries[\s\S]*Eigenaar[\s\S]*Bram Jansen[\s\S]*Lid/);
   assert.match(await anna.getByTestId('mbx-history').innerText(), /bram@gemeente\.nl toegevoegd door anna@gemeente\.nl/);
@@ -153,6 +155,19 @@ test('an outsider drops off a document for the mailbox; Bram opens it working as
   await timeline.getByText('Ontvanger (Team Vergunningen), door Bram Jansen <bram@gemeente.nl>').first().waitFor({ timeout: 20000 });
   assert.match(await timeline.innerText(), /Gedownload|gedownload/);
   await screenshot(bram, 'mailbox-report');
+  // The PDF says the same; its link carries ?mailbox= (no header on a link).
+  const href = await bram.getByTestId('download-report').getAttribute('href');
+  assert.match(href, new RegExp(`[?&]mailbox=${mailboxId}$`));
+  const pdf = await bram.evaluate(async (u) => {
+    const r = await fetch(u);
+    return r.ok ? Array.from(new Uint8Array(await r.arrayBuffer())) : r.status;
+  }, href);
+  assert.ok(Array.isArray(pdf), `report.pdf: ${pdf}`);
+  const pdfPath = join(tmp, 'mailbox-report.pdf');
+  writeFileSync(pdfPath, Buffer.from(pdf));
+  const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(text, /^SecureTransfer Rapportage ontvangen bericht /, 'the recipient\'s report says it was received');
+  assert.match(text, /Ontvanger \(Team Vergunningen\), door \u2068?Bram Jansen\u2069? <bram@gemeente\.nl>/);
 
   // Bram answers as the mailbox: signed with the mailbox's key.
   await bram.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();

@@ -191,7 +191,7 @@ function History({ mb }) {
       <ul class="st-plain-list" data-testid="mbx-history">
         {mb.history.map((h, i) => (
           <li key={i}>
-            {formatDateTime(Math.floor(h.at_ms / 1000), lang)}: {t(`mbx.ev_${h.kind.replace('mailbox.', '')}`, { by: h.by, member: h.member ?? '' })}
+            {formatDateTime(Math.floor(h.at_ms / 1000), lang)}: {t(`mbx.ev_${h.kind.replace('mailbox.', '')}`, { by: h.by === 'admin-cli' ? t('mbx.by_admin') : h.by, member: h.member ?? '' })}
           </li>
         ))}
       </ul>
@@ -208,9 +208,11 @@ function MailboxPage({ id, me }) {
   useTitle('page.mailbox');
   const load = () => api.get(`/mailboxes/${enc(id)}`).then(setMb, setError);
   useEffect(() => { load(); }, [id]);
-  const done = (text) => {
+  // The list is reloaded before the result is announced, so what a
+  // screen reader hears and what the page shows agree.
+  const done = async (text) => {
+    await load();
     setOk(text);
-    load();
   };
   const remove = async (x) => {
     const yes = await ask({ title: t('mbx.remove_title'), text: t('mbx.remove_text', { name: x.name }), yes: t('mbx.remove'), danger: true });
