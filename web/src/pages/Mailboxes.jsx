@@ -165,7 +165,10 @@ function Members({ mb, me, onRemove }) {
               <tr class="utrecht-table__row" key={x.id}>
                 <td class="utrecht-table__cell">{x.name}</td>
                 <td class="utrecht-table__cell">{x.email}</td>
-                <td class="utrecht-table__cell">{t(`mbx.role_${x.role}`)}</td>
+                <td class="utrecht-table__cell">
+                  {t(`mbx.role_${x.role}`)}
+                  {mb.key_id && !x.has_key && <span class="st-muted st-small"> · {t('mbx.key_changed')}</span>}
+                </td>
                 <td class="utrecht-table__cell">
                   {mb.role === 'owner' && x.id !== me.id && mb.key_id && (
                     <button type="button" class="utrecht-button utrecht-button--subtle st-link-button" onClick={() => onRemove(x)} aria-label={t('mbx.remove_of', { name: x.name })}>

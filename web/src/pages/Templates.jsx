@@ -5,11 +5,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../book/api.js';
 import { FormEnd, RowActions } from '../components/BookParts.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
-import { Checkbox, errorText, TextField } from '../components/Form.jsx';
+import { Checkbox, cleanText, errorText, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { RequireLogin } from './Account.jsx';
-import { cleanText, TextArea, TEXT_MAX } from './Compose.jsx';
 
 const EMPTY = { name: '', subject: '', reference: '', text: '', is_default: false };
 const FIELD_OF = { bad_name: 'name', duplicate_name: 'name', bad_subject: 'subject', bad_reference: 'reference', bad_text: 'text' };
