@@ -1,6 +1,6 @@
 /*
  * Do this node's server secrets match the installation's? The first start
- * on a database records a check value of each secret (migration 0020);
+ * on a database records a check value of each secret (migration 0013);
  * every later start, on any node, compares. Several nodes with different
  * secrets would each work alone and fail each other's logins, sessions,
  * tokens and outbox rows (docs/deploy.md, "Every node").

@@ -4,7 +4,7 @@
 -- to start records a check value of each secret (HMAC-SHA-256 under the
 -- secret of a fixed label); a node whose secrets give other values refuses
 -- to start (db/secret_checks_db.c). A check value says nothing about its
--- secret. Numbered 0020 to stay clear of the numbers in use on main.
+-- secret.
 CREATE TABLE secret_checks (
 	name		TEXT PRIMARY KEY,
 	mac		TEXT NOT NULL,
