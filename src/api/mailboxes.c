@@ -24,10 +24,10 @@
 static json_t *
 party_json(const struct mbx_party *p)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:I}", "id", p->id,
+	return json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:I,s:b}", "id", p->id,
 	    "email", p->email, "name", p->name, "role", p->role, "key_id",
 	    p->key_id, "x25519_pk", p->x25519_pk, "added_at",
-	    (json_int_t)p->added_at);
+	    (json_int_t)p->added_at, "has_key", p->has_key);
 }
 
 static void

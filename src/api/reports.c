@@ -252,7 +252,9 @@ api_message_report_pdf(struct request *req)
 	}
 	snprintf(name, sizeof(name), "rapportage-%s.pdf", m.id);
 	fd = temp_fd();
-	size = fd >= 0 ? report_message_pdf(c, &m, clock_now(), fd) : -1;
+	size = fd >= 0 ? report_message_pdf(c, &m, clock_now(),
+	                     strcmp(m.sender_id, req->user->id) != 0, fd) :
+	                 -1;
 	db_put(c);
 	msg_row_release(&m);
 	atomic_fetch_sub(&rendering, 1);

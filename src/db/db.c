@@ -279,19 +279,16 @@ migrate_begin(struct db *db, struct db_conn *c)
 	return 0;
 }
 
+/* 1 when migration version is applied, 0 not, -1 error. Each version
+ * is looked up, not compared with the highest: a migration that arrives
+ * with a lower number than one already applied (branches merged in
+ * another order) still runs. */
 static int64_t
-applied_version(struct db_conn *c)
+applied(struct db_conn *c, int64_t version)
 {
-	struct db_stmt *s;
-	int64_t v = 0;
-
-	s = db_query(c,
-	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-	    DB_NOPARAMS);
-	if (s != NULL && db_next(s) == DB_ROW)
-		v = db_int(s, 0);
-	db_done(s);
-	return v;
+	return db_int_of(c,
+	    "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+	    DB_PARAMS(DB_INT(version)));
 }
 
 int
@@ -318,8 +315,10 @@ db_migrate(struct db *db)
 	for (m = migrations; m->name != NULL; m++) {
 		if (migrate_begin(db, c) == -1)
 			goto out;
-		if ((have = applied_version(c)) >= m->version) {
+		if ((have = applied(c, m->version)) != 0) {
 			db_rollback(c);
+			if (have == -1)
+				goto out;
 			continue;
 		}
 		if (db->drv->script(c->h, m->sql) != DB_OK ||

@@ -40,8 +40,16 @@ mbx_db_role(
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 }
 
+/* Whether member m.user_id holds mailbox m.mailbox_id's current key,
+ * wrapped to the member's current key. */
+#define HAS_KEY \
+	"EXISTS (SELECT 1 FROM mailbox_grants g JOIN users mb ON " \
+	"mb.id = g.mailbox_id JOIN users p ON p.id = g.user_id WHERE " \
+	"g.mailbox_id = m.mailbox_id AND g.user_id = m.user_id AND " \
+	"g.key_id = mb.key_id AND g.member_key_id = p.key_id)"
+
 /* Runs a query of party columns (id, email, name, role, key_id,
- * x25519_pk, added_at) and calls fn for each row. */
+ * x25519_pk, added_at, has_key) and calls fn for each row. */
 static int
 parties(struct db_stmt *s, mbx_party_fn fn, void *arg)
 {
@@ -58,6 +66,7 @@ parties(struct db_stmt *s, mbx_party_fn fn, void *arg)
 		p.key_id = db_text(s, 4);
 		p.x25519_pk = db_text(s, 5);
 		p.added_at = db_int(s, 6);
+		p.has_key = db_int(s, 7) != 0;
 		fn(&p, arg);
 	}
 	db_done(s);
@@ -69,7 +78,8 @@ mbx_db_of_user(struct db_conn *c, const char *user, mbx_party_fn fn, void *arg)
 {
 	return parties(db_query(c,
 	                   "SELECT u.id, u.email, u.name, m.role, u.key_id, "
-	                   "u.x25519_pk, m.added_at FROM mailbox_members m "
+	                   "u.x25519_pk, m.added_at, " HAS_KEY " FROM "
+	                   "mailbox_members m "
 	                   "JOIN users u ON u.id = m.mailbox_id WHERE "
 	                   "m.user_id = $1 ORDER BY u.email",
 	                   DB_PARAMS(DB_TEXT(user))),
@@ -82,7 +92,8 @@ mbx_db_members(
 {
 	return parties(db_query(c,
 	                   "SELECT u.id, u.email, u.name, m.role, u.key_id, "
-	                   "u.x25519_pk, m.added_at FROM mailbox_members m "
+	                   "u.x25519_pk, m.added_at, " HAS_KEY " FROM "
+	                   "mailbox_members m "
 	                   "JOIN users u ON u.id = m.user_id WHERE "
 	                   "m.mailbox_id = $1 ORDER BY u.email",
 	                   DB_PARAMS(DB_TEXT(mailbox))),
@@ -201,10 +212,7 @@ mbx_db_member_delete(struct db_conn *c, const char *mailbox, const char *user)
 {
 	/* Grants first: the foreign key cascades on SQLite only when
 	 * foreign_keys is on, and PostgreSQL always; be explicit. */
-	if (db_exec(c,
-	        "DELETE FROM mailbox_grants WHERE mailbox_id = $1 AND "
-	        "user_id = $2",
-	        DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(user))) != DB_OK ||
+	if (mbx_db_grants_delete(c, mailbox, user) != DB_OK ||
 	    db_exec(c,
 	        "DELETE FROM mailbox_members WHERE mailbox_id = $1 AND "
 	        "user_id = $2 AND role <> 'owner'",
@@ -261,4 +269,13 @@ mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+enum db_status
+mbx_db_grants_delete(struct db_conn *c, const char *mailbox, const char *user)
+{
+	return db_exec(c,
+	    "DELETE FROM mailbox_grants WHERE mailbox_id = $1 AND "
+	    "user_id = $2",
+	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(user)));
 }

@@ -18,6 +18,10 @@ struct mbx_party {
 	const char *key_id; /* current key; NULL before the first */
 	const char *x25519_pk;
 	int64_t added_at;
+	/* The member holds the mailbox's current key, granted to their own
+	 * current key (0 after a password reset without the recovery key:
+	 * a member must add them again). */
+	int has_key;
 };
 
 struct mbx_key {
@@ -64,6 +68,9 @@ enum db_status mbx_db_grant_insert(struct db_conn *c, const char *mailbox,
     const char *user, const struct mbx_grant *g);
 enum db_status mbx_db_member_insert(struct db_conn *c, const char *mailbox,
     const char *user, const char *by, int64_t now);
+/* All grants to user (before granting again to a new key of theirs). */
+enum db_status mbx_db_grants_delete(
+    struct db_conn *c, const char *mailbox, const char *user);
 /* Removes a member and their grants; 1 removed, 0 none such, -1. */
 int mbx_db_member_delete(
     struct db_conn *c, const char *mailbox, const char *user);

@@ -289,6 +289,32 @@ mailboxes_rekey(const struct msg_env *env, const struct user *u,
 	return res;
 }
 
+/* Whether member user holds the current key (to their current key):
+ * 1, 0 (not a member, or their key changed), -1. */
+struct has_key {
+	const char *user;
+	int found;
+};
+
+static void
+find_member(const struct mbx_party *p, void *arg)
+{
+	struct has_key *h = arg;
+
+	if (strcmp(p->id, h->user) == 0)
+		h->found = p->has_key;
+}
+
+static int
+holds_key(struct db_conn *c, const char *mailbox, const char *user)
+{
+	struct has_key h = { user, 0 };
+
+	if (mbx_db_members(c, mailbox, find_member, &h) == -1)
+		return -1;
+	return h.found;
+}
+
 static struct msg_result
 add_check(struct db_conn *c, const struct user *u, const char *mailbox,
     const struct user *t, const struct mbx_grant_in *grants, size_t ngrants,
@@ -303,7 +329,8 @@ add_check(struct db_conn *c, const struct user *u, const char *mailbox,
 	    strcmp(t->id, MSG_EXTERNAL) == 0)
 		return msg_res(MSG_NOT_FOUND, "no_account",
 		    "No verified account with keys");
-	if (mbx_db_role(c, mailbox, t->id, role) != 0)
+	if (mbx_db_role(c, mailbox, t->id, role) != 0 &&
+	    holds_key(c, mailbox, t->id) != 0)
 		return msg_res(
 		    MSG_CONFLICT, "already_member", "Already a member");
 	n = mbx_db_count(c, MBX_SQL_MEMBERS, mailbox, "");
@@ -335,8 +362,13 @@ add_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 	struct mbx_grant g;
 	size_t i;
 
-	if (mbx_db_member_insert(c, mailbox, t->id, u->id, clock_now()) !=
-	    DB_OK)
+	char role[8];
+	int again = mbx_db_role(c, mailbox, t->id, role) == 1;
+
+	/* A member whose key changed (a reset) is given the keys again. */
+	if (again ? mbx_db_grants_delete(c, mailbox, t->id) != DB_OK :
+	            mbx_db_member_insert(
+	                c, mailbox, t->id, u->id, clock_now()) != DB_OK)
 		return BUSY;
 	for (i = 0; i < ngrants; i++) {
 		g.key_id = grants[i].key_id;
@@ -346,8 +378,9 @@ add_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 		if (mbx_db_grant_insert(c, mailbox, t->id, &g) != DB_OK)
 			return BUSY;
 	}
-	audit(c, env, u->id, "mailbox.member_added", mailbox, t->email,
-	    t->key_id);
+	audit(c, env, u->id,
+	    again ? "mailbox.member_granted" : "mailbox.member_added", mailbox,
+	    t->email, t->key_id);
 	return msg_res(MSG_OK, NULL, NULL);
 }
 

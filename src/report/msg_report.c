@@ -26,6 +26,7 @@ struct rmsg {
 	const struct msg_row *m;
 	int64_t now;
 	char *sender_name, *sender_email;
+	const char *title;
 	struct rfile *files;
 	size_t nfiles, cap;
 	int failed;
@@ -242,7 +243,7 @@ draw(struct pdf *p, void *arg, int pass)
 
 	ST_UNUSED(pass);
 	r->p = p;
-	pdf_title(p, "Rapportage verstuurd bericht");
+	pdf_title(p, r->title);
 	facts(r);
 	files_table(r);
 	pdf_heading(p, "Tijdlijn");
@@ -261,8 +262,8 @@ draw(struct pdf *p, void *arg, int pass)
 }
 
 int64_t
-report_message_pdf(
-    struct db_conn *c, const struct msg_row *m, int64_t now, int fd)
+report_message_pdf(struct db_conn *c, const struct msg_row *m, int64_t now,
+    int received, int fd)
 {
 	struct rmsg r = { 0 };
 	struct pdf_info info = { 0 };
@@ -274,6 +275,8 @@ report_message_pdf(
 	r.c = c;
 	r.m = m;
 	r.now = now;
+	r.title = received ? "Rapportage ontvangen bericht" :
+	                     "Rapportage verstuurd bericht";
 	if (m->ext_email != NULL) {
 		/* From outside (Q2, Q4): who the message says, labelled. */
 		char label[512];
@@ -296,7 +299,7 @@ report_message_pdf(
 		goto out;
 	}
 	snprintf(subject, sizeof(subject), "%s (%s)", m->subject, m->id);
-	info.title = "Rapportage verstuurd bericht";
+	info.title = r.title;
 	info.subject = subject;
 	info.author = r.sender_name;
 	info.keywords = "SecureTransfer, rapportage";

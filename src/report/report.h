@@ -19,9 +19,10 @@ struct msg_row;
  * account), "link" (whoever holds the link) or "system". */
 const char *report_role(const struct msg_row *m, const char *actor);
 
-/* The report of m, status as at now. Bytes written, or -1. */
-int64_t report_message_pdf(
-    struct db_conn *c, const struct msg_row *m, int64_t now, int fd);
+/* The report of m, status as at now, for its sender or (received) its
+ * recipient: the title says which. Bytes written, or -1. */
+int64_t report_message_pdf(struct db_conn *c, const struct msg_row *m,
+    int64_t now, int received, int fd);
 
 /* The overview of what user_id sent with a sent (or created) time in
  * [from, to). Bytes written, or -1. */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/secret_checks_db.h"
 #include "domain/orgs.h"
 #include "domain/messages.h"
 #include "domain/password.h"
@@ -57,6 +58,31 @@ bootstrap_domains(struct db *db, const char *list)
 	return rc;
 }
 
+/*
+ * Refuses secrets other than the installation's: a node with its own
+ * (say an empty secrets_dir on a new machine, which makes new ones)
+ * would fail every other node's logins, sessions and mail.
+ */
+static int
+secrets_match_db(const struct secrets *s, struct db *db, const char *dir)
+{
+	const char *which;
+
+	switch (secret_checks_verify(db, s, clock_now(), &which)) {
+	case SECRET_CHECK_OK:
+		return 0;
+	case SECRET_CHECK_MISMATCH:
+		log_error(
+		    "server secrets do not match the database: every node "
+		    "needs a copy of the same server.secrets_dir",
+		    "{s:s,s:s}", "file", which, "secrets_dir", dir);
+		return -1;
+	default:
+		log_error("cannot check the server secrets", NULL);
+		return -1;
+	}
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -90,7 +116,10 @@ cmd_serve(int argc, char **argv)
 	    strncmp(cfg.server_public_url, "http://127.0.0.1", 16) == 0 ||
 	    strncmp(cfg.server_public_url, "http://localhost", 16) == 0;
 	if (secrets_load(&app.secrets, cfg.server_secrets_dir) == -1 ||
-	    (app.db = cmd_open_db(&cfg)) == NULL) {
+	    (app.db = cmd_open_db(&cfg)) == NULL ||
+	    secrets_match_db(&app.secrets, app.db, cfg.server_secrets_dir) ==
+	        -1) {
+		db_close(app.db);
 		secrets_wipe(&app.secrets);
 		config_release(&cfg);
 		return 1;

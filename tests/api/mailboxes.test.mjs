@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { startServer, runCli } from '../lib/server.mjs';
 import { b64u, Client, outboxMails } from '../lib/api.mjs';
 import { employee } from '../lib/send.mjs';
+import { exec } from '../lib/db.mjs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
@@ -200,6 +201,23 @@ test('removing a member makes a new key for everyone else; the removed member ge
     'mailbox.key_made anna@gemeente.nl',
     'mailbox.created admin-cli anna@gemeente.nl',
   ]);
+});
+
+test('a member whose key changed (a reset) is given the keys again, not added twice', async () => {
+  const id = await mailboxId(anna, 'vergunningen@gemeente.nl');
+  // Dirk resets without his recovery key: a new key pair.
+  const x = b64u(32);
+  exec(srv.dir, `UPDATE users SET x25519_pk = '${x}', key_id = '${keyId(x)}' WHERE email = 'dirk@gemeente.nl'`);
+  let mb = (await anna.get(`/api/v1/mailboxes/${id}`)).json;
+  assert.deepEqual(mb.members.map((m) => [m.email, m.has_key]), [['anna@gemeente.nl', true], ['dirk@gemeente.nl', false]]);
+  const c = await anna.get(`/api/v1/mailboxes/${id}/candidate?email=dirk@gemeente.nl`);
+  assert.equal(c.json.key_id, keyId(x));
+  const grants = mb.keys.map((k) => ({ key_id: k.key_id, member_key_id: keyId(x), body: stanza() }));
+  assert.equal((await anna.post(`/api/v1/mailboxes/${id}/members`, { user_id: c.json.id, grants })).status, 204);
+  mb = (await anna.get(`/api/v1/mailboxes/${id}`)).json;
+  assert.deepEqual(mb.members.map((m) => m.has_key), [true, true]);
+  assert.equal(mb.history[0].kind, 'mailbox.member_granted');
+  assert.equal((await anna.post(`/api/v1/mailboxes/${id}/members`, { user_id: c.json.id, grants })).json.error.code, 'already_member');
 });
 
 test('bad input: unknown fields, too many grants, not a list', async () => {

@@ -105,6 +105,7 @@ test('the administrator makes a mailbox; the owner makes its keys and adds a col
   await screenshot(anna, 'mailbox-add');
   await anna.getByRole('button', { name: 'Lid toevoegen' }).click();
   await anna.getByText('Bram Jansen is lid van de postbus.').waitFor({ timeout: 30000 });
+  await anna.getByTestId('mbx-members').getByText('Bram Jansen').waitFor();
   const members = await anna.getByTestId('mbx-members').innerText();
   assert.match(members, /Anna de Vries[\s\S]*Eigenaar[\s\S]*Bram Jansen[\s\S]*Lid/);
   assert.match(await anna.getByTestId('mbx-history').innerText(), /bram@gemeente\.nl toegevoegd door anna@gemeente\.nl/);
@@ -165,6 +166,7 @@ test('an outsider drops off a document for the mailbox; Bram opens it working as
   const pdfPath = join(tmp, 'mailbox-report.pdf');
   writeFileSync(pdfPath, Buffer.from(pdf));
   const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(text, /^SecureTransfer Rapportage ontvangen bericht /, 'the recipient\'s report says it was received');
   assert.match(text, /Ontvanger \(Team Vergunningen\), door \u2068?Bram Jansen\u2069? <bram@gemeente\.nl>/);
 
   // Bram answers as the mailbox: signed with the mailbox's key.

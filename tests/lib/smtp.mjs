@@ -13,9 +13,11 @@ import { simpleParser } from 'mailparser';
 
 /**
  * options: port (default: any free one), starttls (offer STARTTLS; needs key/cert), key, cert,
- *   size (max message size, default 10 MiB), rejectRcpt(address) -> Error|null.
+ *   size (max message size, default 10 MiB), rejectRcpt(address) -> Error|null,
+ *   delayMs (answer each message this much later: a slow relay, so that
+ *   mail piles up and several outbox workers deliver at once).
  */
-export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt } = {}) {
+export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt, delayMs = 0 } = {}) {
   const messages = [];
   const waiters = new Set();
 
@@ -34,6 +36,7 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
       const chunks = [];
       stream.on('data', (c) => chunks.push(c));
       stream.on('end', async () => {
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
         if (stream.sizeExceeded) {
           const err = new Error('message too big');
           err.responseCode = 552;

@@ -6,13 +6,12 @@
 // key's fingerprint words instead, to compare by phone if in doubt.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Documents, useDocuments } from './Documents.jsx';
-import { Alert, errorText, SubmitButton } from './Form.jsx';
+import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 import { b64uDecode } from '../crypto/b64u.js';
 import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
 import { t } from '../lib/i18n.js';
-import { cleanText, TextArea, TEXT_MAX } from '../pages/Compose.jsx';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 
 /** 'ok' when the key has the id the link (fp) and the server name; else 'mismatch'. */

@@ -1,9 +1,15 @@
-// Form building blocks in NL Design System classes: a text field with label,
-// description and error message wired through aria-describedby, an alert,
+// Form building blocks in NL Design System classes: a text field and a text
+// area with label, description and error message wired through
+// aria-describedby, the signed form of a Begeleidende tekst, an alert,
 // the aria-live status region, a checkbox, and the text for an API error.
 import { errorText } from '../lib/errors.js';
 
 export { errorText };
+
+export const TEXT_MAX = 10000;
+export const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** The Begeleidende tekst as it is signed: LF line ends, no control characters, NFC. */
+export const cleanText = (s) => s.replace(/\r\n?/g, '\n').replace(CONTROLS, '').normalize('NFC');
 
 export function TextField({ id, label, type = 'text', value, onInput, autocomplete, description, error, required = true, inputRef, extraDescribedBy, ...rest }) {
   const ids = [description && `${id}-desc`, extraDescribedBy, error && `${id}-error`].filter(Boolean).join(' ');
@@ -40,6 +46,24 @@ export function TextField({ id, label, type = 'text', value, onInput, autocomple
           class={`utrecht-textbox utrecht-textbox--html-input${type === 'password' ? ' utrecht-textbox--password' : ''}${error ? ' utrecht-textbox--invalid' : ''}`}
           {...rest}
         />
+      </div>
+    </div>
+  );
+}
+
+export function TextArea({ id, label, value, onInput, error, description }) {
+  const ids = [description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ');
+  return (
+    <div class={`utrecht-form-field utrecht-form-field--textarea${error ? ' utrecht-form-field--invalid' : ''}`}>
+      <div class="utrecht-form-field__label">
+        <label class="utrecht-form-label" for={id}>{label}</label>
+      </div>
+      {description && <div class="utrecht-form-field__description utrecht-form-field-description" id={`${id}-desc`}>{description}</div>}
+      {error && <div class="utrecht-form-field__error-message utrecht-form-field-error-message" id={`${id}-error`}>{error}</div>}
+      <div class="utrecht-form-field__input">
+        <textarea id={id} name={id} rows={6} value={value} onInput={(e) => onInput(e.currentTarget.value)}
+          aria-invalid={error ? 'true' : undefined} aria-describedby={ids || undefined}
+          class={`utrecht-textarea utrecht-textarea--html-textarea${error ? ' utrecht-textarea--invalid' : ''}`} />
       </div>
     </div>
   );

@@ -8,8 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 import { displayName, sanitizeName } from '../send/names.js';
 import { resumeMessage } from '../send/send.js';
-import { cleanText, TextArea, TEXT_MAX } from '../pages/Compose.jsx';
-import { Alert, errorText, SubmitButton } from './Form.jsx';
+import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 
 

@@ -2,7 +2,7 @@
 // reference and text; checks in the browser with Dutch messages; then the
 // encrypted upload (send/send.js) with progress, and the message page.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
+import { Alert, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
 import { Documents, useDocuments } from '../components/Documents.jsx';
 import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
@@ -16,11 +16,7 @@ import { formatPhone, normalizePhone, validEmail } from '../send/names.js';
 import { sendMessage } from '../send/send.js';
 import { RequireLogin } from './Account.jsx';
 
-export const TEXT_MAX = 10000;
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const clean = (s) => s.replace(CONTROLS, '').trim();
-/** The Begeleidende tekst as it is signed: LF line ends, no control characters, NFC. */
-export const cleanText = (s) => s.replace(/\r\n?/g, '\n').replace(CONTROLS, '').normalize('NFC');
 
 export const messagePath = (id) => PATHS.report.replace(':id', encodeURIComponent(id));
 
@@ -158,24 +154,6 @@ function ComposeForm({ account }) {
         </div>
       </form>
     </article>
-  );
-}
-
-export function TextArea({ id, label, value, onInput, error, description }) {
-  const ids = [description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ');
-  return (
-    <div class={`utrecht-form-field utrecht-form-field--textarea${error ? ' utrecht-form-field--invalid' : ''}`}>
-      <div class="utrecht-form-field__label">
-        <label class="utrecht-form-label" for={id}>{label}</label>
-      </div>
-      {description && <div class="utrecht-form-field__description utrecht-form-field-description" id={`${id}-desc`}>{description}</div>}
-      {error && <div class="utrecht-form-field__error-message utrecht-form-field-error-message" id={`${id}-error`}>{error}</div>}
-      <div class="utrecht-form-field__input">
-        <textarea id={id} name={id} rows={6} value={value} onInput={(e) => onInput(e.currentTarget.value)}
-          aria-invalid={error ? 'true' : undefined} aria-describedby={ids || undefined}
-          class={`utrecht-textarea utrecht-textarea--html-textarea${error ? ' utrecht-textarea--invalid' : ''}`} />
-      </div>
-    </div>
   );
 }
 

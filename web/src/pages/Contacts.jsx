@@ -141,11 +141,25 @@ function AddressBook() {
   const [confirm, ask] = useConfirm();
   const addButton = useRef(null);
   const statusRef = useRef(null);
+  // A result is announced once the list shows it (what a screen reader
+  // hears and what the page shows agree); focus moves to it then.
+  const pending = useRef(null);
+  const announce = (msg) => {
+    pending.current = msg;
+    setReload((n) => n + 1);
+  };
+  const shown = (r) => {
+    setRes(r);
+    if (pending.current == null) return;
+    setStatus(pending.current);
+    pending.current = null;
+    requestAnimationFrame(() => statusRef.current?.focus());
+  };
 
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      listContacts({ q: q.trim(), ...SORTS[sort], offset }).then((r) => live && setRes(r), (e) => live && setRes({ error: e }));
+      listContacts({ q: q.trim(), ...SORTS[sort], offset }).then((r) => live && shown(r), (e) => live && shown({ error: e }));
     }, q ? 200 : 0);
     return () => {
       live = false;
@@ -155,24 +169,19 @@ function AddressBook() {
 
   const done = (msg) => {
     setEditing(null);
-    if (msg) {
-      setStatus(msg);
-      setReload((n) => n + 1);
-    }
-    requestAnimationFrame(() => (msg ? statusRef.current : addButton.current)?.focus());
+    if (msg) announce(msg);
+    else requestAnimationFrame(() => addButton.current?.focus());
   };
   const onDelete = async (c) => {
     const yes = await ask({ title: t('book.delete_contact'), text: t('book.confirm_delete', { name: c.name, email: c.email }), yes: t('book.delete'), danger: true });
     if (!yes) return;
     try {
       await deleteContact(c.id);
-      setStatus(t('book.deleted', { name: c.name }));
       if (editing?.id === c.id) setEditing(null);
+      announce(t('book.deleted', { name: c.name }));
     } catch (err) {
-      setStatus(errorText(err));
+      announce(errorText(err));
     }
-    setReload((n) => n + 1);
-    requestAnimationFrame(() => statusRef.current?.focus());
   };
 
   const list = res?.contacts;

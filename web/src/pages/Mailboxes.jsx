@@ -165,7 +165,10 @@ function Members({ mb, me, onRemove }) {
               <tr class="utrecht-table__row" key={x.id}>
                 <td class="utrecht-table__cell">{x.name}</td>
                 <td class="utrecht-table__cell">{x.email}</td>
-                <td class="utrecht-table__cell">{t(`mbx.role_${x.role}`)}</td>
+                <td class="utrecht-table__cell">
+                  {t(`mbx.role_${x.role}`)}
+                  {mb.key_id && !x.has_key && <span class="st-muted st-small"> · {t('mbx.key_changed')}</span>}
+                </td>
                 <td class="utrecht-table__cell">
                   {mb.role === 'owner' && x.id !== me.id && mb.key_id && (
                     <button type="button" class="utrecht-button utrecht-button--subtle st-link-button" onClick={() => onRemove(x)} aria-label={t('mbx.remove_of', { name: x.name })}>
@@ -208,9 +211,11 @@ function MailboxPage({ id, me }) {
   useTitle('page.mailbox');
   const load = () => api.get(`/mailboxes/${enc(id)}`).then(setMb, setError);
   useEffect(() => { load(); }, [id]);
-  const done = (text) => {
+  // The list is reloaded before the result is announced, so what a
+  // screen reader hears and what the page shows agree.
+  const done = async (text) => {
+    await load();
     setOk(text);
-    load();
   };
   const remove = async (x) => {
     const yes = await ask({ title: t('mbx.remove_title'), text: t('mbx.remove_text', { name: x.name }), yes: t('mbx.remove'), danger: true });

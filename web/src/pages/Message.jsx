@@ -111,9 +111,10 @@ function SenderActions({ m, reload }) {
     setError(null);
     try {
       await api.post(`/messages/${enc(m.id)}/${path}`);
+      // The page shows the new state before the result is announced.
+      await reload();
       setConfirm(false);
       setDone(ok);
-      await reload();
     } catch (e) {
       setError(errorText(e));
     } finally {

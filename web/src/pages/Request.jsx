@@ -6,7 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { fingerprint } from '../account/client.js';
 import { currentMailbox } from '../lib/mailbox.js';
-import { Alert, errorText, SubmitButton, TextField } from '../components/Form.jsx';
+import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
 import { Party } from '../components/Party.jsx';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -14,7 +14,6 @@ import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, validEmail } from '../send/names.js';
 import { RequireLogin } from './Account.jsx';
-import { cleanText, TextArea, TEXT_MAX } from './Compose.jsx';
 
 const FIELD_OF = { connected_domain: 'email', bad_email: 'email', bad_name: 'name', bad_text: 'text' };
 

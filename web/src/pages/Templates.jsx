@@ -5,11 +5,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../book/api.js';
 import { FormEnd, RowActions } from '../components/BookParts.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
-import { Checkbox, errorText, TextField } from '../components/Form.jsx';
+import { Checkbox, cleanText, errorText, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { RequireLogin } from './Account.jsx';
-import { cleanText, TextArea, TEXT_MAX } from './Compose.jsx';
 
 const EMPTY = { name: '', subject: '', reference: '', text: '', is_default: false };
 const FIELD_OF = { bad_name: 'name', duplicate_name: 'name', bad_subject: 'subject', bad_reference: 'reference', bad_text: 'text' };
@@ -124,30 +123,39 @@ function TemplateList() {
   const [confirm, ask] = useConfirm();
   const addButton = useRef(null);
   const statusRef = useRef(null);
+  // A result is announced once the list shows it (what a screen reader
+  // hears and what the page shows agree); focus moves to it then.
+  const pending = useRef(null);
+  const announce = (msg) => {
+    pending.current = msg;
+    setReload((n) => n + 1);
+  };
+  const shown = (r) => {
+    setRes(r);
+    if (pending.current == null) return;
+    setStatus(pending.current);
+    pending.current = null;
+    requestAnimationFrame(() => statusRef.current?.focus());
+  };
   useEffect(() => {
     let live = true;
-    listTemplates().then((r) => live && setRes(r), (e) => live && setRes({ error: e }));
+    listTemplates().then((r) => live && shown(r), (e) => live && shown({ error: e }));
     return () => { live = false; };
   }, [reload]);
   const done = (msg) => {
     setEditing(null);
-    if (msg) {
-      setStatus(msg);
-      setReload((n) => n + 1);
-    }
-    requestAnimationFrame(() => (msg ? statusRef.current : addButton.current)?.focus());
+    if (msg) announce(msg);
+    else requestAnimationFrame(() => addButton.current?.focus());
   };
   const onDelete = async (x) => {
     if (!(await ask({ title: t('tpl.delete_title'), text: t('tpl.confirm_delete', { name: x.name }), yes: t('book.delete'), danger: true }))) return;
     try {
       await deleteTemplate(x.id);
-      setStatus(t('tpl.deleted', { name: x.name }));
       if (editing?.id === x.id) setEditing(null);
+      announce(t('tpl.deleted', { name: x.name }));
     } catch (err) {
-      setStatus(errorText(err));
+      announce(errorText(err));
     }
-    setReload((n) => n + 1);
-    requestAnimationFrame(() => statusRef.current?.focus());
   };
   const list = res?.templates;
   let body;
