@@ -32,7 +32,8 @@ static const char usage[] =
     "LINK is the link from the mail (https://.../r/<id>#<secret>; quote it\n"
     "in the shell). A message that needs the SMS code asks for it on the\n"
     "terminal after sending it; scripts run --send-code first and then\n"
-    "--code CODE. A MESSAGE_ID opens a message of the logged-in account.\n"
+    "--code CODE. A MESSAGE_ID opens a message of the logged-in account\n"
+    "(an older id that starts with - goes after --).\n"
     "Documents are decrypted into DIR (default: the current folder); a file\n"
     "gets its name only after its last record verified. Existing files are\n"
     "left alone unless --force. Also: --password-file, --password-stdin.\n";

@@ -1,8 +1,9 @@
-/* Tests for src/util: the capped buffer and the number parser. */
+/* Tests for src/util: the capped buffer, the number parser, random ids. */
 #include "unit.h"
 
 #include "util/buf.h"
 #include "util/num.h"
+#include "util/rand.h"
 
 TEST(buf_refuses_growth_past_cap)
 {
@@ -44,4 +45,18 @@ TEST(num_parse_accepts_only_plain_decimals)
 	    v == UINT64_MAX);
 	CHECK(num_parse_u64("11", 0, 10, &v) == -1);
 	CHECK(num_parse_u64("3", 5, 10, &v) == -1);
+}
+
+TEST(rand_id_never_starts_with_a_dash)
+{
+	char id[RAND_ID_LEN + 1];
+	int i, dash = 0;
+
+	/* Without the redraw about 64 of 4096 would. */
+	for (i = 0; i < 4096; i++) {
+		rand_id(id);
+		dash += id[0] == '-';
+		CHECK(rand_id_valid(id));
+	}
+	CHECK(dash == 0);
 }
