@@ -1,6 +1,8 @@
 // Pieces the address book and the templates page share: the end of an
 // edit form (its error and the Opslaan/Annuleren buttons) and the
-// Bewerken/Verwijderen buttons of a table row.
+// Bewerken/Verwijderen buttons of a table row, and announcing a result
+// after the list reloaded.
+import { useRef } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 import { Alert, SubmitButton } from './Form.jsx';
 
@@ -33,4 +35,25 @@ export function RowActions({ name, onEdit, onDelete, children }) {
       {children}
     </div>
   );
+}
+
+/**
+ * A result announced once the reloaded list shows it (what a screen reader
+ * hears and what the page shows agree); focus moves to it then.
+ * announce(msg) reloads; the list's loader calls shown(result).
+ */
+export function useAnnouncedReload({ setRes, setStatus, setReload, statusRef }) {
+  const pending = useRef(null);
+  const announce = (msg) => {
+    pending.current = msg;
+    setReload((n) => n + 1);
+  };
+  const shown = (r) => {
+    setRes(r);
+    if (pending.current == null) return;
+    setStatus(pending.current);
+    pending.current = null;
+    requestAnimationFrame(() => statusRef.current?.focus());
+  };
+  return { announce, shown };
 }

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { contactBody, deleteContact, exportUrl, listContacts, PAGE_SIZE, updateContact } from '../book/api.js';
 import { contactErrors, saveNewContact } from '../book/contact.js';
-import { FormEnd, RowActions } from '../components/BookParts.jsx';
+import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts.jsx';
 import { CsvImport } from '../components/CsvImport.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
 import { errorText, TextField } from '../components/Form.jsx';
@@ -141,20 +141,7 @@ function AddressBook() {
   const [confirm, ask] = useConfirm();
   const addButton = useRef(null);
   const statusRef = useRef(null);
-  // A result is announced once the list shows it (what a screen reader
-  // hears and what the page shows agree); focus moves to it then.
-  const pending = useRef(null);
-  const announce = (msg) => {
-    pending.current = msg;
-    setReload((n) => n + 1);
-  };
-  const shown = (r) => {
-    setRes(r);
-    if (pending.current == null) return;
-    setStatus(pending.current);
-    pending.current = null;
-    requestAnimationFrame(() => statusRef.current?.focus());
-  };
+  const { announce, shown } = useAnnouncedReload({ setRes, setStatus, setReload, statusRef });
 
   useEffect(() => {
     let live = true;

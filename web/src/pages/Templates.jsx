@@ -3,7 +3,7 @@
 // "Standaard template" that fills every new message (S9).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../book/api.js';
-import { FormEnd, RowActions } from '../components/BookParts.jsx';
+import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
 import { Checkbox, cleanText, errorText, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
@@ -123,20 +123,7 @@ function TemplateList() {
   const [confirm, ask] = useConfirm();
   const addButton = useRef(null);
   const statusRef = useRef(null);
-  // A result is announced once the list shows it (what a screen reader
-  // hears and what the page shows agree); focus moves to it then.
-  const pending = useRef(null);
-  const announce = (msg) => {
-    pending.current = msg;
-    setReload((n) => n + 1);
-  };
-  const shown = (r) => {
-    setRes(r);
-    if (pending.current == null) return;
-    setStatus(pending.current);
-    pending.current = null;
-    requestAnimationFrame(() => statusRef.current?.focus());
-  };
+  const { announce, shown } = useAnnouncedReload({ setRes, setStatus, setReload, statusRef });
   useEffect(() => {
     let live = true;
     listTemplates().then((r) => live && shown(r), (e) => live && shown({ error: e }));
