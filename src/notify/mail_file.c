@@ -10,6 +10,7 @@
 
 #include "notify/transport.h"
 #include "util/config.h"
+#include "util/fsutil.h"
 
 static enum send_result
 file_send(const struct config *cfg, const char *id, const char *from,
@@ -35,7 +36,10 @@ file_send(const struct config *cfg, const char *id, const char *from,
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1)
+	/* The outbox marks the mail sent after this: its name must be on
+	 * disk too, not only its bytes. */
+	if (fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1 ||
+	    fsync_parent(path) == -1)
 		goto fail;
 	snprintf(reply, replylen, "250 written to outbox folder");
 	return SEND_OK;

@@ -26,6 +26,7 @@ struct fs_writer {
 	struct fs_store *bs;
 	char key[65];
 	int fd; /* the staged file; -1 when already committed */
+	int new_name; /* the staging folder entry may not be durable yet */
 	uint64_t pos;
 };
 
@@ -141,6 +142,7 @@ fs_writer_open(void *h, const char *key, uint64_t offset)
 	w->bs = bs;
 	snprintf(w->key, sizeof(w->key), "%s", key);
 	w->fd = fd;
+	w->new_name = fd != -1 && offset == 0;
 	w->pos = offset;
 	return w;
 }
@@ -179,6 +181,16 @@ fs_sync(void *h)
 		return 0;
 	if (fdatasync(w->fd) == -1)
 		return -1;
+	/* The bytes are durable, but a file just created could still lose its
+	 * name in a crash: the first sync also syncs the staging folder. */
+	if (w->new_name) {
+		char path[4096];
+
+		if (staged_path(w->bs, w->key, path, sizeof(path)) == -1 ||
+		    fsync_parent(path) == -1)
+			return -1;
+		w->new_name = 0;
+	}
 	/* The synced pages are clean: hand them back now rather than let an
 	 * upload of gigabytes push everything else out of the page cache.
 	 * Their reuse also makes the next writes cheaper than fresh pages
@@ -198,9 +210,12 @@ fs_commit(void *h)
 	if (staged_path(w->bs, w->key, from, sizeof(from)) == -1 ||
 	    final_path(w->bs, w->key, to, sizeof(to), 1) == -1)
 		return -1;
-	if (fsync(w->fd) == -1)
+	if (fsync(w->fd) == -1 || rename(from, to) == -1)
 		return -1;
-	return rename(from, to);
+	/* The caller records the object as complete next: its new name must
+	 * be on disk first. (A lost removal from staging/ leaves a copy that
+	 * fs_sweep deletes.) */
+	return fsync_parent(to);
 }
 
 static void

@@ -1,7 +1,9 @@
 /* File-system helpers; see fsutil.h. */
 #include "util/common.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/fsutil.h"
 
@@ -18,7 +20,9 @@ mkdir_p(const char *path, mode_t mode)
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, mode) == -1 && errno != EEXIST)
+			if (mkdir(p, mode) == 0)
+				rc = fsync_parent(p);
+			else if (errno != EEXIST)
 				rc = -1;
 			*s = c;
 			if (c == '\0')
@@ -38,6 +42,43 @@ mkdir_parent(const char *path, mode_t mode)
 	if (slash != NULL && slash != p) {
 		*slash = '\0';
 		rc = mkdir_p(p, mode);
+	}
+	free(p);
+	return rc;
+}
+
+int
+fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	if (rc == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+fsync_parent(const char *path)
+{
+	char *p = xstrdup(path), *slash = strrchr(p, '/');
+	int rc;
+
+	if (slash == NULL)
+		rc = fsync_dir(".");
+	else if (slash == p)
+		rc = fsync_dir("/");
+	else {
+		*slash = '\0';
+		rc = fsync_dir(p);
 	}
 	free(p);
 	return rc;

@@ -4,9 +4,15 @@
 
 #include <sys/types.h>
 
-/* mkdir -p with mode for the folders it creates; 0 or -1 (errno). */
+/* mkdir -p with mode for the folders it creates; 0 or -1 (errno). A
+ * folder it creates is made durable in its parent (fsync_parent). */
 int mkdir_p(const char *path, mode_t mode);
 /* mkdir -p of the folder that holds file path. */
 int mkdir_parent(const char *path, mode_t mode);
+/* fsync of a folder, so the names created, renamed or removed in it
+ * survive a crash (fsync of a file covers its data, not its name). */
+int fsync_dir(const char *path);
+/* fsync_dir of the folder that holds path. */
+int fsync_parent(const char *path);
 
 #endif
