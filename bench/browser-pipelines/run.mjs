@@ -27,7 +27,7 @@ import { launchBrowser, newPage } from '../../tests/lib/browser.mjs';
 import { query } from '../../tests/lib/db.mjs';
 import { realEmployee } from '../../tests/lib/realaccount.mjs';
 import { receiveLink, sendInBrowser, smsCode, stubSaveDialog } from '../../tests/lib/receive.mjs';
-import { MiB, ROUNDS, alternate, child, envNum, fmt, mmm, stats, syncFile, table, tempDir } from '../lib/bench.mjs';
+import { MiB, ROUNDS, alternate, child, childProcessesNamed, cpuSeconds, envNum, fmt, mmm, stats, syncFile, table, tempDir } from '../lib/bench.mjs';
 import { startOurs } from '../lib/ours.mjs';
 
 const mib = envNum('BENCH_PIPE_MIB', 1024);
@@ -75,6 +75,8 @@ const tusPort = await new Promise((res) => tusProc.stdout.once('data', (d) => re
 const envelope = await serveBundle(join(ROOT, 'bench/browser-envelope/bench-entry.js'), {}, { rawworker: join(ROOT, 'bench/browser-envelope/raw-worker.js') });
 
 const browser = await launchBrowser();
+// The browser is a child of this process (playwright's launch).
+const browserPid = childProcessesNamed(process.pid, 'chromium')[0];
 try {
   // ---- pages ---------------------------------------------------------------
 
@@ -193,14 +195,36 @@ try {
     return r.encMiBs;
   };
 
-  const res = await alternate({
+  const paths = {
     'send ours': sendOurs,
     'send ref': sendRef,
     'receive ours': recvOurs,
     'receive ref': recvRef,
     'ceiling 1 Worker': ceiling(1),
     'ceiling 2 Workers': ceiling(2),
-  });
+  };
+  // BENCH_PIPE_ONLY='send ours,send ref': only those (while developing; the
+  // tables then leave out what did not run).
+  const only = (process.env.BENCH_PIPE_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (only.length) for (const k of Object.keys(paths)) if (!only.includes(k)) delete paths[k];
+  // The browser's CPU seconds per GiB of each path: on two shared cores the
+  // pipelines are bound by CPU, and this shows what each one costs.
+  const cpu = {};
+  for (const [k, fn] of Object.entries(paths)) {
+    cpu[k] = [];
+    paths[k] = async () => {
+      const c0 = cpuSeconds(browserPid);
+      const r = await fn();
+      cpu[k].push((cpuSeconds(browserPid) - c0) / (mib / 1024));
+      return r;
+    };
+  }
+  const res = await alternate(paths);
+  if (only.length) {
+    for (const [k, v] of Object.entries(res))
+      log(`${k}: ${v.map((x) => x.toFixed(1)).join(' ')} MiB/s; browser CPU s/GiB ${cpu[k].map((x) => x.toFixed(1)).join(' ')}`);
+    process.exit(0);
+  }
   res['decrypt 1 Worker'] = dec[1];
   res['decrypt 2 Workers'] = dec[2];
 
@@ -215,16 +239,21 @@ try {
   const recvBound = bound('receive ref', 'decrypt 2 Workers', 'download');
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`${mib} MiB file, ${ROUNDS} rounds alternating, tus chunks of ${chunk / MiB} MiB, ${info.ua.match(/Chrom\S+/)?.[0] ?? 'Chromium'} headless, hardwareConcurrency ${info.hc}; load average at the end ${load} (the machine is shared with other builds: expect ±30 %)\n`);
-  console.log(table(['path', 'MiB/s min / **median** / max'], [
-    ['send, ours: compose page → STF1 in the upload Worker(s) → tus-js-client → securetransferd (fdatasync per PATCH)', mmm(res['send ours'])],
-    ['send, reference: the same file, unencrypted, stock tus-js-client → @tus/server FileStore (fdatasync at the end)', mmm(res['send ref'])],
-    ['receive, ours: receive page → GET → STF1 decrypt in the download Worker → OPFS (stubbed save dialog)', mmm(res['receive ours'])],
-    ['receive, reference: fetch of the same ciphertext from the page piped into OPFS, no decryption', mmm(res['receive ref'])],
-    ['ceiling: WebCrypto AES-GCM encrypt, 1 MiB records, 1 Worker', mmm(res['ceiling 1 Worker'])],
-    ['ceiling: WebCrypto AES-GCM encrypt, 1 MiB records, 2 Workers', mmm(res['ceiling 2 Workers'])],
-    ['ceiling: WebCrypto AES-GCM decrypt, 1 MiB records, 1 Worker', mmm(res['decrypt 1 Worker'])],
-    ['ceiling: WebCrypto AES-GCM decrypt, 1 MiB records, 2 Workers', mmm(res['decrypt 2 Workers'])],
+  // Browser CPU seconds per GiB moved (median); the ceiling rows' figure
+  // covers their encrypt and decrypt loops together.
+  const cpuMed = (k) => (cpu[k]?.length ? fmt(stats(cpu[k]).med, 1) : '');
+  console.log(table(['path', 'MiB/s min / **median** / max', 'browser CPU s per GiB'], [
+    ['send, ours: compose page → STF1 in the upload Worker(s) → tus-js-client → securetransferd (fdatasync per PATCH)', mmm(res['send ours']), cpuMed('send ours')],
+    ['send, reference: the same file, unencrypted, stock tus-js-client → @tus/server FileStore (fdatasync at the end)', mmm(res['send ref']), cpuMed('send ref')],
+    ['receive, ours: receive page → GET → STF1 decrypt in the download Worker → OPFS (stubbed save dialog)', mmm(res['receive ours']), cpuMed('receive ours')],
+    ['receive, reference: fetch of the same ciphertext from the page piped into OPFS, no decryption', mmm(res['receive ref']), cpuMed('receive ref')],
+    ['ceiling: WebCrypto AES-GCM encrypt, 1 MiB records, 1 Worker', mmm(res['ceiling 1 Worker']), ''],
+    ['ceiling: WebCrypto AES-GCM encrypt, 1 MiB records, 2 Workers', mmm(res['ceiling 2 Workers']), ''],
+    ['ceiling: WebCrypto AES-GCM decrypt, 1 MiB records, 1 Worker', mmm(res['decrypt 1 Worker']), ''],
+    ['ceiling: WebCrypto AES-GCM decrypt, 1 MiB records, 2 Workers', mmm(res['decrypt 2 Workers']), ''],
   ]));
+  console.log();
+  console.log(`browser CPU s per GiB: user + system time of the browser and its child processes (/proc) over the path, per GiB of plaintext; the ceiling rows' figure is encrypt and decrypt together (1 Worker ${cpuMed('ceiling 1 Worker')}, 2 Workers ${cpuMed('ceiling 2 Workers')}).`);
   console.log();
   console.log(table(['pipeline', 'median MiB/s', 'bound = min(unencrypted, 2-Worker ceiling), medians', 'pipeline ÷ bound', 'goal'], [
     ['send', fmt(med('send ours')), sendBound.what, fmt(med('send ours') / sendBound.v, 2), '≥ 0.8'],

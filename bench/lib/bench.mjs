@@ -4,7 +4,7 @@
 // sampling and child processes that are cleaned up on exit.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, fdatasyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, fdatasyncSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,6 +216,53 @@ export function sampleRss(pids) {
       return { before, peak, after, growth: peak - before };
     },
   };
+}
+
+// ---- CPU -------------------------------------------------------------------
+
+/**
+ * CPU seconds (user + system, all threads) used so far by process `root`
+ * and its descendants that are still running (e.g. a browser and its
+ * renderers); the difference over a span says what a path costs on a
+ * machine whose cores are shared, where MiB/s alone depends on who else runs.
+ */
+export function cpuSeconds(root) {
+  let ticks = 0;
+  const todo = [root];
+  while (todo.length) {
+    const pid = todo.pop();
+    try {
+      const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+    } catch {
+      continue; /* gone meanwhile */
+    }
+    for (const t of readdirSync(`/proc/${pid}/task`)) todo.push(...childPidsOf(pid, t));
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** The running children of pid (from any of its threads) named name. */
+export function childProcessesNamed(pid, name) {
+  const out = [];
+  for (const t of readdirSync(`/proc/${pid}/task`))
+    for (const c of childPidsOf(pid, t)) {
+      try {
+        if (readFileSync(`/proc/${c}/comm`, 'utf8').trim() === name) out.push(c);
+      } catch {
+        /* gone */
+      }
+    }
+  return out;
+}
+
+function childPidsOf(pid, tid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 // ---- page cache ----------------------------------------------------------

@@ -83,7 +83,7 @@ export class SendWorker {
   }
 
   /**
-   * Ciphertext bytes [start, end) as a list of ArrayBuffers, in order: the
+   * Ciphertext bytes [start, end) as a list of byte arrays, in order: the
    * records of the range in contiguous groups, one group per Worker. The
    * first group goes to the Worker that had the previous range's last group:
    * that record straddles the chunk boundary and that Worker still has it.
@@ -104,7 +104,7 @@ export class SendWorker {
       from = to;
     }
     f.rot = (f.rot + k - 1) % this.conns.length;
-    return Promise.all(jobs);
+    return Promise.all(jobs).then((groups) => groups.flat());
   }
 
   /** The tus-js-client source for an opened file. */

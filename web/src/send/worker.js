@@ -5,7 +5,7 @@
 // retry or a tus resume at any offset gets identical bytes.
 // Protocol, one reply per request:
 //   {id, op:'open', fid, fk, header: ArrayBuffer, file: File}   → {id, size}
-//   {id, op:'range', fid, start, end}                           → {id, data: ArrayBuffer}
+//   {id, op:'range', fid, start, end}                           → {id, data: [Uint8Array]}
 //   {id, op:'close', fid}                                       → {id}
 // errors → {id, error: code, message}.
 import { EnvelopeError } from '../crypto/errors.js';
@@ -19,13 +19,15 @@ function get(fid) {
   return f;
 }
 
-// Bytes [start, end) of the ciphertext. The first record of the range is
-// found with locateOffset; the header counts as part of record 0's span.
+// Bytes [start, end) of the ciphertext, as a list of byte arrays in order
+// (the page makes one Blob of them: assembling them here first would cost
+// one more copy into fresh memory per chunk, which is dear, see
+// bench/README.md). The first record of the range is found with
+// locateOffset; the header counts as part of record 0's span.
 async function range(f, start, end) {
   if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start <= end && end <= f.size))
     throw new EnvelopeError('argument', 'range outside the object');
-  const out = new Uint8Array(end - start);
-  if (end === start) return out;
+  if (end === start) return [];
   const { record: first } = locateOffset(start, f.log2);
   const full = f.R + TAG_LEN;
   const last = Math.min(f.n - 1, locateOffset(end - 1, f.log2).record);
@@ -44,21 +46,21 @@ async function range(f, start, end) {
     const a = (i - lo) * f.R;
     recs.push(plain.then((b) => encryptRecord(f.fk, f.header, i, new Uint8Array(b, a, Math.min(b.byteLength - a, f.R)), i === f.n - 1)));
   }
-  f.tail = { i: last, p: recs[recs.length - 1] };
+  const tail = (f.tail = { i: last, p: recs[recs.length - 1] });
   const done = await Promise.all(recs);
+  const out = [];
+  if (start < HEADER_LEN) out.push(f.header.slice(start, Math.min(end, HEADER_LEN)));
   for (let k = 0; k < done.length; k++) {
-    const i = first + k;
-    const at = HEADER_LEN + i * full; // ciphertext offset of record i
-    put(out, start, end, done[k], at);
+    const at = HEADER_LEN + (first + k) * full; // ciphertext offset of the record
+    const a = Math.max(start, at), b = Math.min(end, at + done[k].length);
+    if (a >= b) continue;
+    // A whole record is handed over (transferred, no copy); a part, or the
+    // record kept for the next range, is copied.
+    const whole = a === at && b === at + done[k].length;
+    if (whole && f.tail === tail && first + k === last) f.tail = null;
+    out.push(whole ? done[k] : done[k].slice(a - at, b - at));
   }
-  if (start < HEADER_LEN) put(out, start, end, f.header, 0);
   return out;
-}
-
-// Copies the part of `bytes` (at object offset `at`) that falls in [start, end).
-function put(out, start, end, bytes, at) {
-  const a = Math.max(start, at), b = Math.min(end, at + bytes.length);
-  if (a < b) out.set(bytes.subarray(a - at, b - at), a - start);
 }
 
 async function run(msg) {
@@ -73,7 +75,7 @@ async function run(msg) {
     }
     case 'range': {
       const data = await range(get(msg.fid), msg.start, msg.end);
-      return { data: data.buffer, transfer: [data.buffer] };
+      return { data, transfer: data.map((d) => d.buffer) };
     }
     case 'close':
       files.delete(msg.fid);
