@@ -52,20 +52,6 @@ void cli_note(const struct cli *c, const char *fmt, ...)
 /* Prints doc on stdout as one line of JSON and frees it. */
 void cli_print_json(json_t *doc);
 
-/* The options every command takes (getopt_long entries and codes). */
-#define CLI_OPT_JSON 1001
-#define CLI_OPT_QUIET 1002
-#define CLI_OPT_SERVER 1003
-#define CLI_COMMON_OPTS \
-	{ "json", no_argument, NULL, CLI_OPT_JSON }, \
-	    { "quiet", no_argument, NULL, CLI_OPT_QUIET }, \
-	    { "server", required_argument, NULL, CLI_OPT_SERVER }, \
-	{ \
-		"help", no_argument, NULL, 'h' \
-	}
-/* Handles a common option; 1 if ch was one, else 0. */
-int cli_common_opt(struct cli *c, int ch, const char *arg);
-
 /* The HTTP client for c->server (made on first call). */
 struct http *cli_http(struct cli *c);
 

@@ -7,6 +7,7 @@
 
 #include "cli/contacts.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/session.h"
 
 #define CSV_MAX (1u << 20) /* the server's limit */
@@ -22,23 +23,6 @@ answer_fail(struct http_res *r, const char *what)
 	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
 	http_res_release(r);
 	return rc;
-}
-
-/* Only the common options; -1 for --help (answered). */
-static int
-plain_opts(struct cli *c, int argc, char **argv, const char *usage)
-{
-	static const struct option opts[] = { CLI_COMMON_OPTS,
-		{ NULL, 0, NULL, 0 } };
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
-		fputs(usage, ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? -1 : CLI_USAGE;
-	}
-	return CLI_OK;
 }
 
 int
@@ -57,16 +41,13 @@ contacts_list(struct cli *c, int argc, char **argv, const char *usage)
 	size_t i;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "h", opts)) != -1) {
 		if (ch == 'q') {
 			q = optarg;
 			continue;
 		}
 		json_decref(all);
-		fputs(usage, ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? CLI_OK : CLI_USAGE;
+		return cli_usage(ch, usage);
 	}
 	if ((rc = session_require(c)) != CLI_OK) {
 		json_decref(all);
@@ -126,9 +107,7 @@ contacts_add(struct cli *c, int argc, char **argv, const char *usage)
 	json_t *body;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'n':
 			name = optarg;
@@ -143,8 +122,7 @@ contacts_add(struct cli *c, int argc, char **argv, const char *usage)
 			phone = optarg;
 			break;
 		default:
-			fputs(usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? CLI_OK : CLI_USAGE;
+			return cli_usage(ch, usage);
 		}
 	}
 	if (name == NULL || email == NULL || optind != argc) {
@@ -197,7 +175,7 @@ contacts_import(struct cli *c, int argc, char **argv, const char *usage)
 	FILE *f;
 	int rc;
 
-	if ((rc = plain_opts(c, argc, argv, usage)) != CLI_OK)
+	if ((rc = cli_plain_opts(c, argc, argv, usage)) != CLI_OK)
 		return rc == -1 ? CLI_OK : rc;
 	if (optind + 1 != argc) {
 		fputs(usage, stderr);
@@ -255,7 +233,7 @@ contacts_export(struct cli *c, int argc, char **argv, const char *usage)
 	struct http_res r;
 	int rc;
 
-	if ((rc = plain_opts(c, argc, argv, usage)) != CLI_OK)
+	if ((rc = cli_plain_opts(c, argc, argv, usage)) != CLI_OK)
 		return rc == -1 ? CLI_OK : rc;
 	if (optind != argc) {
 		fputs(usage, stderr);

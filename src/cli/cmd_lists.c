@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/contacts.h"
 #include "cli/progress.h"
 #include "cli/session.h"
@@ -126,9 +127,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	char path[1200];
 	int ch, every = 0, rc = CLI_OK;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 's':
 			box = "sent";
@@ -148,14 +147,9 @@ cmd_list(struct cli *c, int argc, char **argv)
 		case 'a':
 			every = 1;
 			break;
-		case 'h':
-			fputs(list_usage, stdout);
-			json_decref(all);
-			return CLI_OK;
 		default:
-			fputs(list_usage, stderr);
 			json_decref(all);
-			return CLI_USAGE;
+			return cli_usage(ch, list_usage);
 		}
 	}
 	if (optind != argc || (rc = session_require(c)) != CLI_OK) {
@@ -292,16 +286,13 @@ cmd_report(struct cli *c, int argc, char **argv)
 	char path[120];
 	int ch, force = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "fh", opts)) != -1) {
 		if (ch == 'p')
 			pdf = optarg;
 		else if (ch == 'f')
 			force = 1;
 		else {
-			fputs(report_usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? CLI_OK : CLI_USAGE;
+			return cli_usage(ch, report_usage);
 		}
 	}
 	if (optind + 1 != argc) {

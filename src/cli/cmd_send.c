@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/progress.h"
 #include "cli/send.h"
 #include "cli/sendfinish.h"
@@ -402,17 +403,14 @@ cmd_send(struct cli *c, int argc, char **argv)
 		{ "reference", required_argument, NULL, 'r' },
 		{ "text-file", required_argument, NULL, 'T' },
 		{ "resume", no_argument, NULL, 'R' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "password-stdin", no_argument, NULL, 'I' },
+		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct send_opts o = { 0 };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "t:h", opts)) != -1) {
 		switch (ch) {
 		case 't':
 			o.to = optarg;
@@ -435,18 +433,8 @@ cmd_send(struct cli *c, int argc, char **argv)
 		case 'R':
 			o.resume = 1;
 			break;
-		case 'P':
-			c->password_file = optarg;
-			break;
-		case 'I':
-			c->password_stdin = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return CLI_OK;
 		default:
-			fputs(usage, stderr);
-			return CLI_USAGE;
+			return cli_usage(ch, usage);
 		}
 	}
 	if (o.resume)

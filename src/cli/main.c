@@ -71,25 +71,6 @@ cli_print_json(json_t *doc)
 	json_decref(doc);
 }
 
-int
-cli_common_opt(struct cli *c, int ch, const char *arg)
-{
-	switch (ch) {
-	case CLI_OPT_JSON:
-		c->json = 1;
-		return 1;
-	case CLI_OPT_QUIET:
-		c->quiet = 1;
-		return 1;
-	case CLI_OPT_SERVER:
-		free(c->server);
-		c->server = xstrdup(arg);
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 struct http *
 cli_http(struct cli *c)
 {
