@@ -7,10 +7,9 @@
 // (tests/unit/test_notify_sms*.c).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, runCli } from '../lib/server.mjs';
+import { startServer, runCli, testClock } from '../lib/server.mjs';
 import { Client } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
 import { employee, pattern } from '../lib/send.mjs';
@@ -18,8 +17,7 @@ import { sendLinkMessage } from '../lib/linkmsg.mjs';
 import { startGateway } from '../lib/gateway.mjs';
 
 const SECRET = 'Bearer gw-5ecret-t0ken';
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
+const { file: clockFile } = testClock();
 let offset = 0;
 const addClock = (s) => writeFileSync(clockFile, String((offset += s)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -11,6 +11,7 @@
 //   await srv.stop();
 //
 // The binary is ${ST_BUILD:-build}/securetransferd (relative to the repo root).
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -271,6 +272,27 @@ export async function startServer({ config, raw, dir: reuse, env = {}, build, ar
       return r;
     },
   };
+}
+
+/**
+ * Stops srv and asserts a clean exit (code 0); on another code its stderr
+ * lines that are not JSON (a sanitizer report) are printed first.
+ */
+export async function stopServer(srv) {
+  const { code } = await srv.stop();
+  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+  assert.equal(code, 0);
+}
+
+/**
+ * A test clock for [testing] clock_file: `file` holds an offset in seconds,
+ * written by `set(seconds)`; it starts at 0.
+ */
+export function testClock() {
+  const file = join(mkdtempSync(join(tmpdir(), 'st-clock-')), 'offset');
+  const set = (s) => writeFileSync(file, String(s));
+  set(0);
+  return { file, set };
 }
 
 /**
