@@ -24,6 +24,7 @@ enum cli_exit {
 };
 
 struct http;
+struct http_res;
 
 struct cli {
 	/* Settings: config.ini, then SECURETRANSFER_* variables, then flags. */
@@ -46,6 +47,11 @@ struct cli {
 /* Prints "securetransfer: <message>" on stderr; returns code. */
 int cli_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * For a failed request: "securetransfer: WHAT: <the answer>" on stderr;
+ * releases r and returns its exit code (CLI_REFUSED for a 2xx).
+ */
+int cli_fail_answer(struct http_res *r, const char *what);
 /* A note on stderr unless --quiet or --json. */
 void cli_note(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

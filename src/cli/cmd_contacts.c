@@ -12,19 +12,6 @@
 
 #define CSV_MAX (1u << 20) /* the server's limit */
 
-static int
-answer_fail(struct http_res *r, const char *what)
-{
-	char msg[300];
-	int rc = http_exit_code(r);
-
-	if (rc == CLI_OK)
-		rc = CLI_REFUSED;
-	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
-	http_res_release(r);
-	return rc;
-}
-
 int
 contacts_list(struct cli *c, int argc, char **argv, const char *usage)
 {
@@ -62,7 +49,7 @@ contacts_list(struct cli *c, int argc, char **argv, const char *usage)
 		if (http_get(cli_http(c), path, &r) != 0 || r.status != 200) {
 			curl_free(e);
 			json_decref(all);
-			return answer_fail(&r, "contacts");
+			return cli_fail_answer(&r, "contacts");
 		}
 		total = json_integer_value(json_object_get(r.json, "total"));
 		json_array_extend(all, json_object_get(r.json, "contacts"));
@@ -138,7 +125,7 @@ contacts_add(struct cli *c, int argc, char **argv, const char *usage)
 	http_post(cli_http(c), "/api/v1/contacts", body, &r);
 	json_decref(body);
 	if (r.status != 201)
-		return answer_fail(&r, "contacts add");
+		return cli_fail_answer(&r, "contacts add");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else
@@ -203,7 +190,8 @@ contacts_import(struct cli *c, int argc, char **argv, const char *usage)
 	if (r.status == 400 && strcmp(r.code, "bad_csv") == 0)
 		print_bad_rows(json_object_get(r.json, "error"));
 	if (r.status != 200)
-		return answer_fail(&r, "contacts import (nothing was stored)");
+		return cli_fail_answer(
+		    &r, "contacts import (nothing was stored)");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else
@@ -243,7 +231,7 @@ contacts_export(struct cli *c, int argc, char **argv, const char *usage)
 		return rc;
 	http_do(cli_http(c), &rq, &r);
 	if (r.status != 200)
-		return answer_fail(&r, "contacts export");
+		return cli_fail_answer(&r, "contacts export");
 	http_res_release(&r);
 	return fflush(stdout) == 0 ? CLI_OK : CLI_LOCAL;
 }

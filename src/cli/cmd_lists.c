@@ -40,19 +40,6 @@ static const char contacts_usage[] =
     "and optionally Organisatie and Mobiel nummer, all rows or none; export\n"
     "writes the address book as CSV to stdout.\n";
 
-static int
-fail_answer(struct http_res *r, const char *what)
-{
-	char msg[300];
-	int rc = http_exit_code(r);
-
-	if (rc == CLI_OK)
-		rc = CLI_REFUSED;
-	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
-	http_res_release(r);
-	return rc;
-}
-
 static void
 when(json_int_t t, char *out, size_t len)
 {
@@ -165,7 +152,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 		if (http_get(cli_http(c), path, &r) != 0 || r.status != 200) {
 			json_decref(all);
 			free(next);
-			return fail_answer(&r, "list");
+			return cli_fail_answer(&r, "list");
 		}
 		json_array_extend(all, json_object_get(r.json, "messages"));
 		if (!c->json)
@@ -227,7 +214,7 @@ save_to(struct cli *c, const char *path, const char *file, int force)
 	if (r.status != 200) {
 		close(fd);
 		unlink(tmp);
-		return fail_answer(&r, "pdf");
+		return cli_fail_answer(&r, "pdf");
 	}
 	http_res_release(&r);
 	rc = fsync(fd) == 0 && close(fd) == 0 && rename(tmp, file) == 0 ?
@@ -314,7 +301,7 @@ cmd_report(struct cli *c, int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "/api/v1/messages/%s/events", id);
 	if (http_get(cli_http(c), path, &r) != 0 || r.status != 200)
-		return fail_answer(&r, "report");
+		return cli_fail_answer(&r, "report");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else

@@ -38,7 +38,7 @@ cmd_request(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *to = NULL, *name = NULL, *text_file = NULL;
-	char fp[RAND_ID_LEN + 1], msg[300], *text = NULL, *nn = NULL;
+	char fp[RAND_ID_LEN + 1], *text = NULL, *nn = NULL;
 	struct http_res r;
 	json_t *body;
 	int ch, rc;
@@ -77,15 +77,8 @@ cmd_request(struct cli *c, int argc, char **argv)
 	free(text);
 	http_post(cli_http(c), "/api/v1/requests", body, &r);
 	json_decref(body);
-	if (r.status != 201) {
-		rc = http_exit_code(&r);
-		if (rc == CLI_OK)
-			rc = CLI_REFUSED;
-		cli_fail(
-		    rc, "request: %s", http_describe(&r, msg, sizeof(msg)));
-		http_res_release(&r);
-		return rc;
-	}
+	if (r.status != 201)
+		return cli_fail_answer(&r, "request");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else {

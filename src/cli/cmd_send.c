@@ -165,11 +165,10 @@ create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
     json_t **created)
 {
 	char *name = o->name ? xstrdup(o->name) : NULL;
-	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn, msg[300];
+	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn;
 	json_t *files = json_array(), *rcpt, *body;
 	struct http_res r;
 	size_t i;
-	int rc;
 
 	if (name == NULL || phone == NULL)
 		from_contacts(c, o->to, &name, &phone);
@@ -188,13 +187,8 @@ create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
 	free(name);
 	free(phone);
 	free(nn);
-	if (r.status != 201 || !json_is_object(r.json)) {
-		rc = http_exit_code(&r);
-		cli_fail(rc ? rc : CLI_REFUSED, "cannot create the message: %s",
-		    http_describe(&r, msg, sizeof(msg)));
-		http_res_release(&r);
-		return rc ? rc : CLI_REFUSED;
-	}
+	if (r.status != 201 || !json_is_object(r.json))
+		return cli_fail_answer(&r, "cannot create the message");
 	*created = json_incref(r.json);
 	http_res_release(&r);
 	return CLI_OK;

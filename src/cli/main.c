@@ -47,6 +47,19 @@ cli_fail(int code, const char *fmt, ...)
 	return code;
 }
 
+int
+cli_fail_answer(struct http_res *r, const char *what)
+{
+	char msg[300];
+	int rc = http_exit_code(r);
+
+	if (rc == CLI_OK)
+		rc = CLI_REFUSED;
+	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
+	http_res_release(r);
+	return rc;
+}
+
 void
 cli_note(const struct cli *c, const char *fmt, ...)
 {
