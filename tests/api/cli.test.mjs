@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, freePort } from '../lib/server.mjs';
 import { realEmployee } from '../lib/realaccount.mjs';
 import { Client, waitForOutboxMail } from '../lib/api.mjs';
 import { blobPath, exec, query } from '../lib/db.mjs';
@@ -33,17 +33,6 @@ const PW = { alice: 'Alice Stuurt Vanaf De Terminal 1', bob: 'Bob Ontvangt In Sc
 const OLGA = { email: 'olga@example.com', phone: '06-12345678', e164: '+31612345678' };
 let srv, alice, bob, port, smsSeen = 0;
 const tmp = mkdtempSync(join(tmpdir(), 'st-cli-files-'));
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 const config = () => ({
   server: { listen: `127.0.0.1:${port}` },

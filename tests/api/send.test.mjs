@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, stopServer, testClock } from '../lib/server.mjs';
+import { startServer, stopServer, testClock, freePort } from '../lib/server.mjs';
 import { storedFiles } from '../lib/db.mjs';
 import { Client, waitForOutboxMail } from '../lib/api.mjs';
 import { employee, pattern, encrypt, decrypt, tusUpload, createMessage, sendBody } from '../lib/send.mjs';
@@ -67,17 +67,6 @@ async function stalledPatch(base, client, fileId, declared, part) {
   req.on('error', () => {});
   await new Promise((res) => req.write(part, () => setTimeout(res, 300)));
   return req;
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 test('send three files to an outsider: upload, send, the mail and the stored bytes', async () => {

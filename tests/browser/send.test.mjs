@@ -12,10 +12,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, freePort } from '../lib/server.mjs';
 import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { decryptAll, linkSecret, messageKey, sha256File } from '../lib/send-check.mjs';
@@ -32,15 +31,6 @@ const config = () => ({
   send: { chunk_size: 4 * MiB, disk_reserve: 0 },
   accounts: { mails_per_hour: 100 },
 });
-
-function freePort() {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 /** A file of `size` known bytes in the temp dir; returns {path, sha256}. */
 

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -282,6 +283,18 @@ export async function stopServer(srv) {
   const { code } = await srv.stop();
   if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
   assert.equal(code, 0);
+}
+
+/** A port on 127.0.0.1 where nothing listens (yet). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
 }
 
 /**
