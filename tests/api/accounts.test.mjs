@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, stopServer, testClock } from '../lib/server.mjs';
 import { storedBytes } from '../lib/db.mjs';
-import { Client, b64u, fakeKeys, registration, waitForOutboxMail, linkToken } from '../lib/api.mjs';
+import { Client, b64u, fakeKeys, registration, waitForOutboxMail, linkToken, newSession } from '../lib/api.mjs';
 
 const { file: clockFile, set: setClock } = testClock();
 
@@ -30,11 +30,7 @@ after(async () => {
   await stopServer(srv);
 });
 
-async function client() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const client = () => newSession(srv.url);
 
 /** Registers, verifies and returns { email, auth_key }. */
 async function account(email) {

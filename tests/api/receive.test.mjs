@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startServer, stopServer, testClock } from '../lib/server.mjs';
-import { Client } from '../lib/api.mjs';
+import { newSession } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
 import { employee, pattern, createMessage, encrypt, tusUpload, sendBody } from '../lib/send.mjs';
 import { sendLinkMessage, smsLog, waitForCode } from '../lib/linkmsg.mjs';
@@ -37,11 +37,7 @@ after(async () => {
   await stopServer(srv);
 });
 
-async function visitor() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const visitor = () => newSession(srv.url);
 
 const events = (id) => query(srv.dir, 'SELECT kind, actor FROM events WHERE message_id = ? ORDER BY at_us', [id]).map((e) => e.kind);
 const state = (id) => query(srv.dir, 'SELECT state FROM messages WHERE id = ?', [id])[0].state;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, testClock } from '../lib/server.mjs';
 import { query } from '../lib/db.mjs';
-import { Client, b64u, outboxMails, waitForOutboxMail } from '../lib/api.mjs';
+import { b64u, outboxMails, waitForOutboxMail, newSession } from '../lib/api.mjs';
 import { employee, pattern, encrypt, tusUpload } from '../lib/send.mjs';
 
 const MiB = 1 << 20;
@@ -51,11 +51,7 @@ async function requestLink(to, subjectPart = '') {
   return { token: m[1], fp: m[2], mail };
 }
 
-async function outsider() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const outsider = () => newSession(srv.url);
 
 function tus(c, method, path, { headers = {}, body } = {}) {
   return c.request(method, path, undefined, { headers: { 'Tus-Resumable': '1.0.0', ...headers }, raw: body });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, runCli, testClock } from '../lib/server.mjs';
-import { Client } from '../lib/api.mjs';
+import { newSession } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
 import { employee, pattern } from '../lib/send.mjs';
 import { sendLinkMessage } from '../lib/linkmsg.mjs';
@@ -53,11 +53,7 @@ after(async () => {
   assert.equal(code, 0);
 });
 
-async function visitor() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const visitor = () => newSession(srv.url);
 
 const codeOf = (req) => /\b(\d{6})\b/.exec(req.body.body)?.[1];
 
