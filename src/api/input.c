@@ -73,6 +73,25 @@ input_check(struct request *req, json_t *doc, const struct field *f, size_t n)
 	return 0;
 }
 
+int
+input_array(struct request *req, json_t *arr, const char *name, size_t max,
+    const struct field *f, size_t n)
+{
+	json_t *one;
+	size_t i;
+
+	if (!json_is_array(arr) || json_array_size(arr) > max)
+		return bad(req, name, "expected a list");
+	json_array_foreach(arr, i, one)
+	{
+		if (!json_is_object(one))
+			return bad(req, name, "expected objects");
+		if (input_check(req, one, f, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 const char *
 input_str(json_t *doc, const char *name)
 {

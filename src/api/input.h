@@ -23,6 +23,13 @@ struct field {
 
 int input_check(
     struct request *req, json_t *doc, const struct field *f, size_t n);
+/*
+ * Checks that arr is a list of at most max items, each an object that
+ * passes input_check(f, n). name names the list in the answer:
+ * "NAME: expected a list" or "NAME: expected objects".
+ */
+int input_array(struct request *req, json_t *arr, const char *name, size_t max,
+    const struct field *f, size_t n);
 /* The string field, or "" when absent. */
 const char *input_str(json_t *doc, const char *name);
 json_int_t input_int(json_t *doc, const char *name);

@@ -195,18 +195,10 @@ read_grants(struct request *req, json_t *arr, struct mbx_grant_in *g,
 	size_t i;
 	json_t *v;
 
-	if (json_array_size(arr) > max) {
-		reply_error(req, 400, "bad_field", "grants: too many");
+	if (input_array(req, arr, "grants", max, f, ST_ARRAY_LEN(f)) == -1)
 		return -1;
-	}
 	json_array_foreach(arr, i, v)
 	{
-		if (!json_is_object(v)) {
-			reply_error(req, 400, "bad_field", "grants: objects");
-			return -1;
-		}
-		if (input_check(req, v, f, ST_ARRAY_LEN(f)) == -1)
-			return -1;
 		g[i].user_id = json_string_value(json_object_get(v, "user_id"));
 		g[i].key_id = json_string_value(json_object_get(v, "key_id"));
 		g[i].member_key_id = input_str(v, "member_key_id");

@@ -42,20 +42,12 @@ api_read_files(struct request *req, json_t *arr, struct msg_create_in *in)
 	json_t *one;
 	size_t i;
 
-	if (!json_is_array(arr) || json_array_size(arr) > MAX_FILES_JSON) {
-		reply_error(req, 400, "bad_field", "files: expected a list");
+	if (input_array(
+	        req, arr, "files", MAX_FILES_JSON, f, ST_ARRAY_LEN(f)) == -1)
 		return -1;
-	}
 	files = xcalloc(json_array_size(arr) + 1, sizeof(*files));
 	json_array_foreach(arr, i, one)
 	{
-		if (!json_is_object(one) ||
-		    input_check(req, one, f, ST_ARRAY_LEN(f)) == -1) {
-			if (req->resp == NULL)
-				reply_error(req, 400, "bad_field", "files");
-			free(files);
-			return -1;
-		}
 		files[i].name = input_str(one, "name");
 		files[i].size = (uint64_t)input_int(one, "size");
 	}

@@ -24,6 +24,7 @@ enum cli_exit {
 };
 
 struct http;
+struct http_res;
 
 struct cli {
 	/* Settings: config.ini, then SECURETRANSFER_* variables, then flags. */
@@ -46,25 +47,16 @@ struct cli {
 /* Prints "securetransfer: <message>" on stderr; returns code. */
 int cli_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * For a failed request: "securetransfer: WHAT: <the answer>" on stderr;
+ * releases r and returns its exit code (CLI_REFUSED for a 2xx).
+ */
+int cli_fail_answer(struct http_res *r, const char *what);
 /* A note on stderr unless --quiet or --json. */
 void cli_note(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Prints doc on stdout as one line of JSON and frees it. */
 void cli_print_json(json_t *doc);
-
-/* The options every command takes (getopt_long entries and codes). */
-#define CLI_OPT_JSON 1001
-#define CLI_OPT_QUIET 1002
-#define CLI_OPT_SERVER 1003
-#define CLI_COMMON_OPTS \
-	{ "json", no_argument, NULL, CLI_OPT_JSON }, \
-	    { "quiet", no_argument, NULL, CLI_OPT_QUIET }, \
-	    { "server", required_argument, NULL, CLI_OPT_SERVER }, \
-	{ \
-		"help", no_argument, NULL, 'h' \
-	}
-/* Handles a common option; 1 if ch was one, else 0. */
-int cli_common_opt(struct cli *c, int ch, const char *arg);
 
 /* The HTTP client for c->server (made on first call). */
 struct http *cli_http(struct cli *c);

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/session.h"
 #include "cli/term.h"
 #include "envelope/keyid.h"
@@ -68,17 +69,14 @@ cmd_login(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "email", required_argument, NULL, 'e' },
 		{ "save", no_argument, NULL, 'S' },
-		{ "password-file", required_argument, NULL, 'p' },
-		{ "password-stdin", no_argument, NULL, 'i' },
+		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	char *email = NULL, *pw = NULL;
 	int ch, save = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "e:h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "e:h", opts)) != -1) {
 		switch (ch) {
 		case 'e':
 			free(c->email);
@@ -87,18 +85,8 @@ cmd_login(struct cli *c, int argc, char **argv)
 		case 'S':
 			save = 1;
 			break;
-		case 'p':
-			c->password_file = optarg;
-			break;
-		case 'i':
-			c->password_stdin = 1;
-			break;
-		case 'h':
-			fputs(login_usage, stdout);
-			return CLI_OK;
 		default:
-			fputs(login_usage, stderr);
-			return CLI_USAGE;
+			return cli_usage(ch, login_usage);
 		}
 	}
 	if (optind != argc) {
@@ -128,16 +116,10 @@ cmd_login(struct cli *c, int argc, char **argv)
 int
 cmd_logout(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTS,
-		{ NULL, 0, NULL, 0 } };
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
-		fputs(logout_usage, ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? CLI_OK : CLI_USAGE;
-	}
+	if ((rc = cli_plain_opts(c, argc, argv, logout_usage)) != CLI_OK)
+		return rc == -1 ? CLI_OK : rc;
 	rc = session_logout(c);
 	if (rc == CLI_OK && c->json)
 		cli_print_json(json_pack("{s:b}", "logged_out", 1));
@@ -149,17 +131,11 @@ cmd_logout(struct cli *c, int argc, char **argv)
 int
 cmd_whoami(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTS,
-		{ NULL, 0, NULL, 0 } };
 	struct http_res r;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
-		fputs(whoami_usage, ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? CLI_OK : CLI_USAGE;
-	}
+	if ((rc = cli_plain_opts(c, argc, argv, whoami_usage)) != CLI_OK)
+		return rc == -1 ? CLI_OK : rc;
 	/* No password prompt here: only a live or saved session counts. */
 	c->password_file = NULL;
 	if ((rc = session_require(c)) != CLI_OK)

@@ -7,39 +7,10 @@
 
 #include "cli/contacts.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/session.h"
 
 #define CSV_MAX (1u << 20) /* the server's limit */
-
-static int
-answer_fail(struct http_res *r, const char *what)
-{
-	char msg[300];
-	int rc = http_exit_code(r);
-
-	if (rc == CLI_OK)
-		rc = CLI_REFUSED;
-	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
-	http_res_release(r);
-	return rc;
-}
-
-/* Only the common options; -1 for --help (answered). */
-static int
-plain_opts(struct cli *c, int argc, char **argv, const char *usage)
-{
-	static const struct option opts[] = { CLI_COMMON_OPTS,
-		{ NULL, 0, NULL, 0 } };
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
-		fputs(usage, ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? -1 : CLI_USAGE;
-	}
-	return CLI_OK;
-}
 
 int
 contacts_list(struct cli *c, int argc, char **argv, const char *usage)
@@ -57,16 +28,13 @@ contacts_list(struct cli *c, int argc, char **argv, const char *usage)
 	size_t i;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "h", opts)) != -1) {
 		if (ch == 'q') {
 			q = optarg;
 			continue;
 		}
 		json_decref(all);
-		fputs(usage, ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? CLI_OK : CLI_USAGE;
+		return cli_usage(ch, usage);
 	}
 	if ((rc = session_require(c)) != CLI_OK) {
 		json_decref(all);
@@ -81,7 +49,7 @@ contacts_list(struct cli *c, int argc, char **argv, const char *usage)
 		if (http_get(cli_http(c), path, &r) != 0 || r.status != 200) {
 			curl_free(e);
 			json_decref(all);
-			return answer_fail(&r, "contacts");
+			return cli_fail_answer(&r, "contacts");
 		}
 		total = json_integer_value(json_object_get(r.json, "total"));
 		json_array_extend(all, json_object_get(r.json, "contacts"));
@@ -126,9 +94,7 @@ contacts_add(struct cli *c, int argc, char **argv, const char *usage)
 	json_t *body;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'n':
 			name = optarg;
@@ -143,8 +109,7 @@ contacts_add(struct cli *c, int argc, char **argv, const char *usage)
 			phone = optarg;
 			break;
 		default:
-			fputs(usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? CLI_OK : CLI_USAGE;
+			return cli_usage(ch, usage);
 		}
 	}
 	if (name == NULL || email == NULL || optind != argc) {
@@ -160,7 +125,7 @@ contacts_add(struct cli *c, int argc, char **argv, const char *usage)
 	http_post(cli_http(c), "/api/v1/contacts", body, &r);
 	json_decref(body);
 	if (r.status != 201)
-		return answer_fail(&r, "contacts add");
+		return cli_fail_answer(&r, "contacts add");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else
@@ -197,7 +162,7 @@ contacts_import(struct cli *c, int argc, char **argv, const char *usage)
 	FILE *f;
 	int rc;
 
-	if ((rc = plain_opts(c, argc, argv, usage)) != CLI_OK)
+	if ((rc = cli_plain_opts(c, argc, argv, usage)) != CLI_OK)
 		return rc == -1 ? CLI_OK : rc;
 	if (optind + 1 != argc) {
 		fputs(usage, stderr);
@@ -225,7 +190,8 @@ contacts_import(struct cli *c, int argc, char **argv, const char *usage)
 	if (r.status == 400 && strcmp(r.code, "bad_csv") == 0)
 		print_bad_rows(json_object_get(r.json, "error"));
 	if (r.status != 200)
-		return answer_fail(&r, "contacts import (nothing was stored)");
+		return cli_fail_answer(
+		    &r, "contacts import (nothing was stored)");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else
@@ -255,7 +221,7 @@ contacts_export(struct cli *c, int argc, char **argv, const char *usage)
 	struct http_res r;
 	int rc;
 
-	if ((rc = plain_opts(c, argc, argv, usage)) != CLI_OK)
+	if ((rc = cli_plain_opts(c, argc, argv, usage)) != CLI_OK)
 		return rc == -1 ? CLI_OK : rc;
 	if (optind != argc) {
 		fputs(usage, stderr);
@@ -265,7 +231,7 @@ contacts_export(struct cli *c, int argc, char **argv, const char *usage)
 		return rc;
 	http_do(cli_http(c), &rq, &r);
 	if (r.status != 200)
-		return answer_fail(&r, "contacts export");
+		return cli_fail_answer(&r, "contacts export");
 	http_res_release(&r);
 	return fflush(stdout) == 0 ? CLI_OK : CLI_LOCAL;
 }

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/contacts.h"
 #include "cli/progress.h"
 #include "cli/session.h"
@@ -38,19 +39,6 @@ static const char contacts_usage[] =
     "The address book. import takes a CSV with the columns Naam, E-mailadres\n"
     "and optionally Organisatie and Mobiel nummer, all rows or none; export\n"
     "writes the address book as CSV to stdout.\n";
-
-static int
-fail_answer(struct http_res *r, const char *what)
-{
-	char msg[300];
-	int rc = http_exit_code(r);
-
-	if (rc == CLI_OK)
-		rc = CLI_REFUSED;
-	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
-	http_res_release(r);
-	return rc;
-}
 
 static void
 when(json_int_t t, char *out, size_t len)
@@ -126,9 +114,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	char path[1200];
 	int ch, every = 0, rc = CLI_OK;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 's':
 			box = "sent";
@@ -148,14 +134,9 @@ cmd_list(struct cli *c, int argc, char **argv)
 		case 'a':
 			every = 1;
 			break;
-		case 'h':
-			fputs(list_usage, stdout);
-			json_decref(all);
-			return CLI_OK;
 		default:
-			fputs(list_usage, stderr);
 			json_decref(all);
-			return CLI_USAGE;
+			return cli_usage(ch, list_usage);
 		}
 	}
 	if (optind != argc || (rc = session_require(c)) != CLI_OK) {
@@ -171,7 +152,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 		if (http_get(cli_http(c), path, &r) != 0 || r.status != 200) {
 			json_decref(all);
 			free(next);
-			return fail_answer(&r, "list");
+			return cli_fail_answer(&r, "list");
 		}
 		json_array_extend(all, json_object_get(r.json, "messages"));
 		if (!c->json)
@@ -233,7 +214,7 @@ save_to(struct cli *c, const char *path, const char *file, int force)
 	if (r.status != 200) {
 		close(fd);
 		unlink(tmp);
-		return fail_answer(&r, "pdf");
+		return cli_fail_answer(&r, "pdf");
 	}
 	http_res_release(&r);
 	rc = fsync(fd) == 0 && close(fd) == 0 && rename(tmp, file) == 0 ?
@@ -292,16 +273,13 @@ cmd_report(struct cli *c, int argc, char **argv)
 	char path[120];
 	int ch, force = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "fh", opts)) != -1) {
 		if (ch == 'p')
 			pdf = optarg;
 		else if (ch == 'f')
 			force = 1;
 		else {
-			fputs(report_usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? CLI_OK : CLI_USAGE;
+			return cli_usage(ch, report_usage);
 		}
 	}
 	if (optind + 1 != argc) {
@@ -323,7 +301,7 @@ cmd_report(struct cli *c, int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "/api/v1/messages/%s/events", id);
 	if (http_get(cli_http(c), path, &r) != 0 || r.status != 200)
-		return fail_answer(&r, "report");
+		return cli_fail_answer(&r, "report");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else

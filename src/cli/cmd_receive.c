@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/download.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/receive.h"
 #include "cli/session.h"
 #include "cli/term.h"
@@ -251,16 +252,13 @@ parse_args(int argc, char **argv, struct cli *c, struct recv_opts *o)
 		{ "code", required_argument, NULL, 'C' },
 		{ "send-code", no_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "password-stdin", no_argument, NULL, 'I' },
+		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "o:fh", opts)) != -1) {
 		switch (ch) {
 		case 'o':
 			o->out = optarg;
@@ -274,18 +272,8 @@ parse_args(int argc, char **argv, struct cli *c, struct recv_opts *o)
 		case 'f':
 			o->force = 1;
 			break;
-		case 'P':
-			c->password_file = optarg;
-			break;
-		case 'I':
-			c->password_stdin = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			fputs(usage, stderr);
-			return CLI_USAGE;
+		default: /* -1 after --help */
+			return cli_usage(ch, usage) == CLI_OK ? -1 : CLI_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {

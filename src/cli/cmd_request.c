@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/send.h"
 #include "cli/session.h"
 #include "client/nfc.h"
@@ -32,20 +33,17 @@ cmd_request(struct cli *c, int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "text-file", required_argument, NULL, 'T' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "password-stdin", no_argument, NULL, 'I' },
+		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *to = NULL, *name = NULL, *text_file = NULL;
-	char fp[RAND_ID_LEN + 1], msg[300], *text = NULL, *nn = NULL;
+	char fp[RAND_ID_LEN + 1], *text = NULL, *nn = NULL;
 	struct http_res r;
 	json_t *body;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "t:h", opts)) != -1) {
 		switch (ch) {
 		case 't':
 			to = optarg;
@@ -56,15 +54,8 @@ cmd_request(struct cli *c, int argc, char **argv)
 		case 'T':
 			text_file = optarg;
 			break;
-		case 'P':
-			c->password_file = optarg;
-			break;
-		case 'I':
-			c->password_stdin = 1;
-			break;
 		default:
-			fputs(usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? CLI_OK : CLI_USAGE;
+			return cli_usage(ch, usage);
 		}
 	}
 	if (to == NULL || name == NULL || optind != argc) {
@@ -86,15 +77,8 @@ cmd_request(struct cli *c, int argc, char **argv)
 	free(text);
 	http_post(cli_http(c), "/api/v1/requests", body, &r);
 	json_decref(body);
-	if (r.status != 201) {
-		rc = http_exit_code(&r);
-		if (rc == CLI_OK)
-			rc = CLI_REFUSED;
-		cli_fail(
-		    rc, "request: %s", http_describe(&r, msg, sizeof(msg)));
-		http_res_release(&r);
-		return rc;
-	}
+	if (r.status != 201)
+		return cli_fail_answer(&r, "request");
 	if (c->json)
 		cli_print_json(json_incref(r.json));
 	else {

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/opts.h"
 #include "cli/progress.h"
 #include "cli/send.h"
 #include "cli/sendfinish.h"
@@ -164,11 +165,10 @@ create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
     json_t **created)
 {
 	char *name = o->name ? xstrdup(o->name) : NULL;
-	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn, msg[300];
+	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn;
 	json_t *files = json_array(), *rcpt, *body;
 	struct http_res r;
 	size_t i;
-	int rc;
 
 	if (name == NULL || phone == NULL)
 		from_contacts(c, o->to, &name, &phone);
@@ -187,13 +187,8 @@ create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
 	free(name);
 	free(phone);
 	free(nn);
-	if (r.status != 201 || !json_is_object(r.json)) {
-		rc = http_exit_code(&r);
-		cli_fail(rc ? rc : CLI_REFUSED, "cannot create the message: %s",
-		    http_describe(&r, msg, sizeof(msg)));
-		http_res_release(&r);
-		return rc ? rc : CLI_REFUSED;
-	}
+	if (r.status != 201 || !json_is_object(r.json))
+		return cli_fail_answer(&r, "cannot create the message");
 	*created = json_incref(r.json);
 	http_res_release(&r);
 	return CLI_OK;
@@ -402,17 +397,14 @@ cmd_send(struct cli *c, int argc, char **argv)
 		{ "reference", required_argument, NULL, 'r' },
 		{ "text-file", required_argument, NULL, 'T' },
 		{ "resume", no_argument, NULL, 'R' },
-		{ "password-file", required_argument, NULL, 'P' },
-		{ "password-stdin", no_argument, NULL, 'I' },
+		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct send_opts o = { 0 };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
-		if (cli_common_opt(c, ch, optarg))
-			continue;
+	while ((ch = cli_getopt(c, argc, argv, "t:h", opts)) != -1) {
 		switch (ch) {
 		case 't':
 			o.to = optarg;
@@ -435,18 +427,8 @@ cmd_send(struct cli *c, int argc, char **argv)
 		case 'R':
 			o.resume = 1;
 			break;
-		case 'P':
-			c->password_file = optarg;
-			break;
-		case 'I':
-			c->password_stdin = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return CLI_OK;
 		default:
-			fputs(usage, stderr);
-			return CLI_USAGE;
+			return cli_usage(ch, usage);
 		}
 	}
 	if (o.resume)

@@ -47,6 +47,19 @@ cli_fail(int code, const char *fmt, ...)
 	return code;
 }
 
+int
+cli_fail_answer(struct http_res *r, const char *what)
+{
+	char msg[300];
+	int rc = http_exit_code(r);
+
+	if (rc == CLI_OK)
+		rc = CLI_REFUSED;
+	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
+	http_res_release(r);
+	return rc;
+}
+
 void
 cli_note(const struct cli *c, const char *fmt, ...)
 {
@@ -69,25 +82,6 @@ cli_print_json(json_t *doc)
 		printf("%s\n", s);
 	free(s);
 	json_decref(doc);
-}
-
-int
-cli_common_opt(struct cli *c, int ch, const char *arg)
-{
-	switch (ch) {
-	case CLI_OPT_JSON:
-		c->json = 1;
-		return 1;
-	case CLI_OPT_QUIET:
-		c->quiet = 1;
-		return 1;
-	case CLI_OPT_SERVER:
-		free(c->server);
-		c->server = xstrdup(arg);
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 struct http *

@@ -3,16 +3,12 @@
 // shapes: the server cannot tell, and the browser tests use real keys.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, stopServer, testClock } from '../lib/server.mjs';
 import { storedBytes } from '../lib/db.mjs';
-import { Client, b64u, fakeKeys, registration, waitForOutboxMail, linkToken } from '../lib/api.mjs';
+import { Client, b64u, fakeKeys, registration, waitForOutboxMail, linkToken, newSession } from '../lib/api.mjs';
 
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
-const setClock = (seconds) => writeFileSync(clockFile, String(seconds));
+const { file: clockFile, set: setClock } = testClock();
 
 let srv;
 let outbox;
@@ -31,15 +27,10 @@ before(async () => {
 });
 
 after(async () => {
-  const { code } = await srv.stop();
-  assert.equal(code, 0);
+  await stopServer(srv);
 });
 
-async function client() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const client = () => newSession(srv.url);
 
 /** Registers, verifies and returns { email, auth_key }. */
 async function account(email) {

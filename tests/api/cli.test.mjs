@@ -14,11 +14,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, freePort } from '../lib/server.mjs';
 import { realEmployee } from '../lib/realaccount.mjs';
 import { Client, waitForOutboxMail } from '../lib/api.mjs';
 import { blobPath, exec, query } from '../lib/db.mjs';
-import { createMessage, encrypt, pattern, tusUpload } from '../lib/send.mjs';
+import { createMessage, encrypt, pattern, patternFile, tusUpload } from '../lib/send.mjs';
 import { receiveLink, smsCode } from '../lib/receive.mjs';
 import { linkAuth } from '../lib/linkmsg.mjs';
 import { cliUser, rssOf } from '../lib/cli.mjs';
@@ -34,17 +34,6 @@ const OLGA = { email: 'olga@example.com', phone: '06-12345678', e164: '+31612345
 let srv, alice, bob, port, smsSeen = 0;
 const tmp = mkdtempSync(join(tmpdir(), 'st-cli-files-'));
 
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
-
 const config = () => ({
   server: { listen: `127.0.0.1:${port}` },
   bootstrap: { domains: 'org.nl' },
@@ -52,13 +41,6 @@ const config = () => ({
   accounts: { mails_per_hour: 100 },
   receive: { codes_per_hour: 50 },
 });
-
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
-}
 
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -130,7 +112,7 @@ test('login, whoami, logout; a wrong password is exit 3; --save keeps the keys i
 });
 
 test('send to a colleague and receive by id: equal bytes, the report, the lists; no overwrite without --force', async () => {
-  const files = [makeFile('nota.pdf', 3 * MiB + 17, 1), makeFile('leeg.txt', 0, 2), makeFile('brief.txt', 1000, 3)];
+  const files = [patternFile(tmp, 'nota.pdf', 3 * MiB + 17, 1), patternFile(tmp, 'leeg.txt', 0, 2), patternFile(tmp, 'brief.txt', 1000, 3)];
   writeFileSync(join(tmp, 'tekst.txt'), 'Beste Bob,\n\nZie bijlage.\n');
   const s = await alice.run(['send', '--to', 'bob@org.nl', '--subject', 'Rapport één', '--reference', 'KEN-7',
     '--text-file', join(tmp, 'tekst.txt'), ...files.map((f) => f.path)]);
@@ -170,7 +152,7 @@ test('send to a colleague and receive by id: equal bytes, the report, the lists;
 });
 
 test('by link: the SMS code, a wrong code exits 3 and saves nothing, the right code saves equal bytes', async () => {
-  const f = makeFile('stukken.pdf', 2 * MiB + 5, 4);
+  const f = patternFile(tmp, 'stukken.pdf', 2 * MiB + 5, 4);
   const s = await alice.run(['send', '--to', OLGA.email, '--name', 'Olga Ontvanger', '--phone', OLGA.phone, '--subject', 'Stukken', f.path]);
   assert.equal(s.code, 0, s.stderr);
   const id = s.stdout.split('\n')[0];
@@ -196,7 +178,7 @@ test('by link: the SMS code, a wrong code exits 3 and saves nothing, the right c
 });
 
 test('a flipped ciphertext byte: receive exits 6 and leaves no file, not even a temporary one', async () => {
-  const f = makeFile('beschadigd.pdf', 3 * MiB, 5);
+  const f = patternFile(tmp, 'beschadigd.pdf', 3 * MiB, 5);
   const s = await alice.run(['send', '--to', 'bob@org.nl', f.path]);
   assert.equal(s.code, 0, s.stderr);
   const id = s.stdout.split('\n')[0];
@@ -347,7 +329,7 @@ test('contacts: add, import (bad rows listed, nothing stored), list; send takes 
   assert.deepEqual(list.map((x) => x.email).sort(), ['kees@example.com', 'piet@example.com']);
   assert.ok(!list.some((x) => x.email === 'goed@example.com'), 'all or nothing');
 
-  const f = makeFile('voor-piet.txt', 10, 7);
+  const f = patternFile(tmp, 'voor-piet.txt', 10, 7);
   const s = await alice.run(['send', '--to', 'piet@example.com', f.path]);
   assert.equal(s.code, 0, s.stderr);
   const id = s.stdout.split('\n')[0];
@@ -379,7 +361,7 @@ test('--help for every command, usage errors exit 2, a refused send exits 4', as
   assert.equal((await alice.run(['nonsense'])).code, 2);
   assert.equal((await alice.run(['send', '--to', 'x@org.nl'])).code, 2, 'no files');
   assert.equal((await alice.run(['receive', 'not-a-link'])).code, 2);
-  const exe = makeFile('virus.exe', 10, 8);
+  const exe = patternFile(tmp, 'virus.exe', 10, 8);
   const r = await alice.run(['send', '--to', 'bob@org.nl', exe.path]);
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /extension_not_allowed/);

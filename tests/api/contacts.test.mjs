@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer } from '../lib/server.mjs';
+import { startServer, stopServer } from '../lib/server.mjs';
 import { Client } from '../lib/api.mjs';
 import { employee } from '../lib/send.mjs';
 
@@ -22,9 +22,7 @@ before(async () => {
 });
 
 after(async () => {
-  const { code } = await srv.stop();
-  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
-  assert.equal(code, 0);
+  await stopServer(srv);
 });
 
 const del = (c, path) => c.request('DELETE', path);

@@ -3,21 +3,9 @@
 // the restart, once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { startServer } from '../lib/server.mjs';
+import { startServer, freePort } from '../lib/server.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 import { Client, registration } from '../lib/api.mjs';
-
-/** A port on 127.0.0.1 where nothing listens (yet). */
-function freePort() {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
 
 function smtpConfig(port) {
   return {

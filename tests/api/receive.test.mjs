@@ -4,17 +4,14 @@
 // the account-holder path, the lists, and the events behind the report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/api.mjs';
+import { writeFileSync } from 'node:fs';
+import { startServer, stopServer, testClock } from '../lib/server.mjs';
+import { newSession } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
 import { employee, pattern, createMessage, encrypt, tusUpload, sendBody } from '../lib/send.mjs';
 import { sendLinkMessage, smsLog, waitForCode } from '../lib/linkmsg.mjs';
 
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
+const { file: clockFile } = testClock();
 let offset = 0;
 const addClock = (s) => writeFileSync(clockFile, String((offset += s)));
 
@@ -37,16 +34,10 @@ before(async () => {
 });
 
 after(async () => {
-  const { code } = await srv.stop();
-  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
-  assert.equal(code, 0);
+  await stopServer(srv);
 });
 
-async function visitor() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const visitor = () => newSession(srv.url);
 
 const events = (id) => query(srv.dir, 'SELECT kind, actor FROM events WHERE message_id = ? ORDER BY at_us', [id]).map((e) => e.kind);
 const state = (id) => query(srv.dir, 'SELECT state FROM messages WHERE id = ?', [id])[0].state;

@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, startServer } from '../lib/server.mjs';
+import { REPO, startServer, stopServer } from '../lib/server.mjs';
 import { engine, exec } from '../lib/db.mjs';
 import { Client, waitForOutboxMail } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
@@ -43,9 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  const { code } = await srv.stop();
-  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
-  assert.equal(code, 0);
+  await stopServer(srv);
 });
 
 const enc = (b) => Buffer.from(b).toString('base64url');

@@ -10,15 +10,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, testClock } from '../lib/server.mjs';
 import { query } from '../lib/db.mjs';
-import { Client, b64u, outboxMails, waitForOutboxMail } from '../lib/api.mjs';
+import { b64u, outboxMails, waitForOutboxMail, newSession } from '../lib/api.mjs';
 import { employee, pattern, encrypt, tusUpload } from '../lib/send.mjs';
 
 const MiB = 1 << 20;
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
-const setClock = (s) => writeFileSync(clockFile, String(s));
+const { file: clockFile, set: setClock } = testClock();
 
 let srv;
 let alice;
@@ -53,11 +51,7 @@ async function requestLink(to, subjectPart = '') {
   return { token: m[1], fp: m[2], mail };
 }
 
-async function outsider() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const outsider = () => newSession(srv.url);
 
 function tus(c, method, path, { headers = {}, body } = {}) {
   return c.request(method, path, undefined, { headers: { 'Tus-Resumable': '1.0.0', ...headers }, raw: body });

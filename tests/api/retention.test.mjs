@@ -7,17 +7,14 @@
 // withdrawal does the same at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { startServer, runCli } from '../lib/server.mjs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { startServer, runCli, stopServer, testClock } from '../lib/server.mjs';
 import { query, exec, blobPath } from '../lib/db.mjs';
 import { employee, pattern, encrypt, tusUpload, createMessage, sendBody } from '../lib/send.mjs';
 
 const HOUR = 3600;
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
-const setClock = (s) => writeFileSync(clockFile, String(s));
+const { file: clockFile, set: setClock } = testClock();
 
 const config = (interval) => ({
   bootstrap: { domains: 'org.nl' },
@@ -42,9 +39,7 @@ before(async () => {
 
 after(async () => {
   const errors = srv.logs().filter((l) => l.level === 'error' || l.level === 'fatal' || l.msg === 'job failed');
-  const { code } = await srv.stop();
-  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
-  assert.equal(code, 0);
+  await stopServer(srv);
   assert.deepEqual(errors, [], 'no errors logged');
 });
 

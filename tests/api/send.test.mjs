@@ -3,18 +3,15 @@
 // uploaded with a stock tus-js-client, then sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, stopServer, testClock, freePort } from '../lib/server.mjs';
 import { storedFiles } from '../lib/db.mjs';
 import { Client, waitForOutboxMail } from '../lib/api.mjs';
 import { employee, pattern, encrypt, decrypt, tusUpload, createMessage, sendBody } from '../lib/send.mjs';
 
 const MiB = 1 << 20;
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
-const setClock = (s) => writeFileSync(clockFile, String(s));
+const { file: clockFile, set: setClock } = testClock();
 
 let srv;
 let alice;
@@ -36,10 +33,7 @@ before(async () => {
 });
 
 after(async () => {
-  const { code } = await srv.stop();
-  // A sanitizer report at exit is not JSON: show it.
-  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
-  assert.equal(code, 0);
+  await stopServer(srv);
 });
 
 /** Every object file in the store (committed and staged). */
@@ -73,17 +67,6 @@ async function stalledPatch(base, client, fileId, declared, part) {
   req.on('error', () => {});
   await new Promise((res) => req.write(part, () => setTimeout(res, 300)));
   return req;
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 test('send three files to an outsider: upload, send, the mail and the stored bytes', async () => {

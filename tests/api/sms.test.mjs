@@ -7,19 +7,17 @@
 // (tests/unit/test_notify_sms*.c).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, runCli } from '../lib/server.mjs';
-import { Client } from '../lib/api.mjs';
+import { startServer, runCli, testClock } from '../lib/server.mjs';
+import { newSession } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
 import { employee, pattern } from '../lib/send.mjs';
 import { sendLinkMessage } from '../lib/linkmsg.mjs';
 import { startGateway } from '../lib/gateway.mjs';
 
 const SECRET = 'Bearer gw-5ecret-t0ken';
-const clockDir = mkdtempSync(join(tmpdir(), 'st-clock-'));
-const clockFile = join(clockDir, 'offset');
+const { file: clockFile } = testClock();
 let offset = 0;
 const addClock = (s) => writeFileSync(clockFile, String((offset += s)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,11 +53,7 @@ after(async () => {
   assert.equal(code, 0);
 });
 
-async function visitor() {
-  const c = new Client(srv.url);
-  await c.init();
-  return c;
-}
+const visitor = () => newSession(srv.url);
 
 const codeOf = (req) => /\b(\d{6})\b/.exec(req.body.body)?.[1];
 

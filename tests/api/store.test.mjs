@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, writeConfig, runCli } from '../lib/server.mjs';
+import { startServer, writeConfig, runCli, stopServer } from '../lib/server.mjs';
 import { query, storedFiles } from '../lib/db.mjs';
 import { s3, S3_MODE, startS3, bucketName } from '../lib/s3.mjs';
 import { employee, pattern, encrypt, createMessage, sendBody } from '../lib/send.mjs';
@@ -31,8 +31,7 @@ before(async () => {
 });
 
 after(async () => {
-  const { code } = await srv.stop();
-  assert.equal(code, 0);
+  await stopServer(srv);
 });
 
 function tus(c, method, fileId, headers = {}, body) {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
-import { pattern } from '../lib/send.mjs';
+import { patternFile } from '../lib/send.mjs';
 import { opfsInfo, receiveLink, sendInBrowser, smsCode, stubSaveDialog } from '../lib/receive.mjs';
 import { cliUser } from '../lib/cli.mjs';
 
@@ -26,12 +26,6 @@ const OLGA = { name: 'Olga Ontvanger', email: 'olga@example.com', phone: '06-123
 let srv, browser, bob, smsSeen = 0;
 const tmp = mkdtempSync(join(tmpdir(), 'st-cli-web-'));
 
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
-}
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const nextCode = () => smsCode(srv, OLGA.e164, ++smsSeen, 15000);
 
@@ -71,7 +65,7 @@ async function saveAll(page, files) {
 }
 
 test('CLI send → Chromium receive: by link with the SMS code, and as an account holder; equal bytes', async () => {
-  const files = [makeFile('cli-nota.pdf', 3 * MiB + 17, 1), makeFile('cli-leeg.txt', 0, 2)];
+  const files = [patternFile(tmp, 'cli-nota.pdf', 3 * MiB + 17, 1), patternFile(tmp, 'cli-leeg.txt', 0, 2)];
   writeFileSync(join(tmp, 'text.txt'), 'Verstuurd vanaf de terminal.\nGroet, Bob');
   const s = await bob.run(['send', '--to', OLGA.email, '--name', OLGA.name, '--phone', OLGA.phone,
     '--subject', 'Vanaf de CLI', '--reference', 'CLI-1', '--text-file', join(tmp, 'text.txt'), ...files.map((f) => f.path)]);
@@ -94,7 +88,7 @@ test('CLI send → Chromium receive: by link with the SMS code, and as an accoun
   await page.context().close();
 
   // To an account: the browser opens the X25519 stanza the CLI made.
-  const doc = makeFile('cli-intern.pdf', MiB + 3, 3);
+  const doc = patternFile(tmp, 'cli-intern.pdf', MiB + 3, 3);
   const s2 = await bob.run(['send', '--to', ALICE.email, '--subject', 'Intern vanaf de CLI', doc.path]);
   assert.equal(s2.code, 0, s2.stderr);
   const id2 = s2.stdout.split('\n')[0];
@@ -109,7 +103,7 @@ test('CLI send → Chromium receive: by link with the SMS code, and as an accoun
 });
 
 test('Chromium send → CLI receive: by link and by message id; equal bytes', async () => {
-  const files = [makeFile('web-nota.pdf', 2 * MiB + 9, 4), makeFile('web-brief.txt', 1000, 5)];
+  const files = [patternFile(tmp, 'web-nota.pdf', 2 * MiB + 9, 4), patternFile(tmp, 'web-brief.txt', 1000, 5)];
   const sender = await newPage(browser);
   const id = await sendInBrowser(sender, srv.url, ALICE, {
     recipient: OLGA, subject: 'Vanuit de browser', reference: 'WEB-1', text: 'Tekst uit de browser.', files: files.map((f) => f.path),
@@ -128,7 +122,7 @@ test('Chromium send → CLI receive: by link and by message id; equal bytes', as
   rmSync(olga.home, { recursive: true, force: true });
 
   // To Bob's account; Bob receives with the CLI by message id.
-  const doc = makeFile('web-intern.pdf', 3 * MiB, 6);
+  const doc = patternFile(tmp, 'web-intern.pdf', 3 * MiB, 6);
   await sender.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
   await sender.getByRole('link', { name: 'Verstuur een bericht' }).click();
   await sender.getByRole('heading', { level: 1, name: 'Verstuur een bericht' }).waitFor();

@@ -11,7 +11,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/
 import { waitForOutboxMail } from '../lib/api.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { opfsInfo, stubSaveDialog } from '../lib/receive.mjs';
-import { pattern } from '../lib/send.mjs';
+import { patternFile } from '../lib/send.mjs';
 
 const MiB = 1 << 20;
 const ANNA = { email: 'anna@gemeente.nl', password: 'Postbus Eigenaar 2026!' };
@@ -28,13 +27,6 @@ const BRAM = { email: 'bram@gemeente.nl', password: 'Postbus Collega 2026!' };
 const MAILBOX = 'vergunningen@gemeente.nl';
 let srv, browser, mailboxId;
 const tmp = mkdtempSync(join(tmpdir(), 'st-mbx-files-'));
-
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
-}
 
 before(async () => {
   srv = await startServer({
@@ -116,7 +108,7 @@ test('the administrator makes a mailbox; the owner makes its keys and adds a col
 });
 
 test('an outsider drops off a document for the mailbox; Bram opens it working as the mailbox; the report names him', async () => {
-  const file = makeFile('aanvraag.pdf', 2 * MiB + 3, 7);
+  const file = patternFile(tmp, 'aanvraag.pdf', 2 * MiB + 3, 7);
   const out = await newPage(browser);
   await out.goto(`${srv.url}/afgeven`);
   await out.getByRole('button', { name: 'Volgende' }).click();
@@ -174,7 +166,7 @@ test('an outsider drops off a document for the mailbox; Bram opens it working as
   await bram.getByRole('link', { name: 'Verstuur een bericht' }).click();
   await bram.getByLabel('Naam', { exact: true }).fill('Anna de Vries');
   await bram.getByLabel('E-mailadres').fill(ANNA.email);
-  await bram.locator('#files').setInputFiles(makeFile('besluit.pdf', 300 * 1024, 9).path);
+  await bram.locator('#files').setInputFiles(patternFile(tmp, 'besluit.pdf', 300 * 1024, 9).path);
   await bram.getByLabel('Onderwerp').fill('Besluit op uw aanvraag');
   await bram.getByRole('button', { name: 'Verstuur bericht' }).click();
   await bram.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 120000 });

@@ -22,7 +22,7 @@ import { startServer } from '../lib/server.mjs';
 import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
 import { blobPath, query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
-import { pattern } from '../lib/send.mjs';
+import { pattern, patternFile } from '../lib/send.mjs';
 import { opfsBytes, opfsInfo, receiveLink, sendInBrowser, smsCode, smsLog, stubSaveDialog, treeRss, withoutFileSystemAccess, chromiumPid } from '../lib/receive.mjs';
 import { sha256File } from '../lib/send-check.mjs';
 
@@ -37,12 +37,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'st-rcv-files-'));
 const clockFile = join(tmp, 'clock');
 writeFileSync(clockFile, '0');
 
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, bytes: b, sha256: createHash('sha256').update(b).digest('hex') };
-}
+/** patternFile() that keeps the bytes too. */
+const makeFile = (name, size, seed) => ({ ...patternFile(tmp, name, size, seed), bytes: pattern(size, seed) });
 
 /** A large file written in pieces (the pattern repeats every 256 bytes); no bytes kept. */
 function makeBigFile(name, size, seed) {

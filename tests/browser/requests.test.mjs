@@ -12,8 +12,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
@@ -22,19 +22,12 @@ import { outboxMails, waitForOutboxMail } from '../lib/api.mjs';
 import { query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { opfsInfo, stubSaveDialog } from '../lib/receive.mjs';
-import { pattern } from '../lib/send.mjs';
+import { patternFile } from '../lib/send.mjs';
 
 const MiB = 1 << 20;
 const ALICE = { email: 'alice@org.nl', password: 'Verzoeken Werkt Goed 2026' };
 let srv, browser;
 const tmp = mkdtempSync(join(tmpdir(), 'st-req-files-'));
-
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
-}
 
 before(async () => {
   srv = await startServer({
@@ -98,7 +91,7 @@ async function openReceived(page, subject) {
 }
 
 test('Q1-Q3: request from the home page, the outsider uploads two files and a text, the employee downloads them', async () => {
-  const files = [makeFile('jaarstukken.pdf', 3 * MiB + 11, 1), makeFile('bijlage.txt', 5000, 2)];
+  const files = [patternFile(tmp, 'jaarstukken.pdf', 3 * MiB + 11, 1), patternFile(tmp, 'bijlage.txt', 5000, 2)];
   const page = await employeePage();
   await sendRequest(page, { name: 'Collega', email: 'bob@org.nl' });
   await page.getByText('Dit e-mailadres hoort bij een aangesloten organisatie', { exact: false }).first().waitFor();
@@ -163,7 +156,7 @@ test('an unknown or incomplete request link says so', async () => {
 });
 
 test('Q4: the public drop-off, a wrong code first, then the upload; the employee decrypts it', async () => {
-  const file = makeFile('melding.pdf', MiB + 7, 5);
+  const file = patternFile(tmp, 'melding.pdf', MiB + 7, 5);
   const out = await newPage(browser);
   await out.goto(srv.url);
   await out.getByRole('link', { name: 'Veilig documenten versturen' }).click();

@@ -11,8 +11,7 @@
 //   ST_BUILD=build-res node --test tests/browser/resume.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
@@ -20,7 +19,7 @@ import { checkA11y, launchBrowser, newPage, problems, SCREENSHOT_DIR, screenshot
 import { query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { decryptAll, linkSecret, messageKey } from '../lib/send-check.mjs';
-import { pattern } from '../lib/send.mjs';
+import { patternFile } from '../lib/send.mjs';
 
 const KiB = 1 << 10;
 const MiB = 1 << 20;
@@ -29,14 +28,6 @@ const EMAIL = 'anna@org.nl';
 const TEXT = 'Beste Olga,\n\nHierbij de stukken, na een onderbreking.\n\nGroet, Anna';
 let srv, browser;
 const tmp = mkdtempSync(join(tmpdir(), 'st-resume-files-'));
-
-/** A file of `size` known bytes in the temp dir. */
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
-}
 
 before(async () => {
   srv = await startServer({
@@ -68,8 +59,8 @@ const uploadingFiles = () =>
   query(srv.dir, "SELECT f.message_id, f.idx, f.upload_offset, f.done, f.header_sha256 FROM files f JOIN messages m ON m.id = f.message_id WHERE m.state = 'uploading' ORDER BY f.idx");
 
 test('reload during an upload, unlock, pick the unfinished document again and send; everything decrypts', async () => {
-  const small = makeFile('brief.pdf', 200 * KiB, 11);
-  const large = makeFile('bijlagen.zip', 48 * MiB, 12);
+  const small = patternFile(tmp, 'brief.pdf', 200 * KiB, 11);
+  const large = patternFile(tmp, 'bijlagen.zip', 48 * MiB, 12);
   const page = await newPage(browser);
   await loginInBrowser(page, srv.url, { email: EMAIL, password: PW });
   await page.getByRole('link', { name: 'Verstuur een bericht' }).click();
@@ -163,7 +154,7 @@ test('reload during an upload, unlock, pick the unfinished document again and se
 });
 
 test('reload after every document is uploaded but before the send: nothing to pick, the text again, sent', async () => {
-  const only = makeFile('notitie.txt', 5000, 21);
+  const only = patternFile(tmp, 'notitie.txt', 5000, 21);
   const page = await newPage(browser);
   await loginInBrowser(page, srv.url, { email: EMAIL, password: PW });
   await page.getByRole('link', { name: 'Verstuur een bericht' }).click();

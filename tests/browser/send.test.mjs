@@ -11,15 +11,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { startServer, freePort } from '../lib/server.mjs';
 import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { decryptAll, linkSecret, messageKey, sha256File } from '../lib/send-check.mjs';
-import { pattern } from '../lib/send.mjs';
+import { patternFile } from '../lib/send.mjs';
 
 const MiB = 1 << 20;
 const PW = 'Versturen Gaat Goed 2026';
@@ -33,22 +32,7 @@ const config = () => ({
   accounts: { mails_per_hour: 100 },
 });
 
-function freePort() {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
-
 /** A file of `size` known bytes in the temp dir; returns {path, sha256}. */
-function makeFile(name, size, seed) {
-  const path = join(tmp, name);
-  const b = pattern(size, seed);
-  writeFileSync(path, b);
-  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
-}
 
 before(async () => {
   port = await freePort();
@@ -104,14 +88,14 @@ test('compose, pick and drop files, send to an outsider; the stored objects decr
   await a11y(page, 'compose page with errors');
   await screenshot(page, 'send-compose-errors');
 
-  const files = [makeFile('leeg.txt', 0, 1), makeFile('nota.pdf', 3 * MiB + 17, 2), makeFile('archief.zip', 64 * MiB, 3)];
-  const extra = makeFile('overbodig.txt', 1000, 4);
+  const files = [patternFile(tmp, 'leeg.txt', 0, 1), patternFile(tmp, 'nota.pdf', 3 * MiB + 17, 2), patternFile(tmp, 'archief.zip', 64 * MiB, 3)];
+  const extra = patternFile(tmp, 'overbodig.txt', 1000, 4);
   const input = page.locator('#files');
   await input.setInputFiles([...files, extra].map((f) => f.path));
   await page.getByText('4 document(en) toegevoegd.').waitFor();
 
   // virus.exe: refused with the zip advice and not added.
-  await input.setInputFiles([makeFile('virus.exe', 10, 5).path]);
+  await input.setInputFiles([patternFile(tmp, 'virus.exe', 10, 5).path]);
   await page.getByText('virus.exe is niet toegevoegd: dit type bestand is niet toegestaan. Pak het bestand in als zip-bestand').waitFor();
   assert.equal(await page.locator('.st-files__item', { hasText: 'virus.exe' }).count(), 0);
 
@@ -179,7 +163,7 @@ test('compose, pick and drop files, send to an outsider; the stored objects decr
 });
 
 test('kill -9 during a 256 MiB upload: the browser resumes by itself; the heap stays flat', async () => {
-  const big = makeFile('groot.zip', 256 * MiB, 9);
+  const big = patternFile(tmp, 'groot.zip', 256 * MiB, 9);
   const page = await newPage(browser);
   await compose(page);
   await fillRecipient(page, 'Groot bestand');

@@ -69,6 +69,13 @@ export class Client {
   }
 }
 
+/** A Client of base with a fresh session (init() done): a visitor's first page load. */
+export async function newSession(base) {
+  const c = new Client(base);
+  await c.init();
+  return c;
+}
+
 /**
  * Key material of the right shapes for API tests that do not need working
  * keys (the server cannot tell; the browser tests use real ones).

@@ -2,7 +2,7 @@
 // employee, STF1 ciphertext made by the C envelope (stf1-tool), and a
 // stock tus-js-client upload.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +37,14 @@ export function pattern(size, seed = 0) {
   const b = Buffer.alloc(size);
   for (let i = 0; i < size; i++) b[i] = (i * 31 + 7 + seed) & 0xff;
   return b;
+}
+
+/** Writes pattern(size, seed) to dir/name; returns { path, name, size, sha256 }. */
+export function patternFile(dir, name, size, seed) {
+  const path = join(dir, name);
+  const b = pattern(size, seed);
+  writeFileSync(path, b);
+  return { path, name, size, sha256: createHash('sha256').update(b).digest('hex') };
 }
 
 /**

@@ -11,9 +11,11 @@
 //   await srv.stop();
 //
 // The binary is ${ST_BUILD:-build}/securetransferd (relative to the repo root).
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -271,6 +273,39 @@ export async function startServer({ config, raw, dir: reuse, env = {}, build, ar
       return r;
     },
   };
+}
+
+/**
+ * Stops srv and asserts a clean exit (code 0); on another code its stderr
+ * lines that are not JSON (a sanitizer report) are printed first.
+ */
+export async function stopServer(srv) {
+  const { code } = await srv.stop();
+  if (code !== 0) console.log(srv.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+  assert.equal(code, 0);
+}
+
+/** A port on 127.0.0.1 where nothing listens (yet). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * A test clock for [testing] clock_file: `file` holds an offset in seconds,
+ * written by `set(seconds)`; it starts at 0.
+ */
+export function testClock() {
+  const file = join(mkdtempSync(join(tmpdir(), 'st-clock-')), 'offset');
+  const set = (s) => writeFileSync(file, String(s));
+  set(0);
+  return { file, set };
 }
 
 /**

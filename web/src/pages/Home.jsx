@@ -97,11 +97,7 @@ function MessageList({ id, title, box }) {
                     <span class={`st-state st-state--${state} st-state--small`}>{t(`message.state_${state}`)}</span>
                   </td>
                   <td class="utrecht-table__cell">
-                    {m.state !== 'uploading' && (
-                      <a class="nl-link" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
-                        {t('page.report')}
-                      </a>
-                    )}
+                    {m.state !== 'uploading' && <ReportLink m={m} />}
                   </td>
                 </tr>
               );
@@ -185,6 +181,15 @@ export function Home() {
     <Loading />
   ) : (
     <PublicHome />
+  );
+}
+
+/** The "Rapport" link of a row in a message list, named by its subject. */
+export function ReportLink({ m }) {
+  return (
+    <a class="nl-link" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
+      {t('page.report')}
+    </a>
   );
 }
 

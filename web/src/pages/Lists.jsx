@@ -11,7 +11,7 @@ import { withMailbox } from '../lib/mailbox.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
-import { reportPath } from '../paths.js';
+import { ReportLink } from './Home.jsx';
 import { RequireLogin } from './Account.jsx';
 
 const PAGE = 25;
@@ -209,9 +209,7 @@ function ListPage({ box }) {
                     <StateBadge state={m.state} />
                   </td>
                   <td class="utrecht-table__cell">
-                    <a class="nl-link" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
-                      {t('page.report')}
-                    </a>
+                    <ReportLink m={m} />
                   </td>
                 </tr>
               ))}
