@@ -28,7 +28,13 @@ struct fs_writer {
 	int fd; /* the staged file; -1 when already committed */
 	int new_name; /* the staging folder entry may not be durable yet */
 	uint64_t pos;
+	uint64_t kicked; /* writeback started for the bytes below this */
 };
+
+/* Writeback is started every KICK_BYTES while a PATCH comes in, so the
+ * fdatasync at its end waits for the last few MiB instead of all of them
+ * (half of a 64 MiB PATCH's time was that fdatasync; bench/upload-ingest). */
+#define KICK_BYTES (8u << 20)
 
 struct fs_reader {
 	int fd;
@@ -143,7 +149,7 @@ fs_writer_open(void *h, const char *key, uint64_t offset)
 	snprintf(w->key, sizeof(w->key), "%s", key);
 	w->fd = fd;
 	w->new_name = fd != -1 && offset == 0;
-	w->pos = offset;
+	w->pos = w->kicked = offset;
 	return w;
 }
 
@@ -168,6 +174,12 @@ fs_write(void *h, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 		w->pos += (uint64_t)n;
+	}
+	if (w->pos - w->kicked >= KICK_BYTES) {
+		/* Starts the writes, waits for none; a hint, like fadvise. */
+		(void)sync_file_range(w->fd, (off_t)w->kicked,
+		    (off_t)(w->pos - w->kicked), SYNC_FILE_RANGE_WRITE);
+		w->kicked = w->pos;
 	}
 	return 0;
 }
