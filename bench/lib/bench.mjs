@@ -5,10 +5,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, fdatasyncSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encrypt } from '../../tests/lib/send.mjs';
+import { freePort } from '../../tests/lib/server.mjs';
 
 export const MiB = 1 << 20;
 export const GiB = 1 << 30;
@@ -85,16 +85,8 @@ export function tempDir(prefix) {
   return d;
 }
 
-export function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
+// A port on 127.0.0.1 where nothing listens (yet): the tests' helper.
+export { freePort };
 
 /** Spawns a child that is SIGKILLed at exit if it is still there. */
 export function child(cmd, args, opts = {}) {
@@ -181,12 +173,9 @@ http {
   };
 }
 
+/** The children of pid's main thread. */
 export function childPids(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+  return childPidsOf(pid, pid);
 }
 
 // ---- memory --------------------------------------------------------------
