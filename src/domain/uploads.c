@@ -113,6 +113,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_row m;
 	struct msg_result r = load(c, u, file_id, &f, &m);
+	int restart = 0;
 
 	if (r.st != MSG_OK) {
 		db_put(c);
@@ -123,19 +124,26 @@ uploads_create(const struct msg_env *env, const struct user *u,
 		    "Upload-Length is not the STF1 size of the document");
 	else if (file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(),
 	             0, -1) == 1 ||
-	    f.upload_offset == 0) {
-		/* A new salt means new ciphertext: start from nothing. */
-		blob_delete(env->store, f.object_key);
-		if (file_restart(c, f.id) != DB_OK)
-			r = msg_res(MSG_ERROR, "internal", "database");
-		f.upload_offset = 0;
-		fill_info(info, &f, &m);
-	} else
+	    f.upload_offset == 0)
+		restart = 1; /* a new salt means new ciphertext: from nothing */
+	else
 		r = msg_res(MSG_CONFLICT, "upload_busy",
 		    "a PATCH for this upload is in progress");
+	/* Never call the store holding a connection: the S3 store takes one
+	 * of its own, and as many creations as the pool has connections
+	 * would wait for each other for ever. */
+	db_put(c);
+	if (restart) {
+		blob_delete(env->store, f.object_key);
+		c = db_get(env->db);
+		if (file_restart(c, f.id) != DB_OK)
+			r = msg_res(MSG_ERROR, "internal", "database");
+		db_put(c);
+		f.upload_offset = 0;
+		fill_info(info, &f, &m);
+	}
 	msg_row_release(&m);
 	file_row_release(&f);
-	db_put(c);
 	return r;
 }
 
@@ -172,14 +180,16 @@ uploads_delete(
 	struct msg_row m;
 	struct msg_result r = load(c, u, file_id, &f, &m);
 
+	db_put(c); /* not held across the store: see uploads_create */
 	if (r.st == MSG_OK) {
 		blob_delete(env->store, f.object_key);
+		c = db_get(env->db);
 		if (file_set_offset(c, f.id, 0, 0) != DB_OK)
 			r = msg_res(MSG_ERROR, "internal", "database");
+		db_put(c);
 		msg_row_release(&m);
 		file_row_release(&f);
 	}
-	db_put(c);
 	return r;
 }
 
