@@ -33,16 +33,28 @@ mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
+/* The folder that holds path, in a new string ("." or "/" at the ends). */
+static char *
+parent_of(const char *path)
+{
+	char *p = xstrdup(path), *slash = strrchr(p, '/');
+
+	if (slash == NULL) {
+		free(p);
+		return xstrdup(".");
+	}
+	slash[slash == p ? 1 : 0] = '\0';
+	return p;
+}
+
 int
 mkdir_parent(const char *path, mode_t mode)
 {
-	char *p = xstrdup(path), *slash = strrchr(p, '/');
+	char *p = parent_of(path);
 	int rc = 0;
 
-	if (slash != NULL && slash != p) {
-		*slash = '\0';
+	if (strcmp(p, ".") != 0 && strcmp(p, "/") != 0)
 		rc = mkdir_p(p, mode);
-	}
 	free(p);
 	return rc;
 }
@@ -50,36 +62,23 @@ mkdir_parent(const char *path, mode_t mode)
 int
 fsync_dir(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, saved;
 
 	if (fd == -1)
 		return -1;
 	rc = fsync(fd);
-	if (rc == -1) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	saved = errno;
 	close(fd);
-	return 0;
+	errno = saved;
+	return rc;
 }
 
 int
 fsync_parent(const char *path)
 {
-	char *p = xstrdup(path), *slash = strrchr(p, '/');
-	int rc;
+	char *p = parent_of(path);
+	int rc = fsync_dir(p);
 
-	if (slash == NULL)
-		rc = fsync_dir(".");
-	else if (slash == p)
-		rc = fsync_dir("/");
-	else {
-		*slash = '\0';
-		rc = fsync_dir(p);
-	}
 	free(p);
 	return rc;
 }
