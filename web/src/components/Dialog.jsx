@@ -16,13 +16,21 @@ export function Modal({ id, open, title, onClose, initialFocus, children, wide }
       d.showModal();
       const first = initialFocus?.current ?? d.querySelector('input, select, textarea, button');
       first?.focus();
-    } else if (!open && d.open) d.close();
+    } else if (!open && d.open) {
+      // The close event comes a task later: give focus back now, so
+      // nothing (a keyboard user, a screen reader) sees it on <body>.
+      d.close();
+      focusOpener();
+    }
   }, [open]);
-  const onDialogClose = () => {
+  const focusOpener = () => {
     const back = opener.current;
     opener.current = null;
-    if (open) onClose?.();
     if (back?.isConnected) back.focus();
+  };
+  const onDialogClose = () => {
+    if (open) onClose?.();
+    focusOpener();
   };
   return (
     <dialog ref={ref} id={id} class={`st-dialog${wide ? ' st-dialog--wide' : ''}`} aria-labelledby={`${id}-title`} onClose={onDialogClose}>
