@@ -291,13 +291,51 @@ applied(struct db_conn *c, int64_t version)
 	    DB_PARAMS(DB_INT(version)));
 }
 
+/*
+ * Versions in schema_migrations that this binary does not have: a newer
+ * securetransferd migrated the database. Logs each; 1 if any, 0 none,
+ * -1 error.
+ */
+static int
+unknown_migrations(struct db_conn *c)
+{
+	const struct migration *m;
+	struct db_stmt *s;
+	int found = 0;
+
+	s = db_query(c,
+	    "SELECT version, name FROM schema_migrations ORDER BY "
+	    "version",
+	    DB_NOPARAMS);
+	if (s == NULL)
+		return -1;
+	while (db_next(s) == DB_ROW) {
+		int64_t v = db_int(s, 0);
+
+		for (m = migrations; m->name != NULL && m->version != v; m++)
+			;
+		if (m->name != NULL)
+			continue;
+		log_error("the database has a migration this securetransferd "
+		          "does not know: a newer version migrated it; run "
+		          "that version (or restore the backup made before "
+		          "the upgrade), never an older one",
+		    "{s:I,s:s,s:s}", "version", (json_int_t)v, "name",
+		    db_text(s, 1) != NULL ? db_text(s, 1) : "", "binary",
+		    ST_VERSION);
+		found = 1;
+	}
+	db_done(s);
+	return found;
+}
+
 int
 db_migrate(struct db *db)
 {
 	struct db_conn *c = db_get(db);
 	const struct migration *m;
 	int64_t have;
-	int rc = -1;
+	int rc = -1, newer;
 
 	/* Several nodes may start at once: each step holds the lock and
 	 * looks again at what is applied. */
@@ -310,6 +348,10 @@ db_migrate(struct db *db)
 	        DB_NOPARAMS) != DB_OK ||
 	    db_commit(c) != DB_OK) {
 		db_rollback(c);
+		goto out;
+	}
+	if ((newer = unknown_migrations(c)) != 0) {
+		rc = newer;
 		goto out;
 	}
 	for (m = migrations; m->name != NULL; m++) {

@@ -130,7 +130,11 @@ enum db_status db_tx(struct db_conn *c,
 void db_upkeep_thread(void);
 int db_is_upkeep_thread(void);
 
-/* Applies pending migrations; logs each one. */
+/*
+ * Applies pending migrations; logs each one. 0 done, -1 failure, 1 when
+ * the database holds a migration this binary does not know (a newer
+ * version migrated it: logged, nothing applied; never a downgrade).
+ */
 int db_migrate(struct db *db);
 
 /* The driver table; one per backend. */

@@ -35,9 +35,15 @@ static_open_root(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	if (fd != -1 && faccessat(fd, "index.html", R_OK, 0) == -1) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd == -1)
-		log_warn("no front end to serve", "{s:s,s:s}", "web_root", path,
-		    "error", strerror(errno));
+		log_error("no front end in server.web_root (a folder with "
+		          "index.html: the built web/dist, installed as "
+		          "share/securetransfer/web)",
+		    "{s:s,s:s}", "web_root", path, "error", strerror(errno));
 	return fd;
 }
 

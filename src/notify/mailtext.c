@@ -11,18 +11,47 @@
 
 static json_t *catalogue;
 
-void
+static int
+has_mail_texts(json_t *cat)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(cat))
+		return 0;
+	json_object_foreach(cat, key, v)
+	{
+		if (strncmp(key, "mail.", 5) == 0 && json_is_string(v))
+			return 1;
+	}
+	return 0;
+}
+
+int
 mailtext_load(const char *web_root)
 {
 	char path[4096];
 	json_error_t err;
 
-	snprintf(path, sizeof(path), "%s/i18n/nl.json", web_root);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", web_root,
+	        MAILTEXT_FILE) >= sizeof(path)) {
+		log_error("no mail texts: web_root too long", NULL);
+		return -1;
+	}
 	json_decref(catalogue);
 	catalogue = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (catalogue == NULL)
-		log_warn("no mail texts", "{s:s,s:s}", "path", path, "error",
+	if (catalogue != NULL && !has_mail_texts(catalogue)) {
+		json_decref(catalogue);
+		catalogue = NULL;
+		snprintf(err.text, sizeof(err.text),
+		    "not the message catalogue (no mail.* texts)");
+	}
+	if (catalogue == NULL) {
+		log_error("no mail texts", "{s:s,s:s}", "path", path, "error",
 		    err.text);
+		return -1;
+	}
+	return 0;
 }
 
 static const char *

@@ -7,8 +7,15 @@
 #ifndef ST_MAILTEXT_H
 #define ST_MAILTEXT_H
 
-/* Loads the catalogue; a missing file is logged and keys are shown raw. */
-void mailtext_load(const char *web_root);
+/* The catalogue below server.web_root (installed with the front end). */
+#define MAILTEXT_FILE "i18n/nl.json"
+
+/*
+ * Loads the catalogue; -1 (logged) when it is missing or not the
+ * catalogue: serve refuses to start without it. Without a successful
+ * load (unit tests) keys are shown raw.
+ */
+int mailtext_load(const char *web_root);
 
 struct mailtext {
 	char *subject;

@@ -197,7 +197,7 @@ cmd_admin(int argc, char **argv)
 	struct db_conn *c;
 	int argi, rc;
 
-	if ((rc = cmd_setup(argc, argv, usage, &cfg, &argi)) != 0)
+	if ((rc = cmd_setup(&argc, argv, usage, &cfg, &argi)) != 0)
 		return rc == 3 ? 0 : rc;
 	argc -= argi;
 	argv += argi;
@@ -206,7 +206,7 @@ cmd_admin(int argc, char **argv)
 		config_release(&cfg);
 		return 2;
 	}
-	if ((db = cmd_open_db(&cfg)) == NULL) {
+	if ((db = cmd_open_db(&cfg, 0)) == NULL) {
 		config_release(&cfg);
 		return 1;
 	}

@@ -11,6 +11,7 @@
 
 static const char usage[] =
     "usage: securetransferd [--version] [--help] <command> [<args>]\n"
+    "       securetransferd --print-config [--config FILE]\n"
     "\n"
     "commands:\n"
     "  serve     run the web server and background workers\n"
@@ -18,9 +19,11 @@ static const char usage[] =
     "  admin     manage connected domains and users\n"
     "  purge     purge expired messages once and exit\n"
     "\n"
-    "Each command takes --config FILE (default: $ST_CONFIG, else built-in\n"
-    "defaults) and --help. Settings can be overridden by ST_<SECTION>_<KEY>\n"
-    "environment variables; see README.md.\n";
+    "Each command takes --config FILE anywhere on the line (default:\n"
+    "$ST_CONFIG, else built-in defaults), --print-config and --help.\n"
+    "Settings can be overridden by ST_<SECTION>_<KEY> environment\n"
+    "variables; an unknown ST_* variable stops the start. See\n"
+    "securetransferd(8).\n";
 
 int
 main(int argc, char **argv)
@@ -47,6 +50,9 @@ main(int argc, char **argv)
 		printf("securetransferd %s\n", ST_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "--print-config") == 0 ||
+	    strcmp(cmd, "--config") == 0 || strncmp(cmd, "--config=", 9) == 0)
+		return cmd_print_config(argc, argv);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);

@@ -18,9 +18,9 @@ cmd_migrate(int argc, char **argv)
 	struct db *db;
 	int argi, rc;
 
-	if ((rc = cmd_setup(argc, argv, usage, &cfg, &argi)) != 0)
+	if ((rc = cmd_setup(&argc, argv, usage, &cfg, &argi)) != 0)
 		return rc == 3 ? 0 : rc;
-	db = cmd_open_db(&cfg);
+	db = cmd_open_db(&cfg, 1);
 	rc = db != NULL ? 0 : 1;
 	db_close(db);
 	config_release(&cfg);

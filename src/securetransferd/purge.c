@@ -26,7 +26,7 @@ cmd_purge(int argc, char **argv)
 	struct blob_store *store = NULL;
 	int argi, rc, n = -1;
 
-	if ((rc = cmd_setup(argc, argv, usage, &cfg, &argi)) != 0)
+	if ((rc = cmd_setup(&argc, argv, usage, &cfg, &argi)) != 0)
 		return rc == 3 ? 0 : rc;
 	if (argi != argc) {
 		fputs(usage, stderr);
@@ -35,7 +35,7 @@ cmd_purge(int argc, char **argv)
 	}
 	if (cfg.testing_clock_file[0] != '\0')
 		clock_set_offset_file(cfg.testing_clock_file);
-	if ((db = cmd_open_db(&cfg)) != NULL &&
+	if ((db = cmd_open_db(&cfg, 0)) != NULL &&
 	    (store = blob_open(&cfg, db)) != NULL) {
 		memset(&env, 0, sizeof(env));
 		env.cfg = &cfg;

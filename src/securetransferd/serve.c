@@ -100,7 +100,7 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if ((rc = cmd_setup(argc, argv, usage, &cfg, &argi)) != 0)
+	if ((rc = cmd_setup(&argc, argv, usage, &cfg, &argi)) != 0)
 		return rc == 3 ? 0 : rc;
 	if (argi != argc) {
 		fputs(usage, stderr);
@@ -116,7 +116,7 @@ cmd_serve(int argc, char **argv)
 	    strncmp(cfg.server_public_url, "http://127.0.0.1", 16) == 0 ||
 	    strncmp(cfg.server_public_url, "http://localhost", 16) == 0;
 	if (secrets_load(&app.secrets, cfg.server_secrets_dir) == -1 ||
-	    (app.db = cmd_open_db(&cfg)) == NULL ||
+	    (app.db = cmd_open_db(&cfg, 0)) == NULL ||
 	    secrets_match_db(&app.secrets, app.db, cfg.server_secrets_dir) ==
 	        -1) {
 		db_close(app.db);
@@ -130,11 +130,15 @@ cmd_serve(int argc, char **argv)
 		clock_set_offset_file(cfg.testing_clock_file);
 	}
 	password_init((unsigned)cfg.accounts_argon2_parallel);
-	mailtext_load(cfg.server_web_root);
-	if (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1 ||
-	    uploads_release_leases(app.db, cfg.server_node_id) == -1)
-		rc = 1;
+	/* Without the front end every page would be a 503, and without the
+	 * catalogue every mail a row of keys: refuse to start instead. */
 	app.web_root_fd = static_open_root(cfg.server_web_root);
+	if (app.web_root_fd == -1 || mailtext_load(cfg.server_web_root) == -1)
+		rc = 1;
+	if (rc == 0 &&
+	    (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1 ||
+	        uploads_release_leases(app.db, cfg.server_node_id) == -1))
+		rc = 1;
 	if (rc == 0 &&
 	    (outbox = outbox_start(&cfg, app.db, app.secrets.outbox_key)) ==
 	        NULL)

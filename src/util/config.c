@@ -13,6 +13,11 @@
 #include "util/config.h"
 #include "util/num.h"
 
+/* Where `make install` puts the front end (Makefile DATADIR). */
+#ifndef ST_DATADIR
+#define ST_DATADIR "/usr/local/share/securetransfer"
+#endif
+
 enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_ADDR, CFG_URL };
 
 struct cfg_def {
@@ -48,7 +53,7 @@ static const struct cfg_def defs[] = {
 	    "127.0.0.1:8080", NULL, 0 },
 	{ "server", "public_url", CFG_URL, OFF(server_public_url), 0, 0,
 	    "http://127.0.0.1:8080", NULL, 0 },
-	S("server", "web_root", server_web_root, "web/dist"),
+	S("server", "web_root", server_web_root, ST_DATADIR "/web"),
 	I("server", "threads", server_threads, 1, 256, "8"),
 	I("server", "connection_timeout", server_connection_timeout, 1, 3600,
 	    "30"),
@@ -228,9 +233,26 @@ valid_text(const char *v)
 	return 1;
 }
 
-/* Parses v into the field of d; returns a reason or NULL. */
+/* "one of: a, b, c" for an enum's reason. */
 static const char *
-apply(struct config *cfg, const struct cfg_def *d, const char *v)
+choices_reason(const struct cfg_def *d, char *why, size_t whylen)
+{
+	size_t i, at;
+
+	at = (size_t)snprintf(why, whylen, "expected one of:");
+	for (i = 0; d->choices[i] != NULL && at < whylen; i++)
+		at += (size_t)snprintf(why + at, whylen - at, "%s %s",
+		    i ? "," : "", d->choices[i]);
+	return why;
+}
+
+/*
+ * Parses v into the field of d; returns a reason (the allowed values or
+ * range, written to why when it needs formatting) or NULL.
+ */
+static const char *
+apply(struct config *cfg, const struct cfg_def *d, const char *v, char *why,
+    size_t whylen)
 {
 	char *base = (char *)cfg;
 	uint64_t n;
@@ -243,8 +265,13 @@ apply(struct config *cfg, const struct cfg_def *d, const char *v)
 	switch (d->type) {
 	case CFG_INT:
 		if (num_parse_u64(v, (uint64_t)d->min, (uint64_t)d->max, &n) ==
-		    -1)
-			return "expected a whole number in range";
+		    -1) {
+			snprintf(why, whylen,
+			    "expected a whole number from %" PRId64
+			    " to %" PRId64,
+			    d->min, d->max);
+			return why;
+		}
 		*(int64_t *)(void *)(base + d->off) = (int64_t)n;
 		return NULL;
 	case CFG_BOOL:
@@ -262,7 +289,7 @@ apply(struct config *cfg, const struct cfg_def *d, const char *v)
 			if (strcmp(v, d->choices[i]) == 0)
 				break;
 		if (d->choices[i] == NULL)
-			return "not one of the allowed values";
+			return choices_reason(d, why, whylen);
 		break;
 	case CFG_ADDR:
 		if (*v != '\0' &&
@@ -305,6 +332,7 @@ on_ini_line(void *user, const char *section, const char *key, const char *value)
 	struct load_state *st = user;
 	const struct cfg_def *d;
 	const char *why;
+	char whybuf[256];
 	size_t idx;
 
 	if ((d = find_def(section, key, &idx)) == NULL) {
@@ -316,7 +344,7 @@ on_ini_line(void *user, const char *section, const char *key, const char *value)
 		return 0;
 	}
 	st->seen[idx] = 1;
-	if ((why = apply(st->cfg, d, value)) != NULL) {
+	if ((why = apply(st->cfg, d, value, whybuf, sizeof(whybuf))) != NULL) {
 		set_err(st, "%s.%s: %s", section, key, why);
 		return 0;
 	}
@@ -331,6 +359,35 @@ env_name(const struct cfg_def *d, char *out, size_t len)
 	snprintf(out, len, "ST_%s_%s", d->section, d->key);
 	for (i = 0; out[i] != '\0'; i++)
 		out[i] = (char)toupper((unsigned char)out[i]);
+}
+
+/* ST_CONFIG names the file; every other ST_* must be a setting. */
+static void
+check_env_names(struct load_state *st)
+{
+	extern char **environ;
+	char name[96];
+	size_t i, n;
+	char **e;
+
+	for (e = environ; e != NULL && *e != NULL && !st->failed; e++) {
+		if (strncmp(*e, "ST_", 3) != 0)
+			continue;
+		n = strcspn(*e, "=");
+		if (n == 9 && strncmp(*e, "ST_CONFIG", 9) == 0)
+			continue;
+		for (i = 0; i < ST_ARRAY_LEN(defs); i++) {
+			env_name(&defs[i], name, sizeof(name));
+			if (strlen(name) == n && strncmp(*e, name, n) == 0)
+				break;
+		}
+		if (i == ST_ARRAY_LEN(defs))
+			set_err(st,
+			    "%.*s: unknown setting in the environment "
+			    "(ST_<SECTION>_<KEY> of a key in the sample "
+			    "config, or ST_CONFIG)",
+			    (int)(n > 64 ? 64 : n), *e);
+	}
 }
 
 /* Comma-separated HTTP status codes (100-599), at least one. */
@@ -487,13 +544,14 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	struct load_state st = { .cfg = cfg, .err = err, .errlen = errlen };
 	const char *why;
-	char name[96];
+	char name[96], whybuf[256];
 	size_t i;
 	int line;
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < ST_ARRAY_LEN(defs); i++)
-		if ((why = apply(cfg, &defs[i], defs[i].def)) != NULL)
+		if ((why = apply(cfg, &defs[i], defs[i].def, whybuf,
+		         sizeof(whybuf))) != NULL)
 			abort(); /* a default that fails its own rule */
 	if (path != NULL) {
 		line = ini_parse(path, on_ini_line, &st);
@@ -503,13 +561,15 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		else if (line > 0 && !st.failed)
 			set_err(&st, "%s:%d: syntax error", path, line);
 	}
+	check_env_names(&st);
 	for (i = 0; i < ST_ARRAY_LEN(defs) && !st.failed; i++) {
 		const char *v;
 
 		env_name(&defs[i], name, sizeof(name));
 		if ((v = getenv(name)) == NULL)
 			continue;
-		if ((why = apply(cfg, &defs[i], v)) != NULL)
+		if ((why = apply(cfg, &defs[i], v, whybuf, sizeof(whybuf))) !=
+		    NULL)
 			set_err(&st, "%s: %s", name, why);
 	}
 	if (!st.failed)

@@ -128,11 +128,12 @@ export function writeConfig({ config = {}, raw = '', dir } = {}) {
 }
 
 function childEnv(env) {
-  // The tests control the whole configuration: drop ST_* settings inherited
-  // from the shell (ST_BUILD and friends are harness variables, not settings).
+  // The tests control the whole configuration: drop every ST_* variable
+  // inherited from the shell. ST_BUILD and friends are harness variables,
+  // not settings, and the server refuses an ST_* name it does not know.
   const out = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('ST_') && !/^ST_(BUILD|KEEP_TMP|TEST_.*)$/.test(k)) continue;
+    if (k.startsWith('ST_')) continue;
     out[k] = v;
   }
   // Library caches that live as long as the process are not our leaks.
