@@ -8,6 +8,8 @@
 #   make check-asan the C unit tests and the API tests under ASan+UBSan
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make bench      run the benchmarks under bench/
+#   make install    PREFIX=/usr/local DESTDIR= : binaries, web root, sample
+#                   config, systemd unit, sysusers.d/tmpfiles.d, man pages
 
 SHELL      := /bin/bash
 CC         ?= gcc
@@ -28,6 +30,20 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c17 $(WARN) -Werror $(HARDEN) $(CFLAGS) -Isrc \
               -DST_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 LDFLAGS ?=
+
+# Installation paths. The daemon's default server.web_root is compiled in
+# from DATADIR (src/util/config.c), so an installed securetransferd finds
+# its front end and mail texts without a setting.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+DATADIR     ?= $(PREFIX)/share/securetransfer
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+STATEDIR    ?= /var/lib/securetransfer
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS := $(shell pkg-config --libs $(PKGS)) -lcsv -lunistring -lpthread -lm
 
@@ -53,7 +69,7 @@ UNIT   := $(BUILD)/unit-tests
 WEB_STAMP := web/dist/.stamp
 
 .PHONY: all run check check-asan check-ceph unit fuzz fuzz-smoke bench web setup format \
-        check-format clean distclean
+        check-format clean distclean install FORCE
 all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(TOOLS) $(WEB_STAMP)
 
 # V=1 shows the full command lines.
@@ -62,6 +78,13 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<",true)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The compiled-in data folder: config.o is rebuilt when DATADIR changes.
+$(BUILD)/paths.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' > $@
+$(BUILD)/obj/src/util/config.o: $(BUILD)/paths.stamp
+$(BUILD)/obj/src/util/config.o: ALL_CFLAGS += -DST_DATADIR='"$(DATADIR)"'
 
 # The schema migrations are compiled into the binary.
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
@@ -102,6 +125,38 @@ web: $(WEB_STAMP)
 
 setup:
 	@scripts/setup $(SETUP_FLAGS)
+
+# Paths in the unit and the sample config follow the variables above; an
+# existing $(SYSCONFDIR)/securetransfer/securetransferd.ini is kept.
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@DATADIR@|$(DATADIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g'
+install: all
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 0755 $(DAEMON) $(DESTDIR)$(SBINDIR)/securetransferd
+	install -m 0755 $(CLIENT) $(DESTDIR)$(BINDIR)/securetransfer
+	rm -rf $(DESTDIR)$(DATADIR)/web
+	cp -R web/dist $(DESTDIR)$(DATADIR)/web
+	rm -f $(DESTDIR)$(DATADIR)/web/.stamp
+	find $(DESTDIR)$(DATADIR)/web -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
+	install -m 0644 docs/securetransfer.1 $(DESTDIR)$(MANDIR)/man1/securetransfer.1
+	install -m 0644 docs/securetransferd.8 $(DESTDIR)$(MANDIR)/man8/securetransferd.8
+	$(SUBST) dist/securetransferd.service > $(DESTDIR)$(UNITDIR)/securetransferd.service
+	$(SUBST) dist/sysusers.conf > $(DESTDIR)$(SYSUSERSDIR)/securetransfer.conf
+	$(SUBST) dist/tmpfiles.conf > $(DESTDIR)$(TMPFILESDIR)/securetransfer.conf
+	chmod 0644 $(DESTDIR)$(UNITDIR)/securetransferd.service \
+		$(DESTDIR)$(SYSUSERSDIR)/securetransfer.conf $(DESTDIR)$(TMPFILESDIR)/securetransfer.conf
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/securetransfer
+	sed -e 's|^web_root = .*|web_root = $(DATADIR)/web|' -e 's|\./data/|$(STATEDIR)/|g' \
+		-e 's|^expose_on_main = true|expose_on_main = false|' \
+		-e '/^\[ops\]/,/^\[/s|^listen =$$|listen = 127.0.0.1:9090|' \
+		config/securetransfer.example.ini > $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini.example
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini.example
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini ]; then \
+		install -m 0640 $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini.example \
+			$(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini; \
+	else echo "install: kept $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini"; fi
 
 run: setup all
 	scripts/run-dev
