@@ -11,6 +11,7 @@
 #include "api/errors.h"
 #include "api/msg_env.h"
 #include "domain/receive.h"
+#include "http/metrics.h"
 #include "http/range.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -113,6 +114,7 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 		reply_header(req, "Content-Range", cr);
 		return;
 	}
+	metrics_add("download_bytes", rr == RANGE_OK ? len : size);
 	if (rr == RANGE_OK)
 		reply_object(req, r, 1, off, len, size);
 	else

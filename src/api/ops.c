@@ -10,10 +10,15 @@
 
 #include "api/api.h"
 #include "db/db.h"
+#include "db/outbox_db.h"
+#include "domain/health.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "notify/mailtext.h"
+#include "util/clock.h"
 #include "util/config.h"
+#include "util/log.h"
 
 static int
 ops_allowed(struct request *req)
@@ -52,12 +57,72 @@ api_healthz(struct request *req)
 	reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/*
+ * The parts of readiness, in order; the first that fails names the 503.
+ * Each returns 0 when ready, or -1 with a message for the operator (no
+ * path, no secret: the answer may reach a load balancer's log).
+ */
+struct ready_check {
+	const char *part;
+	int (*check)(struct request *req, const char **why);
+};
+
+static int
+ready_database(struct request *req, const char **why)
+{
+	struct db_conn *c = db_get(req->app->db);
+	struct db_stmt *s = db_query(c, "SELECT 1", DB_NOPARAMS);
+	int ok = s != NULL && db_next(s) == DB_ROW;
+
+	db_done(s);
+	db_put(c);
+	*why = "Database unavailable";
+	return ok ? 0 : -1;
+}
+
+static int
+ready_store(struct request *req, const char **why)
+{
+	const char *step;
+
+	if (health_store_probe(req->app->store, &step) == 0)
+		return 0;
+	if (strcmp(step, "write") == 0)
+		*why = "Object store: cannot write a probe object";
+	else if (strcmp(step, "read") == 0 || strcmp(step, "compare") == 0)
+		*why = "Object store: cannot read a probe object back";
+	else
+		*why = "Object store: cannot delete a probe object";
+	return -1;
+}
+
+static int
+ready_web_root(struct request *req, const char **why)
+{
+	*why = "Front end missing in server.web_root (index.html)";
+	return health_file(req->app->cfg->server_web_root, "index.html");
+}
+
+static int
+ready_mail_texts(struct request *req, const char **why)
+{
+	*why = "Mail texts missing in server.web_root (" MAILTEXT_FILE ")";
+	return health_file(req->app->cfg->server_web_root, MAILTEXT_FILE);
+}
+
+static const struct ready_check ready_checks[] = {
+	{ "database", ready_database },
+	{ "store", ready_store },
+	{ "web_root", ready_web_root },
+	{ "mail_texts", ready_mail_texts },
+};
+
 void
 api_readyz(struct request *req)
 {
-	struct db_conn *c;
-	struct db_stmt *s;
-	int ok;
+	const char *why = NULL;
+	json_t *parts;
+	size_t i;
 
 	if (deny(req))
 		return;
@@ -66,29 +131,54 @@ api_readyz(struct request *req)
 		reply_error(req, 503, "stopping", "Shutting down");
 		return;
 	}
-	c = db_get(req->app->db);
-	s = db_query(c, "SELECT 1", DB_NOPARAMS);
-	ok = s != NULL && db_next(s) == DB_ROW;
-	db_done(s);
-	db_put(c);
-	if (!ok) {
-		reply_error(req, 503, "database", "Database unavailable");
-		reply_header(req, "Retry-After", "5");
-		return;
+	parts = json_object();
+	for (i = 0; i < ST_ARRAY_LEN(ready_checks); i++) {
+		if (ready_checks[i].check(req, &why) == -1) {
+			json_decref(parts);
+			log_warn("not ready", "{s:s,s:s}", "part",
+			    ready_checks[i].part, "reason", why);
+			reply_error(req, 503, ready_checks[i].part, why);
+			reply_header(req, "Retry-After", "5");
+			return;
+		}
+		json_object_set_new(
+		    parts, ready_checks[i].part, json_string("ok"));
 	}
-	reply_json(req, 200, json_pack("{s:s}", "status", "ready"));
+	reply_json(req, 200,
+	    json_pack("{s:s,s:o}", "status", "ready", "checks", parts));
+}
+
+/* The figures of the moment; never waits for a database connection. */
+static void
+snapshot(struct request *req, struct metrics_snapshot *snap)
+{
+	struct db *db = req->app->db;
+	struct db_conn *c;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->database_driver = req->app->cfg->database_driver;
+	snap->store_driver = req->app->cfg->store_driver;
+	db_pool_stats(db, &snap->db_pool_size, &snap->db_pool_in_use,
+	    &snap->db_pool_waiting);
+	if ((c = db_try_get(db)) == NULL)
+		return;
+	snap->db_ok = outbox_queue_stats(c, clock_now(), &snap->outbox_pending,
+	                  &snap->outbox_oldest_age) == 0;
+	db_put(c);
 }
 
 void
 api_metrics(struct request *req)
 {
+	struct metrics_snapshot snap;
 	struct buf b;
 
 	if (deny(req))
 		return;
 	req->is_api = 1;
+	snapshot(req, &snap);
 	buf_init(&b, 8u << 20);
-	if (metrics_render(&b) == -1) {
+	if (metrics_render(&b, &snap) == -1) {
 		buf_release(&b);
 		reply_error(req, 500, "internal", "Metrics too large");
 		return;

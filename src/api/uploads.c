@@ -15,6 +15,7 @@
 #include "api/msg_env.h"
 #include "api/tus_metadata.h"
 #include "domain/uploads.h"
+#include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -249,6 +250,7 @@ patch_begin(struct request *req)
 		return -1;
 	}
 	req->ctx = pc;
+	metrics_patch(1);
 	return 0;
 }
 
@@ -258,8 +260,10 @@ patch_body(struct request *req, const char *data, size_t len)
 	struct patch_ctx *pc = req->ctx;
 	struct msg_result r = uploads_patch_data(pc->up, data, len);
 
-	if (r.st == MSG_OK)
+	if (r.st == MSG_OK) {
+		metrics_add("upload_bytes", len);
 		return 0;
+	}
 	/* Answered at the end, once what came before is durable. */
 	pc->refused = r;
 	return -1;
@@ -278,6 +282,7 @@ patch_end(struct request *req, int completed)
 		(void)uploads_patch_end(pc->up, &info);
 	free(pc);
 	req->ctx = NULL;
+	metrics_patch(-1);
 }
 
 static void
@@ -290,6 +295,8 @@ patch_answer(struct request *req, const struct upload_info *info)
 		tus_headers(req, NULL);
 		return;
 	}
+	if (info->done)
+		metrics_count("uploads_completed");
 	reply_empty(req, 204);
 	tus_headers(req, info);
 }

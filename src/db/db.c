@@ -23,6 +23,7 @@ struct db {
 	const struct db_driver *drv;
 	struct db_conn *conns;
 	size_t nconns;
+	size_t waiting; /* threads in db_get waiting for a connection */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 };
@@ -115,10 +116,42 @@ db_get(struct db *db)
 			}
 		if (c != NULL)
 			break;
+		db->waiting++;
 		pthread_cond_wait(&db->freed, &db->lock);
+		db->waiting--;
 	}
 	pthread_mutex_unlock(&db->lock);
 	return c;
+}
+
+struct db_conn *
+db_try_get(struct db *db)
+{
+	struct db_conn *c = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&db->lock);
+	for (i = 0; i < db->nconns && c == NULL; i++)
+		if (!db->conns[i].busy) {
+			c = &db->conns[i];
+			c->busy = 1;
+		}
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+void
+db_pool_stats(struct db *db, int64_t *size, int64_t *in_use, int64_t *waiting)
+{
+	size_t i, busy = 0;
+
+	pthread_mutex_lock(&db->lock);
+	for (i = 0; i < db->nconns; i++)
+		busy += db->conns[i].busy ? 1 : 0;
+	*size = (int64_t)db->nconns;
+	*in_use = (int64_t)busy;
+	*waiting = (int64_t)db->waiting;
+	pthread_mutex_unlock(&db->lock);
 }
 
 void

@@ -67,6 +67,12 @@ const char *db_driver_name(const struct db *db);
 
 struct db_conn *db_get(struct db *db);
 void db_put(struct db_conn *c);
+/* A free connection, or NULL at once when all are in use (for /metrics,
+ * which must answer while the pool is exhausted). */
+struct db_conn *db_try_get(struct db *db);
+/* The pool's size, connections in use and threads waiting, now. */
+void db_pool_stats(
+    struct db *db, int64_t *size, int64_t *in_use, int64_t *waiting);
 
 /* Runs a statement that returns no rows. */
 enum db_status db_exec(

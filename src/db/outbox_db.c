@@ -83,3 +83,27 @@ outbox_mark_failed(struct db_conn *c, const char *id, const char *reply)
 	    "payload = '' WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(reply)));
 }
+
+int
+outbox_queue_stats(
+    struct db_conn *c, int64_t now, int64_t *pending, int64_t *oldest_age)
+{
+	struct db_stmt *s;
+	int rc = -1;
+
+	s = db_query(c,
+	    "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox "
+	    "WHERE state = 'pending'",
+	    DB_NOPARAMS);
+	if (s == NULL)
+		return -1;
+	if (db_next(s) == DB_ROW) {
+		int64_t oldest = db_int(s, 1);
+
+		*pending = db_int(s, 0);
+		*oldest_age = *pending > 0 && oldest < now ? now - oldest : 0;
+		rc = 0;
+	}
+	db_done(s);
+	return rc;
+}

@@ -36,4 +36,8 @@ enum db_status outbox_mark_retry(
 enum db_status outbox_mark_failed(
     struct db_conn *c, const char *id, const char *reply);
 
+/* Rows waiting to be sent and the age in seconds of the oldest; 0 or -1. */
+int outbox_queue_stats(
+    struct db_conn *c, int64_t now, int64_t *pending, int64_t *oldest_age);
+
 #endif

@@ -24,11 +24,52 @@ static struct route_stats stats[MAX_ROUTES + 1]; /* last: unmatched */
 static atomic_int open_connections;
 static atomic_uint_fast64_t bytes_in, bytes_out;
 
+/*
+ * The application's counters, with their help text: each is exported from
+ * the start, at zero, as st_<name>_total. A name not in this table still
+ * counts (registered at first use) with a generic help text.
+ */
+static const struct {
+	const char *name, *help;
+} known[] = {
+	{ "registrations", "Accounts registered." },
+	{ "csp_reports",
+	    "Content-Security-Policy violation reports received." },
+	{ "mails_sent", "Mails handed to the mail transport." },
+	{ "mails_failed", "Mails given up on (refused, or retried too long)." },
+	{ "mails_retried", "Mail deliveries that failed and will be retried." },
+	{ "sms_sent", "SMS messages handed to the SMS gateway." },
+	{ "sms_failed", "SMS messages given up on." },
+	{ "sms_retried", "SMS deliveries that failed and will be retried." },
+	{ "outbox_other_sent", "Outbox rows of another kind sent." },
+	{ "outbox_other_failed", "Outbox rows of another kind given up on." },
+	{ "outbox_other_retried",
+	    "Outbox rows of another kind that will be retried." },
+	{ "upload_bytes", "Ciphertext bytes received in tus PATCH bodies." },
+	{ "uploads_completed", "Files whose upload completed." },
+	{ "download_bytes",
+	    "Ciphertext bytes of downloads started (whole or ranged)." },
+	{ "purge_runs", "Runs of the retention purge (R6)." },
+	{ "purge_errors", "Runs of the retention purge that failed." },
+	{ "purged_messages", "Messages purged (expired or revoked)." },
+};
+
 static struct {
 	const char *name;
 	atomic_uint_fast64_t n;
 } named[MAX_NAMED];
-static atomic_int nnamed;
+static atomic_int nnamed = (int)ST_ARRAY_LEN(known);
+static atomic_int patches_in_progress;
+
+/* The known counters take the first slots, so they exist from the start. */
+__attribute__((constructor)) static void
+metrics_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(known); i++)
+		named[i].name = known[i].name;
+}
 
 void
 metrics_connection(int delta)
@@ -60,13 +101,14 @@ metrics_request(
 }
 
 void
-metrics_count(const char *name)
+metrics_add(const char *name, uint64_t delta)
 {
 	int i, n = atomic_load(&nnamed);
 
-	for (i = 0; i < n; i++)
-		if (strcmp(named[i].name, name) == 0) {
-			atomic_fetch_add(&named[i].n, 1);
+	for (i = 0; i < n && i < MAX_NAMED; i++)
+		if (named[i].name != NULL && strcmp(named[i].name, name) == 0) {
+			atomic_fetch_add_explicit(
+			    &named[i].n, delta, memory_order_relaxed);
 			return;
 		}
 	/* Names are string literals registered at first use; races only
@@ -76,7 +118,20 @@ metrics_count(const char *name)
 		return;
 	}
 	named[i].name = name;
-	atomic_store(&named[i].n, 1);
+	atomic_store(&named[i].n, delta);
+}
+
+void
+metrics_count(const char *name)
+{
+	metrics_add(name, 1);
+}
+
+void
+metrics_patch(int delta)
+{
+	atomic_fetch_add_explicit(
+	    &patches_in_progress, delta, memory_order_relaxed);
 }
 
 static void
@@ -163,10 +218,85 @@ render_latency(struct buf *o)
 	return r;
 }
 
-int
-metrics_render(struct buf *o)
+static const char *
+help_of(const char *name)
 {
-	int i, n, r = 0;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(known); i++)
+		if (strcmp(known[i].name, name) == 0)
+			return known[i].help;
+	return NULL;
+}
+
+static int
+render_named(struct buf *o)
+{
+	int i, n = atomic_load(&nnamed), r = 0;
+
+	for (i = 0; i < n && i < MAX_NAMED; i++) {
+		const char *name = named[i].name, *help;
+
+		if (name == NULL)
+			continue;
+		help = help_of(name);
+		r |= buf_printf(o,
+		    "# HELP st_%s_total %s%s\n# TYPE st_%s_total counter\n"
+		    "st_%s_total %" PRIuFAST64 "\n",
+		    name, help != NULL ? help : "Application counter ",
+		    help != NULL ? "" : name, name, name,
+		    atomic_load(&named[i].n));
+	}
+	return r;
+}
+
+static int
+gauge(struct buf *o, const char *name, const char *help, double v)
+{
+	return buf_printf(o, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", name,
+	    help, name, name, v);
+}
+
+/* The values of the moment that api/ops.c gathers for a scrape. */
+static int
+render_snapshot(struct buf *o, const struct metrics_snapshot *s)
+{
+	int r = 0;
+
+	r |= buf_printf(o,
+	    "# HELP st_build_info The running build (value 1).\n"
+	    "# TYPE st_build_info gauge\n"
+	    "st_build_info{version=\"%s\",database=\"%s\","
+	    "store=\"%s\"} 1\n",
+	    ST_VERSION, s->database_driver, s->store_driver);
+	r |= gauge(o, "st_tus_patches_in_progress",
+	    "tus PATCH requests receiving or syncing now (active uploads).",
+	    atomic_load(&patches_in_progress));
+	r |= gauge(o, "st_outbox_pending",
+	    "Mails and SMS waiting in the outbox (all nodes).",
+	    (double)s->outbox_pending);
+	r |= gauge(o, "st_outbox_oldest_pending_age_seconds",
+	    "Age of the oldest row waiting in the outbox; 0 when empty.",
+	    (double)s->outbox_oldest_age);
+	r |= gauge(o, "st_db_pool_connections",
+	    "Database connections in this node's pool (database.pool).",
+	    (double)s->db_pool_size);
+	r |= gauge(o, "st_db_pool_in_use",
+	    "Database connections of the pool in use now.",
+	    (double)s->db_pool_in_use);
+	r |= gauge(o, "st_db_pool_waiting",
+	    "Threads waiting for a database connection now.",
+	    (double)s->db_pool_waiting);
+	r |= gauge(o, "st_scrape_database_ok",
+	    "1 when this scrape could read the database (outbox figures).",
+	    s->db_ok ? 1 : 0);
+	return r;
+}
+
+int
+metrics_render(struct buf *o, const struct metrics_snapshot *snap)
+{
+	int r = 0;
 
 	r |= render_requests(o);
 	r |= render_latency(o);
@@ -185,13 +315,8 @@ metrics_render(struct buf *o)
 	    "bytes queued.\n# TYPE st_http_bytes_out_total counter\n"
 	    "st_http_bytes_out_total %" PRIuFAST64 "\n",
 	    atomic_load(&bytes_out));
-	n = atomic_load(&nnamed);
-	for (i = 0; i < n && i < MAX_NAMED; i++)
-		if (named[i].name != NULL)
-			r |= buf_printf(o,
-			    "# TYPE st_%s_total counter\n"
-			    "st_%s_total %" PRIuFAST64 "\n",
-			    named[i].name, named[i].name,
-			    atomic_load(&named[i].n));
+	r |= render_named(o);
+	r |= render_snapshot(o, snap);
+	r |= metrics_render_process(o);
 	return r ? -1 : 0;
 }

@@ -7,6 +7,7 @@
 #include "db/jobs_db.h"
 #include "domain/messages.h"
 #include "domain/retention.h"
+#include "http/metrics.h"
 #include "jobs/jobs.h"
 #include "util/clock.h"
 #include "util/config.h"
@@ -33,7 +34,14 @@ abort_overdue(const struct msg_env *env)
 static int
 retention(const struct msg_env *env)
 {
-	return retention_run(env, clock_now());
+	int n = retention_run(env, clock_now());
+
+	metrics_count("purge_runs");
+	if (n == -1)
+		metrics_count("purge_errors");
+	else
+		metrics_add("purged_messages", (uint64_t)n);
+	return n;
 }
 
 /*

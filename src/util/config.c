@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/config.h"
+#include "util/config_check.h"
 #include "util/num.h"
 
 /* Where `make install` puts the front end (Makefile DATADIR). */
@@ -390,138 +391,6 @@ check_env_names(struct load_state *st)
 	}
 }
 
-/* Comma-separated HTTP status codes (100-599), at least one. */
-static int
-valid_status_list(const char *s)
-{
-	uint64_t code;
-	char one[8];
-	size_t n;
-
-	for (;;) {
-		s += strspn(s, " ");
-		n = strcspn(s, ", ");
-		if (n == 0 || n >= sizeof(one))
-			return 0;
-		memcpy(one, s, n);
-		one[n] = '\0';
-		if (num_parse_u64(one, 100, 599, &code) == -1)
-			return 0;
-		s += n;
-		s += strspn(s, " ");
-		if (*s == '\0')
-			return 1;
-		if (*s++ != ',')
-			return 0;
-	}
-}
-
-/* The [sms] http_* settings only matter, and are only checked, for http. */
-static void
-check_sms_http(struct load_state *st)
-{
-	const struct config *cfg = st->cfg;
-	const char *url = cfg->sms_http_url, *h = cfg->sms_http_auth_header;
-
-	if (strcmp(cfg->sms_transport, "http") != 0)
-		return;
-	if (url[0] == '\0')
-		set_err(st, "sms.http_url: required with sms.transport = http");
-	else if (strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0)
-		set_err(
-		    st, "sms.http_url: expected an http:// or https:// URL");
-	else if (strchr(url, ' ') != NULL)
-		set_err(st, "sms.http_url: must not contain spaces");
-	else if (h[0] != '\0' &&
-	    (strchr(h, ':') == NULL || h[0] == ':' || h[0] == ' '))
-		set_err(st,
-		    "sms.http_auth_header: expected a header line like "
-		    "\"Authorization: Bearer ...\"");
-	else if (cfg->sms_http_content_type[0] == '\0')
-		set_err(st, "sms.http_content_type: must not be empty");
-	else if (strstr(cfg->sms_http_body, "{text}") == NULL ||
-	    (strstr(cfg->sms_http_body, "{to}") == NULL &&
-	        strstr(cfg->sms_http_body, "{msisdn}") == NULL))
-		set_err(st,
-		    "sms.http_body: must contain {text} and {to} or "
-		    "{msisdn}");
-	else if (!valid_status_list(cfg->sms_http_success))
-		set_err(st,
-		    "sms.http_success: expected HTTP status codes like "
-		    "200,201,202");
-}
-
-/* A bucket name that is also a DNS label sequence (virtual-host style). */
-static int
-valid_bucket(const char *b)
-{
-	size_t i, n = strlen(b);
-
-	if (n < 3 || n > 63)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((b[i] >= 'a' && b[i] <= 'z') ||
-		        (b[i] >= '0' && b[i] <= '9') || b[i] == '-' ||
-		        b[i] == '.'))
-			return 0;
-	return b[0] != '-' && b[0] != '.' && b[n - 1] != '-' && b[n - 1] != '.';
-}
-
-/* The [store] s3_* settings only matter, and are only checked, for s3. */
-static void
-check_store_s3(struct load_state *st)
-{
-	const struct config *cfg = st->cfg;
-	const char *e = cfg->store_s3_endpoint;
-
-	if (strcmp(cfg->store_driver, "s3") != 0)
-		return;
-	if (strncmp(e, "https://", 8) != 0 && strncmp(e, "http://", 7) != 0)
-		set_err(st,
-		    "store.s3_endpoint: required with store.driver = s3: "
-		    "an http:// or https:// URL");
-	else if (strchr(e + 8, '/') != NULL || strchr(e, '?') != NULL ||
-	    strchr(e, '@') != NULL || strchr(e, ' ') != NULL)
-		set_err(st,
-		    "store.s3_endpoint: scheme, host and port only, like "
-		    "https://s3.example.org");
-	else if (!valid_bucket(cfg->store_s3_bucket))
-		set_err(st,
-		    "store.s3_bucket: required with store.driver = s3: 3-63 "
-		    "lowercase letters, digits, dots and hyphens");
-	else if (cfg->store_s3_region[0] == '\0' ||
-	    strchr(cfg->store_s3_region, ':') != NULL)
-		set_err(
-		    st, "store.s3_region: expected a region like eu-west-1");
-	else if (cfg->store_s3_credentials_file[0] != '\0' &&
-	    (cfg->store_s3_access_key[0] != '\0' ||
-	        cfg->store_s3_secret_key[0] != '\0'))
-		set_err(st,
-		    "store.s3_credentials_file: set either it or "
-		    "s3_access_key and s3_secret_key");
-	else if (cfg->store_s3_credentials_file[0] == '\0' &&
-	    (cfg->store_s3_access_key[0] == '\0' ||
-	        cfg->store_s3_secret_key[0] == '\0'))
-		set_err(st,
-		    "store.s3_access_key: s3_access_key and s3_secret_key (or "
-		    "s3_credentials_file) are required with store.driver = "
-		    "s3");
-	else if (strchr(cfg->store_s3_access_key, ':') != NULL)
-		set_err(st, "store.s3_access_key: must not contain ':'");
-}
-
-/* PostgreSQL needs somewhere to connect to. */
-static void
-check_database(struct load_state *st)
-{
-	if (strcmp(st->cfg->database_driver, "postgres") == 0 &&
-	    st->cfg->database_url[0] == '\0')
-		set_err(st,
-		    "database.url: required with database.driver = "
-		    "postgres");
-}
-
 /*
  * A node's name for its PATCH leases and job claims, stable across its
  * restarts: the host name and the listen address, unless set.
@@ -572,14 +441,14 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		    NULL)
 			set_err(&st, "%s: %s", name, why);
 	}
-	if (!st.failed)
-		check_sms_http(&st);
-	if (!st.failed)
-		check_database(&st);
+	if (!st.failed && (why = config_check_sms_http(cfg)) != NULL)
+		set_err(&st, "%s", why);
+	if (!st.failed && (why = config_check_database(cfg)) != NULL)
+		set_err(&st, "%s", why);
 	if (!st.failed && cfg->server_node_id[0] == '\0')
 		default_node_id(cfg);
-	if (!st.failed)
-		check_store_s3(&st);
+	if (!st.failed && (why = config_check_store_s3(cfg)) != NULL)
+		set_err(&st, "%s", why);
 	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
 	    strncmp(cfg->server_public_url, "https://", 8) == 0)
 		set_err(&st,
