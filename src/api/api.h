@@ -109,5 +109,7 @@ void api_tus_head(struct request *req);
 void api_tus_patch(struct request *req);
 void api_tus_delete(struct request *req);
 extern const struct route_stream api_tus_patch_stream;
+/* POST: a body makes it a creation with upload (tus_patch.c). */
+extern const struct route_stream api_tus_create_stream;
 
 #endif

@@ -140,7 +140,7 @@ file_from_row(struct db_stmt *s, struct file_row *f)
 	f->ciphertext_size = db_int(s, 5);
 	f->upload_offset = db_int(s, 6);
 	snprintf(f->object_key, sizeof(f->object_key), "%s", db_text(s, 7));
-	f->started = db_int(s, 8) != 0;
+	f->started = (int)db_int(s, 8);
 	f->done = db_int(s, 9) != 0;
 	snprintf(f->header_sha256, sizeof(f->header_sha256), "%s",
 	    db_isnull(s, 10) ? "" : db_text(s, 10));
@@ -247,6 +247,15 @@ file_restart(struct db_conn *c, const char *id)
 	return db_exec(c,
 	    "UPDATE files SET upload_offset = 0, done = 0, "
 	    "upload_started = 1, patch_until_us = 0 WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id)));
+}
+
+enum db_status
+file_terminate(struct db_conn *c, const char *id)
+{
+	return db_exec(c,
+	    "UPDATE files SET upload_offset = 0, done = 0, upload_started = "
+	    "2, patch_until_us = 0 WHERE id = $1 AND done = 0",
 	    DB_PARAMS(DB_TEXT(id)));
 }
 

@@ -27,10 +27,16 @@ struct file_row {
 	char *name;
 	int64_t size, ciphertext_size, upload_offset;
 	char object_key[RAND_ID_LEN + 1];
-	int started, done;
+	int started; /* FILE_UPLOAD_*: column upload_started */
+	int done;
 	char header_sha256[48]; /* b64u, "" until the header is in */
 	char ciphertext_sha256[48]; /* b64u of the whole object, "" not yet */
 };
+
+/* files.upload_started: no tus creation yet, created, terminated. */
+#define FILE_UPLOAD_NEW 0
+#define FILE_UPLOAD_CREATED 1
+#define FILE_UPLOAD_TERMINATED 2
 
 void msg_row_release(struct msg_row *m);
 void file_row_release(struct file_row *f);
@@ -66,6 +72,9 @@ enum db_status files_release_leases(struct db_conn *c, const char *owner);
 enum db_status file_set_offset(
     struct db_conn *c, const char *id, int64_t offset, int done);
 enum db_status file_restart(struct db_conn *c, const char *id);
+/* tus termination: offset 0, no lease, FILE_UPLOAD_TERMINATED until a new
+ * creation (file_restart). */
+enum db_status file_terminate(struct db_conn *c, const char *id);
 enum db_status file_set_header(
     struct db_conn *c, const char *id, const char *sha256_b64u);
 /* Ids of complete files whose ciphertext is not hashed yet (at most max). */

@@ -35,6 +35,7 @@ struct upload {
 	uint64_t start, written; /* written: stored in the blob */
 	unsigned char header[STF1_HEADER_LEN];
 	int refused; /* stop storing */
+	int discard; /* acknowledge nothing of this PATCH (checksum) */
 	int64_t renewed_us;
 	unsigned char *pend; /* bytes at start + written, not yet stored */
 	size_t npend, cap;
@@ -57,10 +58,20 @@ upload_job(struct upload *up)
 	return &up->job;
 }
 
-/* Loads a file of u's message that is still uploading. */
+static struct msg_result
+terminated(void)
+{
+	return msg_res(MSG_GONE, "upload_terminated",
+	    "this upload was terminated; create it again to start over");
+}
+
+/*
+ * Loads a file of u's message that is still uploading; a terminated
+ * upload only for a new creation.
+ */
 static struct msg_result
 load(struct db_conn *c, const struct user *u, const char *file_id,
-    struct file_row *f, struct msg_row *m)
+    struct file_row *f, struct msg_row *m, int creating)
 {
 	int found;
 
@@ -73,6 +84,11 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 			msg_row_release(m);
 		file_row_release(f);
 		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+	}
+	if (f->started == FILE_UPLOAD_TERMINATED && !creating) {
+		msg_row_release(m);
+		file_row_release(f);
+		return terminated();
 	}
 	if ((strcmp(m->state, "uploading") != 0 &&
 	        strcmp(m->state, "aborted") != 0) ||
@@ -112,7 +128,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	struct db_conn *c = db_get(env->db);
 	struct file_row f;
 	struct msg_row m;
-	struct msg_result r = load(c, u, file_id, &f, &m);
+	struct msg_result r = load(c, u, file_id, &f, &m, 1);
 	int restart = 0;
 
 	if (r.st != MSG_OK) {
@@ -124,7 +140,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 		    "Upload-Length is not the STF1 size of the document");
 	else if (file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(),
 	             0, -1) == 1 ||
-	    f.upload_offset == 0)
+	    f.upload_offset == 0 || f.started == FILE_UPLOAD_TERMINATED)
 		restart = 1; /* a new salt means new ciphertext: from nothing */
 	else
 		r = msg_res(MSG_CONFLICT, "upload_busy",
@@ -159,7 +175,10 @@ uploads_info(const struct msg_env *env, const struct user *u,
 
 	if (found == 1) {
 		if (msg_get(c, f.message_id, &m) == 1) {
-			if (msg_owned(&m, u)) {
+			if (msg_owned(&m, u) &&
+			    f.started == FILE_UPLOAD_TERMINATED) {
+				r = terminated();
+			} else if (msg_owned(&m, u)) {
 				fill_info(info, &f, &m);
 				r = msg_res(MSG_OK, NULL, NULL);
 			}
@@ -178,13 +197,22 @@ uploads_delete(
 	struct db_conn *c = db_get(env->db);
 	struct file_row f;
 	struct msg_row m;
-	struct msg_result r = load(c, u, file_id, &f, &m);
+	struct msg_result r = load(c, u, file_id, &f, &m, 0);
 
+	/* Not while a PATCH holds the lease: it would write on. */
+	if (r.st == MSG_OK &&
+	    file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(), 0,
+	        -1) != 1) {
+		msg_row_release(&m);
+		file_row_release(&f);
+		r = msg_res(MSG_CONFLICT, "upload_busy",
+		    "a PATCH for this upload is in progress");
+	}
 	db_put(c); /* not held across the store: see uploads_create */
 	if (r.st == MSG_OK) {
 		blob_delete(env->store, f.object_key);
 		c = db_get(env->db);
-		if (file_set_offset(c, f.id, 0, 0) != DB_OK)
+		if (file_terminate(c, f.id) != DB_OK)
 			r = msg_res(MSG_ERROR, "internal", "database");
 		db_put(c);
 		msg_row_release(&m);
@@ -211,7 +239,7 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	struct upload *up;
 	struct msg_row m;
 	struct file_row f;
-	struct msg_result r = load(c, u, file_id, &f, &m);
+	struct msg_result r = load(c, u, file_id, &f, &m, 0);
 	int64_t now_us = clock_now_us();
 
 	*out = NULL;
@@ -374,6 +402,13 @@ uploads_patch_data(struct upload *up, const char *data, size_t len)
 	return msg_res(MSG_OK, NULL, NULL);
 }
 
+void
+uploads_patch_discard(struct upload *up)
+{
+	up->discard = 1;
+	up->refused = 1;
+}
+
 /* The header hash goes into the manifest; keep it for a sender who
  * reloads mid-upload. */
 static void
@@ -400,8 +435,10 @@ upload_settle_blob(struct upload *up)
 	up->pend = NULL;
 	off = up->start + up->written;
 
-	/* A header still incomplete or refused is not kept. */
-	if (off < STF1_HEADER_LEN && off != len)
+	/* A header still incomplete or refused is not kept, nor a body
+	 * whose checksum did not match: the next writer, opened at the
+	 * acknowledged offset, drops what was staged past it. */
+	if (up->discard || (off < STF1_HEADER_LEN && off != len))
 		off = up->start;
 	if (up->refused && up->start < STF1_HEADER_LEN &&
 	    off >= STF1_HEADER_LEN && !header_ok(up))

@@ -36,7 +36,12 @@ struct msg_result uploads_create(const struct msg_env *env,
 /* tus HEAD. */
 struct msg_result uploads_info(const struct msg_env *env, const struct user *u,
     const char *file_id, struct upload_info *info);
-/* tus termination: drops what was uploaded of file_id. */
+/*
+ * tus termination: drops what was uploaded of file_id; the upload is then
+ * gone (MSG_GONE "upload_terminated" for HEAD, PATCH and DELETE) until a
+ * new creation of the same file starts it again. MSG_CONFLICT while a
+ * PATCH is in progress.
+ */
 struct msg_result uploads_delete(
     const struct msg_env *env, const struct user *u, const char *file_id);
 
@@ -52,6 +57,13 @@ struct msg_result uploads_patch_begin(const struct msg_env *env,
 /* Stores a chunk of the body; a refusal leaves what came before intact. */
 struct msg_result uploads_patch_data(
     struct upload *up, const char *data, size_t len);
+/*
+ * Drops what this PATCH brought: uploads_patch_end then acknowledges
+ * nothing past the offset it began at and commits nothing (the tus
+ * checksum extension: a body whose checksum does not match, or that
+ * did not arrive whole, is discarded).
+ */
+void uploads_patch_discard(struct upload *up);
 /*
  * Makes the stored bytes durable and records the new offset (also when
  * the client went away mid-body); commits the object on the last byte.
