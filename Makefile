@@ -17,7 +17,7 @@ BUILD      ?= build
 VERSION    := 0.1.0
 SANITIZE   ?=
 
-PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto libcurl inih pangocairo fontconfig libpq
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto libcurl inih pangocairo fontconfig libpq lcms2
 
 # -Wconversion without -Wsign-conversion: the sign half fires on every size_t
 # handed to libmicrohttpd, jansson and SQLite and hides the useful warnings.

@@ -2,6 +2,14 @@
  * A4 documents on cairo's PDF surface with pango text; see pdf.h. All
  * sizes are in PDF points (1/72 inch); font sizes are absolute, so the
  * font map's resolution does not matter.
+ *
+ * Tagged (PDF/UA-style logical structure, cairo's tag API): a Document of
+ * H1 (the title), H2 (headings), P (text, label/value lines, and the page
+ * header and footer) and Table > TR > TH/TD in reading order. cairo 1.16
+ * has no Artifact tag, so the running header and footer are tagged as
+ * paragraphs rather than left untagged, and a table that runs over a
+ * page ends there and goes on as a new table with its header row (TH).
+ * pdfa.c adds the language, the title display and PDF/A-2b.
  */
 #include "util/common.h"
 
@@ -13,6 +21,7 @@
 #include <unistd.h>
 
 #include "report/pdf.h"
+#include "report/pdfa.h"
 #include "report/words.h"
 
 #define A4_SHORT 595.276
@@ -146,6 +155,7 @@ rule(struct pdf *p, double y, double width)
 static void
 page_header(struct pdf *p)
 {
+	cairo_tag_begin(p->cr, "P", NULL);
 	blue(p->cr);
 	lay(p, p->small_bold, "SecureTransfer", TEXT_W / 2, 1,
 	    PANGO_ALIGN_LEFT);
@@ -154,6 +164,7 @@ page_header(struct pdf *p)
 	show(p, MARGIN + TEXT_W / 2, HEAD_Y);
 	rule(p, HEAD_RULE, 1.5);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_tag_end(p->cr, "P");
 }
 
 static void
@@ -165,6 +176,7 @@ page_footer(struct pdf *p)
 		snprintf(n, sizeof(n), "Pagina %d van %d", p->page, p->total);
 	else
 		snprintf(n, sizeof(n), "Pagina %d", p->page);
+	cairo_tag_begin(p->cr, "P", NULL);
 	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
 	rule(p, FOOT_RULE, 0.5);
 	lay(p, p->small, p->printed, TEXT_W * 0.7, 1, PANGO_ALIGN_LEFT);
@@ -172,6 +184,7 @@ page_footer(struct pdf *p)
 	lay(p, p->small, n, TEXT_W * 0.3, 1, PANGO_ALIGN_RIGHT);
 	show(p, MARGIN + TEXT_W * 0.7, FOOT_RULE + 6);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_tag_end(p->cr, "P");
 }
 
 static double
@@ -202,6 +215,7 @@ row(struct pdf *p, const char *const *cells, int head, int draw)
 	h += 2 * PAD;
 	if (!draw)
 		return h;
+	cairo_tag_begin(p->cr, "TR", NULL);
 	if (head) {
 		cairo_set_source_rgb(p->cr, 0.90, 0.92, 0.95);
 		cairo_rectangle(p->cr, MARGIN, p->y, TEXT_W, h);
@@ -209,13 +223,16 @@ row(struct pdf *p, const char *const *cells, int head, int draw)
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 	}
 	for (i = 0; i < p->ncols; i++) {
+		cairo_tag_begin(p->cr, head ? "TH" : "TD", NULL);
 		lay(p, f, cells[i], p->cols[i].width * TEXT_W - 2 * PAD,
 		    head ? 2 : 8, PANGO_ALIGN_LEFT);
 		show(p, col_x(p, i) + PAD, p->y + PAD);
+		cairo_tag_end(p->cr, head ? "TH" : "TD");
 	}
 	cairo_set_source_rgb(p->cr, 0.75, 0.75, 0.75);
 	rule(p, p->y + h, 0.4);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_tag_end(p->cr, "TR");
 	return h;
 }
 
@@ -233,6 +250,10 @@ table_head(struct pdf *p)
 static void
 new_page(struct pdf *p)
 {
+	/* A table ends with its page, so the footer and the next header are
+	 * not inside it; it goes on as a new table with its header row. */
+	if (p->in_table)
+		cairo_tag_end(p->cr, "Table");
 	if (p->page > 0) {
 		page_footer(p);
 		cairo_show_page(p->cr);
@@ -240,8 +261,10 @@ new_page(struct pdf *p)
 	p->page++;
 	page_header(p);
 	p->y = BODY_TOP;
-	if (p->in_table)
+	if (p->in_table) {
+		cairo_tag_begin(p->cr, "Table", NULL);
 		table_head(p);
+	}
 }
 
 /* Makes room for h points (a new page when they do not fit). */
@@ -258,9 +281,11 @@ pdf_title(struct pdf *p, const char *text)
 	double h = lay(p, p->title, text, TEXT_W, 3, PANGO_ALIGN_LEFT);
 
 	room(p, h);
+	cairo_tag_begin(p->cr, "H1", NULL);
 	blue(p->cr);
 	show(p, MARGIN, p->y);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_tag_end(p->cr, "H1");
 	p->y += h + 10;
 }
 
@@ -273,9 +298,11 @@ pdf_heading(struct pdf *p, const char *text)
 	room(p, h + 60);
 	p->y += 8;
 	lay(p, p->head, text, TEXT_W, 2, PANGO_ALIGN_LEFT);
+	cairo_tag_begin(p->cr, "H2", NULL);
 	blue(p->cr);
 	show(p, MARGIN, p->y);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_tag_end(p->cr, "H2");
 	p->y += h + 6;
 }
 
@@ -288,10 +315,12 @@ pdf_kv(struct pdf *p, const char *label, const char *value)
 	double h = hl > hv ? hl : hv;
 
 	room(p, h);
+	cairo_tag_begin(p->cr, "P", NULL);
 	lay(p, p->bold, label, LABEL_W - 8, 3, PANGO_ALIGN_LEFT);
 	show(p, MARGIN, p->y);
 	lay(p, p->body, value, TEXT_W - LABEL_W, 20, PANGO_ALIGN_LEFT);
 	show(p, MARGIN + LABEL_W, p->y);
+	cairo_tag_end(p->cr, "P");
 	p->y += h + 3;
 }
 
@@ -302,7 +331,9 @@ pdf_text(struct pdf *p, const char *text)
 
 	room(p, h);
 	lay(p, p->body, text, TEXT_W, 40, PANGO_ALIGN_LEFT);
+	cairo_tag_begin(p->cr, "P", NULL);
 	show(p, MARGIN, p->y);
+	cairo_tag_end(p->cr, "P");
 	p->y += h + 4;
 }
 
@@ -327,6 +358,7 @@ pdf_table_begin(struct pdf *p, const struct pdf_col *cols, int n)
 	/* The header row and one line of body together. */
 	room(p, row(p, heads, 1, 0) + 20);
 	p->in_table = 1;
+	cairo_tag_begin(p->cr, "Table", NULL);
 	table_head(p);
 }
 
@@ -342,6 +374,8 @@ pdf_table_row(struct pdf *p, const char *const *cells)
 void
 pdf_table_end(struct pdf *p)
 {
+	if (p->in_table)
+		cairo_tag_end(p->cr, "Table");
 	p->in_table = 0;
 	p->y += 8;
 }
@@ -406,10 +440,14 @@ run(PangoFontMap *map, int fd, const struct pdf_info *info, int total,
 	p.title = font(18, 1);
 	p.head = font(12.5, 1);
 	metadata(&p);
+	cairo_tag_begin(p.cr, "Document", NULL);
 	new_page(&p);
 	rc = draw(&p, arg, pass);
+	if (p.in_table) /* a draw that forgot pdf_table_end */
+		pdf_table_end(&p);
 	page_footer(&p);
 	cairo_show_page(p.cr);
+	cairo_tag_end(p.cr, "Document");
 	g_object_unref(p.lay);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(p.surf);
@@ -476,6 +514,8 @@ pdf_render(int fd, const struct pdf_info *info,
 	if (pages == -1 ||
 	    run(maps.map[slot], fd, info, pages, draw, arg, 2, &written) == -1)
 		written = -1;
+	else
+		written = pdfa_finish(fd, written, info);
 	slot_put(slot);
 	return written;
 }
