@@ -62,3 +62,22 @@ tus_metadata_file_id(const char *md, char out[RAND_ID_LEN + 1])
 	}
 	return found ? 0 : -1;
 }
+
+enum tus_checksum
+tus_checksum_parse(const char *v, unsigned char out[TUS_CHECKSUM_LEN])
+{
+	const char *b64;
+	size_t n = 0, len;
+
+	if (strncmp(v, "sha256 ", 7) != 0)
+		return TUS_CHECKSUM_ALGORITHM;
+	b64 = v + 7;
+	len = strlen(b64);
+	/* 32 bytes are 44 characters of padded base64, nothing else. */
+	if (len != 44 ||
+	    sodium_base642bin(out, TUS_CHECKSUM_LEN, b64, len, NULL, &n, NULL,
+	        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != TUS_CHECKSUM_LEN)
+		return TUS_CHECKSUM_MALFORMED;
+	return TUS_CHECKSUM_OK;
+}

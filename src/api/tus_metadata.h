@@ -15,4 +15,15 @@
  * header is malformed or names no file_id. */
 int tus_metadata_file_id(const char *md, char out[RAND_ID_LEN + 1]);
 
+/* The tus Upload-Checksum header of the checksum extension. */
+#define TUS_CHECKSUM_LEN 32 /* sha256 */
+enum tus_checksum {
+	TUS_CHECKSUM_OK,
+	TUS_CHECKSUM_ALGORITHM, /* not "sha256 ..." */
+	TUS_CHECKSUM_MALFORMED /* not 32 bytes of standard base64 */
+};
+/* "sha256 <base64>" into out (32 bytes). */
+enum tus_checksum tus_checksum_parse(
+    const char *v, unsigned char out[TUS_CHECKSUM_LEN]);
+
 #endif

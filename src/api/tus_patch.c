@@ -33,7 +33,7 @@ struct patch_ctx {
 	struct upload *up;
 	struct msg_result refused;
 	int checksum; /* Upload-Checksum given */
-	unsigned char want[crypto_hash_sha256_BYTES];
+	unsigned char want[TUS_CHECKSUM_LEN];
 	crypto_hash_sha256_state sha;
 	uint64_t got, expect; /* body bytes seen; Content-Length or -1 */
 	char file_id[RAND_ID_LEN + 1]; /* creation with upload */
@@ -47,23 +47,19 @@ struct patch_ctx {
 static int
 parse_checksum(struct request *req, struct patch_ctx *pc)
 {
-	const char *v = request_header(req, "Upload-Checksum"), *sp;
-	size_t n = 0;
+	const char *v = request_header(req, "Upload-Checksum");
 
 	if (v == NULL)
 		return 0;
-	sp = strchr(v, ' ');
-	if (sp == NULL || (size_t)(sp - v) != 6 ||
-	    strncmp(v, "sha256", 6) != 0) {
+	switch (tus_checksum_parse(v, pc->want)) {
+	case TUS_CHECKSUM_OK:
+		break;
+	case TUS_CHECKSUM_ALGORITHM:
 		reply_error(req, 400, "checksum_algorithm",
 		    "Upload-Checksum: only sha256 is supported");
 		reply_header(req, "Tus-Checksum-Algorithm", TUS_CHECKSUMS);
 		return -1;
-	}
-	if (sodium_base642bin(pc->want, sizeof(pc->want), sp + 1,
-	        strlen(sp + 1), NULL, &n, NULL,
-	        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    n != sizeof(pc->want)) {
+	default:
 		reply_error(req, 400, "bad_checksum",
 		    "Upload-Checksum must be sha256 and 32 bytes in base64");
 		return -1;

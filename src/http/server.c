@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "http/csrf.h"
+#include "http/method.h"
 #include "http/metrics.h"
 #include "http/offload.h"
 #include "http/request.h"
@@ -210,59 +211,21 @@ refuse(struct request *req, uint64_t body_len)
 	return -1;
 }
 
-/* The tus upload endpoints: /api/v1/uploads[/id], and the same under
- * /api/v1/q/<token>/. */
-static int
-tus_path(const char *url)
-{
-	const char *p;
-
-	if (strncmp(url, "/api/v1/", 8) != 0)
-		return 0;
-	p = url + 8;
-	if (strncmp(p, "q/", 2) == 0 && (p = strchr(p + 2, '/')) != NULL)
-		p++;
-	return p != NULL && strncmp(p, "uploads", 7) == 0 &&
-	    (p[7] == '\0' || (p[7] == '/' && strchr(p + 8, '/') == NULL));
-}
-
-/*
- * tus core: a client behind a proxy that passes only GET and POST sends
- * POST with X-HTTP-Method-Override; the server must take that as the
- * method. Only there, and only for PATCH and DELETE (CSRF and every other
- * check then apply to the method taken). NULL: refused (answered).
- */
-static const char *
-method_override(struct request *req, const char *url, const char *method)
-{
-	const char *o = request_header(req, "X-HTTP-Method-Override");
-
-	if (o == NULL)
-		return method;
-	if (strcmp(method, "POST") == 0 && tus_path(url) &&
-	    (strcmp(o, "PATCH") == 0 || strcmp(o, "DELETE") == 0))
-		return o;
-	req->is_api = 1;
-	reply_error(req, 400, "bad_method_override",
-	    "X-HTTP-Method-Override: only PATCH or DELETE, on a POST to a tus "
-	    "upload");
-	return NULL;
-}
-
 /* The checks made with the headers only; 0 when the request may go on. */
 static int
 admit(struct request *req, const char *url, const char *method)
 {
 	char allow[128];
-	const char *cl, *te;
+	const char *cl, *te, *taken;
 	size_t idx, limit;
 	uint64_t len = 0;
 
-	if ((method = method_override(req, url, method)) == NULL) {
-		req->method = xstrdup("POST");
+	if ((taken = method_effective(req, url, method)) == NULL) {
+		req->method = xstrdup(method);
 		req->path = xstrndup(url, URI_MAX);
 		return -1;
 	}
+	method = taken;
 	req->method = xstrdup(method);
 	req->path = xstrndup(url, URI_MAX);
 	req->is_api = strncmp(url, "/api/", 5) == 0;
@@ -348,7 +311,7 @@ send_reply(struct request *req)
 		reply_error(req, 500, "internal", "No response");
 	/* tus: on every answer of an upload endpoint, errors included (a
 	 * 401, 403, 405 or 415 of this layer too). */
-	if (req->path != NULL && tus_path(req->path) &&
+	if (req->path != NULL && method_tus_path(req->path) &&
 	    MHD_get_response_header(req->resp, "Tus-Resumable") == NULL)
 		MHD_add_response_header(req->resp, "Tus-Resumable", "1.0.0");
 	reply_add_common_headers(req);
