@@ -15,6 +15,7 @@
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
+#include <malloc.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <time.h>
@@ -517,6 +518,10 @@ pdf_render(int fd, const struct pdf_info *info,
 	else
 		written = pdfa_finish(fd, written, info);
 	slot_put(slot);
+	/* A tagged document's structure tree (a few elements per table row)
+	 * is held until its end; give that memory back to the system now
+	 * instead of leaving it in this thread's malloc arena. */
+	malloc_trim(0);
 	return written;
 }
 

@@ -12,6 +12,7 @@
 
 #include "db/db.h"
 #include "sms_fixture.h"
+#include "unit.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -159,7 +160,7 @@ fixture_close(struct fixture *f)
 	clock_set_offset_file(NULL);
 	db_close(f->db);
 	config_release(&f->cfg);
-	if (f->dir[0] != '\0' && getenv("ST_KEEP_TMP") == NULL)
+	if (f->dir[0] != '\0' && unit_getenv("ST_KEEP_TMP") == NULL)
 		nftw(f->dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 

@@ -37,7 +37,7 @@ set(char **field, const char *value)
 static int
 pg_schema(struct dbfix *f, char *url, size_t len)
 {
-	const char *base = getenv("ST_TEST_PG");
+	const char *base = unit_getenv("ST_TEST_PG");
 	char sql[256];
 	PGconn *h;
 	PGresult *r;
@@ -114,7 +114,7 @@ each_driver(void (*body)(struct dbfix *f, const char *driver), int pool)
 	size_t i;
 
 	for (i = 0; i < ST_ARRAY_LEN(drivers); i++) {
-		if (i == 1 && getenv("ST_TEST_PG") == NULL) {
+		if (i == 1 && unit_getenv("ST_TEST_PG") == NULL) {
 			printf("  (postgres: skipped, ST_TEST_PG not set)\n");
 			continue;
 		}
@@ -408,7 +408,7 @@ TEST(db_outbox_claims_skip_locked_rows)
 	struct db_conn *a, *b;
 	struct dbfix f;
 
-	if (getenv("ST_TEST_PG") == NULL) {
+	if (unit_getenv("ST_TEST_PG") == NULL) {
 		printf("  (postgres: skipped, ST_TEST_PG not set)\n");
 		return;
 	}
@@ -442,7 +442,7 @@ TEST(db_postgres_reconnects_and_maps_lock_timeouts)
 	struct dbfix f;
 	char pid[32] = "";
 
-	if (getenv("ST_TEST_PG") == NULL) {
+	if (unit_getenv("ST_TEST_PG") == NULL) {
 		printf("  (postgres: skipped, ST_TEST_PG not set)\n");
 		return;
 	}

@@ -37,6 +37,50 @@ unit_failed_now(void)
 	return current_failed;
 }
 
+/*
+ * The harness's ST_* variables (ST_TEST_PG, ST_KEEP_TMP, ST_BUILD), taken
+ * out of the environment before any test runs: config_load refuses an
+ * ST_* name that is not a setting, as the server does.
+ */
+static struct {
+	char name[32];
+	char *value;
+} harness[8];
+
+static void
+take_harness_env(void)
+{
+	extern char **environ;
+	size_t n = 0, i, len;
+	char **e;
+
+	for (e = environ; *e != NULL && n < ST_ARRAY_LEN(harness); e++) {
+		len = strcspn(*e, "=");
+		if (strncmp(*e, "ST_", 3) != 0 ||
+		    len >= sizeof(harness[0].name))
+			continue;
+		memcpy(harness[n].name, *e, len);
+		harness[n].name[len] = '\0';
+		harness[n].value = xstrdup(
+		    *e + len + ((*e)[len] == '=' ? 1 : 0));
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		unsetenv(harness[i].name);
+}
+
+const char *
+unit_getenv(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(harness); i++)
+		if (harness[i].value != NULL &&
+		    strcmp(harness[i].name, name) == 0)
+			return harness[i].value;
+	return NULL;
+}
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -53,6 +97,7 @@ main(int argc, char **argv)
 
 	if (sodium_init() < 0)
 		return 2;
+	take_harness_env();
 	qsort(tests, ntests, sizeof(tests[0]), by_name);
 	for (i = 0; i < ntests; i++) {
 		if (filter != NULL && strstr(tests[i].name, filter) == NULL)

@@ -16,6 +16,9 @@ typedef void (*unit_fn)(void);
 void unit_register(const char *name, unit_fn fn);
 void unit_fail(const char *file, int line, const char *expr);
 int unit_failed_now(void);
+/* A harness variable (ST_TEST_PG, ST_KEEP_TMP) the runner took out of the
+ * environment at start; NULL when it was not set. */
+const char *unit_getenv(const char *name);
 
 #define TEST(name) \
 	static void test_##name(void); \
