@@ -150,7 +150,7 @@ install: all
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/securetransfer
 	sed -e 's|^web_root = .*|web_root = $(DATADIR)/web|' -e 's|\./data/|$(STATEDIR)/|g' \
 		-e 's|^expose_on_main = true|expose_on_main = false|' \
-		-e '/^\[ops\]/,/^\[/s|^listen =$$|listen = 127.0.0.1:9090|' \
+		-e '/^\[ops\]/,/^\[/s|^listen =$$|listen = 127.0.0.1:8091|' \
 		config/securetransfer.example.ini > $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini.example
 	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini.example
 	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/securetransfer/securetransferd.ini ]; then \

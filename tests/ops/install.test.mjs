@@ -71,7 +71,7 @@ describe('make install DESTDIR=…', () => {
     assert.match(ini, /^secrets_dir = \/var\/lib\/securetransfer\/secrets$/m);
     assert.doesNotMatch(ini, /\.\/data\//, 'no path relative to the working directory');
     assert.match(ini, /^expose_on_main = false$/m, 'ops endpoints not on the main listener');
-    assert.match(ini, /^\[ops\]\n(;.*\n)*listen = 127\.0\.0\.1:9090$/m, 'ops on an internal listener');
+    assert.match(ini, /^\[ops\]\n(;.*\n)*listen = 127\.0\.0\.1:8091$/m, 'ops on an internal listener');
   });
 
   test('a second install keeps the operator\'s configuration', () => {
