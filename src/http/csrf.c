@@ -1,7 +1,9 @@
 /* CSRF checks and the cookie helpers; see csrf.h. */
 #include "util/common.h"
 
+#include <ctype.h>
 #include <sodium.h>
+#include <strings.h>
 
 #include "http/csrf.h"
 #include "http/request.h"
@@ -36,25 +38,41 @@ cookie_set(
 	reply_header(req, "Set-Cookie", line);
 }
 
-/* Origin must be the public origin, or this request's own scheme://Host
- * (tests and proxies that keep Host). */
+/*
+ * The origin of the public URL: scheme://host[:port], lower case, without
+ * a path or the scheme's default port. Origin is compared with this only,
+ * never with the request's Host: a client chooses its Host header, so an
+ * Origin built from it proves nothing.
+ */
+static void
+public_origin(const char *url, char *out, size_t len)
+{
+	const char *host = strstr(url, "://");
+	size_t n, i;
+
+	host = host != NULL ? host + 3 : url;
+	n = (size_t)(host - url) + strcspn(host, "/?#");
+	snprintf(out, len, "%.*s", (int)n, url);
+	for (i = 0; out[i] != '\0'; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+	n = strlen(out);
+	if ((strncmp(out, "https://", 8) == 0 && n > 4 &&
+	        strcmp(out + n - 4, ":443") == 0) ||
+	    (strncmp(out, "http://", 7) == 0 && n > 3 &&
+	        strcmp(out + n - 3, ":80") == 0))
+		*strrchr(out, ':') = '\0';
+}
+
 static int
 origin_ok(struct request *req)
 {
 	const char *origin = request_header(req, "Origin");
-	const char *host = request_header(req, "Host");
-	const char *pub = req->app->cfg->server_public_url;
-	char own[300];
+	char want[300];
 
 	if (origin == NULL)
 		return 0;
-	if (strcmp(origin, pub) == 0)
-		return 1;
-	if (host == NULL)
-		return 0;
-	snprintf(own, sizeof(own), "%s://%s", req->app->tls ? "https" : "http",
-	    host);
-	return strcmp(origin, own) == 0;
+	public_origin(req->app->cfg->server_public_url, want, sizeof(want));
+	return strcasecmp(origin, want) == 0;
 }
 
 int

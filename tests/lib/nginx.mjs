@@ -5,7 +5,7 @@
 // sequence), the proxy settings of docs/deploy.md (streamed bodies, retry
 // on the next node only for requests that never reached one).
 //
-//   const lb = await startNginx([nodeA.port, nodeB.port]);
+//   const lb = await startNginx([nodeA.port, nodeB.port]);   // { port } to choose nginx's port
 //   lb.url                     // http://127.0.0.1:<port>
 //   lb.accessLog()             // [{ method, uri, status, upstream, upstreamStatus }]
 //   await lb.stop();
@@ -71,6 +71,7 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=60s;`
       proxy_set_header Connection "";
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Request-Id $request_id;
       proxy_next_upstream error timeout;
       proxy_next_upstream_tries 2;
       add_header X-Upstream $upstream_addr always;
@@ -80,11 +81,11 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=60s;`
 `;
 }
 
-/** Starts nginx balancing over 127.0.0.1:<port> for each of upstreams. */
-export async function startNginx(upstreams) {
+/** Starts nginx balancing over 127.0.0.1:<port> for each of upstreams; port: its own (default a free one). */
+export async function startNginx(upstreams, { port: wantPort } = {}) {
   if (!NGINX) throw new Error('no nginx: scripts/setup installs nginx-light');
   const dir = mkdtempSync(join(tmpdir(), 'st-nginx-'));
-  const port = await freePort();
+  const port = wantPort ?? (await freePort());
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, nginxConfig(dir, port, upstreams));
   const proc = spawn(NGINX, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });

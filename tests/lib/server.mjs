@@ -158,6 +158,12 @@ function lineReader(stream, onLine) {
   });
 }
 
+// ST_TEST_PROXY=nginx: every test server gets a Debian nginx in front
+// (tests/lib/nginx.mjs, the proxy settings of docs/deploy.md) with
+// server.trusted_proxies = 127.0.0.1; srv.url and srv.port are nginx's,
+// srv.direct the server's own (tests/run-all runs the API suite so once).
+export const PROXY_MODE = process.env.ST_TEST_PROXY === 'nginx';
+
 /**
  * Starts `securetransferd serve --config <file>` and waits for the
  * {"msg":"listening","url":...} log line.
@@ -165,11 +171,55 @@ function lineReader(stream, onLine) {
  * options: config (merged over the defaults), raw (extra INI text),
  *   env (extra environment), build (build dir), args (extra serve arguments),
  *   timeoutMs (default 15000), keep (do not delete the temp dir on stop),
- *   dir (reuse the folder of an earlier server started with keep: true).
- * Returns { url, port, dir, configPath, proc, logs(), stderr(), stdout(),
- *   waitForLog(pred, ms), stop(signal), kill9() }.
+ *   dir (reuse the folder of an earlier server started with keep: true),
+ *   direct (no nginx in front, even with ST_TEST_PROXY).
+ * Unless the config names a port, the server listens on a free port P and
+ * server.public_url is http://127.0.0.1:P (the Origin check compares with
+ * public_url only), or nginx's URL with ST_TEST_PROXY.
+ * Returns { url, port, direct: { url, port }, dir, configPath, proc,
+ *   logs(), stderr(), stdout(), waitForLog(pred, ms), stop(signal), kill9() }.
  */
-export async function startServer({ config, raw, dir: reuse, env = {}, build, args = [], timeoutMs = 15000, keep } = {}) {
+export async function startServer(opts = {}) {
+  const want = opts.config?.server?.listen;
+  const choose = want == null || /:0$/.test(want);
+  for (let attempt = 1; ; attempt++) {
+    const port = choose ? await freePort() : Number(String(want).split(':').pop());
+    let lb = null;
+    if (PROXY_MODE && !opts.direct) {
+      const { startNginx } = await import('./nginx.mjs');
+      lb = await startNginx([port]);
+    }
+    const ours = { public_url: lb ? lb.url : `http://127.0.0.1:${port}` };
+    if (lb) ours.trusted_proxies = '127.0.0.1';
+    const config = mergeConfig({ server: ours }, opts.config ?? {});
+    if (choose) config.server.listen = `127.0.0.1:${port}`;
+    try {
+      const srv = await spawnServer({ ...opts, config });
+      if (!lb) return { ...srv, direct: { url: srv.url, port: srv.port } };
+      const stopBoth = (f) => async (...a) => {
+        const r = await f(...a);
+        await lb.stop();
+        return r;
+      };
+      return {
+        ...srv,
+        url: lb.url,
+        port: lb.port,
+        direct: { url: srv.url, port: srv.port },
+        proxy: lb,
+        stop: stopBoth(srv.stop),
+        kill9: stopBoth(srv.kill9),
+      };
+    } catch (err) {
+      await lb?.stop();
+      // freePort() races with other tests: a port taken meanwhile is retried.
+      if (choose && attempt < 4 && /address is in use/.test(err.message)) continue;
+      throw err;
+    }
+  }
+}
+
+async function spawnServer({ config, raw, dir: reuse, env = {}, build, args = [], timeoutMs = 15000, keep } = {}) {
   // dir: start on the folder (database, blobs, secrets) of an earlier server.
   const { dir, configPath } = writeConfig({ config, raw, dir: reuse });
   const bin = binaryPath(build);

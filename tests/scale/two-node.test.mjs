@@ -15,7 +15,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { freePort, startServer } from '../lib/server.mjs';
 import { startS3 } from '../lib/s3.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 import { startNginx } from '../lib/nginx.mjs';
@@ -36,15 +36,16 @@ const conninfo = `${PG} options='-csearch_path=${schema}'`;
 let s3;
 let smtp;
 let lb;
+let lbPort;
 const nodes = {}; // name -> server of tests/lib/server.mjs
 const killed = new Set();
 
 /** The configuration of node `name` whose folder is dir. */
 function nodeConfig(name, dir) {
   return {
-    // public_url stays the default: the Origin check also accepts the
-    // request's own scheme://Host, which nginx passes on unchanged.
-    server: { node_id: name, secrets_dir: join(dir, 'secrets') },
+    // The balancer's URL, as in production: the Origin check compares
+    // with public_url only. nginx is the one trusted proxy.
+    server: { node_id: name, secrets_dir: join(dir, 'secrets'), public_url: `http://127.0.0.1:${lbPort}`, trusted_proxies: '127.0.0.1' },
     database: { driver: 'postgres', url: conninfo },
     store: s3.storeConfig(join(work, 'bucket')), // the same bucket for both
     mail: { transport: 'smtp', smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_starttls: 'off' },
@@ -67,12 +68,13 @@ function nodeDir(name, secretsFrom) {
 
 async function startNode(name, secretsFrom) {
   const dir = nodeDir(name, secretsFrom);
-  return startServer({ dir, config: nodeConfig(name, dir) });
+  return startServer({ dir, config: nodeConfig(name, dir), direct: true });
 }
 
 before(async () => {
   if (skip) return;
   setClock(0);
+  lbPort = await freePort();
   execFileSync('psql', [PG, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `SET client_min_messages = warning; CREATE SCHEMA ${schema}`]);
   s3 = await startS3();
   // A slow relay: mail piles up in the outbox and both workers deliver.
@@ -80,7 +82,7 @@ before(async () => {
   // node-a makes the secrets and the schema; node-b gets a copy of them.
   nodes.a = await startNode('node-a');
   nodes.b = await startNode('node-b', nodes.a);
-  lb = await startNginx([nodes.a.port, nodes.b.port]);
+  lb = await startNginx([nodes.a.port, nodes.b.port], { port: lbPort });
 });
 
 after(async () => {
@@ -214,7 +216,7 @@ test('with both outbox workers running, each mail goes out exactly once', { skip
 test('a node whose secrets differ from the others refuses to start', { skip }, async () => {
   const dir = nodeDir('node-c'); // an empty secrets folder: new random ones
   try {
-    const start = startServer({ dir, config: nodeConfig('node-c', dir), timeoutMs: 15000 });
+    const start = startServer({ dir, config: nodeConfig('node-c', dir), timeoutMs: 15000, direct: true });
     // Should it start after all, it must not stay up (its outbox key
     // cannot open the others' mail).
     start.then((srv) => srv.kill9(), () => {});
