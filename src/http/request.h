@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "http/deadline.h"
 #include "util/buf.h"
 #include "util/rand.h"
 
@@ -20,11 +21,12 @@ struct route;
 struct user;
 
 #define REQUEST_MAX_PARAMS 4
+#define REQUEST_ID_MAX 64 /* an X-Request-Id taken from a trusted proxy */
 
 struct request {
 	struct app *app;
 	struct MHD_Connection *conn;
-	char id[RAND_ID_LEN + 1]; /* correlation id */
+	char id[REQUEST_ID_MAX + 1]; /* correlation id */
 	uint64_t start_ns;
 	char *method;
 	char *path; /* decoded, without query */
@@ -40,7 +42,12 @@ struct request {
 	unsigned status;
 	struct MHD_Response *resp;
 	int is_api;
-	char ip[64];
+	char ip[64]; /* the client's: the peer, or behind a trusted proxy */
+	uint8_t peer[16]; /* the connection's peer (util/netaddr.h form) */
+	int peer_known;
+	int close; /* answer with Connection: close */
+	struct body_rate rate; /* server.min_body_rate (deadline.h) */
+	uint64_t busy_ns; /* server time on the last piece of the body */
 	struct user *user; /* logged in, or NULL */
 	void *ctx; /* a streaming route's own state */
 	int stream_begun; /* begin returned 0: end is owed */

@@ -20,14 +20,19 @@
 #include <unistd.h>
 
 #include "http/csrf.h"
+#include "http/deadline.h"
+#include "http/listen.h"
 #include "http/method.h"
 #include "http/metrics.h"
+#include "http/mhd_log.h"
 #include "http/offload.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/session.h"
 #include "http/static.h"
+#include "http/strict.h"
 #include "domain/uploads.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -44,26 +49,6 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void
-peer_ip(struct MHD_Connection *conn, char *out, size_t len)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	snprintf(out, len, "-");
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET,
-		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    out, (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    out, (socklen_t)len);
-}
-
 /* Called as soon as the request line is read: allocate the state. */
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -78,7 +63,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	req->route_idx = -1;
 	rand_id(req->id);
 	buf_init(&req->body, (size_t)app->cfg->server_body_limit);
-	peer_ip(conn, req->ip, sizeof(req->ip));
+	proxy_peer(req);
 	atomic_fetch_add(&app->active, 1);
 	return req;
 }
@@ -95,6 +80,22 @@ log_request(struct request *req, double ms)
 	    "status", (int)req->status, "ms", ms, "bytes_in",
 	    (json_int_t)req->bytes_in, "bytes_out", (json_int_t)req->bytes_out,
 	    "ip", req->ip);
+}
+
+/*
+ * libmicrohttpd answered the request itself, before any handler ran: a
+ * head it could not take (a bad Content-Length, headers past 32 KiB, an
+ * unknown HTTP version). Its status, for the access log.
+ */
+static void
+mhd_answered(struct request *req)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(
+	    req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+	if (ci != NULL && ci->http_status != 0)
+		req->status = ci->http_status;
 }
 
 static void
@@ -115,9 +116,12 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req->done != NULL)
 		req->done(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	secs = (double)(now_ns() - req->start_ns) / 1e9;
+	if (!req->started)
+		mhd_answered(req);
 	if (req->status == 0)
 		req->status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 :
 		                                                           499;
+	deadline_request_done(app->deadline, conn);
 	log_request(req, secs * 1000.0);
 	metrics_request(
 	    req->route_idx, req->status, secs, req->bytes_in, req->bytes_out);
@@ -138,9 +142,12 @@ static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode toe)
 {
-	ST_UNUSED(cls);
-	ST_UNUSED(conn);
-	ST_UNUSED(socket_ctx);
+	struct app *app = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		deadline_conn_started(app->deadline, conn, socket_ctx);
+	else
+		deadline_conn_closed(app->deadline, socket_ctx);
 	metrics_connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
@@ -213,22 +220,29 @@ refuse(struct request *req, uint64_t body_len)
 
 /* The checks made with the headers only; 0 when the request may go on. */
 static int
-admit(struct request *req, const char *url, const char *method)
+admit(struct request *req, const char *url, const char *method,
+    const char *version)
 {
 	char allow[128];
 	const char *cl, *te, *taken;
 	size_t idx, limit;
 	uint64_t len = 0;
 
-	if ((taken = method_effective(req, url, method)) == NULL) {
-		req->method = xstrdup(method);
-		req->path = xstrndup(url, URI_MAX);
-		return -1;
-	}
-	method = taken;
 	req->method = xstrdup(method);
 	req->path = xstrndup(url, URI_MAX);
 	req->is_api = strncmp(url, "/api/", 5) == 0;
+	/* Who the client is, and whether its head can be read one way only,
+	 * before anything else reads the head. */
+	proxy_resolve(req);
+	if (strict_check_request(req, version) == -1)
+		return -1;
+	if ((taken = method_effective(req, url, method)) == NULL)
+		return -1;
+	if (taken != method) {
+		free(req->method);
+		req->method = xstrdup(taken);
+		method = taken;
+	}
 	if (strlen(url) >= URI_MAX) {
 		reply_error(req, 414, "uri_too_long", "The URL is too long");
 		return -1;
@@ -240,11 +254,6 @@ admit(struct request *req, const char *url, const char *method)
 	}
 	cl = request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	te = request_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	if (cl != NULL && te != NULL) {
-		reply_error(req, 400, "bad_request",
-		    "Both Content-Length and Transfer-Encoding");
-		return -1;
-	}
 	switch (router_match(method, url, &idx, req->params, REQUEST_MAX_PARAMS,
 	    allow, sizeof(allow))) {
 	case ROUTE_NO_PATH:
@@ -315,6 +324,8 @@ send_reply(struct request *req)
 	    MHD_get_response_header(req->resp, "Tus-Resumable") == NULL)
 		MHD_add_response_header(req->resp, "Tus-Resumable", "1.0.0");
 	reply_add_common_headers(req);
+	if (req->close)
+		MHD_add_response_header(req->resp, "Connection", "close");
 	return MHD_queue_response(req->conn, req->status, req->resp);
 }
 
@@ -325,29 +336,34 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct request *req = *con_cls;
 
-	ST_UNUSED(version);
 	if (req == NULL)
 		return MHD_NO;
 	req->conn = conn;
 	req->ops_listener = cls != req->app;
 	if (!req->started) {
 		req->started = 1;
-		if (admit(req, url, method) == -1)
+		deadline_head_done(req->app->deadline, conn);
+		if (admit(req, url, method, version) == -1)
 			return send_reply(req);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
 		req->bytes_in += *upload_data_size;
+		if (deadline_body_slow(req, *upload_data_size, now_ns()))
+			return MHD_NO;
 		/* A chunked body that outgrows its limit: libmicrohttpd
 		 * cannot answer in the middle of a body, so the rest is
 		 * read and dropped (bounded by the connection timeout) and
 		 * the 413 goes out at the end. Content-Length bodies were
 		 * refused before reading. */
 		if (req->route->stream != NULL) {
+			uint64_t t0 = now_ns();
+
 			if (!req->discard_body && req->resp == NULL &&
 			    req->route->stream->body(
 			        req, upload_data, *upload_data_size) == -1)
 				req->discard_body = 1;
+			req->busy_ns = now_ns() - t0;
 			*upload_data_size = 0;
 			return MHD_YES;
 		}
@@ -396,37 +412,19 @@ request_resume(struct request *req)
 	MHD_resume_connection(req->conn);
 }
 
+/* A daemon on the listening socket fd (listen.c; MHD does not close it). */
 static struct MHD_Daemon *
-start_daemon(
-    struct app *app, const char *addr, void *handler_cls, unsigned threads)
+start_daemon(struct app *app, int fd, void *handler_cls, unsigned threads)
 {
 	const struct config *cfg = app->cfg;
-	struct sockaddr_storage ss;
-	char host[64];
-	uint16_t port;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
-	memset(&ss, 0, sizeof(ss));
-	if (config_parse_addr(addr, host, sizeof(host), &port) == -1)
-		return NULL;
-	if (strchr(host, ':') != NULL) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		inet_pton(AF_INET6, host, &s6->sin6_addr);
-		flags |= MHD_USE_IPv6;
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		inet_pton(AF_INET, host, &s4->sin_addr);
-	}
-	return MHD_start_daemon(flags, port, NULL, NULL, on_request,
-	    handler_cls, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	/* The logger first, or MHD prints what comes before it itself. */
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, handler_cls,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET,
+	    fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->server_connection_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->server_max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -434,17 +432,20 @@ start_daemon(
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, app, MHD_OPTION_END);
 }
 
-static unsigned
-bound_port(struct MHD_Daemon *d)
+/* A listening socket for addr, or -1 (logged with its cause). */
+static int
+open_listener(const char *addr, int reuse_port)
 {
-	const union MHD_DaemonInfo *di;
+	char why[256];
+	int fd = listen_open(addr, reuse_port, why, sizeof(why));
 
-	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	return di != NULL ? di->port : 0;
+	if (fd == -1)
+		log_error("cannot listen", "{s:s,s:s}", "address", addr,
+		    "error", why);
+	return fd;
 }
 
 static void
@@ -478,14 +479,18 @@ wait_for_signal(void)
 }
 
 static void
-drain(struct app *app, struct MHD_Daemon *d)
+drain(struct app *app, struct MHD_Daemon *d, int fd)
 {
 	uint64_t deadline = now_ns() +
 	    (uint64_t)app->cfg->server_drain_seconds * 1000000000u;
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 
 	atomic_store(&app->stopping, 1);
+	/* Out of every thread's epoll set, then no longer listening: a new
+	 * connection is refused at once (a load balancer fails over) while
+	 * the ones in flight go on. */
 	(void)MHD_quiesce_daemon(d);
+	listen_stop(fd);
 	while (atomic_load(&app->active) > 0 && now_ns() < deadline)
 		nanosleep(&pause, NULL);
 	if (atomic_load(&app->active) > 0)
@@ -493,13 +498,40 @@ drain(struct app *app, struct MHD_Daemon *d)
 		    atomic_load(&app->active));
 }
 
+/* Starts the daemons; 0, or -1 with what was started stopped again. */
+static int
+start_all(struct app *app, int fd, int ops_fd, struct MHD_Daemon **d,
+    struct MHD_Daemon **ops)
+{
+	const struct config *cfg = app->cfg;
+	/* A distinct cls marks requests of the ops listener. */
+	static int ops_marker;
+
+	*d = start_daemon(app, fd, app, (unsigned)cfg->server_threads);
+	if (*d == NULL) {
+		log_error("cannot start the HTTP server", "{s:s}", "address",
+		    cfg->server_listen);
+		return -1;
+	}
+	if (ops_fd != -1 &&
+	    (*ops = start_daemon(app, ops_fd, &ops_marker, 1)) == NULL) {
+		log_error("cannot start the HTTP server", "{s:s}", "address",
+		    cfg->ops_listen);
+		MHD_stop_daemon(*d);
+		*d = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 server_run(struct app *app)
 {
 	const struct config *cfg = app->cfg;
-	struct MHD_Daemon *d, *ops = NULL;
+	struct MHD_Daemon *d = NULL, *ops = NULL;
+	int fd = -1, ops_fd = -1, rc = -1, sig;
+	const char *why;
 	sigset_t set;
-	int sig;
 
 	/* Block the signals before MHD starts threads, so they inherit it. */
 	sigemptyset(&set);
@@ -508,49 +540,51 @@ server_run(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Checked by config_load already. */
+	if (netaddr_list_parse(
+	        cfg->server_trusted_proxies, &app->trusted_proxies, &why) == -1)
+		return -1;
+	if ((fd = open_listener(cfg->server_listen, cfg->server_reuse_port)) ==
+	        -1 ||
+	    (cfg->ops_listen[0] != '\0' &&
+	        (ops_fd = open_listener(cfg->ops_listen, 0)) == -1))
+		goto out;
 	if ((app->offload = offload_start((unsigned)cfg->server_threads)) ==
-	    NULL)
-		return -1;
-	d = start_daemon(
-	    app, cfg->server_listen, app, (unsigned)cfg->server_threads);
-	if (d == NULL) {
-		log_error(
-		    "cannot listen", "{s:s}", "address", cfg->server_listen);
-		offload_stop(app->offload);
-		app->offload = NULL;
-		return -1;
-	}
-	if (cfg->ops_listen[0] != '\0') {
-		/* A distinct cls marks requests of the ops listener. */
-		static int ops_marker;
-
-		ops = start_daemon(app, cfg->ops_listen, &ops_marker, 1);
-		if (ops == NULL) {
-			log_error("cannot listen", "{s:s}", "address",
-			    cfg->ops_listen);
-			MHD_stop_daemon(d);
-			offload_stop(app->offload);
-			app->offload = NULL;
-			return -1;
-		}
+	        NULL ||
+	    (app->deadline = deadline_start(
+	         (unsigned)cfg->server_header_timeout)) == NULL ||
+	    start_all(app, fd, ops_fd, &d, &ops) == -1)
+		goto out;
+	if (ops != NULL)
 		log_listening(
-		    "ops listening", cfg->ops_listen, bound_port(ops));
-	}
-	log_listening("listening", cfg->server_listen, bound_port(d));
+		    "ops listening", cfg->ops_listen, listen_port(ops_fd));
+	log_listening("listening", cfg->server_listen, listen_port(fd));
 
 	sig = wait_for_signal();
 	log_info("stopping", "{s:i}", "signal", sig);
-	drain(app, d);
+	drain(app, d, fd);
 	/* A suspended request must be answered before its connection goes:
 	 * the thread answering it holds it until then. */
 	offload_settle(app->offload);
 	if (app->syncer != NULL)
 		uploads_syncer_settle(app->syncer);
 	MHD_stop_daemon(d);
+	d = NULL;
+	rc = 0;
+out:
+	if (d != NULL)
+		MHD_stop_daemon(d);
 	offload_stop(app->offload);
 	app->offload = NULL;
 	if (ops != NULL)
 		MHD_stop_daemon(ops);
-	log_info("stopped", NULL);
-	return 0;
+	deadline_stop(app->deadline);
+	app->deadline = NULL;
+	if (fd != -1)
+		close(fd);
+	if (ops_fd != -1)
+		close(ops_fd);
+	if (rc == 0)
+		log_info("stopped", NULL);
+	return rc;
 }

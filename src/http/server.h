@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 
+#include "util/netaddr.h"
 #include "util/secrets.h"
 
 struct config;
@@ -16,6 +17,7 @@ struct blob_store;
 struct request;
 struct uploads_syncer;
 struct offload;
+struct deadline;
 
 /* What every handler may reach through req->app; one per process. */
 struct app {
@@ -28,14 +30,18 @@ struct app {
 	int tls; /* public_url is https */
 	int secure_cookies; /* Secure + __Host- prefix */
 	struct secrets secrets; /* pepper and keys */
+	struct netaddr_list trusted_proxies; /* server.trusted_proxies */
+	struct deadline *deadline; /* slow clients (server_run) */
 	atomic_int active; /* requests in flight */
 	atomic_int stopping;
 };
 
 /*
- * Runs the server until SIGTERM or SIGINT, then stops accepting, waits up
- * to server.drain_seconds for requests in flight (and for every suspended
- * one to be answered: see request_suspend), and returns 0.
+ * Runs the server until SIGTERM or SIGINT, then stops listening at once
+ * (new connections are refused), waits up to server.drain_seconds for
+ * requests in flight (and for every suspended one to be answered: see
+ * request_suspend), and returns 0. -1 when a listener cannot start (the
+ * reason is logged: a port in use names the cause).
  */
 int server_run(struct app *app);
 

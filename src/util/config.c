@@ -12,6 +12,7 @@
 
 #include "util/config.h"
 #include "util/config_check.h"
+#include "util/netaddr.h"
 #include "util/num.h"
 
 /* Where `make install` puts the front end (Makefile DATADIR). */
@@ -39,6 +40,8 @@ static const char *const mail_transports[] = { "file", "smtp", NULL };
 static const char *const tls_modes[] = { "required", "optional", "off", NULL };
 static const char *const sms_transports[] = { "log", "http", NULL };
 static const char *const http_methods[] = { "POST", "PUT", NULL };
+static const char *const proxy_hdrs[] = { "x-forwarded-for", "forwarded",
+	NULL };
 static const char *const log_levels[] = { "debug", "info", "warn", "error",
 	NULL };
 
@@ -64,6 +67,14 @@ static const struct cfg_def defs[] = {
 	    "20000"),
 	I("server", "body_limit", server_body_limit, 1024, 16777216, "65536"),
 	I("server", "drain_seconds", server_drain_seconds, 1, 600, "15"),
+	I("server", "header_timeout", server_header_timeout, 1, 3600, "30"),
+	I("server", "min_body_rate", server_min_body_rate, 0, 1 << 30, "4096"),
+	I("server", "body_rate_window", server_body_rate_window, 1, 600, "20"),
+	{ "server", "reuse_port", CFG_BOOL, OFF(server_reuse_port), 0, 1,
+	    "false", NULL, 0 },
+	S("server", "trusted_proxies", server_trusted_proxies, ""),
+	E("server", "proxy_header", server_proxy_header, proxy_hdrs,
+	    "x-forwarded-for"),
 	S("server", "secrets_dir", server_secrets_dir, "./data/secrets"),
 	S("server", "node_id", server_node_id, ""),
 	E("database", "driver", database_driver, db_drivers, "sqlite"),
@@ -412,6 +423,7 @@ int
 config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	struct load_state st = { .cfg = cfg, .err = err, .errlen = errlen };
+	struct netaddr_list nets;
 	const char *why;
 	char name[96], whybuf[256];
 	size_t i;
@@ -449,6 +461,9 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		default_node_id(cfg);
 	if (!st.failed && (why = config_check_store_s3(cfg)) != NULL)
 		set_err(&st, "%s", why);
+	if (!st.failed &&
+	    netaddr_list_parse(cfg->server_trusted_proxies, &nets, &why) == -1)
+		set_err(&st, "server.trusted_proxies: %s", why);
 	if (!st.failed && cfg->testing_clock_file[0] != '\0' &&
 	    strncmp(cfg->server_public_url, "https://", 8) == 0)
 		set_err(&st,

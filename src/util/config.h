@@ -20,6 +20,12 @@ struct config {
 	int64_t server_max_connections;
 	int64_t server_body_limit; /* bytes, JSON API bodies */
 	int64_t server_drain_seconds; /* SIGTERM grace */
+	int64_t server_header_timeout; /* seconds for a whole request head */
+	int64_t server_min_body_rate; /* bytes/s a body must keep; 0 = off */
+	int64_t server_body_rate_window; /* seconds over which it is measured */
+	int server_reuse_port; /* SO_REUSEPORT: share the port on purpose */
+	char *server_trusted_proxies; /* addresses/CIDRs (util/netaddr.h) */
+	char *server_proxy_header; /* x-forwarded-for | forwarded */
 	char *server_secrets_dir; /* pepper and keys, outside the DB */
 	char *server_node_id; /* names this node's leases; "" = host/listen */
 	/* [database] */

@@ -6,15 +6,38 @@
 //   r.status, r.json, r.headers
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 
 export const b64u = (n) => randomBytes(n).toString('base64url');
 
+/** fetch() from a chosen local address (127.0.0.x), which fetch itself cannot do. */
+function fetchFrom(localAddress, url, { method, headers, body }) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, localAddress, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode, headers: h, text: async () => text });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export class Client {
-  constructor(base, { origin } = {}) {
+  /** localAddress: connect from this address (e.g. 127.0.0.2), as another client machine would. */
+  constructor(base, { origin, localAddress } = {}) {
     this.base = base;
     this.origin = origin ?? base;
+    this.localAddress = localAddress;
     this.jar = new Map();
     this.csrf = null;
   }
@@ -40,7 +63,9 @@ export class Client {
       h['Content-Type'] ??= 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = this.localAddress
+      ? await fetchFrom(this.localAddress, this.base + path, { method, headers: h, body: payload })
+      : await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
     for (const c of res.headers.getSetCookie()) {
       const [nv] = c.split(';');
       const i = nv.indexOf('=');

@@ -1,0 +1,15 @@
+/*
+ * libmicrohttpd's own messages (MHD_OPTION_EXTERNAL_LOGGER) as JSON log
+ * lines {"msg":"libmicrohttpd","detail":...}, like every other line of the
+ * server. Numbers are filled in; every string argument is written as "…":
+ * libmicrohttpd puts the request's URL there ("request for `%s'"), and a
+ * URL may carry a link's token (log.h: never log one).
+ */
+#ifndef ST_MHD_LOG_H
+#define ST_MHD_LOG_H
+
+#include <stdarg.h>
+
+void mhd_log(void *cls, const char *fmt, va_list ap);
+
+#endif
