@@ -1,12 +1,14 @@
 // Builds the web front end into web/dist/ (served by securetransferd as server.web_root).
 //
-//   node web/build.mjs
+//   node web/build.mjs          the production build: web/dist, no source maps
+//   node web/build.mjs --dev    the development build (make run): web/dist-dev, with source maps
 //
 // Output, deterministic for the same sources:
 //   dist/index.html                 from src/index.html, hashed names and SRI hashes filled in
 //   dist/assets/<name>-<hash>.js    one bundle per entry below (ES modules, minified)
 //   dist/assets/<name>-<hash>.css   NL Design System CSS + design tokens + src/styles/app.css
-//   dist/assets/*.map               source maps, separate files
+//   dist/assets/*.map               source maps, separate files: --dev only (a production
+//                                   server does not hand out its readable sources)
 //   dist/i18n/nl.json, en.json      the message catalogues (the server reads mail.* from them)
 //   dist/routes.json                the page paths, so the server can answer unknown pages with 404
 //   dist/<public files>             web/public/* (logo, favicon)
@@ -20,7 +22,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
 const SRC = join(WEB, 'src');
-const DIST = join(WEB, 'dist');
+const DEV = process.argv.includes('--dev');
+const DIST = join(WEB, DEV ? 'dist-dev' : 'dist');
 const ASSETS = join(DIST, 'assets');
 
 // Workers: built first; page code finds their hashed URL with workerUrl(name)
@@ -45,7 +48,7 @@ const STYLES = ['app', 'src/styles/index.css'];
 const common = {
   bundle: true,
   minify: true,
-  sourcemap: 'linked',
+  sourcemap: DEV ? 'linked' : false,
   format: 'esm',
   target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],
   platform: 'browser',

@@ -122,6 +122,12 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 	snprintf(etag, sizeof(etag), "\"%s\"", f->id);
 	reply_header(req, "ETag", etag);
 	reply_header(req, "Accept-Ranges", "bytes");
+	/* §3 #32: ciphertext is never shown, only saved, and a browser that
+	 * opened it anyway gets a sandbox (no script, no same origin). A
+	 * second policy: both it and the site's are enforced. */
+	reply_header(
+	    req, "Content-Disposition", "attachment; filename=\"blob.bin\"");
+	reply_header(req, "Content-Security-Policy", "sandbox");
 	if (actor == NULL || (rr == RANGE_OK && off + len != size))
 		return;
 	s = xcalloc(1, sizeof(*s));

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 
 #include "securetransferd/cmd.h"
 
@@ -30,6 +31,11 @@ main(int argc, char **argv)
 {
 	const char *cmd;
 
+	/* Every file the server makes is its own only: the database and its
+	 * -wal and -shm, objects, outbox mails, the SMS log, secrets. The
+	 * modes given to open(2) and mkdir(2) already say so; this also
+	 * covers the files libraries create (SQLite's). */
+	umask(077);
 	if (sodium_init() < 0) {
 		fprintf(
 		    stderr, "securetransferd: cannot initialise libsodium\n");
