@@ -19,6 +19,7 @@
 #include "store/blob.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/tz.h"
 #include "util/log.h"
 #include "util/secrets.h"
 
@@ -261,8 +262,6 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
     const struct user *sender, const struct msg_row *m, const char *secret)
 {
 	char link[512], expires[64];
-	time_t exp = (time_t)m->expires_at;
-	struct tm tm;
 	int rc;
 
 	if (strcmp(m->rcpt_kind, "account") == 0)
@@ -271,8 +270,7 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 	else
 		snprintf(link, sizeof(link), "%s/r/%s#%s",
 		    env->cfg->server_public_url, m->id, secret);
-	gmtime_r(&exp, &tm);
-	strftime(expires, sizeof(expires), "%Y-%m-%d %H:%M UTC", &tm);
+	tz_format_nl(m->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", m->rcpt_name, "sender",
 			sender->name, "sender_email", sender->email, "link",

@@ -8,10 +8,13 @@
 #include "db/receive_db.h"
 #include "db/users.h"
 #include "domain/receive.h"
+#include "notify/outbox.h"
 #include "notify/sms.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/log.h"
 #include "util/secrets.h"
+#include "util/tz.h"
 
 #define OK msg_res(MSG_OK, NULL, NULL)
 #define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
@@ -259,6 +262,41 @@ grant(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
 	return 0;
 }
 
+/*
+ * The code entry just locked (§3 #21): the sender is told, in the same
+ * transaction, with where to unlock it. A mail that cannot be queued is
+ * logged; the lock stands either way.
+ */
+static void
+mail_locked(struct db_conn *c, const struct msg_env *env,
+    const struct msg_row *m, int64_t attempts)
+{
+	char link[512], sent[64], when[64], n[24];
+	struct user u = { 0 };
+
+	if (users_by_id(c, m->sender_id, &u) != 1) {
+		log_error("no sender for a locked message", "{s:s}", "message",
+		    m->id);
+		return;
+	}
+	snprintf(link, sizeof(link), "%s/berichten/%s",
+	    env->cfg->server_public_url, m->id);
+	tz_format_nl(m->sent_at, sent, sizeof(sent));
+	tz_format_nl(clock_now(), when, sizeof(when));
+	snprintf(n, sizeof(n), "%" PRId64, attempts);
+	{
+		const char *params[] = { "name", u.name, "recipient",
+			m->rcpt_email, "sent", sent, "when", when, "attempts",
+			n, "link", link, "service", "SecureTransfer", NULL };
+
+		if (outbox_queue_text(c, env->sec->outbox_key, "locked", params,
+		        u.email, u.name, m->id) == -1)
+			log_error("cannot queue the lock mail", "{s:s}",
+			    "message", m->id);
+	}
+	user_release(&u);
+}
+
 /* Checks code against the stored one inside the caller's transaction. */
 static struct msg_result
 check_code(struct db_conn *c, const struct msg_env *env,
@@ -291,6 +329,8 @@ check_code(struct db_conn *c, const struct msg_env *env,
 	if ((n = otp_fail(c, m->id, max)) < 0)
 		return FAILED;
 	event_add(c, m->id, "code_wrong", "link", env->ip, NULL);
+	if (n == max)
+		mail_locked(c, env, m, n);
 	*attempts_left = n >= max ? 0 : max - n;
 	return n >= max ?
 	    msg_res(MSG_LOCKED, "locked",

@@ -14,6 +14,7 @@
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/tz.h"
 #include "util/log.h"
 
 #define OK msg_res(MSG_OK, NULL, NULL)
@@ -52,16 +53,6 @@ text_ok(const char *s)
 	return n <= REQ_TEXT_MAX;
 }
 
-static void
-format_time(int64_t t, char *out, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
-}
-
 /* The outside person's mail (Q2): who asks, why, and the link. */
 static int
 request_mail(struct db_conn *c, const struct msg_env *env,
@@ -72,7 +63,7 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 
 	snprintf(link, sizeof(link), "%s/q/%s#%s", env->cfg->server_public_url,
 	    token, r->key_id);
-	format_time(r->expires_at, expires, sizeof(expires));
+	tz_format_nl(r->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", r->ext_name, "sender",
 			employee->name, "sender_email", employee->email, "text",

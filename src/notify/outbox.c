@@ -197,7 +197,7 @@ deliver_sms(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 static enum send_result
 deliver_mail(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 {
-	char from[320], msgid[RAND_ID_LEN + 32];
+	char from[320], domain[256], msgid[RAND_ID_LEN + 260];
 	struct mail m = { 0 };
 	struct buf b;
 	char *plain;
@@ -210,7 +210,8 @@ deliver_mail(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 	}
 	doc = json_loads(plain, 0, NULL);
 	free_secret(plain, strlen(plain));
-	snprintf(msgid, sizeof(msgid), "%s@securetransfer", row->id);
+	mime_msgid_domain(w->cfg->server_public_url, domain, sizeof(domain));
+	snprintf(msgid, sizeof(msgid), "%s@%s", row->id, domain);
 	m.from = w->cfg->mail_from;
 	m.to = json_string_value(json_object_get(doc, "to"));
 	m.to_name = json_string_value(json_object_get(doc, "to_name"));

@@ -38,10 +38,6 @@ static const struct word events[] = {
 	{ "aborted", "Versturen afgebroken" },
 };
 
-static const char *const months[] = { "januari", "februari", "maart", "april",
-	"mei", "juni", "juli", "augustus", "september", "oktober", "november",
-	"december" };
-
 static const char *
 lookup(const struct word *w, size_t n, const char *key, const char *dflt)
 {
@@ -72,17 +68,13 @@ words_date(int64_t t, char *out, size_t len)
 	struct tz_tm tm;
 
 	tz_local(t, &tm);
-	snprintf(out, len, "%d %s %d", tm.day, months[tm.month - 1], tm.year);
+	snprintf(out, len, "%d %s %d", tm.day, tz_month_nl(tm.month), tm.year);
 }
 
 void
 words_datetime(int64_t t, char *out, size_t len)
 {
-	struct tz_tm tm;
-
-	tz_local(t, &tm);
-	snprintf(out, len, "%d %s %d om %02d:%02d", tm.day,
-	    months[tm.month - 1], tm.year, tm.hour, tm.min);
+	tz_format_nl(t, out, len);
 }
 
 void

@@ -371,3 +371,23 @@ tz_utc_of_local(int y, int m, int d, int h, int mi, int s)
 
 	return l - tz_offset(t);
 }
+
+const char *
+tz_month_nl(int month)
+{
+	static const char *const months[] = { "januari", "februari", "maart",
+		"april", "mei", "juni", "juli", "augustus", "september",
+		"oktober", "november", "december" };
+
+	return month >= 1 && month <= 12 ? months[month - 1] : "";
+}
+
+void
+tz_format_nl(int64_t t, char *out, size_t len)
+{
+	struct tz_tm tm;
+
+	tz_local(t, &tm);
+	snprintf(out, len, "%d %s %d om %02d:%02d", tm.day,
+	    tz_month_nl(tm.month), tm.year, tm.hour, tm.min);
+}

@@ -8,6 +8,7 @@
 #ifndef ST_TZ_H
 #define ST_TZ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A broken-down local time. */
@@ -32,5 +33,13 @@ int64_t tz_utc_of_local(int y, int m, int d, int h, int mi, int s);
 int64_t tz_days_from_civil(int y, int m, int d);
 /* Days in month m of year y. */
 int tz_month_days(int y, int m);
+
+/* "januari" ... "december" for month 1-12 ("" otherwise). */
+const char *tz_month_nl(int month);
+/*
+ * The Amsterdam time at UTC time t as the pages write it (nl-NL, date long,
+ * time short): "11 december 2026 om 21:18". For every mail and SMS.
+ */
+void tz_format_nl(int64_t t, char *out, size_t len);
 
 #endif

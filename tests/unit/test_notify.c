@@ -44,6 +44,94 @@ TEST(mime_encodes_non_ascii_names)
 	buf_release(&b);
 }
 
+/* The To header's value as built for name. */
+static void
+to_of(const char *name, char *out, size_t len)
+{
+	struct buf b;
+	const char *to, *end;
+
+	buf_init(&b, 1 << 16);
+	mime_add_address(&b, name, "a@org.nl", 4);
+	to = buf_str(&b);
+	end = to + strlen(to);
+	snprintf(out, len, "%.*s", (int)(end - to), to);
+	buf_release(&b);
+}
+
+TEST(mime_quotes_display_names)
+{
+	char v[1024];
+
+	to_of("Jan de Vries", v, sizeof(v));
+	CHECK(strcmp(v, "Jan de Vries <a@org.nl>") == 0);
+	to_of("Vries, Jan", v, sizeof(v));
+	CHECK(strcmp(v, "\"Vries, Jan\" <a@org.nl>") == 0);
+	to_of("J. \"Jan\" <x@evil.nl>", v, sizeof(v));
+	CHECK(strcmp(v, "\"J. \\\"Jan\\\" <x@evil.nl>\" <a@org.nl>") == 0);
+	to_of("a\\b", v, sizeof(v));
+	CHECK(strcmp(v, "\"a\\\\b\" <a@org.nl>") == 0);
+	/* No name, or the address as its name: the address alone. */
+	to_of("", v, sizeof(v));
+	CHECK(strcmp(v, "a@org.nl") == 0);
+	to_of("A@Org.nl", v, sizeof(v));
+	CHECK(strcmp(v, "a@org.nl") == 0);
+	to_of(NULL, v, sizeof(v));
+	CHECK(strcmp(v, "a@org.nl") == 0);
+	/* "=?" would be decoded by a reader: encoded instead. */
+	to_of("=?UTF-8?B?SGk=?=", v, sizeof(v));
+	CHECK(
+	    strncmp(v, "=?UTF-8?B?", 10) == 0 && strstr(v, "SGk=?= <") == NULL);
+	/* Only the words that need it are encoded. */
+	to_of("Zoë de Vries", v, sizeof(v));
+	CHECK(strcmp(v, "=?UTF-8?B?Wm/Dqw==?= de Vries <a@org.nl>") == 0);
+}
+
+TEST(mime_encoded_words_stay_short)
+{
+	const char *name = "\xce\x95\xcf\x85\xce\xac\xce\xb3\xce\xb3\xce\xb5"
+	                   "\xce\xbb\xce\xbf\xcf\x82\xce\xa0\xce\xb1\xcf\x80"
+	                   "\xce\xb1\xce\xb4\xcf\x8c\xcf\x80\xce\xbf\xcf\x85"
+	                   "\xce\xbb\xce\xbf\xcf\x82\xce\xa0\xce\xb1\xcf\x80"
+	                   "\xce\xb1\xce\xb4\xcf\x8c\xcf\x80\xce\xbf\xcf\x85"
+	                   "\xce\xbb\xce\xbf\xcf\x82";
+	char v[1024];
+	const char *p;
+	size_t words = 0;
+
+	to_of(name, v, sizeof(v));
+	for (p = v; (p = strstr(p, "=?UTF-8?B?")) != NULL; p += 2) {
+		const char *end = strstr(p + 10, "?=");
+
+		REQUIRE(end != NULL);
+		CHECK((size_t)(end + 2 - p) <= 75);
+		words++;
+	}
+	CHECK(words >= 2);
+	/* Folded: every line of the value within 78 with "To: " before it. */
+	CHECK(strstr(v, "\r\n ") != NULL);
+	for (p = v; *p != '\0';) {
+		size_t n = strcspn(p, "\r");
+
+		CHECK(n + (p == v ? 4 : 0) <= 78);
+		p += n;
+		if (*p == '\r')
+			p += 2;
+	}
+}
+
+TEST(mime_message_id_domain)
+{
+	char d[256];
+
+	mime_msgid_domain("https://Veilig.Example.NL:8443/pad", d, sizeof(d));
+	CHECK(strcmp(d, "veilig.example.nl") == 0);
+	mime_msgid_domain("http://127.0.0.1:8080", d, sizeof(d));
+	CHECK(strcmp(d, "127.0.0.1") == 0);
+	mime_msgid_domain("http://[::1]:8080", d, sizeof(d));
+	CHECK(strcmp(d, "[::1]") == 0);
+}
+
 TEST(mailtext_fills_and_escapes)
 {
 	const char *params[] = { "name", "<script>alert(1)</script>", "link",
