@@ -97,6 +97,21 @@ describe('request framing (RFC 9112): refused with 400 and the connection closed
   });
 });
 
+describe('methods and paths (§4 HTTP layer)', () => {
+  test('TRACE, PROPFIND and CONNECT → 405 in the JSON shape; traversal, %00 and backslashes → 404', async () => {
+    for (const m of ['TRACE', 'PROPFIND', 'CONNECT']) {
+      const r = await exchange(srv.direct.port, `${m} /api/v1/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      assert.equal(r.responses[0]?.status, 405, `${m}: ${r.text.slice(0, 200)}`);
+      assert.equal(typeof r.responses[0].json?.error?.code, 'string', m);
+    }
+    for (const p of ['/r/%00', '/static/../../etc/passwd', '/assets/..%5c..%5cetc%5cpasswd', '/assets/%252e%252e%252fetc', '/r/%2e%2e%2f']) {
+      const r = await exchange(srv.direct.port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      assert.equal(r.responses[0]?.status, 404, `${p}: ${r.text.slice(0, 200)}`);
+      assert.doesNotMatch(r.text, /root:/, p);
+    }
+  });
+});
+
 describe("libmicrohttpd's own answers", () => {
   // These heads are refused by libmicrohttpd before any callback of ours
   // runs, with its own (HTML) body: libmicrohttpd 0.9.75 offers no way to

@@ -135,6 +135,34 @@ describe('tus numbers', () => {
   });
 });
 
+describe('JSON bodies (§4 JSON API)', () => {
+  test('duplicate keys, bad UTF-8, an overlong encoding, a lone surrogate, an escaped NUL, 1e400, 2^63, unknown fields, no Content-Type → 4xx JSON', async () => {
+    const c = await newSession(srv.url);
+    const send = (body, type = 'application/json') =>
+      c.request('POST', '/api/v1/prelogin', undefined, { raw: body, headers: type ? { 'Content-Type': type } : {} });
+    const cases = [
+      ['{"email":"a@org.nl","email":"b@org.nl"}', 400],
+      [Buffer.from('{"email":"a\xff@org.nl"}', 'latin1'), 400],
+      [Buffer.from([...Buffer.from('{"email":"a'), 0xc0, 0xaf, ...Buffer.from('@org.nl"}')]), 400],
+      ['{"email":"a\\ud800@org.nl"}', 400],
+      ['{"email":"x@evil.nl\\u0000@org.nl"}', 400],
+      ['{"email":"a@org.nl","n":1e400}', 400],
+      ['{"email":"a@org.nl","n":9223372036854775808}', 400],
+      ['{"email":"a@org.nl","colour":"blue"}', 400],
+      ['{"email":1}', 400],
+    ];
+    for (const [body, status] of cases) {
+      const r = await send(body);
+      assert.equal(r.status, status, `${body}: ${r.text}`);
+      assert.equal(typeof r.json?.error?.code, 'string', String(body));
+    }
+    const noType = await send('{"email":"a@org.nl"}', null);
+    assert.equal(noType.status, 415, noType.text);
+    const wrongType = await send('{"email":"a@org.nl"}', 'text/plain');
+    assert.equal(wrongType.status, 415);
+  });
+});
+
 describe('files on disk', () => {
   test('the database, its -wal and -shm, the secrets and the objects are 0600 in 0700 folders', { skip: process.env.ST_TEST_PG ? 'PostgreSQL: no database file' : false }, async () => {
     const db = join(srv.dir, 'securetransfer.db');

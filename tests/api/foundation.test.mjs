@@ -236,7 +236,8 @@ describe('security headers and caching', () => {
 
   test('path traversal under /assets/ → 404', async () => {
     for (const p of ['/assets/../../etc/passwd', '/assets/%2e%2e%2fx', '/assets/%252e', '/assets/..%2f..%2fetc%2fpasswd', '/assets/%2e%2e/%2e%2e/etc/passwd']) {
-      const res = await raw(srv.url, 'GET', p);
+      // The server's own router (a proxy in front answers 400 to some first).
+      const res = await raw(srv.direct.url, 'GET', p);
       assert.equal(res.status, 404, p);
       assert.doesNotMatch(res.body, /root:/, p);
     }

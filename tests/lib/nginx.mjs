@@ -58,7 +58,9 @@ http {
   upstream securetransfer {
 ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=60s;`).join('\n')}
     keepalive 16;
+    keepalive_timeout 20s;
   }
+  server_tokens off;
   server {
     listen 127.0.0.1:${port};
     client_max_body_size 0;
@@ -94,6 +96,7 @@ export async function startNginx(upstreams, { port: wantPort } = {}) {
   const gone = () => proc.exitCode !== null || proc.signalCode !== null;
   process.on('exit', () => {
     if (!gone()) proc.kill('SIGKILL');
+    if (!process.env.ST_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
   });
   await Promise.race([
     waitForPort(port),
@@ -120,6 +123,11 @@ export async function startNginx(upstreams, { port: wantPort } = {}) {
           if (!m) return { line };
           return { method: m[1], uri: m[2], status: Number(m[3]), upstream: m[4].split(', '), upstreamStatus: m[5].split(', ') };
         });
+    },
+    /** Lets the test process end while this nginx still runs (it is killed at exit). */
+    unref() {
+      proc.unref();
+      proc.stderr.unref();
     },
     errorLog: () => {
       try {

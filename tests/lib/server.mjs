@@ -163,6 +163,7 @@ function lineReader(stream, onLine) {
 // server.trusted_proxies = 127.0.0.1; srv.url and srv.port are nginx's,
 // srv.direct the server's own (tests/run-all runs the API suite so once).
 export const PROXY_MODE = process.env.ST_TEST_PROXY === 'nginx';
+const proxies = new Map(); // a fixed server port -> its nginx, kept until the process ends
 
 /**
  * Starts `securetransferd serve --config <file>` and waits for the
@@ -186,8 +187,16 @@ export async function startServer(opts = {}) {
     const port = choose ? await freePort() : Number(String(want).split(':').pop());
     let lb = null;
     if (PROXY_MODE && !opts.direct) {
-      const { startNginx } = await import('./nginx.mjs');
-      lb = await startNginx([port]);
+      // A server restarted on its port (kill -9 tests) keeps its nginx and URL.
+      lb = !choose && proxies.get(port);
+      if (!lb) {
+        const { startNginx } = await import('./nginx.mjs');
+        lb = await startNginx([port]);
+        if (!choose) {
+          proxies.set(port, lb);
+          lb.unref();
+        }
+      }
     }
     const ours = { public_url: lb ? lb.url : `http://127.0.0.1:${port}` };
     if (lb) ours.trusted_proxies = '127.0.0.1';
@@ -198,7 +207,7 @@ export async function startServer(opts = {}) {
       if (!lb) return { ...srv, direct: { url: srv.url, port: srv.port } };
       const stopBoth = (f) => async (...a) => {
         const r = await f(...a);
-        await lb.stop();
+        if (choose) await lb.stop();
         return r;
       };
       return {
@@ -211,7 +220,7 @@ export async function startServer(opts = {}) {
         kill9: stopBoth(srv.kill9),
       };
     } catch (err) {
-      await lb?.stop();
+      if (lb && choose) await lb.stop();
       // freePort() races with other tests: a port taken meanwhile is retried.
       if (choose && attempt < 4 && /address is in use/.test(err.message)) continue;
       throw err;
