@@ -205,13 +205,18 @@ needs_csrf(const struct request *req)
  * not the 409 that would tell a tus client to ask for the offset). So a
  * streaming route's body of up to STREAM_DRAIN_MAX bytes is read and
  * dropped, and the answer goes out at its end; larger ones are cut off.
+ * Any other route's, up to OTHER_DRAIN_MAX: a proxy that streams the body
+ * (docs/deploy.md) turns a reset in the middle of it into a 502, and a
+ * browser into a network error, instead of the 413 that was sent.
  */
 #define STREAM_DRAIN_MAX (UINT64_C(64) << 20)
+#define OTHER_DRAIN_MAX (UINT64_C(1) << 20)
 
 static int
 refuse(struct request *req, uint64_t body_len)
 {
-	if (req->route->stream != NULL && body_len <= STREAM_DRAIN_MAX) {
+	if (body_len <=
+	    (req->route->stream != NULL ? STREAM_DRAIN_MAX : OTHER_DRAIN_MAX)) {
 		req->discard_body = 1;
 		return 0;
 	}
@@ -284,7 +289,7 @@ admit(struct request *req, const char *url, const char *method,
 	if (req->route->stream == NULL && cl != NULL && len > limit) {
 		reply_error(req, 413, "payload_too_large",
 		    "The request body is too large");
-		return -1;
+		return refuse(req, len);
 	}
 	if (req->route->ctypes != NULL && (cl != NULL || te != NULL) &&
 	    !ctype_allowed(request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
