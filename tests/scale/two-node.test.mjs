@@ -108,9 +108,13 @@ function nodeAt(addr) {
   return Object.keys(nodes).find((k) => nodes[k].port === port) ?? `? ${addr}`;
 }
 
-/** Registers, verifies (link from the SMTP server) and logs in an employee at base. */
+/**
+ * Registers, verifies (link from the SMTP server) and logs in an employee at
+ * base: a node straight, with the Origin of the balancer (public_url), as a
+ * page served through it would send.
+ */
 async function employeeAt(base, email) {
-  const c = new Client(base);
+  const c = new Client(base, { origin: lb.url });
   await c.init();
   const reg = registration(email);
   const r = await c.post('/api/v1/register', reg);
@@ -175,7 +179,7 @@ test('one tus upload whose PATCHes alternate between the nodes completes and dec
 
 test('a session made by login on node a is valid on node b, and a logout on b ends it on a', { skip }, async () => {
   const onA = await employeeAt(nodes.a.url, 'bert@org.nl');
-  const onB = new Client(nodes.b.url);
+  const onB = new Client(nodes.b.url, { origin: lb.url });
   onB.jar = new Map(onA.jar);
   onB.csrf = onA.csrf;
   // A state-changing call with the CSRF token node a handed out.
