@@ -91,6 +91,11 @@ void api_contacts_export(struct request *req);
 /* templates.c: message templates (T1, S9). */
 void api_templates_list(struct request *req);
 
+/* keys.c: the key directory and the account's keyring of pins (1.8). */
+void api_keys_get(struct request *req);
+void api_keyring_get(struct request *req);
+void api_keyring_put(struct request *req);
+
 /* mailboxes.c: department mailboxes (A7). */
 void api_mailboxes_list(struct request *req);
 void api_mailbox_get(struct request *req);

@@ -100,6 +100,8 @@ api_message_create(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "name", F_STR, 1, 1, 400 },
 		{ "phone", F_STR, 0, 0, 40 },
+		/* the key id the sender's pins trust: refused if not current */
+		{ "key_id", F_STR, 0, RAND_ID_LEN, RAND_ID_LEN },
 	};
 	struct msg_create_in in = { 0 };
 	struct msg_created out;
@@ -122,6 +124,7 @@ api_message_create(struct request *req)
 	in.rcpt_email = input_str(rcpt, "email");
 	in.rcpt_name = input_str(rcpt, "name");
 	in.rcpt_phone = input_str(rcpt, "phone");
+	in.rcpt_key_id = json_string_value(json_object_get(rcpt, "key_id"));
 	in.subject = input_str(doc, "subject");
 	in.reference = input_str(doc, "reference");
 	api_msg_env(req, &env);

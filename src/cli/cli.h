@@ -21,6 +21,7 @@ enum cli_exit {
 	CLI_REFUSED = 4, /* the server said no (4xx) */
 	CLI_NETWORK = 5, /* no connection, timeouts, 5xx */
 	CLI_INTEGRITY = 6, /* ciphertext, manifest or keys do not verify */
+	CLI_KEY_CHANGED = 7, /* a pinned key changed (pins.h): not used */
 };
 
 struct http;
@@ -71,5 +72,6 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_contacts(struct cli *c, int argc, char **argv);
 int cmd_request(struct cli *c, int argc, char **argv);
+int cmd_keys(struct cli *c, int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@
 #include "cli/sendfinish.h"
 #include "cli/sendstate.h"
 #include "cli/session.h"
+#include "cli/trust.h"
 #include "cli/tus.h"
 #include "client/nfc.h"
 #include "envelope/stanza.h"
@@ -159,10 +160,14 @@ from_contacts(struct cli *c, const char *to, char **name, char **phone)
 	http_res_release(&r);
 }
 
-/* POST /api/v1/messages; the answer in *created. An exit code. */
+/*
+ * POST /api/v1/messages; the answer in *created. kid: the key id the gate
+ * trusts for the recipient (the server then refuses if its key changed in
+ * between, 409 key_changed), or NULL. An exit code.
+ */
 static int
 create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
-    json_t **created)
+    const char *kid, json_t **created)
 {
 	char *name = o->name ? xstrdup(o->name) : NULL;
 	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn;
@@ -176,6 +181,8 @@ create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
 	rcpt = json_pack("{s:s,s:s}", "email", o->to, "name", nn ? nn : "");
 	if (phone != NULL)
 		json_object_set_new(rcpt, "phone", json_string(phone));
+	if (kid != NULL)
+		json_object_set_new(rcpt, "key_id", json_string(kid));
 	for (i = 0; i < st->nfiles; i++)
 		json_array_append_new(files,
 		    json_pack("{s:s,s:I}", "name", st->files[i].name, "size",
@@ -192,6 +199,27 @@ create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
 	*created = json_incref(r.json);
 	http_res_release(&r);
 	return CLI_OK;
+}
+
+/*
+ * The recipient's key through the key gate (client/pins.h) before the
+ * message exists: a changed key stops here, with nothing created. *kid:
+ * the trusted key id (NULL: no key, the link flow).
+ */
+static int
+check_recipient(struct cli *c, const struct send_opts *o, char **kid)
+{
+	json_t *served = NULL;
+	const char *k;
+	int rc;
+
+	*kid = NULL;
+	if ((rc = trust_lookup(c, o->to, &served)) == CLI_OK &&
+	    (rc = trust_served(c, served, PINS_SEND, o->name)) == CLI_OK &&
+	    (k = json_string_value(json_object_get(served, "key_id"))) != NULL)
+		*kid = xstrdup(k);
+	json_decref(served);
+	return rc;
 }
 
 /* The server's file list (ids, sizes) into st. An exit code. */
@@ -344,7 +372,7 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	struct send_rcpt r = { 0 };
 	unsigned char k[32], id[16];
 	json_t *created = NULL;
-	char *text = NULL;
+	char *text = NULL, *kid = NULL;
 	int rc;
 
 	st.subject = nfc_or_empty(o->subject);
@@ -359,9 +387,10 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	if (o->text_file != NULL)
 		st.text_file = realpath(o->text_file, NULL);
 	if ((rc = session_require_keys(c)) != CLI_OK ||
-	    (rc = create_message(c, o, &st, &created)) != CLI_OK ||
+	    (rc = check_recipient(c, o, &kid)) != CLI_OK ||
+	    (rc = create_message(c, o, &st, kid, &created)) != CLI_OK ||
 	    (rc = take_files(&st, created)) != CLI_OK ||
-	    (rc = send_rcpt_read(&r, created)) != CLI_OK)
+	    (rc = send_rcpt_read(c, &r, created)) != CLI_OK)
 		goto out;
 	st.server = xstrdup(c->server);
 	st.path = send_state_path(c, st.msg_id);
@@ -382,6 +411,7 @@ out:
 	json_decref(created);
 	send_rcpt_release(&r);
 	free(text);
+	free(kid);
 	sendstate_release(&st);
 	return rc;
 }

@@ -29,10 +29,12 @@ static const char usage[] =
     "  report     the report of a message, or its PDF\n"
     "  contacts   the address book: list, add, import CSV\n"
     "  request    ask someone outside for documents\n"
+    "  keys       the keys you trust: list, show, trust after comparing\n"
     "\n"
     "'securetransfer COMMAND --help' describes a command; man securetransfer\n"
     "has the settings and the exit codes (0 ok, 1 local, 2 usage, 3 auth,\n"
-    "4 refused by the server, 5 network, 6 integrity).\n";
+    "4 refused by the server, 5 network, 6 integrity, 7 a trusted key\n"
+    "changed).\n";
 
 int
 cli_fail(int code, const char *fmt, ...)
@@ -195,6 +197,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "contacts", cmd_contacts },
 	{ "request", cmd_request },
+	{ "keys", cmd_keys },
 };
 
 int

@@ -14,6 +14,8 @@
 
 #include "cli/download.h"
 #include "cli/receive.h"
+#include "cli/session.h"
+#include "cli/trust.h"
 #include "client/names.h"
 #include "envelope/manifest.h"
 #include "envelope/stf1.h"
@@ -197,6 +199,24 @@ print_result(struct cli *c, const struct recv_opts *o, const json_t *man,
 	}
 }
 
+/*
+ * The sender's key through the key gate (client/pins.h) before anything is
+ * opened: check() then requires that the manifest is signed by exactly
+ * that key. Outside senders sign with a key of their own message (the
+ * server vouches for their address only); one's own messages pass.
+ */
+static int
+trust_sender(struct cli *c, const struct recv_msg *m)
+{
+	const json_t *snd = json_object_get(m->doc, "sender");
+	const char *kind = str(snd, "kind"), *me = session_user(c, "id");
+
+	if (kind == NULL || strcmp(kind, "account") != 0 ||
+	    (me != NULL && same(str(snd, "user_id"), me)))
+		return CLI_OK;
+	return trust_served(c, snd, PINS_RECEIVE, str(snd, "name"));
+}
+
 int
 recv_documents(
     struct cli *c, const struct recv_opts *o, const struct recv_msg *m)
@@ -209,7 +229,8 @@ recv_documents(
 	size_t i, n;
 	int rc, dirfd = -1;
 
-	if ((rc = open_manifest(m, &man)) != CLI_OK)
+	if ((rc = trust_sender(c, m)) != CLI_OK ||
+	    (rc = open_manifest(m, &man)) != CLI_OK)
 		return rc;
 	check(man, m, &p);
 	if (p.n > 0) {

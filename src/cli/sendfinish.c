@@ -9,6 +9,7 @@
 #include "cli/http.h"
 #include "cli/sendfinish.h"
 #include "cli/session.h"
+#include "cli/trust.h"
 #include "envelope/kdf.h"
 #include "envelope/keyid.h"
 #include "envelope/manifest.h"
@@ -83,9 +84,10 @@ b64_of(const json_t *o, const char *key, unsigned char *out, size_t n)
 }
 
 int
-send_rcpt_read(struct send_rcpt *r, const json_t *answer)
+send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer)
 {
 	const json_t *rc = json_object_get(answer, "recipient");
+	int code;
 	const char *kind = json_string_value(json_object_get(rc, "kind"));
 	const char *email = json_string_value(json_object_get(rc, "email"));
 	const char *kid = json_string_value(json_object_get(rc, "key_id"));
@@ -94,6 +96,10 @@ send_rcpt_read(struct send_rcpt *r, const json_t *answer)
 	memset(r, 0, sizeof(*r));
 	if (kind == NULL || email == NULL)
 		return cli_fail(CLI_REFUSED, "the server named no recipient");
+	/* The key gate (client/pins.h) before anything is wrapped to it. */
+	if ((code = trust_served(c, rc, PINS_SEND,
+	         json_string_value(json_object_get(rc, "name")))) != CLI_OK)
+		return code;
 	r->email = xstrdup(email);
 	if (strcmp(kind, "link") == 0) {
 		r->link = 1;

@@ -22,9 +22,10 @@ struct send_rcpt {
 /*
  * Reads a recipient from a POST /messages or GET /messages/{id} answer
  * (recipient, r_srv); the account key must match the key id the server
- * names. An exit code.
+ * names and pass the key gate (client/pins.h: pinned, or pinned now on
+ * first use; a changed key is CLI_KEY_CHANGED). An exit code.
  */
-int send_rcpt_read(struct send_rcpt *r, const json_t *answer);
+int send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer);
 void send_rcpt_release(struct send_rcpt *r);
 
 /* Signs, seals and sends; text is the accompanying text (NFC). An exit

@@ -157,7 +157,7 @@ resume_with(struct cli *c, struct send_state *st)
 	}
 	if ((rc = merge_files(st, res.json)) == CLI_OK &&
 	    (rc = send_read_text(st->text_file, &text)) == CLI_OK &&
-	    (rc = send_rcpt_read(&r, res.json)) == CLI_OK) {
+	    (rc = send_rcpt_read(c, &r, res.json)) == CLI_OK) {
 		cli_note(c, "Resuming message %s.", st->msg_id);
 		rc = send_complete(c, st, k, &r, send_chunk_of(res.json), text);
 	}

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "db/db.h"
+#include "db/keyrings_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
@@ -273,9 +274,11 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	if (users_by_id(c, uid, &u) != 1)
 		return ACCT_ERROR;
 	st = ACCT_ERROR;
+	/* New keys: the keyring was sealed under the old UK, which is gone. */
 	if ((new_keys ?
 	            users_set_all_keys(c, uid, k, verifier, kid, clock_now()) :
 	            users_set_password(c, uid, k, verifier)) == DB_OK &&
+	    (!new_keys || keyrings_db_delete(c, uid) == DB_OK) &&
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
 	    acct_queue_mail(c, env,
 	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,

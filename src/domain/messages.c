@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/email.h"
 #include "domain/filename.h"
+#include "domain/directory.h"
 #include "domain/messages.h"
 #include "domain/orgs.h"
 #include "domain/phone.h"
@@ -148,19 +149,16 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 		return msg_res(MSG_INVALID, "phone_required",
 		    "a mobile number is needed for recipients outside the "
 		    "connected organisations");
-	found = users_by_email(c, out->rcpt_email, &out->rcpt);
+	found = directory_lookup(c, out->rcpt_email, &out->rcpt);
 	if (found == -1)
 		return msg_res(MSG_ERROR, "internal", "database");
-	if (found == 1 && (!out->rcpt.verified || out->rcpt.key_id == NULL)) {
-		user_release(&out->rcpt);
-		found = 0;
-	}
 	out->link = found == 0;
-	/* A request's documents go to the key its link named, or nowhere. */
+	/* The key the sender's pins trust (or a request's link named), or
+	 * nothing: a key that changed in between is refused. */
 	if (in->rcpt_key_id != NULL &&
 	    (out->link || strcmp(out->rcpt.key_id, in->rcpt_key_id) != 0))
 		return msg_res(MSG_CONFLICT, "key_changed",
-		    "the recipient's key is not the one the request named");
+		    "the recipient's key is not the one the sender expects");
 	return ok;
 }
 

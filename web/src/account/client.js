@@ -7,7 +7,9 @@ import { api, resetSession } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
+import { closeKeyring, openKeyring } from './keyring.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
+import { checkOwnKeys, trustKey } from './peerkeys.js';
 import { setAccount } from './session.js';
 
 let worker = null;
@@ -49,6 +51,7 @@ export function lock() {
   if (worker) worker.terminate();
   worker = null;
   unlockedMailboxes.clear();
+  closeKeyring();
   for (const w of waiting.values()) w.reject(new AccountKeyError('locked', 'locked'));
   waiting.clear();
 }
@@ -63,10 +66,25 @@ export async function register({ name, email, password }) {
   return { recoveryKey };
 }
 
+/**
+ * Unwraps and self-checks the keys, then self-monitoring (§1.8): the keys
+ * the directory gives everyone else for this address must be these
+ * (peerkeys.js checkOwnKeys); then the keyring of pins is opened. Any
+ * mismatch throws key_changed: the Inloggen and Ontgrendelen pages show the
+ * alarm and go no further.
+ */
 async function unlockWith(password, user, keys) {
   const kdf = checkKdf(keys.kdf);
   await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
   const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
+  try {
+    await checkOwnKeys({ email: user.email, key_id: fp.keyId, ed25519_pk: keys.ed25519_pk });
+    await openKeyring();
+  } catch (e) {
+    lock();
+    if (e?.code === 'self_mismatch') throw new AccountKeyError('key_changed', e.message);
+    throw e;
+  }
   setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
   return user;
 }
@@ -169,7 +187,9 @@ export function fingerprintOf(x25519Pk) {
 }
 
 /** Makes a new key version of mailbox id for members and uploads it (first key, or removing `remove`). */
-export async function newMailboxKey(id, members, remove) {
+export async function newMailboxKey(id, members, remove, { confirm } = {}) {
+  const me = (await call('fingerprint', {})).keyId;
+  await trustMembers(members.filter((m) => m.key_id !== me), confirm);
   const body = await call('mbxNewKey', { mailboxId: id, members });
   if (remove) body.remove = remove;
   const r = await api.post(`/mailboxes/${encodeURIComponent(id)}/keys`, body);
@@ -177,9 +197,18 @@ export async function newMailboxKey(id, members, remove) {
   return r;
 }
 
-/** Gives colleague {id, key_id, x25519_pk} every key version of mailbox id. */
-export async function addMailboxMember(id, member) {
+/**
+ * Every member's key through peerkeys.js (purpose 'member') before any
+ * mailbox key is wrapped to it; confirm: the key-change dialog.
+ */
+async function trustMembers(members, confirm) {
+  for (const m of members) await trustKey({ kind: 'account', ...m }, { purpose: 'member', name: m.name, confirm });
+}
+
+/** Gives colleague {id, email, name, key_id, x25519_pk} every key version of mailbox id. */
+export async function addMailboxMember(id, member, { confirm } = {}) {
   await unlockMailbox(id);
+  await trustMembers([member], confirm);
   const body = await call('mbxGrant', { mailboxId: id, member });
   await api.post(`/mailboxes/${encodeURIComponent(id)}/members`, body);
 }
@@ -195,6 +224,12 @@ export async function logout() {
   setMailbox(null);
   resetSession();
   setAccount({ status: 'anonymous', user: null, fingerprint: null });
+}
+
+/** The keyring ops of the key Worker (keyringops.js), for keyring.js. */
+export function keyringCrypto(op, args) {
+  if (op !== 'keyringOpen' && op !== 'keyringSeal') throw new AccountKeyError('argument', `not a keyring op: ${op}`);
+  return call(op, args);
 }
 
 /**

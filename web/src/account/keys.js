@@ -24,6 +24,7 @@ export const LABEL = Object.freeze({
   recoveryWrap: 'securetransfer/v1/recovery-wrap',
   userKeyAad: 'securetransfer/v1/user-key',
   skAad: 'securetransfer/v1/sk',
+  keyringAad: 'securetransfer/v1/keyring',
 });
 
 function need(bytes, len, what) {
@@ -139,6 +140,24 @@ export async function unwrapPrivateKey(uk, wrapped, userId, pk, alg) {
     return await subtle().unwrapKey('pkcs8', wrapped.subarray(12), uk, gcm(wrapped.subarray(0, 12), skAad(userId, kid, alg)), a.algorithm, false, a.usages);
   } catch {
     throw new AccountKeyError('wrong_password', `the ${alg} private key does not open`);
+  }
+}
+
+const keyringAad = (userId) => concat(utf8(LABEL.keyringAad), need(userId, 16, 'user_id'));
+
+/** The keyring (pins, SECURITY.md §1.8): nonce ‖ AES-GCM(UK, nonce, "securetransfer/v1/keyring" ‖ user_id, bytes). */
+export async function sealKeyring(uk, userId, bytes, nonce = randomBytes(12)) {
+  const ct = await subtle().encrypt(gcm(need(nonce, 12, 'nonce'), keyringAad(userId)), uk, bytes);
+  return concat(nonce, new Uint8Array(ct));
+}
+
+/** The keyring's bytes; a wrong key, user or any changed byte → key_changed. */
+export async function openKeyringBlob(uk, userId, sealed) {
+  if (!(sealed instanceof Uint8Array) || sealed.length < 28) throw new AccountKeyError('keyring_invalid', 'keyring too short');
+  try {
+    return new Uint8Array(await subtle().decrypt(gcm(sealed.subarray(0, 12), keyringAad(userId)), uk, sealed.subarray(12)));
+  } catch {
+    throw new AccountKeyError('keyring_invalid', 'the keyring does not open with this user key');
   }
 }
 

@@ -32,10 +32,14 @@ function idBytes(id, what) {
   }
 }
 
-/** MK (bytes) wrapped to each member's checked key: grants for POST …/keys or …/members. */
-async function grantsFor(mbx, kid, mk, members) {
+/**
+ * MK (bytes) wrapped to each member's checked key: grants for POST …/keys or
+ * …/members. trusted(member): the member's key is pinned (or is our own).
+ */
+async function grantsFor(mbx, kid, mk, members, trusted) {
   const out = [];
   for (const m of members) {
+    if (!trusted(m)) throw new AccountKeyError('key_not_pinned', 'a member key is not in the keyring');
     let pk;
     try {
       pk = await checkedKey(m.x25519_pk, m.key_id, 'member_key_mismatch');
@@ -68,12 +72,18 @@ export function forgetMailboxes() {
   boxes.clear();
 }
 
-/** The ops, given a function returning the member's own unlocked state. */
-export function mailboxOps(own, selfCheck) {
+/**
+ * The ops, given a function returning the member's own unlocked state, the
+ * key self-check, and pinned(address, key_id) of the keyring: mailbox keys
+ * are wrapped only to members {id, email, key_id, x25519_pk} whose key the
+ * member's keyring trusts (peerkeys.js, purpose 'member'), or to oneself.
+ */
+export function mailboxOps(own, selfCheck, pinned) {
+  const trusted = (m) => m.key_id === b64uEncode(own().kid) || pinned(m.email ?? '', m.key_id);
   return {
     /**
      * A new key version for the mailbox, granted to `members` (each
-     * {id, key_id, x25519_pk}; the caller's own account among them).
+     * {id, email, key_id, x25519_pk}; the caller's own account among them).
      * Returns the body of POST /mailboxes/{id}/keys (without `remove`).
      */
     async mbxNewKey({ mailboxId, members }) {
@@ -88,7 +98,7 @@ export function mailboxOps(own, selfCheck) {
         ed25519_pk: b64uEncode(ed.pk),
         wrapped_x25519_sk: b64uEncode(await wrapPrivateKey(mkKey, x.privateKey, mbx, x.pk, 'X25519')),
         wrapped_ed25519_sk: b64uEncode(await wrapPrivateKey(mkKey, ed.privateKey, mbx, ed.pk, 'Ed25519')),
-        grants: (await grantsFor(mbx, x.kid, mk, members)).map(({ key_id, ...g }) => g),
+        grants: (await grantsFor(mbx, x.kid, mk, members, trusted)).map(({ key_id, ...g }) => g),
       };
       mk.fill(0);
       return body;
@@ -135,12 +145,12 @@ export function mailboxOps(own, selfCheck) {
       return { keyId: current, versions: versions.size };
     },
 
-    /** Grants every unlocked version to a newcomer {id, key_id, x25519_pk}: body of POST …/members. */
+    /** Grants every unlocked version to a newcomer {id, email, key_id, x25519_pk}: body of POST …/members. */
     async mbxGrant({ mailboxId, member }) {
       own();
       const mbx = idBytes(mailboxId, 'mailbox id');
       const grants = [];
-      for (const v of mailboxVersions(mailboxId)) grants.push(...(await grantsFor(mbx, v.kid, v.mk, [member])));
+      for (const v of mailboxVersions(mailboxId)) grants.push(...(await grantsFor(mbx, v.kid, v.mk, [member], trusted)));
       return { user_id: member.id, grants: grants.map(({ user_id, ...g }) => g) };
     },
   };

@@ -52,9 +52,10 @@ async function openWithAny(ids, open) {
  * The operations, given unlocked(as) returning the key state to act with
  * (the account's, or with `as` the current key of that department mailbox)
  * and keys(as) every key that may open a stanza (a mailbox keeps its older
- * versions). Both throw when locked.
+ * versions). Both throw when locked. pinned(address, key_id): whether the
+ * keyring trusts that key for that address (keyringops.js).
  */
-export function messageOps(unlocked, keys) {
+export function messageOps(unlocked, keys, pinned) {
   return {
     /** A new K for a new message; returns the self-stanza to store at once. */
     async msgStart({ msgId, as }) {
@@ -95,6 +96,8 @@ export function messageOps(unlocked, keys) {
       let keyIdR = 'link';
       if (recipient.kind === 'account') {
         keyIdR = recipient.key_id;
+        // Only to a key the user trusts (peerkeys.js pinned or confirmed it).
+        if (!pinned(recipient.email, keyIdR)) throw new AccountKeyError('key_not_pinned', 'the recipient key is not in the keyring');
         // The server hands out the key: it must at least match the key id it names.
         try {
           body.recipient_stanza = await recipientStanza({ K: m.K, id: m.id, x25519Pk: recipient.x25519_pk, kid: keyIdR });

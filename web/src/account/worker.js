@@ -5,8 +5,9 @@
 //   {id, op, ...args} -> {id, result} | {id, error: code, message}
 // ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock,
 // the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget,
-// and department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant. Message ops
-// act for mailbox `as` when given.
+// department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant, and the keyring of
+// pins (keyringops.js): keyringOpen, keyringSeal. Message ops act for mailbox `as` when given.
+// No message key or mailbox key is wrapped to a key that is not pinned in the keyring.
 import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from './codec.js';
 import {
   checkKdf,
@@ -21,6 +22,7 @@ import {
   unwrapUk,
 } from './keys.js';
 import { forgetMailboxes, mailboxIdentity, mailboxOps, mailboxVersions } from './mailboxes.js';
+import { forgetKeyring, keyringOps, pinned } from './keyringops.js';
 import { forgetAllMessages, messageOps } from './messages.js';
 
 let state = null; // { userId, uk, x25519, ed25519, xPk, edPk, kid }
@@ -140,13 +142,16 @@ const OPS = {
     pending = null;
     forgetAllMessages();
     forgetMailboxes();
+    forgetKeyring();
     return {};
   },
   ...messageOps(
     (as) => (as ? mailboxIdentity(as) : own()),
     (as) => (as ? mailboxVersions(as) : [own()]),
+    pinned,
   ),
-  ...mailboxOps(own, selfCheck),
+  ...mailboxOps(own, selfCheck, pinned),
+  ...keyringOps(own),
 };
 
 self.onmessage = async (event) => {

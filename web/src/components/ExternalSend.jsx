@@ -1,33 +1,36 @@
 // The upload form of someone outside (Q2 request link, Q4 drop-off): who the
 // documents go to and who sends them (both filled in), the request's text,
 // the same Documents picker, text and progress as the compose page, and
-// "Versturen". Before anything is sent the employee's key is checked against
-// the key id of the link (fp); a drop-off has no link, so the page shows the
-// key's fingerprint words instead, to compare by phone if in doubt.
+// "Versturen". Before anything is sent the employee's key passes
+// account/peerkeys.js: against the key id of the link (fp; a mismatch
+// blocks, with the key-change dialog showing both fingerprints) and against
+// the pins of this browser (a changed key asks, in the same dialog, whether
+// to trust it). A drop-off has no link, so the page also shows the key's
+// fingerprint words, to compare by phone if in doubt.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Documents, useDocuments } from './Documents.jsx';
 import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
+import { useKeyChange } from './KeyChange.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
-import { b64uDecode } from '../crypto/b64u.js';
-import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
+import { trustKey, wordsOf } from '../account/peerkeys.js';
 import { t } from '../lib/i18n.js';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 
-/** 'ok' when the key has the id the link (fp) and the server name; else 'mismatch'. */
-function useKeyCheck(employee, fp) {
+/**
+ * 'ok' once the employee's key passed peerkeys.js; 'mismatch' when it
+ * cannot be used (not the link's key, or inconsistent); 'declined' when it
+ * changed and the visitor did not trust it.
+ */
+function useKeyCheck(employee, fp, purpose, confirm) {
   const [state, setState] = useState({ check: 'pending', words: '' });
   useEffect(() => {
     let live = true;
-    (async () => {
-      try {
-        const kid = await keyIdB64u(b64uDecode(employee.x25519_pk));
-        const ok = kid === employee.key_id && (!fp || fp === kid);
-        if (live) setState({ check: ok ? 'ok' : 'mismatch', words: fingerprintWords(b64uDecode(kid)) });
-      } catch {
-        if (live) setState({ check: 'mismatch', words: '' });
-      }
-    })();
+    trustKey({ kind: 'account', ...employee }, { purpose, name: employee.name, expectKeyId: fp || null, confirm })
+      .then(
+        () => live && setState({ check: 'ok', words: wordsOf(employee.key_id) }),
+        (e) => live && setState({ check: e?.code === 'peer_key_changed' ? 'declined' : 'mismatch', words: '' }),
+      );
     return () => { live = false; };
   }, [employee, fp]);
   return state;
@@ -41,14 +44,16 @@ export function ExternalSend({ token, fp, view, onSent }) {
   const [busy, setBusy] = useState(false);
   const [snap, setSnap] = useState(null);
   const [failure, setFailure] = useState('');
-  const { check, words } = useKeyCheck(view.employee, fp);
+  const purpose = view.kind === 'dropoff' ? 'dropoff' : 'request';
+  const [keyDialog, confirmKey] = useKeyChange();
+  const { check, words } = useKeyCheck(view.employee, fp, purpose, confirmKey);
   const [worker] = useState(() => new RequestWorker());
   const form = useRef(null);
   const progressHeading = useRef(null);
   const failureRef = useRef(null);
   useEffect(() => () => worker.terminate(), [worker]);
 
-  const blocked = check === 'mismatch';
+  const blocked = check === 'mismatch' || check === 'declined';
   const onSubmit = async (event) => {
     event.preventDefault();
     if (busy || blocked || check !== 'ok') return;
@@ -68,6 +73,9 @@ export function ExternalSend({ token, fp, view, onSent }) {
         worker,
         token,
         fp,
+        purpose,
+        employeeName: view.employee.name,
+        confirm: confirmKey,
         sender: view.sender,
         subject: t(view.kind === 'dropoff' ? 'q.subject_dropoff' : 'q.subject_request'),
         text: cleanText(text),
@@ -78,16 +86,19 @@ export function ExternalSend({ token, fp, view, onSent }) {
       onSent(id);
     } catch (err) {
       setBusy(false);
-      setFailure(err?.code === 'key_mismatch' ? t('q.key_mismatch', { name: view.employee.name }) : errorText(err));
+      setFailure(err?.code === 'key_mismatch' || err?.code === 'peer_key_mismatch' ? t('q.key_mismatch', { name: view.employee.name }) : errorText(err));
       requestAnimationFrame(() => failureRef.current?.focus());
     }
   };
 
   return (
     <form class="st-form st-compose" ref={form} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : undefined}>
+      {keyDialog}
       {blocked && (
         <Alert type="error" role="alert" title={t('q.key_mismatch_title')}>
-          <p class="nl-paragraph" data-testid="key-mismatch">{t('q.key_mismatch', { name: view.employee.name })}</p>
+          <p class="nl-paragraph" data-testid="key-mismatch">
+            {t(check === 'declined' ? 'q.key_declined' : fp ? 'q.key_mismatch' : 'q.key_bad', { name: view.employee.name })}
+          </p>
         </Alert>
       )}
       {failure && (

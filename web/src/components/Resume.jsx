@@ -9,6 +9,7 @@ import { t } from '../lib/i18n.js';
 import { displayName, sanitizeName } from '../send/names.js';
 import { resumeMessage } from '../send/send.js';
 import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
+import { useKeyChange } from './KeyChange.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 
 
@@ -27,6 +28,7 @@ export function Resume({ message: m, account, onDone }) {
   const [busy, setBusy] = useState(false);
   const [snap, setSnap] = useState(null);
   const heading = useRef(null);
+  const [keyDialog, confirmKey] = useKeyChange('resume-key-change');
   const recipient = recipientOf(m);
   const canResume = !!m.self_stanza && !!recipient && m.files.every((f) => !f.done || f.header_sha256);
 
@@ -61,6 +63,7 @@ export function Resume({ message: m, account, onDone }) {
       await resumeMessage({
         message: m, picked, recipient, text: body, sender: { address: account.user.email },
         upload: { chunk_size: m.upload?.chunk_size ?? 16 << 20, parallel: m.upload?.parallel ?? 2 },
+        confirm: confirmKey,
         onProgress: setSnap,
       });
       onDone();
@@ -74,6 +77,7 @@ export function Resume({ message: m, account, onDone }) {
   return (
     <section class="st-section" aria-labelledby="resume-title">
       <h2 class="nl-heading nl-heading--level-2" id="resume-title">{t('resume.title')}</h2>
+      {keyDialog}
       {!canResume ? (
         <Alert type="warning">
           <p class="nl-paragraph">{t('resume.impossible')}</p>

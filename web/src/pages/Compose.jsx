@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
 import { Documents, useDocuments } from '../components/Documents.jsx';
+import { useKeyChange } from '../components/KeyChange.jsx';
 import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
@@ -56,6 +57,7 @@ function ComposeForm({ account }) {
   const progressHeading = useRef(null);
   const failureRef = useRef(null);
   const start = useComposeStart(setD);
+  const [keyDialog, confirmKey] = useKeyChange();
   // A corrected field loses its old error at once; the rest wait for the next submit.
   const set = (k) => (v) => {
     setD((x) => ({ ...x, [k]: v }));
@@ -92,6 +94,7 @@ function ComposeForm({ account }) {
         draft,
         files,
         sender: { address: currentMailbox()?.email ?? account.user.email },
+        confirm: confirmKey,
         onCreated: (id) => {
           msgId = id;
           requestAnimationFrame(() => progressHeading.current?.focus());
@@ -116,6 +119,7 @@ function ComposeForm({ account }) {
   return (
     <article class="st-page st-page--wide">
       <h1 class="nl-heading nl-heading--level-1">{t('page.compose')}</h1>
+      {keyDialog}
       {failure && (
         <div ref={failureRef} tabIndex={-1} class="st-failure">
           <Alert type="error" role="alert" title={t('compose.failed_title')}>

@@ -5,6 +5,8 @@
 // stays), "Sleutels aanmaken" for the owner of a new mailbox, and the history.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { addMailboxMember, fingerprintOf, newMailboxKey, unlockMailbox } from '../account/client.js';
+import { trustKey } from '../account/peerkeys.js';
+import { useKeyChange } from '../components/KeyChange.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
 import { Alert, Checkbox, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
@@ -79,7 +81,7 @@ function MakeKeys({ mb, me, onDone }) {
 }
 
 /** Lid toevoegen: look up, compare the words, then grant. */
-function AddMember({ mb, onDone }) {
+function AddMember({ mb, onDone, confirmKey }) {
   const [email, setEmail] = useState('');
   const [found, setFound] = useState(null); // { id, name, email, key_id, x25519_pk, words }
   const [compared, setCompared] = useState(false);
@@ -96,6 +98,8 @@ function AddMember({ mb, onDone }) {
       // The words come from the key itself, not from what the server says its id is.
       const fp = await fingerprintOf(c.x25519_pk);
       if (fp.keyId !== c.key_id) throw Object.assign(new Error('key'), { code: 'member_key_mismatch' });
+      // Against the pins too: a colleague whose key changed since we last saw it asks first.
+      await trustKey({ kind: 'account', ...c }, { purpose: 'member', name: c.name, confirm: confirmKey });
       setFound({ ...c, words: fp.fingerprint });
       requestAnimationFrame(() => wordsRef.current?.focus());
     } catch (err) {
@@ -112,7 +116,8 @@ function AddMember({ mb, onDone }) {
     setBusy(true);
     setError('');
     try {
-      await addMailboxMember(mb.id, { id: found.id, key_id: found.key_id, x25519_pk: found.x25519_pk });
+      await addMailboxMember(mb.id, { id: found.id, email: found.email, name: found.name, key_id: found.key_id, x25519_pk: found.x25519_pk },
+        { confirm: confirmKey });
       setFound(null);
       setEmail('');
       onDone(t('mbx.added', { name: found.name }));
@@ -208,6 +213,7 @@ function MailboxPage({ id, me }) {
   const [ok, setOk] = useState('');
   const [failure, setFailure] = useState('');
   const [confirm, ask] = useConfirm('mbx-confirm');
+  const [keyDialog, confirmKey] = useKeyChange();
   useTitle('page.mailbox');
   const load = () => api.get(`/mailboxes/${enc(id)}`).then(setMb, setError);
   useEffect(() => { load(); }, [id]);
@@ -224,7 +230,7 @@ function MailboxPage({ id, me }) {
     setOk('');
     try {
       await unlockMailbox(id);
-      await newMailboxKey(id, mb.members.filter((m) => m.id !== x.id), x.id);
+      await newMailboxKey(id, mb.members.filter((m) => m.id !== x.id), x.id, { confirm: confirmKey });
       done(t('mbx.removed', { name: x.name }));
     } catch (err) {
       setFailure(errorText(err));
@@ -260,9 +266,10 @@ function MailboxPage({ id, me }) {
         <p class="nl-paragraph">{t('mbx.no_keys_yet')}</p>
       )}
       <Members mb={mb} me={me} onRemove={remove} />
-      {mb.key_id && <AddMember mb={mb} onDone={done} />}
+      {mb.key_id && <AddMember mb={mb} onDone={done} confirmKey={confirmKey} />}
       <History mb={mb} />
       {confirm}
+      {keyDialog}
     </article>
   );
 }

@@ -8,6 +8,7 @@
 // Worker (components/Received.jsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
+import { TrustedSender } from '../components/KeyChange.jsx';
 import { Received } from '../components/Received.jsx';
 import { Resume } from '../components/Resume.jsx';
 import { api } from '../lib/api.js';
@@ -82,14 +83,16 @@ function RecipientView({ m, account }) {
     </article>
   ) : (
     <article class="st-page st-page--wide">
-      <WithKey
-        m={m}
-        stanza={m.stanza}
-        heading
-        expect={m.sender?.kind === 'external'
-          ? { external: true, sender_email: m.sender.email, recipient_key_id: ownKeyId(m, account) }
-          : { sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: ownKeyId(m, account) }}
-      />
+      <TrustedSender sender={m.sender} self={m.sender?.user_id === account.user?.id}>
+        <WithKey
+          m={m}
+          stanza={m.stanza}
+          heading
+          expect={m.sender?.kind === 'external'
+            ? { external: true, sender_email: m.sender.email, recipient_key_id: ownKeyId(m, account) }
+            : { sign_pk: m.sender?.ed25519_pk, sender_email: m.sender?.email, recipient_key_id: ownKeyId(m, account) }}
+        />
+      </TrustedSender>
     </article>
   );
 }

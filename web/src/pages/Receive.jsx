@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, Status, SubmitButton, TextField, errorText } from '../components/Form.jsx';
 import { Received } from '../components/Received.jsx';
+import { TrustedSender } from '../components/KeyChange.jsx';
 import { api, ApiError } from '../lib/api.js';
 import { takeFragment } from '../lib/fragment.js';
 import { t } from '../lib/i18n.js';
@@ -198,13 +199,15 @@ export function Receive({ params }) {
       for (const f of doc.files) urls[f.index] = `/api/v1/r/${enc(id)}/files/${enc(f.id)}`;
       return (
         <article class="st-page st-page--wide">
-          <Received
-            msgId={id}
-            doc={doc}
-            worker={worker}
-            urls={urls}
-            expect={{ sign_pk: doc.sender?.ed25519_pk, sender_email: doc.sender?.email, recipient_key_id: 'link' }}
-          />
+          <TrustedSender sender={doc.sender}>
+            <Received
+              msgId={id}
+              doc={doc}
+              worker={worker}
+              urls={urls}
+              expect={{ sign_pk: doc.sender?.ed25519_pk, sender_email: doc.sender?.email, recipient_key_id: 'link' }}
+            />
+          </TrustedSender>
         </article>
       );
     }

@@ -1,7 +1,9 @@
 // Sending documents from outside (Q2, Q4): the page's side of the request
 // key Worker (worker.js) and the whole send, reusing the employee's upload
 // path (send/send.js): create the message through the request token, check
-// the employee's key against the link's key id, upload, sign, send.
+// the employee's key (account/peerkeys.js: the link's key id and this
+// browser's pins), upload, sign, send.
+import { trustKey } from '../account/peerkeys.js';
 import { api } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { mimeFor } from '../send/names.js';
@@ -60,7 +62,7 @@ export const openRequest = (token) => api.get(qPath(token));
  * fp: the key id from the link (null for a drop-off). sender: {name, email}
  * as the server confirmed them. Resolves to the message id.
  */
-export async function sendFromOutside({ worker, token, fp, sender, subject, text, files, onCreated, onProgress, signal }) {
+export async function sendFromOutside({ worker, token, fp, purpose = 'request', employeeName, confirm, sender, subject, text, files, onCreated, onProgress, signal }) {
   const created = await api.post(qPath(token, '/messages'), {
     subject,
     reference: '',
@@ -68,7 +70,8 @@ export async function sendFromOutside({ worker, token, fp, sender, subject, text
   });
   const msgId = created.id;
   onCreated?.(msgId);
-  // Before a single byte goes out: is this the key the link named?
+  // Before a single byte goes out: is this the key the link named, and the one pinned?
+  await trustKey({ kind: 'account', ...created.recipient }, { purpose, name: employeeName, expectKeyId: fp || null, confirm });
   await worker.call('start', { msgId, x25519Pk: created.recipient.x25519_pk, kid: created.recipient.key_id, fp });
   const headers = await uploadCreated({
     created, files, onProgress, signal, fileKeys: (index) => worker.call('file', { msgId, index }),

@@ -6,7 +6,13 @@
 // resumeMessage() does the same for a message left in `uploading` by a reload:
 // K from the self-stanza, files already done kept, the others uploaded afresh
 // with a NEW salt (SECURITY.md §1.9).
+//
+// The recipient's key passes account/peerkeys.js (pins, §1.8) before the
+// message is even created, and the key in the POST answer again before
+// anything is made or uploaded: a changed key opens the dialog (`confirm`),
+// and nothing is encrypted to it unless the user trusts it.
 import { messageCrypto } from '../account/client.js';
+import { lookupKey, trustKey } from '../account/peerkeys.js';
 import { b64uEncode } from '../crypto/b64u.js';
 import { sha256 } from '../crypto/bytes.js';
 import { ciphertextSize } from '../crypto/stf1.js';
@@ -111,15 +117,27 @@ export async function uploadCreated({ created, files, onProgress, signal, fileKe
  * onCreated(msgId) once the message exists; onProgress(snapshot) with the
  * Progress snapshot. Resolves to the message id.
  */
-export async function sendMessage({ draft, files, sender, onCreated, onProgress, signal }) {
-  const created = await api.post('/messages', {
-    recipient: draft.recipient,
-    subject: draft.subject,
-    reference: draft.reference,
-    files: files.map((f) => ({ name: f.name, size: f.file.size })),
-  });
+export async function sendMessage({ draft, files, sender, confirm, onCreated, onProgress, signal }) {
+  const ctx = { purpose: 'send', name: draft.recipient.name, confirm };
+  let created;
+  for (let attempt = 0; !created; attempt++) {
+    const pre = await trustKey(await lookupKey(draft.recipient.email), ctx);
+    // The key we trust goes along: if it changed in between, the server refuses
+    // (409 key_changed) and the new key goes through the pins once more.
+    try {
+      created = await api.post('/messages', {
+        recipient: pre.key.key_id ? { ...draft.recipient, key_id: pre.key.key_id } : draft.recipient,
+        subject: draft.subject,
+        reference: draft.reference,
+        files: files.map((f) => ({ name: f.name, size: f.file.size })),
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'key_changed') || attempt > 0) throw e;
+    }
+  }
   const msgId = created.id;
   onCreated?.(msgId, created);
+  await trustKey(created.recipient, ctx);
   const { self_stanza } = await messageCrypto('msgStart', { msgId });
   await storeSelfStanza(msgId, self_stanza);
   const headers = await uploadCreated({ created, files, onProgress, signal });
@@ -142,8 +160,9 @@ export async function sendMessage({ draft, files, sender, onCreated, onProgress,
  * key (account) or R_srv (link) comes from that same GET answer while the
  * message is `uploading`. text: the Begeleidende tekst again.
  */
-export async function resumeMessage({ message, picked, recipient, sender, text, upload, onProgress, signal }) {
+export async function resumeMessage({ message, picked, recipient, sender, text, upload, confirm, onProgress, signal }) {
   const msgId = message.id;
+  await trustKey(recipient, { purpose: 'send', name: message.recipient?.name, confirm });
   await messageCrypto('msgResume', { msgId, selfStanza: message.self_stanza });
   const entries = message.files
     .filter((f) => !f.done)

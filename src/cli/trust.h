@@ -1,0 +1,37 @@
+/*
+ * How the commands use the key gate of client/pins.h (SECURITY.md 1.8):
+ * the pin file <dir>/pins.json, the refusal of a changed key (the old
+ * and the new five words, what to do, exit CLI_KEY_CHANGED) and the
+ * `keys` command that lists pins and accepts a new key once the words
+ * were compared.
+ */
+#ifndef ST_CLI_TRUST_H
+#define ST_CLI_TRUST_H
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "client/pins.h"
+
+/*
+ * Passes one served key (a GET /api/v1/keys answer, a POST /messages
+ * "recipient", a message's "sender") through pins_check. name: who, for
+ * the message (may be NULL). CLI_OK when it may be used (new, same, or no
+ * key and none pinned); CLI_KEY_CHANGED with the explanation on stderr
+ * for a changed or removed key; CLI_INTEGRITY for an answer that
+ * contradicts itself; CLI_LOCAL when the pin file cannot be read or
+ * written.
+ */
+int trust_served(struct cli *c, const json_t *served,
+    enum pins_purpose purpose, const char *name);
+
+/* GET /api/v1/keys?email=ADDR into *served (json_decref it). An exit code. */
+int trust_lookup(struct cli *c, const char *email, json_t **served);
+
+/*
+ * Self-monitoring after the keys were unlocked: the directory's answer for
+ * the account's own address must be c->keys. CLI_OK or CLI_KEY_CHANGED.
+ */
+int trust_self(struct cli *c, const char *email);
+
+#endif

@@ -1,0 +1,80 @@
+// The account's keyring on the page side (SECURITY.md §1.8 tier 1): the pins
+// of peerkeys.js, stored on the server as one blob the key Worker sealed
+// under UK (keyringops.js), so the server keeps it but cannot read or edit
+// it. GET /api/v1/account/keyring gives {version, blob}; PUT with the
+// version it was read at replaces it, or answers 409 when another tab or
+// browser wrote in between. Then the keyring is read again and this tab's
+// changes are applied on top of it (each change is "set this pin" or
+// "remove it", so re-applying is safe), and written again: two tabs never
+// lose each other's pins.
+import { api, ApiError } from '../lib/api.js';
+import { keyringCrypto } from './client.js';
+
+const TRIES = 5;
+let ring = null; // { version, pins } of the open keyring
+let queue = Promise.resolve(); // writes, one at a time per tab
+
+async function load() {
+  const r = await api.get('/account/keyring');
+  const version = Number.isSafeInteger(r?.version) && r.version >= 0 ? r.version : 0;
+  const { pins } = await keyringCrypto('keyringOpen', { blob: r?.blob ?? null });
+  return { version, pins };
+}
+
+/** Opens the keyring after unlock (in the Worker too); a new account starts empty. */
+export async function openKeyring() {
+  ring = null;
+  ring = await load();
+  return ring;
+}
+
+/** Forgets the open keyring (logout, lock). */
+export function closeKeyring() {
+  ring = null;
+}
+
+async function write(change) {
+  for (let i = 0; i < TRIES; i++) {
+    const pins = change({ ...ring.pins });
+    const { blob } = await keyringCrypto('keyringSeal', { pins });
+    try {
+      const r = await api.put('/account/keyring', { version: ring.version, blob });
+      ring = { version: r.version, pins };
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 409) {
+        // Not stored: the Worker still trusts what this tab decided (its copy
+        // was sealed); the next change of this tab tries to store it again.
+        ring = { ...ring, pins };
+        throw e;
+      }
+      ring = await load(); // another tab wrote first: its pins, then ours
+    }
+  }
+  throw new ApiError(409, 'keyring_conflict', 'the keyring kept changing');
+}
+
+function update(change) {
+  const next = queue.then(() => write(change));
+  queue = next.catch(() => {});
+  return next;
+}
+
+/** The pin store of peerkeys.js on the open keyring. */
+export function keyringStore() {
+  if (!ring) throw new ApiError(0, 'keyring_closed', 'the keyring is not open');
+  return {
+    get: (address) => ring?.pins[address] ?? null,
+    put: (address, pin) => update((pins) => ({ ...pins, [address]: pin })),
+    remove: (address) =>
+      update((pins) => {
+        delete pins[address];
+        return pins;
+      }),
+  };
+}
+
+/** The pins as they are now (the account page lists them). */
+export function keyringPins() {
+  return ring ? { ...ring.pins } : null;
+}
