@@ -30,6 +30,7 @@ void api_sessions_end_others(struct request *req);
 
 /* auth.c: registration, verification, login, password reset (A1-A5). */
 void api_register(struct request *req);
+void api_verify_info(struct request *req);
 void api_verify(struct request *req);
 void api_verify_resend(struct request *req);
 void api_prelogin(struct request *req);

@@ -57,6 +57,7 @@ api_register(struct request *req)
 	struct acct_env env;
 	unsigned char uid[RAND_ID_BYTES];
 	enum acct_status st;
+	int64_t retry = 0;
 	json_t *doc;
 
 	if ((doc = request_json(req)) == NULL)
@@ -72,35 +73,74 @@ api_register(struct request *req)
 	r.user_id = input_str(doc, "user_id");
 	r.password_ok = json_is_true(json_object_get(doc, "password_ok"));
 	api_env(req, &env);
-	st = accounts_register(&env, &r);
+	st = accounts_register(&env, &r, &retry);
 	if (st == ACCT_ACCEPTED)
 		accepted(req);
 	else
-		api_acct_error(req, st, 0);
+		api_acct_error(req, st, retry);
 out:
 	sodium_memzero(r.auth_key, sizeof(r.auth_key));
 	json_decref(doc);
 }
 
+/* What the verification page needs to derive the attempt's auth key. */
 void
-api_verify(struct request *req)
+api_verify_info(struct request *req)
 {
 	static const struct field f[] = { TOKEN_FIELD };
 	struct acct_env env;
 	enum acct_status st;
+	struct user u;
 	json_t *doc;
 
 	if ((doc = request_json(req)) == NULL)
 		return;
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
 		api_env(req, &env);
-		st = accounts_verify(&env, input_str(doc, "token"));
+		st = accounts_verify_info(&env, input_str(doc, "token"), &u);
+		if (st == ACCT_OK) {
+			reply_json(req, 200,
+			    json_pack("{s:s,s:s,s:s,s:{s:s,s:I,s:I,s:I}}",
+			        "email", u.email, "user_id", u.id, "salt",
+			        u.keys.kdf_salt ? u.keys.kdf_salt : "", "kdf",
+			        "alg", "argon2id", "m",
+			        (json_int_t)u.keys.kdf_m, "t",
+			        (json_int_t)u.keys.kdf_t, "p",
+			        (json_int_t)u.keys.kdf_p));
+			user_release(&u);
+		} else
+			api_acct_error(req, st, 0);
+	}
+	json_decref(doc);
+}
+
+void
+api_verify(struct request *req)
+{
+	static const struct field f[] = {
+		TOKEN_FIELD,
+		{ "auth_key", F_STR, 1, 43, 43 },
+	};
+	unsigned char auth[PW_AUTH_KEY_LEN];
+	struct acct_env env;
+	enum acct_status st;
+	int64_t retry = 0;
+	json_t *doc;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0 &&
+	    input_b64(req, doc, "auth_key", auth, sizeof(auth)) == 0) {
+		api_env(req, &env);
+		st = accounts_verify(
+		    &env, input_str(doc, "token"), auth, &retry);
 		if (st == ACCT_OK)
 			reply_json(
 			    req, 200, json_pack("{s:s}", "status", "verified"));
 		else
-			api_acct_error(req, st, 0);
+			api_acct_error(req, st, retry);
 	}
+	sodium_memzero(auth, sizeof(auth));
 	json_decref(doc);
 }
 

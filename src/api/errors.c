@@ -41,6 +41,9 @@ static const struct mapping acct_map[] = {
 	    "This link is not valid "
 	    "or was already used" },
 	{ ACCT_TOKEN_EXPIRED, 410, "token_expired", "This link has expired" },
+	{ ACCT_BAD_USER_ID, 400, "bad_user_id",
+	    "Make new keys and "
+	    "try again" },
 };
 
 void

@@ -60,8 +60,8 @@ api_keyring_get(struct request *req)
 		return;
 	}
 	reply_json(req, 200,
-	    json_pack("{s:I,s:s?}", "version", (json_int_t)version, "blob",
-	        blob));
+	    json_pack(
+	        "{s:I,s:s?}", "version", (json_int_t)version, "blob", blob));
 	free(blob);
 }
 

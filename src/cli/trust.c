@@ -76,7 +76,8 @@ refuse(const struct pins_key *k, const json_t *pin, const char *name,
 		    "  key you trusted%s: %s\n"
 		    "  The message would go by link, through the server. Call "
 		    "%s on a phone number\n"
-		    "  you already had; only if the account was really closed:\n"
+		    "  you already had; only if the account was really "
+		    "closed:\n"
 		    "    securetransfer keys forget %s",
 		    who, k->address, nothing, since, oldw, who, k->address);
 		return CLI_KEY_CHANGED;
@@ -103,8 +104,7 @@ refuse(const struct pins_key *k, const json_t *pin, const char *name,
 	    "  Only if they are the same as the new key's words:\n"
 	    "    securetransfer keys trust %s '%s'\n"
 	    "  and run this command again.",
-	    who, k->address, nothing, since, oldw, neww, who, k->address,
-	    neww);
+	    who, k->address, nothing, since, oldw, neww, who, k->address, neww);
 	return CLI_KEY_CHANGED;
 }
 
@@ -177,8 +177,7 @@ trust_self(struct cli *c, const char *email)
 		return rc;
 	b64u_encode(kid, sizeof(kid), c->keys.key_id, 16);
 	b64u_encode(ed, sizeof(ed), c->keys.ed_pk, 32);
-	if (pins_key_read(&k, served) != 0 ||
-	    pins_check_own(&k, kid, ed) != 0)
+	if (pins_key_read(&k, served) != 0 || pins_check_own(&k, kid, ed) != 0)
 		rc = cli_fail(CLI_KEY_CHANGED,
 		    "the server gives others another key for %s than the "
 		    "keys you just unlocked (self_mismatch): messages to you "
@@ -228,8 +227,8 @@ keys_list(struct cli *c)
 	out = json_array();
 	json_object_foreach((json_t *)(uintptr_t)pins_all(p), addr, pin)
 	{
-		const char *kid =
-		    json_string_value(json_object_get(pin, "key_id"));
+		const char *kid = json_string_value(
+		    json_object_get(pin, "key_id"));
 
 		pins_words(words, sizeof(words), kid);
 		if (c->json)
@@ -278,8 +277,8 @@ keys_show_or_trust(struct cli *c, const char *addr, int nwords, char **words)
 	pins_words(have, sizeof(have), k.key_id);
 	pins_words(pinned, sizeof(pinned),
 	    json_string_value(json_object_get(pin, "key_id")));
-	state = !k.has_key ? (pin ? "removed" : "none") :
-	    pin == NULL    ? "not pinned" :
+	state = !k.has_key            ? (pin ? "removed" : "none") :
+	    pin == NULL               ? "not pinned" :
 	    strcmp(have, pinned) == 0 ? "pinned" :
 	                                "changed";
 	if (words == NULL) {
@@ -288,7 +287,8 @@ keys_show_or_trust(struct cli *c, const char *addr, int nwords, char **words)
 			    "email", k.address, "state", state, "key_id",
 			    k.key_id, "fingerprint", have, "pinned", pinned));
 		else
-			printf("%s\nkey the server gives: %s\nkey you trust:        "
+			printf("%s\nkey the server gives: %s\nkey you trust:   "
+			       "     "
 			       "%s\nstate: %s\n",
 			    k.address, k.has_key ? have : "(none)",
 			    pin ? pinned : "(none)", state);

@@ -22,8 +22,8 @@
  * contradicts itself; CLI_LOCAL when the pin file cannot be read or
  * written.
  */
-int trust_served(struct cli *c, const json_t *served,
-    enum pins_purpose purpose, const char *name);
+int trust_served(struct cli *c, const json_t *served, enum pins_purpose purpose,
+    const char *name);
 
 /* GET /api/v1/keys?email=ADDR into *served (json_decref it). An exit code. */
 int trust_lookup(struct cli *c, const char *email, json_t **served);

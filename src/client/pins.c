@@ -56,8 +56,9 @@ pins_key_read(struct pins_key *k, const json_t *served)
 			return -1;
 		k->address[i] = (char)tolower(ch);
 	}
-	if (kid == NULL || (kind != NULL && (strcmp(kind, "link") == 0 ||
-	                                        strcmp(kind, "none") == 0)))
+	if (kid == NULL ||
+	    (kind != NULL &&
+	        (strcmp(kind, "link") == 0 || strcmp(kind, "none") == 0)))
 		return 0; /* no key: the link flow */
 	if (!rand_id_valid(kid))
 		return -1;
@@ -142,9 +143,8 @@ static json_t *
 new_pin(const struct pins_key *k, const json_t *old, int confirmed)
 {
 	json_t *pin = json_pack("{s:s,s:s,s:s?,s:I}", "kind",
-	    k->mailbox ? "mailbox" : "account", "key_id", k->key_id,
-	    "sign_pk", k->sign_pk[0] ? k->sign_pk : NULL, "since",
-	    (json_int_t)time(NULL));
+	    k->mailbox ? "mailbox" : "account", "key_id", k->key_id, "sign_pk",
+	    k->sign_pk[0] ? k->sign_pk : NULL, "since", (json_int_t)time(NULL));
 	json_t *prev;
 
 	if (confirmed)
@@ -175,14 +175,15 @@ match(const json_t *known, const struct pins_key *k)
 
 	if (kid == NULL || strcmp(kid, k->key_id) != 0)
 		return 0;
-	if (k->sign_pk[0] == '\0' || (sign != NULL && strcmp(sign, k->sign_pk) == 0))
+	if (k->sign_pk[0] == '\0' ||
+	    (sign != NULL && strcmp(sign, k->sign_pk) == 0))
 		return 1;
 	return sign == NULL ? 2 : -1;
 }
 
 enum pins_verdict
-pins_check(struct pins *p, const struct pins_key *k,
-    enum pins_purpose purpose, char old[PINS_KID_LEN + 1])
+pins_check(struct pins *p, const struct pins_key *k, enum pins_purpose purpose,
+    char old[PINS_KID_LEN + 1])
 {
 	json_t *pin = json_object_get(pin_map(p), k->address), *one;
 	const char *kid = str(pin, "key_id");
@@ -195,7 +196,8 @@ pins_check(struct pins *p, const struct pins_key *k,
 	if (!k->has_key)
 		return pin == NULL ? PINS_NONE : PINS_REMOVED;
 	if (pin == NULL) {
-		json_object_set_new(pin_map(p), k->address, new_pin(k, NULL, 0));
+		json_object_set_new(
+		    pin_map(p), k->address, new_pin(k, NULL, 0));
 		return save(p) == 0 ? PINS_NEW : PINS_ERROR;
 	}
 	m = match(pin, k);

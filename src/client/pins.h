@@ -93,8 +93,8 @@ enum pins_verdict pins_check(struct pins *p, const struct pins_key *k,
  * The self-check: the directory's answer for the own address must be the
  * unlocked keys (key_id and ed25519 public key, b64u). 0, or -1.
  */
-int pins_check_own(const struct pins_key *served, const char *key_id,
-    const char *ed25519_pk);
+int pins_check_own(
+    const struct pins_key *served, const char *key_id, const char *ed25519_pk);
 
 /* Pins k (has_key) as confirmed by the user; the old key moves to prev.
  * Saves; 0 or -1. */

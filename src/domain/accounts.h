@@ -4,7 +4,11 @@
  * sends, hand out sessions, and queue the mails, each change and its mail
  * in one transaction. Answers never tell whether an address has an
  * account: register, resend, pre-login and forgot behave the same for
- * known and unknown addresses.
+ * known and unknown addresses. Registration and verification
+ * (accounts_reg.c) are safe against pre-hijacking: a verification link
+ * verifies the attempt it was mailed for, with that attempt's password,
+ * and a new registration for an unconfirmed address replaces the old
+ * attempt.
  */
 #ifndef ST_ACCOUNTS_H
 #define ST_ACCOUNTS_H
@@ -40,6 +44,7 @@ enum acct_status {
 	ACCT_BUSY, /* Argon2 pool saturated: 503 */
 	ACCT_TOKEN_INVALID, /* unknown or already used */
 	ACCT_TOKEN_EXPIRED,
+	ACCT_BAD_USER_ID, /* the user id is taken */
 	ACCT_ERROR
 };
 
@@ -71,9 +76,27 @@ struct acct_session {
 void accounts_session_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1]);
 
-enum acct_status accounts_register(
-    const struct acct_env *env, const struct acct_register *r);
-enum acct_status accounts_verify(const struct acct_env *env, const char *token);
+/*
+ * A registration attempt (ACCT_ACCEPTED: a mail is on its way, or the
+ * address already has an account and its owner is told). Replaces an
+ * unconfirmed attempt for the address. Counted per address and per IP
+ * before any work: ACCT_LIMITED with *retry_after.
+ */
+enum acct_status accounts_register(const struct acct_env *env,
+    const struct acct_register *r, int64_t *retry_after);
+/* The attempt a verification token is for (u filled on ACCT_OK): its
+ * address, user id and KDF salt, to derive its auth key. */
+enum acct_status accounts_verify_info(
+    const struct acct_env *env, const char *token, struct user *u);
+/*
+ * Verifies the attempt the token was mailed for if auth_key is that
+ * attempt's (ACCT_BAD_LOGIN otherwise, the token stays usable; counted as
+ * a failed login: ACCT_LIMITED with *retry_after). Its keys are then
+ * published and its owner mailed the fingerprint words.
+ */
+enum acct_status accounts_verify(const struct acct_env *env, const char *token,
+    const unsigned char auth_key[PW_AUTH_KEY_LEN], int64_t *retry_after);
+/* A new link for the newest unconfirmed attempt of the address. */
 enum acct_status accounts_resend(const struct acct_env *env, const char *email);
 void accounts_prelogin(
     const struct acct_env *env, const char *email, struct acct_prelogin *out);

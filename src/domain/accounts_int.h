@@ -2,21 +2,48 @@
 #ifndef ST_ACCOUNTS_INT_H
 #define ST_ACCOUNTS_INT_H
 
+#include "db/users.h"
 #include "domain/accounts.h"
 
 struct db_conn;
+
+#define ACCT_LOGIN_WINDOW 900 /* seconds of the login limits */
 
 /* KDF parameters at or above the floor (SECURITY.md 1.7). */
 int acct_kdf_ok(const struct user_keys *k);
 void acct_token_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1]);
-/* Queues mail <kind> to the address; path+#token form the link. */
+/*
+ * Queues mail <kind> to the address; path+#token form the link, words (may
+ * be NULL) are a key's fingerprint words. to_name (may be NULL) greets and
+ * names the recipient: never a name someone else typed.
+ */
 int acct_queue_mail(struct db_conn *c, const struct acct_env *env,
     const char *kind, const char *to, const char *to_name, const char *path,
-    const char *token);
-/* A fresh single-use token of kind, mailed to u as path#token. */
+    const char *token, const char *words);
+/* A fresh single-use token of kind for account uid, mailed to `to` as
+ * path#token (to_name as in acct_queue_mail). */
 int acct_mail_token(struct db_conn *c, const struct acct_env *env,
-    const struct user *u, const char *kind, const char *path, int64_t ttl);
+    const char *uid, const char *to, const char *to_name, const char *kind,
+    const char *path, int64_t ttl);
+/*
+ * The login limits (per IP, per account), counted before any costly
+ * check; 1 when over (sets *retry_after).
+ */
+int acct_login_limited(
+    const struct acct_env *env, const char *email, int64_t *retry_after);
+/*
+ * The limits of mails to an address (accounts.mails_per_hour) and of
+ * mail-sending requests from the caller's IP (accounts.mails_per_ip_hour):
+ * register, resend, forgot. Both counted, before any work, for known and
+ * unknown addresses alike; 1 when over (sets *retry_after).
+ */
+int acct_mails_limited(
+    const struct acct_env *env, const char *email, int64_t *retry_after);
+/* A token lookup as the answer to give. */
+enum acct_status acct_token_status(enum token_state t);
+/* The fingerprint words of a b64u key id into out (>= 48 bytes), or "". */
+void acct_key_words(const char *key_id, char *out, size_t len);
 /* Counts one hit on key; 1 when over limit (sets *retry_after). */
 int acct_limited(struct db_conn *c, const char *key, int64_t window,
     int64_t limit, int64_t *retry_after);

@@ -16,11 +16,8 @@
 #include "util/config.h"
 #include "util/secrets.h"
 
-#define LOGIN_WINDOW 900
-
-/* Rate limits before the costly check, per IP and per account. */
-static int
-login_limited(
+int
+acct_login_limited(
     const struct acct_env *env, const char *email, int64_t *retry_after)
 {
 	char key[EMAIL_MAX + 80];
@@ -28,11 +25,11 @@ login_limited(
 	int over;
 
 	snprintf(key, sizeof(key), "login-ip:%s", env->ip);
-	over = acct_limited(c, key, LOGIN_WINDOW,
+	over = acct_limited(c, key, ACCT_LOGIN_WINDOW,
 	    env->cfg->accounts_login_ip_failures, retry_after);
 	snprintf(key, sizeof(key), "login:%s", email);
 	if (!over)
-		over = acct_limited(c, key, LOGIN_WINDOW,
+		over = acct_limited(c, key, ACCT_LOGIN_WINDOW,
 		    env->cfg->accounts_login_failures, retry_after);
 	db_put(c);
 	return over;
@@ -57,7 +54,7 @@ start_session(const struct acct_env *env, const struct user *u,
 	    ratelimit_clear(c, key) == DB_OK &&
 	    /* The per-IP limit is on failures: many colleagues behind one
 	     * NAT all logging in at nine must not lock each other out. */
-	    ratelimit_undo(c, ipkey, LOGIN_WINDOW, clock_now()) == DB_OK &&
+	    ratelimit_undo(c, ipkey, ACCT_LOGIN_WINDOW, clock_now()) == DB_OK &&
 	    sessions_insert(
 	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK) {
 		acct_audit(c, env, u->id, "login.ok", NULL);
@@ -85,7 +82,7 @@ accounts_login(const struct acct_env *env, const char *email_in,
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
 	    -1)
 		snprintf(email, sizeof(email), "%.*s", EMAIL_MAX, email_in);
-	if (login_limited(env, email, retry_after))
+	if (acct_login_limited(env, email, retry_after))
 		return ACCT_LIMITED;
 	c = db_get(env->db);
 	found = users_by_email(c, email, u);
@@ -160,7 +157,7 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 
 	if (!acct_kdf_ok(k))
 		return ACCT_WEAK_KDF;
-	if (login_limited(env, u->email, retry_after))
+	if (acct_login_limited(env, u->email, retry_after))
 		return ACCT_LIMITED;
 	pw = password_check(env->sec->pepper, current, u->verifier);
 	if (pw != PW_OK)
@@ -174,7 +171,7 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 	if (users_set_password(c, u->id, k, verifier) == DB_OK &&
 	    sessions_delete_user(c, u->id, keep_hash) == DB_OK &&
 	    acct_queue_mail(c, env, "password_changed", u->email, u->name,
-	        "/wachtwoord-vergeten", NULL) == 0) {
+	        "/wachtwoord-vergeten", NULL, NULL) == 0) {
 		acct_audit(c, env, u->id, "password.changed", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -190,35 +187,33 @@ out:
 enum acct_status
 accounts_forgot(const struct acct_env *env, const char *email_in)
 {
-	char email[EMAIL_MAX + 1], key[EMAIL_MAX + 16];
+	char email[EMAIL_MAX + 1];
 	const char *domain, *why;
 	struct db_conn *c;
 	struct user u;
+	int64_t retry;
 	int found, ok = 1;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
 	    -1)
 		return ACCT_BAD_EMAIL;
+	if (acct_mails_limited(env, email, &retry))
+		return ACCT_ACCEPTED; /* the same answer, and no mail */
 	c = db_get(env->db);
-	snprintf(key, sizeof(key), "mail:%s", email);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);
 		return ACCT_ERROR;
 	}
-	if (!acct_limited(
-	        c, key, 3600, env->cfg->accounts_mails_per_hour, NULL)) {
-		found = users_by_email(c, email, &u);
-		/* A mailbox has no password to reset: a reset would give
-		 * whoever reads its mail a new key pair in its name. */
-		if (found == 1 && u.verified && !u.is_mailbox)
-			ok = acct_mail_token(c, env, &u, "reset",
-			         "/wachtwoord-herstellen",
-			         env->cfg->accounts_reset_ttl) == 0;
-		if (found == 1)
-			user_release(&u);
-		ok = ok && found != -1;
-	}
-	if (ok && db_commit(c) == DB_OK) {
+	found = users_by_email(c, email, &u);
+	/* A mailbox has no password to reset: a reset would give whoever
+	 * reads its mail a new key pair in its name. */
+	if (found == 1 && u.verified && !u.is_mailbox)
+		ok = acct_mail_token(c, env, u.id, u.email, u.name, "reset",
+		         "/wachtwoord-herstellen",
+		         env->cfg->accounts_reset_ttl) == 0;
+	if (found == 1)
+		user_release(&u);
+	if (ok && found != -1 && db_commit(c) == DB_OK) {
 		db_put(c);
 		return ACCT_ACCEPTED;
 	}
@@ -227,8 +222,8 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 	return ACCT_ERROR;
 }
 
-static enum acct_status
-token_status(enum token_state t)
+enum acct_status
+acct_token_status(enum token_state t)
 {
 	switch (t) {
 	case TOKEN_OK:
@@ -252,7 +247,7 @@ accounts_reset_info(
 	enum acct_status st;
 
 	acct_token_hash(env->sec, token, hash);
-	st = token_status(tokens_peek(c, hash, "reset", clock_now(), uid));
+	st = acct_token_status(tokens_peek(c, hash, "reset", clock_now(), uid));
 	if (st == ACCT_OK && users_by_id(c, uid, u) != 1)
 		st = ACCT_ERROR;
 	db_put(c);
@@ -264,11 +259,13 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
     int new_keys, const struct user_keys *k, const char *verifier,
     const char *kid)
 {
-	char uid[RAND_ID_LEN + 1];
+	char uid[RAND_ID_LEN + 1], words[64] = "";
 	enum acct_status st;
 	struct user u;
 
-	st = token_status(tokens_use(c, hash, "reset", clock_now(), uid));
+	if (new_keys)
+		acct_key_words(kid, words, sizeof(words));
+	st = acct_token_status(tokens_use(c, hash, "reset", clock_now(), uid));
 	if (st != ACCT_OK)
 		return st;
 	if (users_by_id(c, uid, &u) != 1)
@@ -280,9 +277,10 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	            users_set_password(c, uid, k, verifier)) == DB_OK &&
 	    (!new_keys || keyrings_db_delete(c, uid) == DB_OK) &&
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
+	    /* A key change is mailed to the owner with the new words. */
 	    acct_queue_mail(c, env,
 	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,
-	        "/wachtwoord-vergeten", NULL) == 0) {
+	        "/wachtwoord-vergeten", NULL, new_keys ? words : NULL) == 0) {
 		acct_audit(c, env, uid, "password.reset", NULL);
 		if (new_keys)
 			acct_audit(c, env, uid, "keys.changed", kid);

@@ -53,8 +53,7 @@ keyring_put(struct db *db, const char *uid, int64_t expect, const char *blob,
 	if (r == 1) {
 		*version = expect + 1;
 		st = KEYRING_OK;
-	} else if (r == 0 &&
-	    keyrings_db_get(c, uid, version, &now_blob) != -1)
+	} else if (r == 0 && keyrings_db_get(c, uid, version, &now_blob) != -1)
 		st = KEYRING_CONFLICT;
 	free(now_blob);
 	db_put(c);

@@ -30,7 +30,7 @@ enum keyring_status keyring_get(
  * Stores blob if the keyring is still at version expect; on KEYRING_OK
  * *version is the new one, on KEYRING_CONFLICT the one there now.
  */
-enum keyring_status keyring_put(struct db *db, const char *uid,
-    int64_t expect, const char *blob, int64_t *version);
+enum keyring_status keyring_put(struct db *db, const char *uid, int64_t expect,
+    const char *blob, int64_t *version);
 
 #endif

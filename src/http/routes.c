@@ -38,6 +38,7 @@ const struct route routes[] = {
 
 	/* Accounts (A1-A6). */
 	R("POST", "/api/v1/register", api_register, API, 0, JSON),
+	R("POST", "/api/v1/verify/info", api_verify_info, API, 0, JSON),
 	R("POST", "/api/v1/verify", api_verify, API, 0, JSON),
 	R("POST", "/api/v1/verify/resend", api_verify_resend, API, 0, JSON),
 	R("POST", "/api/v1/prelogin", api_prelogin, API, 0, JSON),

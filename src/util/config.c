@@ -131,6 +131,8 @@ static const struct cfg_def defs[] = {
 	I("accounts", "login_ip_failures", accounts_login_ip_failures, 1,
 	    100000, "100"),
 	I("accounts", "mails_per_hour", accounts_mails_per_hour, 1, 1000, "5"),
+	I("accounts", "mails_per_ip_hour", accounts_mails_per_ip_hour, 1,
+	    100000, "30"),
 	I("accounts", "argon2_parallel", accounts_argon2_parallel, 0, 256,
 	    "0"),
 	S("send", "allowed_extensions", send_allowed_extensions,

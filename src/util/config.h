@@ -77,7 +77,8 @@ struct config {
 	int64_t accounts_reset_ttl; /* seconds */
 	int64_t accounts_login_failures; /* per account per 15 min */
 	int64_t accounts_login_ip_failures; /* per IP per 15 min */
-	int64_t accounts_mails_per_hour; /* per account */
+	int64_t accounts_mails_per_hour; /* per address */
+	int64_t accounts_mails_per_ip_hour; /* register/resend/forgot per IP */
 	int64_t accounts_argon2_parallel; /* 0: one per core */
 	/* [send] */
 	char *send_allowed_extensions; /* comma-separated, S3 */

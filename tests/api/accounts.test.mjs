@@ -20,7 +20,7 @@ before(async () => {
     config: {
       bootstrap: { domains: 'org.nl, igj.nl' },
       testing: { clock_file: clockFile },
-      accounts: { session_idle: 1800, mails_per_hour: 50 },
+      accounts: { session_idle: 1800, mails_per_hour: 50, mails_per_ip_hour: 1000 },
     },
   });
   outbox = join(srv.dir, 'outbox');
@@ -41,7 +41,7 @@ async function account(email) {
   const mail = await waitForOutboxMail(outbox, email, (m) => /bevestig/i.test(m.subject));
   const token = linkToken(mail);
   secrets.push(token);
-  assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
+  assert.equal((await c.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
   return { email, auth_key: reg.auth_key, reg };
 }
 
@@ -100,8 +100,8 @@ test('register, verify once, then log in; not before verifying (A3, A4)', async 
   const token = linkToken(mail);
   secrets.push(token);
   assert.ok(mail.text.includes(`/verifieren#${token}`), 'the token travels in the fragment');
-  assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
-  const again = await c.post('/api/v1/verify', { token });
+  assert.equal((await c.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
+  const again = await c.post('/api/v1/verify', { token, auth_key: reg.auth_key });
   assert.equal(again.status, 400);
   assert.equal(again.json.error.code, 'token_invalid');
   const { r } = await login('jan@org.nl', reg.auth_key);
@@ -113,10 +113,11 @@ test('register, verify once, then log in; not before verifying (A3, A4)', async 
 test('a verification link expires after 24 hours', async (t) => {
   t.after(() => setClock(0));
   const c = await client();
-  assert.equal((await c.post('/api/v1/register', registration('late@org.nl'))).status, 202);
+  const reg = registration('late@org.nl');
+  assert.equal((await c.post('/api/v1/register', reg)).status, 202);
   const token = linkToken(await waitForOutboxMail(outbox, 'late@org.nl'));
   setClock(24 * 3600 + 1);
-  const r = await c.post('/api/v1/verify', { token });
+  const r = await c.post('/api/v1/verify', { token, auth_key: reg.auth_key });
   assert.equal(r.status, 410);
   assert.equal(r.json.error.code, 'token_expired');
 });
@@ -185,7 +186,7 @@ test('the per-IP login limit counts failures: colleagues behind one address all 
     const reg = registration('nat@org.nl');
     assert.equal((await c.post('/api/v1/register', reg)).status, 202);
     const token = linkToken(await waitForOutboxMail(join(own.dir, 'outbox'), 'nat@org.nl'));
-    assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
+    assert.equal((await c.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
     for (let i = 0; i < 6; i++) {
       const r = await c.post('/api/v1/login', { email: 'nat@org.nl', auth_key: reg.auth_key });
       assert.equal(r.status, 200, `login ${i + 1} from the same address`);

@@ -24,7 +24,7 @@ export async function realEmployee(srv, email, { name = 'Test Medewerker', passw
   });
   if (r.status !== 202) throw new Error(`register ${email}: ${r.status} ${r.text}`);
   const token = linkToken(await waitForOutboxMail(join(srv.dir, 'outbox'), email));
-  const v = await c.post('/api/v1/verify', { token });
+  const v = await c.post('/api/v1/verify', { token, auth_key: b(fields.auth_key) });
   if (v.status !== 200) throw new Error(`verify ${email}: ${v.status}`);
   return { email, password, name };
 }

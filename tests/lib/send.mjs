@@ -24,7 +24,8 @@ export async function employee(srv, email) {
   const r = await c.post('/api/v1/register', reg);
   if (r.status !== 202) throw new Error(`register: ${r.status} ${r.text}`);
   const token = linkToken(await waitForOutboxMail(join(srv.dir, 'outbox'), email));
-  await c.post('/api/v1/verify', { token });
+  const v = await c.post('/api/v1/verify', { token, auth_key: reg.auth_key });
+  if (v.status !== 200) throw new Error(`verify: ${v.status} ${v.text}`);
   const li = await c.post('/api/v1/login', { email, auth_key: reg.auth_key });
   if (li.status !== 200) throw new Error(`login: ${li.status}`);
   c.csrf = li.json.csrf;

@@ -66,6 +66,26 @@ export async function register({ name, email, password }) {
   return { recoveryKey };
 }
 
+/** A3: { email, user_id, salt, kdf } of the registration attempt a link was mailed for. */
+export function verifyInfo(token) {
+  return api.post('/verify/info', { token });
+}
+
+/**
+ * A3: verifies the attempt of `info` with its password: the server checks
+ * the auth key against that attempt, so a link to someone else's attempt
+ * for this address verifies nothing. The keys derived here are forgotten.
+ */
+export async function verifyAccount({ token, info, password }) {
+  const kdf = checkKdf(info?.kdf);
+  try {
+    const { auth_key } = await call('derive', { password, userId: info.user_id, salt: info.salt, kdf });
+    await api.post('/verify', { token, auth_key });
+  } finally {
+    lock();
+  }
+}
+
 /**
  * Unwraps and self-checks the keys, then self-monitoring (§1.8): the keys
  * the directory gives everyone else for this address must be these
