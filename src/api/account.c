@@ -16,13 +16,41 @@
 #include "http/request.h"
 #include "http/session.h"
 
+/* A token as the house makes them: 43 base64url characters. */
+static int
+token_shaped(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != RAND_TOKEN_LEN)
+		return 0;
+	for (i = 0; i < RAND_TOKEN_LEN; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		        (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+			return 0;
+	}
+	return 1;
+}
+
 void
 api_session_get(struct request *req)
 {
-	char tok[RAND_TOKEN_LEN + 1];
+	char tok[RAND_TOKEN_LEN + 1], name[64];
+	const char *have;
 	json_t *doc;
 
-	rand_token(tok);
+	/* The token this browser already has stays: every tab of it reads
+	 * the same one, so opening a second tab does not break the first
+	 * (the cookie is HttpOnly and __Host-: only this origin's pages
+	 * can have it read back to them). A login makes a new one. */
+	have = request_cookie(
+	    req, cookie_name(req->app, "st_csrf", name, sizeof(name)));
+	if (token_shaped(have))
+		snprintf(tok, sizeof(tok), "%s", have);
+	else
+		rand_token(tok);
 	if (req->user != NULL)
 		doc = api_user_json(req->user, 0);
 	else

@@ -11,14 +11,14 @@ import { api, ApiError } from '../lib/api.js';
 import { keyringCrypto } from './client.js';
 
 const TRIES = 5;
-let ring = null; // { version, pins } of the open keyring
+let ring = null; // { version, doc: {v, pins, ...} } of the open keyring
 let queue = Promise.resolve(); // writes, one at a time per tab
 
 async function load() {
   const r = await api.get('/account/keyring');
   const version = Number.isSafeInteger(r?.version) && r.version >= 0 ? r.version : 0;
-  const { pins } = await keyringCrypto('keyringOpen', { blob: r?.blob ?? null });
-  return { version, pins };
+  const { doc } = await keyringCrypto('keyringOpen', { blob: r?.blob ?? null });
+  return { version, doc };
 }
 
 /** Opens the keyring after unlock (in the Worker too); a new account starts empty. */
@@ -33,19 +33,20 @@ export function closeKeyring() {
   ring = null;
 }
 
+/** change(doc) → the new doc (given a copy; pins a copy too). */
 async function write(change) {
   for (let i = 0; i < TRIES; i++) {
-    const pins = change({ ...ring.pins });
-    const { blob } = await keyringCrypto('keyringSeal', { pins });
+    const doc = change({ ...ring.doc, pins: { ...ring.doc.pins } });
+    const { blob } = await keyringCrypto('keyringSeal', { doc });
     try {
       const r = await api.put('/account/keyring', { version: ring.version, blob });
-      ring = { version: r.version, pins };
+      ring = { version: r.version, doc };
       return;
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 409) {
         // Not stored: the Worker still trusts what this tab decided (its copy
         // was sealed); the next change of this tab tries to store it again.
-        ring = { ...ring, pins };
+        ring = { ...ring, doc };
         throw e;
       }
       ring = await load(); // another tab wrote first: its pins, then ours
@@ -64,17 +65,30 @@ function update(change) {
 export function keyringStore() {
   if (!ring) throw new ApiError(0, 'keyring_closed', 'the keyring is not open');
   return {
-    get: (address) => ring?.pins[address] ?? null,
-    put: (address, pin) => update((pins) => ({ ...pins, [address]: pin })),
+    get: (address) => ring?.doc.pins[address] ?? null,
+    put: (address, pin) => update((doc) => ({ ...doc, pins: { ...doc.pins, [address]: pin } })),
     remove: (address) =>
-      update((pins) => {
-        delete pins[address];
-        return pins;
+      update((doc) => {
+        delete doc.pins[address];
+        return doc;
       }),
+  };
+}
+
+/**
+ * { get(), put(value) } of one other member of the keyring (name: lower-case,
+ * e.g. the key-transparency head this account last saw): kept under UK with
+ * the pins, and merged the same way when two tabs write.
+ */
+export function keyringValueStore(name) {
+  if (!/^[a-z][a-z0-9_]{0,31}$/.test(name) || name === 'pins') throw new TypeError(`not a keyring member: ${name}`);
+  return {
+    get: () => ring?.doc[name] ?? null,
+    put: (value) => (ring ? update((doc) => ({ ...doc, [name]: value })) : Promise.resolve()),
   };
 }
 
 /** The pins as they are now (the account page lists them). */
 export function keyringPins() {
-  return ring ? { ...ring.pins } : null;
+  return ring ? { ...ring.doc.pins } : null;
 }

@@ -7,7 +7,10 @@
 // peerkeys.js (pinned on first use, or confirmed in the key-change dialog)
 // is refused here too.
 //
-// Plaintext: UTF-8 JSON {"v":1,"pins":{address: pin}} with pin as in pins.js.
+// Plaintext: UTF-8 JSON {"v":1,"pins":{address: pin}, ...} with pin as in
+// pins.js; other top-level members (lower-case names, e.g. the key-transparency
+// head the browser last saw) are kept as they are, for keyring.js's
+// keyringValueStore().
 import { b64uDecode, b64uEncode, utf8 } from './codec.js';
 import { AccountKeyError } from './codec.js';
 import { openKeyringBlob, sealKeyring } from './keys.js';
@@ -17,6 +20,15 @@ const isId = (s) => typeof s === 'string' && /^[A-Za-z0-9_-]{22}$/.test(s);
 const isPk = (s) => s == null || (typeof s === 'string' && /^[A-Za-z0-9_-]{43}$/.test(s));
 
 let pins = null; // address → pin, once opened
+const EXTRA = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** The document as it is sealed: pins cleaned, other members kept. */
+function cleanDoc(doc) {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new AccountKeyError('keyring_invalid', 'keyring must be an object');
+  const out = {};
+  for (const [k, v] of Object.entries(doc)) if (k !== 'v' && k !== 'pins' && EXTRA.test(k)) out[k] = v;
+  return { v: 1, ...out, pins: clean(doc.pins ?? {}) };
+}
 
 function clean(obj) {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new AccountKeyError('keyring_invalid', 'pins must be an object');
@@ -51,12 +63,12 @@ export function forgetKeyring() {
 /** The ops, given own() returning the unlocked account state ({userId, uk}). */
 export function keyringOps(own) {
   return {
-    /** blob: b64u of the sealed keyring, or null for none yet. → {pins}. */
+    /** blob: b64u of the sealed keyring, or null for none yet. → {doc}. */
     async keyringOpen({ blob }) {
       const s = own();
       if (blob == null) {
         pins = {};
-        return { pins: {} };
+        return { doc: { v: 1, pins: {} } };
       }
       let sealed;
       try {
@@ -72,15 +84,16 @@ export function keyringOps(own) {
         throw new AccountKeyError('keyring_invalid', 'keyring is not JSON');
       }
       if (doc?.v !== 1) throw new AccountKeyError('keyring_invalid', 'unknown keyring version');
-      pins = clean(doc.pins);
-      return { pins };
+      const out = cleanDoc(doc);
+      pins = out.pins;
+      return { doc: out };
     },
-    /** Seals `pins` as the new keyring (and trusts them here from now on). → {blob}. */
-    async keyringSeal({ pins: next }) {
+    /** Seals `doc` as the new keyring (and trusts its pins here from now on). → {blob}. */
+    async keyringSeal({ doc }) {
       const s = own();
-      const clean_ = clean(next);
-      const sealed = await sealKeyring(s.uk, b64uDecode(s.userId, 16), utf8(JSON.stringify({ v: 1, pins: clean_ })));
-      pins = clean_;
+      const out = cleanDoc(doc);
+      const sealed = await sealKeyring(s.uk, b64uDecode(s.userId, 16), utf8(JSON.stringify(out)));
+      pins = out.pins;
       return { blob: b64uEncode(sealed) };
     },
   };

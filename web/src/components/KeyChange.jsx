@@ -30,7 +30,7 @@ function Words({ label, words, since, testid }) {
   );
 }
 
-function Body({ change, onAnswer, safeRef }) {
+function Body({ change, onAnswer, introRef }) {
   const [ticked, setTicked] = useState(false);
   const [error, setError] = useState('');
   const who = { name: change.name, address: change.address };
@@ -46,11 +46,13 @@ function Body({ change, onAnswer, safeRef }) {
   };
   return (
     <div class="st-pin" data-testid="key-change">
-      <p class="nl-paragraph">{t(text, who)}</p>
-      <div class="st-pin__keys">
-        <Words label={t(change.reason === 'link' ? 'pin.link_key' : 'pin.old_key')} words={change.old.words} since={change.old.since} testid="pin-old" />
-        <Words label={t(change.reason === 'removed' ? 'pin.now' : 'pin.new_key')} words={change.new.words} testid="pin-new" />
-      </div>
+      <p class="nl-paragraph st-pin__intro" tabIndex={-1} ref={introRef} data-testid="pin-intro">{t(text, who)}</p>
+      {change.reason !== 'sign' && ( // the same key id: its words are the same, the signing key is not
+        <div class="st-pin__keys">
+          <Words label={t(change.reason === 'link' ? 'pin.link_key' : 'pin.old_key')} words={change.old.words} since={change.old.since} testid="pin-old" />
+          <Words label={t(change.reason === 'removed' ? 'pin.now' : 'pin.new_key')} words={change.new.words} testid="pin-new" />
+        </div>
+      )}
       {change.acceptable ? (
         <>
           <p class="nl-paragraph">{t(removed ? 'pin.todo_removed' : change.mailbox ? 'pin.todo_mailbox' : 'pin.todo', who)}</p>
@@ -62,7 +64,7 @@ function Body({ change, onAnswer, safeRef }) {
         <p class="nl-paragraph">{t(`pin.todo_${change.reason}`, who)}</p>
       )}
       <div class="st-form__actions st-dialog__actions">
-        <button type="button" ref={safeRef} class="utrecht-button utrecht-button--primary-action" data-testid="pin-stop"
+        <button type="button" class="utrecht-button utrecht-button--primary-action" data-testid="pin-stop"
           onClick={() => onAnswer(false)}>
           {t(change.acceptable ? `pin.stop_${change.purpose}` : 'pin.close')}
         </button>
@@ -84,7 +86,7 @@ function Body({ change, onAnswer, safeRef }) {
 export function useKeyChange(id = 'key-change') {
   const [change, setChange] = useState(null);
   const resolver = useRef(null);
-  const safeRef = useRef(null);
+  const introRef = useRef(null);
   const answer = (v) => {
     const r = resolver.current;
     resolver.current = null;
@@ -98,8 +100,8 @@ export function useKeyChange(id = 'key-change') {
     });
   const title = change ? t(TITLE[change.reason] ?? TITLE.key, { name: change.name, address: change.address }) : '';
   const element = (
-    <Modal id={id} open={!!change} title={title} onClose={() => answer(false)} initialFocus={safeRef} wide>
-      {change && <Body key={`${change.address}/${change.new.key_id}`} change={change} onAnswer={answer} safeRef={safeRef} />}
+    <Modal id={id} open={!!change} title={title} onClose={() => answer(false)} initialFocus={introRef} wide>
+      {change && <Body key={`${change.address}/${change.new.key_id}`} change={change} onAnswer={answer} introRef={introRef} />}
     </Modal>
   );
   return [element, confirm];

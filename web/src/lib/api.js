@@ -106,17 +106,27 @@ export function resetSession() {
   sessionPromise = null;
 }
 
-/** One API request. body (any JSON value) is sent when not undefined. */
+/**
+ * One API request. body (any JSON value) is sent when not undefined. A
+ * state change refused for its CSRF token (403 csrf: another tab logged in
+ * and the browser's token changed; the server did nothing) is tried once
+ * more with the token read again.
+ */
 export async function request(method, path, body, options = {}) {
   method = method.toUpperCase();
   // Acting for a department mailbox: the server ignores the header on
   // routes that are always the person's own (account, sessions, mailboxes).
   const headers = { ...mailboxHeaders(), ...(options.headers || {}) };
-  if (method !== 'GET' && method !== 'HEAD') {
-    const s = await getSession();
+  if (method === 'GET' || method === 'HEAD') return rawRequest(method, path, body, { ...options, headers });
+  for (let attempt = 0; ; attempt++) {
+    const s = await getSession({ refresh: attempt > 0 });
     if (s && typeof s.csrf === 'string') headers['X-CSRF-Token'] = s.csrf;
+    try {
+      return await rawRequest(method, path, body, { ...options, headers });
+    } catch (e) {
+      if (attempt > 0 || !(e instanceof ApiError) || e.status !== 403 || e.code !== 'csrf') throw e;
+    }
   }
-  return rawRequest(method, path, body, { ...options, headers });
 }
 
 export const api = {
