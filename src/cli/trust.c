@@ -16,7 +16,7 @@
 #include "util/rand.h"
 
 static const char usage[] =
-    "usage: securetransfer keys list\n"
+    "usage: securetransfer keys [list]\n"
     "       securetransfer keys show ADDR\n"
     "       securetransfer keys trust ADDR 'WORD WORD WORD WORD WORD'\n"
     "       securetransfer keys forget ADDR\n"
@@ -337,7 +337,7 @@ cmd_keys(struct cli *c, int argc, char **argv)
 		return rc == -1 ? CLI_OK : rc;
 	argc -= optind;
 	argv += optind;
-	if (argc == 1 && strcmp(argv[0], "list") == 0)
+	if (argc == 0 || (argc == 1 && strcmp(argv[0], "list") == 0))
 		return keys_list(c);
 	if (argc == 2 && strcmp(argv[0], "show") == 0)
 		return keys_show_or_trust(c, argv[1], 0, NULL);
