@@ -11,12 +11,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServer } from '../lib/server.mjs';
 import { checkA11y, launchBrowser, newPage, problems, screenshot } from '../lib/browser.mjs';
 import { waitForOutboxMail } from '../lib/api.mjs';
+import { exec, query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { opfsInfo, stubSaveDialog } from '../lib/receive.mjs';
 import { patternFile } from '../lib/send.mjs';
@@ -214,4 +216,31 @@ test('the owner removes Bram: a new key that he is not given, and 403 for him', 
   assert.deepEqual(problems(bram, { allow: [/status of 40[34]/] }), []);
   await anna.context().close();
   await bram.context().close();
+});
+
+test('a colleague whose key changed since the owner pinned it: adding them again opens the key-change dialog, and no mailbox key is given', async () => {
+  const [real] = query(srv.dir, 'SELECT key_id, x25519_pk, ed25519_pk FROM users WHERE email = ?', [BRAM.email]);
+  const xPk = generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const kid = createHash('sha256').update(xPk).digest().subarray(0, 16).toString('base64url');
+  exec(srv.dir, `UPDATE users SET x25519_pk = '${xPk.toString('base64url')}', key_id = '${kid}' WHERE email = '${BRAM.email}'`);
+  try {
+    const grants = () => query(srv.dir, 'SELECT COUNT(*) AS n FROM mailbox_grants')[0].n;
+    const before = grants();
+    const anna = await loggedIn(ANNA);
+    await anna.getByRole('link', { name: 'Postbussen' }).click();
+    await anna.getByRole('link', { name: 'Team Vergunningen' }).click();
+    await anna.getByLabel('E-mailadres van de collega').fill(BRAM.email);
+    await anna.getByRole('button', { name: 'Zoeken' }).click();
+    const dialog = anna.getByRole('dialog', { name: 'De sleutel van Bram Jansen is veranderd' });
+    await dialog.waitFor({ timeout: 30000 });
+    assert.match(await dialog.innerText(), /De sleutels van de postbus zijn nog niet aan deze collega gegeven/);
+    await a11y(anna, 'member key changed');
+    await dialog.getByRole('button', { name: 'Niet toevoegen' }).click();
+    await anna.getByText('De sleutel is veranderd en u heeft de nieuwe sleutel niet vertrouwd.').waitFor();
+    assert.equal(await anna.getByTestId('mbx-candidate').count(), 0, 'nothing to add');
+    assert.equal(grants(), before, 'no mailbox key was wrapped to the new key');
+    await anna.context().close();
+  } finally {
+    exec(srv.dir, `UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = '${BRAM.email}'`);
+  }
 });

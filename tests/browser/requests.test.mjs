@@ -12,7 +12,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,4 +226,56 @@ test('a server that hands out another key for the employee: the uploader\'s brow
   } finally {
     write(`UPDATE users SET x25519_pk = '${real}' WHERE email = 'alice@org.nl'`);
   }
+});
+
+/** The drop-off for alice@ up to the upload form, in page `out` (its own browser context). */
+async function dropoffForm(out, email) {
+  await out.goto(`${srv.url}/afgeven`);
+  await out.getByRole('button', { name: 'Volgende' }).click();
+  await out.getByLabel('Ontvanger').selectOption('alice@org.nl');
+  await out.getByLabel('Uw naam').fill('Vera Vaker');
+  await out.getByLabel('Uw e-mailadres').fill(email);
+  await out.getByRole('button', { name: 'Volgende' }).click();
+  await out.getByRole('heading', { level: 1, name: 'Bevestig uw e-mailadres' }).waitFor({ timeout: 60000 });
+  const codes = (await outboxMails(join(srv.dir, 'outbox'))).filter((m) => m.to?.text.includes(email) && /\b\d{6}\b/.test(m.text));
+  const mail = codes.at(-1) ?? (await waitForOutboxMail(join(srv.dir, 'outbox'), email, (m) => /\b\d{6}\b/.test(m.text)));
+  await out.getByLabel('Code').fill(mail.text.match(/\b(\d{6})\b/)[1]);
+  await out.getByRole('button', { name: 'Bevestigen' }).click();
+}
+
+test('a visitor\'s browser pins the drop-off key: another key on a later visit opens the key-change dialog and nothing is sent', async () => {
+  const ctx = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 800 } });
+  const first = await ctx.newPage();
+  await dropoffForm(first, 'vera@example.net');
+  await first.getByTestId('fingerprint').waitFor();
+  await first.locator('#files').setInputFiles(patternFile(tmp, 'eerste.pdf', 2000, 8).path);
+  await first.getByRole('button', { name: 'Versturen' }).click();
+  await first.getByTestId('q-sent').waitFor({ timeout: 120000 });
+  const pinned = JSON.parse(await first.evaluate(() => localStorage.getItem('st_pins')));
+  const [real] = query(srv.dir, "SELECT key_id, x25519_pk FROM users WHERE email = 'alice@org.nl'");
+  assert.equal(pinned['alice@org.nl'].key_id, real.key_id, 'pinned in this browser');
+  await first.close();
+  // The server now hands out another key, consistent with its key id.
+  const other = randomBytes(32);
+  const kid = createHash('sha256').update(other).digest().subarray(0, 16).toString('base64url');
+  const db = join(srv.dir, 'securetransfer.db');
+  const write = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql]);
+  write(`UPDATE users SET x25519_pk = '${other.toString('base64url')}', key_id = '${kid}' WHERE email = 'alice@org.nl'`);
+  try {
+    const again = await ctx.newPage();
+    const before = query(srv.dir, "SELECT COUNT(*) AS n FROM messages WHERE sender_id = 'external'")[0].n;
+    await dropoffForm(again, 'vera2@example.net');
+    const dialog = again.getByRole('dialog', { name: 'De sleutel van Alice Ambtenaar is veranderd' });
+    await dialog.waitFor({ timeout: 60000 });
+    assert.match(await dialog.getByTestId('pin-new').innerText(), /^\w+ \w+ \w+ \w+ \w+$/);
+    assert.notEqual(await dialog.getByTestId('pin-old').innerText(), await dialog.getByTestId('pin-new').innerText());
+    await a11y(again, 'drop-off key changed');
+    await dialog.getByRole('button', { name: 'Niet versturen' }).click();
+    await again.getByText('U heeft de nieuwe sleutel van Alice Ambtenaar niet vertrouwd.').waitFor();
+    assert.equal(await again.getByRole('button', { name: 'Versturen' }).count(), 0, 'no send button');
+    assert.equal(query(srv.dir, "SELECT COUNT(*) AS n FROM messages WHERE sender_id = 'external'")[0].n, before);
+  } finally {
+    write(`UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = 'alice@org.nl'`);
+  }
+  await ctx.close();
 });
