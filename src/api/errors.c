@@ -128,3 +128,29 @@ api_book_error(struct request *req, struct book_result r)
 	if (r.st == BOOK_BUSY)
 		reply_header(req, "Retry-After", "1");
 }
+
+void
+api_db_fault_error(struct request *req, enum db_fault f)
+{
+	static const struct {
+		unsigned status;
+		const char *code, *message, *retry_after;
+	} map[] = {
+		[DB_FAULT_NONE] = { 500, "internal", "Internal error", NULL },
+		[DB_FAULT_LOCKED] = { 503, "database_busy",
+		    "The database is busy; try again in a moment", "5" },
+		[DB_FAULT_DOWN] = { 503, "database_unavailable",
+		    "The database cannot be reached; try again later", "10" },
+		[DB_FAULT_READONLY] = { 503, "database_read_only",
+		    "The database does not accept changes at the moment; try "
+		    "again later",
+		    "60" },
+		[DB_FAULT_FULL] = { 507, "insufficient_storage",
+		    "The server's disk is full; try again later", "60" },
+	};
+	size_t i = (size_t)f < ST_ARRAY_LEN(map) ? (size_t)f : 0;
+
+	reply_error(req, map[i].status, map[i].code, map[i].message);
+	if (map[i].retry_after != NULL)
+		reply_header(req, "Retry-After", map[i].retry_after);
+}

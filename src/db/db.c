@@ -4,12 +4,14 @@
  */
 #include "util/common.h"
 
-#include <pthread.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "db/db.h"
 #include "db/migrations.h"
+#include "util/backoff.h"
 #include "util/config.h"
 #include "util/log.h"
 
@@ -29,6 +31,107 @@ struct db {
 };
 
 static _Thread_local int upkeep_thread;
+static _Thread_local int event_thread;
+static _Thread_local enum db_fault thread_fault;
+static _Thread_local unsigned long thread_lock_timeouts;
+
+/*
+ * The process's view of the database's health, for readiness and the
+ * log: the fault now going on (DB_FAULT_NONE: writes work) and since
+ * when. A fault is logged when it starts, then at most once a minute
+ * with the number of failures in between, and its end once.
+ */
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum db_fault fault_now;
+static struct timespec fault_since;
+static atomic_int fault_active;
+static struct log_every fault_log = LOG_EVERY_INIT(60000);
+
+static const char *const fault_names[] = {
+	[DB_FAULT_NONE] = "none",
+	[DB_FAULT_LOCKED] = "locked",
+	[DB_FAULT_DOWN] = "unavailable",
+	[DB_FAULT_READONLY] = "read_only",
+	[DB_FAULT_FULL] = "disk_full",
+};
+
+const char *
+db_fault_name(enum db_fault f)
+{
+	return (size_t)f < ST_ARRAY_LEN(fault_names) ? fault_names[f] : "?";
+}
+
+void
+db_event_thread(void)
+{
+	event_thread = 1;
+}
+
+int
+db_is_event_thread(void)
+{
+	return event_thread;
+}
+
+enum db_fault
+db_fault_get(void)
+{
+	return thread_fault;
+}
+
+void
+db_fault_clear(void)
+{
+	thread_fault = DB_FAULT_NONE;
+}
+
+void
+db_note_fault(enum db_fault f, const char *detail)
+{
+	unsigned long repeats;
+	int fresh;
+
+	if (f == DB_FAULT_NONE)
+		return;
+	if (f > thread_fault)
+		thread_fault = f;
+	if (f == DB_FAULT_LOCKED)
+		thread_lock_timeouts++;
+	pthread_mutex_lock(&fault_lock);
+	fresh = fault_now != f;
+	if (fresh) {
+		fault_now = f;
+		clock_gettime(CLOCK_MONOTONIC, &fault_since);
+		atomic_store(&fault_active, 1);
+	}
+	pthread_mutex_unlock(&fault_lock);
+	if (fresh)
+		log_every_reset(&fault_log);
+	if (log_every_due(&fault_log, &repeats))
+		log_error(fresh ? "database fault" : "database fault continues",
+		    "{s:s,s:s,s:I}", "fault", db_fault_name(f), "detail",
+		    detail != NULL ? detail : "", "repeats",
+		    (json_int_t)repeats);
+}
+
+void
+db_note_write_ok(void)
+{
+	enum db_fault was;
+
+	if (!atomic_load(&fault_active))
+		return;
+	pthread_mutex_lock(&fault_lock);
+	was = fault_now;
+	fault_now = DB_FAULT_NONE;
+	atomic_store(&fault_active, 0);
+	pthread_mutex_unlock(&fault_lock);
+	if (was != DB_FAULT_NONE) {
+		log_every_reset(&fault_log);
+		log_info("database writes again", "{s:s}", "after",
+		    db_fault_name(was));
+	}
+}
 
 void
 db_upkeep_thread(void)
@@ -281,13 +384,19 @@ db_tx(struct db_conn *c, enum db_status (*fn)(struct db_conn *c, void *arg),
 	struct timespec ts;
 	enum db_status st;
 	int attempt;
+	unsigned long timeouts;
 
 	for (attempt = 0;; attempt++) {
+		timeouts = thread_lock_timeouts;
 		if ((st = db_begin(c)) == DB_OK && (st = fn(c, arg)) == DB_OK &&
 		    (st = db_commit(c)) == DB_OK)
 			return DB_OK;
 		db_rollback(c);
-		if (st != DB_BUSY || attempt == 4)
+		/* A serialization failure or deadlock passes at once; a lock
+		 * that outlasted lock_timeout would only make the caller wait
+		 * that long again. */
+		if (st != DB_BUSY || attempt == 4 ||
+		    thread_lock_timeouts != timeouts)
 			return st;
 		/* 2, 4, 8, 16 ms: let the other transaction finish. */
 		ts.tv_sec = 0;
@@ -431,4 +540,52 @@ db_int_of(
 		v = db_int(s, 0);
 	db_done(s);
 	return v;
+}
+
+int
+db_ready(struct db *db, char *why, size_t len)
+{
+	struct db_conn *c = NULL;
+	struct timespec until;
+	enum db_status st;
+	enum db_fault was = DB_FAULT_NONE;
+	size_t i;
+
+	/* A connection within a second, or the pool is busy doing work:
+	 * that is no reason to take the node out. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&db->lock);
+	while (c == NULL) {
+		for (i = 0; i < db->nconns && c == NULL; i++)
+			if (!db->conns[i].busy) {
+				c = &db->conns[i];
+				c->busy = 1;
+			}
+		if (c == NULL &&
+		    pthread_cond_timedwait(&db->freed, &db->lock, &until) != 0)
+			break;
+	}
+	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_lock(&fault_lock);
+	was = fault_now;
+	pthread_mutex_unlock(&fault_lock);
+	if (c == NULL) {
+		snprintf(why, len, "%s",
+		    was == DB_FAULT_NONE ? "" : db_fault_name(was));
+		return was == DB_FAULT_NONE;
+	}
+	db_fault_clear();
+	/* After a fault that a lock cannot explain, try a real write: the
+	 * one way to know that the disk has room again. */
+	st = c->db->drv->probe(c->h,
+	    was == DB_FAULT_FULL || was == DB_FAULT_READONLY ||
+	        was == DB_FAULT_DOWN);
+	db_put(c);
+	if (st == DB_OK)
+		return 1;
+	snprintf(why, len, "%s",
+	    db_fault_get() != DB_FAULT_NONE ? db_fault_name(db_fault_get()) :
+	                                      "error");
+	return 0;
 }

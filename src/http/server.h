@@ -25,7 +25,8 @@ struct app {
 	struct db *db;
 	struct blob_store *store;
 	struct uploads_syncer *syncer; /* ends tus PATCHes; NULL: inline */
-	struct offload *offload; /* ROUTE_OFFLOAD handlers (server_run) */
+	struct offload *offload; /* handlers that may write (server_run) */
+	struct offload *offload_read; /* GET and HEAD handlers */
 	int web_root_fd; /* -1: no front end built */
 	int tls; /* public_url is https */
 	int secure_cookies; /* Secure + __Host- prefix */
@@ -44,6 +45,12 @@ struct app {
  * reason is logged: a port in use names the cause).
  */
 int server_run(struct app *app);
+
+/*
+ * Runs req's route handler on the calling thread and notes the database
+ * fault it met (request.db_fault), which turns a 500 into 503 or 507.
+ */
+void server_handle(struct request *req);
 
 /* Adds the security headers; called for every response (reply.c). */
 void reply_add_common_headers(struct request *req);
