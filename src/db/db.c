@@ -538,8 +538,20 @@ db_int_of(
 		return -1;
 	if (db_next(s) == DB_ROW)
 		v = db_int(s, 0);
+	return db_finish(s) == DB_OK ? v : -1;
+}
+
+enum db_status
+db_finish(struct db_stmt *s)
+{
+	enum db_status st;
+
+	if (s == NULL)
+		return DB_ERROR;
+	while ((st = db_next(s)) == DB_ROW)
+		;
 	db_done(s);
-	return v;
+	return st == DB_DONE ? DB_OK : st;
 }
 
 int

@@ -122,8 +122,17 @@ char *db_dup_text0(struct db_stmt *s, int col);
 int db_isnull(struct db_stmt *s, int col);
 void db_done(struct db_stmt *s);
 
+/*
+ * Steps over the rest of s's rows and ends it (db_done): DB_OK when the
+ * statement ran to its end, else its failure. A write with RETURNING
+ * hands out its rows before it commits (SQLite, outside a transaction:
+ * at the last step), so whoever acts on such a row must see this first.
+ */
+enum db_status db_finish(struct db_stmt *s);
+
 /* The integer in the first column of the first row (a COUNT, a RETURNING
- * value); -1 on an error or when there is no row. */
+ * value, which counts only once committed: db_finish); -1 on an error or
+ * when there is no row. */
 int64_t db_int_of(
     struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 

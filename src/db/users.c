@@ -308,8 +308,8 @@ ratelimit_hit(struct db_conn *c, const char *key, int64_t window, int64_t now)
 	    DB_PARAMS(DB_TEXT(key), DB_INT(now - now % window)));
 	if (s != NULL && db_next(s) == DB_ROW)
 		n = db_int(s, 0);
-	db_done(s);
-	return n;
+	/* Counted only once committed. */
+	return db_finish(s) == DB_OK ? n : -1;
 }
 
 enum db_status

@@ -137,7 +137,8 @@ cmd_serve(int argc, char **argv)
 		rc = 1;
 	if (rc == 0 &&
 	    (bootstrap_domains(app.db, cfg.bootstrap_domains) == -1 ||
-	        uploads_release_leases(app.db, cfg.server_node_id) == -1))
+	        uploads_release_leases(app.db, cfg.server_node_id) == -1 ||
+	        outbox_recover(app.db, cfg.server_node_id) == -1))
 		rc = 1;
 	if (rc == 0 &&
 	    (outbox = outbox_start(&cfg, app.db, app.secrets.outbox_key)) ==

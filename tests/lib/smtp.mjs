@@ -15,9 +15,11 @@ import { simpleParser } from 'mailparser';
  * options: port (default: any free one), starttls (offer STARTTLS; needs key/cert), key, cert,
  *   size (max message size, default 10 MiB), rejectRcpt(address) -> Error|null,
  *   delayMs (answer each message this much later: a slow relay, so that
- *   mail piles up and several outbox workers deliver at once).
+ *   mail piles up and several outbox workers deliver at once),
+ *   beforeReply(msg) (awaited before the 250 for the DATA: a fault injected
+ *   there), afterReply(msg) (called right after the 250 is sent).
  */
-export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt, delayMs = 0 } = {}) {
+export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt, delayMs = 0, beforeReply, afterReply } = {}) {
   const messages = [];
   const waiters = new Set();
 
@@ -54,7 +56,9 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
           });
           messages.push(msg);
           for (const w of waiters) w(msg);
+          if (beforeReply) await beforeReply(msg);
           cb();
+          afterReply?.(msg);
         } catch (err) {
           cb(err);
         }
