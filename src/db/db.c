@@ -37,15 +37,35 @@ static _Thread_local unsigned long thread_lock_timeouts;
 
 /*
  * The process's view of the database's health, for readiness and the
- * log: the fault now going on (DB_FAULT_NONE: writes work) and since
- * when. A fault is logged when it starts, then at most once a minute
- * with the number of failures in between, and its end once.
+ * log: the fault now going on (DB_FAULT_NONE: writes work), and when the
+ * last fault that a lock cannot explain happened. Each kind of fault is
+ * logged when it first happens, then at most once a minute with the
+ * number of failures in between; that writes work again likewise.
  */
+#define HARD_FAULT_READY_MS 5000
+
 static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum db_fault fault_now;
-static struct timespec fault_since;
+static uint64_t hard_fault_ms; /* CLOCK_MONOTONIC; 0 never */
+static enum db_fault hard_fault;
 static atomic_int fault_active;
-static struct log_every fault_log = LOG_EVERY_INIT(60000);
+static struct log_every fault_log[] = {
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+};
+static struct log_every ok_log = LOG_EVERY_INIT(60000);
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static const char *const fault_names[] = {
 	[DB_FAULT_NONE] = "none",
@@ -89,35 +109,32 @@ void
 db_note_fault(enum db_fault f, const char *detail)
 {
 	unsigned long repeats;
-	int fresh;
 
-	if (f == DB_FAULT_NONE)
+	if (f <= DB_FAULT_NONE || f > DB_FAULT_FULL)
 		return;
 	if (f > thread_fault)
 		thread_fault = f;
 	if (f == DB_FAULT_LOCKED)
 		thread_lock_timeouts++;
 	pthread_mutex_lock(&fault_lock);
-	fresh = fault_now != f;
-	if (fresh) {
-		fault_now = f;
-		clock_gettime(CLOCK_MONOTONIC, &fault_since);
-		atomic_store(&fault_active, 1);
+	fault_now = f;
+	if (f != DB_FAULT_LOCKED) {
+		hard_fault_ms = mono_ms();
+		hard_fault = f;
 	}
+	atomic_store(&fault_active, 1);
 	pthread_mutex_unlock(&fault_lock);
-	if (fresh)
-		log_every_reset(&fault_log);
-	if (log_every_due(&fault_log, &repeats))
-		log_error(fresh ? "database fault" : "database fault continues",
-		    "{s:s,s:s,s:I}", "fault", db_fault_name(f), "detail",
-		    detail != NULL ? detail : "", "repeats",
-		    (json_int_t)repeats);
+	if (log_every_due(&fault_log[f], &repeats))
+		log_error("database fault", "{s:s,s:s,s:I}", "fault",
+		    db_fault_name(f), "detail", detail != NULL ? detail : "",
+		    "repeats", (json_int_t)repeats);
 }
 
 void
 db_note_write_ok(void)
 {
 	enum db_fault was;
+	unsigned long repeats;
 
 	if (!atomic_load(&fault_active))
 		return;
@@ -126,11 +143,9 @@ db_note_write_ok(void)
 	fault_now = DB_FAULT_NONE;
 	atomic_store(&fault_active, 0);
 	pthread_mutex_unlock(&fault_lock);
-	if (was != DB_FAULT_NONE) {
-		log_every_reset(&fault_log);
+	if (was != DB_FAULT_NONE && log_every_due(&ok_log, &repeats))
 		log_info("database writes again", "{s:s}", "after",
 		    db_fault_name(was));
-	}
 }
 
 void
@@ -560,9 +575,22 @@ db_ready(struct db *db, char *why, size_t len)
 	struct db_conn *c = NULL;
 	struct timespec until;
 	enum db_status st;
-	enum db_fault was = DB_FAULT_NONE;
+	enum db_fault was, hard = DB_FAULT_NONE;
 	size_t i;
 
+	/* A write failed for want of space, rights or a connection a moment
+	 * ago: not ready, whatever a probe says (on PostgreSQL a small
+	 * write may fit a page where the next insert does not). */
+	pthread_mutex_lock(&fault_lock);
+	was = fault_now;
+	if (hard_fault_ms != 0 &&
+	    mono_ms() - hard_fault_ms < HARD_FAULT_READY_MS)
+		hard = hard_fault;
+	pthread_mutex_unlock(&fault_lock);
+	if (hard != DB_FAULT_NONE) {
+		snprintf(why, len, "%s", db_fault_name(hard));
+		return 0;
+	}
 	/* A connection within a second, or the pool is busy doing work:
 	 * that is no reason to take the node out. */
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -579,14 +607,8 @@ db_ready(struct db *db, char *why, size_t len)
 			break;
 	}
 	pthread_mutex_unlock(&db->lock);
-	pthread_mutex_lock(&fault_lock);
-	was = fault_now;
-	pthread_mutex_unlock(&fault_lock);
-	if (c == NULL) {
-		snprintf(why, len, "%s",
-		    was == DB_FAULT_NONE ? "" : db_fault_name(was));
-		return was == DB_FAULT_NONE;
-	}
+	if (c == NULL)
+		return 1;
 	db_fault_clear();
 	/* After a fault that a lock cannot explain, try a real write: the
 	 * one way to know that the disk has room again. */

@@ -129,7 +129,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_row m;
 	struct msg_result r = load(c, u, file_id, &f, &m, 1);
-	int restart = 0;
+	int restart = 0, lease = 0;
 
 	if (r.st != MSG_OK) {
 		db_put(c);
@@ -138,9 +138,11 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	if (length != (uint64_t)f.ciphertext_size)
 		r = msg_res(MSG_INVALID, "bad_upload_length",
 		    "Upload-Length is not the STF1 size of the document");
-	else if (file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(),
-	             0, -1) == 1 ||
-	    f.upload_offset == 0 || f.started == FILE_UPLOAD_TERMINATED)
+	else if ((lease = file_lease(c, f.id, env->cfg->server_node_id,
+	              clock_now_us(), 0, -1)) == -1)
+		r = msg_res(MSG_ERROR, "internal", "database");
+	else if (lease == 1 || f.upload_offset == 0 ||
+	    f.started == FILE_UPLOAD_TERMINATED)
 		restart = 1; /* a new salt means new ciphertext: from nothing */
 	else
 		r = msg_res(MSG_CONFLICT, "upload_busy",
@@ -241,6 +243,7 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_result r = load(c, u, file_id, &f, &m, 0);
 	int64_t now_us = clock_now_us();
+	int lease;
 
 	*out = NULL;
 	if (r.st != MSG_OK) {
@@ -254,10 +257,14 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
 		r = msg_res(MSG_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
-	else if (file_lease(c, f.id, env->cfg->server_node_id, now_us,
-	             now_us + LEASE_US, (int64_t)offset) != 1)
-		r = msg_res(MSG_CONFLICT, "upload_busy",
-		    "another PATCH for this upload is in progress");
+	else if ((lease = file_lease(c, f.id, env->cfg->server_node_id, now_us,
+	              now_us + LEASE_US, (int64_t)offset)) != 1)
+		/* Not taken because of another PATCH, or because the
+		 * database takes no writes (a 503 or 507, not a 409). */
+		r = lease == 0 ? msg_res(MSG_CONFLICT, "upload_busy",
+		                     "another PATCH for this upload is in "
+		                     "progress") :
+		                 msg_res(MSG_ERROR, "internal", "database");
 	if (r.st != MSG_OK) {
 		msg_row_release(&m);
 		file_row_release(&f);

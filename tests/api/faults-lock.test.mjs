@@ -22,6 +22,7 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
       accounts: { mails_per_hour: 1000, login_failures: 1000, login_ip_failures: 10000 },
     },
   });
+  let lock;
   try {
     const alice = await employee(srv, 'alice@org.nl');
     const anon = await newSession(srv.url);
@@ -37,7 +38,7 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
       return { status: r.status, retryAfter: r.headers.get('retry-after'), code: r.json?.error?.code ?? null };
     };
 
-    const lock = await holdWriteLock(srv.dir);
+    lock = await holdWriteLock(srv.dir);
     const t = traffic();
     // The load: four loops that each wait for their answer (health, two
     // static files, a read of the message list, readiness), and three
@@ -98,6 +99,7 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
     assert.equal((await createMessage(alice, [{ name: 'c.pdf', size: 10 }])).status, 201);
     assert.equal(srv.logs().filter((l) => l.msg === 'request' && l.status === 500).length, 0);
   } finally {
+    await lock?.release();
     await stopServer(srv);
   }
 });

@@ -22,6 +22,7 @@ import { simpleParser } from 'mailparser';
 export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt, delayMs = 0, beforeReply, afterReply } = {}) {
   const messages = [];
   const waiters = new Set();
+  let connections = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -30,6 +31,10 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
     size,
     logger: false,
     banner: 'SecureTransfer test SMTP',
+    onConnect(session, cb) {
+      connections++;
+      cb();
+    },
     onRcptTo(address, session, cb) {
       const err = rejectRcpt?.(address.address);
       cb(err || undefined);
@@ -80,6 +85,10 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
     port,
     host: '127.0.0.1',
     messages,
+    /** How many connections were made to it so far. */
+    get connections() {
+      return connections;
+    },
     /** Resolves with the first (already received or future) message matching predicate. */
     waitForMail(predicate = () => true, timeoutMs = 10000) {
       const hit = messages.find(predicate);
