@@ -103,10 +103,14 @@ why_not_writable(const struct sqlite_conn *c, char *out, size_t len)
 			continue;
 		if (access(path, W_OK) != 0 || !(sb.st_mode & 0200)) {
 			snprintf(out, len,
-			    "%s is not writable (mode %04o, owner %u): give it "
-			    "back the database file's mode and owner",
+			    "%s is not writable (mode %04o, owner %u): %s",
 			    path, (unsigned)(sb.st_mode & 07777),
-			    (unsigned)sb.st_uid);
+			    (unsigned)sb.st_uid,
+			    i == 0 ?
+			        "make it writable for the server's user" :
+			        "SQLite made it so while the database could "
+			        "only be read and leaves it so: give it the "
+			        "database file's mode and owner");
 			return;
 		}
 	}
@@ -170,6 +174,38 @@ sq_free(struct sqlite_conn *c)
 	free(c);
 }
 
+/* Set once the first connection could write: the others need not ask. */
+static int writable_checked;
+
+/*
+ * Whether the first connection can write: SQLite opens a file it may only
+ * read without a word, and a -shm it may only read (left 0444 by a run on
+ * a read-only file) fails only at the first write, so ask now and name
+ * the file that refuses. A lock held elsewhere is no reason to refuse.
+ */
+static int
+check_writable(struct sqlite_conn *c)
+{
+	char why[4400];
+	int rc;
+
+	if (sqlite3_db_readonly(c->h, "main") != 1 &&
+	    ((rc = sqlite3_exec(c->h, "BEGIN IMMEDIATE", NULL, NULL, NULL)) ==
+	            SQLITE_OK ||
+	        (rc & 0xff) == SQLITE_BUSY)) {
+		if (rc == SQLITE_OK)
+			(void)sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
+	why_not_writable(c, why, sizeof(why));
+	log_error("cannot open database: it does not take writes",
+	    "{s:s,s:s,s:s}", "path", c->path, "error",
+	    sqlite3_db_readonly(c->h, "main") == 1 ? "opened read-only" :
+	                                             sqlite3_errmsg(c->h),
+	    "cause", why);
+	return -1;
+}
+
 static void *
 sq_connect(const struct config *cfg)
 {
@@ -216,6 +252,11 @@ sq_connect(const struct config *cfg)
 			sq_free(c);
 			return NULL;
 		}
+	if (!writable_checked && check_writable(c) == -1) {
+		sq_free(c);
+		return NULL;
+	}
+	writable_checked = 1;
 	/* After the pragmas: journal_mode = WAL sets SQLite's own hook. */
 	sqlite3_wal_hook(c->h, on_commit, c);
 	return c;
