@@ -85,6 +85,7 @@ api_msg_error(struct request *req, struct msg_result r)
 		[MSG_LIMITED] = 429,
 		[MSG_BUSY] = 503,
 		[MSG_ERROR] = 500,
+		[MSG_UNPROCESSABLE] = 422,
 	};
 
 	reply_error(req, status[r.st], r.code ? r.code : "internal",

@@ -32,6 +32,7 @@ struct db {
 
 static _Thread_local int upkeep_thread;
 static _Thread_local int event_thread;
+static _Thread_local int nowait; /* inside db_exec_nowait */
 static _Thread_local enum db_fault thread_fault;
 static _Thread_local unsigned long thread_lock_timeouts;
 
@@ -90,7 +91,7 @@ db_event_thread(void)
 int
 db_is_event_thread(void)
 {
-	return event_thread;
+	return event_thread || nowait;
 }
 
 enum db_fault
@@ -307,6 +308,18 @@ db_exec_relaxed(
 		log_error("cannot restore durable commits", NULL);
 		abort();
 	}
+	return st;
+}
+
+enum db_status
+db_exec_nowait(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
+{
+	enum db_status st;
+
+	nowait = 1;
+	st = c->db->drv->exec(c->h, sql, p, n);
+	nowait = 0;
 	return st;
 }
 

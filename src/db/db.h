@@ -102,6 +102,13 @@ enum db_status db_exec(
  */
 enum db_status db_exec_relaxed(
     struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
+/*
+ * A write that may be skipped (a session's last-seen time): it never
+ * waits for a lock held by another process or node, as on an HTTP
+ * thread (db_event_thread); DB_BUSY when one is held.
+ */
+enum db_status db_exec_nowait(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(struct db_conn *c);
 

@@ -177,9 +177,17 @@ uploads_info(const struct msg_env *env, const struct user *u,
 
 	if (found == 1) {
 		if (msg_get(c, f.message_id, &m) == 1) {
+			/* An upload whose window closed is aborted and its
+			 * bytes deleted: a client that asks where it stands
+			 * hears so, as its next PATCH would (tus: 410). */
 			if (msg_owned(&m, u) &&
 			    f.started == FILE_UPLOAD_TERMINATED) {
 				r = terminated();
+			} else if (msg_owned(&m, u) &&
+			    strcmp(m.state, "aborted") == 0) {
+				r = msg_res(MSG_GONE, "upload_aborted",
+				    "the upload window closed; the message was "
+				    "aborted");
 			} else if (msg_owned(&m, u)) {
 				fill_info(info, &f, &m);
 				r = msg_res(MSG_OK, NULL, NULL);
