@@ -143,6 +143,8 @@ test('a full disk: 507 with the JSON error (never 500), a few outbox attempts, o
     assert.ok(noisy.length <= 8, `error/warn lines while full: ${JSON.stringify(noisy.map((l) => l.msg))}`);
     assert.equal(ready.status, 503);
     assert.equal(ready.code, 'database_not_writable');
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    assert.match(metrics, /^st_db_fault_answers_disk_full_total [1-9]\d*$/m);
 
     // Space again: everything works without a restart.
     fs.free();

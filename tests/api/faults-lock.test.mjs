@@ -94,6 +94,10 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
     assert.ok(readyDuring.some((r) => r.status === 503 && r.code === 'database_not_writable'), JSON.stringify(readyDuring.slice(-3)));
     assert.ok(readyDuring.filter((r) => r.at > lock.since + 3000).every((r) => r.status === 503), 'readyz 503 while the lock is held');
     assert.equal(ready.status, 200, 'readyz 200 after the lock');
+    // The operator's counter of answers the lock explains.
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    const m = /^st_db_fault_answers_locked_total (\d+)$/m.exec(metrics);
+    assert.ok(m && Number(m[1]) >= 6, m?.[0] ?? 'no st_db_fault_answers_locked_total');
     // And the writes work again.
     assert.equal((await anon.post('/api/v1/register', registration('after@org.nl'))).status, 202);
     assert.equal((await createMessage(alice, [{ name: 'c.pdf', size: 10 }])).status, 201);
