@@ -110,7 +110,7 @@ load_file(const json_t *o, struct send_file *f, int made)
 	    !json_is_integer(cs) || json_integer_value(size) < 0 ||
 	    json_integer_value(cs) < 0)
 		return -1;
-	memcpy(f->id, id, RAND_ID_LEN + 1);
+	snprintf(f->id, sizeof(f->id), "%s", id);
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->size = (uint64_t)json_integer_value(size);
 	f->csize = (uint64_t)json_integer_value(cs);

@@ -495,6 +495,10 @@ sq_probe(void *h, int repair)
 	struct sqlite_conn *c = h;
 	enum db_status st;
 
+	/* A writer of this process at work (a long import, a purge) shows
+	 * that the database takes writes; no need to queue behind it. */
+	if (!repair && sqlite_lock_state() == SQLITE_LOCK_OURS)
+		return DB_OK;
 	c->lk.probing = 1;
 	st = sq_exec(h, "BEGIN IMMEDIATE", NULL, 0);
 	if (st == DB_OK && repair)

@@ -118,6 +118,19 @@ sqlite_lock_leave(struct sqlite_lock *l)
 	pthread_mutex_unlock(&gate_mu);
 }
 
+enum sqlite_lock_state
+sqlite_lock_state(void)
+{
+	enum sqlite_lock_state st;
+
+	pthread_mutex_lock(&gate_mu);
+	st = gate_holder == NULL             ? SQLITE_LOCK_FREE :
+	    atomic_load(&blocked_since) != 0 ? SQLITE_LOCK_ELSEWHERE :
+	                                       SQLITE_LOCK_OURS;
+	pthread_mutex_unlock(&gate_mu);
+	return st;
+}
+
 void
 sqlite_lock_got(void)
 {

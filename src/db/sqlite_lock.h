@@ -40,6 +40,18 @@ void sqlite_lock_leave(struct sqlite_lock *l);
 /* The holder got SQLite's write lock: nobody else holds it now. */
 void sqlite_lock_got(void);
 /*
+ * Who has the gate now: SQLITE_LOCK_FREE, SQLITE_LOCK_OURS (a writer of
+ * this process is at work: the database takes writes) or
+ * SQLITE_LOCK_ELSEWHERE (its holder waits for another process's lock).
+ */
+enum sqlite_lock_state {
+	SQLITE_LOCK_FREE,
+	SQLITE_LOCK_OURS,
+	SQLITE_LOCK_ELSEWHERE
+};
+enum sqlite_lock_state sqlite_lock_state(void);
+
+/*
  * The busy handler's work (sqlite3_busy_handler): 1 to try again after a
  * short pause, 0 to give up (SQLITE_BUSY).
  */
