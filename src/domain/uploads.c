@@ -1,6 +1,7 @@
 /* tus upload rules; see uploads.h. */
 #include "util/common.h"
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "db/db.h"
@@ -9,6 +10,7 @@
 #include "domain/uploads_int.h"
 #include "envelope/stf1.h"
 #include "store/blob.h"
+#include "util/backoff.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -35,6 +37,7 @@ struct upload {
 	uint64_t start, written; /* written: stored in the blob */
 	unsigned char header[STF1_HEADER_LEN];
 	int refused; /* stop storing */
+	int store_errno; /* the store's first failure, 0 none */
 	int discard; /* acknowledge nothing of this PATCH (checksum) */
 	int64_t renewed_us;
 	unsigned char *pend; /* bytes at start + written, not yet stored */
@@ -341,15 +344,34 @@ store(struct upload *up, const void *data, size_t len)
 	return 0;
 }
 
+/* A store that does not answer (S3 down, an I/O error): said once a
+ * minute, not once per PATCH. */
+static struct log_every store_log = LOG_EVERY_INIT(60000);
+
+static void
+store_failed(struct upload *up, const char *what)
+{
+	unsigned long repeats;
+
+	if (up->store_errno == 0)
+		up->store_errno = errno != 0 ? errno : EIO;
+	if (up->store_errno != ENOSPC && up->store_errno != EDQUOT &&
+	    log_every_due(&store_log, &repeats))
+		log_error("blob store failed", "{s:s,s:s,s:I}", "step", what,
+		    "error", strerror(up->store_errno), "repeats",
+		    (json_int_t)repeats);
+}
+
 static struct msg_result
 write_failed(struct upload *up)
 {
 	up->refused = 1;
-	if (errno == ENOSPC || errno == EDQUOT)
+	store_failed(up, "write");
+	if (up->store_errno == ENOSPC || up->store_errno == EDQUOT)
 		return msg_res(MSG_NO_SPACE, "insufficient_storage",
 		    "the storage is full; try again later");
-	log_error("blob write failed", "{s:s}", "error", strerror(errno));
-	return msg_res(MSG_ERROR, "internal", "storage");
+	return msg_res(MSG_BUSY, "storage_unavailable",
+	    "the storage does not answer; try again later");
 }
 
 /* Writes out what is buffered. */
@@ -458,8 +480,10 @@ upload_settle_blob(struct upload *up)
 	if (up->refused && up->start < STF1_HEADER_LEN &&
 	    off >= STF1_HEADER_LEN && !header_ok(up))
 		off = up->start;
-	if (off > up->start && blob_writer_sync(up->w) == -1)
+	if (off > up->start && blob_writer_sync(up->w) == -1) {
+		store_failed(up, "sync");
 		off = up->start;
+	}
 	/* The last byte: commit (also a retry of a commit that failed, by a
 	 * PATCH with no body at the end). */
 	if (off == len && up->w == NULL)
@@ -467,8 +491,7 @@ upload_settle_blob(struct upload *up)
 	if (off == len && up->w != NULL && blob_writer_commit(up->w) == 0)
 		up->done = 1;
 	else if (off == len)
-		log_error("blob commit failed", "{s:s,s:s}", "file_id",
-		    up->f.id, "error", strerror(errno));
+		store_failed(up, "commit");
 	blob_writer_close(up->w);
 	up->w = NULL;
 	up->off = off;
@@ -497,6 +520,9 @@ upload_finish(struct upload *up, int recorded, struct upload_info *info)
 	info->length = (uint64_t)up->f.ciphertext_size;
 	info->deadline = up->deadline;
 	info->done = recorded && up->done;
+	info->store_errno = up->store_errno;
+	/* The record was tried on this thread just before. */
+	info->db_fault = recorded ? DB_FAULT_NONE : (int)db_fault_get();
 	snprintf(info->msg_id, sizeof(info->msg_id), "%s", up->msg_id);
 	file_row_release(&up->f);
 	free(up);
@@ -511,6 +537,7 @@ uploads_patch_end(struct upload *up, struct upload_info *info)
 
 	upload_settle_blob(up);
 	c = db_get(up->env->db);
+	db_fault_clear();
 	recorded = upload_record(c, up) == DB_OK;
 	db_put(c);
 	return upload_finish(up, recorded, info);

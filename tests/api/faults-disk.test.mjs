@@ -142,7 +142,8 @@ test('a full disk: 507 with the JSON error (never 500), a few outbox attempts, o
     const noisy = logs.filter((l) => (l.level === 'error' || l.level === 'warn') && l.msg !== 'request');
     assert.ok(noisy.length <= 8, `error/warn lines while full: ${JSON.stringify(noisy.map((l) => l.msg))}`);
     assert.equal(ready.status, 503);
-    assert.equal(ready.code, 'database_not_writable');
+    assert.equal(ready.code, 'database');
+    assert.match(ready.message, /takes no writes: disk_full/);
     const metrics = await (await fetch(`${srv.url}/metrics`)).text();
     assert.match(metrics, /^st_db_fault_answers_disk_full_total [1-9]\d*$/m);
 

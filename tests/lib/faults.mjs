@@ -119,17 +119,17 @@ export function traffic() {
   };
 }
 
-/** A fetch that returns { status, retryAfter, code } and reads the body. */
+/** A fetch that returns { status, retryAfter, code, message } and reads the body. */
 export async function probe(url, init) {
   const r = await fetch(url, init);
   const text = await r.text();
-  let code = null;
+  let err = null;
   try {
-    code = JSON.parse(text)?.error?.code ?? null;
+    err = JSON.parse(text)?.error ?? null;
   } catch {
     /* not JSON */
   }
-  return { status: r.status, retryAfter: r.headers.get('retry-after'), code };
+  return { status: r.status, retryAfter: r.headers.get('retry-after'), code: err?.code ?? null, message: err?.message ?? null };
 }
 
 /**

@@ -10,12 +10,15 @@
 //   px.url; px.log; await px.stop();
 //
 // While the upstream is null (a server restarting) every request's
-// connection is cut: the client sees no answer at all.
+// connection is cut: the client sees no answer at all. fail(503) answers
+// every request with that status and an S3-style XML error instead (a
+// store that is down: 503 SlowDown / ServiceUnavailable), fail(null) ends it.
 import { Agent, createServer, request } from 'node:http';
 
 export async function startProxy(upstreamPort) {
   let upstream = upstreamPort;
   let trapped = null;
+  let failing = null;
   const log = [];
   const agent = new Agent({ keepAlive: false });
   const server = createServer((req, res) => {
@@ -25,6 +28,15 @@ export async function startProxy(upstreamPort) {
       entry.cut = true;
       req.socket.destroy();
     };
+    if (failing != null) {
+      req.resume();
+      req.on('end', () => {
+        entry.status = failing;
+        res.writeHead(failing, { 'Content-Type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error>');
+      });
+      return;
+    }
     if (upstream == null) {
       req.resume();
       req.on('end', cut);
@@ -68,6 +80,9 @@ export async function startProxy(upstreamPort) {
     },
     setUpstream(p) {
       upstream = p;
+    },
+    fail(status) {
+      failing = status;
     },
     stop() {
       server.closeAllConnections?.();
