@@ -229,8 +229,15 @@ deliver_mail(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 	}
 	doc = json_loads(plain, 0, NULL);
 	free_secret(plain, strlen(plain));
-	mime_msgid_domain(w->cfg->server_public_url, domain, sizeof(domain));
-	snprintf(msgid, sizeof(msgid), "%s@%s", row->id, domain);
+	/* Fixed at the row's first claim: the same on every attempt, also
+	 * after an upgrade or a change of server.public_url. */
+	if (row->message_id != NULL)
+		snprintf(msgid, sizeof(msgid), "%s", row->message_id);
+	else {
+		mime_msgid_domain(
+		    w->cfg->server_public_url, domain, sizeof(domain));
+		snprintf(msgid, sizeof(msgid), "%s@%s", row->id, domain);
+	}
 	m.from = w->cfg->mail_from;
 	m.to = json_string_value(json_object_get(doc, "to"));
 	m.to_name = json_string_value(json_object_get(doc, "to_name"));
@@ -426,6 +433,7 @@ work_once(struct outbox *w)
 	struct db_conn *c;
 	unsigned long repeats;
 	enum send_result r;
+	char domain[256];
 	int got;
 
 	if (w->held.row.kind != NULL) {
@@ -438,8 +446,9 @@ work_once(struct outbox *w)
 		return WORKED;
 	}
 	c = db_get(w->db);
+	mime_msgid_domain(w->cfg->server_public_url, domain, sizeof(domain));
 	got = outbox_claim(c, clock_now(), LEASE_SECONDS,
-	    w->cfg->server_node_id, &w->held.row);
+	    w->cfg->server_node_id, domain, &w->held.row);
 	db_put(c);
 	if (got == -1 && log_every_due(&db_log, &repeats))
 		log_warn("outbox cannot claim: the database takes no writes",

@@ -14,6 +14,7 @@ import { newSession, registration, linkToken } from '../lib/api.mjs';
 import { holdWriteLock, sleep } from '../lib/faults.mjs';
 import { sendLinkMessage } from '../lib/linkmsg.mjs';
 import { pattern } from '../lib/send.mjs';
+import { query } from '../lib/db.mjs';
 
 function smtpConfig(port, extra = {}) {
   return {
@@ -71,6 +72,11 @@ test('kill -9 between the relay\'s 250 and the server\'s record: sent again righ
     await sleep(500);
     assert.equal(smtp.messages.length, 1);
     assert.ok(!first.logs().some((l) => l.msg === 'mail sent'), 'not recorded before the kill');
+    // The attempt and its Message-ID were recorded before the relay was called.
+    const [row] = query(first.dir, "SELECT attempts, message_id, state FROM outbox WHERE recipient = 'crash@org.nl'");
+    assert.equal(row.state, 'pending');
+    assert.equal(row.attempts, 1);
+    assert.equal(`<${row.message_id}>`, smtp.messages[0].messageId);
     await first.kill9();
     await lock.release();
     const restarted = Date.now();

@@ -13,6 +13,11 @@ CREATE TABLE readiness (
 -- and never another node's, which run out after their lease.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
 
+-- A mail's Message-ID, set at its first claim, before the relay is called:
+-- every attempt carries the same one, also across an upgrade that makes
+-- them otherwise, so the receiving side can drop a duplicate.
+ALTER TABLE outbox ADD COLUMN message_id TEXT;
+
 -- Message creation is safe to retry (the CLI does, across a restart of
 -- the server): a request with an Idempotency-Key records, in the
 -- transaction that makes the message, which message that account's key
