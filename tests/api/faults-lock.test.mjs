@@ -67,12 +67,17 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
     // Requests started while the lock was held; writes also answered then.
     const started = (r) => r.at >= lock.since && r.at < released;
     const during = (r) => started(r) && r.at + r.ms <= released;
-    for (const name of ['health', 'static', 'asset', 'read']) {
+    // The issue's bound: health and static files p99 under 100 ms. Reads
+    // (the message list, from the database) must not wait for the lock
+    // either: it would show as 2 s (database.lock_timeout); their p99 is
+    // held under 250 ms, as a read on a shared 2-core machine under load
+    // can take longer than a static file without waiting for anything.
+    for (const [name, p99] of [['health', 100], ['static', 100], ['asset', 100], ['read', 250]]) {
       const s = t.stats(name, started);
       console.log(`${engine(srv.dir)} ${name}: ${JSON.stringify(s)}`);
       assert.ok(s.n >= 20, `${name}: ${s.n} requests`);
       assert.deepEqual(s.statuses, [200], `${name}: ${s.statuses}`);
-      assert.ok(s.p99 < 100, `${name}: p99 ${s.p99.toFixed(1)} ms`);
+      assert.ok(s.p99 < p99, `${name}: p99 ${s.p99.toFixed(1)} ms`);
     }
     // Every write met the lock: 503 with Retry-After and the JSON error,
     // within a bounded time; never a 500.
