@@ -33,7 +33,8 @@ struct sqlite_stmt {
 	int in_use;
 	int cached;
 	int stepped; /* stepped since the last reset */
-	int failed; /* the last step failed */
+	int failed; /* the last step failed: failure is why */
+	enum db_status failure;
 };
 
 struct sqlite_conn {
@@ -397,6 +398,11 @@ sq_next(struct db_stmt *st)
 	struct sqlite_conn *c = s->conn;
 	int rc, gated = 0;
 
+	/* A failed statement is not stepped again before its reset (SQLite
+	 * would run it again, past the gate, waiting for the lock once more:
+	 * db_finish asks for the rest of a statement that failed). */
+	if (s->failed)
+		return s->failure;
 	/* ROLLBACK after a BEGIN that did not happen (db_tx does that):
 	 * nothing to do, and not an error to log. */
 	if (s->kind == SQ_END && sqlite3_get_autocommit(c->h))
@@ -407,7 +413,7 @@ sq_next(struct db_stmt *st)
 		    (s->kind == SQ_WRITE && sqlite3_get_autocommit(c->h))) {
 			if (sqlite_lock_enter(&c->lk) == -1) {
 				s->failed = 1;
-				return DB_BUSY;
+				return s->failure = DB_BUSY;
 			}
 			gated = 1;
 		}
@@ -425,7 +431,7 @@ sq_next(struct db_stmt *st)
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
 	s->failed = 1;
-	return map_rc(c, rc, s->sql);
+	return s->failure = map_rc(c, rc, s->sql);
 }
 
 static enum db_status

@@ -19,8 +19,12 @@ const USER = 'nobody';
 /** Runs `securetransferd serve` as USER until it listens (then SIGTERM) or exits. */
 function serveAs(configPath) {
   return new Promise((res) => {
+    // The harness's variables (ST_BUILD, ST_TEST_PG) are not settings:
+    // the server refuses unknown ST_* variables.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ST_')));
     const p = spawn('setpriv', [`--reuid=${USER}`, `--regid=${USER === 'nobody' ? 'nogroup' : USER}`, '--clear-groups', '--', binaryPath(), 'serve', '--config', configPath], {
       cwd: REPO,
+      env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
@@ -35,7 +39,14 @@ function serveAs(configPath) {
     const t = setTimeout(() => p.kill('SIGKILL'), 20000);
     p.on('exit', (code) => {
       clearTimeout(t);
-      res({ code, listening, lines: err.split('\n').filter(Boolean).map((l) => JSON.parse(l)) });
+      const parse = (l) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          return { _unparsed: l };
+        }
+      };
+      res({ code, listening, lines: err.split('\n').filter(Boolean).map(parse) });
     });
   });
 }
