@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include "db/db.h"
 #include "http/offload.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -44,7 +45,7 @@ run(void *arg)
 			o->tail = &o->head;
 		pthread_mutex_unlock(&o->lock);
 
-		server_handle(j->req);
+		offload_handle(j->req);
 		request_resume(j->req); /* req is not ours after this */
 		free(j);
 
@@ -131,4 +132,17 @@ offload_lane(const struct request *req)
 	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
 		return app->offload_read;
 	return app->offload;
+}
+
+/*
+ * Runs the route's handler on this thread; a 500 that a database fault
+ * explains becomes the fault's answer (503 or 507 with Retry-After).
+ */
+void
+offload_handle(struct request *req)
+{
+	db_fault_clear();
+	req->route->handler(req);
+	if (db_fault_get() > (enum db_fault)req->db_fault)
+		req->db_fault = (int)db_fault_get();
 }

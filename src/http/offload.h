@@ -16,7 +16,7 @@ struct request;
 
 /* NULL when the threads cannot start. */
 struct offload *offload_start(unsigned threads);
-/* Runs server_handle(req) on a pool thread, then request_resume. */
+/* Runs offload_handle(req) on a pool thread, then request_resume. */
 void offload_run(struct offload *o, struct request *req);
 /*
  * The pool for req's handler (app->offload_read for GET and HEAD,
@@ -24,6 +24,11 @@ void offload_run(struct offload *o, struct request *req);
  * thread: static files, /healthz, /metrics, a streaming route's end.
  */
 struct offload *offload_lane(const struct request *req);
+/*
+ * Runs req's route handler on the calling thread and notes the database
+ * fault it met (request.db_fault), which turns a 500 into 503 or 507.
+ */
+void offload_handle(struct request *req);
 /* Waits until every request handed over is answered. */
 void offload_settle(struct offload *o);
 /* Settles, then ends the threads; NULL is a no-op. */

@@ -327,19 +327,6 @@ admit(struct request *req, const char *url, const char *method,
 	return 0;
 }
 
-/*
- * Runs the route's handler on this thread; a 500 that a database fault
- * explains becomes the fault's answer (503 or 507 with Retry-After).
- */
-void
-server_handle(struct request *req)
-{
-	db_fault_clear();
-	req->route->handler(req);
-	if (db_fault_get() > (enum db_fault)req->db_fault)
-		req->db_fault = (int)db_fault_get();
-}
-
 static enum MHD_Result
 send_reply(struct request *req)
 {
@@ -419,7 +406,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (req->resp == NULL)
-		server_handle(req);
+		offload_handle(req);
 	/* Read only what this thread wrote: once suspended, req belongs to
 	 * the thread that will answer it. */
 	if (req->deferred)
@@ -476,21 +463,6 @@ open_listener(const char *addr, int reuse_port)
 		log_error("cannot listen", "{s:s,s:s}", "address", addr,
 		    "error", why);
 	return fd;
-}
-
-static void
-log_listening(const char *what, const char *addr, unsigned port)
-{
-	char host[64], url[128];
-	uint16_t cfgport;
-
-	if (config_parse_addr(addr, host, sizeof(host), &cfgport) == -1)
-		return;
-	if (strchr(host, ':') != NULL)
-		snprintf(url, sizeof(url), "http://[%s]:%u", host, port);
-	else
-		snprintf(url, sizeof(url), "http://%s:%u", host, port);
-	log_info(what, "{s:s}", "url", url);
 }
 
 /* Waits for SIGTERM or SIGINT (blocked in every thread by the caller). */
@@ -588,9 +560,9 @@ server_run(struct app *app)
 	    start_all(app, fd, ops_fd, &d, &ops) == -1)
 		goto out;
 	if (ops != NULL)
-		log_listening(
+		listen_log(
 		    "ops listening", cfg->ops_listen, listen_port(ops_fd));
-	log_listening("listening", cfg->server_listen, listen_port(fd));
+	listen_log("listening", cfg->server_listen, listen_port(fd));
 
 	sig = wait_for_signal();
 	log_info("stopping", "{s:i}", "signal", sig);

@@ -46,12 +46,6 @@ struct app {
  */
 int server_run(struct app *app);
 
-/*
- * Runs req's route handler on the calling thread and notes the database
- * fault it met (request.db_fault), which turns a 500 into 503 or 507.
- */
-void server_handle(struct request *req);
-
 /* Adds the security headers; called for every response (reply.c). */
 void reply_add_common_headers(struct request *req);
 
