@@ -19,15 +19,24 @@ import { startProxy } from '../lib/proxy.mjs';
 import { sleep } from '../lib/faults.mjs';
 
 const PW = { alice: 'Alice Stuurt Door Een Herstart 3', bob: 'Bob Ontvangt Na De Herstart 4' };
-const config = { bootstrap: { domains: 'org.nl' }, accounts: { mails_per_hour: 100 }, send: { chunk_size: 65536, disk_reserve: 0 } };
+// The client talks to the proxy: the server's public URL is the proxy's
+// (the Origin check compares with it).
+const config = () => ({
+  server: { public_url: px.url },
+  bootstrap: { domains: 'org.nl' },
+  accounts: { mails_per_hour: 100 },
+  send: { chunk_size: 65536, disk_reserve: 0 },
+});
 const tmp = mkdtempSync(join(tmpdir(), 'st-cli-restart-'));
 let srv, px, alice, bob;
 
 before(async () => {
-  srv = await startServer({ config, keep: true });
-  px = await startProxy(srv.port);
-  await realEmployee(srv, 'alice@org.nl', { name: 'Alice Afzender', password: PW.alice });
-  await realEmployee(srv, 'bob@org.nl', { name: 'Bob Collega', password: PW.bob });
+  px = await startProxy(null);
+  srv = await startServer({ config: config(), keep: true });
+  px.setUpstream(srv.port);
+  const via = { ...srv, url: px.url };
+  await realEmployee(via, 'alice@org.nl', { name: 'Alice Afzender', password: PW.alice });
+  await realEmployee(via, 'bob@org.nl', { name: 'Bob Collega', password: PW.bob });
   alice = cliUser(srv, 'alice@org.nl', { password: PW.alice });
   bob = cliUser(srv, 'bob@org.nl', { password: PW.bob });
   alice.server = bob.server = px.url;
@@ -49,7 +58,7 @@ async function restart() {
   px.setUpstream(null);
   await srv.kill9();
   await sleep(3000);
-  srv = await startServer({ dir: srv.dir, config, keep: true });
+  srv = await startServer({ dir: srv.dir, config: config(), keep: true });
   px.setUpstream(srv.port);
 }
 
