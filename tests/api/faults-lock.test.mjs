@@ -82,11 +82,13 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
     // Every write met the lock: 503 with Retry-After and the JSON error,
     // within a bounded time; never a 500.
     for (const name of ['register', 'create', 'login']) {
-      const rs = t.results(name).filter(during);
-      const s = t.stats(name, during);
+      const rs = t.results(name).filter(started);
+      const s = t.stats(name, started);
       console.log(`${engine(srv.dir)} ${name}: ${JSON.stringify(s)}`);
       assert.ok(rs.length >= 2, `${name}: ${rs.length} writes`);
       for (const r of rs) {
+        // One that was still waiting when the lock went may get through.
+        if (!during(r) && r.status < 300) continue;
         assert.equal(r.status, 503, `${name}: ${JSON.stringify(r)}`);
         assert.ok(Number(r.retryAfter) >= 1, `${name}: Retry-After ${r.retryAfter}`);
         assert.equal(r.code, 'database_busy');

@@ -40,8 +40,10 @@ export async function holdWriteLock(dir, { tables = ['users', 'sessions', 'messa
   });
   proc.stdin.write(
     pg
-      ? `SET lock_timeout = '10s'; BEGIN; LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE; SELECT 'locked';\n`
-      : "BEGIN IMMEDIATE;\nSELECT 'locked';\n",
+      ? `\\set ON_ERROR_STOP on\nSET lock_timeout = '10s'; BEGIN; LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE; SELECT 'locked';\n`
+      : // Waits for the server's own write of the moment, and stops at an
+        // error rather than claim a lock it does not hold.
+        ".timeout 10000\n.bail on\nBEGIN IMMEDIATE;\nSELECT 'locked';\n",
   );
   await held;
   const since = Date.now();
