@@ -1,5 +1,5 @@
 /*
- * SQL for the idempotency keys of message creation (migration 0014): per
+ * SQL for the idempotency keys of message creation (migration 0016): per
  * account, the message a key made and the SHA-256 of the request that
  * made it (b64u), for a day.
  */
