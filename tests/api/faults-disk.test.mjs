@@ -69,7 +69,7 @@ test('a full disk: 507 with the JSON error (never 500), a few outbox attempts, o
     const reg = registration('alice@org.nl');
     assert.equal((await alice.post('/api/v1/register', reg)).status, 202);
     const token = linkToken(await smtp.waitForMail((m) => m.envelope.to.includes('alice@org.nl')));
-    assert.equal((await alice.post('/api/v1/verify', { token })).status, 200);
+    assert.equal((await alice.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
     let li = await alice.post('/api/v1/login', { email: 'alice@org.nl', auth_key: reg.auth_key });
     assert.equal(li.status, 200);
     alice.csrf = li.json.csrf;
