@@ -41,11 +41,15 @@ acct_mails_limited(
 		snprintf(key, sizeof(key), "mail-ip:%s", env->ip);
 		ip = acct_limited(c, key, MAIL_WINDOW,
 		    env->cfg->accounts_mails_per_ip_hour, retry);
-		snprintf(key, sizeof(key), "mail:%s", email);
 		/* Both count, so one IP cannot spread over many addresses
-		 * nor many IPs pile onto one. */
-		addr = acct_limited(c, key, MAIL_WINDOW,
-		    env->cfg->accounts_mails_per_hour, retry);
+		 * nor many IPs pile onto one. After a failed statement the
+		 * transaction takes no more (PostgreSQL: 25P02): stop. */
+		addr = -1;
+		if (ip != -1) {
+			snprintf(key, sizeof(key), "mail:%s", email);
+			addr = acct_limited(c, key, MAIL_WINDOW,
+			    env->cfg->accounts_mails_per_hour, retry);
+		}
 		/* Not counted is not under the limit (a database fault). */
 		if (ip == -1 || addr == -1 || db_commit(c) != DB_OK)
 			db_rollback(c);

@@ -116,7 +116,7 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
     // The operator reads one line about the lock, not one per request; a
     // transaction that gave up is not an error of its own.
     const errors = srv.logs().filter((l) => l.level === 'error');
-    console.log(`${engine(srv.dir)} error lines: ${JSON.stringify(errors.map((l) => [l.msg, l.fault ?? l.error ?? '']))}`);
+    console.log(`${engine(srv.dir)} error lines: ${JSON.stringify(errors.map((l) => [l.msg, l.fault ?? l.error ?? '', l.sql]))}`);
     assert.deepEqual(errors.map((l) => `${l.msg} ${l.fault}`), ['database fault locked']);
   } finally {
     await lock?.release();
