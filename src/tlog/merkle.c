@@ -84,8 +84,8 @@ tlog_verify_inclusion(const unsigned char leaf_hash[TLOG_HASH_LEN],
 int
 tlog_verify_consistency(uint64_t size1, uint64_t size2,
     const unsigned char root1[TLOG_HASH_LEN],
-    const unsigned char root2[TLOG_HASH_LEN],
-    const unsigned char *proof, size_t n)
+    const unsigned char root2[TLOG_HASH_LEN], const unsigned char *proof,
+    size_t n)
 {
 	unsigned char fr[TLOG_HASH_LEN], sr[TLOG_HASH_LEN];
 	uint64_t fn, sn;
@@ -225,8 +225,8 @@ tlog_range_nodes(struct tlog_range r, struct tlog_node out[TLOG_MAX_NODES])
 }
 
 void
-tlog_fold(unsigned char out[TLOG_HASH_LEN], const unsigned char *hashes,
-    size_t n)
+tlog_fold(
+    unsigned char out[TLOG_HASH_LEN], const unsigned char *hashes, size_t n)
 {
 	unsigned char h[TLOG_HASH_LEN];
 	size_t i = n - 1;

@@ -69,8 +69,8 @@ int tlog_verify_inclusion(const unsigned char leaf_hash[TLOG_HASH_LEN],
  */
 int tlog_verify_consistency(uint64_t size1, uint64_t size2,
     const unsigned char root1[TLOG_HASH_LEN],
-    const unsigned char root2[TLOG_HASH_LEN],
-    const unsigned char *proof, size_t n);
+    const unsigned char root2[TLOG_HASH_LEN], const unsigned char *proof,
+    size_t n);
 
 /*
  * The ranges whose MTH make up the inclusion proof of leaf index in the
@@ -104,8 +104,8 @@ int tlog_range_nodes(struct tlog_range r, struct tlog_node out[TLOG_MAX_NODES]);
  * the right-most two are combined first (RFC 6962's recursion read
  * backwards). n >= 1.
  */
-void tlog_fold(unsigned char out[TLOG_HASH_LEN], const unsigned char *hashes,
-    size_t n);
+void tlog_fold(
+    unsigned char out[TLOG_HASH_LEN], const unsigned char *hashes, size_t n);
 
 /*
  * The key of a stored node in the database: level in the top 16 bits,

@@ -51,8 +51,10 @@ b64_exact(unsigned char *out, size_t want, const char *in, size_t len)
 	size_t got;
 	const char *end;
 
-	if (want > 80 || len != sodium_base64_ENCODED_LEN(want,
-	                           sodium_base64_VARIANT_ORIGINAL) -
+	if (want > 80 ||
+	    len !=
+	        sodium_base64_ENCODED_LEN(
+	            want, sodium_base64_VARIANT_ORIGINAL) -
 	            1 ||
 	    sodium_base642bin(out, want, in, len, NULL, &got, &end,
 	        sodium_base64_VARIANT_ORIGINAL) != 0 ||
@@ -168,7 +170,7 @@ tlog_signer_parse(struct tlog_signer *s, const char *text, size_t len)
 	if (split_key(text, len, name, &hash, key) == 0) {
 		memcpy(s->seed, key + 1, 32);
 		rc = signer_from_seed(s, name) == 0 && s->v.hash == hash ? 0 :
-		                                                          -1;
+		                                                           -1;
 	}
 	sodium_memzero(key, sizeof(key));
 	if (rc == -1)
@@ -200,8 +202,7 @@ tlog_signer_wipe(struct tlog_signer *s)
 }
 
 int
-tlog_checkpoint_text(
-    const struct tlog_checkpoint *cp, char *out, size_t outlen)
+tlog_checkpoint_text(const struct tlog_checkpoint *cp, char *out, size_t outlen)
 {
 	char root[64];
 	int n;
@@ -209,8 +210,8 @@ tlog_checkpoint_text(
 	if (!tlog_name_ok(cp->origin) || cp->size > TLOG_MAX_SIZE)
 		return -1;
 	b64_put(root, sizeof(root), cp->root, TLOG_HASH_LEN);
-	n = snprintf(out, outlen, "%s\n%" PRIu64 "\n%s\n", cp->origin,
-	    cp->size, root);
+	n = snprintf(
+	    out, outlen, "%s\n%" PRIu64 "\n%s\n", cp->origin, cp->size, root);
 	return n < 0 || (size_t)n >= outlen ? -1 : n;
 }
 
@@ -233,8 +234,8 @@ tlog_checkpoint_sign(const struct tlog_signer *s,
 	        (size_t)tlen) == -1)
 		return -1;
 	b64_put(b64, sizeof(b64), sig, sizeof(sig));
-	n = snprintf(out + tlen, outlen - (size_t)tlen, "\n" EM_DASH_SP "%s %s\n",
-	    s->v.name, b64);
+	n = snprintf(out + tlen, outlen - (size_t)tlen,
+	    "\n" EM_DASH_SP "%s %s\n", s->v.name, b64);
 	if (n < 0 || (size_t)n >= outlen - (size_t)tlen)
 		return -1;
 	return tlen + n;
@@ -270,8 +271,8 @@ text_end(const char *note, size_t len)
  * tlog_note_status error. Advances *p past the line.
  */
 static int
-check_sig_line(const struct tlog_verifier *v, const char **p,
-    const char *end, const char *text, size_t tlen)
+check_sig_line(const struct tlog_verifier *v, const char **p, const char *end,
+    const char *text, size_t tlen)
 {
 	const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s)), *sp;
 	unsigned char sig[4 + ED25519_SIG_LEN];
@@ -309,8 +310,8 @@ check_sig_line(const struct tlog_verifier *v, const char **p,
 	    (uint32_t)sig[2] << 8 | sig[3];
 	if (hash != v->hash)
 		return 0;
-	return ed25519_verify(sig + 4, v->pk, (const unsigned char *)text,
-	           tlen) == 0 ?
+	return ed25519_verify(
+	           sig + 4, v->pk, (const unsigned char *)text, tlen) == 0 ?
 	    1 :
 	    TLOG_NOTE_BAD_SIGNATURE;
 }

@@ -64,8 +64,7 @@ void tlog_signer_wipe(struct tlog_signer *s);
 
 /* Parses a verifier key text (trailing newline allowed): -1 for a bad
  * name, hash, algorithm or length, or a hash that does not match. */
-int tlog_verifier_parse(
-    struct tlog_verifier *v, const char *text, size_t len);
+int tlog_verifier_parse(struct tlog_verifier *v, const char *text, size_t len);
 int tlog_verifier_format(
     const struct tlog_verifier *v, char *out, size_t outlen);
 

@@ -176,8 +176,8 @@ TEST(tlog_every_consistency_proof_verifies_and_mangled_ones_fail)
 			n = tlog_consistency_ranges(a, b, r);
 			REQUIRE(n >= 0);
 			proof_of(p, r, n);
-			CHECK(tlog_verify_consistency(a, b, r1, r2, p[0],
-			          (size_t)n) == 0);
+			CHECK(tlog_verify_consistency(
+			          a, b, r1, r2, p[0], (size_t)n) == 0);
 			/* The same size with another root: a split view. */
 			memcpy(other, r2, 32);
 			other[0] ^= 1;
@@ -187,13 +187,13 @@ TEST(tlog_every_consistency_proof_verifies_and_mangled_ones_fail)
 			if (a > 0 && a < b) {
 				CHECK(tlog_verify_consistency(a, b, other, r2,
 				          p[0], (size_t)n) == -1);
-				CHECK(tlog_verify_consistency(a, b, r1, r2, p[0],
-				          (size_t)n - 1) == -1);
+				CHECK(tlog_verify_consistency(a, b, r1, r2,
+				          p[0], (size_t)n - 1) == -1);
 				p[0][0] ^= 1;
-				CHECK(tlog_verify_consistency(a, b, r1, r2, p[0],
-				          (size_t)n) == -1);
-				CHECK(tlog_verify_consistency(b, a, r2, r1, p[0],
-				          (size_t)n) == -1);
+				CHECK(tlog_verify_consistency(
+				          a, b, r1, r2, p[0], (size_t)n) == -1);
+				CHECK(tlog_verify_consistency(
+				          b, a, r2, r1, p[0], (size_t)n) == -1);
 			}
 		}
 	}
@@ -274,15 +274,18 @@ TEST(tlog_leaf_roundtrip_and_strict_decode)
 /* golang.org/x/mod/sumdb/note's documented example key and signature. */
 TEST(tlog_key_texts_match_go_sumdb_note)
 {
-	static const char skey[] = "PRIVATE+KEY+PeterNeumann+c74f20a3+"
-	                           "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
-	static const char vkey[] = "PeterNeumann+c74f20a3+"
-	                           "ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+	static const char skey[] =
+	    "PRIVATE+KEY+PeterNeumann+c74f20a3+"
+	    "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+	static const char vkey[] =
+	    "PeterNeumann+c74f20a3+"
+	    "ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 	static const char text[] =
 	    "If you think cryptography is the answer to your problem,\n"
 	    "then you don't know what your problem is.\n";
-	static const char sig[] = "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNI"
-	                          "uGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=";
+	static const char sig[] =
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNI"
+	    "uGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=";
 	struct tlog_signer s;
 	struct tlog_verifier v;
 	unsigned char want[68], got[64];
@@ -344,21 +347,23 @@ TEST(tlog_checkpoints_open_only_when_signed_by_the_key)
 	CHECK(cp.size == 12 && cp.root[31] == 0xab &&
 	    strcmp(cp.origin, "st.example/log") == 0);
 	/* Another key with the same name: its signature is not ours. */
-	CHECK(tlog_checkpoint_open(&other.v, note, n, &cp) ==
-	    TLOG_NOTE_UNSIGNED);
+	CHECK(
+	    tlog_checkpoint_open(&other.v, note, n, &cp) == TLOG_NOTE_UNSIGNED);
 	/* A witness's co-signature is ignored, ours still counts. */
-	snprintf(bad, sizeof(bad), "%s\xe2\x80\x94 witness.example/w1 AAAA\n",
-	    note);
-	CHECK(tlog_checkpoint_open(&s.v, bad, strlen(bad), &cp) ==
-	    TLOG_NOTE_OK);
+	snprintf(
+	    bad, sizeof(bad), "%s\xe2\x80\x94 witness.example/w1 AAAA\n", note);
+	CHECK(
+	    tlog_checkpoint_open(&s.v, bad, strlen(bad), &cp) == TLOG_NOTE_OK);
 	/* The size changed after signing. */
 	snprintf(bad, sizeof(bad), "%s", note);
 	bad[strlen("st.example/log\n")] = '3';
-	CHECK(tlog_checkpoint_open(&s.v, bad, n, &cp) ==
-	    TLOG_NOTE_BAD_SIGNATURE);
+	CHECK(
+	    tlog_checkpoint_open(&s.v, bad, n, &cp) == TLOG_NOTE_BAD_SIGNATURE);
 	/* Leading zeros, extension lines, no signature, no final newline. */
-	snprintf(bad, sizeof(bad), "st.example/log\n012\n%s", strchr(note, '\n') + 4);
-	CHECK(tlog_checkpoint_open(&s.v, bad, strlen(bad), &cp) != TLOG_NOTE_OK);
+	snprintf(bad, sizeof(bad), "st.example/log\n012\n%s",
+	    strchr(note, '\n') + 4);
+	CHECK(
+	    tlog_checkpoint_open(&s.v, bad, strlen(bad), &cp) != TLOG_NOTE_OK);
 	snprintf(bad, sizeof(bad), "st.example/log\n12\n");
 	CHECK(tlog_checkpoint_open(&s.v, bad, strlen(bad), &cp) ==
 	    TLOG_NOTE_MALFORMED);
