@@ -19,7 +19,8 @@ kt_db_head(struct db_conn *c, struct kt_head_row *h)
 	enum db_status r;
 	const char *root;
 
-	s = db_query(c, "SELECT size, root, checkpoint FROM kt_head WHERE id = 1",
+	s = db_query(c,
+	    "SELECT size, root, checkpoint FROM kt_head WHERE id = 1",
 	    DB_NOPARAMS);
 	if (s == NULL)
 		return -1;
@@ -40,13 +41,13 @@ kt_db_head(struct db_conn *c, struct kt_head_row *h)
 enum db_status
 kt_db_lock(struct db_conn *c)
 {
-	return db_exec(c, "UPDATE kt_head SET size = size WHERE id = 1",
-	    DB_NOPARAMS);
+	return db_exec(
+	    c, "UPDATE kt_head SET size = size WHERE id = 1", DB_NOPARAMS);
 }
 
 enum db_status
-kt_db_head_insert(struct db_conn *c, const char *root, const char *checkpoint,
-    int64_t now)
+kt_db_head_insert(
+    struct db_conn *c, const char *root, const char *checkpoint, int64_t now)
 {
 	return db_exec(c,
 	    "INSERT INTO kt_head (id, size, root, checkpoint, updated_at) "
@@ -77,8 +78,8 @@ kt_db_leaf_add(struct db_conn *c, int64_t idx, const char *addr_hash,
 	return db_exec(c,
 	    "INSERT INTO kt_leaves (idx, addr_hash, leaf, created_at) VALUES "
 	    "($1, $2, $3, $4)",
-	    DB_PARAMS(DB_INT(idx), DB_TEXT(addr_hash), DB_TEXT(leaf),
-	        DB_INT(now)));
+	    DB_PARAMS(
+	        DB_INT(idx), DB_TEXT(addr_hash), DB_TEXT(leaf), DB_INT(now)));
 }
 
 enum db_status
@@ -183,12 +184,12 @@ int
 kt_db_leaves_of(struct db_conn *c, const char *addr_hash, int64_t below,
     int64_t limit, kt_db_leaf_fn fn, void *arg)
 {
-	return each_leaf(db_query(c,
-	                     "SELECT idx, leaf FROM kt_leaves WHERE "
-	                     "addr_hash = $1 AND idx < $2 ORDER BY idx DESC "
-	                     "LIMIT $3",
-	                     DB_PARAMS(DB_TEXT(addr_hash), DB_INT(below),
-	                         DB_INT(limit))),
+	return each_leaf(
+	    db_query(c,
+	        "SELECT idx, leaf FROM kt_leaves WHERE "
+	        "addr_hash = $1 AND idx < $2 ORDER BY idx DESC "
+	        "LIMIT $3",
+	        DB_PARAMS(DB_TEXT(addr_hash), DB_INT(below), DB_INT(limit))),
 	    fn, arg);
 }
 

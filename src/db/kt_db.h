@@ -34,8 +34,8 @@ int kt_db_head(struct db_conn *c, struct kt_head_row *h);
 enum db_status kt_db_lock(struct db_conn *c);
 
 /* The first head (size 0); DB_CONSTRAINT if one exists. */
-enum db_status kt_db_head_insert(struct db_conn *c, const char *root,
-    const char *checkpoint, int64_t now);
+enum db_status kt_db_head_insert(
+    struct db_conn *c, const char *root, const char *checkpoint, int64_t now);
 /* Moves the head from old_size to size; DB_CONSTRAINT if the head is no
  * longer at old_size (someone else appended without the lock). */
 enum db_status kt_db_head_move(struct db_conn *c, int64_t old_size,

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
+#include "domain/kt.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
 #include "domain/orgs.h"
@@ -253,6 +254,8 @@ accounts_verify(const struct acct_env *env, const char *token)
 	switch (tokens_use(c, hash, "verify", clock_now(), uid)) {
 	case TOKEN_OK:
 		if (users_set_verified(c, uid, clock_now()) == DB_OK &&
+		    kt_publish_user(c, env->sec->log, uid, TLOG_EV_ACCOUNT) ==
+		        0 &&
 		    first_admin(c, env, uid) == 0) {
 			acct_audit(c, env, uid, "account.verified", NULL);
 			st = ACCT_OK;

@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
+#include "domain/kt.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/secrets.h"
@@ -276,6 +277,8 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	if ((new_keys ?
 	            users_set_all_keys(c, uid, k, verifier, kid, clock_now()) :
 	            users_set_password(c, uid, k, verifier)) == DB_OK &&
+	    (!new_keys ||
+	        kt_publish_user(c, env->sec->log, uid, TLOG_EV_RESET) == 0) &&
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
 	    acct_queue_mail(c, env,
 	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,

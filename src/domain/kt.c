@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 
+#include "db/users.h"
 #include "domain/kt.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -206,7 +207,8 @@ kt_append(struct db_conn *c, const struct tlog_signer *log,
 		if (append_one(c, &e[i], (uint64_t)h.size + i, front, &nfront,
 		        now) == -1) {
 			log_error("cannot append to the transparency log",
-			    "{s:I}", "index", (json_int_t)(h.size + (int64_t)i));
+			    "{s:I}", "index",
+			    (json_int_t)(h.size + (int64_t)i));
 			goto out;
 		}
 	tlog_fold(root, front[0], nfront);
@@ -223,20 +225,38 @@ out:
 }
 
 int
-kt_publish(struct db_conn *c, const struct tlog_signer *log,
-    const char *email, enum tlog_event ev, const char *x25519_pk,
-    const char *ed25519_pk)
+kt_publish(struct db_conn *c, const struct tlog_signer *log, const char *email,
+    enum tlog_event ev, const char *x25519_pk, const char *ed25519_pk)
 {
 	struct kt_entry e = { .email = email, .ev = ev };
 
 	if (x25519_pk == NULL || ed25519_pk == NULL ||
 	    b64u_decode(e.x25519, 32, x25519_pk, strlen(x25519_pk)) != 32 ||
 	    b64u_decode(e.ed25519, 32, ed25519_pk, strlen(ed25519_pk)) != 32) {
-		log_error("key for the transparency log is not 32 bytes",
-		    NULL);
+		log_error("key for the transparency log is not 32 bytes", NULL);
 		return -1;
 	}
 	return kt_append(c, log, &e, 1, clock_now());
+}
+
+int
+kt_publish_user(struct db_conn *c, const struct tlog_signer *log,
+    const char *uid, enum tlog_event ev)
+{
+	struct user u;
+	int rc;
+
+	if (log == NULL) {
+		log_error(
+		    "a key change needs the transparency log's key", NULL);
+		return -1;
+	}
+	if (users_by_id(c, uid, &u) != 1)
+		return -1;
+	rc = kt_publish(
+	    c, log, u.email, ev, u.keys.x25519_pk, u.keys.ed25519_pk);
+	user_release(&u);
+	return rc;
 }
 
 /* The keys that were there before the log: collected, then appended. */
@@ -263,8 +283,7 @@ existing_fn(
 	e->email = xstrdup(email);
 	e->ev = TLOG_EV_EXISTING;
 	if (b64u_decode(e->x25519, 32, x25519_pk, strlen(x25519_pk)) != 32 ||
-	    b64u_decode(e->ed25519, 32, ed25519_pk, strlen(ed25519_pk)) !=
-	        32) {
+	    b64u_decode(e->ed25519, 32, ed25519_pk, strlen(ed25519_pk)) != 32) {
 		free((char *)(uintptr_t)e->email);
 		return -1;
 	}

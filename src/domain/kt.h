@@ -42,6 +42,15 @@ int kt_publish(struct db_conn *c, const struct tlog_signer *log,
     const char *email, enum tlog_event ev, const char *x25519_pk,
     const char *ed25519_pk);
 
+/*
+ * kt_publish of the keys the users row uid holds now (an account or a
+ * mailbox), for the hooks where a key change commits: call it after the
+ * row's change, in the same transaction. log NULL (a command that cannot
+ * sign) refuses the change. 0 or -1 (logged).
+ */
+int kt_publish_user(struct db_conn *c, const struct tlog_signer *log,
+    const char *uid, enum tlog_event ev);
+
 /* One new leaf for kt_append: an address and its two raw public keys. */
 struct kt_entry {
 	const char *email;

@@ -202,8 +202,8 @@ kt_history(struct db_conn *c, const struct kt_view *v, const char *email,
 }
 
 int
-kt_leaves(struct db_conn *c, uint64_t start, uint64_t count,
-    kt_db_leaf_fn fn, void *arg)
+kt_leaves(struct db_conn *c, uint64_t start, uint64_t count, kt_db_leaf_fn fn,
+    void *arg)
 {
 	if (start > TLOG_MAX_SIZE || count > TLOG_MAX_SIZE)
 		return -1;

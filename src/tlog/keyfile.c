@@ -17,8 +17,8 @@ write_new(const char *path, const char *text, mode_t mode)
 	size_t len = strlen(text);
 	int fd, rc = -1;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    mode);
+	fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd == -1)
 		return -1;
 	if (write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)

@@ -75,7 +75,7 @@ tlog_leaf_decode(struct tlog_leaf *l, const unsigned char *in, size_t len)
 	l->event = (enum tlog_event)in[5];
 	l->epoch = get64(in + 8);
 	l->time = get64(in + 16);
-	if (l->epoch == 0 || l->epoch > JS_SAFE || l->time > JS_SAFE)
+	if (l->epoch == 0 || l->epoch >= JS_SAFE || l->time >= JS_SAFE)
 		return -1;
 	memcpy(l->addr, in + 24, 32);
 	memcpy(l->x25519, in + 56, 32);

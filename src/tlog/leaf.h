@@ -53,7 +53,8 @@ void tlog_leaf_encode(
 /*
  * Decodes exactly TLOG_LEAF_LEN bytes: -1 for another length, another
  * magic or version, an unknown event, non-zero padding, an epoch of 0 or
- * an epoch or time above 2^53 (what JSON and JavaScript carry exactly).
+ * an epoch or time of 2^53 or more (JSON and JavaScript carry
+ * integers exactly only below).
  */
 int tlog_leaf_decode(
     struct tlog_leaf *leaf, const unsigned char *in, size_t len);

@@ -148,6 +148,14 @@ signer_from_seed(struct tlog_signer *s, const char *name)
 }
 
 int
+tlog_signer_from_seed(
+    struct tlog_signer *s, const unsigned char seed[32], const char *name)
+{
+	memcpy(s->seed, seed, sizeof(s->seed));
+	return signer_from_seed(s, name);
+}
+
+int
 tlog_signer_generate(struct tlog_signer *s, const char *name)
 {
 	randombytes_buf(s->seed, sizeof(s->seed));
@@ -289,7 +297,8 @@ check_sig_line(const struct tlog_verifier *v, const char **p, const char *end,
 	    memchr(sp + 1, ' ', (size_t)(nl - sp - 1)) != NULL)
 		return TLOG_NOTE_MALFORMED;
 	nlen = (size_t)(sp - s);
-	if (nlen != strlen(v->name) || memcmp(s, v->name, nlen) != 0)
+	if (text == NULL || nlen != strlen(v->name) ||
+	    memcmp(s, v->name, nlen) != 0)
 		return 0; /* another key: a witness, say */
 	if ((size_t)(nl - sp - 1) != SIG_B64_LEN ||
 	    b64_exact(sig, sizeof(sig), sp + 1, SIG_B64_LEN) == -1) {
@@ -368,19 +377,23 @@ tlog_checkpoint_open(const struct tlog_verifier *v, const char *note,
 	if (len < 2 || len > TLOG_NOTE_MAX || note[len - 1] != '\n' ||
 	    !note_chars_ok(note, len) || (tlen = text_end(note, len)) == -1)
 		return TLOG_NOTE_MALFORMED;
-	for (p = note + tlen + 1; p < end; nsig++) {
-		if (nsig == TLOG_NOTE_SIGS_MAX)
+	/* The form of everything first, then the signatures: a malformed
+	 * note is malformed whatever its signatures say. */
+	st = parse_text(v, note, (size_t)tlen, &tmp);
+	if (st == TLOG_NOTE_MALFORMED)
+		return st;
+	for (p = note + tlen + 1; p < end; nsig++)
+		if (nsig == TLOG_NOTE_SIGS_MAX ||
+		    check_sig_line(v, &p, end, NULL, 0) < 0)
 			return TLOG_NOTE_MALFORMED;
+	if (nsig == 0)
+		return TLOG_NOTE_MALFORMED;
+	for (p = note + tlen + 1; p < end;) {
 		r = check_sig_line(v, &p, end, note, (size_t)tlen);
 		if (r < 0)
 			return (enum tlog_note_status)r;
 		verified |= r;
 	}
-	if (nsig == 0)
-		return TLOG_NOTE_MALFORMED;
-	st = parse_text(v, note, (size_t)tlen, &tmp);
-	if (st == TLOG_NOTE_MALFORMED)
-		return st;
 	if (!verified)
 		return TLOG_NOTE_UNSIGNED;
 	if (st != TLOG_NOTE_OK)

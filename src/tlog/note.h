@@ -54,6 +54,9 @@ struct tlog_checkpoint {
  * allows any UTF-8 without spaces: our own names never need more.) */
 int tlog_name_ok(const char *name);
 
+/* The key of a 32-byte seed named name (vectors, tests); 0 or -1. */
+int tlog_signer_from_seed(
+    struct tlog_signer *s, const unsigned char seed[32], const char *name);
 /* A new key named name; 0 or -1 (bad name, no randomness). */
 int tlog_signer_generate(struct tlog_signer *s, const char *name);
 /* Parses a signer key text (trailing newline allowed); 0 or -1. */

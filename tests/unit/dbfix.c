@@ -108,4 +108,3 @@ each_driver(void (*body)(struct dbfix *f, const char *driver), int pool)
 		close_fix(&f);
 	}
 }
-

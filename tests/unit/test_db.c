@@ -16,6 +16,7 @@
 #include "db/messages_db.h"
 #include "db/outbox_db.h"
 #include "db/secret_checks_db.h"
+#include "tlog/note.h"
 #include "util/config.h"
 #include "util/log.h"
 
@@ -123,10 +124,14 @@ static void
 secrets_body(struct dbfix *f, const char *driver)
 {
 	struct secrets mine, copy, other;
+	struct tlog_signer log, log2;
 	const char *which = "unset";
 
 	(void)driver;
 	memset(&mine, 1, sizeof(mine));
+	REQUIRE(tlog_signer_generate(&log, "unit.example/kt") == 0);
+	REQUIRE(tlog_signer_generate(&log2, "unit.example/kt") == 0);
+	mine.log = &log;
 	copy = mine;
 	other = mine;
 	other.outbox_key[31] ^= 1;
@@ -146,9 +151,17 @@ secrets_body(struct dbfix *f, const char *driver)
 	CHECK(secret_checks_verify(f->db, &other, 30, &which) ==
 	    SECRET_CHECK_MISMATCH);
 	CHECK(which != NULL && strcmp(which, "pepper") == 0);
+	/* A node with a log key of its own would sign another log. */
+	other = mine;
+	other.log = &log2;
+	CHECK(secret_checks_verify(f->db, &other, 30, &which) ==
+	    SECRET_CHECK_MISMATCH);
+	CHECK(which != NULL && strcmp(which, "log.key") == 0);
 	/* A refused node recorded nothing: the first secrets still pass. */
 	CHECK(
 	    secret_checks_verify(f->db, &mine, 40, &which) == SECRET_CHECK_OK);
+	tlog_signer_wipe(&log);
+	tlog_signer_wipe(&log2);
 }
 
 TEST(db_secret_checks_refuse_other_secrets)

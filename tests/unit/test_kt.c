@@ -64,7 +64,8 @@ collect_fn(int64_t idx, const char *leaf, void *arg)
 	struct tlog_leaf l;
 
 	if ((size_t)idx != ls->n ||
-	    b64u_decode(raw, sizeof(raw), leaf, strlen(leaf)) != TLOG_LEAF_LEN ||
+	    b64u_decode(raw, sizeof(raw), leaf, strlen(leaf)) !=
+	        TLOG_LEAF_LEN ||
 	    tlog_leaf_decode(&l, raw, sizeof(raw)) == -1)
 		ls->bad = 1;
 	else
@@ -156,8 +157,8 @@ appends_body(struct dbfix *f, const char *driver)
 	REQUIRE(tlog_leaf_decode(&l, raw, sizeof(raw)) == 0);
 	CHECK(l.epoch == 7 && l.event == TLOG_EV_ACCOUNT);
 	tlog_leaf_hash(lh, raw, sizeof(raw));
-	CHECK(tlog_verify_inclusion(lh, p.index, v.size, p.hash[0], p.n,
-	          cp.root) == 0);
+	CHECK(tlog_verify_inclusion(
+	          lh, p.index, v.size, p.hash[0], p.n, cp.root) == 0);
 	/* An older key of u2 has its own, older leaf; a key that was never
 	 * published has none, nor has another address's. */
 	key_of(x, 7);
@@ -173,8 +174,8 @@ appends_body(struct dbfix *f, const char *driver)
 
 		REQUIRE(kt_consistency(c, n, 37, cons, &np) == 0);
 		if (n == 0)
-			CHECK(tlog_verify_consistency(0, 37, old.root, cp.root,
-			          cons[0], np) == 0);
+			CHECK(tlog_verify_consistency(
+			          0, 37, old.root, cp.root, cons[0], np) == 0);
 	}
 	CHECK(kt_consistency(c, 5, 38, cons, &n) == -1);
 	kt_view_release(&v);
@@ -207,11 +208,12 @@ forged_body(struct dbfix *f, const char *driver)
 	/* A database writer changes a stored node on the frontier: the
 	 * next append refuses to sign over it. */
 	c = db_get(f->db);
-	REQUIRE(db_exec(c,
-	            "UPDATE kt_nodes SET hash = "
-	            "'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE id = $1",
-	            DB_PARAMS(DB_INT(tlog_node_id(
-	                (struct tlog_node){ 1, 0 })))) == DB_OK);
+	REQUIRE(
+	    db_exec(c,
+	        "UPDATE kt_nodes SET hash = "
+	        "'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE id = $1",
+	        DB_PARAMS(DB_INT(tlog_node_id((struct tlog_node){ 1, 0 })))) ==
+	    DB_OK);
 	db_put(c);
 	log_set_level(LOG_FATAL);
 	CHECK(publish(f->db, "d@minbzk.nl", 4) == -1);
@@ -219,8 +221,8 @@ forged_body(struct dbfix *f, const char *driver)
 	log_set_level(LOG_INFO);
 	/* Or moves the head to a size of its own (unsigned). */
 	c = db_get(f->db);
-	REQUIRE(db_exec(c, "UPDATE kt_head SET size = 2", DB_NOPARAMS) ==
-	    DB_OK);
+	REQUIRE(
+	    db_exec(c, "UPDATE kt_head SET size = 2", DB_NOPARAMS) == DB_OK);
 	db_put(c);
 	log_set_level(LOG_FATAL);
 	CHECK(publish(f->db, "d@minbzk.nl", 4) == -1);
@@ -293,7 +295,8 @@ worker_main(void *arg)
 
 	for (i = 0; i < 15; i++) {
 		snprintf(email, sizeof(email), "w%d@minbzk.nl", w->id);
-		if (publish(w->db, email, (unsigned char)(w->id * 20 + i)) == -1)
+		if (publish(w->db, email, (unsigned char)(w->id * 20 + i)) ==
+		    -1)
 			w->failed++;
 	}
 	return NULL;
