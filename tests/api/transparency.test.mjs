@@ -1,0 +1,203 @@
+// The key-transparency log (SECURITY.md §1.8 tier 2, §3 #26; issue 20 §3)
+// against a real securetransferd: every key publication is a leaf, every
+// directory answer carries a proof that the browser's log client
+// (web/src/account/transparency.js, run here in node) verifies, and the
+// attacker's moves fail: a key forged in the database without a log entry,
+// a database writer's leaf the server will not sign, and an operator with
+// the log key who rewrites or removes entries (a client holding an older
+// head sees it) or shows two heads for one size (a split view).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { startServer, stopServer } from '../lib/server.mjs';
+import { b64u, Client, fakeKeys, linkToken, registration, waitForOutboxMail } from '../lib/api.mjs';
+import { exec, query } from '../lib/db.mjs';
+import { leafWithKey, logClientFor, logHead, logLeaves, memoryStore, rewriteLog } from '../lib/kt.mjs';
+
+let srv, outbox;
+
+before(async () => {
+  srv = await startServer({ config: { bootstrap: { domains: 'minbzk.nl' }, accounts: { mails_per_hour: 100 } } });
+  outbox = join(srv.dir, 'outbox');
+});
+after(async () => {
+  await stopServer(srv);
+});
+
+const keyId = (pk) => createHash('sha256').update(Buffer.from(pk, 'base64url')).digest().subarray(0, 16).toString('base64url');
+
+/** Registers, verifies and logs in: { c, reg, login } (reg holds the keys). */
+async function person(email) {
+  const c = new Client(srv.url);
+  await c.init();
+  const reg = registration(email);
+  assert.equal((await c.post('/api/v1/register', reg)).status, 202);
+  const token = linkToken(await waitForOutboxMail(outbox, email, (m) => /verifi|bevestig/i.test(m.subject + m.text)));
+  assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
+  const login = await c.post('/api/v1/login', { email, auth_key: reg.auth_key });
+  assert.equal(login.status, 200);
+  c.csrf = login.json.csrf;
+  return { c, reg, login: login.json };
+}
+
+async function createTo(c, email) {
+  const r = await c.post('/api/v1/messages', {
+    recipient: { email, name: 'Ontvanger' },
+    subject: 's',
+    files: [{ name: 'a.pdf', size: 10 }],
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+test('every key publication is a leaf; the own-keys answer passes self-monitoring', async () => {
+  const before = logHead(srv.dir).size;
+  const anna = await person('anna@minbzk.nl');
+  // An unverified registration publishes nothing.
+  const c = new Client(srv.url);
+  await c.init();
+  assert.equal((await c.post('/api/v1/register', registration('pending@minbzk.nl'))).status, 202);
+  assert.equal(logHead(srv.dir).size, before + 1);
+  const lc = logClientFor(srv, anna.c);
+  const own = { email: 'anna@minbzk.nl', x25519_pk: anna.reg.x25519_pk, ed25519_pk: anna.reg.ed25519_pk };
+  const at = await lc.checkOwnLog(own, anna.login.keys);
+  assert.equal(at.epoch, 1);
+  assert.equal(at.event, 'account');
+  // GET /account says the same.
+  const acc = await anna.c.get('/api/v1/account');
+  await lc.checkOwnLog(own, acc.json.keys);
+  // A reset without the recovery key: new keys, a new leaf (epoch 2); the
+  // old keys no longer pass self-monitoring.
+  await c.post('/api/v1/password/forgot', { email: 'anna@minbzk.nl' });
+  const token = linkToken(await waitForOutboxMail(outbox, 'anna@minbzk.nl', (m) => /Nieuw wachtwoord/.test(m.subject)));
+  const keys = fakeKeys();
+  const next = b64u(32);
+  assert.equal((await c.post('/api/v1/password/reset', { token, mode: 'new_keys', auth_key: next, ...keys })).status, 200);
+  const li = await anna.c.post('/api/v1/login', { email: 'anna@minbzk.nl', auth_key: next });
+  assert.equal(li.status, 200);
+  const lc2 = logClientFor(srv, anna.c);
+  const mine = { email: 'anna@minbzk.nl', x25519_pk: keys.x25519_pk, ed25519_pk: keys.ed25519_pk };
+  const at2 = await lc2.checkOwnLog(mine, li.json.keys);
+  assert.deepEqual([at2.epoch, at2.event], [2, 'reset']);
+  await assert.rejects(lc2.checkOwnLog(own, li.json.keys), { code: 'self_mismatch' });
+});
+
+test('directory answers carry proofs the client verifies: the recipient at creation and on resume', async () => {
+  const bram = await person('bram@minbzk.nl');
+  const carla = await person('carla@minbzk.nl');
+  const lc = logClientFor(srv, bram.c);
+  const made = await createTo(bram.c, 'carla@minbzk.nl');
+  assert.equal(made.recipient.x25519_pk, carla.reg.x25519_pk);
+  const r = await lc.checkServedKey(made.recipient);
+  assert.ok(r.index >= 0 && r.size > r.index);
+  // The sender's view while uploading (resume) carries it too.
+  const doc = await bram.c.get(`/api/v1/messages/${made.id}`);
+  await lc.checkServedKey({ ...doc.json.recipient, email: 'carla@minbzk.nl' });
+  // The key answers' heads are all of one log: the client's head only grows.
+  assert.ok(lc.head().size >= r.size);
+  // Public: the head and consistency proofs; leaves and history need an account.
+  const anon = await fetch(`${srv.url}/api/v1/log/checkpoint`);
+  assert.equal(anon.status, 200);
+  const head = await anon.json();
+  assert.match(head.checkpoint, /\n\n\u2014 /);
+  assert.equal((await fetch(`${srv.url}/api/v1/log/consistency?from=1&to=${head.size}`)).status, 200);
+  for (const q of ['from=2&to=1', `from=0&to=${head.size + 1}`, 'from=-1&to=2', 'from=a&to=2', 'to=2'])
+    assert.equal((await fetch(`${srv.url}/api/v1/log/consistency?${q}`)).status, 400, q);
+  assert.equal((await fetch(`${srv.url}/api/v1/log/leaves?start=0`)).status, 401);
+  assert.equal((await fetch(`${srv.url}/api/v1/log/history?email=carla@minbzk.nl`)).status, 401);
+  const leaves = await bram.c.get('/api/v1/log/leaves?start=0&count=2');
+  assert.equal(leaves.status, 200);
+  assert.equal(leaves.json.leaves.length, 2);
+  assert.equal((await bram.c.get('/api/v1/log/leaves?start=0&count=1001')).status, 400);
+  assert.equal((await bram.c.get('/api/v1/log/history?email=nope')).status, 400);
+});
+
+test('a key forged in the database without a log entry is refused by the client', async () => {
+  const dora = await person('dora@minbzk.nl');
+  await person('eva@minbzk.nl');
+  const lc = logClientFor(srv, dora.c);
+  // Honest first: eva's key is logged and accepted.
+  await lc.checkServedKey((await createTo(dora.c, 'eva@minbzk.nl')).recipient);
+  // Someone with write access to the database swaps eva's key.
+  const forged = b64u(32);
+  exec(srv.dir, `UPDATE users SET x25519_pk = '${forged}', key_id = '${keyId(forged)}' WHERE email = 'eva@minbzk.nl'`);
+  const made = await createTo(dora.c, 'eva@minbzk.nl');
+  assert.equal(made.recipient.x25519_pk, forged, 'the server hands out what its database says');
+  assert.equal(made.recipient.log, null);
+  await assert.rejects(lc.checkServedKey(made.recipient), { code: 'not_logged' });
+  // Served with the proof of eva's real (older) leaf: refused as well.
+  const real = await createTo(dora.c, 'dora@minbzk.nl');
+  await assert.rejects(lc.checkServedKey({ ...made.recipient, log: { ...real.recipient.log } }), { code: 'key_mismatch' });
+});
+
+test('the server never signs a leaf a database writer added, nor a head it did not sign', async () => {
+  const before = logHead(srv.dir);
+  const leaves = logLeaves(srv.dir);
+  // A leaf for frank's forged key, written straight into the table.
+  const fake = leafWithKey(leaves[leaves.length - 1], b64u(32));
+  exec(srv.dir, `INSERT INTO kt_leaves (idx, addr_hash, leaf, created_at) VALUES (${before.size}, 'x', '${fake}', 0)`);
+  const c = new Client(srv.url);
+  await c.init();
+  const reg = registration('frank@minbzk.nl');
+  await c.post('/api/v1/register', reg);
+  const token = linkToken(await waitForOutboxMail(outbox, 'frank@minbzk.nl'));
+  const v = await c.post('/api/v1/verify', { token });
+  assert.equal(v.status, 500, 'a key change that cannot be logged does not happen');
+  assert.equal(logHead(srv.dir).checkpoint, before.checkpoint, 'no head was signed over it');
+  assert.equal(query(srv.dir, "SELECT verified_at FROM users WHERE email = 'frank@minbzk.nl'")[0].verified_at, null);
+  exec(srv.dir, `DELETE FROM kt_leaves WHERE idx = ${before.size}`);
+  // Changing the head row (a size or root of one's own) is refused too.
+  exec(srv.dir, `UPDATE kt_head SET size = ${before.size - 1}`);
+  assert.equal((await c.post('/api/v1/verify', { token })).status, 500);
+  exec(srv.dir, `UPDATE kt_head SET size = ${before.size}`);
+  assert.equal((await c.post('/api/v1/verify', { token })).status, 200, 'and once the database is put right, it goes on');
+});
+
+test('an entry rewritten by an operator with the log key is detected by a client holding an older head', async () => {
+  const gijs = await person('gijs@minbzk.nl');
+  await person('hanna@minbzk.nl');
+  const store = memoryStore();
+  const lc = logClientFor(srv, gijs.c, { stores: [store] });
+  const made = await createTo(gijs.c, 'hanna@minbzk.nl');
+  await lc.checkServedKey(made.recipient);
+  const seen = logHead(srv.dir);
+  assert.ok(store.peek().startsWith(seen.checkpoint.split('\n')[0]));
+  // The operator rewrites hanna's entry to a key of its own (same size:
+  // two heads for one size, a split view) and swaps the key row to match.
+  const evil = b64u(32);
+  rewriteLog(srv.dir, (l) => l.map((leaf, i) => (i === made.recipient.log.index ? leafWithKey(leaf, evil) : leaf)));
+  exec(srv.dir, `UPDATE users SET x25519_pk = '${evil}', key_id = '${keyId(evil)}' WHERE email = 'hanna@minbzk.nl'`);
+  const again = await createTo(gijs.c, 'hanna@minbzk.nl');
+  assert.equal(again.recipient.x25519_pk, evil);
+  assert.notEqual(again.recipient.log, null, 'the forged key has a (forged) entry with a valid proof');
+  await assert.rejects(lc.checkServedKey(again.recipient), { code: 'split_view' });
+  // A new browser of the same account that only has the stored head (a
+  // reload): the same.
+  const fresh = logClientFor(srv, gijs.c, { stores: [memoryStore(store.peek())] });
+  await assert.rejects(fresh.checkServedKey(again.recipient), { code: 'split_view' });
+  // A client that never saw the old head cannot tell: that is what
+  // witnesses (`securetransfer log verify`) are for.
+  await logClientFor(srv, gijs.c).checkServedKey(again.recipient);
+  // The operator appends more so the sizes differ: now it is a failed
+  // consistency proof.
+  rewriteLog(srv.dir, (l) => [...l, l[0]]);
+  const third = await createTo(gijs.c, 'hanna@minbzk.nl');
+  await assert.rejects(fresh.checkServedKey(third.recipient), { code: 'inconsistent' });
+});
+
+test('entries removed by an operator with the log key are detected by a client holding an older head', async () => {
+  const ivo = await person('ivo@minbzk.nl');
+  await person('joke@minbzk.nl');
+  const lc = logClientFor(srv, ivo.c);
+  await lc.checkServedKey((await createTo(ivo.c, 'joke@minbzk.nl')).recipient);
+  const seen = lc.head().size;
+  // Cut the log back to before ivo's and joke's entries, then publish
+  // something new so the head is signed afresh.
+  rewriteLog(srv.dir, (l) => l.slice(0, seen - 2));
+  const made = await createTo(ivo.c, 'ivo@minbzk.nl');
+  await assert.rejects(lc.checkServedKey(made.recipient), (e) => ['not_logged', 'inconsistent'].includes(e.code));
+  // Even with a head of its own that is consistent with nothing we saw.
+  const head = (await (await fetch(`${srv.url}/api/v1/log/checkpoint`)).json()).checkpoint;
+  await assert.rejects(lc.observe(head), { code: 'inconsistent' });
+});
