@@ -31,6 +31,8 @@ struct cli {
 	char *server; /* base URL, no trailing slash */
 	char *email;
 	char *ca_file;
+	/* [log] key: the key-transparency log's verifier key line (cli/kt.h) */
+	char *log_key;
 	char *dir; /* config and state folder */
 	int json; /* --json */
 	int quiet; /* --quiet: no progress */
@@ -71,5 +73,6 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_contacts(struct cli *c, int argc, char **argv);
 int cmd_request(struct cli *c, int argc, char **argv);
+int cmd_log(struct cli *c, int argc, char **argv);
 
 #endif

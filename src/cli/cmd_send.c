@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/kt.h"
 #include "cli/opts.h"
 #include "cli/progress.h"
 #include "cli/send.h"
@@ -362,6 +363,11 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	    (rc = create_message(c, o, &st, &created)) != CLI_OK ||
 	    (rc = take_files(&st, created)) != CLI_OK ||
 	    (rc = send_rcpt_read(&r, created)) != CLI_OK)
+		goto out;
+	/* Key transparency: nothing is encrypted to a key not in the log. */
+	if (!r.link &&
+	    (rc = cli_kt_served(c, json_object_get(created, "recipient"),
+	         r.email)) != CLI_OK)
 		goto out;
 	st.server = xstrdup(c->server);
 	st.path = send_state_path(c, st.msg_id);

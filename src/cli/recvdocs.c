@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/download.h"
+#include "cli/kt.h"
 #include "cli/receive.h"
 #include "client/names.h"
 #include "envelope/manifest.h"
@@ -209,6 +210,11 @@ recv_documents(
 	size_t i, n;
 	int rc, dirfd = -1;
 
+	/* The sender's signing key is trusted only with its log entry. */
+	sf = json_object_get(m->doc, "sender");
+	if (json_object_get(sf, "ed25519_pk") != NULL &&
+	    (rc = cli_kt_served(c, sf, str(sf, "email"))) != CLI_OK)
+		return rc;
 	if ((rc = open_manifest(m, &man)) != CLI_OK)
 		return rc;
 	check(man, m, &p);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/http.h"
+#include "cli/kt.h"
 #include "cli/session.h"
 #include "cli/term.h"
 #include "envelope/ed25519.h"
@@ -27,45 +28,6 @@ path_in_dir(const struct cli *c, const char *name)
 	return p;
 }
 
-/* Writes data to path through a new 0600 file, fsync and rename. */
-static int
-write_private(const char *path, const char *data, size_t len)
-{
-	size_t n = strlen(path) + 32;
-	char *tmp = xmalloc(n);
-	int fd, rc = -1;
-
-	snprintf(tmp, n, "%s.%ld.tmp", path, (long)getpid());
-	if (mkdir_parent(path, 0700) != 0)
-		goto out;
-	(void)unlink(tmp);
-	fd = open(
-	    tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		goto out;
-	while (len > 0) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		data += w;
-		len -= (size_t)w;
-	}
-	if (len == 0 && fsync(fd) == 0 && close(fd) == 0) {
-		fd = -1;
-		rc = rename(tmp, path);
-	}
-	if (fd != -1)
-		close(fd);
-	if (rc != 0)
-		(void)unlink(tmp);
-out:
-	free(tmp);
-	return rc;
-}
-
 static int
 json_write_private(const char *path, const json_t *doc)
 {
@@ -74,7 +36,7 @@ json_write_private(const char *path, const json_t *doc)
 
 	if (s == NULL)
 		return -1;
-	rc = write_private(path, s, strlen(s));
+	rc = fs_write_private(path, s, strlen(s));
 	free_secret(s, strlen(s));
 	return rc;
 }
@@ -369,6 +331,10 @@ session_login(
 		rc = post_login(c, email, auth_key, &answer);
 	if (rc == CLI_OK && acct_unlock(&c->keys, answer, kek, &why) != 0)
 		rc = unlock_fail(why);
+	/* Self-monitoring: the log's newest entry for us is our key. */
+	if (rc == CLI_OK)
+		rc = cli_kt_self(c, email,
+		    json_object_get(json_object_get(answer, "keys"), "log"));
 	if (rc == CLI_OK) {
 		c->have_keys = 1;
 		new_session(c, email, answer, auth_key, with_keys);
@@ -491,7 +457,14 @@ session_require_keys(struct cli *c)
 	if (rc == CLI_OK && acct_unlock(&c->keys, r.json, kek, &why) != 0)
 		rc = unlock_fail(why);
 	if (rc == CLI_OK)
+		rc = cli_kt_self(c,
+		    json_string_value(json_object_get(
+		        json_object_get(r.json, "user"), "email")),
+		    json_object_get(json_object_get(r.json, "keys"), "log"));
+	if (rc == CLI_OK)
 		c->have_keys = 1;
+	else
+		acct_keys_clear(&c->keys);
 	http_res_release(&r);
 	sodium_memzero(auth_key, sizeof(auth_key));
 	sodium_memzero(kek, sizeof(kek));
@@ -516,7 +489,7 @@ session_logout(struct cli *c)
 	}
 	path = path_in_dir(c, "session.json");
 	/* Overwrite the saved keys before the name goes. */
-	if (access(path, F_OK) == 0 && write_private(path, "{}", 2) != 0)
+	if (access(path, F_OK) == 0 && fs_write_private(path, "{}", 2) != 0)
 		rc = cli_fail(CLI_LOCAL, "cannot rewrite %s", path);
 	if (unlink(path) != 0 && errno != ENOENT)
 		rc = cli_fail(
@@ -539,5 +512,6 @@ session_end(struct cli *c)
 	free(c->server);
 	free(c->email);
 	free(c->ca_file);
+	free(c->log_key);
 	free(c->dir);
 }

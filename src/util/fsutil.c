@@ -82,3 +82,41 @@ fsync_parent(const char *path)
 	free(p);
 	return rc;
 }
+
+int
+fs_write_private(const char *path, const char *data, size_t len)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = xmalloc(n);
+	int fd, rc = -1;
+
+	snprintf(tmp, n, "%s.%ld.tmp", path, (long)getpid());
+	if (mkdir_parent(path, 0700) != 0)
+		goto out;
+	(void)unlink(tmp);
+	fd = open(
+	    tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		goto out;
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		data += w;
+		len -= (size_t)w;
+	}
+	if (len == 0 && fsync(fd) == 0 && close(fd) == 0) {
+		fd = -1;
+		rc = rename(tmp, path) == 0 ? fsync_parent(path) : -1;
+	}
+	if (fd != -1)
+		close(fd);
+	if (rc != 0)
+		(void)unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
