@@ -23,8 +23,8 @@ struct kt_view;
  * on c against a head read now. Never NULL: json null when there is no
  * leaf or the log cannot be read (logged).
  */
-json_t *api_kt_log(struct db_conn *c, const char *email,
-    const char *x25519_pk, const char *ed25519_pk);
+json_t *api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
+    const char *ed25519_pk);
 
 /*
  * The log member of email's newest leaf whatever its keys: what a client

@@ -74,14 +74,16 @@ print_entries(const json_t *list)
 
 	json_array_foreach(list, i, e)
 	{
-		time_t t = (time_t)json_integer_value(json_object_get(e, "time"));
+		time_t t = (time_t)json_integer_value(
+		    json_object_get(e, "time"));
 		char when[32] = "-";
 		struct tm tm;
 
 		if (t > 0 && gmtime_r(&t, &tm) != NULL)
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 		printf("  entry %" JSON_INTEGER_FORMAT
-		       "  epoch %" JSON_INTEGER_FORMAT "  %-8s  %s  key %s  (%s)\n",
+		       "  epoch %" JSON_INTEGER_FORMAT
+		       "  %-8s  %s  key %s  (%s)\n",
 		    json_integer_value(json_object_get(e, "index")),
 		    json_integer_value(json_object_get(e, "epoch")),
 		    json_string_value(json_object_get(e, "event")), when,
@@ -144,7 +146,8 @@ verify(struct cli *c, const struct verify_opts *o)
 		size_t n = strlen(c->dir) + 40;
 
 		state = xmalloc(n);
-		snprintf(state, n, "%s/witness-%08" PRIx32 ".head", c->dir, v.hash);
+		snprintf(
+		    state, n, "%s/witness-%08" PRIx32 ".head", c->dir, v.hash);
 	}
 	if ((rc = fetch_head(c, &v, &note, &cp)) != CLI_OK ||
 	    (rc = cli_kt_observe(c, &v, &cp, note, strlen(note), state)) !=
@@ -166,7 +169,8 @@ verify(struct cli *c, const struct verify_opts *o)
 			goto out;
 		if (scan.bad_epoch != 0) {
 			rc = cli_fail(CLI_INTEGRITY,
-			    "entry %" PRIu64 " is out of its address's sequence: "
+			    "entry %" PRIu64
+			    " is out of its address's sequence: "
 			    "an entry of that address was removed or repeated",
 			    scan.bad_epoch - 1);
 			goto out;
@@ -174,8 +178,9 @@ verify(struct cli *c, const struct verify_opts *o)
 	}
 	b64u_encode(root, sizeof(root), cp.root, sizeof(cp.root));
 	if (c->json) {
-		json_t *doc = json_pack("{s:s,s:I,s:s,s:b}", "origin", cp.origin,
-		    "size", (json_int_t)cp.size, "root", root, "consistent", 1);
+		json_t *doc = json_pack("{s:s,s:I,s:s,s:b}", "origin",
+		    cp.origin, "size", (json_int_t)cp.size, "root", root,
+		    "consistent", 1);
 
 		if (ent.list != NULL) {
 			json_object_set_new(doc, "leaves_fetched",
@@ -191,8 +196,8 @@ verify(struct cli *c, const struct verify_opts *o)
 		       "heads seen before\n",
 		    cp.origin, cp.size, root);
 		if (ent.list != NULL)
-			printf("every leaf checked: %" PRIu64 " addresses, %" PRIu64
-			       " leaves fetched now\n",
+			printf("every leaf checked: %" PRIu64
+			       " addresses, %" PRIu64 " leaves fetched now\n",
 			    scan.addresses, scan.fetched);
 		if (o->address != NULL) {
 			printf("%s: %zu entries\n", o->address,
@@ -230,8 +235,9 @@ cmd_log(struct cli *c, int argc, char **argv)
 	int ch, rc;
 
 	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-		                     strcmp(argv[1], "-h") == 0))
+		if (argc >= 2 &&
+		    (strcmp(argv[1], "--help") == 0 ||
+		        strcmp(argv[1], "-h") == 0))
 			return cli_usage('h', usage);
 		return cli_usage('?', usage);
 	}

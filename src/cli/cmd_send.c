@@ -366,8 +366,8 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 		goto out;
 	/* Key transparency: nothing is encrypted to a key not in the log. */
 	if (!r.link &&
-	    (rc = cli_kt_served(c, json_object_get(created, "recipient"),
-	         r.email)) != CLI_OK)
+	    (rc = cli_kt_served(
+	         c, json_object_get(created, "recipient"), r.email)) != CLI_OK)
 		goto out;
 	st.server = xstrdup(c->server);
 	st.path = send_state_path(c, st.msg_id);

@@ -77,8 +77,8 @@ cli_kt_consistent(struct cli *c, const struct tlog_checkpoint *a,
 	n = ktproof_hashes(json_object_get(r.json, "proof"), proof);
 	http_res_release(&r);
 	if (n < 0 ||
-	    tlog_verify_consistency(a->size, b->size, a->root, b->root,
-	        proof[0], (size_t)n) == -1)
+	    tlog_verify_consistency(
+	        a->size, b->size, a->root, b->root, proof[0], (size_t)n) == -1)
 		return cli_fail(CLI_INTEGRITY,
 		    "the key-transparency log's head of size %" PRIu64
 		    " does not extend the head of size %" PRIu64
@@ -113,8 +113,9 @@ cli_kt_observe(struct cli *c, const struct tlog_verifier *v,
 		return CLI_OK;
 	}
 	if (n > 0 &&
-	    (rc = have.size < cp->size ? cli_kt_consistent(c, &have, cp) :
-	                                 cli_kt_consistent(c, cp, &have)) != CLI_OK)
+	    (rc = have.size < cp->size ?
+	            cli_kt_consistent(c, &have, cp) :
+	            cli_kt_consistent(c, cp, &have)) != CLI_OK)
 		return rc;
 	if ((n == 0 || cp->size > have.size) &&
 	    fs_write_private(path, note, len) != 0)
@@ -166,7 +167,10 @@ cli_kt_served(struct cli *c, const json_t *served, const char *who)
 
 	rc = check_entry(c, json_object_get(served, "log"), email,
 	    str(served, "x25519_pk"), str(served, "ed25519_pk"),
-	    who != NULL ? who : email != NULL ? email : "the recipient", p);
+	    who != NULL       ? who :
+	        email != NULL ? email :
+	                        "the recipient",
+	    p);
 	free(p);
 	return rc;
 }
@@ -227,8 +231,9 @@ history(struct cli *c, const char *email, uint64_t *newest)
 	rc = cli_kt_observe(c, &v, &cp, note, strlen(note), path);
 out:
 	if (rc == CLI_INTEGRITY)
-		cli_fail(rc, "the key-transparency history of %s does not "
-		             "verify",
+		cli_fail(rc,
+		    "the key-transparency history of %s does not "
+		    "verify",
 		    email);
 	free(path);
 	free(p);

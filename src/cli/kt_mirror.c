@@ -102,8 +102,7 @@ take(struct sync *s, const unsigned char raw[TLOG_LEAF_LEN])
 	tlog_leaf_hash(lh, raw, TLOG_LEAF_LEN);
 	if (tlog_append(s->size, s->front, &s->nfront, lh, nd, made) < 1)
 		return cli_fail(CLI_INTEGRITY, "the log is too large");
-	if (map_step(&s->map, l.addr, l.epoch) == -1 &&
-	    s->scan->bad_epoch == 0)
+	if (map_step(&s->map, l.addr, l.epoch) == -1 && s->scan->bad_epoch == 0)
 		s->scan->bad_epoch = s->size + 1;
 	if (s->scan->addr != NULL && memcmp(s->scan->addr, l.addr, 32) == 0)
 		s->scan->fn(s->size, &l, s->scan->arg);
@@ -140,8 +139,9 @@ read_copy(struct sync *s, uint64_t want, const char *path)
 	    lseek(s->fd, 0, SEEK_SET) != 0)
 		return cli_fail(CLI_LOCAL, "cannot write %s", path);
 	while (s->size < have) {
-		size_t take_n = have - s->size < PAGE ? (size_t)(have - s->size) :
-		                                        PAGE;
+		size_t take_n = have - s->size < PAGE ?
+		    (size_t)(have - s->size) :
+		    PAGE;
 		size_t i;
 
 		n = read(s->fd, buf, take_n * TLOG_LEAF_LEN);

@@ -43,8 +43,8 @@ ktproof_parse(const json_t *log, struct ktproof *out)
 	unsigned char raw[TLOG_LEAF_LEN];
 	const json_t *idx = json_object_get(log, "index");
 	const char *leaf = json_string_value(json_object_get(log, "leaf"));
-	const char *note =
-	    json_string_value(json_object_get(log, "checkpoint"));
+	const char *note = json_string_value(
+	    json_object_get(log, "checkpoint"));
 	int n;
 
 	memset(out, 0, sizeof(*out));
@@ -55,8 +55,7 @@ ktproof_parse(const json_t *log, struct ktproof *out)
 	    b64u_decode(raw, sizeof(raw), leaf, strlen(leaf)) !=
 	        TLOG_LEAF_LEN ||
 	    tlog_leaf_decode(&out->leaf, raw, sizeof(raw)) == -1 ||
-	    (n = ktproof_hashes(json_object_get(log, "proof"), out->proof)) <
-	        0)
+	    (n = ktproof_hashes(json_object_get(log, "proof"), out->proof)) < 0)
 		return KTPROOF_MALFORMED;
 	out->index = (uint64_t)json_integer_value(idx);
 	out->n = (size_t)n;
@@ -67,8 +66,8 @@ ktproof_parse(const json_t *log, struct ktproof *out)
 }
 
 enum ktproof_status
-ktproof_match(const struct ktproof *p, const char *email,
-    const char *x25519_pk, const char *ed25519_pk)
+ktproof_match(const struct ktproof *p, const char *email, const char *x25519_pk,
+    const char *ed25519_pk)
 {
 	unsigned char addr[32];
 

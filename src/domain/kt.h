@@ -103,6 +103,11 @@ int kt_history(struct db_conn *c, const struct kt_view *v, const char *email,
 int kt_consistency(struct db_conn *c, uint64_t size1, uint64_t size2,
     unsigned char (*out)[TLOG_HASH_LEN], size_t *n);
 
+/* The root of the tree of the first size leaves (<= the head's), from the
+ * stored nodes: what a client holds from an earlier head. 0 or -1. */
+int kt_root_at(
+    struct db_conn *c, uint64_t size, unsigned char out[TLOG_HASH_LEN]);
+
 /* Calls fn for leaves start .. start + count - 1 (b64u). 0 or -1. */
 int kt_leaves(struct db_conn *c, uint64_t start, uint64_t count,
     kt_db_leaf_fn fn, void *arg);

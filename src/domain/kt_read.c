@@ -95,6 +95,18 @@ kt_consistency(struct db_conn *c, uint64_t size1, uint64_t size2,
 	return 0;
 }
 
+int
+kt_root_at(struct db_conn *c, uint64_t size, unsigned char out[TLOG_HASH_LEN])
+{
+	struct tlog_range r = { 0, size };
+
+	if (size == 0) {
+		tlog_empty_root(out);
+		return 0;
+	}
+	return range_hashes(c, &r, 1, (unsigned char(*)[TLOG_HASH_LEN])out);
+}
+
 struct match {
 	const unsigned char *x, *ed; /* key hashes to match, or NULL */
 	struct kt_proof *out;

@@ -72,12 +72,14 @@ log_key_matches_bundle(const struct config *cfg, const struct tlog_signer *s)
 		return 0;
 	}
 	if (rc == -1 || strcmp(have, want) != 0) {
-		log_error("the web bundle was built for another transparency-"
-		          "log key: browsers would refuse every key this server "
-		          "hands out. Build it with this server's log.pub "
-		          "(docs/transparency.md)",
+		log_error(
+		    "the web bundle was built for another transparency-"
+		    "log key: browsers would refuse every key this server "
+		    "hands out. Build it with this server's log.pub "
+		    "(docs/transparency.md)",
 		    "{s:s,s:s,s:s}", "web_root", cfg->server_web_root,
-		    "log_key", want, "bundle_key", rc == -1 ? "unreadable" : have);
+		    "log_key", want, "bundle_key",
+		    rc == -1 ? "unreadable" : have);
 		return -1;
 	}
 	return 0;

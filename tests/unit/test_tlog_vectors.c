@@ -25,8 +25,7 @@ load(void)
 static int
 unhex(unsigned char *out, size_t max, const char *hex, size_t *len)
 {
-	return sodium_hex2bin(
-	    out, max, hex, strlen(hex), NULL, len, NULL);
+	return sodium_hex2bin(out, max, hex, strlen(hex), NULL, len, NULL);
 }
 
 static int
@@ -46,8 +45,8 @@ proof_of(json_t *arr, unsigned char (*out)[32], size_t *n)
 	json_t *h;
 
 	*n = json_array_size(arr);
-	json_array_foreach(arr, i, h) unhex(out[i], 32, json_string_value(h),
-	    &len);
+	json_array_foreach(arr, i, h)
+	    unhex(out[i], 32, json_string_value(h), &len);
 }
 
 TEST(tlog_vectors_merkle)
@@ -62,8 +61,8 @@ TEST(tlog_vectors_merkle)
 	m = json_object_get(doc, "merkle");
 	json_array_foreach(json_object_get(m, "leaves"), i, v)
 	{
-		REQUIRE(unhex(buf, sizeof(buf), json_string_value(v), &len) ==
-		    0);
+		REQUIRE(
+		    unhex(buf, sizeof(buf), json_string_value(v), &len) == 0);
 		tlog_leaf_hash(lh[i], buf, len);
 	}
 	json_array_foreach(json_object_get(m, "roots"), i, v)
@@ -137,9 +136,12 @@ TEST(tlog_vectors_leaves)
 	json_array_foreach(json_object_get(doc, "leaves"), i, v)
 	{
 		memset(&l, 0, sizeof(l));
-		l.event = event_of(json_string_value(json_object_get(v, "event")));
-		l.epoch = (uint64_t)json_integer_value(json_object_get(v, "epoch"));
-		l.time = (uint64_t)json_integer_value(json_object_get(v, "time"));
+		l.event = event_of(
+		    json_string_value(json_object_get(v, "event")));
+		l.epoch = (uint64_t)json_integer_value(
+		    json_object_get(v, "epoch"));
+		l.time = (uint64_t)json_integer_value(
+		    json_object_get(v, "time"));
 		tlog_address_hash(
 		    l.addr, json_string_value(json_object_get(v, "address")));
 		CHECK(hex_is(l.addr, 32,
@@ -152,8 +154,8 @@ TEST(tlog_vectors_leaves)
 		tlog_key_hash(l.ed25519, pk);
 		tlog_leaf_encode(raw, &l);
 		b64u_encode(b64, sizeof(b64), raw, sizeof(raw));
-		CHECK(strcmp(b64, json_string_value(json_object_get(v, "leaf"))) ==
-		    0);
+		CHECK(strcmp(b64,
+		          json_string_value(json_object_get(v, "leaf"))) == 0);
 		tlog_leaf_hash(h, raw, sizeof(raw));
 		CHECK(hex_is(
 		    h, 32, json_string_value(json_object_get(v, "leaf_hash"))));
@@ -177,24 +179,25 @@ TEST(tlog_vectors_checkpoints)
 	n = json_object_get(doc, "notes");
 	REQUIRE(tlog_verifier_parse(&ver,
 	            json_string_value(json_object_get(n, "verifier")),
-	            strlen(json_string_value(json_object_get(n, "verifier")))) ==
-	    0);
-	REQUIRE(tlog_signer_parse(&s,
-	            json_string_value(json_object_get(n, "signer")),
-	            strlen(json_string_value(json_object_get(n, "signer")))) ==
-	    0);
+	            strlen(json_string_value(
+	                json_object_get(n, "verifier")))) == 0);
+	REQUIRE(
+	    tlog_signer_parse(&s,
+	        json_string_value(json_object_get(n, "signer")),
+	        strlen(json_string_value(json_object_get(n, "signer")))) == 0);
 	json_array_foreach(json_object_get(n, "checkpoints"), i, v)
 	{
 		note = json_string_value(json_object_get(v, "note"));
 		REQUIRE(tlog_checkpoint_open(&ver, note, strlen(note), &cp) ==
 		    TLOG_NOTE_OK);
-		CHECK(cp.size == (uint64_t)json_integer_value(
-		                     json_object_get(v, "size")));
-		CHECK(hex_is(
-		    cp.root, 32, json_string_value(json_object_get(v, "root"))));
+		CHECK(cp.size ==
+		    (uint64_t)json_integer_value(json_object_get(v, "size")));
+		CHECK(hex_is(cp.root, 32,
+		    json_string_value(json_object_get(v, "root"))));
 		/* Ed25519 is deterministic: signing again gives the note
 		 * (without any co-signature). */
-		REQUIRE(tlog_checkpoint_sign(&s, &cp, again, sizeof(again)) > 0);
+		REQUIRE(
+		    tlog_checkpoint_sign(&s, &cp, again, sizeof(again)) > 0);
 		CHECK(strncmp(note, again, strlen(again)) == 0);
 	}
 	json_array_foreach(json_object_get(n, "bad"), i, v)

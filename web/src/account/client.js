@@ -9,6 +9,7 @@ import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
 import { setAccount } from './session.js';
+import { checkOwnLog, checkServedKey } from './transparency.js';
 
 let worker = null;
 let seq = 0;
@@ -67,6 +68,15 @@ async function unlockWith(password, user, keys) {
   const kdf = checkKdf(keys.kdf);
   await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
   const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
+  // Self-monitoring (SECURITY.md §1.8): the key-transparency log's newest
+  // entry for our address must be the keys just unlocked, or someone
+  // published other keys for us: stop here.
+  try {
+    await checkOwnLog({ email: user.email, x25519_pk: keys.x25519_pk, ed25519_pk: keys.ed25519_pk }, keys);
+  } catch (e) {
+    await logout(); // the session ends too: nothing is used with these keys
+    throw e;
+  }
   setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
   return user;
 }
@@ -170,6 +180,7 @@ export function fingerprintOf(x25519Pk) {
 
 /** Makes a new key version of mailbox id for members and uploads it (first key, or removing `remove`). */
 export async function newMailboxKey(id, members, remove) {
+  for (const m of members) await checkServedKey(m);
   const body = await call('mbxNewKey', { mailboxId: id, members });
   if (remove) body.remove = remove;
   const r = await api.post(`/mailboxes/${encodeURIComponent(id)}/keys`, body);
@@ -179,6 +190,7 @@ export async function newMailboxKey(id, members, remove) {
 
 /** Gives colleague {id, key_id, x25519_pk} every key version of mailbox id. */
 export async function addMailboxMember(id, member) {
+  await checkServedKey(member);
   await unlockMailbox(id);
   const body = await call('mbxGrant', { mailboxId: id, member });
   await api.post(`/mailboxes/${encodeURIComponent(id)}/members`, body);

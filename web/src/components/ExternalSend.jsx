@@ -9,6 +9,7 @@ import { Documents, useDocuments } from './Documents.jsx';
 import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
+import { checkServedKey } from '../account/transparency.js';
 import { b64uDecode } from '../crypto/b64u.js';
 import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
 import { t } from '../lib/i18n.js';
@@ -22,7 +23,8 @@ function useKeyCheck(employee, fp) {
     (async () => {
       try {
         const kid = await keyIdB64u(b64uDecode(employee.x25519_pk));
-        const ok = kid === employee.key_id && (!fp || fp === kid);
+        const logged = await checkServedKey(employee).then(() => true, () => false);
+        const ok = kid === employee.key_id && (!fp || fp === kid) && logged;
         if (live) setState({ check: ok ? 'ok' : 'mismatch', words: fingerprintWords(b64uDecode(kid)) });
       } catch {
         if (live) setState({ check: 'mismatch', words: '' });

@@ -112,7 +112,7 @@ function AddMember({ mb, onDone }) {
     setBusy(true);
     setError('');
     try {
-      await addMailboxMember(mb.id, { id: found.id, key_id: found.key_id, x25519_pk: found.x25519_pk });
+      await addMailboxMember(mb.id, { id: found.id, email: found.email, key_id: found.key_id, x25519_pk: found.x25519_pk, log: found.log });
       setFound(null);
       setEmail('');
       onDone(t('mbx.added', { name: found.name }));

@@ -2,6 +2,7 @@
 // key Worker (worker.js) and the whole send, reusing the employee's upload
 // path (send/send.js): create the message through the request token, check
 // the employee's key against the link's key id, upload, sign, send.
+import { checkServedKey } from '../account/transparency.js';
 import { api } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { mimeFor } from '../send/names.js';
@@ -68,7 +69,9 @@ export async function sendFromOutside({ worker, token, fp, sender, subject, text
   });
   const msgId = created.id;
   onCreated?.(msgId);
-  // Before a single byte goes out: is this the key the link named?
+  // Before a single byte goes out: is this the key the link named, and is
+  // it in the key-transparency log?
+  await checkServedKey(created.recipient);
   await worker.call('start', { msgId, x25519Pk: created.recipient.x25519_pk, kid: created.recipient.key_id, fp });
   const headers = await uploadCreated({
     created, files, onProgress, signal, fileKeys: (index) => worker.call('file', { msgId, index }),

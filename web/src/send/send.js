@@ -7,6 +7,7 @@
 // K from the self-stanza, files already done kept, the others uploaded afresh
 // with a NEW salt (SECURITY.md §1.9).
 import { messageCrypto } from '../account/client.js';
+import { checkServedKey } from '../account/transparency.js';
 import { b64uEncode } from '../crypto/b64u.js';
 import { sha256 } from '../crypto/bytes.js';
 import { ciphertextSize } from '../crypto/stf1.js';
@@ -73,6 +74,9 @@ export async function uploadAll({ msgId, entries, upload, progress, signal, file
 }
 
 async function finish({ msgId, sender, recipient, subject, reference, text, files }) {
+  // Key transparency (SECURITY.md §1.8 tier 2): K is wrapped only to a key
+  // with a verified log entry.
+  if (recipient.kind === 'account') await checkServedKey(recipient);
   const body = await messageCrypto('msgFinish', { msgId, sender, recipient, subject, reference, text, files });
   await api.post(`/messages/${encodeURIComponent(msgId)}/send`, body);
   await messageCrypto('msgForget', { msgId }).catch(() => {});
@@ -120,6 +124,8 @@ export async function sendMessage({ draft, files, sender, onCreated, onProgress,
   });
   const msgId = created.id;
   onCreated?.(msgId, created);
+  // Before a single byte goes out (finish() checks again, for resumes too).
+  if (created.recipient?.kind === 'account') await checkServedKey(created.recipient);
   const { self_stanza } = await messageCrypto('msgStart', { msgId });
   await storeSelfStanza(msgId, self_stanza);
   const headers = await uploadCreated({ created, files, onProgress, signal });
