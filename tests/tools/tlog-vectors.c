@@ -120,8 +120,8 @@ merkle(void)
 			        proof_json(r, k)));
 		}
 	}
-	return json_pack("{s:o,s:o,s:o,s:o}", "leaves", leaves, "roots",
-	    roots, "inclusion", inc, "consistency", cons);
+	return json_pack("{s:o,s:o,s:o,s:o}", "leaves", leaves, "roots", roots,
+	    "inclusion", inc, "consistency", cons);
 }
 
 static json_t *
@@ -157,8 +157,9 @@ leaves(void)
 		tlog_leaf_encode(raw, &l);
 		tlog_leaf_hash(h, raw, sizeof(raw));
 		json_array_append_new(a,
-		    json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o}", "address",
-		        in[i].addr, "event", tlog_event_name(in[i].ev), "epoch",
+		    json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o}",
+		        "address", in[i].addr, "event",
+		        tlog_event_name(in[i].ev), "epoch",
 		        (json_int_t)in[i].epoch, "time", (json_int_t)in[i].time,
 		        "address_hash", hexj(l.addr, 32), "x25519_pk",
 		        b64uj(x, 32), "ed25519_pk", b64uj(ed, 32), "leaf",
@@ -197,10 +198,10 @@ notes(void)
 	uint64_t sizes[] = { 0, 1, 17, 1000000, 281474976710656ULL };
 	size_t i;
 
-	crypto_hash_sha256(seed,
-	    (const unsigned char *)"securetransfer tlog test key", 28);
-	crypto_hash_sha256(seed2,
-	    (const unsigned char *)"securetransfer tlog other key", 29);
+	crypto_hash_sha256(
+	    seed, (const unsigned char *)"securetransfer tlog test key", 28);
+	crypto_hash_sha256(
+	    seed2, (const unsigned char *)"securetransfer tlog other key", 29);
 	if (tlog_signer_from_seed(&s, seed, "st.example/kt") == -1 ||
 	    tlog_signer_from_seed(&other, seed2, "st.example/kt") == -1 ||
 	    tlog_signer_from_seed(&far, seed2, "other.example/kt") == -1 ||
@@ -219,11 +220,12 @@ notes(void)
 	/* The size changed after signing. */
 	snprintf(bad, sizeof(bad), "%s", note);
 	bad[strlen("st.example/kt\n")] = '3';
-	json_array_append_new(bads,
-	    bad_note("size changed after signing", bad, "bad_signature"));
+	json_array_append_new(
+	    bads, bad_note("size changed after signing", bad, "bad_signature"));
 	/* A witness's co-signature is fine (the good list has it too). */
-	snprintf(bad, sizeof(bad), "%s\xe2\x80\x94 witness.example/w1 "
-	                           "AAAAAAAA\n",
+	snprintf(bad, sizeof(bad),
+	    "%s\xe2\x80\x94 witness.example/w1 "
+	    "AAAAAAAA\n",
 	    note);
 	json_array_append_new(good,
 	    json_pack("{s:I,s:o,s:s}", "size", (json_int_t)12, "root",
@@ -251,8 +253,7 @@ notes(void)
 	json_array_append_new(
 	    bads, bad_note("no final newline", bad, "malformed"));
 	snprintf(bad, sizeof(bad), "st.example/kt\n12\n");
-	json_array_append_new(
-	    bads, bad_note("no signature", bad, "malformed"));
+	json_array_append_new(bads, bad_note("no signature", bad, "malformed"));
 	snprintf(bad, sizeof(bad), "%s", note);
 	bad[2] = '\t';
 	json_array_append_new(
