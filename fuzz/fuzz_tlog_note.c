@@ -24,8 +24,8 @@ setup(void)
 
 	if (sodium_init() < 0)
 		abort();
-	crypto_hash_sha256(seed,
-	    (const unsigned char *)"securetransfer tlog test key", 28);
+	crypto_hash_sha256(
+	    seed, (const unsigned char *)"securetransfer tlog test key", 28);
 	if (tlog_signer_from_seed(&key, seed, "st.example/kt") != 0)
 		abort();
 	ready = 1;
@@ -54,10 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (cp.size > TLOG_MAX_SIZE ||
 			    strcmp(cp.origin, key.v.name) != 0)
 				abort();
-			n = tlog_checkpoint_sign(&key, &cp, again, sizeof(again));
+			n = tlog_checkpoint_sign(
+			    &key, &cp, again, sizeof(again));
 			if (n < 0 || strstr(again, "\n\n") == NULL ||
 			    memcmp(again, data + 1,
-			        (size_t)(strstr(again, "\n\n") - again) + 1) != 0)
+			        (size_t)(strstr(again, "\n\n") - again) + 1) !=
+			        0)
 				abort();
 		}
 		break;
@@ -68,7 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	case 2:
-		if (tlog_signer_parse(&s, (const char *)data + 1, size - 1) == 0 &&
+		if (tlog_signer_parse(&s, (const char *)data + 1, size - 1) ==
+		        0 &&
 		    !tlog_name_ok(s.v.name))
 			abort();
 		tlog_signer_wipe(&s);

@@ -33,8 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		ready = 1;
 	}
-	doc = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-	    NULL);
+	doc = json_loadb(
+	    (const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
 	if (doc == NULL)
 		return 0;
 	p = calloc(1, sizeof(*p));

@@ -80,12 +80,13 @@ TEST(ktproof_accepts_the_logged_key_and_nothing_else)
 	CHECK(run(m, "a@org.nl", pk, NULL, &log_key.v) == KTPROOF_KEY_MISMATCH);
 	CHECK(run(m, "b@org.nl", other, NULL, &log_key.v) ==
 	    KTPROOF_KEY_MISMATCH);
-	CHECK(run(m, "b@org.nl", pk, other, &log_key.v) ==
-	    KTPROOF_KEY_MISMATCH);
-	CHECK(run(m, "b@org.nl", NULL, NULL, &log_key.v) ==
-	    KTPROOF_KEY_MISMATCH);
+	CHECK(
+	    run(m, "b@org.nl", pk, other, &log_key.v) == KTPROOF_KEY_MISMATCH);
+	CHECK(
+	    run(m, "b@org.nl", NULL, NULL, &log_key.v) == KTPROOF_KEY_MISMATCH);
 	/* No member: the key has no entry. */
-	CHECK(run(NULL, "b@org.nl", pk, NULL, &log_key.v) == KTPROOF_NOT_LOGGED);
+	CHECK(
+	    run(NULL, "b@org.nl", pk, NULL, &log_key.v) == KTPROOF_NOT_LOGGED);
 	bad = json_null();
 	CHECK(run(bad, "b@org.nl", pk, NULL, &log_key.v) == KTPROOF_NOT_LOGGED);
 	json_decref(bad);
@@ -94,19 +95,19 @@ TEST(ktproof_accepts_the_logged_key_and_nothing_else)
 	/* Another index, a proof cut short, a hash changed. */
 	bad = json_deep_copy(m);
 	json_object_set_new(bad, "index", json_integer(2));
-	CHECK(run(bad, "b@org.nl", pk, NULL, &log_key.v) ==
-	    KTPROOF_NOT_INCLUDED);
+	CHECK(
+	    run(bad, "b@org.nl", pk, NULL, &log_key.v) == KTPROOF_NOT_INCLUDED);
 	json_decref(bad);
 	bad = json_deep_copy(m);
 	json_array_remove(json_object_get(bad, "proof"), 1);
-	CHECK(run(bad, "b@org.nl", pk, NULL, &log_key.v) ==
-	    KTPROOF_NOT_INCLUDED);
+	CHECK(
+	    run(bad, "b@org.nl", pk, NULL, &log_key.v) == KTPROOF_NOT_INCLUDED);
 	json_decref(bad);
 	bad = json_deep_copy(m);
-	json_array_set_new(json_object_get(bad, "proof"), 0,
-	    json_string(other));
-	CHECK(run(bad, "b@org.nl", pk, NULL, &log_key.v) ==
-	    KTPROOF_NOT_INCLUDED);
+	json_array_set_new(
+	    json_object_get(bad, "proof"), 0, json_string(other));
+	CHECK(
+	    run(bad, "b@org.nl", pk, NULL, &log_key.v) == KTPROOF_NOT_INCLUDED);
 	json_decref(bad);
 	/* Malformed members. */
 	bad = json_deep_copy(m);
