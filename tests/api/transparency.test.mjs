@@ -10,7 +10,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { startServer, stopServer } from '../lib/server.mjs';
+import { binaryPath, REPO, startServer, stopServer, writeConfig } from '../lib/server.mjs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { b64u, Client, fakeKeys, linkToken, registration, waitForOutboxMail } from '../lib/api.mjs';
 import { exec, query } from '../lib/db.mjs';
 import { leafWithKey, logClientFor, logHead, logLeaves, memoryStore, rewriteLog } from '../lib/kt.mjs';
@@ -200,4 +203,106 @@ test('entries removed by an operator with the log key are detected by a client h
   // Even with a head of its own that is consistent with nothing we saw.
   const head = (await (await fetch(`${srv.url}/api/v1/log/checkpoint`)).json()).checkpoint;
   await assert.rejects(lc.observe(head), { code: 'inconsistent' });
+});
+
+/** serve on dir's config, killed with -9 as soon as a log line matches pred. */
+async function killOnLine(configPath, pred) {
+  const proc = spawn(binaryPath(), ['serve', '--config', configPath], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
+  let buf = '';
+  let seen = null;
+  proc.stderr.setEncoding('utf8').on('data', (d) => {
+    buf += d;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      let obj = null;
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (!seen && pred(obj)) {
+        seen = obj;
+        proc.kill('SIGKILL');
+      }
+    }
+  });
+  const r = await exited;
+  return { ...r, seen };
+}
+
+const rootOf = (leaves) => {
+  const h = (...b) => createHash('sha256').update(Buffer.concat(b)).digest();
+  let level = leaves.map((l) => h(Buffer.from([0]), Buffer.from(l, 'base64url')));
+  const mth = (x) => {
+    if (x.length === 1) return x[0];
+    let k = 1;
+    while (k < x.length - k) k *= 2;
+    return h(Buffer.from([1]), mth(x.slice(0, k)), mth(x.slice(k)));
+  };
+  return mth(level).toString('base64url');
+};
+
+test('kill -9 in the middle of an append leaves no fork: after the restart the log goes on from its signed head', async () => {
+  const config = { bootstrap: { domains: 'minbzk.nl' }, accounts: { mails_per_hour: 1000 } };
+  let own = await startServer({ config, keep: true });
+  const dir = own.dir;
+  try {
+    await own.stop();
+    // An installation from before the log: 30,000 verified accounts and an
+    // empty log. The first start logs them in one transaction (seconds).
+    const n = 30000;
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const x = randomBytes(32).toString('base64url');
+      rows.push(`('u${i}', 'oud${i}@minbzk.nl', 'Oud', 0, ${i}, ${i}, '${x}', '${randomBytes(32).toString('base64url')}', '${keyId(x)}')`);
+    }
+    exec(dir, 'BEGIN; DELETE FROM kt_nodes; DELETE FROM kt_leaves; DELETE FROM kt_head; COMMIT;');
+    // (in pieces: one command line holds at most 128 KiB)
+    for (let i = 0; i < n; i += 500)
+      exec(dir, `INSERT INTO users (id, email, name, is_admin, created_at, verified_at, x25519_pk, ed25519_pk, key_id) VALUES ${rows.slice(i, i + 500).join(',')};`);
+    // kill -9 while that append runs: its transaction is lost, whole.
+    const { configPath } = writeConfig({ dir, config });
+    const k = await killOnLine(configPath, (l) => l.msg === 'logging the keys that were there before the transparency log');
+    assert.equal(k.signal, 'SIGKILL');
+    assert.equal(k.seen.keys, n);
+    assert.equal(query(dir, 'SELECT count(*) AS n FROM kt_leaves')[0].n, 0, 'no half-written leaves');
+    assert.equal(query(dir, 'SELECT count(*) AS n FROM kt_head')[0].n, 0, 'no head signed over part of it');
+    // The restart does it again, whole.
+    own = await startServer({ dir, keep: true, config, timeoutMs: 120000 });
+    const head = logHead(dir);
+    assert.equal(head.size, n);
+    assert.equal(rootOf(logLeaves(dir)), head.root);
+    // Now key changes while a client watches, and kill -9 among them.
+    const c = new Client(own.url);
+    await c.init();
+    const at = { url: own.url }; // the client follows the server across restarts
+    const lc = logClientFor(at);
+    await lc.observe(head.checkpoint);
+    const regs = Array.from({ length: 8 }, (_, i) => registration(`storm${i}@minbzk.nl`));
+    for (const r of regs) assert.equal((await c.post('/api/v1/register', r)).status, 202);
+    const tokens = [];
+    for (const r of regs) tokens.push(linkToken(await waitForOutboxMail(join(dir, 'outbox'), r.email)));
+    const storm = Promise.allSettled(tokens.map((token) => c.post('/api/v1/verify', { token })));
+    await new Promise((r) => setTimeout(r, 15));
+    await own.kill9();
+    await storm;
+    const mid = logHead(dir);
+    own = await startServer({ dir, keep: true, config });
+    at.url = own.url;
+    // Whatever committed before the kill is the start of what comes after.
+    const c2 = new Client(own.url);
+    await c2.init();
+    for (const token of tokens) await c2.post('/api/v1/verify', { token });
+    const after = logHead(dir);
+    assert.equal(after.size, n + regs.length, 'every verification logged once');
+    assert.equal(rootOf(logLeaves(dir)), after.root);
+    const lc2 = logClientFor(at, null, { stores: [memoryStore(mid.checkpoint)] });
+    await lc2.observe(after.checkpoint);
+    await lc.observe(after.checkpoint); // the client from before the kill: no fork
+  } finally {
+    if (own && own.stop) await own.stop().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
