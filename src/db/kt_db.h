@@ -1,5 +1,5 @@
 /*
- * SQL of the key-transparency log (migration 0014, docs/transparency.md):
+ * SQL of the key-transparency log (migration 0015, docs/transparency.md):
  * leaves, stored subtree hashes and the one head row. Hashes are b64u
  * text (KT_DB_HASH_LEN characters). Rows are inserted, never updated or
  * deleted, except the head row, which each append moves forward.
