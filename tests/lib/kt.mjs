@@ -8,10 +8,14 @@
 //   const lc = logClientFor(srv, client);      // client: tests/lib/api.mjs Client (or null)
 //   await lc.checkServedKey(answer.recipient); // throws TransparencyError
 //   rewriteLog(srv.dir, (leaves) => { leaves[3] = otherLeaf; return leaves; });
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { devLogKey } from './server.mjs';
 import { exec, query } from './db.mjs';
 import { createLogClient } from '../../web/src/account/transparency.js';
+import { sealManifest, signManifest } from '../../web/src/crypto/manifest.js';
+import { wrapX25519 } from '../../web/src/crypto/stanza.js';
+import { Client } from './api.mjs';
+import { createMessage, encrypt, tusUpload } from './send.mjs';
 
 /** A log client of the test server srv, trusting the development log key. */
 export function logClientFor(srv, client = null, { stores = [] } = {}) {
@@ -121,4 +125,48 @@ export function leafWithKey(leafB64, x25519PkB64) {
   const raw = Buffer.from(leafB64, 'base64url');
   sha(Buffer.from(x25519PkB64, 'base64url')).copy(raw, 56);
   return raw.toString('base64url');
+}
+
+/**
+ * The malicious server forges a message "from" the account from ({email,
+ * authKey}) to the account `to`: a manifest signed with an Ed25519 key of
+ * its own, K wrapped to to's real key, and from's published signing key
+ * swapped for its own in the database (restore() puts the real one back).
+ * Without key transparency a recipient's client accepts it: the signature
+ * verifies against the key the server hands out. Resolves { msgId, restore }.
+ */
+export async function forgeMessage(srv, from, to, { subject = 'Factuur', name = 'factuur.txt', text = 'Betaal op NL00 EVIL 0000 0000 00.' } = {}) {
+  const c = new Client(srv.url);
+  await c.init();
+  const li = await c.post('/api/v1/login', { email: from.email, auth_key: from.authKey });
+  if (li.status !== 200) throw new Error(`login ${from.email}: ${li.status}`);
+  c.csrf = li.json.csrf;
+  const rcpt = query(srv.dir, 'SELECT x25519_pk, key_id FROM users WHERE email = ?', [to])[0];
+  const plain = Buffer.from(text);
+  const r = await createMessage(c, [{ name, size: plain.length }], { recipient: { email: to, name: 'Ontvanger' }, subject, reference: '' });
+  if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
+  const m = r.json;
+  const id = Buffer.from(m.id, 'base64url');
+  const e = encrypt(plain, m.id, 0);
+  await tusUpload(c, m.files[0].id, e.ciphertext);
+  const seed = randomBytes(32);
+  const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+  const evil = createPublicKey(priv).export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64url');
+  const manifest = await signManifest({
+    v: 1, msg_id: m.id, created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    sender: { kind: 'account', user_id: li.json.user.id, address: from.email, sign_pk: evil },
+    recipient: { address: to, key_id: rcpt.key_id }, subject, reference: '', text: '',
+    files: [{ index: 0, name, size: plain.length, mime: 'text/plain',
+      header_sha256: createHash('sha256').update(e.ciphertext.subarray(0, 96)).digest('base64url') }],
+  }, seed);
+  const body = {
+    manifest: Buffer.from(await sealManifest({ manifest, K: e.key, msgId: id })).toString('base64url'),
+    self_stanza: randomBytes(80).toString('base64url'),
+    recipient_stanza: Buffer.from(await wrapX25519({ K: e.key, pkR: Buffer.from(rcpt.x25519_pk, 'base64url'), msgId: id })).toString('base64url'),
+  };
+  const sent = await c.post(`/api/v1/messages/${m.id}/send`, body);
+  if (sent.status !== 200) throw new Error(`send: ${sent.status} ${sent.text}`);
+  const real = query(srv.dir, 'SELECT ed25519_pk FROM users WHERE email = ?', [from.email])[0].ed25519_pk;
+  exec(srv.dir, `UPDATE users SET ed25519_pk = '${evil}' WHERE email = '${from.email}'`);
+  return { msgId: m.id, restore: () => exec(srv.dir, `UPDATE users SET ed25519_pk = '${real}' WHERE email = '${from.email}'`) };
 }
