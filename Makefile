@@ -119,13 +119,13 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libst.a
 
 # The key-transparency log's public key goes into the bundle (and the CLI's
 # configuration); docs/transparency.md. LOG_PUB names a deployment's
-# log.pub (`securetransferd log --config F key` prints it); the default is
+# log.pub (`securetransferd log key --config F` prints it); the default is
 # the development key, which the daemon makes once in the sample
 # configuration's secrets folder, where `make run` and the tests use it.
 LOG_PUB ?= data/secrets/log.pub
 ifeq ($(LOG_PUB),data/secrets/log.pub)
 $(LOG_PUB): | $(DAEMON)
-	$(Q)$(DAEMON) log --config config/securetransfer.example.ini key >/dev/null
+	$(Q)$(DAEMON) log key --config config/securetransfer.example.ini >/dev/null
 endif
 
 # The web bundle: esbuild writes hashed file names; the stamp tracks sources.

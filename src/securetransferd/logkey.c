@@ -15,7 +15,7 @@
 #include "util/log.h"
 
 static const char usage[] =
-    "usage: securetransferd log [--config FILE] key\n"
+    "usage: securetransferd log key [--config FILE]\n"
     "\n"
     "Prints the public half of the key-transparency log's key (the\n"
     "verifier key line the web bundle and the CLI are given), making the\n"

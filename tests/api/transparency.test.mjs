@@ -54,6 +54,20 @@ async function createTo(c, email) {
   return r.json;
 }
 
+test('serve refuses a web root built for another log key; securetransferd log key prints the public half', async () => {
+  // A fresh secrets folder: the server makes a log key of its own, which
+  // the web bundle (built for the development key) does not trust.
+  await assert.rejects(startServer({ logKey: false }), /web bundle was built for another transparency-log key/);
+  const cfg = writeConfig({ logKey: false });
+  const { runCli } = await import('../lib/server.mjs');
+  const r = await runCli(['log', 'key'], { configPath: cfg.configPath });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^127\.0\.0\.1\/kt\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}\n$/);
+  const again = await runCli(['log', 'key'], { configPath: cfg.configPath });
+  assert.equal(again.stdout, r.stdout, 'made once, then read');
+  rmSync(cfg.dir, { recursive: true, force: true });
+});
+
 test('every key publication is a leaf; the own-keys answer passes self-monitoring', async () => {
   const before = logHead(srv.dir).size;
   const anna = await person('anna@minbzk.nl');
