@@ -130,7 +130,7 @@ endif
 
 # The web bundle: esbuild writes hashed file names; the stamp tracks sources.
 $(WEB_STAMP): $(shell find web/src web/public web/build.mjs -type f 2>/dev/null) package-lock.json $(LOG_PUB)
-	ST_LOG_PUB=$(LOG_PUB) node web/build.mjs
+	LOG_PUB=$(LOG_PUB) node web/build.mjs
 	@touch $@
 web: $(WEB_STAMP)
 

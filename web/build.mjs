@@ -15,7 +15,7 @@
 // No inline script or style anywhere: the CSP is script-src 'self'; style-src 'self'.
 //
 // The key-transparency log's public key (docs/transparency.md) is built into
-// the bundle from $ST_LOG_PUB (a log.pub file; default data/secrets/log.pub,
+// the bundle from $LOG_PUB (a log.pub file; default data/secrets/log.pub,
 // the development key `make` makes): the bundle trusts heads signed by it only.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -49,9 +49,9 @@ const STYLES = ['app', 'src/styles/index.css'];
 
 // The one verifier key line of the log this bundle trusts.
 function logKey() {
-  const file = process.env.ST_LOG_PUB || join(WEB, '..', 'data', 'secrets', 'log.pub');
+  const file = process.env.LOG_PUB || join(WEB, '..', 'data', 'secrets', 'log.pub');
   if (!existsSync(file))
-    throw new Error(`no transparency-log key at ${file}: run make (it makes the development key) or set ST_LOG_PUB to the deployment's log.pub`);
+    throw new Error(`no transparency-log key at ${file}: run make (it makes the development key) or set LOG_PUB to the deployment's log.pub`);
   const line = readFileSync(file, 'utf8').trim();
   if (!/^[!-*,-~]{1,128}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/.test(line) || line.split('\n').length !== 1)
     throw new Error(`${file} is not a verifier key line (name+hash+key)`);
