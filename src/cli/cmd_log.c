@@ -136,6 +136,10 @@ verify(struct cli *c, const struct verify_opts *o)
 
 	if ((rc = cli_kt_verifier(c, &v)) != CLI_OK)
 		return rc;
+	if (c->server == NULL)
+		return cli_fail(CLI_USAGE,
+		    "no server: set [server] url in config.ini, "
+		    "SECURETRANSFER_SERVER or --server");
 	if (o->expect != NULL &&
 	    b64u_decode(want, sizeof(want), o->expect, strlen(o->expect)) !=
 	        KEYID_LEN)

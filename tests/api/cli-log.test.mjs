@@ -155,3 +155,29 @@ test('log verify --address lists an address\'s entries; --expect-key exits 6 whe
   assert.match(again.stderr, /does not show this account's keys|newer entry/);
   rewriteLog(srv.dir, () => leaves);
 });
+
+test('log verify: usage errors exit 2 (no server, no or a bad log key, --expect-key without --address)', async () => {
+  const none = cliUser(srv, 'x@org.nl');
+  none.server = null;
+  let r = await none.run(['log', 'verify']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no server/);
+  r = await witness.run(['log', 'verify'], { env: { SECURETRANSFER_LOG_KEY: '' } });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no key-transparency log key/);
+  r = await witness.run(['log', 'verify'], { env: { SECURETRANSFER_LOG_KEY: 'st.example/kt+00000000+AAAA' } });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /not a verifier key/);
+  for (const args of [['log'], ['log', 'check'], ['log', 'verify', '--expect-key', 'x'], ['log', 'verify', 'extra']]) {
+    r = await witness.run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /usage: securetransfer log verify/);
+  }
+  r = await witness.run(['log', 'verify', '--address', 'bob@org.nl', '--expect-key', 'not-a-key-id']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /not a key id/);
+  // A server with another log key (another log, or a server that is not ours).
+  r = await witness.run(['log', 'verify', '--state', join(tmp, 'other.head')], { env: { SECURETRANSFER_LOG_KEY: 'st.example/kt+eaeb824d+ATVQ1W6vp1Y3YFZYa8CWElnYilJ2pUu+Z9koKvgt68dS' } });
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, /not signed by the log key \(unsigned\)/);
+});
