@@ -37,6 +37,28 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The harness's ST_* variables (ST_BUILD, ...) are not settings, and the
+ * configuration refuses ST_* names it does not know: out with them. */
+static void
+drop_st_env(void)
+{
+	extern char **environ;
+	char name[128];
+	char **e;
+
+	for (e = environ; e != NULL && *e != NULL;) {
+		size_t n = strcspn(*e, "=");
+
+		if (strncmp(*e, "ST_", 3) == 0 && n < sizeof(name)) {
+			memcpy(name, *e, n);
+			name[n] = '\0';
+			unsetenv(name);
+			e = environ; /* unsetenv moved the entries */
+		} else
+			e++;
+	}
+}
+
 static void
 set(char **field, const char *value)
 {
@@ -232,8 +254,9 @@ main(int argc, char **argv)
 	    (argc > 2 && num_parse_u64(argv[2], 2, 1u << 30, &n) == -1))
 		return fputs("usage: bench DIR [N [postgres CONNINFO]]\n", stderr),
 		       2;
+	drop_st_env();
 	if (config_load(&cfg, NULL, err, sizeof(err)) == -1)
-		return 1;
+		return fprintf(stderr, "configuration: %s\n", err), 1;
 	if (argc > 4 && strcmp(argv[3], "postgres") == 0) {
 		set(&cfg.database_driver, "postgres");
 		set(&cfg.database_url, argv[4]);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { binaryPath, REPO, startServer, stopServer, writeConfig } from '../lib/server.mjs';
+import { binaryPath, childEnv, REPO, startServer, stopServer, writeConfig } from '../lib/server.mjs';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -221,7 +221,7 @@ test('entries removed by an operator with the log key are detected by a client h
 
 /** serve on dir's config, killed with -9 as soon as a log line matches pred. */
 async function killOnLine(configPath, pred) {
-  const proc = spawn(binaryPath(), ['serve', '--config', configPath], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(binaryPath(), ['serve', '--config', configPath], { cwd: REPO, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
   let buf = '';
   let seen = null;

@@ -157,7 +157,7 @@ export function writeConfig({ config = {}, raw = '', dir, logKey = true } = {}) 
   return { dir, configPath, config: merged };
 }
 
-function childEnv(env) {
+export function childEnv(env = {}) {
   // The tests control the whole configuration: drop every ST_* variable
   // inherited from the shell. ST_BUILD and friends are harness variables,
   // not settings, and the server refuses an ST_* name it does not know.
