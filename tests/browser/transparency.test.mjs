@@ -132,6 +132,11 @@ test('a browser that saw an older head refuses a log the operator rewrote (split
   await loginInBrowser(page, srv.url, ANNA);
   const head = await page.evaluate(() => localStorage.getItem('st.kt.head'));
   assert.ok(head, 'the head seen at login is remembered');
+  // It outlives a logout (whose Clear-Site-Data empties localStorage).
+  await page.getByRole('banner').getByRole('button', { name: 'Uitloggen' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Uitloggen' }).waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => localStorage.getItem('st.kt.head')), head);
+  await loginInBrowser(page, srv.url, ANNA);
   // An operator with the log key rewrites Bert's entry to a key of its
   // own, re-signs a head of the same size, and hands that key out.
   const leaves = logLeaves(srv.dir);

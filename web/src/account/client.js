@@ -9,7 +9,7 @@ import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
 import { setAccount } from './session.js';
-import { checkOwnLog, checkServedKey } from './transparency.js';
+import { checkOwnLog, checkServedKey, keepHead } from './transparency.js';
 
 let worker = null;
 let seq = 0;
@@ -203,6 +203,9 @@ export async function logout() {
   } catch {
     /* already gone on the server: still forget everything here */
   }
+  // Clear-Site-Data emptied localStorage; the log's newest head is public
+  // and must outlive the session (else the next login trusts any head).
+  await keepHead().catch(() => {});
   lock();
   setMailbox(null);
   resetSession();

@@ -21,8 +21,9 @@
 // Where the newest head is remembered: a head store { get(), put(note) }.
 // With an unlocked account the caller installs the keyring's (setHeadStore),
 // which the server keeps but cannot read or edit; otherwise (and in addition)
-// this browser's localStorage, which the server's API cannot touch but a
-// logout clears (Clear-Site-Data): docs/transparency.md says what each gives.
+// this browser's localStorage, which the server's API cannot touch; a logout's
+// Clear-Site-Data empties it and keepHead() writes the head back at once:
+// docs/transparency.md says what each gives.
 import { b64uDecodeLen } from '../crypto/b64u.js';
 import {
   addressHash,
@@ -264,6 +265,12 @@ export function createLogClient({ verifierText = BUNDLE_KEY, fetchJson, stores }
     },
     /** The newest head this client has seen (null before the first). */
     head: () => head,
+    /** Writes the newest head to the stores again (after a logout's
+     * Clear-Site-Data emptied localStorage: the head is public, and
+     * forgetting it would make the next login trust any head). */
+    async keep() {
+      if (head) for (const s of headStores) await s.put(head.note);
+    },
   };
 }
 
@@ -275,3 +282,4 @@ export function logClient() {
 }
 export const checkServedKey = (served) => logClient().checkServedKey(served);
 export const checkOwnLog = (own, served) => logClient().checkOwnLog(own, served);
+export const keepHead = () => logClient().keep();
