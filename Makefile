@@ -119,9 +119,20 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libst.a
 	@$(if $(Q),echo "  LD      $@",true)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libst.a $(LIBS)
 
+# The key-transparency log's public key goes into the bundle (and the CLI's
+# configuration); docs/transparency.md. LOG_PUB names a deployment's
+# log.pub (`securetransferd log key --config F` prints it); the default is
+# the development key, which the daemon makes once in the sample
+# configuration's secrets folder, where `make run` and the tests use it.
+LOG_PUB ?= data/secrets/log.pub
+ifeq ($(LOG_PUB),data/secrets/log.pub)
+$(LOG_PUB): | $(DAEMON)
+	$(Q)$(DAEMON) log key --config config/securetransfer.example.ini >/dev/null
+endif
+
 # The web bundle: esbuild writes hashed file names; the stamp tracks sources.
-$(WEB_STAMP): $(shell find web/src web/public web/manual web/build.mjs -type f 2>/dev/null) package-lock.json
-	node web/build.mjs
+$(WEB_STAMP): $(shell find web/src web/public web/manual web/build.mjs -type f 2>/dev/null) package-lock.json $(LOG_PUB)
+	LOG_PUB=$(LOG_PUB) node web/build.mjs
 	@touch $@
 web: $(WEB_STAMP)
 

@@ -11,12 +11,17 @@
 //                                   server does not hand out its readable sources)
 //   dist/i18n/nl.json, en.json      the message catalogues (the server reads mail.* from them)
 //   dist/routes.json                the page paths, so the server can answer unknown pages with 404
+//   dist/log-key.pub                the key-transparency log's verifier key the bundle was built with
 //   dist/<public files>             web/public/* (logo, favicon)
 //   dist/assets/manual-*            the manual (web/manual/<lang>.md, rendered here by
 //                                   web/manual/render.mjs into a lazily loaded chunk per
 //                                   language) and its screenshots, content-hashed
 //
 // No inline script or style anywhere: the CSP is script-src 'self'; style-src 'self'.
+//
+// The key-transparency log's public key (docs/transparency.md) is built into
+// the bundle from $LOG_PUB (a log.pub file; default data/secrets/log.pub,
+// the development key `make` makes): the bundle trusts heads signed by it only.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +53,17 @@ const PAGES = [
   ['main', 'src/main.jsx'],
 ];
 const STYLES = ['app', 'src/styles/index.css'];
+
+// The one verifier key line of the log this bundle trusts.
+function logKey() {
+  const file = process.env.LOG_PUB || join(WEB, '..', 'data', 'secrets', 'log.pub');
+  if (!existsSync(file))
+    throw new Error(`no transparency-log key at ${file}: run make (it makes the development key) or set LOG_PUB to the deployment's log.pub`);
+  const line = readFileSync(file, 'utf8').trim();
+  if (!/^[!-*,-~]{1,128}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/.test(line) || line.split('\n').length !== 1)
+    throw new Error(`${file} is not a verifier key line (name+hash+key)`);
+  return line;
+}
 
 // `import('manual:nl')` in the page code: the manual of that language as a data
 // tree (web/manual/render.mjs), rendered here at build time; its images are
@@ -118,13 +134,14 @@ function sri(urlPath) {
 }
 
 async function main() {
+  const LOG_KEY = logKey();
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(ASSETS, { recursive: true });
 
   const workerEntries = entries(WORKERS);
   let workers = {};
   if (workerEntries.length) {
-    const r = await esbuild.build({ ...common, entryPoints: workerEntries });
+    const r = await esbuild.build({ ...common, entryPoints: workerEntries, define: { __ST_LOG_KEY__: JSON.stringify(LOG_KEY) } });
     workers = outputsByEntry(r.metafile, WORKERS);
   }
 
@@ -134,7 +151,7 @@ async function main() {
     splitting: true,
     chunkNames: 'chunk-[hash]',
     entryPoints: entries(PAGES),
-    define: { __ST_WORKERS__: JSON.stringify(workers) },
+    define: { __ST_WORKERS__: JSON.stringify(workers), __ST_LOG_KEY__: JSON.stringify(LOG_KEY) },
     plugins: [manualPlugin],
   });
   const js = outputsByEntry(pages.metafile, PAGES);
@@ -176,6 +193,10 @@ async function main() {
     const cat = JSON.parse(readFileSync(join(SRC, 'i18n', f), 'utf8'));
     writeFileSync(join(DIST, 'i18n', basename(f)), JSON.stringify(cat, null, 1) + '\n');
   }
+
+  // The log key the bundle trusts: securetransferd refuses to serve a bundle
+  // built for another key (it would refuse every key the server hands out).
+  writeFileSync(join(DIST, 'log-key.pub'), LOG_KEY + '\n');
 
   // The page paths, for the server's 200-versus-404 decision on non-API paths.
   const { PATHS } = await import(pathToFileURL(join(SRC, 'paths.js')).href);

@@ -66,7 +66,7 @@ api_session_get(struct request *req)
 void
 api_account_get(struct request *req)
 {
-	reply_json(req, 200, api_user_json(req->user, 1));
+	reply_json(req, 200, api_user_json_keys(req, req->user));
 }
 
 void

@@ -40,6 +40,12 @@ void api_password_forgot(struct request *req);
 void api_reset_info(struct request *req);
 void api_reset(struct request *req);
 
+/* log.c: the key-transparency log (docs/transparency.md). */
+void api_log_checkpoint(struct request *req);
+void api_log_consistency(struct request *req);
+void api_log_leaves(struct request *req);
+void api_log_history(struct request *req);
+
 /* csp_report.c: Content-Security-Policy violation reports. */
 void api_csp_report(struct request *req);
 

@@ -2,7 +2,10 @@
 #include "util/common.h"
 
 #include "api/auth_json.h"
+#include "api/kt_json.h"
+#include "db/db.h"
 #include "http/request.h"
+#include "http/server.h"
 
 int
 api_read_keys(struct request *req, json_t *doc, struct user_keys *k, int full)
@@ -70,5 +73,17 @@ api_user_json(const struct user *u, int with_keys)
 		        str_or_null(k->ed25519_pk), "wrapped_x25519_sk",
 		        str_or_null(k->wrapped_x25519_sk), "wrapped_ed25519_sk",
 		        str_or_null(k->wrapped_ed25519_sk)));
+	return doc;
+}
+
+json_t *
+api_user_json_keys(struct request *req, const struct user *u)
+{
+	json_t *doc = api_user_json(u, 1);
+	struct db_conn *c = db_get(req->app->db);
+
+	json_object_set_new(
+	    json_object_get(doc, "keys"), "log", api_kt_newest(c, u->email));
+	db_put(c);
 	return doc;
 }

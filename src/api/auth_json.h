@@ -36,5 +36,8 @@ int api_read_keys(
     struct request *req, json_t *doc, struct user_keys *k, int full);
 /* {"user": {...}} and, with keys, "keys": {...} for unlocking. */
 json_t *api_user_json(const struct user *u, int with_keys);
+/* api_user_json with keys, and keys.log: the newest leaf of the
+ * account's address in the transparency log, for self-monitoring. */
+json_t *api_user_json_keys(struct request *req, const struct user *u);
 
 #endif

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/input.h"
+#include "api/kt_json.h"
 #include "api/msg_env.h"
 #include "db/db.h"
 #include "db/mailboxes_db.h"
@@ -72,6 +73,33 @@ add_event(const struct mbx_event *e, void *arg)
 	json_array_append_new(arg, ev);
 }
 
+/*
+ * Each entry of arr with a key gets its "log": members by their own
+ * address, the mailbox's key versions (owner NULL: the entries are key
+ * versions of mailbox) by the mailbox's.
+ */
+static void
+add_logs(struct db_conn *c, json_t *arr, const char *mailbox)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(arr, i, e)
+	{
+		const char *x = json_string_value(
+		    json_object_get(e, "x25519_pk"));
+		const char *ed = json_string_value(
+		    json_object_get(e, "ed25519_pk"));
+		const char *who = mailbox != NULL ?
+		    mailbox :
+		    json_string_value(json_object_get(e, "email"));
+
+		if (x != NULL)
+			json_object_set_new(
+			    e, "log", api_kt_log(c, who, x, ed));
+	}
+}
+
 void
 api_mailboxes_list(struct request *req)
 {
@@ -127,6 +155,10 @@ api_mailbox_get(struct request *req)
 	    mbx_db_members(c, mb.id, add_party, members) == 0 &&
 	    mbx_db_grants(c, mb.id, req->user->id, add_grant, grants) == 0 &&
 	    mbx_db_history(c, mb.id, 100, add_event, history) == 0;
+	if (ok) {
+		add_logs(c, keys, mb.email);
+		add_logs(c, members, NULL);
+	}
 	db_put(c);
 	if (!ok) {
 		json_decref(keys);
@@ -167,9 +199,11 @@ api_mailbox_candidate(struct request *req)
 		}
 		if (found == 1)
 			reply_json(req, 200,
-			    json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", u.id,
+			    json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", u.id,
 			        "email", u.email, "name", u.name, "key_id",
-			        u.key_id, "x25519_pk", u.keys.x25519_pk));
+			        u.key_id, "x25519_pk", u.keys.x25519_pk, "log",
+			        api_kt_log(
+			            c, u.email, u.keys.x25519_pk, NULL)));
 		else
 			reply_error(req, found == 0 ? 404 : 503,
 			    found == 0 ? "no_account" : "busy",

@@ -3,6 +3,7 @@
 
 #include "db/mailboxes_db.h"
 
+#include "api/kt_json.h"
 #include "api/message_doc.h"
 #include "db/messages_db.h"
 #include "db/receive_db.h"
@@ -47,9 +48,10 @@ sender_json(struct db_conn *c, const struct msg_row *m)
 		u.key_id = xstrdup(kid);
 		u.keys.ed25519_pk = pk;
 	}
-	j = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?}", "kind", "account",
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:o}", "kind", "account",
 	    "user_id", u.id, "name", u.name, "email", u.email, "key_id",
-	    u.key_id, "ed25519_pk", u.keys.ed25519_pk);
+	    u.key_id, "ed25519_pk", u.keys.ed25519_pk, "log",
+	    api_kt_log(c, u.email, NULL, u.keys.ed25519_pk));
 	user_release(&u);
 	return j;
 }

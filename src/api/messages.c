@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/input.h"
+#include "api/kt_json.h"
 #include "api/message_doc.h"
 #include "api/msg_env.h"
 #include "db/db.h"
@@ -114,10 +115,17 @@ api_created_json(struct request *req, const struct msg_create_in *in,
 		rcpt = json_pack("{s:s,s:s,s:s?}", "kind", "link", "email",
 		    out->rcpt_email, "phone",
 		    out->rcpt_phone[0] ? out->rcpt_phone : NULL);
-	else
-		rcpt = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "account",
+	else {
+		struct db_conn *c = db_get(req->app->db);
+
+		rcpt = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "kind", "account",
 		    "email", out->rcpt_email, "user_id", out->rcpt.id, "key_id",
-		    out->rcpt.key_id, "x25519_pk", out->rcpt.keys.x25519_pk);
+		    out->rcpt.key_id, "x25519_pk", out->rcpt.keys.x25519_pk,
+		    "log",
+		    api_kt_log(
+		        c, out->rcpt.email, out->rcpt.keys.x25519_pk, NULL));
+		db_put(c);
+	}
 	return json_pack("{s:s,s:s,s:I,s:o,s:o,s:s?,s:{s:s,s:I,s:I}}", "id",
 	    out->id, "state", "uploading", "upload_deadline",
 	    (json_int_t)out->upload_deadline, "recipient", rcpt, "files", files,
@@ -221,6 +229,8 @@ add_resume(struct request *req, struct db_conn *c, const struct msg_row *m,
 		json_object_set_new(rcpt, "x25519_pk",
 		    u.keys.x25519_pk ? json_string(u.keys.x25519_pk) :
 		                       json_null());
+		json_object_set_new(rcpt, "log",
+		    api_kt_log(c, u.email, u.keys.x25519_pk, NULL));
 		user_release(&u);
 	}
 }

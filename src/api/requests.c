@@ -12,7 +12,9 @@
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/input.h"
+#include "api/kt_json.h"
 #include "api/msg_env.h"
+#include "db/db.h"
 #include "domain/requests.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -86,18 +88,23 @@ api_q_get(struct request *req)
 {
 	const struct config *cfg = req->app->cfg;
 	struct req_view v;
+	struct db_conn *c;
+	json_t *log;
 
 	if (open_request(req, &v) == -1)
 		return;
+	c = db_get(req->app->db);
+	log = api_kt_log(c, v.employee.email, v.employee.keys.x25519_pk, NULL);
+	db_put(c);
 	reply_json(req, 200,
-	    json_pack("{s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s},s:s,s:I,"
+	    json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:o},s:{s:s,s:s},s:s,s:I,"
 	              "s:{s:I,s:I,s:s}}",
 	        "kind", v.r.kind, "employee", "name", v.employee.name, "email",
 	        v.employee.email, "key_id", v.employee.key_id, "x25519_pk",
-	        v.employee.keys.x25519_pk, "sender", "name", v.r.ext_name,
-	        "email", v.r.ext_email, "text", v.r.text, "expires_at",
-	        (json_int_t)v.r.expires_at, "limits", "max_message_bytes",
-	        (json_int_t)v.max_bytes, "max_files",
+	        v.employee.keys.x25519_pk, "log", log, "sender", "name",
+	        v.r.ext_name, "email", v.r.ext_email, "text", v.r.text,
+	        "expires_at", (json_int_t)v.r.expires_at, "limits",
+	        "max_message_bytes", (json_int_t)v.max_bytes, "max_files",
 	        (json_int_t)cfg->send_max_files, "allowed_extensions",
 	        cfg->send_allowed_extensions));
 	req_view_release(&v);

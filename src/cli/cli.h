@@ -32,6 +32,8 @@ struct cli {
 	char *server; /* base URL, no trailing slash */
 	char *email;
 	char *ca_file;
+	/* [log] key: the key-transparency log's verifier key line (cli/kt.h) */
+	char *log_key;
 	char *dir; /* config and state folder */
 	int json; /* --json */
 	int quiet; /* --quiet: no progress */
@@ -73,5 +75,6 @@ int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_contacts(struct cli *c, int argc, char **argv);
 int cmd_request(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv);
+int cmd_log(struct cli *c, int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/kt.h"
 #include "cli/opts.h"
 #include "cli/progress.h"
 #include "cli/send.h"

@@ -30,6 +30,7 @@ static const char usage[] =
     "  contacts   the address book: list, add, import CSV\n"
     "  request    ask someone outside for documents\n"
     "  keys       the keys you trust: list, show, trust after comparing\n"
+    "  log        audit the server's key-transparency log: log verify\n"
     "\n"
     "'securetransfer COMMAND --help' describes a command; man securetransfer\n"
     "has the settings and the exit codes (0 ok, 1 local, 2 usage, 3 auth,\n"
@@ -118,6 +119,8 @@ on_ini(void *arg, const char *section, const char *name, const char *value)
 		set(&x->c->ca_file, value);
 	else if (strcmp(section, "account") == 0 && strcmp(name, "email") == 0)
 		set(&x->c->email, value);
+	else if (strcmp(section, "log") == 0 && strcmp(name, "key") == 0)
+		set(&x->c->log_key, value);
 	else {
 		cli_fail(CLI_USAGE, "%s: unknown setting %s.%s", x->path,
 		    section, name);
@@ -181,6 +184,8 @@ load_settings(struct cli *c, const char *config)
 		set(&c->ca_file, v);
 	if ((v = getenv("SECURETRANSFER_PASSWORD_FILE")) != NULL && *v)
 		c->password_file = v;
+	if ((v = getenv("SECURETRANSFER_LOG_KEY")) != NULL && *v)
+		set(&c->log_key, v);
 	return CLI_OK;
 }
 
@@ -198,6 +203,7 @@ static const struct {
 	{ "contacts", cmd_contacts },
 	{ "request", cmd_request },
 	{ "keys", cmd_keys },
+	{ "log", cmd_log },
 };
 
 int

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/download.h"
+#include "cli/kt.h"
 #include "cli/receive.h"
 #include "cli/session.h"
 #include "cli/trust.h"
@@ -229,6 +230,11 @@ recv_documents(
 	size_t i, n;
 	int rc, dirfd = -1;
 
+	/* The sender's signing key is trusted only with its log entry. */
+	sf = json_object_get(m->doc, "sender");
+	if (json_object_get(sf, "ed25519_pk") != NULL &&
+	    (rc = cli_kt_served(c, sf, str(sf, "email"))) != CLI_OK)
+		return rc;
 	if ((rc = trust_sender(c, m)) != CLI_OK ||
 	    (rc = open_manifest(m, &man)) != CLI_OK)
 		return rc;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/http.h"
+#include "cli/kt.h"
 #include "cli/session.h"
 #include "cli/term.h"
 #include "cli/trust.h"
@@ -308,6 +309,21 @@ unlock_fail(const char *why)
 	return cli_fail(CLI_REFUSED, "the server's account answer is unusable");
 }
 
+/*
+ * Self-monitoring (SECURITY.md 1.8) once the keys are unlocked, answer
+ * being the login's or GET /account's: first the key-transparency log
+ * (cli/kt.h: its newest entry for the address is these keys; exit 6),
+ * then the directory (cli/trust.h: what others get is these keys; exit 7).
+ */
+static int
+self_check(struct cli *c, const char *email, const json_t *answer)
+{
+	int rc = cli_kt_self(
+	    c, email, json_object_get(json_object_get(answer, "keys"), "log"));
+
+	return rc == CLI_OK ? trust_self(c, email) : rc;
+}
+
 int
 session_login(
     struct cli *c, const char *email, const char *password, int with_keys)
@@ -331,9 +347,9 @@ session_login(
 		rc = post_login(c, email, auth_key, &answer);
 	if (rc == CLI_OK && acct_unlock(&c->keys, answer, kek, &why) != 0)
 		rc = unlock_fail(why);
-	/* Self-monitoring (SECURITY.md 1.8): what others get is our key. */
+	/* Self-monitoring (SECURITY.md 1.8): the log, then the directory. */
 	if (rc == CLI_OK)
-		rc = trust_self(c, email);
+		rc = self_check(c, email, answer);
 	if (rc == CLI_OK) {
 		c->have_keys = 1;
 		new_session(c, email, answer, auth_key, with_keys);
@@ -413,8 +429,9 @@ session_require(struct cli *c)
 			return rc;
 		json_object_set(
 		    c->session, "user", json_object_get(answer, "user"));
+		rc = c->have_keys ? self_check(c, email, answer) : CLI_OK;
 		json_decref(answer);
-		if (c->have_keys && (rc = trust_self(c, email)) != CLI_OK)
+		if (rc != CLI_OK)
 			return rc;
 		return session_store(c) == 0 ? CLI_OK : CLI_LOCAL;
 	}
@@ -458,9 +475,10 @@ session_require_keys(struct cli *c)
 	if (rc == CLI_OK && acct_unlock(&c->keys, r.json, kek, &why) != 0)
 		rc = unlock_fail(why);
 	if (rc == CLI_OK)
-		rc = trust_self(c,
+		rc = self_check(c,
 		    json_string_value(json_object_get(
-		        json_object_get(r.json, "user"), "email")));
+		        json_object_get(r.json, "user"), "email")),
+		    r.json);
 	if (rc == CLI_OK)
 		c->have_keys = 1;
 	else
@@ -512,5 +530,6 @@ session_end(struct cli *c)
 	free(c->server);
 	free(c->email);
 	free(c->ca_file);
+	free(c->log_key);
 	free(c->dir);
 }

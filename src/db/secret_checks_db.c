@@ -5,6 +5,7 @@
 
 #include "db/db.h"
 #include "db/secret_checks_db.h"
+#include "tlog/note.h"
 #include "util/rand.h"
 
 /* Domain separation: these MACs are made for nothing else. */
@@ -71,6 +72,7 @@ secret_checks_verify(
 		{ "pepper", s->pepper },
 		{ "server.key", s->server_key },
 		{ "outbox.key", s->outbox_key },
+		{ "log.key", s->log != NULL ? s->log->seed : NULL },
 	};
 	char mac[SECRETS_HASH_LEN + 1];
 	enum secret_check rc = SECRET_CHECK_OK;
@@ -80,6 +82,8 @@ secret_checks_verify(
 
 	*which = NULL;
 	for (i = 0; i < ST_ARRAY_LEN(list) && rc == SECRET_CHECK_OK; i++) {
+		if (list[i].key == NULL)
+			continue;
 		check_value(list[i].key, list[i].name, mac);
 		same = record_and_compare(c, list[i].name, mac, now);
 		if (same == -1)

@@ -12,6 +12,7 @@
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
+#include "domain/kt.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/secrets.h"
@@ -278,6 +279,8 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	            users_set_all_keys(c, uid, k, verifier, kid, clock_now()) :
 	            users_set_password(c, uid, k, verifier)) == DB_OK &&
 	    (!new_keys || keyrings_db_delete(c, uid) == DB_OK) &&
+	    (!new_keys ||
+	        kt_publish_user(c, env->sec->log, uid, TLOG_EV_RESET) == 0) &&
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
 	    /* A key change is mailed to the owner with the new words. */
 	    acct_queue_mail(c, env,

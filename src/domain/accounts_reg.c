@@ -20,6 +20,7 @@
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
+#include "domain/kt.h"
 #include "domain/orgs.h"
 #include "http/metrics.h"
 #include "util/clock.h"
@@ -219,8 +220,9 @@ first_admin(struct db_conn *c, const struct acct_env *env, const char *uid)
 
 /*
  * The token is used and the attempt it was mailed for becomes the account:
- * its keys are published from now on, which its owner hears by mail with
- * their five words (SECURITY.md 1.8).
+ * its keys are published from now on (the directory, and a leaf in the
+ * key-transparency log), which its owner hears by mail with their five
+ * words (SECURITY.md 1.8).
  */
 static enum acct_status
 verify_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
@@ -237,6 +239,10 @@ verify_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	if (users_set_verified(c, uid, clock_now()) != DB_OK ||
 	    db_changes(c) != 1)
 		return ACCT_TOKEN_INVALID;
+	/* Published from now on: its leaf in the key-transparency log, in
+	 * this transaction (docs/transparency.md, "Appends"). */
+	if (kt_publish_user(c, env->sec->log, uid, TLOG_EV_ACCOUNT) != 0)
+		return ACCT_ERROR;
 	acct_key_words(u->key_id, words, sizeof(words));
 	/* A right password ends the count, as a login does. */
 	snprintf(key, sizeof(key), "login:%s", u->email);

@@ -7,9 +7,11 @@
 #include "db/mailboxes_db.h"
 #include "db/users.h"
 #include "domain/email.h"
+#include "domain/kt.h"
 #include "domain/mailboxes.h"
 #include "domain/orgs.h"
 #include "util/clock.h"
+#include "util/secrets.h"
 
 #define FAILED msg_res(MSG_ERROR, "internal", "Internal error")
 #define BUSY msg_res(MSG_BUSY, "busy", "The server is busy; try again")
@@ -239,6 +241,10 @@ rekey_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 		    msg_res(MSG_CONFLICT, "key_exists",
 		        "The mailbox had that key before") :
 		    BUSY;
+		goto out;
+	}
+	if (kt_publish_user(c, env->sec->log, mailbox, TLOG_EV_MAILBOX) == -1) {
+		res = BUSY;
 		goto out;
 	}
 	for (i = 0; i < in->ngrants && res.st == MSG_OK; i++) {

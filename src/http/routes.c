@@ -37,6 +37,14 @@ const struct route routes[] = {
 	R("POST", "/api/v1/csp-report", api_csp_report, API | ROUTE_NO_CSRF,
 	    16384, "application/csp-report|application/reports+json|" JSON),
 
+	/* The key-transparency log (SECURITY.md 1.8 tier 2): heads and
+	 * consistency proofs for anyone, leaves for accounts. */
+	R("GET", "/api/v1/log/checkpoint", api_log_checkpoint, API, 0, NULL),
+	R("GET", "/api/v1/log/consistency", api_log_consistency, API, 0,
+	    NULL),
+	R("GET", "/api/v1/log/leaves", api_log_leaves, AUTH, 0, NULL),
+	R("GET", "/api/v1/log/history", api_log_history, AUTH, 0, NULL),
+
 	/* Accounts (A1-A6). */
 	R("POST", "/api/v1/register", api_register, API, 0, JSON),
 	R("POST", "/api/v1/verify/info", api_verify_info, API, 0, JSON),

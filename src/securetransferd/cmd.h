@@ -7,11 +7,21 @@
 
 struct config;
 struct db;
+struct tlog_signer;
 
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_admin(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+
+/* logkey.c: the transparency log's key from server.secrets_dir (made on
+ * first use); 0 or -1 (logged). */
+int log_key_load(const struct config *cfg, struct tlog_signer *s);
+/* -1 (logged) when server.web_root holds a bundle built for another log
+ * key; a bundle without one is only warned about. */
+int log_key_matches_bundle(
+    const struct config *cfg, const struct tlog_signer *s);
 
 /*
  * Shared start-up: takes --config FILE (or $ST_CONFIG) and --print-config

@@ -19,6 +19,7 @@ static const char usage[] =
     "  migrate   apply database migrations and exit\n"
     "  admin     manage connected domains and users\n"
     "  purge     purge expired messages once and exit\n"
+    "  log       the key-transparency log: log key prints its public key\n"
     "\n"
     "Each command takes --config FILE anywhere on the line (default:\n"
     "$ST_CONFIG, else built-in defaults), --print-config and --help.\n"
@@ -72,6 +73,8 @@ main(int argc, char **argv)
 		return cmd_admin(argc - 1, argv + 1);
 	if (strcmp(cmd, "purge") == 0)
 		return cmd_purge(argc - 1, argv + 1);
+	if (strcmp(cmd, "log") == 0)
+		return cmd_log(argc - 1, argv + 1);
 	fprintf(
 	    stderr, "securetransferd: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;

@@ -8,6 +8,7 @@
 
 #include "db/db.h"
 #include "db/secret_checks_db.h"
+#include "domain/kt.h"
 #include "domain/orgs.h"
 #include "domain/messages.h"
 #include "domain/password.h"
@@ -110,6 +111,7 @@ cmd_serve(int argc, char **argv)
 	struct outbox *outbox = NULL;
 	struct jobs *jobs = NULL;
 	struct msg_env jobs_env;
+	struct tlog_signer log_signer;
 	struct app app;
 	sigset_t set;
 	int argi, rc;
@@ -136,12 +138,18 @@ cmd_serve(int argc, char **argv)
 	app.secure_cookies = app.tls ||
 	    strncmp(cfg.server_public_url, "http://127.0.0.1", 16) == 0 ||
 	    strncmp(cfg.server_public_url, "http://localhost", 16) == 0;
+	memset(&log_signer, 0, sizeof(log_signer));
+	app.secrets.log = &log_signer;
 	if (secrets_load(&app.secrets, cfg.server_secrets_dir) == -1 ||
+	    log_key_load(&cfg, &log_signer) == -1 ||
+	    log_key_matches_bundle(&cfg, &log_signer) == -1 ||
 	    (app.db = cmd_open_db(&cfg, 0)) == NULL ||
 	    secrets_match_db(&app.secrets, app.db, cfg.server_secrets_dir) ==
-	        -1) {
+	        -1 ||
+	    kt_start(app.db, &log_signer) == -1) {
 		db_close(app.db);
 		secrets_wipe(&app.secrets);
+		tlog_signer_wipe(&log_signer);
 		config_release(&cfg);
 		return 1;
 	}
@@ -192,6 +200,7 @@ cmd_serve(int argc, char **argv)
 		close(app.web_root_fd);
 	db_close(app.db);
 	secrets_wipe(&app.secrets);
+	tlog_signer_wipe(&log_signer);
 	config_release(&cfg);
 	return rc;
 }

@@ -5,6 +5,8 @@
  *   server.key  HMAC key for fake pre-login salts and token hashes
  *   outbox.key  secretbox key for outbox payloads (SECURITY.md W1)
  * A database thief without these cannot test passwords or read the outbox.
+ * The key-transparency log's signing key (log.key, tlog/keyfile.h) is
+ * loaded by serve on its own and hangs off log.
  */
 #ifndef ST_SECRETS_H
 #define ST_SECRETS_H
@@ -13,10 +15,15 @@
 
 #define SECRET_LEN 32
 
+struct tlog_signer;
+
 struct secrets {
 	unsigned char pepper[SECRET_LEN];
 	unsigned char server_key[SECRET_LEN];
 	unsigned char outbox_key[SECRET_LEN];
+	/* The log key (serve owns and wipes it); NULL where nothing is
+	 * published (admin commands, tests of other parts). */
+	const struct tlog_signer *log;
 };
 
 /* Loads or creates the three files in dir; -1 (logged) on failure. */

@@ -1,6 +1,8 @@
 // Runs the command-line client, build/securetransfer, for tests: each
 // account gets its own settings folder (SECURETRANSFER_HOME), so sessions
-// and saved keys of different test users never mix.
+// and saved keys of different test users never mix. The client trusts the
+// development transparency-log key (SECURETRANSFER_LOG_KEY) unless env says
+// otherwise.
 //
 //   const alice = cliUser(srv, 'alice@org.nl');
 //   await alice.run(['login', '--email', alice.email, '--password-stdin'], { input: PASSWORD });
@@ -9,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO } from './server.mjs';
+import { devLogKey, REPO } from './server.mjs';
 
 export function clientPath(build = process.env.ST_BUILD || 'build') {
   return resolve(REPO, build, 'securetransfer');
@@ -19,7 +21,10 @@ function env(home, server, extra) {
   const out = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SECURETRANSFER_')) out[k] = v;
   out.LSAN_OPTIONS ??= `suppressions=${join(REPO, 'tests', 'lsan.supp')}:print_suppressions=0`;
-  return { ...out, SECURETRANSFER_HOME: home, ...(server ? { SECURETRANSFER_SERVER: server } : {}), ...extra };
+  // Every test server signs its key-transparency log with the development
+  // key (server.mjs devLogKey): the client is configured with its public half.
+  const log = { SECURETRANSFER_LOG_KEY: devLogKey().pub };
+  return { ...out, SECURETRANSFER_HOME: home, ...log, ...(server ? { SECURETRANSFER_SERVER: server } : {}), ...extra };
 }
 
 /** Starts the client; resolves { code, signal, stdout, stderr } when it ends. */

@@ -34,6 +34,7 @@ export function engine(dir) {
 function psql(conninfo, sql, extra = []) {
   return execFileSync('psql', [conninfo, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', ...extra, '-c', sql], {
     encoding: 'utf8',
+    maxBuffer: 256 << 20, // whole tables (the transparency log's leaves)
   });
 }
 
@@ -43,7 +44,7 @@ export function query(dir, sql, params = []) {
   const text = sql.replace(/\?/g, () => literal(params[i++]));
   const pg = pgConninfo(dir);
   if (pg) return JSON.parse(psql(pg, `SELECT COALESCE(json_agg(t), '[]') FROM (${text}) t`));
-  const out = execFileSync('sqlite3', ['-readonly', '-json', join(dir, 'securetransfer.db'), text], { encoding: 'utf8' });
+  const out = execFileSync('sqlite3', ['-readonly', '-json', join(dir, 'securetransfer.db'), text], { encoding: 'utf8', maxBuffer: 256 << 20 });
   return out.trim() ? JSON.parse(out) : [];
 }
 

@@ -26,7 +26,7 @@ export async function realEmployee(srv, email, { name = 'Test Medewerker', passw
   const token = linkToken(await waitForOutboxMail(join(srv.dir, 'outbox'), email));
   const v = await c.post('/api/v1/verify', { token, auth_key: b(fields.auth_key) });
   if (v.status !== 200) throw new Error(`verify ${email}: ${v.status}`);
-  return { email, password, name };
+  return { email, password, name, authKey: b(fields.auth_key) };
 }
 
 /** Logs in through the login page of a browser page. */

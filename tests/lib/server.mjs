@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -75,6 +75,33 @@ function pgSchemaFor(dir) {
   return conninfo;
 }
 
+/**
+ * The key-transparency log's key that `make` made for development
+ * (data/secrets/log.key, docs/transparency.md) and built into web/dist:
+ * every test server signs with it, so the bundle and the CLI trust its
+ * heads. { dir, key (signer text), pub (verifier line) }.
+ */
+export function devLogKey() {
+  const dir = join(REPO, 'data', 'secrets');
+  const keyPath = join(dir, 'log.key');
+  if (!existsSync(keyPath))
+    throw new Error('no data/secrets/log.key: run make first (it makes the development log key the web bundle is built with)');
+  return {
+    dir,
+    key: readFileSync(keyPath, 'utf8').trim(),
+    pub: readFileSync(join(dir, 'log.pub'), 'utf8').trim(),
+  };
+}
+
+/** Puts the development log key into secretsDir unless a log key is there. */
+function seedLogKey(secretsDir) {
+  if (existsSync(join(secretsDir, 'log.key'))) return;
+  const k = devLogKey();
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  copyFileSync(join(k.dir, 'log.key'), join(secretsDir, 'log.key'));
+  copyFileSync(join(k.dir, 'log.pub'), join(secretsDir, 'log.pub'));
+}
+
 /** The default settings for a server whose files live in dir. */
 export function defaultConfig(dir) {
   return {
@@ -113,11 +140,14 @@ export function toIni(config) {
 /**
  * Makes a temp dir with a config file. `config` is merged over the defaults;
  * `raw` (a string) is appended verbatim, for tests of malformed files.
+ * The secrets folder gets the development log key (devLogKey) unless
+ * logKey is false (a server that makes a log key of its own).
  * Returns { dir, configPath, config }.
  */
-export function writeConfig({ config = {}, raw = '', dir } = {}) {
+export function writeConfig({ config = {}, raw = '', dir, logKey = true } = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'st-test-'));
   const merged = mergeConfig(defaultConfig(dir), config);
+  if (logKey && merged.server?.secrets_dir) seedLogKey(merged.server.secrets_dir);
   if (process.env.ST_TEST_PG && (merged.database.driver ?? 'sqlite') === 'sqlite' && !config.database?.path) {
     merged.database.driver = 'postgres';
     merged.database.url = pgSchemaFor(dir);
@@ -127,7 +157,7 @@ export function writeConfig({ config = {}, raw = '', dir } = {}) {
   return { dir, configPath, config: merged };
 }
 
-function childEnv(env) {
+export function childEnv(env = {}) {
   // The tests control the whole configuration: drop every ST_* variable
   // inherited from the shell. ST_BUILD and friends are harness variables,
   // not settings, and the server refuses an ST_* name it does not know.
@@ -173,7 +203,8 @@ const proxies = new Map(); // a fixed server port -> its nginx, kept until the p
  *   env (extra environment), build (build dir), args (extra serve arguments),
  *   timeoutMs (default 15000), keep (do not delete the temp dir on stop),
  *   dir (reuse the folder of an earlier server started with keep: true),
- *   direct (no nginx in front, even with ST_TEST_PROXY).
+ *   direct (no nginx in front, even with ST_TEST_PROXY),
+ *   logKey (false: no development log key, see writeConfig).
  * Unless the config names a port, the server listens on a free port P and
  * server.public_url is http://127.0.0.1:P (the Origin check compares with
  * public_url only), or nginx's URL with ST_TEST_PROXY.
@@ -228,9 +259,9 @@ export async function startServer(opts = {}) {
   }
 }
 
-async function spawnServer({ config, raw, dir: reuse, env = {}, build, args = [], timeoutMs = 15000, keep } = {}) {
+async function spawnServer({ config, raw, dir: reuse, env = {}, build, args = [], timeoutMs = 15000, keep, logKey } = {}) {
   // dir: start on the folder (database, blobs, secrets) of an earlier server.
-  const { dir, configPath } = writeConfig({ config, raw, dir: reuse });
+  const { dir, configPath } = writeConfig({ config, raw, dir: reuse, logKey });
   const bin = binaryPath(build);
   const proc = spawn(bin, ['serve', '--config', configPath, ...args], {
     cwd: REPO,

@@ -95,6 +95,10 @@ describe('the installed daemon', () => {
     for (const k of Object.keys(env)) if (k.startsWith('ST_') && !/^ST_(SERVER|OPS)_LISTEN$/.test(k)) delete env[k];
     const pre = `set -e; mount --bind '${dest}/usr/local' /usr/local; mount -t tmpfs -o mode=0755 none /var/lib; ` +
       `mkdir -m 0700 /var/lib/securetransfer; cd /var/lib/securetransfer; umask 0077; ` +
+      // The installed web root was built (make install without LOG_PUB) for
+      // the development key-transparency log key: the operator's step of
+      // installing the key the bundle was built for (docs/deploy.md).
+      `mkdir -m 0700 secrets; cp '${join(REPO, 'data', 'secrets', 'log.key')}' secrets/log.key; ` +
       `/usr/local/sbin/securetransferd migrate --config '${noRoot}' 2>/dev/null; ` +
       `exec /usr/local/sbin/securetransferd serve --config '${noRoot}'`;
     const proc = spawn('unshare', ['-m', 'sh', '-c', pre], { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -22,6 +22,8 @@ import { startNginx } from '../lib/nginx.mjs';
 import { query } from '../lib/db.mjs';
 import { Client, registration, linkToken } from '../lib/api.mjs';
 import { pattern, encrypt, decrypt, tusUpload, createMessage, sendBody } from '../lib/send.mjs';
+import { logClientFor, logHead, logLeaves } from '../lib/kt.mjs';
+import { createHash } from 'node:crypto';
 
 const MiB = 1 << 20;
 const PG = process.env.ST_TEST_PG;
@@ -233,6 +235,39 @@ test('a node whose secrets differ from the others refuses to start', { skip }, a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the key-transparency log of two nodes is one log: publications through both, every head consistent', { skip }, async () => {
+  const before = logHead(nodes.a.dir).size;
+  const n = 12;
+  const addrs = Array.from({ length: n }, (_, i) => `kt${i}@org.nl`);
+  // Registrations and verifications through nginx, six at a time: their
+  // appends land on both nodes at once and must queue on the head row.
+  const made = [];
+  for (let i = 0; i < n; i += 6) made.push(...(await Promise.all(addrs.slice(i, i + 6).map((a) => employeeAt(lb.url, a)))));
+  const verifies = lb.accessLog().filter((l) => l.uri === '/api/v1/verify' && l.status === 200);
+  const on = new Set(verifies.flatMap((l) => l.upstream.map(nodeAt)));
+  assert.ok(on.has('a') && on.has('b'), `verifications on both nodes: ${[...on]}`);
+  const head = logHead(nodes.a.dir);
+  assert.equal(head.size, before + n);
+  // The stored leaves are exactly the head's tree; each address once.
+  const leaves = logLeaves(nodes.a.dir);
+  const h = (b) => createHash('sha256').update(b).digest();
+  const mth = (x) => (x.length === 1 ? x[0] : (() => {
+    let k = 1;
+    while (k < x.length - k) k *= 2;
+    return h(Buffer.concat([Buffer.from([1]), mth(x.slice(0, k)), mth(x.slice(k))]));
+  })());
+  const root = mth(leaves.map((l) => h(Buffer.concat([Buffer.from([0]), Buffer.from(l, 'base64url')]))));
+  assert.equal(root.toString('base64url'), head.root);
+  // One client sees heads from both nodes, older and newer: all consistent.
+  const lc = logClientFor(nodes.a, made[0]);
+  for (const c of made) {
+    const ans = await c.get('/api/v1/account');
+    await lc.checkOwnLog({ email: ans.json.user.email, x25519_pk: ans.json.keys.x25519_pk, ed25519_pk: ans.json.keys.ed25519_pk }, ans.json.keys);
+  }
+  for (const node of [nodes.a, nodes.b]) await lc.observe((await (await fetch(`${node.url}/api/v1/log/checkpoint`)).json()).checkpoint);
+  assert.equal(lc.head().size, head.size);
 });
 
 /**

@@ -16,116 +16,11 @@
 #include "db/messages_db.h"
 #include "db/outbox_db.h"
 #include "db/secret_checks_db.h"
+#include "tlog/note.h"
 #include "util/config.h"
 #include "util/log.h"
 
-struct dbfix {
-	struct config cfg;
-	struct db *db;
-	char dir[64];
-	char schema[32];
-};
-
-static void
-set(char **field, const char *value)
-{
-	free(*field);
-	*field = xstrdup(value);
-}
-
-/* The ST_TEST_PG server's connection string with a fresh schema. */
-static int
-pg_schema(struct dbfix *f, char *url, size_t len)
-{
-	const char *base = unit_getenv("ST_TEST_PG");
-	char sql[256];
-	PGconn *h;
-	PGresult *r;
-	int ok;
-
-	snprintf(f->schema, sizeof(f->schema), "unit_%ld_%u", (long)getpid(),
-	    (unsigned)randombytes_uniform(1u << 30));
-	h = PQconnectdb(base);
-	snprintf(sql, sizeof(sql),
-	    "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s "
-	    "CASCADE; CREATE SCHEMA %s",
-	    f->schema, f->schema);
-	r = PQexec(h, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	PQclear(r);
-	PQfinish(h);
-	snprintf(url, len, "%s options='-csearch_path=%s'", base, f->schema);
-	return ok ? 0 : -1;
-}
-
-/* Opens a migrated database on driver ("sqlite" or "postgres"). */
-static int
-open_fix(struct dbfix *f, const char *driver, int pool)
-{
-	char err[256], path[128], url[1024];
-
-	memset(f, 0, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/st-db-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
-	    config_load(&f->cfg, NULL, err, sizeof(err)) == -1)
-		return -1;
-	set(&f->cfg.database_driver, driver);
-	f->cfg.database_pool = pool;
-	if (strcmp(driver, "postgres") == 0) {
-		if (pg_schema(f, url, sizeof(url)) == -1)
-			return -1;
-		set(&f->cfg.database_url, url);
-	} else {
-		snprintf(path, sizeof(path), "%s/st.db", f->dir);
-		set(&f->cfg.database_path, path);
-	}
-	log_set_level(LOG_WARN);
-	if (db_open(&f->cfg, &f->db) == -1 || db_migrate(f->db) == -1) {
-		log_set_level(LOG_INFO);
-		return -1;
-	}
-	log_set_level(LOG_INFO);
-	return 0;
-}
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void
-close_fix(struct dbfix *f)
-{
-	db_close(f->db);
-	config_release(&f->cfg);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Runs body on each driver available. */
-static void
-each_driver(void (*body)(struct dbfix *f, const char *driver), int pool)
-{
-	static const char *const drivers[] = { "sqlite", "postgres" };
-	struct dbfix f;
-	size_t i;
-
-	for (i = 0; i < ST_ARRAY_LEN(drivers); i++) {
-		if (i == 1 && unit_getenv("ST_TEST_PG") == NULL) {
-			printf("  (postgres: skipped, ST_TEST_PG not set)\n");
-			continue;
-		}
-		if (open_fix(&f, drivers[i], pool) == -1) {
-			unit_fail(__FILE__, __LINE__, drivers[i]);
-			continue;
-		}
-		body(&f, drivers[i]);
-		close_fix(&f);
-	}
-}
+#include "dbfix.h"
 
 static void
 values_body(struct dbfix *f, const char *driver)
@@ -229,10 +124,14 @@ static void
 secrets_body(struct dbfix *f, const char *driver)
 {
 	struct secrets mine, copy, other;
+	struct tlog_signer log, log2;
 	const char *which = "unset";
 
 	(void)driver;
 	memset(&mine, 1, sizeof(mine));
+	REQUIRE(tlog_signer_generate(&log, "unit.example/kt") == 0);
+	REQUIRE(tlog_signer_generate(&log2, "unit.example/kt") == 0);
+	mine.log = &log;
 	copy = mine;
 	other = mine;
 	other.outbox_key[31] ^= 1;
@@ -252,9 +151,17 @@ secrets_body(struct dbfix *f, const char *driver)
 	CHECK(secret_checks_verify(f->db, &other, 30, &which) ==
 	    SECRET_CHECK_MISMATCH);
 	CHECK(which != NULL && strcmp(which, "pepper") == 0);
+	/* A node with a log key of its own would sign another log. */
+	other = mine;
+	other.log = &log2;
+	CHECK(secret_checks_verify(f->db, &other, 30, &which) ==
+	    SECRET_CHECK_MISMATCH);
+	CHECK(which != NULL && strcmp(which, "log.key") == 0);
 	/* A refused node recorded nothing: the first secrets still pass. */
 	CHECK(
 	    secret_checks_verify(f->db, &mine, 40, &which) == SECRET_CHECK_OK);
+	tlog_signer_wipe(&log);
+	tlog_signer_wipe(&log2);
 }
 
 TEST(db_secret_checks_refuse_other_secrets)

@@ -11,6 +11,7 @@ import { closeKeyring, openKeyring } from './keyring.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
 import { checkOwnKeys, trustKey } from './peerkeys.js';
 import { setAccount } from './session.js';
+import { checkOwnLog, checkServedKey, keepHead } from './transparency.js';
 
 let worker = null;
 let seq = 0;
@@ -97,6 +98,15 @@ async function unlockWith(password, user, keys) {
   const kdf = checkKdf(keys.kdf);
   await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
   const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
+  try {
+    // Self-monitoring (SECURITY.md §1.8): the key-transparency log's newest
+    // entry for our address must be the keys just unlocked, or someone
+    // published other keys for us: stop here, and end the session.
+    await checkOwnLog({ email: user.email, x25519_pk: keys.x25519_pk, ed25519_pk: keys.ed25519_pk }, keys);
+  } catch (e) {
+    await logout();
+    throw e;
+  }
   try {
     await checkOwnKeys({ email: user.email, key_id: fp.keyId, ed25519_pk: keys.ed25519_pk });
     await openKeyring();
@@ -208,6 +218,7 @@ export function fingerprintOf(x25519Pk) {
 
 /** Makes a new key version of mailbox id for members and uploads it (first key, or removing `remove`). */
 export async function newMailboxKey(id, members, remove, { confirm } = {}) {
+  for (const m of members) await checkServedKey(m);
   const me = (await call('fingerprint', {})).keyId;
   await trustMembers(members.filter((m) => m.key_id !== me), confirm);
   const body = await call('mbxNewKey', { mailboxId: id, members });
@@ -227,6 +238,7 @@ async function trustMembers(members, confirm) {
 
 /** Gives colleague {id, email, name, key_id, x25519_pk} every key version of mailbox id. */
 export async function addMailboxMember(id, member, { confirm } = {}) {
+  await checkServedKey(member);
   await unlockMailbox(id);
   await trustMembers([member], confirm);
   const body = await call('mbxGrant', { mailboxId: id, member });
@@ -240,6 +252,9 @@ export async function logout() {
   } catch {
     /* already gone on the server: still forget everything here */
   }
+  // Clear-Site-Data emptied localStorage; the log's newest head is public
+  // and must outlive the session (else the next login trusts any head).
+  await keepHead().catch(() => {});
   lock();
   setMailbox(null);
   resetSession();

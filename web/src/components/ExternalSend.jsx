@@ -14,6 +14,7 @@ import { useKeyChange } from './KeyChange.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 import { trustKey, wordsOf } from '../account/peerkeys.js';
+import { checkServedKey } from '../account/transparency.js';
 import { t } from '../lib/i18n.js';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 
@@ -26,7 +27,8 @@ function useKeyCheck(employee, fp, purpose, confirm) {
   const [state, setState] = useState({ check: 'pending', words: '' });
   useEffect(() => {
     let live = true;
-    trustKey({ kind: 'account', ...employee }, { purpose, name: employee.name, expectKeyId: fp || null, confirm })
+    checkServedKey(employee)
+      .then(() => trustKey({ kind: 'account', ...employee }, { purpose, name: employee.name, expectKeyId: fp || null, confirm }))
       .then(
         () => live && setState({ check: 'ok', words: wordsOf(employee.key_id) }),
         (e) => live && setState({ check: e?.code === 'peer_key_changed' ? 'declined' : 'mismatch', words: '' }),

@@ -5,6 +5,7 @@
 // sender key, what the server shows) and only then offers the documents.
 // The accompanying text comes from the manifest and is rendered as text.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { checkServedKey } from '../account/transparency.js';
 import { t } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { DAMAGED, chooseTarget } from '../receive/client.js';
@@ -66,8 +67,9 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
 
   useEffect(() => {
     let live = true;
-    worker
-      .manifest(msgId, doc.manifest, expect, { subject: doc.subject, reference: doc.reference, files: doc.files })
+    // The sender's signing key counts only with its key-transparency entry.
+    (doc.sender?.kind === 'account' ? checkServedKey(doc.sender) : Promise.resolve())
+      .then(() => worker.manifest(msgId, doc.manifest, expect, { subject: doc.subject, reference: doc.reference, files: doc.files }))
       .then((r) => live && setOpened(r), (e) => live && setFailed(e));
     return () => { live = false; };
   }, [msgId, doc, worker]);
@@ -97,7 +99,9 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
       <section class="st-section" data-testid="receive-warning">
         {headingEl}
         <Alert type="error" role="alert" title={t('receive.mismatch_title')}>
-          <p class="nl-paragraph">{failed ? t('receive.manifest_failed') : t('receive.mismatch_text')}</p>
+          <p class="nl-paragraph">
+            {failed ? (failed.name === 'TransparencyError' ? t('receive.kt_failed') : t('receive.manifest_failed')) : t('receive.mismatch_text')}
+          </p>
           {opened && (
             <ul class="utrecht-unordered-list">
               {opened.problems.map((p) => (

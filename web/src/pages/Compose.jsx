@@ -110,7 +110,8 @@ function ComposeForm({ account }) {
         focusFirstError();
         return;
       }
-      setFailure({ text: errorText(err), id: msgId });
+      // A key that fails the transparency checks: going on would use it again.
+      setFailure({ text: errorText(err), id: err?.name === 'TransparencyError' ? null : msgId });
       requestAnimationFrame(() => failureRef.current?.focus());
     }
   };

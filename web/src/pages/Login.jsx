@@ -18,6 +18,18 @@ export function KeyChangedAlarm() {
   );
 }
 
+/** The key-transparency check at login failed (account/transparency.js): an alarm, not a form error. */
+export function LogAlarm({ text }) {
+  return (
+    <Alert type="error" role="alert" title={t('kt.alarm_title')}>
+      <p class="nl-paragraph">{text}</p>
+    </Alert>
+  );
+}
+
+/** The failure code a page keys its alarms on. */
+export const failureCode = (err) => (err?.name === 'TransparencyError' ? 'kt' : err?.code);
+
 function NotVerified({ email }) {
   const [sent, setSent] = useState(false);
   const onResend = async () => {
@@ -64,7 +76,7 @@ export function Login() {
       setPassword('');
       navigate(PATHS.home);
     } catch (err) {
-      setFailure({ code: err?.code, text: errorText(err) });
+      setFailure({ code: failureCode(err), text: errorText(err) });
     } finally {
       setBusy(false);
     }
@@ -80,9 +92,10 @@ export function Login() {
         <div class="st-form__actions">
           <SubmitButton busy={busy}>{t('login.submit')}</SubmitButton>
         </div>
-        <Status busy={busy && t('keys.checking')} error={failure && code !== 'not_verified' && code !== 'key_changed' ? failure.text : ''} />
+        <Status busy={busy && t('keys.checking')} error={failure && !['not_verified', 'key_changed', 'kt'].includes(code) ? failure.text : ''} />
         {code === 'not_verified' && <NotVerified email={email.trim()} />}
         {code === 'key_changed' && <KeyChangedAlarm />}
+        {code === 'kt' && <LogAlarm text={failure.text} />}
         <ul class="st-links">
           <li>
             <a class="nl-link" href={PATHS.forgot}>

@@ -116,7 +116,7 @@ function AddMember({ mb, onDone, confirmKey }) {
     setBusy(true);
     setError('');
     try {
-      await addMailboxMember(mb.id, { id: found.id, email: found.email, name: found.name, key_id: found.key_id, x25519_pk: found.x25519_pk },
+      await addMailboxMember(mb.id, { id: found.id, email: found.email, name: found.name, key_id: found.key_id, x25519_pk: found.x25519_pk, log: found.log },
         { confirm: confirmKey });
       setFound(null);
       setEmail('');

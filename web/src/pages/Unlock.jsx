@@ -7,7 +7,7 @@ import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
-import { KeyChangedAlarm } from './Login.jsx';
+import { failureCode, KeyChangedAlarm, LogAlarm } from './Login.jsx';
 
 export function Unlock({ user }) {
   useTitle('unlock.title');
@@ -29,7 +29,7 @@ export function Unlock({ user }) {
         navigate(PATHS.login);
         return;
       }
-      setFailure({ code: err?.code, text: errorText(err) });
+      setFailure({ code: failureCode(err), text: errorText(err) });
     } finally {
       setBusy(false);
     }
@@ -48,8 +48,9 @@ export function Unlock({ user }) {
             {t('frame.logout')}
           </button>
         </div>
-        <Status busy={busy && t('keys.checking')} error={failure && failure.code !== 'key_changed' ? failure.text : ''} />
+        <Status busy={busy && t('keys.checking')} error={failure && failure.code !== 'key_changed' && failure.code !== 'kt' ? failure.text : ''} />
         {failure?.code === 'key_changed' && <KeyChangedAlarm />}
+        {failure?.code === 'kt' && <LogAlarm text={failure.text} />}
       </form>
     </article>
   );

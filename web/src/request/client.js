@@ -4,6 +4,7 @@
 // the employee's key (account/peerkeys.js: the link's key id and this
 // browser's pins), upload, sign, send.
 import { trustKey } from '../account/peerkeys.js';
+import { checkServedKey } from '../account/transparency.js';
 import { api } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { mimeFor } from '../send/names.js';
@@ -70,7 +71,9 @@ export async function sendFromOutside({ worker, token, fp, purpose = 'request', 
   });
   const msgId = created.id;
   onCreated?.(msgId);
-  // Before a single byte goes out: is this the key the link named, and the one pinned?
+  // Before a single byte goes out: is this key in the key-transparency log,
+  // is it the key the link named, and the one pinned?
+  await checkServedKey(created.recipient);
   await trustKey({ kind: 'account', ...created.recipient }, { purpose, name: employeeName, expectKeyId: fp || null, confirm });
   await worker.call('start', { msgId, x25519Pk: created.recipient.x25519_pk, kid: created.recipient.key_id, fp });
   const headers = await uploadCreated({

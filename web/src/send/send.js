@@ -13,6 +13,7 @@
 // and nothing is encrypted to it unless the user trusts it.
 import { messageCrypto } from '../account/client.js';
 import { lookupKey, trustKey } from '../account/peerkeys.js';
+import { checkServedKey } from '../account/transparency.js';
 import { b64uEncode } from '../crypto/b64u.js';
 import { sha256 } from '../crypto/bytes.js';
 import { ciphertextSize } from '../crypto/stf1.js';
@@ -79,6 +80,9 @@ export async function uploadAll({ msgId, entries, upload, progress, signal, file
 }
 
 async function finish({ msgId, sender, recipient, subject, reference, text, files }) {
+  // Key transparency (SECURITY.md §1.8 tier 2): K is wrapped only to a key
+  // with a verified log entry.
+  if (recipient.kind === 'account') await checkServedKey(recipient);
   const body = await messageCrypto('msgFinish', { msgId, sender, recipient, subject, reference, text, files });
   await api.post(`/messages/${encodeURIComponent(msgId)}/send`, body);
   await messageCrypto('msgForget', { msgId }).catch(() => {});
@@ -137,6 +141,8 @@ export async function sendMessage({ draft, files, sender, confirm, onCreated, on
   }
   const msgId = created.id;
   onCreated?.(msgId, created);
+  // Before a single byte goes out (finish() checks again, for resumes too).
+  if (created.recipient?.kind === 'account') await checkServedKey(created.recipient);
   await trustKey(created.recipient, ctx);
   const { self_stanza } = await messageCrypto('msgStart', { msgId });
   await storeSelfStanza(msgId, self_stanza);

@@ -1,0 +1,63 @@
+/* The "log" member of directory answers; see kt_json.h. */
+#include "util/common.h"
+
+#include "api/kt_json.h"
+#include "domain/kt.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+json_t *
+api_kt_proof_json(const struct kt_view *v, const struct kt_proof *p)
+{
+	json_t *proof = json_array();
+	char h[KT_DB_HASH_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		b64u_encode(h, sizeof(h), p->hash[i], TLOG_HASH_LEN);
+		json_array_append_new(proof, json_string(h));
+	}
+	return json_pack("{s:I,s:s,s:o,s:s}", "index", (json_int_t)p->index,
+	    "leaf", p->leaf, "proof", proof, "checkpoint", v->checkpoint);
+}
+
+static json_t *
+log_json(struct db_conn *c, const char *email, const char *x25519_pk,
+    const char *ed25519_pk)
+{
+	struct kt_view v;
+	struct kt_proof *p;
+	json_t *out = NULL;
+	int found;
+
+	if (email == NULL)
+		return json_null();
+	if (kt_view_get(c, &v) == -1) {
+		log_error("cannot read the transparency log's head", NULL);
+		return json_null();
+	}
+	p = xcalloc(1, sizeof(*p));
+	found = kt_key_proof(c, &v, email, x25519_pk, ed25519_pk, p);
+	if (found == 1)
+		out = api_kt_proof_json(&v, p);
+	else if (found == -1)
+		log_error("cannot make an inclusion proof", NULL);
+	free(p);
+	kt_view_release(&v);
+	return out != NULL ? out : json_null();
+}
+
+json_t *
+api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
+    const char *ed25519_pk)
+{
+	if (x25519_pk == NULL && ed25519_pk == NULL)
+		return json_null();
+	return log_json(c, email, x25519_pk, ed25519_pk);
+}
+
+json_t *
+api_kt_newest(struct db_conn *c, const char *email)
+{
+	return log_json(c, email, NULL, NULL);
+}

@@ -1,0 +1,38 @@
+/*
+ * The "log" member of every directory answer that hands out a public key
+ * (docs/transparency.md, "What a client checks"):
+ *
+ *   "log": { "index": n, "leaf": b64u, "proof": [b64u, ...],
+ *            "checkpoint": "<signed note>" }
+ *
+ * the newest leaf of the address whose key hashes are those of the keys
+ * in the answer, its inclusion proof and the signed head the proof is
+ * for; null when the key has no leaf (a client then refuses the key).
+ */
+#ifndef ST_API_KT_JSON_H
+#define ST_API_KT_JSON_H
+
+#include <jansson.h>
+
+struct db_conn;
+struct kt_proof;
+struct kt_view;
+
+/*
+ * The log member for email's keys (b64u; a NULL key is not matched), made
+ * on c against a head read now. Never NULL: json null when there is no
+ * leaf or the log cannot be read (logged).
+ */
+json_t *api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
+    const char *ed25519_pk);
+
+/*
+ * The log member of email's newest leaf whatever its keys: what a client
+ * compares with its own keys at each login (self-monitoring).
+ */
+json_t *api_kt_newest(struct db_conn *c, const char *email);
+
+/* The same object for a proof against v. */
+json_t *api_kt_proof_json(const struct kt_view *v, const struct kt_proof *p);
+
+#endif
