@@ -1,12 +1,14 @@
 /*
  * Public keys (SECURITY.md 1.8): the key directory that senders check
- * against their pins (GET /api/v1/keys?email=), and the account's own
+ * against the key-transparency log and their pins (GET /api/v1/keys?email=,
+ * with the keys' "log" entry: api/kt_json.h), and the account's own
  * keyring of pins, sealed in the browser (GET/PUT /api/v1/account/keyring).
  */
 #include "util/common.h"
 
 #include "api/api.h"
 #include "api/input.h"
+#include "api/kt_json.h"
 #include "db/db.h"
 #include "domain/directory.h"
 #include "domain/email.h"
@@ -20,6 +22,7 @@ api_keys_get(struct request *req)
 	const char *in = request_query(req, "email"), *domain, *why;
 	char email[EMAIL_MAX + 1];
 	struct db_conn *c;
+	json_t *log = NULL;
 	struct user u;
 	int found;
 
@@ -30,6 +33,11 @@ api_keys_get(struct request *req)
 	}
 	c = db_get(req->app->db);
 	found = directory_lookup(c, email, &u);
+	if (found == 1)
+		/* The keys' entry in the key-transparency log: clients use
+		 * no key without it (docs/transparency.md). */
+		log = api_kt_log(
+		    c, u.email, u.keys.x25519_pk, u.keys.ed25519_pk);
 	db_put(c);
 	if (found == -1) {
 		reply_error(req, 503, "busy", "The server is busy; try again");
@@ -41,10 +49,10 @@ api_keys_get(struct request *req)
 		return;
 	}
 	reply_json(req, 200,
-	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "email", u.email, "kind",
+	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "email", u.email, "kind",
 	        u.is_mailbox ? "mailbox" : "account", "user_id", u.id, "key_id",
 	        u.key_id, "x25519_pk", u.keys.x25519_pk, "ed25519_pk",
-	        u.keys.ed25519_pk));
+	        u.keys.ed25519_pk, "log", log));
 	user_release(&u);
 }
 

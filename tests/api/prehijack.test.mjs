@@ -10,6 +10,9 @@ import { startServer, stopServer } from '../lib/server.mjs';
 import { Client, b64u, newSession, outboxMails, registration, waitForOutboxMail, linkToken } from '../lib/api.mjs';
 import { fingerprintWords, keyIdB64u } from '../../web/src/crypto/keyid.js';
 import { b64uDecode } from '../../web/src/crypto/b64u.js';
+import { createHash } from 'node:crypto';
+import { query } from '../lib/db.mjs';
+import { logClientFor } from '../lib/kt.mjs';
 
 let srv;
 let outbox;
@@ -47,6 +50,16 @@ async function attemptOf(token) {
   const r = await (await newSession(srv.url)).post('/api/v1/verify/info', { token });
   return r.status === 200 ? r.json.user_id : r.json.error.code;
 }
+/** The key-transparency leaves of an address (docs/transparency.md, "Leaves"): [{x25519, ed25519}] as SHA-256 b64u. */
+function logged(email) {
+  const addr = createHash('sha256').update(`securetransfer/v1/kt-address\0${email}`).digest().toString('base64url');
+  return query(srv.dir, 'SELECT leaf FROM kt_leaves WHERE addr_hash = ? ORDER BY idx', [addr]).map((r) => {
+    const raw = Buffer.from(r.leaf, 'base64url');
+    return { x25519: raw.subarray(56, 88).toString('base64url'), ed25519: raw.subarray(88, 120).toString('base64url') };
+  });
+}
+const keyHash = (pk) => createHash('sha256').update(Buffer.from(pk, 'base64url')).digest().toString('base64url');
+
 const login = async (email, authKey) => (await newSession(srv.url)).post('/api/v1/login', { email, auth_key: authKey });
 
 /** A verified colleague, to look up keys and send as others do. */
@@ -80,8 +93,10 @@ test('pre-hijack: the attacker registers first, the owner registers and verifies
   const attacker = await newSession(srv.url);
   const evil = registration(victim, { name: EVIL_NAME });
   assert.equal((await attacker.post('/api/v1/register', evil)).status, 202);
-  // Nothing is published for an attempt nobody confirmed.
+  // Nothing is published for an attempt nobody confirmed: not in the
+  // directory, not in the key-transparency log.
   assert.equal((await publishedKey(sender, victim)).kind, 'none');
+  assert.deepEqual(logged(victim), []);
 
   const owner = await newSession(srv.url);
   const mine = registration(victim, { name: 'Anna de Vries' });
@@ -96,7 +111,9 @@ test('pre-hijack: the attacker registers first, the owner registers and verifies
   // owner's link does not take the attacker's password.
   assert.equal((await verify(attacker, first.token, evil.auth_key)).status, 400);
   assert.equal((await verify(attacker, second.token, evil.auth_key)).status, 401, 'the attacker cannot verify the owner\'s attempt');
+  assert.deepEqual(logged(victim), [], 'replaced and refused attempts are never logged');
   assert.equal((await verify(owner, second.token, mine.auth_key)).status, 200);
+  assert.deepEqual(logged(victim), [{ x25519: keyHash(mine.x25519_pk), ed25519: keyHash(mine.ed25519_pk) }], 'one leaf: the owner\'s keys');
 
   const a = await login(victim, evil.auth_key);
   assert.equal(a.status, 401, 'the attacker\'s login is refused');
@@ -108,8 +125,12 @@ test('pre-hijack: the attacker registers first, the owner registers and verifies
   assert.equal(key.kind, 'account');
   assert.equal(key.x25519_pk, mine.x25519_pk, 'colleagues encrypt to the owner\'s key');
   assert.equal(key.ed25519_pk, mine.ed25519_pk);
+  // The directory answer carries that leaf, and a sender's log client takes it.
+  const at = await logClientFor(srv, sender).checkServedKey(key);
+  assert.deepEqual([at.epoch, at.event], [1, 'account']);
   // The attacker's old link stays dead after the owner verified.
   assert.equal((await verify(attacker, first.token, evil.auth_key)).status, 400);
+  assert.equal(logged(victim).length, 1);
   // And the owner is told their five words.
   const words = fingerprintWords(b64uDecode(await keyIdB64u(b64uDecode(mine.x25519_pk))));
   const active = await waitForOutboxMail(outbox, victim, (m) => /is actief/.test(m.subject));
@@ -144,6 +165,7 @@ test('pre-hijack through "resend": the attacker registers and asks for new links
   const ownLinks = all.filter((_, i) => ids[i] === mine.user_id);
   assert.equal((await verify(owner, ownLinks[1].token, mine.auth_key)).status, 200, 'a resent link verifies the owner\'s attempt');
   assert.equal((await verify(owner, ownLinks[0].token, mine.auth_key)).status, 400, 'the other links of that attempt are spent');
+  assert.deepEqual(logged(victim), [{ x25519: keyHash(mine.x25519_pk), ed25519: keyHash(mine.ed25519_pk) }], 'logged once, the owner\'s keys');
   assert.equal((await login(victim, evil.auth_key)).status, 401);
   assert.equal((await login(victim, mine.auth_key)).status, 200);
   assert.equal((await publishedKey(sender, victim)).x25519_pk, mine.x25519_pk);

@@ -134,7 +134,11 @@ test('a key forged in the database without a log entry is refused by the client'
   const dora = await person('dora@minbzk.nl');
   await person('eva@minbzk.nl');
   const lc = logClientFor(srv, dora.c);
-  // Honest first: eva's key is logged and accepted.
+  // Honest first: eva's key is logged and accepted, from the key directory
+  // (GET /keys, both keys) and from a message's creation.
+  const dir = await dora.c.get('/api/v1/keys?email=eva@minbzk.nl');
+  assert.equal(dir.json.ed25519_pk != null && dir.json.x25519_pk != null, true);
+  assert.equal((await lc.checkServedKey(dir.json)).event, 'account');
   await lc.checkServedKey((await createTo(dora.c, 'eva@minbzk.nl')).recipient);
   // Someone with write access to the database swaps eva's key.
   const forged = b64u(32);
@@ -143,6 +147,11 @@ test('a key forged in the database without a log entry is refused by the client'
   assert.equal(made.recipient.x25519_pk, forged, 'the server hands out what its database says');
   assert.equal(made.recipient.log, null);
   await assert.rejects(lc.checkServedKey(made.recipient), { code: 'not_logged' });
+  const swapped = await dora.c.get('/api/v1/keys?email=eva@minbzk.nl');
+  assert.equal(swapped.json.x25519_pk, forged);
+  assert.equal(swapped.json.log, null, 'the directory has no entry for it either');
+  await assert.rejects(lc.checkServedKey(swapped.json), { code: 'not_logged' });
+  assert.equal((await dora.c.get('/api/v1/keys?email=nobody@minbzk.nl')).json.log, undefined, 'no key, no entry');
   // Served with the proof of eva's real (older) leaf: refused as well.
   const real = await createTo(dora.c, 'dora@minbzk.nl');
   await assert.rejects(lc.checkServedKey({ ...made.recipient, log: { ...real.recipient.log } }), { code: 'key_mismatch' });
