@@ -16,7 +16,6 @@
 
 #include "cli/cli.h"
 #include "cli/http.h"
-#include "cli/kt.h"
 #include "cli/opts.h"
 #include "cli/progress.h"
 #include "cli/send.h"
@@ -212,9 +211,10 @@ create_message(struct cli *c, const struct send_state *st, json_t **created)
 }
 
 /*
- * The recipient's key through the key gate (client/pins.h) before the
- * message exists: a changed key stops here, with nothing created. *kid:
- * the trusted key id (NULL: no key, the link flow).
+ * The recipient's key through the key gate (cli/trust.h: the log, then the
+ * pins) before the message exists: a key without a log entry or a changed
+ * key stops here, with nothing created. *kid: the trusted key id (NULL: no
+ * key, the link flow).
  */
 static int
 check_recipient(struct cli *c, const struct send_opts *o, char **kid)

@@ -129,11 +129,12 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* The checks of one log member for email's keys; *out filled on CLI_OK. */
+/* The checks of one log member for email's keys (and key id, if not
+ * NULL); *out filled on CLI_OK. */
 static int
 check_entry(struct cli *c, const json_t *log, const char *email,
-    const char *x25519_pk, const char *ed25519_pk, const char *who,
-    struct ktproof *out)
+    const char *x25519_pk, const char *ed25519_pk, const char *key_id,
+    const char *who, struct ktproof *out)
 {
 	struct tlog_verifier v;
 	enum ktproof_status st;
@@ -145,6 +146,8 @@ check_entry(struct cli *c, const json_t *log, const char *email,
 	st = ktproof_parse(log, out);
 	if (st == KTPROOF_OK)
 		st = ktproof_match(out, email, x25519_pk, ed25519_pk);
+	if (st == KTPROOF_OK && key_id != NULL)
+		st = ktproof_match_key_id(out, key_id);
 	if (st == KTPROOF_OK)
 		st = ktproof_check(&v, out);
 	if (st != KTPROOF_OK)
@@ -167,6 +170,7 @@ cli_kt_served(struct cli *c, const json_t *served, const char *who)
 
 	rc = check_entry(c, json_object_get(served, "log"), email,
 	    str(served, "x25519_pk"), str(served, "ed25519_pk"),
+	    str(served, "key_id"),
 	    who != NULL       ? who :
 	        email != NULL ? email :
 	                        "the recipient",
@@ -251,7 +255,7 @@ cli_kt_self(struct cli *c, const char *email, const json_t *keys_log)
 
 	b64u_encode(x, sizeof(x), c->keys.x_pk, 32);
 	b64u_encode(ed, sizeof(ed), c->keys.ed_pk, 32);
-	rc = check_entry(c, keys_log, email, x, ed, "this account", p);
+	rc = check_entry(c, keys_log, email, x, ed, NULL, "this account", p);
 	mine = p->index;
 	free(p);
 	if (rc == CLI_INTEGRITY)

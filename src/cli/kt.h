@@ -38,10 +38,12 @@ int cli_kt_consistent(struct cli *c, const struct tlog_checkpoint *a,
 char *cli_kt_head_path(const struct cli *c, const struct tlog_verifier *v);
 
 /*
- * THE check of a served key (an object with email, x25519_pk and/or
- * ed25519_pk, and log; a POST /messages "recipient", a message's
- * "sender", a directory answer): its entry, proof and head. CLI_OK or an
- * exit code, with the message printed. who: for the message.
+ * The log check of a served key (an object with email, x25519_pk and/or
+ * ed25519_pk, key_id if any, and log; a POST /messages "recipient", a
+ * message's "sender", a directory answer): its entry (of the address, of
+ * every key the answer serves, and of its key id), proof and head. CLI_OK
+ * or an exit code, with the message printed. who: for the message.
+ * Called by the one key gate, trust_served (cli/trust.h), before the pins.
  */
 int cli_kt_served(struct cli *c, const json_t *served, const char *who);
 

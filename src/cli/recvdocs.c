@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "cli/download.h"
-#include "cli/kt.h"
 #include "cli/receive.h"
 #include "cli/session.h"
 #include "cli/trust.h"
@@ -201,10 +200,11 @@ print_result(struct cli *c, const struct recv_opts *o, const json_t *man,
 }
 
 /*
- * The sender's key through the key gate (client/pins.h) before anything is
- * opened: check() then requires that the manifest is signed by exactly
- * that key. Outside senders sign with a key of their own message (the
- * server vouches for their address only); one's own messages pass.
+ * The sender's key through the key gate (cli/trust.h: its entry in the
+ * key-transparency log, then the pins) before anything is opened: check()
+ * then requires that the manifest is signed by exactly that key. Outside
+ * senders sign with a key of their own message (the server vouches for
+ * their address only); one's own messages pass (checked at login).
  */
 static int
 trust_sender(struct cli *c, const struct recv_msg *m)
@@ -230,11 +230,6 @@ recv_documents(
 	size_t i, n;
 	int rc, dirfd = -1;
 
-	/* The sender's signing key is trusted only with its log entry. */
-	sf = json_object_get(m->doc, "sender");
-	if (json_object_get(sf, "ed25519_pk") != NULL &&
-	    (rc = cli_kt_served(c, sf, str(sf, "email"))) != CLI_OK)
-		return rc;
 	if ((rc = trust_sender(c, m)) != CLI_OK ||
 	    (rc = open_manifest(m, &man)) != CLI_OK)
 		return rc;

@@ -96,7 +96,8 @@ send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer)
 	memset(r, 0, sizeof(*r));
 	if (kind == NULL || email == NULL)
 		return cli_fail(CLI_REFUSED, "the server named no recipient");
-	/* The key gate (client/pins.h) before anything is wrapped to it. */
+	/* The key gate (cli/trust.h: the log, then the pins) before anything
+	 * is wrapped to it. */
 	if ((code = trust_served(c, rc, PINS_SEND,
 	         json_string_value(json_object_get(rc, "name")))) != CLI_OK)
 		return code;

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "cli/http.h"
-#include "cli/kt.h"
 #include "cli/send.h"
 #include "cli/session.h"
 #include "envelope/stanza.h"
@@ -161,10 +160,7 @@ resume_with(struct cli *c, struct send_state *st)
 	}
 	if ((rc = merge_files(st, res.json)) == CLI_OK &&
 	    (rc = send_read_text(st->text_file, &text)) == CLI_OK &&
-	    (rc = send_rcpt_read(c, &r, res.json)) == CLI_OK &&
-	    (r.link ||
-	        (rc = cli_kt_served(c, json_object_get(res.json, "recipient"),
-	             r.email)) == CLI_OK)) {
+	    (rc = send_rcpt_read(c, &r, res.json)) == CLI_OK) {
 		cli_note(c, "Resuming message %s.", st->msg_id);
 		rc = send_complete(c, st, k, &r, send_chunk_of(res.json), text);
 	}

@@ -1,7 +1,7 @@
 /*
- * The commands' side of the key gate (client/pins.c): pins.json, the
- * refusal of a changed key, self-monitoring and `securetransfer keys`.
- * See trust.h.
+ * The commands' side of the key gate (client/pins.c): the key-transparency
+ * check (cli/kt.h) and then pins.json, the refusal of a changed key,
+ * self-monitoring and `securetransfer keys`. See trust.h.
  */
 #include "util/common.h"
 
@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/http.h"
+#include "cli/kt.h"
 #include "cli/opts.h"
 #include "cli/session.h"
 #include "cli/trust.h"
@@ -25,7 +26,10 @@ static const char usage[] =
     "first key seen for an address is pinned; a changed key makes send and\n"
     "receive stop with exit 7. Call the colleague on a number you already\n"
     "had, compare the five words of their fingerprint, and only if they are\n"
-    "the same accept the new key with 'keys trust' and those words.\n";
+    "the same accept the new key with 'keys trust' and those words.\n"
+    "Before any pin, every key must be in the server's key-transparency\n"
+    "log (docs/transparency.md): one that is not stops with exit 6, and\n"
+    "'keys trust' does not accept it.\n";
 
 static struct pins *
 open_pins(const struct cli *c, char **path_out)
@@ -121,6 +125,11 @@ trust_served(struct cli *c, const json_t *served, enum pins_purpose purpose,
 		return cli_fail(CLI_INTEGRITY,
 		    "the server's key answer contradicts itself: the key id "
 		    "is not the key's (recipient_key_mismatch)");
+	/* Tier 2 before tier 1: a key without its entry in the
+	 * key-transparency log is refused as such (exit 6), on first
+	 * contact too, and never reaches the pins (cli/kt.h). */
+	if (k.has_key && (rc = cli_kt_served(c, served, k.address)) != CLI_OK)
+		return rc;
 	if ((p = open_pins(c, NULL)) == NULL)
 		return CLI_LOCAL;
 	v = pins_check(p, &k, purpose, NULL);
@@ -301,6 +310,9 @@ keys_show_or_trust(struct cli *c, const char *addr, int nwords, char **words)
 		    k.address);
 		goto out;
 	}
+	/* Only a key with its log entry can be trusted (cli/kt.h). */
+	if ((rc = cli_kt_served(c, served, k.address)) != CLI_OK)
+		goto out;
 	if (strcmp(given, have) != 0) {
 		rc = cli_fail(CLI_KEY_CHANGED,
 		    "these words are not those of the key the server gives "

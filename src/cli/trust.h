@@ -1,6 +1,7 @@
 /*
- * How the commands use the key gate of client/pins.h (SECURITY.md 1.8):
- * the pin file <dir>/pins.json, the refusal of a changed key (the old
+ * How the commands use the key gate of client/pins.h (SECURITY.md 1.8),
+ * after the key-transparency check of cli/kt.h (tier 2): the pin file
+ * <dir>/pins.json, the refusal of a changed key (the old
  * and the new five words, what to do, exit CLI_KEY_CHANGED) and the
  * `keys` command that lists pins and accepts a new key once the words
  * were compared.
@@ -14,13 +15,18 @@
 #include "client/pins.h"
 
 /*
- * Passes one served key (a GET /api/v1/keys answer, a POST /messages
- * "recipient", a message's "sender") through pins_check. name: who, for
- * the message (may be NULL). CLI_OK when it may be used (new, same, or no
- * key and none pinned); CLI_KEY_CHANGED with the explanation on stderr
- * for a changed or removed key; CLI_INTEGRITY for an answer that
- * contradicts itself; CLI_LOCAL when the pin file cannot be read or
- * written.
+ * THE key gate of the CLI: passes one served key (a GET /api/v1/keys
+ * answer, a POST /messages "recipient", a message's "sender") first
+ * through the key-transparency log (cli_kt_served: its entry, proof and
+ * head) and then through pins_check. name: who, for the message (may be
+ * NULL). CLI_OK when it may be used (logged, and new, same, or no key and
+ * none pinned); CLI_INTEGRITY for a key without a valid log entry or an
+ * inconsistent log (also on first contact: the pins are not consulted) and
+ * for an answer that contradicts itself; CLI_KEY_CHANGED with the
+ * explanation on stderr for a logged key that is not the pinned one, or a
+ * removed key; CLI_USAGE without a log key; CLI_NETWORK when a
+ * consistency proof cannot be fetched; CLI_LOCAL when the pin or head file
+ * cannot be read or written.
  */
 int trust_served(struct cli *c, const json_t *served, enum pins_purpose purpose,
     const char *name);
@@ -31,6 +37,7 @@ int trust_lookup(struct cli *c, const char *email, json_t **served);
 /*
  * Self-monitoring after the keys were unlocked: the directory's answer for
  * the account's own address must be c->keys. CLI_OK or CLI_KEY_CHANGED.
+ * The log's side (cli_kt_self) runs first; session.c calls both.
  */
 int trust_self(struct cli *c, const char *email);
 

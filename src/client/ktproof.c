@@ -82,6 +82,19 @@ ktproof_match(const struct ktproof *p, const char *email, const char *x25519_pk,
 }
 
 enum ktproof_status
+ktproof_match_key_id(const struct ktproof *p, const char *key_id)
+{
+	unsigned char kid[16];
+
+	if (key_id == NULL ||
+	    b64u_decode(kid, sizeof(kid), key_id, strlen(key_id)) !=
+	        (long)sizeof(kid) ||
+	    sodium_memcmp(kid, p->leaf.x25519, sizeof(kid)) != 0)
+		return KTPROOF_KEY_MISMATCH;
+	return KTPROOF_OK;
+}
+
+enum ktproof_status
 ktproof_check(const struct tlog_verifier *v, struct ktproof *p)
 {
 	if (tlog_checkpoint_open(v, p->note, p->note_len, &p->cp) !=

@@ -51,6 +51,15 @@ enum ktproof_status ktproof_parse(const json_t *log, struct ktproof *out);
 enum ktproof_status ktproof_match(const struct ktproof *p, const char *email,
     const char *x25519_pk, const char *ed25519_pk);
 
+/*
+ * Whether key_id (b64u, as the answer names the key: what the pins of
+ * client/pins.h compare) is that of p's leaf: its X25519 hash's first 16
+ * bytes. Needed where the answer names the key by its id only (a message's
+ * sender). KTPROOF_OK or KTPROOF_KEY_MISMATCH.
+ */
+enum ktproof_status ktproof_match_key_id(
+    const struct ktproof *p, const char *key_id);
+
 /* Opens p's checkpoint with v into p->cp and verifies the inclusion. */
 enum ktproof_status ktproof_check(
     const struct tlog_verifier *v, struct ktproof *p);

@@ -16,8 +16,12 @@
  * What it decides, in this order:
  *   1. pins_key_read: the answer is consistent: key_id is
  *      b64u(SHA-256(x25519_pk)[:16]) when the key itself is served.
- *   2. (Tier 2, key transparency: the served key's inclusion proof is checked
- *      HERE, before any pin is consulted; issue 20 §3.)
+ *   2. Tier 2, key transparency: before any pin is consulted, the CLI's
+ *      gate trust_served (cli/trust.h) passes the served key through
+ *      cli_kt_served (cli/kt.h: its log entry, inclusion proof and signed
+ *      head, consistent with the heads seen before). A key without a valid
+ *      entry stops there (exit 6), on first contact too; only a logged key
+ *      gets here.
  *   3. The pins (trust on first use): no pin: pinned now (PINS_NEW); the
  *      pinned key, or for PINS_RECEIVE any key trusted before for the address
  *      (a mailbox re-key, older messages): PINS_SAME; a served "no key" for an

@@ -1,7 +1,12 @@
 // Key pinning in the command-line client (issue 20 §2, SECURITY.md §1.8 tier
 // 1, §3 #26) against a real securetransferd whose database the test writes
-// as a malicious server would: a swapped recipient key stops `send` with exit
-// 7, both fingerprints and the way to accept, before anything is created;
+// as a malicious server would. A key swapped in the database alone is
+// stopped by the key-transparency log first (exit 6, cli-log.test.mjs and
+// the order test below), so here the operator also logs the key it swaps in,
+// with the log key (tests/lib/kt.mjs publishKey), as only such an operator
+// can: then the pins are what stop it. A swapped recipient key stops `send`
+// with exit 7, both fingerprints and the way to accept, before anything is
+// created;
 // `keys trust` accepts only the words of the key the server now gives; a
 // swapped sender signing key stops `receive`; a pinned address the server
 // says has no key any more stops `send`; and a proxy that shows others
@@ -20,6 +25,7 @@ import { realEmployee } from '../lib/realaccount.mjs';
 import { exec, query } from '../lib/db.mjs';
 import { patternFile } from '../lib/send.mjs';
 import { cliUser } from '../lib/cli.mjs';
+import { publishKey } from '../lib/kt.mjs';
 import { fingerprintWords } from '../../web/src/crypto/keyid.js';
 import { b64uDecode } from '../../web/src/crypto/b64u.js';
 
@@ -29,7 +35,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'st-cli-pins-'));
 
 before(async () => {
   srv = await startServer({ config: { bootstrap: { domains: 'org.nl' }, send: { disk_reserve: 0 }, accounts: { mails_per_hour: 100 } } });
-  for (const who of ['alice', 'bob', 'carol']) await realEmployee(srv, `${who}@org.nl`, { password: PW });
+  for (const who of ['alice', 'bob', 'carol', 'dave']) await realEmployee(srv, `${who}@org.nl`, { password: PW });
   alice = cliUser(srv, 'alice@org.nl', { password: PW });
   bob = cliUser(srv, 'bob@org.nl', { password: PW });
   await alice.login();
@@ -47,7 +53,11 @@ const keysOf = (email) => query(srv.dir, 'SELECT key_id, x25519_pk, ed25519_pk F
 const messages = () => query(srv.dir, 'SELECT COUNT(*) AS n FROM messages')[0].n;
 const pins = (u) => JSON.parse(readFileSync(join(u.home, 'pins.json'), 'utf8')).pins;
 
-function swapKeys(email, { x = true } = {}) {
+/**
+ * Swaps email's keys in the database; logged (default): and publishes them in
+ * the key-transparency log with the log key, as an operator holding it would.
+ */
+function swapKeys(email, { x = true, logged = true } = {}) {
   const raw = (k) => k.export({ format: 'der', type: 'spki' }).subarray(-32);
   const xPk = raw(generateKeyPairSync('x25519').publicKey);
   const edPk = raw(generateKeyPairSync('ed25519').publicKey);
@@ -55,11 +65,15 @@ function swapKeys(email, { x = true } = {}) {
   const sets = [`ed25519_pk = '${edPk.toString('base64url')}'`];
   if (x) sets.push(`x25519_pk = '${xPk.toString('base64url')}'`, `key_id = '${kid}'`);
   exec(srv.dir, `UPDATE users SET ${sets.join(', ')} WHERE email = '${email}'`);
+  if (logged) publishKey(srv.dir, email, keysOf(email));
   return keysOf(email);
 }
 
-const restore = (email, k) =>
+/** The real keys back, and (logged) published again, so the address's newest entry is the owner's. */
+function restore(email, k, { logged = true } = {}) {
   exec(srv.dir, `UPDATE users SET key_id = '${k.key_id}', x25519_pk = '${k.x25519_pk}', ed25519_pk = '${k.ed25519_pk}' WHERE email = '${email}'`);
+  if (logged) publishKey(srv.dir, email, k);
+}
 
 test('send pins on first use; a swapped recipient key exits 7 with both fingerprints and creates nothing; keys trust takes only the new key\'s words', async () => {
   const f = patternFile(tmp, 'nota.pdf', 5000, 1);
@@ -141,6 +155,52 @@ test('receive stops on a sender whose signing key changed (exit 7) and writes no
     restore('alice@org.nl', real);
   }
   assert.equal((await bob.run(['receive', id, '--out', join(tmp, 'bob-3')])).code, 0, 'the real key again: fine');
+});
+
+test('the key gate\'s order: the log, then the pins: a key with no log entry exits 6 pinned or on first contact and is never pinned; a logged key that is not the pinned one exits 7', async () => {
+  const f = patternFile(tmp, 'orde.txt', 700, 4);
+  assert.equal((await alice.run(['send', '--to', 'bob@org.nl', f.path])).code, 0);
+  const real = keysOf('bob@org.nl');
+  assert.equal(pins(alice)['bob@org.nl'].key_id, real.key_id);
+  const n = messages();
+  // A key swapped in the database only: refused as not logged, before the
+  // pins are looked at (no key_changed, no words, no way to accept it).
+  const forged = swapKeys('bob@org.nl', { logged: false });
+  try {
+    const r = await alice.run(['send', '--to', 'bob@org.nl', f.path]);
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /the key of bob@org\.nl is not in the server's key-transparency log as served \(not_logged\)/);
+    assert.doesNotMatch(r.stderr, /key_changed|keys trust/);
+    const t = await alice.run(['keys', 'trust', 'bob@org.nl', words(forged.key_id)]);
+    assert.equal(t.code, 6, `keys trust does not take a key without a log entry: ${t.stderr}`);
+    assert.equal(pins(alice)['bob@org.nl'].key_id, real.key_id, 'the pin stays');
+    // Now the operator logs that key with the log key: the log passes it and the pin stops it.
+    publishKey(srv.dir, 'bob@org.nl', forged);
+    const p = await alice.run(['send', '--to', 'bob@org.nl', f.path]);
+    assert.equal(p.code, 7, p.stderr);
+    assert.match(p.stderr, /has changed \(key_changed\)/);
+    assert.ok(p.stderr.includes(words(real.key_id)) && p.stderr.includes(words(forged.key_id)));
+    assert.equal(messages(), n, 'nothing created either time');
+  } finally {
+    restore('bob@org.nl', real);
+  }
+  // First contact: dave was never seen. A key without a log entry is not
+  // trusted on first use: exit 6, nothing pinned, nothing created.
+  const dave = keysOf('dave@org.nl');
+  swapKeys('dave@org.nl', { logged: false });
+  try {
+    const r = await alice.run(['send', '--to', 'dave@org.nl', f.path]);
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /dave@org\.nl is not in the server's key-transparency log as served \(not_logged\)/);
+    assert.doesNotMatch(r.stderr, /Trusting the key/);
+    assert.equal(pins(alice)['dave@org.nl'], undefined, 'not pinned');
+    assert.equal(messages(), n);
+  } finally {
+    restore('dave@org.nl', dave, { logged: false });
+  }
+  const ok = await alice.run(['send', '--to', 'dave@org.nl', f.path]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(pins(alice)['dave@org.nl'].key_id, dave.key_id, 'the real, logged key is pinned on first use');
 });
 
 test('a pinned colleague the server says has no key any more: send stops (the message would go by link) until the pin is forgotten', async () => {

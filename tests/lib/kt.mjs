@@ -8,6 +8,7 @@
 //   const lc = logClientFor(srv, client);      // client: tests/lib/api.mjs Client (or null)
 //   await lc.checkServedKey(answer.recipient); // throws TransparencyError
 //   rewriteLog(srv.dir, (leaves) => { leaves[3] = otherLeaf; return leaves; });
+//   publishKey(srv.dir, 'bob@org.nl', { x25519_pk, ed25519_pk }); // a new leaf, properly signed
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { devLogKey } from './server.mjs';
 import { exec, query } from './db.mjs';
@@ -118,6 +119,36 @@ export function rewriteLog(dir, mutate) {
   );
   exec(dir, stmts.join(';\n') + ';');
   return note;
+}
+
+/**
+ * The malicious operator with the log key publishes keys for an address
+ * properly: a new leaf (event 5 `changed`, the address's next epoch) at the
+ * end of the log and a head signed over it, so the log stays append-only
+ * and consistent with every head a client saw. A key swapped in the
+ * database AND logged so passes every log check: only the pins (tier 1) or
+ * the owner's self-monitoring can catch it. keys: {x25519_pk, ed25519_pk}
+ * b64u. Returns the new leaf's index.
+ */
+export function publishKey(dir, email, { x25519_pk, ed25519_pk }) {
+  const addr = sha(Buffer.from('securetransfer/v1/kt-address\0'), Buffer.from(email));
+  const epochs = query(dir, 'SELECT leaf FROM kt_leaves WHERE addr_hash = ?', [addr.toString('base64url')])
+    .map((r) => Buffer.from(r.leaf, 'base64url').readBigUInt64BE(8));
+  const leaf = Buffer.alloc(120);
+  leaf.write('STKT', 0, 'latin1');
+  leaf[4] = 1;
+  leaf[5] = 5;
+  leaf.writeBigUInt64BE(epochs.reduce((a, b) => (b > a ? b : a), 0n) + 1n, 8);
+  leaf.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000)), 16);
+  addr.copy(leaf, 24);
+  sha(Buffer.from(x25519_pk, 'base64url')).copy(leaf, 56);
+  sha(Buffer.from(ed25519_pk, 'base64url')).copy(leaf, 88);
+  let index;
+  rewriteLog(dir, (l) => {
+    index = l.length;
+    return [...l, leaf.toString('base64url')];
+  });
+  return index;
 }
 
 /** A leaf b64u with its x25519 key hash replaced by SHA-256(pk). */

@@ -123,6 +123,32 @@ TEST(ktproof_accepts_the_logged_key_and_nothing_else)
 	json_decref(m);
 }
 
+TEST(ktproof_key_id_is_the_leafs)
+{
+	struct ktproof *p = xcalloc(1, sizeof(*p));
+	unsigned char raw[32], h[32];
+	char pk[44], kid[32], other[32];
+	json_t *m;
+
+	REQUIRE((m = member(&log_key, pk)) != NULL);
+	REQUIRE(ktproof_parse(m, p) == KTPROOF_OK);
+	REQUIRE(b64u_decode(raw, sizeof(raw), pk, strlen(pk)) == 32);
+	tlog_key_hash(h, raw);
+	b64u_encode(kid, sizeof(kid), h, 16);
+	CHECK(ktproof_match_key_id(p, kid) == KTPROOF_OK);
+	/* The id of another key (leaf 0's), a truncated one, none. */
+	memset(raw, 0x40, 32);
+	tlog_key_hash(h, raw);
+	b64u_encode(other, sizeof(other), h, 16);
+	CHECK(ktproof_match_key_id(p, other) == KTPROOF_KEY_MISMATCH);
+	kid[20] = '\0';
+	CHECK(ktproof_match_key_id(p, kid) == KTPROOF_KEY_MISMATCH);
+	CHECK(ktproof_match_key_id(p, "") == KTPROOF_KEY_MISMATCH);
+	CHECK(ktproof_match_key_id(p, NULL) == KTPROOF_KEY_MISMATCH);
+	json_decref(m);
+	free(p);
+}
+
 __attribute__((constructor)) static void
 keys(void)
 {
