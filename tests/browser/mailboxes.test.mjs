@@ -22,6 +22,7 @@ import { exec, query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { opfsInfo, stubSaveDialog } from '../lib/receive.mjs';
 import { patternFile } from '../lib/send.mjs';
+import { publishKey } from '../lib/kt.mjs';
 
 const MiB = 1 << 20;
 const ANNA = { email: 'anna@gemeente.nl', password: 'Postbus Eigenaar 2026!' };
@@ -223,6 +224,8 @@ test('a colleague whose key changed since the owner pinned it: adding them again
   const xPk = generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   const kid = createHash('sha256').update(xPk).digest().subarray(0, 16).toString('base64url');
   exec(srv.dir, `UPDATE users SET x25519_pk = '${xPk.toString('base64url')}', key_id = '${kid}' WHERE email = '${BRAM.email}'`);
+  // Logged with the log key, as only the operator can: the pin is what stops it.
+  publishKey(srv.dir, BRAM.email, { x25519_pk: xPk.toString('base64url'), ed25519_pk: real.ed25519_pk });
   try {
     const grants = () => query(srv.dir, 'SELECT COUNT(*) AS n FROM mailbox_grants')[0].n;
     const before = grants();
@@ -242,5 +245,6 @@ test('a colleague whose key changed since the owner pinned it: adding them again
     await anna.context().close();
   } finally {
     exec(srv.dir, `UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = '${BRAM.email}'`);
+    publishKey(srv.dir, BRAM.email, real);
   }
 });

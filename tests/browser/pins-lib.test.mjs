@@ -1,12 +1,17 @@
 // The browser's key gate (web/src/account/peerkeys.js) and keyring sealing
 // (keyringops.js, keys.js) as plain modules in node: every decision of
-// SECURITY.md §1.8 tier 1, and that the server can neither read nor change
-// a sealed keyring. The pages that use them are tested in Chromium
-// (pins.test.mjs).
+// SECURITY.md §1.8 tier 1, the order of the gate (the key-transparency log
+// of tier 2 first, then the pins), and that the server can neither read nor
+// change a sealed keyring. The keys are logged in a log in memory, signed
+// with the development log key (tests/lib/kt.mjs memoryLog), and checked by
+// the real log client. The pages that use them are tested in Chromium
+// (pins.test.mjs, transparency.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { KeyTrustError, trustKey, wordsOf } from '../../web/src/account/peerkeys.js';
+import { KeyTrustError, trustKey as gate, wordsOf } from '../../web/src/account/peerkeys.js';
+import { TransparencyError } from '../../web/src/account/transparency.js';
+import { memoryLog } from '../lib/kt.mjs';
 import { keyringOps } from '../../web/src/account/keyringops.js';
 import { importUk } from '../../web/src/account/keys.js';
 import { fingerprintWords, keyIdB64u } from '../../web/src/crypto/keyid.js';
@@ -17,9 +22,15 @@ function memoryStore() {
   return { m, get: (a) => m.get(a) ?? null, put: async (a, p) => void m.set(a, p), remove: async (a) => void m.delete(a) };
 }
 
-async function key(email, kind = 'account') {
+const L = memoryLog();
+/** The gate with this file's log client. */
+const trustKey = (served, ctx) => gate(served, { log: L.client, ...ctx });
+
+/** A new key pair of email as the server serves it, logged (logged: false: not in the log). */
+async function key(email, kind = 'account', { logged = true } = {}) {
   const pk = randomBytes(32);
-  return { email, kind, x25519_pk: b64uEncode(pk), key_id: await keyIdB64u(pk), ed25519_pk: b64uEncode(randomBytes(32)) };
+  const k = { email, kind, x25519_pk: b64uEncode(pk), key_id: await keyIdB64u(pk), ed25519_pk: b64uEncode(randomBytes(32)) };
+  return logged ? { ...k, log: L.append(email, k.x25519_pk, k.ed25519_pk) } : k;
 }
 
 /** A confirm() that records the dialog's data and answers `yes`. */
@@ -89,7 +100,9 @@ test('another signing key under the same key id is never accepted, not even with
   const store = memoryStore();
   const k = await key('d@org.nl');
   await trustKey(k, { purpose: 'receive', store });
-  const forged = { email: k.email, kind: 'account', key_id: k.key_id, ed25519_pk: b64uEncode(randomBytes(32)) };
+  // The operator with the log key logs the new signing key too: only the pin stops it.
+  const evil = b64uEncode(randomBytes(32));
+  const forged = { email: k.email, kind: 'account', key_id: k.key_id, ed25519_pk: evil, log: L.append(k.email, k.x25519_pk, evil) };
   const yes = dialog(true);
   await assert.rejects(trustKey(forged, { purpose: 'receive', store, confirm: yes.confirm }), { code: 'peer_key_mismatch' });
   assert.equal(yes.seen[0].reason, 'sign');
@@ -116,6 +129,38 @@ test('a request link names its key: another one is refused with both fingerprint
   assert.equal(c.new.words, wordsOf(k.key_id));
   assert.equal(store.m.size, 0);
   assert.equal((await trustKey(k, { purpose: 'request', expectKeyId: k.key_id, store })).status, 'new');
+});
+
+test('the order of the gate: the log before the pins; an unlogged key is refused as such, on first contact too, and never pinned', async () => {
+  const store = memoryStore();
+  const d = dialog(true);
+  const ctx = { purpose: 'send', store, confirm: d.confirm };
+  const k1 = await key('order@org.nl');
+  assert.equal((await trustKey(k1, ctx)).status, 'new');
+  // Another key for the pinned address, not in the log: the log refuses it
+  // before the pins are asked: no dialog, the pin stays.
+  const k2 = await key('order@org.nl', 'account', { logged: false });
+  await assert.rejects(trustKey(k2, ctx), (e) => e instanceof TransparencyError && e.code === 'not_logged');
+  // Served with the entry of the pinned key: the entry is not of this key.
+  await assert.rejects(trustKey({ ...k2, log: k1.log }, ctx), (e) => e instanceof TransparencyError && e.code === 'key_mismatch');
+  // A sender served by key id and signing key: the key id must be the logged key's.
+  await assert.rejects(trustKey({ email: k1.email, kind: 'account', key_id: k2.key_id, ed25519_pk: k1.ed25519_pk, log: k1.log }, { ...ctx, purpose: 'receive' }),
+    (e) => e instanceof TransparencyError && e.code === 'key_mismatch');
+  assert.equal(d.seen.length, 0, 'no dialog offered a key the log does not vouch for');
+  assert.equal(store.m.get('order@org.nl').key_id, k1.key_id);
+  // First contact: an unlogged key is not trusted on first use.
+  const k3 = await key('first@org.nl', 'account', { logged: false });
+  await assert.rejects(trustKey(k3, ctx), (e) => e instanceof TransparencyError && e.code === 'not_logged');
+  assert.equal(store.m.has('first@org.nl'), false, 'not pinned');
+  // Once logged (the operator holds the log key), the key passes the log and
+  // meets the pin: the key-change dialog decides.
+  const logged2 = { ...k2, log: L.append('order@org.nl', k2.x25519_pk, k2.ed25519_pk) };
+  const no = dialog(false);
+  await assert.rejects(trustKey(logged2, { ...ctx, confirm: no.confirm }), (e) => e instanceof KeyTrustError && e.code === 'peer_key_changed');
+  assert.equal(no.seen.length, 1);
+  assert.equal(no.seen[0].new.key_id, k2.key_id);
+  assert.equal((await trustKey(logged2, ctx)).status, 'accepted');
+  assert.equal(store.m.get('order@org.nl').key_id, k2.key_id);
 });
 
 test('the keyring: sealed under UK, bound to the user id, any changed byte refused; other members kept', async () => {

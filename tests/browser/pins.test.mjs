@@ -1,6 +1,10 @@
 // Key pinning in a real browser (issue 20 §2, SECURITY.md §1.8 tier 1, §3 #26).
 // A malicious server (the test writes the database as one would) swaps a
-// colleague's published key: the sender's browser stops before anything is
+// colleague's published key, and logs it in the key-transparency log with
+// the log key, as only an operator holding it can (tests/lib/kt.mjs
+// publishKey; a key swapped without that is refused by the log before the
+// pins: transparency.test.mjs). So the pins are what stop it: the sender's
+// browser stops before anything is
 // created, uploaded or wrapped, shows the key-change dialog with the old and
 // the new five words, and sends to the new key only after the user ticks that
 // the words match. A swapped sender signing key is flagged on receive. A
@@ -20,6 +24,7 @@ import { SCREENSHOT_DIR, checkA11y, launchBrowser, newPage, problems } from '../
 import { exec, query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { patternFile } from '../lib/send.mjs';
+import { publishKey } from '../lib/kt.mjs';
 import { fingerprintWords } from '../../web/src/crypto/keyid.js';
 import { b64uDecode } from '../../web/src/crypto/b64u.js';
 
@@ -61,7 +66,10 @@ const words = (kid) => fingerprintWords(b64uDecode(kid));
 const keysOf = (email) => query(srv.dir, 'SELECT key_id, x25519_pk, ed25519_pk FROM users WHERE email = ?', [email])[0];
 const messageCount = () => query(srv.dir, 'SELECT COUNT(*) AS n FROM messages')[0].n;
 
-/** Writes other keys for email into the database, as a malicious server would: consistent, key id and all. */
+/**
+ * Writes other keys for email into the database, as a malicious server would:
+ * consistent, key id and all, and logged with the log key.
+ */
 function swapKeys(email, { sign = true, x = true } = {}) {
   const raw = (k) => k.export({ format: 'der', type: 'spki' }).subarray(-32);
   const xPk = raw(generateKeyPairSync('x25519').publicKey);
@@ -71,11 +79,14 @@ function swapKeys(email, { sign = true, x = true } = {}) {
   if (x) sets.push(`x25519_pk = '${xPk.toString('base64url')}'`, `key_id = '${kid}'`);
   if (sign) sets.push(`ed25519_pk = '${edPk.toString('base64url')}'`);
   exec(srv.dir, `UPDATE users SET ${sets.join(', ')} WHERE email = '${email}'`);
+  publishKey(srv.dir, email, keysOf(email));
   return keysOf(email);
 }
 
+/** The real keys back, logged again: the address's newest entry is the owner's. */
 function restore(email, k) {
   exec(srv.dir, `UPDATE users SET key_id = '${k.key_id}', x25519_pk = '${k.x25519_pk}', ed25519_pk = '${k.ed25519_pk}' WHERE email = '${email}'`);
+  publishKey(srv.dir, email, k);
 }
 
 async function composeTo(page, who, file) {

@@ -23,6 +23,7 @@ import { query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { opfsInfo, stubSaveDialog } from '../lib/receive.mjs';
 import { patternFile } from '../lib/send.mjs';
+import { publishKey } from '../lib/kt.mjs';
 
 const MiB = 1 << 20;
 const ALICE = { email: 'alice@org.nl', password: 'Verzoeken Werkt Goed 2026' };
@@ -255,12 +256,16 @@ test('a visitor\'s browser pins the drop-off key: another key on a later visit o
   const [real] = query(srv.dir, "SELECT key_id, x25519_pk FROM users WHERE email = 'alice@org.nl'");
   assert.equal(pinned['alice@org.nl'].key_id, real.key_id, 'pinned in this browser');
   await first.close();
-  // The server now hands out another key, consistent with its key id.
+  // The server now hands out another key, consistent with its key id, and
+  // logs it with the log key (only the pins can stop that; a key it did not
+  // log is refused by the log first: transparency.test.mjs).
   const other = randomBytes(32);
   const kid = createHash('sha256').update(other).digest().subarray(0, 16).toString('base64url');
   const db = join(srv.dir, 'securetransfer.db');
   const write = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql]);
   write(`UPDATE users SET x25519_pk = '${other.toString('base64url')}', key_id = '${kid}' WHERE email = 'alice@org.nl'`);
+  const [{ ed25519_pk: ed }] = query(srv.dir, "SELECT ed25519_pk FROM users WHERE email = 'alice@org.nl'");
+  publishKey(srv.dir, 'alice@org.nl', { x25519_pk: other.toString('base64url'), ed25519_pk: ed });
   try {
     const again = await ctx.newPage();
     const before = query(srv.dir, "SELECT COUNT(*) AS n FROM messages WHERE sender_id = 'external'")[0].n;
@@ -276,6 +281,7 @@ test('a visitor\'s browser pins the drop-off key: another key on a later visit o
     assert.equal(query(srv.dir, "SELECT COUNT(*) AS n FROM messages WHERE sender_id = 'external'")[0].n, before);
   } finally {
     write(`UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = 'alice@org.nl'`);
+    publishKey(srv.dir, 'alice@org.nl', { x25519_pk: real.x25519_pk, ed25519_pk: ed });
   }
   await ctx.close();
 });

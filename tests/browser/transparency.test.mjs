@@ -15,7 +15,7 @@ import { exec, query } from '../lib/db.mjs';
 import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { patternFile } from '../lib/send.mjs';
 import { sendInBrowser, stubSaveDialog } from '../lib/receive.mjs';
-import { forgeMessage, leafWithKey, logLeaves, rewriteLog } from '../lib/kt.mjs';
+import { forgeMessage, leafWithKey, logLeaves, publishKey, rewriteLog } from '../lib/kt.mjs';
 import { b64u } from '../lib/api.mjs';
 import { createHash } from 'node:crypto';
 
@@ -23,6 +23,7 @@ const PW = 'Sleutels In Het Logboek 2026';
 const ANNA = { email: 'anna@org.nl', password: PW };
 const BERT = { email: 'bert@org.nl', password: PW };
 const CEES = { email: 'cees@org.nl', password: PW };
+const DIRK = { email: 'dirk@org.nl', password: PW };
 let srv, browser;
 const tmp = mkdtempSync(join(tmpdir(), 'st-kt-files-'));
 const keyId = (pk) => createHash('sha256').update(Buffer.from(pk, 'base64url')).digest().subarray(0, 16).toString('base64url');
@@ -32,6 +33,7 @@ before(async () => {
   ANNA.authKey = (await realEmployee(srv, ANNA.email, { name: 'Anna Afzender', password: PW })).authKey;
   await realEmployee(srv, BERT.email, { name: 'Bert Collega', password: PW });
   await realEmployee(srv, CEES.email, { name: 'Cees Collega', password: PW });
+  await realEmployee(srv, DIRK.email, { name: 'Dirk Nieuw', password: PW });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -117,8 +119,10 @@ test('the recipient\'s browser refuses a message forged with a signing key that 
   await loginInBrowser(page, srv.url, CEES);
   await page.getByTestId('list-received').getByRole('link', { name: 'Factuur', exact: true }).click();
   await page.waitForURL(new RegExp(`/berichten/${msgId}$`));
-  const warning = page.getByTestId('receive-warning');
+  // The key gate (TrustedSender, peerkeys.js) refuses the sender's key before the message is opened.
+  const warning = page.getByTestId('sender-untrusted');
   await warning.getByText(/ondertekend staat niet \(zo\) in het openbare sleutellogboek/).waitFor({ timeout: 30000 });
+  assert.equal(await page.getByRole('dialog').count(), 0, 'no key-change dialog offers to trust it');
   assert.equal(await page.getByRole('button', { name: /Downloaden/ }).count(), 0);
   assert.equal(await page.getByTestId('receive-text').count(), 0, 'nothing of the forged message is shown');
   await screenshot(page, 'kt-receive-not-logged');
@@ -127,15 +131,17 @@ test('the recipient\'s browser refuses a message forged with a signing key that 
   await page.context().close();
 });
 
-test('a browser that saw an older head refuses a log the operator rewrote (split view)', async () => {
+test('a browser that saw an older head refuses a log the operator rewrote (split view); the head is in the account\'s keyring, so the account\'s next browser refuses it too', async () => {
   const page = await newPage(browser);
   await loginInBrowser(page, srv.url, ANNA);
-  const head = await page.evaluate(() => localStorage.getItem('st.kt.head'));
-  assert.ok(head, 'the head seen at login is remembered');
-  // It outlives a logout (whose Clear-Site-Data empties localStorage).
+  // With an account the head seen is kept in its keyring (sealed under UK,
+  // on the server), not in this browser's localStorage.
+  assert.equal(await page.evaluate(() => localStorage.getItem('st.kt.head')), null);
+  const ringOf = (email) => query(srv.dir, 'SELECT k.version FROM keyrings k JOIN users u ON u.id = k.user_id WHERE u.email = ?', [email])[0]?.version ?? 0;
+  assert.ok(ringOf(ANNA.email) > 0, 'the head went into the keyring');
+  // It outlives a logout.
   await page.getByRole('banner').getByRole('button', { name: 'Uitloggen' }).click();
   await page.getByRole('banner').getByRole('button', { name: 'Uitloggen' }).waitFor({ state: 'detached' });
-  assert.equal(await page.evaluate(() => localStorage.getItem('st.kt.head')), head);
   await loginInBrowser(page, srv.url, ANNA);
   // An operator with the log key rewrites Bert's entry to a key of its
   // own, re-signs a head of the same size, and hands that key out.
@@ -154,6 +160,23 @@ test('a browser that saw an older head refuses a log the operator rewrote (split
   rewriteLog(srv.dir, () => leaves);
   exec(srv.dir, `UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = '${BERT.email}'`);
   await page.context().close();
+  // Anna on a browser that never saw this log (no localStorage, nothing in
+  // memory): the head in her keyring catches the same fork at login.
+  rewriteLog(srv.dir, (l) => l.map((leaf, i) => (i === idx ? leafWithKey(leaf, evil) : leaf)));
+  try {
+    const fresh = await newPage(browser);
+    await fresh.goto(`${srv.url}/inloggen`);
+    await fresh.getByLabel('E-mailadres').fill(ANNA.email);
+    await fresh.getByLabel('Wachtwoord', { exact: true }).fill(PW);
+    await fresh.getByRole('button', { name: 'Inloggen' }).click();
+    await fresh.getByRole('alert').getByText(/laat u een ander sleutellogboek zien dan eerder/).waitFor({ timeout: 60000 });
+    assert.equal(await fresh.getByRole('banner').getByRole('button', { name: 'Uitloggen' }).count(), 0, 'not logged in');
+    assert.equal(await fresh.evaluate(() => fetch('/api/v1/account').then((r) => r.status)), 401, 'the session ended');
+    await screenshot(fresh, 'kt-login-split-view');
+    await fresh.context().close();
+  } finally {
+    rewriteLog(srv.dir, () => leaves);
+  }
 });
 
 test('login stops with an alarm when the log\'s newest entry for the account is another key', async () => {
@@ -177,4 +200,65 @@ test('login stops with an alarm when the log\'s newest entry for the account is 
   await everyWidth(page, 'kt login self mismatch');
   await page.context().close();
   rewriteLog(srv.dir, () => leaves);
+});
+
+test('the key gate\'s order: the log before the pins: a key with no log entry is refused as such, pinned or on first contact, with no dialog; a logged key that is not the pinned one opens the key-change dialog', async () => {
+  const page = await newPage(browser);
+  const doc = patternFile(tmp, 'orde.pdf', 3000, 9);
+  // Bert is pinned in Anna's keyring (an honest message first).
+  await sendInBrowser(page, srv.url, ANNA, { recipient: { name: 'Bert Collega', email: BERT.email }, subject: 'Orde', files: [doc.path] });
+  const created = () => query(srv.dir, "SELECT count(*) AS n FROM messages WHERE subject = 'Logboek'")[0].n;
+  const n = created();
+  const home = () => page.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
+  const real = query(srv.dir, 'SELECT x25519_pk, ed25519_pk, key_id FROM users WHERE email = ?', [BERT.email])[0];
+  const forged = b64u(32);
+  exec(srv.dir, `UPDATE users SET x25519_pk = '${forged}', key_id = '${keyId(forged)}' WHERE email = '${BERT.email}'`);
+  try {
+    // 1. Swapped in the database only: the log refuses it; the pins are never asked.
+    await home();
+    await compose(page, BERT.email, 'Bert Collega', doc.path);
+    await page.getByRole('alert').getByText(/staat niet in het openbare sleutellogboek/).waitFor({ timeout: 30000 });
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no key-change dialog for a key the log does not vouch for');
+    assert.equal(created(), n, 'nothing created');
+    await screenshot(page, 'kt-order-not-logged');
+    // 2. The operator logs that key with the log key: the log passes it, and
+    //    the pin stops it in the key-change dialog, with both fingerprints.
+    publishKey(srv.dir, BERT.email, { x25519_pk: forged, ed25519_pk: real.ed25519_pk });
+    await home();
+    await compose(page, BERT.email, 'Bert Collega', doc.path);
+    const dialog = page.getByRole('dialog', { name: 'De sleutel van Bert Collega is veranderd' });
+    await dialog.waitFor({ timeout: 30000 });
+    assert.notEqual(await dialog.getByTestId('pin-old').innerText(), await dialog.getByTestId('pin-new').innerText());
+    await a11y(page, 'kt order: pin dialog after the log');
+    await screenshot(page, 'kt-order-pin-dialog');
+    await dialog.getByRole('button', { name: 'Niet versturen' }).click();
+    await page.getByText('De sleutel is veranderd en u heeft de nieuwe sleutel niet vertrouwd.').waitFor();
+    assert.equal(created(), n, 'nothing created');
+  } finally {
+    exec(srv.dir, `UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = '${BERT.email}'`);
+    publishKey(srv.dir, BERT.email, real);
+  }
+  // 3. First contact: Anna never wrote to Dirk. His key swapped in the
+  //    database only is refused by the log, not trusted on first use.
+  const dirk = query(srv.dir, 'SELECT x25519_pk, key_id FROM users WHERE email = ?', [DIRK.email])[0];
+  const other = b64u(32);
+  exec(srv.dir, `UPDATE users SET x25519_pk = '${other}', key_id = '${keyId(other)}' WHERE email = '${DIRK.email}'`);
+  try {
+    await home();
+    await compose(page, DIRK.email, 'Dirk Nieuw', doc.path);
+    await page.getByRole('alert').getByText(/staat niet in het openbare sleutellogboek/).waitFor({ timeout: 30000 });
+    assert.equal(await page.getByRole('dialog').count(), 0);
+    assert.equal(created(), n);
+  } finally {
+    exec(srv.dir, `UPDATE users SET x25519_pk = '${dirk.x25519_pk}', key_id = '${dirk.key_id}' WHERE email = '${DIRK.email}'`);
+  }
+  // Nothing was pinned for Dirk: his real key now goes without a dialog
+  // (a pinned forged key would have opened one).
+  await home();
+  await compose(page, DIRK.email, 'Dirk Nieuw', doc.path);
+  await page.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 120000 });
+  await page.getByTestId('message-state').getByText('Verstuurd').waitFor();
+  assert.equal(created(), n + 1);
+  assert.deepEqual(problems(page, { allow: [/status of 409/] }), []);
+  await page.context().close();
 });

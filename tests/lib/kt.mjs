@@ -201,3 +201,68 @@ export async function forgeMessage(srv, from, to, { subject = 'Factuur', name = 
   exec(srv.dir, `UPDATE users SET ed25519_pk = '${evil}' WHERE email = '${from.email}'`);
   return { msgId: m.id, restore: () => exec(srv.dir, `UPDATE users SET ed25519_pk = '${real}' WHERE email = '${from.email}'`) };
 }
+
+/** RFC 6962 PATH(m, D[n]): the inclusion proof of leaf m among the leaf hashes. */
+function inclusionPath(m, hashes) {
+  if (hashes.length <= 1) return [];
+  let k = 1;
+  while (k < hashes.length - k) k *= 2;
+  return m < k ? [...inclusionPath(m, hashes.slice(0, k)), mth(hashes.slice(k))] : [...inclusionPath(m - k, hashes.slice(k)), mth(hashes.slice(0, k))];
+}
+
+/** RFC 6962 SUBPROOF(m, D[n], b): the consistency proof from size m. */
+function subproof(m, hashes, whole) {
+  if (m === hashes.length) return whole ? [] : [mth(hashes)];
+  let k = 1;
+  while (k < hashes.length - k) k *= 2;
+  return m <= k ? [...subproof(m, hashes.slice(0, k), whole), mth(hashes.slice(k))] : [...subproof(m - k, hashes.slice(k), false), mth(hashes.slice(0, k))];
+}
+
+/**
+ * A key-transparency log in memory, signed with the development log key,
+ * for tests of the browser's key gate as plain modules (no server): append()
+ * logs keys as the server would and gives the `log` member of an answer
+ * that serves them; client is a log client of transparency.js that fetches
+ * its consistency proofs from this log.
+ *
+ *   const L = memoryLog();
+ *   const served = { email, key_id, x25519_pk, ed25519_pk, log: L.append(email, x25519_pk, ed25519_pk) };
+ *   await trustKey(served, { purpose: 'send', log: L.client, store });
+ */
+export function memoryLog() {
+  const hashes = [];
+  const epochs = new Map();
+  const fetchJson = async (path) => {
+    const q = /^\/log\/consistency\?from=(\d+)&to=(\d+)$/.exec(path);
+    if (!q) throw Object.assign(new Error(`memory log: ${path}`), { status: 404 });
+    const [from, to] = [Number(q[1]), Number(q[2])];
+    if (to > hashes.length || from > to) throw Object.assign(new Error('bad sizes'), { status: 400 });
+    const proof = from === 0 || from === to ? [] : subproof(from, hashes.slice(0, to), true);
+    return { from, to, proof: proof.map((h) => h.toString('base64url')) };
+  };
+  return {
+    client: createLogClient({ verifierText: devLogKey().pub, fetchJson, stores: [] }),
+    /** Logs email's keys (b64u) and returns the log member for them. */
+    append(email, x25519Pk, ed25519Pk) {
+      const epoch = (epochs.get(email) ?? 0n) + 1n;
+      epochs.set(email, epoch);
+      const leaf = Buffer.alloc(120);
+      leaf.write('STKT', 0, 'latin1');
+      leaf[4] = 1;
+      leaf[5] = epoch === 1n ? 1 : 5;
+      leaf.writeBigUInt64BE(epoch, 8);
+      leaf.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000)), 16);
+      sha(Buffer.from('securetransfer/v1/kt-address\0'), Buffer.from(email)).copy(leaf, 24);
+      sha(Buffer.from(x25519Pk, 'base64url')).copy(leaf, 56);
+      sha(Buffer.from(ed25519Pk, 'base64url')).copy(leaf, 88);
+      const index = hashes.length;
+      hashes.push(leafHashOf(leaf));
+      return {
+        index,
+        leaf: leaf.toString('base64url'),
+        proof: inclusionPath(index, hashes).map((h) => h.toString('base64url')),
+        checkpoint: signHead(hashes.length, mth(hashes)),
+      };
+    },
+  };
+}

@@ -7,11 +7,11 @@ import { api, resetSession } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
-import { closeKeyring, openKeyring } from './keyring.js';
+import { closeKeyring, keyringValueStore, openKeyring } from './keyring.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
 import { checkOwnKeys, trustKey } from './peerkeys.js';
 import { setAccount } from './session.js';
-import { checkOwnLog, checkServedKey, keepHead } from './transparency.js';
+import { forgetHeads, logClient, newerNote, noteSize, TransparencyError } from './transparency.js';
 
 let worker = null;
 let seq = 0;
@@ -53,6 +53,7 @@ export function lock() {
   worker = null;
   unlockedMailboxes.clear();
   closeKeyring();
+  forgetHeads(); // the account's log head goes with its keyring
   for (const w of waiting.values()) w.reject(new AccountKeyError('locked', 'locked'));
   waiting.clear();
 }
@@ -88,29 +89,45 @@ export async function verifyAccount({ token, info, password }) {
 }
 
 /**
- * Unwraps and self-checks the keys, then self-monitoring (§1.8): the keys
- * the directory gives everyone else for this address must be these
- * (peerkeys.js checkOwnKeys); then the keyring of pins is opened. Any
- * mismatch throws key_changed: the Inloggen and Ontgrendelen pages show the
- * alarm and go no further.
+ * The newest key-transparency head this account saw, in its keyring (sealed
+ * under UK, so the server can neither read nor roll it back, and the same
+ * in every browser of the account). Written only when the log grew; two
+ * tabs: the newer head wins. A head that could not be stored stays in
+ * memory; the next newer one tries again.
+ */
+function keyringHeadStore() {
+  const v = keyringValueStore('kt_head', { merge: newerNote });
+  return {
+    get: v.get,
+    put: (note) => (noteSize(note) > noteSize(v.get()) ? v.put(note).catch(() => {}) : Promise.resolve()),
+  };
+}
+
+/**
+ * Unwraps and self-checks the keys, opens the keyring of pins and makes it
+ * the page's store of log heads, then self-monitoring (§1.8, peerkeys.js
+ * checkOwnKeys): the log's newest entry for this address must be these keys
+ * (else a TransparencyError: the session ends too, and the pages show the
+ * log alarm), and the keys the directory gives everyone else must be these
+ * (else key_changed: the Inloggen and Ontgrendelen pages show the alarm and
+ * go no further).
  */
 async function unlockWith(password, user, keys) {
   const kdf = checkKdf(keys.kdf);
   await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
   const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
   try {
-    // Self-monitoring (SECURITY.md §1.8): the key-transparency log's newest
-    // entry for our address must be the keys just unlocked, or someone
-    // published other keys for us: stop here, and end the session.
-    await checkOwnLog({ email: user.email, x25519_pk: keys.x25519_pk, ed25519_pk: keys.ed25519_pk }, keys);
-  } catch (e) {
-    await logout();
-    throw e;
-  }
-  try {
-    await checkOwnKeys({ email: user.email, key_id: fp.keyId, ed25519_pk: keys.ed25519_pk });
     await openKeyring();
+    await logClient().useHeadStores([keyringHeadStore()]);
+    const own = { email: user.email, key_id: fp.keyId, x25519_pk: keys.x25519_pk, ed25519_pk: keys.ed25519_pk };
+    await checkOwnKeys(own, keys.log);
   } catch (e) {
+    if (e instanceof TransparencyError) {
+      // Someone published other keys for us, or the log forked: nothing is
+      // used with these keys, and the session ends.
+      await logout();
+      throw e;
+    }
     lock();
     if (e?.code === 'self_mismatch') throw new AccountKeyError('key_changed', e.message);
     throw e;
@@ -218,7 +235,6 @@ export function fingerprintOf(x25519Pk) {
 
 /** Makes a new key version of mailbox id for members and uploads it (first key, or removing `remove`). */
 export async function newMailboxKey(id, members, remove, { confirm } = {}) {
-  for (const m of members) await checkServedKey(m);
   const me = (await call('fingerprint', {})).keyId;
   await trustMembers(members.filter((m) => m.key_id !== me), confirm);
   const body = await call('mbxNewKey', { mailboxId: id, members });
@@ -229,8 +245,9 @@ export async function newMailboxKey(id, members, remove, { confirm } = {}) {
 }
 
 /**
- * Every member's key through peerkeys.js (purpose 'member') before any
- * mailbox key is wrapped to it; confirm: the key-change dialog.
+ * Every member's key through peerkeys.js (purpose 'member': the log, then
+ * the pins) before any mailbox key is wrapped to it; confirm: the
+ * key-change dialog.
  */
 async function trustMembers(members, confirm) {
   for (const m of members) await trustKey({ kind: 'account', ...m }, { purpose: 'member', name: m.name, confirm });
@@ -238,7 +255,6 @@ async function trustMembers(members, confirm) {
 
 /** Gives colleague {id, email, name, key_id, x25519_pk} every key version of mailbox id. */
 export async function addMailboxMember(id, member, { confirm } = {}) {
-  await checkServedKey(member);
   await unlockMailbox(id);
   await trustMembers([member], confirm);
   const body = await call('mbxGrant', { mailboxId: id, member });
@@ -252,9 +268,6 @@ export async function logout() {
   } catch {
     /* already gone on the server: still forget everything here */
   }
-  // Clear-Site-Data emptied localStorage; the log's newest head is public
-  // and must outlive the session (else the next login trusts any head).
-  await keepHead().catch(() => {});
   lock();
   setMailbox(null);
   resetSession();

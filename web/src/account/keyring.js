@@ -1,5 +1,6 @@
 // The account's keyring on the page side (SECURITY.md §1.8 tier 1): the pins
-// of peerkeys.js, stored on the server as one blob the key Worker sealed
+// of peerkeys.js (and the newest key-transparency head this account saw,
+// `kt_head`, client.js), stored on the server as one blob the key Worker sealed
 // under UK (keyringops.js), so the server keeps it but cannot read or edit
 // it. GET /api/v1/account/keyring gives {version, blob}; PUT with the
 // version it was read at replaces it, or answers 409 when another tab or
@@ -78,13 +79,15 @@ export function keyringStore() {
 /**
  * { get(), put(value) } of one other member of the keyring (name: lower-case,
  * e.g. the key-transparency head this account last saw): kept under UK with
- * the pins, and merged the same way when two tabs write.
+ * the pins, and merged the same way when two tabs write. merge(stored, value)
+ * → what to store (default: value), applied to what is stored when this tab
+ * writes, also after another tab wrote in between (a head: the newer one).
  */
-export function keyringValueStore(name) {
+export function keyringValueStore(name, { merge = (stored, value) => value } = {}) {
   if (!/^[a-z][a-z0-9_]{0,31}$/.test(name) || name === 'pins') throw new TypeError(`not a keyring member: ${name}`);
   return {
     get: () => ring?.doc[name] ?? null,
-    put: (value) => (ring ? update((doc) => ({ ...doc, [name]: value })) : Promise.resolve()),
+    put: (value) => (ring ? update((doc) => ({ ...doc, [name]: merge(doc[name] ?? null, value) })) : Promise.resolve()),
   };
 }
 

@@ -13,14 +13,19 @@
 //              wrapped to it (add member, re-key)          GET /mailboxes/<id>
 //   'receive'  the sender's key id and signing key of a   the message's `sender`
 //              message, before it is shown as theirs
-//   'self'     the user's own published keys at login     GET /keys?email=<own>
-//              (self-monitoring), see checkOwnKeys()
+//   'self'     the user's own published keys at login     keys.log of the login, then
+//              (self-monitoring), see checkOwnKeys()       GET /keys?email=<own>
 //
 // What it decides, in this order:
 //   1. The answer is well formed and consistent: key_id = b64u(SHA-256(x25519_pk)[:16])
 //      when the key itself is served (else 'recipient_key_mismatch', never a dialog).
-//   2. (Tier 2, key transparency: the inclusion proof of the served key is
-//      checked HERE, before any pin is consulted; see issue 20 §3.)
+//   2. Tier 2, key transparency (transparency.js, docs/transparency.md): the
+//      served key's entry in the log (of this address, these keys and this
+//      key id), its inclusion proof and the signed head, consistent with
+//      every head this browser (or, with an account, this account) saw.
+//      Any failure throws TransparencyError before a pin is consulted: such a
+//      key is never pinned, not even on first contact, and no dialog offers
+//      to trust it. Only a logged key goes on.
 //   3. A link's own pin (request link #fp) must equal the served key id.
 //      A mismatch cannot be accepted: the request names its key.
 //   4. The pins (trust on first use): no pin → the key is pinned now ('new');
@@ -46,6 +51,7 @@ import { b64uDecodeLen } from '../crypto/b64u.js';
 import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
 import { api } from '../lib/api.js';
 import { pinStore } from './pins.js';
+import { logClient } from './transparency.js';
 
 export class KeyTrustError extends Error {
   /**
@@ -140,14 +146,19 @@ function compare(key, pin, purpose) {
 /**
  * Decides whether `served` may be trusted for `purpose` (see the top of this
  * file). ctx: { purpose, name (for the dialog), expectKeyId (a link's fp),
- * confirm(change) → Promise<boolean> (the key-change dialog), store (tests) }.
+ * confirm(change) → Promise<boolean> (the key-change dialog), store and log
+ * (tests: a pin store, a log client of transparency.js) }.
  * Resolves to { status: 'new'|'same'|'accepted'|'none', key }; throws
- * KeyTrustError when the key may not be used.
+ * TransparencyError when the log does not vouch for the key, KeyTrustError
+ * when the pins do not let it be used.
  */
 export async function trustKey(served, ctx) {
   const { purpose, expectKeyId, confirm } = ctx;
   const key = await normalise(served);
-  // Tier 2 (issue 20 §3): the key-transparency proof of `served` goes here.
+  // Tier 2 before anything else: the log, then the link's pin, then ours.
+  // Accounts and department mailboxes are logged (docs/transparency.md);
+  // 'none' (the link flow) has no key to log.
+  if (key.kind !== 'none') await (ctx.log ?? logClient()).checkServedKey(served);
   if (expectKeyId != null && key.key_id !== expectKeyId) {
     const change = changeOf(key, { key_id: expectKeyId }, { ...ctx, reason: 'link' });
     if (confirm) await confirm(change);
@@ -188,15 +199,22 @@ export function lookupKey(email) {
 }
 
 /**
- * Self-monitoring (§1.8) at each login and unlock: the keys the directory
- * hands to everyone else for this address must be the ones this browser
- * just unlocked (own: {email, key_id, ed25519_pk}). A mismatch means the
- * server shows others another key for us: throws KeyTrustError('self_mismatch').
+ * Self-monitoring (§1.8) at each login and unlock, own being the keys this
+ * browser just unlocked ({email, key_id, x25519_pk, ed25519_pk}) and ownLog
+ * the login's (or GET /account's) keys.log, the newest log entry of the
+ * address. First the log (transparency.js checkOwnLog): that entry must be
+ * of our keys and no entry of the address newer, else someone published
+ * other keys for us: TransparencyError('self_mismatch'). Then the
+ * directory: the keys it hands to everyone else for this address must be
+ * ours, else KeyTrustError('self_mismatch'). ctx.log: tests.
  */
-export async function checkOwnKeys(own) {
+export async function checkOwnKeys(own, ownLog, ctx = {}) {
+  await (ctx.log ?? logClient()).checkOwnLog(
+    { email: own.email, x25519_pk: own.x25519_pk, ed25519_pk: own.ed25519_pk },
+    { log: ownLog },
+  );
   const served = await lookupKey(own.email);
   const key = await normalise(served);
-  // Tier 2 (issue 20 §3): the newest log entry for our own address is checked here too.
   if (key.kind === 'none' || key.key_id !== own.key_id || (key.sign_pk && key.sign_pk !== own.ed25519_pk)) {
     const change = changeOf(key, { key_id: own.key_id }, { purpose: 'self', reason: 'self' });
     throw new KeyTrustError('self_mismatch', change, 'the directory shows another key for this account');

@@ -1,10 +1,11 @@
 // Key transparency in the browser (SECURITY.md §1.8 tier 2,
-// docs/transparency.md, "What a client checks"). The choke point for peer
-// keys (peerkeys.js) calls checkServedKey() on every served key before it
-// looks at pins, and the login calls checkOwnLog() (self-monitoring):
+// docs/transparency.md, "What a client checks"). The one gate for peer
+// keys, trustKey() in peerkeys.js, calls checkServedKey() on every served
+// key before it looks at pins, and its checkOwnKeys() calls checkOwnLog()
+// at each login and unlock (self-monitoring). Nothing else calls them:
 //
-//   const r = await checkServedKey(served);     // served.log: leaf, proof, signed head
-//   await checkOwnLog({ email, x25519_pk, ed25519_pk }, served);
+//   const r = await logClient().checkServedKey(served);  // served.log: leaf, proof, signed head
+//   await logClient().checkOwnLog({ email, x25519_pk, ed25519_pk }, keys); // keys.log of login
 //
 // What is checked:
 //   - the head (checkpoint) is signed by the log key built into this bundle
@@ -14,17 +15,20 @@
 //     consistency proof from ours (GET /api/v1/log/consistency), an older one
 //     a proof from it to ours. The newest head is then remembered;
 //   - the served leaf is of the served address and of exactly the served
-//     keys (their SHA-256), and its inclusion proof leads to the head's root.
+//     keys (their SHA-256; a served key_id is the first 16 bytes of the
+//     X25519 hash), and its inclusion proof leads to the head's root.
 // A key without a log entry, or any failed check, throws TransparencyError:
 // nothing is encrypted to that key and no signature by it is trusted.
 //
-// Where the newest head is remembered: a head store { get(), put(note) }.
-// With an unlocked account the caller installs the keyring's (setHeadStore),
-// which the server keeps but cannot read or edit; otherwise (and in addition)
-// this browser's localStorage, which the server's API cannot touch; a logout's
-// Clear-Site-Data empties it and keepHead() writes the head back at once:
-// docs/transparency.md says what each gives.
-import { b64uDecodeLen } from '../crypto/b64u.js';
+// Where the newest head is remembered: head stores { get(), put(note) }.
+// With an unlocked account only the account's keyring (keyringHeadStore():
+// sealed under UK with the pins, which the server keeps but cannot read or
+// edit, and which follows the account to every browser); client.js installs
+// it at unlock (useHeadStores) and forgets the page's log client at lock
+// and logout (forgetHeads). Without an account (request links, the
+// drop-off, link recipients) this browser's localStorage, which the
+// server's API cannot touch. docs/transparency.md says what each gives.
+import { b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
 import {
   addressHash,
   bytesEqual,
@@ -203,6 +207,10 @@ export function createLogClient({ verifierText = BUNDLE_KEY, fetchJson, stores }
       }
       if (!bytesEqual(hash, await keyHash(pk))) fail('key_mismatch', `${field} is not the logged key`);
     }
+    // The key id the pins compare (a message's sender is served by id and
+    // signing key only): the logged X25519 key's.
+    if (served.key_id != null && served.key_id !== b64uEncode(leaf.x25519.subarray(0, 16)))
+      fail('key_mismatch', 'key_id is not the logged key\'s');
     if (!(await verifyInclusion(await leafHash(raw), log.index, cp.size, proof, cp.root)))
       fail('not_included', `entry ${log.index} is not in head ${cp.size}`);
     return { index: log.index, epoch: leaf.epoch, event: leaf.event, time: leaf.time, size: cp.size };
@@ -247,32 +255,53 @@ export function createLogClient({ verifierText = BUNDLE_KEY, fetchJson, stores }
     return at;
   }
 
+  // The stores become `stores`; the heads of `fresh` are read and reconciled.
+  async function adopt(stores, fresh) {
+    if (!loaded) {
+      headStores = stores;
+      return load();
+    }
+    headStores = stores;
+    for (const store of fresh) {
+      const note = await store.get();
+      if (!note) continue;
+      const cp = await open(note);
+      if (head) await reconcile(head, cp);
+      if (!head || cp.size > head.size) head = cp;
+    }
+    if (head) await save(head);
+  }
+
   return {
     checkServedKey,
     checkOwnLog,
     observe,
     /** Adds a head store (the keyring's after unlock); its head is reconciled. */
     async addHeadStore(store) {
-      headStores = [...headStores.filter((s) => s !== store), store];
-      const note = await store.get();
-      if (note) {
-        const cp = await open(note);
-        await load();
-        if (head) await reconcile(head, cp);
-        if (!head || cp.size > head.size) head = cp;
-      }
-      if (head) await save(head);
+      await adopt([...headStores.filter((s) => s !== store), store], [store]);
+    },
+    /**
+     * Uses exactly these head stores from now on (the account's keyring at
+     * unlock, in place of localStorage): their heads are reconciled with the
+     * one in memory (a fork between them throws), and the newest is written
+     * to all of them.
+     */
+    async useHeadStores(stores) {
+      await adopt([...stores], stores);
     },
     /** The newest head this client has seen (null before the first). */
     head: () => head,
-    /** Writes the newest head to the stores again (after a logout's
-     * Clear-Site-Data emptied localStorage: the head is public, and
-     * forgetting it would make the next login trust any head). */
-    async keep() {
-      if (head) for (const s of headStores) await s.put(head.note);
-    },
   };
 }
+
+/** The size of a signed head's text (its second line), or -1. */
+export function noteSize(note) {
+  const m = typeof note === 'string' ? /^[^\n]*\n(0|[1-9][0-9]{0,14})\n/.exec(note) : null;
+  return m ? Number(m[1]) : -1;
+}
+
+/** Of two stored heads, the one to keep: the larger (heads are verified when read). */
+export const newerNote = (a, b) => (noteSize(b) > noteSize(a) ? b : a);
 
 let shared = null;
 /** The page's log client (one per page: one newest head). */
@@ -280,6 +309,8 @@ export function logClient() {
   shared ??= createLogClient();
   return shared;
 }
-export const checkServedKey = (served) => logClient().checkServedKey(served);
-export const checkOwnLog = (own, served) => logClient().checkOwnLog(own, served);
-export const keepHead = () => logClient().keep();
+
+/** Forgets the page's log client and its head (lock, logout): the next one starts from its stores. */
+export function forgetHeads() {
+  shared = null;
+}

@@ -2,10 +2,11 @@
 // documents go to and who sends them (both filled in), the request's text,
 // the same Documents picker, text and progress as the compose page, and
 // "Versturen". Before anything is sent the employee's key passes
-// account/peerkeys.js: against the key id of the link (fp; a mismatch
-// blocks, with the key-change dialog showing both fingerprints) and against
-// the pins of this browser (a changed key asks, in the same dialog, whether
-// to trust it). A drop-off has no link, so the page also shows the key's
+// account/peerkeys.js: its entry in the key-transparency log (a key that is
+// not in it blocks, and says so), the key id of the link (fp; a mismatch
+// blocks, with the key-change dialog showing both fingerprints) and the
+// pins of this browser (a changed key asks, in the same dialog, whether to
+// trust it). A drop-off has no link, so the page also shows the key's
 // fingerprint words, to compare by phone if in doubt.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Documents, useDocuments } from './Documents.jsx';
@@ -14,24 +15,26 @@ import { useKeyChange } from './KeyChange.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 import { trustKey, wordsOf } from '../account/peerkeys.js';
-import { checkServedKey } from '../account/transparency.js';
 import { t } from '../lib/i18n.js';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 
 /**
- * 'ok' once the employee's key passed peerkeys.js; 'mismatch' when it
- * cannot be used (not the link's key, or inconsistent); 'declined' when it
- * changed and the visitor did not trust it.
+ * 'ok' once the employee's key passed peerkeys.js; 'log' when the
+ * key-transparency log does not vouch for it; 'mismatch' when it cannot be
+ * used (not the link's key, or inconsistent); 'declined' when it changed and
+ * the visitor did not trust it.
  */
+const refusal = (e) => (e?.name === 'TransparencyError' ? 'log' : e?.code === 'peer_key_changed' ? 'declined' : 'mismatch');
+const REFUSAL_TEXT = { log: 'q.key_not_logged', declined: 'q.key_declined' };
+
 function useKeyCheck(employee, fp, purpose, confirm) {
   const [state, setState] = useState({ check: 'pending', words: '' });
   useEffect(() => {
     let live = true;
-    checkServedKey(employee)
-      .then(() => trustKey({ kind: 'account', ...employee }, { purpose, name: employee.name, expectKeyId: fp || null, confirm }))
+    trustKey({ kind: 'account', ...employee }, { purpose, name: employee.name, expectKeyId: fp || null, confirm })
       .then(
         () => live && setState({ check: 'ok', words: wordsOf(employee.key_id) }),
-        (e) => live && setState({ check: e?.code === 'peer_key_changed' ? 'declined' : 'mismatch', words: '' }),
+        (e) => live && setState({ check: refusal(e), words: '' }),
       );
     return () => { live = false; };
   }, [employee, fp]);
@@ -55,7 +58,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
   const failureRef = useRef(null);
   useEffect(() => () => worker.terminate(), [worker]);
 
-  const blocked = check === 'mismatch' || check === 'declined';
+  const blocked = check === 'mismatch' || check === 'declined' || check === 'log';
   const onSubmit = async (event) => {
     event.preventDefault();
     if (busy || blocked || check !== 'ok') return;
@@ -88,7 +91,8 @@ export function ExternalSend({ token, fp, view, onSent }) {
       onSent(id);
     } catch (err) {
       setBusy(false);
-      setFailure(err?.code === 'key_mismatch' || err?.code === 'peer_key_mismatch' ? t('q.key_mismatch', { name: view.employee.name }) : errorText(err));
+      const text = refusal(err) === 'log' ? 'q.key_not_logged' : ['key_mismatch', 'peer_key_mismatch'].includes(err?.code) ? 'q.key_mismatch' : null;
+      setFailure(text ? t(text, { name: view.employee.name }) : errorText(err));
       requestAnimationFrame(() => failureRef.current?.focus());
     }
   };
@@ -99,7 +103,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
       {blocked && (
         <Alert type="error" role="alert" title={t('q.key_mismatch_title')}>
           <p class="nl-paragraph" data-testid="key-mismatch">
-            {t(check === 'declined' ? 'q.key_declined' : fp ? 'q.key_mismatch' : 'q.key_bad', { name: view.employee.name })}
+            {t(REFUSAL_TEXT[check] ?? (fp ? 'q.key_mismatch' : 'q.key_bad'), { name: view.employee.name })}
           </p>
         </Alert>
       )}

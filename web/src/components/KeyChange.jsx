@@ -109,9 +109,10 @@ export function useKeyChange(id = 'key-change') {
 
 /**
  * Renders children (the message: manifest, documents) only once the
- * sender's key passed peerkeys.js (purpose 'receive'): a key id and signing
- * key as pinned, or pinned now on first use, or a change the reader trusted
- * in the dialog. The download Worker then checks that the manifest is
+ * sender's key passed peerkeys.js (purpose 'receive'): its entry in the
+ * key-transparency log (else the message may be forged: receive.kt_failed),
+ * then a key id and signing key as pinned, or pinned now on first use, or a
+ * change the reader trusted in the dialog. The download Worker then checks that the manifest is
  * signed by exactly that signing key (Received.jsx, `expect.sign_pk`).
  * Outside senders (a key per message) and the reader's own messages pass.
  */
@@ -119,7 +120,7 @@ export function TrustedSender({ sender, self, children }) {
   const [dialog, confirm] = useKeyChange('sender-key-change');
   const skip = !sender || sender.kind !== 'account' || self;
   const [state, setState] = useState(skip ? 'ok' : 'pending');
-  const [code, setCode] = useState('');
+  const [refused, setRefused] = useState(null);
   useEffect(() => {
     if (skip) return undefined;
     let live = true;
@@ -127,7 +128,7 @@ export function TrustedSender({ sender, self, children }) {
       () => live && setState('ok'),
       (e) => {
         if (!live) return;
-        setCode(e?.code ?? '');
+        setRefused(e);
         setState('refused');
       },
     );
@@ -141,7 +142,13 @@ export function TrustedSender({ sender, self, children }) {
         <p class="nl-paragraph" role="status">{t('receive.opening')}</p>
       ) : (
         <Alert type="error" role="alert">
-          <p class="nl-paragraph" data-testid="sender-untrusted">{code === 'peer_key_changed' ? t('receive.key_untrusted') : errorText({ code })}</p>
+          <p class="nl-paragraph" data-testid="sender-untrusted">
+            {refused?.name === 'TransparencyError'
+              ? t('receive.kt_failed')
+              : refused?.code === 'peer_key_changed'
+                ? t('receive.key_untrusted')
+                : errorText({ code: refused?.code })}
+          </p>
         </Alert>
       )}
     </>

@@ -5,7 +5,6 @@
 // sender key, what the server shows) and only then offers the documents.
 // The accompanying text comes from the manifest and is rendered as text.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { checkServedKey } from '../account/transparency.js';
 import { t } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { DAMAGED, chooseTarget } from '../receive/client.js';
@@ -67,9 +66,9 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
 
   useEffect(() => {
     let live = true;
-    // The sender's signing key counts only with its key-transparency entry.
-    (doc.sender?.kind === 'account' ? checkServedKey(doc.sender) : Promise.resolve())
-      .then(() => worker.manifest(msgId, doc.manifest, expect, { subject: doc.subject, reference: doc.reference, files: doc.files }))
+    // The sender's key already passed the key gate (TrustedSender around
+    // this: its key-transparency entry, then the pins).
+    worker.manifest(msgId, doc.manifest, expect, { subject: doc.subject, reference: doc.reference, files: doc.files })
       .then((r) => live && setOpened(r), (e) => live && setFailed(e));
     return () => { live = false; };
   }, [msgId, doc, worker]);
@@ -100,7 +99,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
         {headingEl}
         <Alert type="error" role="alert" title={t('receive.mismatch_title')}>
           <p class="nl-paragraph">
-            {failed ? (failed.name === 'TransparencyError' ? t('receive.kt_failed') : t('receive.manifest_failed')) : t('receive.mismatch_text')}
+            {failed ? t('receive.manifest_failed') : t('receive.mismatch_text')}
           </p>
           {opened && (
             <ul class="utrecht-unordered-list">

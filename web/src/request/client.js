@@ -1,10 +1,9 @@
 // Sending documents from outside (Q2, Q4): the page's side of the request
 // key Worker (worker.js) and the whole send, reusing the employee's upload
 // path (send/send.js): create the message through the request token, check
-// the employee's key (account/peerkeys.js: the link's key id and this
-// browser's pins), upload, sign, send.
+// the employee's key (account/peerkeys.js: its key-transparency entry, the
+// link's key id and this browser's pins), upload, sign, send.
 import { trustKey } from '../account/peerkeys.js';
-import { checkServedKey } from '../account/transparency.js';
 import { api } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { mimeFor } from '../send/names.js';
@@ -73,7 +72,6 @@ export async function sendFromOutside({ worker, token, fp, purpose = 'request', 
   onCreated?.(msgId);
   // Before a single byte goes out: is this key in the key-transparency log,
   // is it the key the link named, and the one pinned?
-  await checkServedKey(created.recipient);
   await trustKey({ kind: 'account', ...created.recipient }, { purpose, name: employeeName, expectKeyId: fp || null, confirm });
   await worker.call('start', { msgId, x25519Pk: created.recipient.x25519_pk, kid: created.recipient.key_id, fp });
   const headers = await uploadCreated({

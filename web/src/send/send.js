@@ -7,13 +7,15 @@
 // K from the self-stanza, files already done kept, the others uploaded afresh
 // with a NEW salt (SECURITY.md §1.9).
 //
-// The recipient's key passes account/peerkeys.js (pins, §1.8) before the
-// message is even created, and the key in the POST answer again before
-// anything is made or uploaded: a changed key opens the dialog (`confirm`),
-// and nothing is encrypted to it unless the user trusts it.
+// The recipient's key passes account/peerkeys.js (§1.8: the key-transparency
+// log, then the pins) before the message is even created, and the key in
+// the POST answer again before anything is made or uploaded: a key without
+// its log entry stops there; a logged key that changed opens the dialog
+// (`confirm`), and nothing is encrypted to it unless the user trusts it.
+// resumeMessage() passes the key of the GET answer through the same gate
+// before anything is uploaded or wrapped.
 import { messageCrypto } from '../account/client.js';
 import { lookupKey, trustKey } from '../account/peerkeys.js';
-import { checkServedKey } from '../account/transparency.js';
 import { b64uEncode } from '../crypto/b64u.js';
 import { sha256 } from '../crypto/bytes.js';
 import { ciphertextSize } from '../crypto/stf1.js';
@@ -80,9 +82,6 @@ export async function uploadAll({ msgId, entries, upload, progress, signal, file
 }
 
 async function finish({ msgId, sender, recipient, subject, reference, text, files }) {
-  // Key transparency (SECURITY.md §1.8 tier 2): K is wrapped only to a key
-  // with a verified log entry.
-  if (recipient.kind === 'account') await checkServedKey(recipient);
   const body = await messageCrypto('msgFinish', { msgId, sender, recipient, subject, reference, text, files });
   await api.post(`/messages/${encodeURIComponent(msgId)}/send`, body);
   await messageCrypto('msgForget', { msgId }).catch(() => {});
@@ -141,8 +140,6 @@ export async function sendMessage({ draft, files, sender, confirm, onCreated, on
   }
   const msgId = created.id;
   onCreated?.(msgId, created);
-  // Before a single byte goes out (finish() checks again, for resumes too).
-  if (created.recipient?.kind === 'account') await checkServedKey(created.recipient);
   await trustKey(created.recipient, ctx);
   const { self_stanza } = await messageCrypto('msgStart', { msgId });
   await storeSelfStanza(msgId, self_stanza);
