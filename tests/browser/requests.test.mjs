@@ -244,7 +244,7 @@ async function dropoffForm(out, email) {
   await out.getByRole('button', { name: 'Bevestigen' }).click();
 }
 
-test('a visitor\'s browser pins the drop-off key: another key on a later visit opens the key-change dialog and nothing is sent', async () => {
+test('a visitor\'s browser pins the drop-off key: another key on a later visit is refused by the log when unlogged, and opens the key-change dialog when logged; nothing is sent', async () => {
   const ctx = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 800 } });
   const first = await ctx.newPage();
   await dropoffForm(first, 'vera@example.net');
@@ -256,15 +256,33 @@ test('a visitor\'s browser pins the drop-off key: another key on a later visit o
   const [real] = query(srv.dir, "SELECT key_id, x25519_pk FROM users WHERE email = 'alice@org.nl'");
   assert.equal(pinned['alice@org.nl'].key_id, real.key_id, 'pinned in this browser');
   await first.close();
-  // The server now hands out another key, consistent with its key id, and
-  // logs it with the log key (only the pins can stop that; a key it did not
-  // log is refused by the log first: transparency.test.mjs).
+  // The server now hands out another key, consistent with its key id.
   const other = randomBytes(32);
   const kid = createHash('sha256').update(other).digest().subarray(0, 16).toString('base64url');
   const db = join(srv.dir, 'securetransfer.db');
   const write = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql]);
   write(`UPDATE users SET x25519_pk = '${other.toString('base64url')}', key_id = '${kid}' WHERE email = 'alice@org.nl'`);
   const [{ ed25519_pk: ed }] = query(srv.dir, "SELECT ed25519_pk FROM users WHERE email = 'alice@org.nl'");
+  try {
+    // Swapped in the database only: the key-transparency log refuses it
+    // before the pins are asked: no dialog, no send button.
+    const unlogged = await ctx.newPage();
+    const before = query(srv.dir, "SELECT COUNT(*) AS n FROM messages WHERE sender_id = 'external'")[0].n;
+    await dropoffForm(unlogged, 'vera3@example.net');
+    await unlogged.getByTestId('key-mismatch').getByText(/staat niet \(zo\) in het openbare sleutellogboek/).waitFor({ timeout: 60000 });
+    assert.equal(await unlogged.getByRole('dialog').count(), 0, 'no key-change dialog for a key the log does not vouch for');
+    assert.equal(await unlogged.getByRole('button', { name: 'Versturen' }).count(), 0, 'no send button');
+    await a11y(unlogged, 'drop-off key not logged');
+    await screenshot(unlogged, 'dropoff-key-not-logged');
+    assert.equal(query(srv.dir, "SELECT COUNT(*) AS n FROM messages WHERE sender_id = 'external'")[0].n, before);
+    assert.equal(JSON.parse(await unlogged.evaluate(() => localStorage.getItem('st_pins')))['alice@org.nl'].key_id, real.key_id, 'the pin stays');
+    await unlogged.close();
+  } catch (e) {
+    write(`UPDATE users SET x25519_pk = '${real.x25519_pk}', key_id = '${real.key_id}' WHERE email = 'alice@org.nl'`);
+    throw e;
+  }
+  // The same key logged with the log key, as only an operator holding it
+  // can: the log passes it, and the pin is what stops it.
   publishKey(srv.dir, 'alice@org.nl', { x25519_pk: other.toString('base64url'), ed25519_pk: ed });
   try {
     const again = await ctx.newPage();
