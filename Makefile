@@ -8,6 +8,8 @@
 #   make check-asan the C unit tests and the API tests under ASan+UBSan
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make bench      run the benchmarks under bench/
+#   make manual-shots  the manual's screenshots (web/manual/img/) made again
+#                   from the real pages; commit the result
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, web root, sample
 #                   config, systemd unit, sysusers.d/tmpfiles.d, man pages
 
@@ -68,7 +70,7 @@ CLIENT := $(BUILD)/securetransfer
 UNIT   := $(BUILD)/unit-tests
 WEB_STAMP := web/dist/.stamp
 
-.PHONY: all run check check-asan check-ceph unit fuzz fuzz-smoke bench web setup format \
+.PHONY: all run check check-asan check-ceph unit fuzz fuzz-smoke bench web setup format manual-shots \
         check-format clean distclean install FORCE
 all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(TOOLS) $(WEB_STAMP)
 
@@ -118,13 +120,26 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libst.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libst.a $(LIBS)
 
 # The web bundle: esbuild writes hashed file names; the stamp tracks sources.
-$(WEB_STAMP): $(shell find web/src web/public web/build.mjs -type f 2>/dev/null) package-lock.json
+$(WEB_STAMP): $(shell find web/src web/public web/manual web/build.mjs -type f 2>/dev/null) package-lock.json
 	node web/build.mjs
 	@touch $@
 web: $(WEB_STAMP)
 
 setup:
 	@scripts/setup $(SETUP_FLAGS)
+
+# The manual's screenshots, made by tests/browser/manual.test.mjs from the real
+# pages (a real server and Chromium walk the manual's tasks) into a scratch
+# folder; only when every step passed do they replace web/manual/img/*.png.
+# Run it after a change to a page the manual shows, look at them, commit them.
+MANUAL_SHOTS := $(BUILD)/manual-shots/img
+manual-shots: all
+	rm -rf $(MANUAL_SHOTS) && mkdir -p $(MANUAL_SHOTS)
+	ST_MANUAL_SHOTS=$(MANUAL_SHOTS) nice -n 10 node --test --test-concurrency=1 tests/browser/manual.test.mjs
+	rm -f web/manual/img/*.png
+	cp $(MANUAL_SHOTS)/*.png web/manual/img/
+	$(MAKE) web
+	@git status --short web/manual/img
 
 # Paths in the unit and the sample config follow the variables above; an
 # existing $(SYSCONFDIR)/securetransfer/securetransferd.ini is kept.

@@ -12,6 +12,9 @@
 //   dist/i18n/nl.json, en.json      the message catalogues (the server reads mail.* from them)
 //   dist/routes.json                the page paths, so the server can answer unknown pages with 404
 //   dist/<public files>             web/public/* (logo, favicon)
+//   dist/assets/manual-*            the manual (web/manual/<lang>.md, rendered here by
+//                                   web/manual/render.mjs into a lazily loaded chunk per
+//                                   language) and its screenshots, content-hashed
 //
 // No inline script or style anywhere: the CSP is script-src 'self'; style-src 'self'.
 import * as esbuild from 'esbuild';
@@ -19,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MANUAL_DIR, hashedName, renderManual } from './manual/render.mjs';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
 const SRC = join(WEB, 'src');
@@ -44,6 +48,32 @@ const PAGES = [
   ['main', 'src/main.jsx'],
 ];
 const STYLES = ['app', 'src/styles/index.css'];
+
+// `import('manual:nl')` in the page code: the manual of that language as a data
+// tree (web/manual/render.mjs), rendered here at build time; its images are
+// copied into assets/ under a content hash.
+const manualPlugin = {
+  name: 'manual',
+  setup(build) {
+    build.onResolve({ filter: /^manual:[a-z]{2}$/ }, (args) => ({ path: args.path.slice(7), namespace: 'manual' }));
+    build.onLoad({ filter: /.*/, namespace: 'manual' }, (args) => {
+      const watch = [join(MANUAL_DIR, `${args.path}.md`)];
+      const { tree, headings } = renderManual(args.path, {
+        assetUrl: (file) => {
+          const name = hashedName(file);
+          cpSync(file, join(ASSETS, name));
+          watch.push(file);
+          return `/assets/${name}`;
+        },
+      });
+      return {
+        contents: `export const tree = ${JSON.stringify(tree)};\nexport const headings = ${JSON.stringify(headings)};\n`,
+        loader: 'js',
+        watchFiles: watch,
+      };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -105,6 +135,7 @@ async function main() {
     chunkNames: 'chunk-[hash]',
     entryPoints: entries(PAGES),
     define: { __ST_WORKERS__: JSON.stringify(workers) },
+    plugins: [manualPlugin],
   });
   const js = outputsByEntry(pages.metafile, PAGES);
 

@@ -102,8 +102,12 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 	if (r == NULL) {
 		if (errno == ENOENT)
 			reply_error(req, 410, "gone", "This document is gone");
-		else
-			reply_error(req, 500, "internal", "Internal error");
+		else {
+			/* The store does not answer (S3 down): try again. */
+			reply_error(req, 503, "storage_unavailable",
+			    "The storage does not answer; try again later");
+			reply_header(req, "Retry-After", "5");
+		}
 		return;
 	}
 	rr = http_range_parse(request_header(req, "Range"), size, &off, &len);

@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include "api/errors.h"
+#include "http/metrics.h"
 #include "http/request.h"
 
 struct mapping {
@@ -85,6 +86,7 @@ api_msg_error(struct request *req, struct msg_result r)
 		[MSG_LIMITED] = 429,
 		[MSG_BUSY] = 503,
 		[MSG_ERROR] = 500,
+		[MSG_UNPROCESSABLE] = 422,
 	};
 
 	reply_error(req, status[r.st], r.code ? r.code : "internal",
@@ -127,4 +129,36 @@ api_book_error(struct request *req, struct book_result r)
 	    r.why ? r.why : "Internal error");
 	if (r.st == BOOK_BUSY)
 		reply_header(req, "Retry-After", "1");
+}
+
+void
+api_db_fault_error(struct request *req, enum db_fault f)
+{
+	static const struct {
+		unsigned status;
+		const char *code, *message, *retry_after, *metric;
+	} map[] = {
+		[DB_FAULT_NONE] = { 500, "internal", "Internal error", NULL,
+		    NULL },
+		[DB_FAULT_LOCKED] = { 503, "database_busy",
+		    "The database is busy; try again in a moment", "5",
+		    "db_fault_answers_locked" },
+		[DB_FAULT_DOWN] = { 503, "database_unavailable",
+		    "The database cannot be reached; try again later", "10",
+		    "db_fault_answers_unavailable" },
+		[DB_FAULT_READONLY] = { 503, "database_read_only",
+		    "The database does not accept changes at the moment; try "
+		    "again later",
+		    "60", "db_fault_answers_read_only" },
+		[DB_FAULT_FULL] = { 507, "insufficient_storage",
+		    "The server's disk is full; try again later", "60",
+		    "db_fault_answers_disk_full" },
+	};
+	size_t i = (size_t)f < ST_ARRAY_LEN(map) ? (size_t)f : 0;
+
+	if (map[i].metric != NULL)
+		metrics_count(map[i].metric);
+	reply_error(req, map[i].status, map[i].code, map[i].message);
+	if (map[i].retry_after != NULL)
+		reply_header(req, "Retry-After", map[i].retry_after);
 }

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "db/db.h"
 #include "domain/accounts.h"
 #include "domain/book.h"
 #include "domain/messages.h"
@@ -22,5 +23,12 @@ void api_code_error(struct request *req, struct msg_result r, int64_t left);
 
 /* Answers the error of an address book or template result (not BOOK_OK). */
 void api_book_error(struct request *req, struct book_result r);
+
+/*
+ * Answers a request that failed for database fault f (db.h) instead of
+ * with a 500: 503 with Retry-After while the database is locked, read-only
+ * or unreachable, 507 while its disk is full; the JSON error names which.
+ */
+void api_db_fault_error(struct request *req, enum db_fault f);
 
 #endif

@@ -4,6 +4,9 @@
  */
 #include "util/common.h"
 
+#include <ctype.h>
+#include <sodium.h>
+
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/input.h"
@@ -21,6 +24,42 @@
 #include "util/config.h"
 
 #define MAX_FILES_JSON 10000
+/* Idempotency-Key: the CLI's are 22 characters; a client's own longer. */
+#define IDEM_KEY_MIN 16
+#define IDEM_KEY_MAX 64
+
+static void reply_message(struct request *req, const char *id);
+
+/*
+ * The Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header):
+ * 0 none, 1 a valid one (in *key, with the request's SHA-256 in hash),
+ * -1 a bad one (answered 400).
+ */
+static int
+idempotency_key(
+    struct request *req, const char **key, char hash[RAND_TOKEN_LEN + 1])
+{
+	const char *k = request_header(req, "Idempotency-Key");
+	unsigned char h[crypto_hash_sha256_BYTES];
+	size_t n, i;
+
+	if (k == NULL)
+		return 0;
+	n = strlen(k);
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)k[i]) && k[i] != '-' && k[i] != '_')
+			break;
+	if (n < IDEM_KEY_MIN || n > IDEM_KEY_MAX || i != n) {
+		reply_error(req, 400, "bad_idempotency_key",
+		    "Idempotency-Key: 16 to 64 letters, digits, - or _");
+		return -1;
+	}
+	crypto_hash_sha256(
+	    h, (const unsigned char *)req->body.data, req->body.len);
+	b64u_encode(hash, RAND_TOKEN_LEN + 1, h, sizeof(h));
+	*key = k;
+	return 1;
+}
 
 void
 api_msg_env(struct request *req, struct msg_env *env)
@@ -123,13 +162,17 @@ api_message_create(struct request *req)
 		{ "key_id", F_STR, 0, RAND_ID_LEN, RAND_ID_LEN },
 	};
 	struct msg_create_in in = { 0 };
-	struct msg_created out;
+	struct msg_created out = { 0 };
 	struct msg_result r;
 	struct msg_env env;
 	json_t *doc, *rcpt, *files;
+	char hash[RAND_TOKEN_LEN + 1];
+	int idem;
 
-	if ((doc = request_json(req)) == NULL)
+	if ((idem = idempotency_key(req, &in.idem_key, hash)) == -1 ||
+	    (doc = request_json(req)) == NULL)
 		return;
+	in.idem_hash = idem ? hash : NULL;
 	/* files is a list: check it apart from the flat fields. */
 	files = json_incref(json_object_get(doc, "files"));
 	json_object_del(doc, "files");
@@ -149,7 +192,12 @@ api_message_create(struct request *req)
 	in.delivery = json_string_value(json_object_get(doc, "delivery"));
 	api_msg_env(req, &env);
 	r = messages_create(&env, &in, &out);
-	if (r.st == MSG_OK)
+	/* A retry of a creation that happened: the message as it is now,
+	 * with what finishing it needs (200, not 201: nothing was made). */
+	if (r.st == MSG_OK && out.replayed) {
+		reply_message(req, out.id);
+		reply_header(req, "Idempotent-Replayed", "true");
+	} else if (r.st == MSG_OK)
 		reply_json(req, 201,
 		    api_created_json(req, &in, &out, "/api/v1/uploads"));
 	else
@@ -233,8 +281,9 @@ add_sender_view(struct request *req, struct db_conn *c, const struct msg_row *m,
 		add_resume(req, c, m, doc);
 }
 
-void
-api_message_get(struct request *req)
+/* The message document for its sender or recipient (200). */
+static void
+reply_message(struct request *req, const char *id)
 {
 	struct msg_result r;
 	struct msg_env env;
@@ -246,7 +295,7 @@ api_message_get(struct request *req)
 	int rcpt;
 
 	api_msg_env(req, &env);
-	r = receive_party(&env, req->params[0], req->user, &m, &rcpt);
+	r = receive_party(&env, id, req->user, &m, &rcpt);
 	if (r.st != MSG_OK) {
 		api_msg_error(req, r);
 		return;
@@ -270,6 +319,12 @@ api_message_get(struct request *req)
 	db_put(c);
 	reply_json(req, 200, doc);
 	msg_row_release(&m);
+}
+
+void
+api_message_get(struct request *req)
+{
+	reply_message(req, req->params[0]);
 }
 
 void

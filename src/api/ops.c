@@ -67,17 +67,21 @@ struct ready_check {
 	int (*check)(struct request *req, const char **why);
 };
 
+/*
+ * Not ready while the database takes no writes: locked by another process
+ * or node, a full disk, read-only, unreachable (db_ready, bounded).
+ */
 static int
 ready_database(struct request *req, const char **why)
 {
-	struct db_conn *c = db_get(req->app->db);
-	struct db_stmt *s = db_query(c, "SELECT 1", DB_NOPARAMS);
-	int ok = s != NULL && db_next(s) == DB_ROW;
+	static _Thread_local char msg[96];
+	char reason[32];
 
-	db_done(s);
-	db_put(c);
-	*why = "Database unavailable";
-	return ok ? 0 : -1;
+	if (db_ready(req->app->db, reason, sizeof(reason)))
+		return 0;
+	snprintf(msg, sizeof(msg), "Database takes no writes: %s", reason);
+	*why = msg;
+	return -1;
 }
 
 static int

@@ -210,6 +210,23 @@ patch_answer(struct request *req, const struct upload_info *info)
 		tus_headers(req, NULL);
 		return;
 	}
+	/* Less was kept than was sent: not a 204 with the old offset (the
+	 * client would send again at once), but why, with Retry-After. */
+	if (info->db_fault != DB_FAULT_NONE) {
+		api_db_fault_error(req, (enum db_fault)info->db_fault);
+		tus_headers(req, NULL);
+		return;
+	}
+	if (info->store_errno != 0) {
+		api_msg_error(req,
+		    info->store_errno == ENOSPC || info->store_errno == EDQUOT ?
+		        msg_res(MSG_NO_SPACE, "insufficient_storage",
+		            "the storage is full; try again later") :
+		        msg_res(MSG_BUSY, "storage_unavailable",
+		            "the storage does not answer; try again later"));
+		tus_headers(req, NULL);
+		return;
+	}
 	if (info->done)
 		metrics_count("uploads_completed");
 	reply_empty(req, 204);

@@ -204,6 +204,31 @@ open_link(struct cli *c, struct link *l, const struct recv_opts *o,
 	return CLI_OK;
 }
 
+/* CLI_REFUSED, said, for a message whose documents are gone. */
+static int
+gone(const char *id, const json_t *doc)
+{
+	const char *state = json_string_value(json_object_get(doc, "state"));
+
+	if (state == NULL)
+		return CLI_OK;
+	if (strcmp(state, "expired") == 0)
+		return cli_fail(CLI_REFUSED,
+		    "message %s has expired: its documents were deleted at the "
+		    "end of its retention period",
+		    id);
+	if (strcmp(state, "revoked") == 0)
+		return cli_fail(CLI_REFUSED,
+		    "message %s was withdrawn by its sender: its documents "
+		    "were deleted",
+		    id);
+	if (strcmp(state, "aborted") == 0)
+		return cli_fail(CLI_REFUSED,
+		    "message %s was never finished: its documents were deleted",
+		    id);
+	return CLI_OK;
+}
+
 /* The account flow: GET /messages/{id} and the stanza for our key. */
 static int
 open_account(struct cli *c, const char *id, struct recv_msg *m)
@@ -225,6 +250,13 @@ open_account(struct cli *c, const char *id, struct recv_msg *m)
 		return rc ? rc : CLI_REFUSED;
 	}
 	role = json_string_value(json_object_get(r.json, "role"));
+	/* Purged (R6) or withdrawn: its keys and documents are gone on
+	 * purpose. Say so, not that a key does not open (which reads like
+	 * tampering). */
+	if ((rc = gone(id, r.json)) != CLI_OK) {
+		http_res_release(&r);
+		return rc;
+	}
 	s = json_string_value(json_object_get(r.json,
 	    role && strcmp(role, "sender") == 0 ? "self_stanza" : "stanza"));
 	if (s == NULL ||

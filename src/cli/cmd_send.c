@@ -161,41 +161,50 @@ from_contacts(struct cli *c, const char *to, char **name, char **phone)
 }
 
 /*
- * POST /api/v1/messages; the answer in *created. kid: the key id the gate
- * trusts for the recipient (the server then refuses if its key changed in
- * between, 409 key_changed), or NULL. An exit code.
+ * POST /api/v1/messages with the record's Idempotency-Key, again while
+ * the server cannot answer (a restart): the same key gets the message an
+ * earlier attempt made (200, the message document) or makes it (201).
+ * The record's key id is the one the gate trusts for the recipient (the
+ * server then refuses if its key changed in between, 409 key_changed).
+ * The answer in *created. An exit code.
  */
 static int
-create_message(struct cli *c, const struct send_opts *o, struct send_state *st,
-    const char *kid, json_t **created)
+create_message(struct cli *c, const struct send_state *st, json_t **created)
 {
-	char *name = o->name ? xstrdup(o->name) : NULL;
-	char *phone = o->phone ? xstrdup(o->phone) : NULL, *nn;
 	json_t *files = json_array(), *rcpt, *body;
+	struct http_req rq = { .method = "POST", .path = "/api/v1/messages" };
 	struct http_res r;
+	char key[RAND_ID_LEN + 40], *nn;
+	const char *state;
 	size_t i;
 
-	if (name == NULL || phone == NULL)
-		from_contacts(c, o->to, &name, &phone);
-	nn = nfc_or_empty(name != NULL ? name : o->to);
-	rcpt = json_pack("{s:s,s:s}", "email", o->to, "name", nn ? nn : "");
-	if (phone != NULL)
-		json_object_set_new(rcpt, "phone", json_string(phone));
-	if (kid != NULL)
-		json_object_set_new(rcpt, "key_id", json_string(kid));
+	nn = nfc_or_empty(st->rcpt_name != NULL ? st->rcpt_name : st->to);
+	rcpt = json_pack("{s:s,s:s}", "email", st->to, "name", nn ? nn : "");
+	if (st->phone != NULL)
+		json_object_set_new(rcpt, "phone", json_string(st->phone));
+	if (st->rcpt_kid != NULL)
+		json_object_set_new(rcpt, "key_id", json_string(st->rcpt_kid));
 	for (i = 0; i < st->nfiles; i++)
 		json_array_append_new(files,
 		    json_pack("{s:s,s:I}", "name", st->files[i].name, "size",
 		        (json_int_t)st->files[i].size));
 	body = json_pack("{s:o,s:s,s:s,s:o}", "recipient", rcpt, "subject",
 	    st->subject, "reference", st->reference, "files", files);
-	http_post(cli_http(c), "/api/v1/messages", body, &r);
+	snprintf(key, sizeof(key), "Idempotency-Key: %s", st->idem_key);
+	rq.json = body;
+	rq.headers[0] = key;
+	http_do_retry(cli_http(c), &rq, &r, NULL);
 	json_decref(body);
-	free(name);
-	free(phone);
 	free(nn);
-	if (r.status != 201 || !json_is_object(r.json))
+	if ((r.status != 201 && r.status != 200) || !json_is_object(r.json))
 		return cli_fail_answer(&r, "cannot create the message");
+	state = json_string_value(json_object_get(r.json, "state"));
+	if (state != NULL && strcmp(state, "uploading") != 0) {
+		cli_fail(CLI_REFUSED, "message %s is %s already",
+		    json_string_value(json_object_get(r.json, "id")), state);
+		http_res_release(&r);
+		return CLI_REFUSED;
+	}
 	*created = json_incref(r.json);
 	http_res_release(&r);
 	return CLI_OK;
@@ -355,7 +364,7 @@ put_self_stanza(struct cli *c, const char *id, const unsigned char k[32],
 	snprintf(path, sizeof(path), "/api/v1/messages/%s/self-stanza", id);
 	rq.path = path;
 	rq.json = body;
-	http_do(cli_http(c), &rq, &r);
+	http_do_retry(cli_http(c), &rq, &r, NULL);
 	json_decref(body);
 	rc = r.status == 204 ? CLI_OK : http_exit_code(&r);
 	if (rc != CLI_OK)
@@ -365,13 +374,72 @@ put_self_stanza(struct cli *c, const char *id, const unsigned char k[32],
 	return rc;
 }
 
+/*
+ * K for the message of created: the one its self-stanza holds (a message
+ * an earlier attempt made and got that far with), else a new one, stored
+ * as the self-stanza before anything is encrypted under it.
+ */
+static int
+message_key(struct cli *c, const struct send_state *st, const json_t *created,
+    unsigned char k[32])
+{
+	const char *self = json_string_value(
+	    json_object_get(created, "self_stanza"));
+	unsigned char id[16], stz[STANZA_X25519_LEN];
+
+	(void)b64u_decode(id, 16, st->msg_id, RAND_ID_LEN);
+	if (self == NULL) {
+		randombytes_buf(k, 32);
+		return put_self_stanza(c, st->msg_id, k, id);
+	}
+	if (b64u_decode(stz, sizeof(stz), self, strlen(self)) !=
+	        STANZA_X25519_LEN ||
+	    stanza_x25519_unwrap(k, stz, id, c->keys.x_sk) != STF1_OK)
+		return cli_fail(CLI_INTEGRITY,
+		    "the message key does not open with this account's key");
+	return CLI_OK;
+}
+
+int
+send_start(struct cli *c, struct send_state *st, const char *text)
+{
+	struct send_rcpt r = { 0 };
+	unsigned char k[32];
+	json_t *created = NULL;
+	char *before = NULL;
+	int rc;
+
+	if ((rc = create_message(c, st, &created)) != CLI_OK ||
+	    (rc = take_files(st, created)) != CLI_OK ||
+	    (rc = send_rcpt_read(c, &r, created)) != CLI_OK)
+		goto out;
+	/* From now on the record is the message's. */
+	before = st->path;
+	st->path = send_state_path(c, st->msg_id);
+	if (sendstate_save(st) != 0) {
+		rc = cli_fail(CLI_LOCAL, "cannot write %s", st->path);
+		goto out;
+	}
+	(void)unlink(before);
+	if ((rc = message_key(c, st, created, k)) != CLI_OK)
+		goto out;
+	cli_note(c, "Message %s: %zu file(s) for %s", st->msg_id, st->nfiles,
+	    r.email);
+	rc = send_complete(c, st, k, &r, send_chunk_of(created), text);
+out:
+	sodium_memzero(k, sizeof(k));
+	free(before);
+	json_decref(created);
+	send_rcpt_release(&r);
+	return rc;
+}
+
 static int
 send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 {
 	struct send_state st = { 0 };
-	struct send_rcpt r = { 0 };
-	unsigned char k[32], id[16];
-	json_t *created = NULL;
+	char *name = o->name ? xstrdup(o->name) : NULL;
+	char *phone = o->phone ? xstrdup(o->phone) : NULL;
 	char *text = NULL, *kid = NULL;
 	int rc;
 
@@ -387,29 +455,28 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	if (o->text_file != NULL)
 		st.text_file = realpath(o->text_file, NULL);
 	if ((rc = session_require_keys(c)) != CLI_OK ||
-	    (rc = check_recipient(c, o, &kid)) != CLI_OK ||
-	    (rc = create_message(c, o, &st, kid, &created)) != CLI_OK ||
-	    (rc = take_files(&st, created)) != CLI_OK ||
-	    (rc = send_rcpt_read(c, &r, created)) != CLI_OK)
+	    (rc = check_recipient(c, o, &kid)) != CLI_OK)
 		goto out;
+	if (name == NULL || phone == NULL)
+		from_contacts(c, o->to, &name, &phone);
+	st.to = xstrdup(o->to);
+	st.rcpt_name = name;
+	st.phone = phone;
+	st.rcpt_kid = kid;
+	name = phone = kid = NULL;
 	st.server = xstrdup(c->server);
-	st.path = send_state_path(c, st.msg_id);
-	randombytes_buf(k, sizeof(k));
-	(void)b64u_decode(id, 16, st.msg_id, RAND_ID_LEN);
+	/* The resume record comes first: a crash from here on, even in the
+	 * middle of the creation, is finished by send --resume. */
+	rand_id(st.idem_key);
+	st.path = send_state_path(c, st.idem_key);
 	if (sendstate_save(&st) != 0) {
 		rc = cli_fail(CLI_LOCAL, "cannot write %s", st.path);
 		goto out;
 	}
-	/* The key comes back from the self-stanza after a crash. */
-	if ((rc = put_self_stanza(c, st.msg_id, k, id)) != CLI_OK)
-		goto out;
-	cli_note(
-	    c, "Message %s: %zu file(s) for %s", st.msg_id, st.nfiles, r.email);
-	rc = send_complete(c, &st, k, &r, send_chunk_of(created), text);
+	rc = send_start(c, &st, text);
 out:
-	sodium_memzero(k, sizeof(k));
-	json_decref(created);
-	send_rcpt_release(&r);
+	free(name);
+	free(phone);
 	free(text);
 	free(kid);
 	sendstate_release(&st);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/http.h"
@@ -380,6 +381,40 @@ http_do(struct http *h, const struct http_req *rq, struct http_res *res)
 		rc = perform(h, rq, res);
 	}
 	return rc;
+}
+
+/* About two minutes in all (the manual page's promise). */
+static const unsigned retry_delays[] = { 1, 2, 4, 8, 15, 30, 30, 30 };
+
+static int
+transient(const struct http_res *res)
+{
+	return res->status == 0 || res->status == 502 || res->status == 503 ||
+	    res->status == 504;
+}
+
+int
+http_do_retry(struct http *h, const struct http_req *rq, struct http_res *res,
+    int *retried)
+{
+	unsigned wait;
+	size_t tries;
+	int rc = 0;
+
+	if (retried != NULL)
+		*retried = 0;
+	for (tries = 0;; tries++) {
+		rc = http_do(h, rq, res);
+		if (!transient(res) || tries == ST_ARRAY_LEN(retry_delays))
+			return rc;
+		wait = retry_delays[tries];
+		if (res->retry_after > 0 && res->retry_after <= 30)
+			wait = (unsigned)res->retry_after;
+		http_res_release(res);
+		sleep(wait);
+		if (retried != NULL)
+			*retried = 1;
+	}
 }
 
 void

@@ -72,6 +72,18 @@ const char *http_base(const struct http *h);
 int http_do(struct http *h, const struct http_req *rq, struct http_res *res);
 void http_res_release(struct http_res *res);
 
+/*
+ * http_do, again while the server cannot answer (no connection, 502, 503,
+ * 504: a restart, a database fault, a proxy without its node) for about
+ * two minutes, waiting 1, 2, 4 ... 30 s or the Retry-After it gives (at
+ * most 30 s). Only for requests that are safe to repeat: reads, PUTs, tus
+ * creation, and a POST that carries an Idempotency-Key. *retried (may be
+ * NULL) says whether the answer is to a repeat: a repeat can find done
+ * what the first attempt did before its answer was lost.
+ */
+int http_do_retry(struct http *h, const struct http_req *rq,
+    struct http_res *res, int *retried);
+
 /* JSON request shorthands. */
 int http_get(struct http *h, const char *path, struct http_res *res);
 int http_post(

@@ -21,6 +21,12 @@ uint64_t send_chunk_of(const json_t *answer);
 int send_complete(struct cli *c, struct send_state *st,
     const unsigned char k[32], const struct send_rcpt *r, uint64_t chunk,
     const char *text);
+/*
+ * Makes the message of st (its Idempotency-Key: the one made before, if
+ * an earlier attempt made it), moves the record to the message's id, and
+ * uploads and sends as send_complete. An exit code.
+ */
+int send_start(struct cli *c, struct send_state *st, const char *text);
 /* send --resume [id]. */
 int send_resume(struct cli *c, const char *id);
 

@@ -210,10 +210,11 @@ send_finish(struct cli *c, const struct send_state *st,
 	unsigned char self[STANZA_X25519_LEN], *sealed = NULL;
 	size_t slen = 0;
 	json_t *m, *body = json_object();
+	struct http_req rq = { .method = "POST" };
 	struct http_res res;
 	enum stf1_err e;
 	char path[80], msg[300];
-	int rc;
+	int rc, retried;
 
 	m = manifest_json(c, st, r, text);
 	if (m == NULL) {
@@ -238,9 +239,16 @@ send_finish(struct cli *c, const struct send_state *st,
 	}
 	put_b64(body, "self_stanza", self, sizeof(self));
 	snprintf(path, sizeof(path), "/api/v1/messages/%s/send", st->msg_id);
-	http_post(cli_http(c), path, body, &res);
+	rq.path = path;
+	rq.json = body;
+	http_do_retry(cli_http(c), &rq, &res, &retried);
 	json_decref(body);
 	rc = res.status == 200 ? CLI_OK : http_exit_code(&res);
+	/* A repeat after the first attempt's answer was lost (a restart):
+	 * that attempt sent it. */
+	if (retried && res.status == 403 &&
+	    strcmp(res.code, "already_sent") == 0)
+		rc = CLI_OK;
 	if (rc != CLI_OK)
 		cli_fail(rc, "send: %s", http_describe(&res, msg, sizeof(msg)));
 	http_res_release(&res);

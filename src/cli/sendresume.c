@@ -123,6 +123,7 @@ resume_with(struct cli *c, struct send_state *st)
 {
 	unsigned char k[32], id[16], stanza[STANZA_X25519_LEN];
 	struct send_rcpt r = { 0 };
+	struct http_req rq = { .method = "GET" };
 	struct http_res res;
 	char path[80], msg[300], *text = NULL;
 	const char *state, *self;
@@ -133,7 +134,9 @@ resume_with(struct cli *c, struct send_state *st)
 	if (strcmp(st->server, c->server) != 0)
 		cli_note(c, "Note: this send was started on %s.", st->server);
 	snprintf(path, sizeof(path), "/api/v1/messages/%s", st->msg_id);
-	if (http_get(cli_http(c), path, &res) != 0 || res.status != 200) {
+	rq.path = path;
+	if (http_do_retry(cli_http(c), &rq, &res, NULL) != 0 ||
+	    res.status != 200) {
 		rc = http_exit_code(&res);
 		cli_fail(rc ? rc : CLI_REFUSED, "message %s: %s", st->msg_id,
 		    http_describe(&res, msg, sizeof(msg)));
@@ -169,6 +172,23 @@ out:
 	return rc;
 }
 
+/* A crash while the message was being made: make it with the same key
+ * (the server answers with the one made then, if it was), and go on. */
+static int
+resume_creation(struct cli *c, struct send_state *st)
+{
+	char *text = NULL;
+	int rc;
+
+	if ((rc = session_require_keys(c)) == CLI_OK &&
+	    (rc = send_read_text(st->text_file, &text)) == CLI_OK) {
+		cli_note(c, "Resuming the send to %s.", st->to);
+		rc = send_start(c, st, text);
+	}
+	free(text);
+	return rc;
+}
+
 int
 send_resume(struct cli *c, const char *id)
 {
@@ -191,7 +211,10 @@ send_resume(struct cli *c, const char *id)
 	}
 	free(path);
 	free(found);
-	rc = resume_with(c, &st);
+	if (st.msg_id[0] != '\0')
+		rc = resume_with(c, &st);
+	else
+		rc = resume_creation(c, &st);
 	sendstate_release(&st);
 	return rc;
 }

@@ -49,9 +49,12 @@ sendstate_save(const struct send_state *s)
 
 	for (i = 0; i < s->nfiles; i++)
 		json_array_append_new(files, file_json(&s->files[i]));
-	doc = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s?,s:o}", "v", 1, "msg_id",
-	    s->msg_id, "server", s->server, "subject", s->subject, "reference",
-	    s->reference, "text_file", s->text_file, "files", files);
+	doc = json_pack(
+	    "{s:i,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:o}", "v", 1,
+	    "msg_id", s->msg_id, "idempotency_key", s->idem_key, "server",
+	    s->server, "subject", s->subject, "reference", s->reference,
+	    "text_file", s->text_file, "to", s->to, "name", s->rcpt_name,
+	    "phone", s->phone, "key_id", s->rcpt_kid, "files", files);
 	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(doc);
 	if (text == NULL || mkdir_parent(s->path, 0700) != 0)
@@ -91,7 +94,7 @@ dup_str(const json_t *o, const char *key)
 }
 
 static int
-load_file(const json_t *o, struct send_file *f)
+load_file(const json_t *o, struct send_file *f, int made)
 {
 	const char *id = json_string_value(json_object_get(o, "id"));
 	const char *name = json_string_value(json_object_get(o, "name"));
@@ -100,12 +103,14 @@ load_file(const json_t *o, struct send_file *f)
 	json_t *cs = json_object_get(o, "ciphertext_size");
 	json_t *p = json_object_get(o, "pending");
 
+	/* Before the message is made its files have no ids yet. */
 	if ((f->path = dup_str(o, "path")) == NULL || id == NULL ||
-	    !rand_id_valid(id) || name == NULL || strlen(name) > NAMES_MAX ||
-	    !json_is_integer(size) || !json_is_integer(cs) ||
-	    json_integer_value(size) < 0 || json_integer_value(cs) < 0)
+	    (made ? !rand_id_valid(id) : *id != '\0') || name == NULL ||
+	    strlen(name) > NAMES_MAX || !json_is_integer(size) ||
+	    !json_is_integer(cs) || json_integer_value(size) < 0 ||
+	    json_integer_value(cs) < 0)
 		return -1;
-	memcpy(f->id, id, RAND_ID_LEN + 1);
+	snprintf(f->id, sizeof(f->id), "%s", id);
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->size = (uint64_t)json_integer_value(size);
 	f->csize = (uint64_t)json_integer_value(cs);
@@ -133,15 +138,29 @@ sendstate_load(const char *path, struct send_state *s)
 	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
 	json_t *files = json_object_get(doc, "files"), *one;
 	const char *id = json_string_value(json_object_get(doc, "msg_id"));
+	const char *key = json_string_value(
+	    json_object_get(doc, "idempotency_key"));
 	size_t i;
+	int made;
 
 	memset(s, 0, sizeof(*s));
 	s->path = xstrdup(path);
-	if (doc == NULL || id == NULL || !rand_id_valid(id) ||
+	/* A message made, or (with its key) one being made. */
+	made = id != NULL && rand_id_valid(id);
+	if (doc == NULL || (!made && (key == NULL || !rand_id_valid(key))) ||
 	    !json_is_array(files) || json_array_size(files) == 0 ||
 	    json_array_size(files) > 10000)
 		goto fail;
-	memcpy(s->msg_id, id, RAND_ID_LEN + 1);
+	if (made)
+		memcpy(s->msg_id, id, RAND_ID_LEN + 1);
+	if (key != NULL && rand_id_valid(key))
+		memcpy(s->idem_key, key, RAND_ID_LEN + 1);
+	s->to = dup_str(doc, "to");
+	s->rcpt_name = dup_str(doc, "name");
+	s->phone = dup_str(doc, "phone");
+	s->rcpt_kid = dup_str(doc, "key_id");
+	if (!made && s->to == NULL)
+		goto fail;
 	s->server = dup_str(doc, "server");
 	s->subject = dup_str(doc, "subject");
 	s->reference = dup_str(doc, "reference");
@@ -152,7 +171,7 @@ sendstate_load(const char *path, struct send_state *s)
 	s->files = xcalloc(s->nfiles, sizeof(*s->files));
 	json_array_foreach(files, i, one)
 	{
-		if (load_file(one, &s->files[i]) != 0)
+		if (load_file(one, &s->files[i], made) != 0)
 			goto fail;
 	}
 	json_decref(doc);
@@ -176,5 +195,9 @@ sendstate_release(struct send_state *s)
 	free(s->subject);
 	free(s->reference);
 	free(s->text_file);
+	free(s->to);
+	free(s->rcpt_name);
+	free(s->phone);
+	free(s->rcpt_kid);
 	memset(s, 0, sizeof(*s));
 }

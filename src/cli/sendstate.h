@@ -9,6 +9,11 @@
  * under it (SECURITY.md §1.9: same nonce, different plaintext, is the one
  * thing that must never happen); otherwise that file starts again with a
  * new salt.
+ *
+ * It is written before the first request: until the message is made it is
+ * <dir>/sends/<idempotency key>.json with what the creation needs (the
+ * recipient, the files), so a resume makes it with the same key, which the
+ * server answers with the message made before if there was one.
  */
 #ifndef ST_CLI_SENDSTATE_H
 #define ST_CLI_SENDSTATE_H
@@ -35,7 +40,10 @@ struct send_file {
 
 struct send_state {
 	char *path; /* of the state file */
-	char msg_id[RAND_ID_LEN + 1];
+	char msg_id[RAND_ID_LEN + 1]; /* "" until the message is made */
+	char idem_key[RAND_ID_LEN + 1]; /* its creation's Idempotency-Key */
+	char *to, *rcpt_name, *phone; /* for the creation (NULL: none) */
+	char *rcpt_kid; /* the key id the pins trust for to (NULL: link) */
 	char *server;
 	char *subject, *reference;
 	char *text_file; /* absolute, or NULL */

@@ -307,7 +307,9 @@ create(struct tus_job *j)
 	rq.headers[0] = "Tus-Resumable: 1.0.0";
 	rq.headers[1] = len;
 	rq.headers[2] = meta;
-	http_do(cli_http(j->c), &rq, &r);
+	/* Safe to repeat: a creation (re)starts the file's upload at 0,
+	 * under the salt saved above, under which nothing was sent yet. */
+	http_do_retry(cli_http(j->c), &rq, &r, NULL);
 	code = r.status == 201 ? CLI_OK : http_exit_code(&r);
 	if (code != CLI_OK)
 		cli_fail(code, "%s: %s", j->f->name,

@@ -4,11 +4,12 @@
  */
 #include "util/common.h"
 
-#include <pthread.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "db/db.h"
+#include "db/db_fault.h"
 #include "db/migrations.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -29,7 +30,6 @@ struct db {
 };
 
 static _Thread_local int upkeep_thread;
-
 void
 db_upkeep_thread(void)
 {
@@ -192,6 +192,18 @@ db_exec_relaxed(
 	return st;
 }
 
+enum db_status
+db_exec_nowait(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n)
+{
+	enum db_status st;
+
+	db_fault_nowait(1);
+	st = c->db->drv->exec(c->h, sql, p, n);
+	db_fault_nowait(0);
+	return st;
+}
+
 int64_t
 db_changes(struct db_conn *c)
 {
@@ -281,13 +293,19 @@ db_tx(struct db_conn *c, enum db_status (*fn)(struct db_conn *c, void *arg),
 	struct timespec ts;
 	enum db_status st;
 	int attempt;
+	unsigned long timeouts;
 
 	for (attempt = 0;; attempt++) {
+		timeouts = db_fault_lock_timeouts();
 		if ((st = db_begin(c)) == DB_OK && (st = fn(c, arg)) == DB_OK &&
 		    (st = db_commit(c)) == DB_OK)
 			return DB_OK;
 		db_rollback(c);
-		if (st != DB_BUSY || attempt == 4)
+		/* A serialization failure or deadlock passes at once; a lock
+		 * that outlasted lock_timeout would only make the caller wait
+		 * that long again. */
+		if (st != DB_BUSY || attempt == 4 ||
+		    db_fault_lock_timeouts() != timeouts)
 			return st;
 		/* 2, 4, 8, 16 ms: let the other transaction finish. */
 		ts.tv_sec = 0;
@@ -429,6 +447,68 @@ db_int_of(
 		return -1;
 	if (db_next(s) == DB_ROW)
 		v = db_int(s, 0);
+	return db_finish(s) == DB_OK ? v : -1;
+}
+
+enum db_status
+db_finish(struct db_stmt *s)
+{
+	enum db_status st;
+
+	if (s == NULL)
+		return DB_ERROR;
+	while ((st = db_next(s)) == DB_ROW)
+		;
 	db_done(s);
-	return v;
+	return st == DB_DONE ? DB_OK : st;
+}
+
+int
+db_ready(struct db *db, char *why, size_t len)
+{
+	struct db_conn *c = NULL;
+	struct timespec until;
+	enum db_status st;
+	enum db_fault was, hard;
+	size_t i;
+
+	/* A write failed for want of space, rights or a connection a moment
+	 * ago: not ready, whatever a probe says (on PostgreSQL a small
+	 * write may fit a page where the next insert does not). */
+	was = db_fault_now(&hard);
+	if (hard != DB_FAULT_NONE) {
+		snprintf(why, len, "%s", db_fault_name(hard));
+		return 0;
+	}
+	/* A connection within a second, or the pool is busy doing work:
+	 * that is no reason to take the node out. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&db->lock);
+	while (c == NULL) {
+		for (i = 0; i < db->nconns && c == NULL; i++)
+			if (!db->conns[i].busy) {
+				c = &db->conns[i];
+				c->busy = 1;
+			}
+		if (c == NULL &&
+		    pthread_cond_timedwait(&db->freed, &db->lock, &until) != 0)
+			break;
+	}
+	pthread_mutex_unlock(&db->lock);
+	if (c == NULL)
+		return 1;
+	db_fault_clear();
+	/* After a fault that a lock cannot explain, try a real write: the
+	 * one way to know that the disk has room again. */
+	st = c->db->drv->probe(c->h,
+	    was == DB_FAULT_FULL || was == DB_FAULT_READONLY ||
+	        was == DB_FAULT_DOWN);
+	db_put(c);
+	if (st == DB_OK)
+		return 1;
+	snprintf(why, len, "%s",
+	    db_fault_get() != DB_FAULT_NONE ? db_fault_name(db_fault_get()) :
+	                                      "error");
+	return 0;
 }

@@ -32,6 +32,21 @@ enum db_status {
 	DB_ERROR /* anything else: logged by the driver */
 };
 
+/*
+ * Why the database could not do what a statement asked, when it is not
+ * the statement's fault: the infrastructure. Drivers record the worst one
+ * a thread met (db_fault_get); a request that failed for one answers 503
+ * or 507 instead of 500 (api/errors.c), and /readyz reports the database
+ * not ready while writes fail so (db_ready).
+ */
+enum db_fault {
+	DB_FAULT_NONE = 0,
+	DB_FAULT_LOCKED, /* a lock held elsewhere outlasted lock_timeout */
+	DB_FAULT_DOWN, /* no connection, or an I/O error */
+	DB_FAULT_READONLY, /* the file, its folder or the server refuse writes */
+	DB_FAULT_FULL /* no space left (disk or quota) */
+};
+
 enum db_ptype { DBP_NULL, DBP_TEXT, DBP_INT };
 
 struct db_param {
@@ -87,6 +102,13 @@ enum db_status db_exec(
  */
 enum db_status db_exec_relaxed(
     struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
+/*
+ * A write that may be skipped (a session's last-seen time): it never
+ * waits for a lock held by another process or node, as on an HTTP
+ * thread (db_event_thread); DB_BUSY when one is held.
+ */
+enum db_status db_exec_nowait(
+    struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(struct db_conn *c);
 
@@ -107,8 +129,17 @@ char *db_dup_text0(struct db_stmt *s, int col);
 int db_isnull(struct db_stmt *s, int col);
 void db_done(struct db_stmt *s);
 
+/*
+ * Steps over the rest of s's rows and ends it (db_done): DB_OK when the
+ * statement ran to its end, else its failure. A write with RETURNING
+ * hands out its rows before it commits (SQLite, outside a transaction:
+ * at the last step), so whoever acts on such a row must see this first.
+ */
+enum db_status db_finish(struct db_stmt *s);
+
 /* The integer in the first column of the first row (a COUNT, a RETURNING
- * value); -1 on an error or when there is no row. */
+ * value, which counts only once committed: db_finish); -1 on an error or
+ * when there is no row. */
 int64_t db_int_of(
     struct db_conn *c, const char *sql, const struct db_param *p, size_t n);
 
@@ -135,6 +166,38 @@ enum db_status db_tx(struct db_conn *c,
  */
 void db_upkeep_thread(void);
 int db_is_upkeep_thread(void);
+
+/*
+ * Threads that serve many connections each (libmicrohttpd's) never wait
+ * for a lock that another process or node holds: their statements give
+ * up at once (SQLite) or after DB_EVENT_LOCK_MS (PostgreSQL's
+ * lock_timeout) with DB_BUSY and DB_FAULT_LOCKED. Other threads wait up
+ * to database.lock_timeout.
+ */
+#define DB_EVENT_LOCK_MS 50
+void db_event_thread(void);
+int db_is_event_thread(void);
+
+/* The worst fault the calling thread met since db_fault_clear(). */
+enum db_fault db_fault_get(void);
+void db_fault_clear(void);
+/* "locked", "disk_full", ... for logs and metrics. */
+const char *db_fault_name(enum db_fault f);
+
+/*
+ * For drivers: a statement met fault f (detail: the cause, for the log,
+ * which says it once per fault and then once a minute at most); a write
+ * reached the disk (ends a fault for readiness).
+ */
+void db_note_fault(enum db_fault f, const char *detail);
+void db_note_write_ok(void);
+
+/*
+ * Whether the database takes writes now, for /readyz: 1 yes; 0 no, with
+ * the reason in why ("locked by another process", "disk full", ...).
+ * Bounded by a few hundred milliseconds. Takes a connection of its own.
+ */
+int db_ready(struct db *db, char *why, size_t len);
 
 /*
  * Applies pending migrations; logs each one. 0 done, -1 failure, 1 when
@@ -164,6 +227,9 @@ struct db_driver {
 	const char *relaxed_on_sql, *relaxed_off_sql;
 	/* Run first in each migration transaction; NULL: not needed. */
 	const char *migrate_lock_sql;
+	/* Can this connection write now (bounded wait)? DB_OK, or the
+	 * status; the fault is recorded as for any statement. */
+	enum db_status (*probe)(void *h, int repair);
 };
 
 extern const struct db_driver db_sqlite_driver;

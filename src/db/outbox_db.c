@@ -16,19 +16,21 @@ outbox_insert(struct db_conn *c, const char *id, const char *kind,
 }
 
 int
-outbox_claim(
-    struct db_conn *c, int64_t now, int64_t lease, struct outbox_row *row)
+outbox_claim(struct db_conn *c, int64_t now, int64_t lease, const char *node,
+    const char *msgid_domain, struct outbox_row *row)
 {
 	struct db_stmt *s;
 	enum db_status r;
 
 	s = db_query(c,
-	    "UPDATE outbox SET claimed_until = $2, attempts = "
-	    "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE state = "
-	    "'pending' AND next_at <= $1 AND claimed_until <= $1 ORDER BY "
-	    "next_at LIMIT 1 " DB_SKIP_LOCKED ") RETURNING id, kind, "
-	    "recipient, payload, attempts, created_at, ref",
-	    DB_PARAMS(DB_INT(now), DB_INT(now + lease)));
+	    "UPDATE outbox SET claimed_until = $2, claimed_by = $3, "
+	    "attempts = attempts + 1, message_id = COALESCE(message_id, "
+	    "id || '@' || $4) WHERE id = (SELECT id FROM outbox WHERE "
+	    "state = 'pending' AND next_at <= $1 AND claimed_until <= $1 "
+	    "ORDER BY next_at LIMIT 1 " DB_SKIP_LOCKED ") RETURNING id, kind, "
+	    "recipient, payload, attempts, created_at, ref, message_id",
+	    DB_PARAMS(DB_INT(now), DB_INT(now + lease), DB_TEXT(node),
+	        DB_TEXT(msgid_domain)));
 	if (s == NULL)
 		return -1;
 	if ((r = db_next(s)) == DB_ROW) {
@@ -39,9 +41,28 @@ outbox_claim(
 		row->attempts = db_int(s, 4);
 		row->created_at = db_int(s, 5);
 		row->ref = db_dup_text(s, 6);
+		row->message_id = db_dup_text(s, 7);
 	}
-	db_done(s);
+	/* The claim counts only once committed: a row handed out by a
+	 * claim that did not commit (a full disk) would be sent again and
+	 * again, as fast as the relay answers. */
+	if (db_finish(s) != DB_OK) {
+		if (r == DB_ROW)
+			outbox_row_release(row);
+		return -1;
+	}
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+int
+outbox_release_claims(struct db_conn *c, const char *node)
+{
+	if (db_exec(c,
+	        "UPDATE outbox SET claimed_until = 0 WHERE claimed_by = $1 "
+	        "AND state = 'pending' AND claimed_until > 0",
+	        DB_PARAMS(DB_TEXT(node))) != DB_OK)
+		return -1;
+	return (int)db_changes(c);
 }
 
 void
@@ -50,6 +71,7 @@ outbox_row_release(struct outbox_row *row)
 	free(row->kind);
 	free(row->recipient);
 	free(row->ref);
+	free(row->message_id);
 	if (row->payload != NULL)
 		free_secret(row->payload, strlen(row->payload));
 	memset(row, 0, sizeof(*row));

@@ -13,6 +13,7 @@ struct outbox_row {
 	char *recipient;
 	char *payload;
 	char *ref; /* the message it is about, or NULL */
+	char *message_id; /* a mail's, without <>, fixed at its first claim */
 	int64_t attempts; /* including this one */
 	int64_t created_at;
 };
@@ -21,12 +22,16 @@ enum db_status outbox_insert(struct db_conn *c, const char *id,
     const char *kind, const char *recipient, const char *payload,
     const char *ref, int64_t now);
 /*
- * Claims the oldest due row for lease seconds (another worker will not
- * take it meanwhile; after a crash the lease runs out and it is retried).
- * 1 claimed, 0 nothing due, -1 error.
+ * Claims the oldest due row for lease seconds in the name of node
+ * (another worker will not take it meanwhile; after a crash the lease runs
+ * out and it is retried, at once if node restarts: outbox_release_claims).
+ * The first claim also fixes the row's Message-ID (<id>@msgid_domain).
+ * 1 claimed (and committed), 0 nothing due, -1 error.
  */
-int outbox_claim(
-    struct db_conn *c, int64_t now, int64_t lease, struct outbox_row *row);
+int outbox_claim(struct db_conn *c, int64_t now, int64_t lease,
+    const char *node, const char *msgid_domain, struct outbox_row *row);
+/* Ends the claims node held before it restarted; how many, or -1. */
+int outbox_release_claims(struct db_conn *c, const char *node);
 void outbox_row_release(struct outbox_row *row);
 /* Sent: the payload (which may hold a link secret) is emptied. */
 enum db_status outbox_mark_sent(

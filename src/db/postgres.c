@@ -36,6 +36,7 @@ struct pg_prep {
 
 struct pg_conn {
 	PGconn *h;
+	int64_t lock_ms; /* the session's lock_timeout; -1 unknown */
 	struct pg_prep cache[CACHE_MAX];
 	size_t ncache;
 	unsigned next_name;
@@ -68,20 +69,47 @@ quiet_notice(void *arg, const PGresult *res)
 	        "");
 }
 
+static int64_t lock_timeout_ms = 2000; /* database.lock_timeout */
+static char node_id[128]; /* readiness row (server.node_id) */
+
 /* 1 for the SQLSTATEs after which the same work may simply run again. */
 static int
 retryable(const char *state)
 {
 	return state != NULL &&
 	    (strcmp(state, "40001") == 0 || /* serialization_failure */
-	        strcmp(state, "40P01") == 0 || /* deadlock_detected */
-	        strcmp(state, "55P03") == 0); /* lock_not_available */
+	        strcmp(state, "40P01") == 0); /* deadlock_detected */
+}
+
+/*
+ * The infrastructure faults among the SQLSTATEs (db.h): a lock that
+ * outlasted lock_timeout (or a statement_timeout the operator set), a full
+ * disk, a server that refuses writes (a standby after a failover) or is
+ * going away.
+ */
+static enum db_fault
+fault_of(const char *state)
+{
+	if (state == NULL)
+		return DB_FAULT_DOWN; /* no answer at all */
+	if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return DB_FAULT_LOCKED;
+	if (strcmp(state, "53100") == 0)
+		return DB_FAULT_FULL;
+	if (strcmp(state, "25006") == 0)
+		return DB_FAULT_READONLY;
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+	    strncmp(state, "53", 2) == 0 || strcmp(state, "58030") == 0)
+		return DB_FAULT_DOWN;
+	return DB_FAULT_NONE;
 }
 
 static enum db_status
 map_res(struct pg_conn *c, const PGresult *r, const char *sql)
 {
 	const char *state, *msg;
+	char detail[512];
+	enum db_fault f;
 
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
@@ -98,6 +126,13 @@ map_res(struct pg_conn *c, const PGresult *r, const char *sql)
 		return DB_CONSTRAINT;
 	/* The primary message only: DETAIL can quote row values. */
 	msg = r != NULL ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if ((f = fault_of(state)) != DB_FAULT_NONE) {
+		/* Logged by db_note_fault, once per episode and interval. */
+		snprintf(detail, sizeof(detail), "%s %s", state ? state : "-",
+		    msg != NULL ? msg : PQerrorMessage(c->h));
+		db_note_fault(f, detail);
+		return f == DB_FAULT_LOCKED ? DB_BUSY : DB_ERROR;
+	}
 	log_error("postgres error", "{s:s,s:s,s:s}", "sqlstate",
 	    state != NULL ? state : "", "error",
 	    msg != NULL ? msg : PQerrorMessage(c->h), "sql", sql);
@@ -149,6 +184,9 @@ pg_connect(const struct config *cfg)
 	}
 	PQsetNoticeReceiver(c->h, quiet_notice, NULL);
 	check_server(c);
+	lock_timeout_ms = cfg->database_lock_timeout;
+	snprintf(node_id, sizeof(node_id), "%s", cfg->server_node_id);
+	c->lock_ms = -1;
 	return c;
 }
 
@@ -180,10 +218,10 @@ ensure_connected(struct pg_conn *c)
 	if (PQstatus(c->h) == CONNECTION_OK)
 		return 0;
 	forget_prepared(c);
+	c->lock_ms = -1;
 	PQreset(c->h);
 	if (PQstatus(c->h) != CONNECTION_OK) {
-		log_error("cannot reconnect to PostgreSQL", "{s:s}", "error",
-		    PQerrorMessage(c->h));
+		db_note_fault(DB_FAULT_DOWN, PQerrorMessage(c->h));
 		return -1;
 	}
 	log_warn("reconnected to PostgreSQL", NULL);
@@ -249,12 +287,52 @@ prepare(struct pg_conn *c, const char *sql, const char *sig, const Oid *types,
 	return p;
 }
 
+/*
+ * The session's lock_timeout for the calling thread (db.h): HTTP threads
+ * hardly wait, others database.lock_timeout. Set between transactions
+ * only, when it changes.
+ */
+static int
+set_lock_timeout(struct pg_conn *c)
+{
+	int64_t want = db_is_event_thread() ? DB_EVENT_LOCK_MS :
+	                                      lock_timeout_ms;
+	char sql[64];
+	PGresult *r;
+	int ok;
+
+	if (c->in_tx || c->lock_ms == want)
+		return 0;
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %lld", (long long)want);
+	r = PQexec(c->h, sql);
+	ok = map_res(c, r, sql) == DB_OK;
+	PQclear(r);
+	if (!ok)
+		return -1;
+	c->lock_ms = want;
+	return 0;
+}
+
 static void
 backoff(int attempt)
 {
 	struct timespec ts = { 0, (long)(1000000L << attempt) }; /* 1-8 ms */
 
 	nanosleep(&ts, NULL);
+}
+
+/* A write reached the database: a COMMIT, or a change outside a
+ * transaction. */
+static int
+wrote(const PGresult *r, int in_tx)
+{
+	const char *cmd = PQcmdStatus((PGresult *)(uintptr_t)r);
+
+	if (strcmp(cmd, "COMMIT") == 0)
+		return 1;
+	return !in_tx &&
+	    (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
+	        strncmp(cmd, "DELETE", 6) == 0);
 }
 
 /*
@@ -311,7 +389,7 @@ run(struct pg_conn *c, const char *sql, const struct db_param *p, size_t n,
 	}
 	for (attempt = 0;; attempt++) {
 		idle = !c->in_tx;
-		if (ensure_connected(c) == -1)
+		if (ensure_connected(c) == -1 || set_lock_timeout(c) == -1)
 			return NULL;
 		if ((prep = prepare(c, sql, sig, types, (int)n)) == NULL)
 			return NULL;
@@ -329,8 +407,11 @@ run(struct pg_conn *c, const char *sql, const struct db_param *p, size_t n,
 			backoff(attempt);
 			continue;
 		}
-		if (*st == DB_OK)
+		if (*st == DB_OK) {
 			c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+			if (wrote(r, c->in_tx))
+				db_note_write_ok();
+		}
 		return r;
 	}
 }
@@ -436,6 +517,55 @@ pg_script(void *h, const char *sql)
 	return st;
 }
 
+/*
+ * Readiness: would a write wait for a lock now? Asks for the lock every
+ * INSERT and UPDATE takes on the tables every flow writes (ROW EXCLUSIVE:
+ * it waits only for LOCK TABLE, VACUUM FULL and the like, never for
+ * other writers), within SQLITE_LOCK_PROBE_MS; a standby (after a
+ * failover) takes no writes. With repair also commits a small write.
+ */
+static enum db_status
+pg_probe(void *h, int repair)
+{
+	struct pg_conn *c = h;
+	struct db_stmt *s;
+	enum db_status st;
+	int standby = 0;
+
+	s = pg_query(h, "SELECT pg_is_in_recovery()", NULL, 0);
+	if (s == NULL || (st = pg_next(s)) != DB_ROW) {
+		pg_done(s);
+		return DB_ERROR;
+	}
+	standby = pg_int(s, 0) != 0;
+	pg_done(s);
+	if (standby) {
+		db_note_fault(DB_FAULT_READONLY,
+		    "the PostgreSQL server is a standby (read-only)");
+		return DB_ERROR;
+	}
+	if ((st = pg_exec(h, "BEGIN", NULL, 0)) != DB_OK)
+		return st;
+	if ((st = pg_exec(h, "SET LOCAL lock_timeout = 250", NULL, 0)) ==
+	        DB_OK &&
+	    (st = pg_exec(h,
+	         "LOCK TABLE users, sessions, messages, files, outbox, "
+	         "events IN ROW EXCLUSIVE MODE",
+	         NULL, 0)) == DB_OK &&
+	    repair)
+		st = pg_exec(h,
+		    "INSERT INTO readiness (node, probed_at) VALUES ($1, $2) "
+		    "ON CONFLICT (node) DO UPDATE SET probed_at = "
+		    "excluded.probed_at",
+		    DB_PARAMS(DB_TEXT(node_id), DB_INT((int64_t)time(NULL))));
+	if (st == DB_OK && repair)
+		st = pg_exec(h, "COMMIT", NULL, 0);
+	else
+		(void)pg_exec(h, "ROLLBACK", NULL, 0);
+	(void)c;
+	return st;
+}
+
 const struct db_driver db_postgres_driver = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -449,6 +579,7 @@ const struct db_driver db_postgres_driver = {
 	.isnull = pg_isnull,
 	.done = pg_done,
 	.script = pg_script,
+	.probe = pg_probe,
 	.begin_sql = "BEGIN",
 	/* Nodes starting together: one migrates, the others wait and then
 	 * find nothing left to do. Per schema, so installations can share a

@@ -97,8 +97,8 @@ otp_fail(struct db_conn *c, const char *msg_id, int64_t max)
 	    DB_PARAMS(DB_TEXT(msg_id), DB_INT(max)));
 	if (s != NULL && db_next(s) == DB_ROW)
 		n = db_int(s, 0);
-	db_done(s);
-	return n;
+	/* Counted only once committed. */
+	return db_finish(s) == DB_OK ? n : -1;
 }
 
 enum db_status

@@ -175,7 +175,8 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 enum db_status
 sessions_touch(struct db_conn *c, const char *hash, int64_t now)
 {
-	return db_exec(c,
+	/* Skipped while the database is locked: the next request does it. */
+	return db_exec_nowait(c,
 	    "UPDATE sessions SET last_seen = $2 WHERE "
 	    "id_hash = $1",
 	    DB_PARAMS(DB_TEXT(hash), DB_INT(now)));
@@ -308,8 +309,8 @@ ratelimit_hit(struct db_conn *c, const char *key, int64_t window, int64_t now)
 	    DB_PARAMS(DB_TEXT(key), DB_INT(now - now % window)));
 	if (s != NULL && db_next(s) == DB_ROW)
 		n = db_int(s, 0);
-	db_done(s);
-	return n;
+	/* Counted only once committed. */
+	return db_finish(s) == DB_OK ? n : -1;
 }
 
 enum db_status

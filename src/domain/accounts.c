@@ -107,7 +107,9 @@ acct_limited(struct db_conn *c, const char *key, int64_t window, int64_t limit,
 {
 	int64_t now = clock_now(), n = ratelimit_hit(c, key, window, now);
 
-	if (n < 0 || n <= limit)
+	if (n < 0)
+		return -1;
+	if (n <= limit)
 		return 0;
 	if (retry_after != NULL)
 		*retry_after = window - now % window;

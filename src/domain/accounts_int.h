@@ -28,7 +28,8 @@ int acct_mail_token(struct db_conn *c, const struct acct_env *env,
     const char *path, int64_t ttl);
 /*
  * The login limits (per IP, per account), counted before any costly
- * check; 1 when over (sets *retry_after).
+ * check; 1 when over (sets *retry_after), -1 when the attempt cannot be
+ * counted (a database fault: callers refuse it, fail closed).
  */
 int acct_login_limited(
     const struct acct_env *env, const char *email, int64_t *retry_after);
@@ -36,7 +37,8 @@ int acct_login_limited(
  * The limits of mails to an address (accounts.mails_per_hour) and of
  * mail-sending requests from the caller's IP (accounts.mails_per_ip_hour):
  * register, resend, forgot. Both counted, before any work, for known and
- * unknown addresses alike; 1 when over (sets *retry_after).
+ * unknown addresses alike; 1 when over (sets *retry_after), -1 when it
+ * cannot be counted (callers refuse, fail closed).
  */
 int acct_mails_limited(
     const struct acct_env *env, const char *email, int64_t *retry_after);
@@ -44,7 +46,8 @@ int acct_mails_limited(
 enum acct_status acct_token_status(enum token_state t);
 /* The fingerprint words of a b64u key id into out (>= 48 bytes), or "". */
 void acct_key_words(const char *key_id, char *out, size_t len);
-/* Counts one hit on key; 1 when over limit (sets *retry_after). */
+/* Counts one hit on key; 1 when over limit (sets *retry_after), 0 under
+ * it, -1 when it cannot count (a database fault): callers fail closed. */
 int acct_limited(struct db_conn *c, const char *key, int64_t window,
     int64_t limit, int64_t *retry_after);
 void acct_audit(struct db_conn *c, const struct acct_env *env,

@@ -77,13 +77,13 @@ accounts_login(const struct acct_env *env, const char *email_in,
 	const char *domain, *why;
 	struct db_conn *c;
 	enum pw_result pw;
-	int found = 0;
+	int found = 0, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
 	    -1)
 		snprintf(email, sizeof(email), "%.*s", EMAIL_MAX, email_in);
-	if (acct_login_limited(env, email, retry_after))
-		return ACCT_LIMITED;
+	if ((limited = acct_login_limited(env, email, retry_after)) != 0)
+		return limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
 	c = db_get(env->db);
 	found = users_by_email(c, email, u);
 	db_put(c);
@@ -154,11 +154,12 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 	struct db_conn *c;
 	enum pw_result pw;
 	enum acct_status st = ACCT_ERROR;
+	int limited;
 
 	if (!acct_kdf_ok(k))
 		return ACCT_WEAK_KDF;
-	if (acct_login_limited(env, u->email, retry_after))
-		return ACCT_LIMITED;
+	if ((limited = acct_login_limited(env, u->email, retry_after)) != 0)
+		return limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
 	pw = password_check(env->sec->pepper, current, u->verifier);
 	if (pw != PW_OK)
 		return pw == PW_BUSY ? ACCT_BUSY : ACCT_BAD_LOGIN;
@@ -192,13 +193,14 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 	struct db_conn *c;
 	struct user u;
 	int64_t retry;
-	int found, ok = 1;
+	int found, ok = 1, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
 	    -1)
 		return ACCT_BAD_EMAIL;
-	if (acct_mails_limited(env, email, &retry))
-		return ACCT_ACCEPTED; /* the same answer, and no mail */
+	if ((limited = acct_mails_limited(env, email, &retry)) != 0)
+		/* Over: the same answer, and no mail; not counted: 503. */
+		return limited == 1 ? ACCT_ACCEPTED : ACCT_ERROR;
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);

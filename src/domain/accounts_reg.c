@@ -35,20 +35,26 @@ acct_mails_limited(
 {
 	char key[EMAIL_MAX + 80];
 	struct db_conn *c = db_get(env->db);
-	int over = 0;
+	int over = -1, ip, addr;
 
 	if (db_begin(c) == DB_OK) {
 		snprintf(key, sizeof(key), "mail-ip:%s", env->ip);
-		over = acct_limited(c, key, MAIL_WINDOW,
+		ip = acct_limited(c, key, MAIL_WINDOW,
 		    env->cfg->accounts_mails_per_ip_hour, retry);
-		snprintf(key, sizeof(key), "mail:%s", email);
 		/* Both count, so one IP cannot spread over many addresses
-		 * nor many IPs pile onto one. */
-		over = acct_limited(c, key, MAIL_WINDOW,
-		           env->cfg->accounts_mails_per_hour, retry) ||
-		    over;
-		if (db_commit(c) != DB_OK)
+		 * nor many IPs pile onto one. After a failed statement the
+		 * transaction takes no more (PostgreSQL: 25P02): stop. */
+		addr = -1;
+		if (ip != -1) {
+			snprintf(key, sizeof(key), "mail:%s", email);
+			addr = acct_limited(c, key, MAIL_WINDOW,
+			    env->cfg->accounts_mails_per_hour, retry);
+		}
+		/* Not counted is not under the limit (a database fault). */
+		if (ip == -1 || addr == -1 || db_commit(c) != DB_OK)
 			db_rollback(c);
+		else
+			over = ip == 1 || addr == 1;
 	}
 	db_put(c);
 	return over;
@@ -113,7 +119,7 @@ accounts_register(const struct acct_env *env, const struct acct_register *r,
 	struct user nu = { 0 };
 	struct db_conn *c;
 	enum acct_status st;
-	int conn;
+	int conn, limited;
 
 	if (email_normalise(r->email, email, sizeof(email), &domain, &why) ==
 	    -1)
@@ -129,8 +135,8 @@ accounts_register(const struct acct_env *env, const struct acct_register *r,
 	db_put(c);
 	if (conn != 1)
 		return conn == 0 ? ACCT_DOMAIN : ACCT_ERROR;
-	if (acct_mails_limited(env, email, retry_after))
-		return ACCT_LIMITED;
+	if ((limited = acct_mails_limited(env, email, retry_after)) != 0)
+		return limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
 	/* The costly hash runs for known and unknown addresses alike. */
 	switch (password_make(env->sec->pepper, r->auth_key, verifier)) {
 	case PW_OK:
@@ -257,13 +263,14 @@ accounts_verify(const struct acct_env *env, const char *token,
 	enum acct_status st;
 	enum pw_result pw;
 	struct user u;
+	int limited;
 
 	if ((st = accounts_verify_info(env, token, &u)) != ACCT_OK)
 		return st;
 	/* Guessing the attempt's password is guessing a login. */
-	if (acct_login_limited(env, u.email, retry_after)) {
+	if ((limited = acct_login_limited(env, u.email, retry_after)) != 0) {
 		user_release(&u);
-		return ACCT_LIMITED;
+		return limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
 	}
 	pw = password_check(env->sec->pepper, auth_key, u.verifier);
 	if (pw != PW_OK) {
@@ -299,13 +306,14 @@ accounts_resend(const struct acct_env *env, const char *email_in)
 	struct user u;
 	struct db_conn *c;
 	int64_t retry;
-	int found, ok = 1;
+	int found, ok = 1, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
 	    -1)
 		return ACCT_BAD_EMAIL;
-	if (acct_mails_limited(env, email, &retry))
-		return ACCT_ACCEPTED; /* the same answer, and no mail */
+	if ((limited = acct_mails_limited(env, email, &retry)) != 0)
+		/* Over: the same answer, and no mail; not counted: 503. */
+		return limited == 1 ? ACCT_ACCEPTED : ACCT_ERROR;
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);

@@ -40,7 +40,9 @@ enum msg_status {
 	MSG_LOCKED, /* 423: too many wrong codes */
 	MSG_LIMITED, /* 429: too many codes asked for */
 	MSG_BUSY, /* 503: the database is busy */
-	MSG_ERROR
+	MSG_ERROR,
+	MSG_UNPROCESSABLE /* 422: an idempotency key reused for another
+			     request */
 };
 
 struct msg_result {
@@ -89,10 +91,17 @@ struct msg_create_in {
 	/* "standard", "strict" or NULL: what the sender asks for; the
 	 * organisation's policy decides (domain/delivery.h). */
 	const char *delivery;
+	/* A retry-safe creation (Idempotency-Key): the sender's key and the
+	 * request's SHA-256 (b64u); NULL for none. The same key with the same
+	 * request again makes nothing and names the message made before
+	 * (msg_created.replayed); with another request it is refused (422). */
+	const char *idem_key;
+	const char *idem_hash;
 };
 
 struct msg_created {
 	char id[RAND_ID_LEN + 1];
+	int replayed; /* id is the message an earlier request made */
 	char rcpt_email[256];
 	char rcpt_phone[20];
 	int link; /* no account: link flow */

@@ -1,6 +1,7 @@
 /* tus upload rules; see uploads.h. */
 #include "util/common.h"
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "db/db.h"
@@ -9,6 +10,7 @@
 #include "domain/uploads_int.h"
 #include "envelope/stf1.h"
 #include "store/blob.h"
+#include "util/backoff.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -35,6 +37,7 @@ struct upload {
 	uint64_t start, written; /* written: stored in the blob */
 	unsigned char header[STF1_HEADER_LEN];
 	int refused; /* stop storing */
+	int store_errno; /* the store's first failure, 0 none */
 	int discard; /* acknowledge nothing of this PATCH (checksum) */
 	int64_t renewed_us;
 	unsigned char *pend; /* bytes at start + written, not yet stored */
@@ -129,7 +132,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_row m;
 	struct msg_result r = load(c, u, file_id, &f, &m, 1);
-	int restart = 0;
+	int restart = 0, lease = 0;
 
 	if (r.st != MSG_OK) {
 		db_put(c);
@@ -138,9 +141,11 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	if (length != (uint64_t)f.ciphertext_size)
 		r = msg_res(MSG_INVALID, "bad_upload_length",
 		    "Upload-Length is not the STF1 size of the document");
-	else if (file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(),
-	             0, -1) == 1 ||
-	    f.upload_offset == 0 || f.started == FILE_UPLOAD_TERMINATED)
+	else if ((lease = file_lease(c, f.id, env->cfg->server_node_id,
+	              clock_now_us(), 0, -1)) == -1)
+		r = msg_res(MSG_ERROR, "internal", "database");
+	else if (lease == 1 || f.upload_offset == 0 ||
+	    f.started == FILE_UPLOAD_TERMINATED)
 		restart = 1; /* a new salt means new ciphertext: from nothing */
 	else
 		r = msg_res(MSG_CONFLICT, "upload_busy",
@@ -175,9 +180,17 @@ uploads_info(const struct msg_env *env, const struct user *u,
 
 	if (found == 1) {
 		if (msg_get(c, f.message_id, &m) == 1) {
+			/* An upload whose window closed is aborted and its
+			 * bytes deleted: a client that asks where it stands
+			 * hears so, as its next PATCH would (tus: 410). */
 			if (msg_owned(&m, u) &&
 			    f.started == FILE_UPLOAD_TERMINATED) {
 				r = terminated();
+			} else if (msg_owned(&m, u) &&
+			    strcmp(m.state, "aborted") == 0) {
+				r = msg_res(MSG_GONE, "upload_aborted",
+				    "the upload window closed; the message was "
+				    "aborted");
 			} else if (msg_owned(&m, u)) {
 				fill_info(info, &f, &m);
 				r = msg_res(MSG_OK, NULL, NULL);
@@ -241,6 +254,7 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_result r = load(c, u, file_id, &f, &m, 0);
 	int64_t now_us = clock_now_us();
+	int lease;
 
 	*out = NULL;
 	if (r.st != MSG_OK) {
@@ -254,10 +268,14 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
 		r = msg_res(MSG_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
-	else if (file_lease(c, f.id, env->cfg->server_node_id, now_us,
-	             now_us + LEASE_US, (int64_t)offset) != 1)
-		r = msg_res(MSG_CONFLICT, "upload_busy",
-		    "another PATCH for this upload is in progress");
+	else if ((lease = file_lease(c, f.id, env->cfg->server_node_id, now_us,
+	              now_us + LEASE_US, (int64_t)offset)) != 1)
+		/* Not taken because of another PATCH, or because the
+		 * database takes no writes (a 503 or 507, not a 409). */
+		r = lease == 0 ? msg_res(MSG_CONFLICT, "upload_busy",
+		                     "another PATCH for this upload is in "
+		                     "progress") :
+		                 msg_res(MSG_ERROR, "internal", "database");
 	if (r.st != MSG_OK) {
 		msg_row_release(&m);
 		file_row_release(&f);
@@ -326,15 +344,34 @@ store(struct upload *up, const void *data, size_t len)
 	return 0;
 }
 
+/* A store that does not answer (S3 down, an I/O error): said once a
+ * minute, not once per PATCH. */
+static struct log_every store_log = LOG_EVERY_INIT(60000);
+
+static void
+store_failed(struct upload *up, const char *what)
+{
+	unsigned long repeats;
+
+	if (up->store_errno == 0)
+		up->store_errno = errno != 0 ? errno : EIO;
+	if (up->store_errno != ENOSPC && up->store_errno != EDQUOT &&
+	    log_every_due(&store_log, &repeats))
+		log_error("blob store failed", "{s:s,s:s,s:I}", "step", what,
+		    "error", strerror(up->store_errno), "repeats",
+		    (json_int_t)repeats);
+}
+
 static struct msg_result
 write_failed(struct upload *up)
 {
 	up->refused = 1;
-	if (errno == ENOSPC || errno == EDQUOT)
+	store_failed(up, "write");
+	if (up->store_errno == ENOSPC || up->store_errno == EDQUOT)
 		return msg_res(MSG_NO_SPACE, "insufficient_storage",
 		    "the storage is full; try again later");
-	log_error("blob write failed", "{s:s}", "error", strerror(errno));
-	return msg_res(MSG_ERROR, "internal", "storage");
+	return msg_res(MSG_BUSY, "storage_unavailable",
+	    "the storage does not answer; try again later");
 }
 
 /* Writes out what is buffered. */
@@ -443,8 +480,10 @@ upload_settle_blob(struct upload *up)
 	if (up->refused && up->start < STF1_HEADER_LEN &&
 	    off >= STF1_HEADER_LEN && !header_ok(up))
 		off = up->start;
-	if (off > up->start && blob_writer_sync(up->w) == -1)
+	if (off > up->start && blob_writer_sync(up->w) == -1) {
+		store_failed(up, "sync");
 		off = up->start;
+	}
 	/* The last byte: commit (also a retry of a commit that failed, by a
 	 * PATCH with no body at the end). */
 	if (off == len && up->w == NULL)
@@ -452,8 +491,7 @@ upload_settle_blob(struct upload *up)
 	if (off == len && up->w != NULL && blob_writer_commit(up->w) == 0)
 		up->done = 1;
 	else if (off == len)
-		log_error("blob commit failed", "{s:s,s:s}", "file_id",
-		    up->f.id, "error", strerror(errno));
+		store_failed(up, "commit");
 	blob_writer_close(up->w);
 	up->w = NULL;
 	up->off = off;
@@ -482,6 +520,9 @@ upload_finish(struct upload *up, int recorded, struct upload_info *info)
 	info->length = (uint64_t)up->f.ciphertext_size;
 	info->deadline = up->deadline;
 	info->done = recorded && up->done;
+	info->store_errno = up->store_errno;
+	/* The record was tried on this thread just before. */
+	info->db_fault = recorded ? DB_FAULT_NONE : (int)db_fault_get();
 	snprintf(info->msg_id, sizeof(info->msg_id), "%s", up->msg_id);
 	file_row_release(&up->f);
 	free(up);
@@ -496,6 +537,7 @@ uploads_patch_end(struct upload *up, struct upload_info *info)
 
 	upload_settle_blob(up);
 	c = db_get(up->env->db);
+	db_fault_clear();
 	recorded = upload_record(c, up) == DB_OK;
 	db_put(c);
 	return upload_finish(up, recorded, info);

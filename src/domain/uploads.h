@@ -18,6 +18,11 @@ struct upload_info {
 	uint64_t offset, length;
 	int64_t deadline;
 	int done;
+	/* At a PATCH's end, why it kept less than it was sent: the store
+	 * failed (its errno), or the offset could not be recorded (enum
+	 * db_fault). 0 for neither. */
+	int store_errno;
+	int db_fault;
 };
 
 /*

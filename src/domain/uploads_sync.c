@@ -92,6 +92,7 @@ record_batch(struct uploads_syncer *s, struct upload_job *batch)
 	struct upload_job *job;
 	int all = 0;
 
+	db_fault_clear(); /* upload_finish reads what this met */
 	if (batch->next != NULL && db_tx(c, record_all, batch) == DB_OK)
 		all = 1;
 	for (job = batch; job != NULL; job = job->next)

@@ -8,6 +8,7 @@
 
 #include "http/listen.h"
 #include "util/config.h"
+#include "util/log.h"
 
 int
 listen_open(const char *addr, int reuse_port, char *err, size_t errlen)
@@ -92,4 +93,19 @@ listen_port(int fd)
 	if (ss.ss_family == AF_INET6)
 		return ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
 	return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
+}
+
+void
+listen_log(const char *what, const char *addr, unsigned port)
+{
+	char host[64], url[128];
+	uint16_t cfgport;
+
+	if (config_parse_addr(addr, host, sizeof(host), &cfgport) == -1)
+		return;
+	if (strchr(host, ':') != NULL)
+		snprintf(url, sizeof(url), "http://[%s]:%u", host, port);
+	else
+		snprintf(url, sizeof(url), "http://%s:%u", host, port);
+	log_info(what, "{s:s}", "url", url);
 }

@@ -27,4 +27,7 @@ void listen_stop(int fd);
 /* The port fd is bound to, or 0. */
 unsigned listen_port(int fd);
 
+/* Logs what ("listening") with the URL of addr at port. */
+void listen_log(const char *what, const char *addr, unsigned port);
+
 #endif

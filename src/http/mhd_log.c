@@ -102,6 +102,31 @@ format_redacted(struct buf *b, const char *fmt, va_list *ap)
 	return 0;
 }
 
+/*
+ * Messages about a peer that left in the middle of a request (a closed
+ * tab, a tus client that will resume: a harmless retry) are routine, at
+ * info; matched on the format, as substrings.
+ */
+static const char *const routine[] = {
+	"closed by remote side",
+	"Connection reset",
+	"connection reset",
+	"Failed to receive",
+	"Failed to send",
+	"Socket disconnected",
+};
+
+static int
+is_routine(const char *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(routine); i++)
+		if (strstr(fmt, routine[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -121,6 +146,10 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	n = b.len;
 	while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == ' '))
 		b.data[--n] = '\0';
-	log_warn("libmicrohttpd", "{s:s}", "detail", buf_str(&b));
+	if (is_routine(fmt))
+		log_info(
+		    "client left mid-request", "{s:s}", "detail", buf_str(&b));
+	else
+		log_warn("libmicrohttpd", "{s:s}", "detail", buf_str(&b));
 	buf_release(&b);
 }

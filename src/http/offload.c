@@ -3,9 +3,11 @@
 
 #include <pthread.h>
 
+#include "db/db.h"
 #include "http/offload.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "util/log.h"
 
 struct job {
@@ -30,6 +32,7 @@ run(void *arg)
 	struct offload *o = arg;
 	struct job *j;
 
+	/* Handlers here may wait for the database (db.h). */
 	for (;;) {
 		pthread_mutex_lock(&o->lock);
 		while (o->head == NULL && !o->stopping)
@@ -42,7 +45,7 @@ run(void *arg)
 			o->tail = &o->head;
 		pthread_mutex_unlock(&o->lock);
 
-		j->req->route->handler(j->req);
+		offload_handle(j->req);
 		request_resume(j->req); /* req is not ours after this */
 		free(j);
 
@@ -116,4 +119,30 @@ offload_stop(struct offload *o)
 	pthread_cond_destroy(&o->idle);
 	pthread_mutex_destroy(&o->lock);
 	free(o);
+}
+
+struct offload *
+offload_lane(const struct request *req)
+{
+	const struct app *app = req->app;
+	unsigned f = req->route->flags;
+
+	if (req->route->stream != NULL || !(f & (ROUTE_API | ROUTE_OFFLOAD)))
+		return NULL;
+	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+		return app->offload_read;
+	return app->offload;
+}
+
+/*
+ * Runs the route's handler on this thread; a 500 that a database fault
+ * explains becomes the fault's answer (503 or 507 with Retry-After).
+ */
+void
+offload_handle(struct request *req)
+{
+	db_fault_clear();
+	req->route->handler(req);
+	if (db_fault_get() > (enum db_fault)req->db_fault)
+		req->db_fault = (int)db_fault_get();
 }

@@ -26,7 +26,8 @@
 const struct route routes[] = {
 	/* Operations (O5). */
 	R("GET", "/healthz", api_healthz, ROUTE_OPS, 0, NULL),
-	R("GET", "/readyz", api_readyz, ROUTE_OPS, 0, NULL),
+	/* Readiness asks the database: off the HTTP threads. */
+	R("GET", "/readyz", api_readyz, ROUTE_OPS | SLOW, 0, NULL),
 	R("GET", "/metrics", api_metrics, ROUTE_OPS, 0, NULL),
 
 	/* Public settings, session, CSP reports. */

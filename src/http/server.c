@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/errors.h"
+#include "db/db.h"
 #include "http/csrf.h"
 #include "http/deadline.h"
 #include "http/listen.h"
@@ -54,6 +56,9 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct request *req = xcalloc(1, sizeof(*req));
 
 	ST_UNUSED(uri);
+	/* libmicrohttpd's threads serve many connections each: none of them
+	 * may wait for a database lock held elsewhere (db.h). */
+	db_event_thread();
 	req->app = app;
 	req->conn = conn;
 	req->start_ns = now_ns();
@@ -299,17 +304,24 @@ admit(struct request *req, const char *url, const char *method,
 	 * for a request that will be refused. */
 	if (needs_csrf(req) && csrf_check(req) == -1)
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
+	db_fault_clear();
 	if ((req->route->flags & (ROUTE_AUTH | ROUTE_SESSION)) &&
 	    session_load(req) == -1 && (req->route->flags & ROUTE_AUTH)) {
-		reply_error(req, 401, "not_logged_in", "Log in first");
+		/* A session that could not be looked up is not a logout. */
+		if ((req->db_fault = (int)db_fault_get()) != DB_FAULT_NONE)
+			api_db_fault_error(req, db_fault_get());
+		else
+			reply_error(req, 401, "not_logged_in", "Log in first");
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	}
 	if ((req->route->flags & ROUTE_MAILBOX) && req->user != NULL &&
 	    session_act_as(req) == -1)
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	if (req->route->stream != NULL) {
-		if (req->route->stream->begin(req) == -1)
+		if (req->route->stream->begin(req) == -1) {
+			req->db_fault = (int)db_fault_get();
 			return refuse(req, cl != NULL ? len : UINT64_MAX);
+		}
 		req->stream_begun = 1;
 	}
 	return 0;
@@ -320,6 +332,8 @@ send_reply(struct request *req)
 {
 	if (req->resp == NULL)
 		reply_error(req, 500, "internal", "No response");
+	if (req->status == 500 && req->db_fault != DB_FAULT_NONE)
+		api_db_fault_error(req, (enum db_fault)req->db_fault);
 	/* tus: on every answer of an upload endpoint, errors included (a
 	 * 401, 403, 405 or 415 of this layer too). */
 	if (req->path != NULL && method_tus_path(req->path) &&
@@ -337,6 +351,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     size_t *upload_data_size, void **con_cls)
 {
 	struct request *req = *con_cls;
+	struct offload *lane;
 
 	if (req == NULL)
 		return MHD_NO;
@@ -384,14 +399,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return send_reply(req);
 	/* Not once stopping: what is handed over must be answered before the
 	 * daemon stops (server_run), and a late request could miss that. */
-	if (req->resp == NULL && (req->route->flags & ROUTE_OFFLOAD) &&
-	    req->app->offload != NULL && !atomic_load(&req->app->stopping)) {
+	if (req->resp == NULL && (lane = offload_lane(req)) != NULL &&
+	    !atomic_load(&req->app->stopping)) {
 		request_suspend(req);
-		offload_run(req->app->offload, req);
+		offload_run(lane, req);
 		return MHD_YES;
 	}
 	if (req->resp == NULL)
-		req->route->handler(req);
+		offload_handle(req);
 	/* Read only what this thread wrote: once suspended, req belongs to
 	 * the thread that will answer it. */
 	if (req->deferred)
@@ -448,21 +463,6 @@ open_listener(const char *addr, int reuse_port)
 		log_error("cannot listen", "{s:s,s:s}", "address", addr,
 		    "error", why);
 	return fd;
-}
-
-static void
-log_listening(const char *what, const char *addr, unsigned port)
-{
-	char host[64], url[128];
-	uint16_t cfgport;
-
-	if (config_parse_addr(addr, host, sizeof(host), &cfgport) == -1)
-		return;
-	if (strchr(host, ':') != NULL)
-		snprintf(url, sizeof(url), "http://[%s]:%u", host, port);
-	else
-		snprintf(url, sizeof(url), "http://%s:%u", host, port);
-	log_info(what, "{s:s}", "url", url);
 }
 
 /* Waits for SIGTERM or SIGINT (blocked in every thread by the caller). */
@@ -553,14 +553,16 @@ server_run(struct app *app)
 		goto out;
 	if ((app->offload = offload_start((unsigned)cfg->server_threads)) ==
 	        NULL ||
+	    (app->offload_read = offload_start(
+	         (unsigned)cfg->server_threads)) == NULL ||
 	    (app->deadline = deadline_start(
 	         (unsigned)cfg->server_header_timeout)) == NULL ||
 	    start_all(app, fd, ops_fd, &d, &ops) == -1)
 		goto out;
 	if (ops != NULL)
-		log_listening(
+		listen_log(
 		    "ops listening", cfg->ops_listen, listen_port(ops_fd));
-	log_listening("listening", cfg->server_listen, listen_port(fd));
+	listen_log("listening", cfg->server_listen, listen_port(fd));
 
 	sig = wait_for_signal();
 	log_info("stopping", "{s:i}", "signal", sig);
@@ -568,6 +570,7 @@ server_run(struct app *app)
 	/* A suspended request must be answered before its connection goes:
 	 * the thread answering it holds it until then. */
 	offload_settle(app->offload);
+	offload_settle(app->offload_read);
 	if (app->syncer != NULL)
 		uploads_syncer_settle(app->syncer);
 	MHD_stop_daemon(d);
@@ -577,7 +580,8 @@ out:
 	if (d != NULL)
 		MHD_stop_daemon(d);
 	offload_stop(app->offload);
-	app->offload = NULL;
+	offload_stop(app->offload_read);
+	app->offload = app->offload_read = NULL;
 	if (ops != NULL)
 		MHD_stop_daemon(ops);
 	deadline_stop(app->deadline);

@@ -25,7 +25,8 @@ struct app {
 	struct db *db;
 	struct blob_store *store;
 	struct uploads_syncer *syncer; /* ends tus PATCHes; NULL: inline */
-	struct offload *offload; /* ROUTE_OFFLOAD handlers (server_run) */
+	struct offload *offload; /* handlers that may write (server_run) */
+	struct offload *offload_read; /* GET and HEAD handlers */
 	int web_root_fd; /* -1: no front end built */
 	int tls; /* public_url is https */
 	int secure_cookies; /* Secure + __Host- prefix */

@@ -1,11 +1,13 @@
 /*
- * Rows that only age: rate-limit windows long closed, and requests (Q1-Q4)
+ * Rows that only age: rate-limit windows long closed, requests (Q1-Q4)
  * a month past their expiry, whose outside person's name and address need
- * not be kept. Deleting them twice from two nodes is harmless.
+ * not be kept, and idempotency keys a day old. Deleting them twice from
+ * two nodes is harmless.
  */
 #include "util/common.h"
 
 #include "db/db.h"
+#include "db/idempotency_db.h"
 #include "domain/messages.h"
 #include "jobs/jobs.h"
 #include "util/clock.h"
@@ -24,7 +26,8 @@ jobs_housekeeping(const struct msg_env *env)
 	if (db_exec(c, "DELETE FROM rate_limits WHERE window_start < $1",
 	        DB_PARAMS(DB_INT(now - LIMITS_KEEP))) != DB_OK ||
 	    db_exec(c, "DELETE FROM requests WHERE expires_at < $1",
-	        DB_PARAMS(DB_INT(now - REQUESTS_KEEP))) != DB_OK)
+	        DB_PARAMS(DB_INT(now - REQUESTS_KEEP))) != DB_OK ||
+	    idem_purge(c, now) != DB_OK)
 		rc = -1;
 	db_put(c);
 	return rc;

@@ -1,6 +1,7 @@
 /* The background jobs thread; see jobs.h. */
 #include "util/common.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -9,6 +10,7 @@
 #include "domain/retention.h"
 #include "http/metrics.h"
 #include "jobs/jobs.h"
+#include "util/backoff.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -24,6 +26,18 @@ struct jobs {
 
 /* How long a claim holds if its node dies mid-run. */
 #define CLAIM_US (10 * 60 * INT64_C(1000000))
+/* The longest pause after failed runs, in seconds (or the interval). */
+#define BACKOFF_MAX 600
+
+enum job_id { JOB_ABORT, JOB_RETENTION, JOB_HASH, JOB_HOUSEKEEPING, NJOBS };
+
+/* A job that keeps failing is logged once a minute, not once a run. */
+static struct log_every job_log[NJOBS] = {
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+};
 
 static int
 abort_overdue(const struct msg_env *env)
@@ -49,35 +63,47 @@ retention(const struct msg_env *env)
  * work: every change a job makes is guarded in its own statement, so two
  * nodes running one job at once would still be correct.
  */
-static void
-run_claimed(const struct msg_env *env, const char *name,
+static int
+run_claimed(const struct msg_env *env, enum job_id id, const char *name,
     int (*fn)(const struct msg_env *env))
 {
 	const char *me = env->cfg->server_node_id;
 	struct db_conn *c = db_get(env->db);
 	int64_t now_us = clock_now_us();
-	int held = job_claim(c, name, me, now_us, now_us + CLAIM_US);
+	int held = job_claim(c, name, me, now_us, now_us + CLAIM_US), rc = 0;
+	unsigned long repeats;
 
 	db_put(c);
 	if (held == 0)
-		return;
-	if (held == -1)
-		log_warn(
-		    "job claim failed; running anyway", "{s:s}", "job", name);
-	if (fn(env) == -1)
-		log_error("job failed", "{s:s}", "job", name);
+		return 0;
+	if (fn(env) == -1 || held == -1) {
+		/* Running without the claim is correct (see above), but a
+		 * claim that could not be written means the same as a job
+		 * that failed: the database takes no writes. */
+		rc = -1;
+		if (log_every_due(&job_log[id], &repeats))
+			log_error("job failed", "{s:s,s:b,s:I}", "job", name,
+			    "claimed", held == 1, "repeats",
+			    (json_int_t)repeats);
+	} else
+		log_every_reset(&job_log[id]);
 	c = db_get(env->db);
 	(void)job_release(c, name, me);
 	db_put(c);
+	return rc;
 }
 
-void
+int
 jobs_run_once(const struct msg_env *env)
 {
-	run_claimed(env, "abort_overdue", abort_overdue);
-	run_claimed(env, "retention", retention);
-	run_claimed(env, "hash_files", jobs_hash_files);
-	run_claimed(env, "housekeeping", jobs_housekeeping);
+	int rc = 0;
+
+	rc |= run_claimed(env, JOB_ABORT, "abort_overdue", abort_overdue);
+	rc |= run_claimed(env, JOB_RETENTION, "retention", retention);
+	rc |= run_claimed(env, JOB_HASH, "hash_files", jobs_hash_files);
+	rc |= run_claimed(
+	    env, JOB_HOUSEKEEPING, "housekeeping", jobs_housekeeping);
+	return rc == 0 ? 0 : -1;
 }
 
 static void *
@@ -85,15 +111,24 @@ run(void *arg)
 {
 	struct jobs *j = arg;
 	struct timespec until;
+	unsigned failed = 0;
+	int64_t pause;
 
 	db_upkeep_thread(); /* a background thread: see db.h */
 	pthread_mutex_lock(&j->lock);
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->lock);
-		jobs_run_once(j->env);
+		pause = j->interval;
+		if (jobs_run_once(j->env) == -1)
+			pause = backoff_delay(j->interval,
+			    j->interval > BACKOFF_MAX ? j->interval :
+			                                BACKOFF_MAX,
+			    ++failed);
+		else
+			failed = 0;
 		pthread_mutex_lock(&j->lock);
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += j->interval;
+		until.tv_sec += (time_t)pause;
 		while (!j->stop &&
 		    pthread_cond_timedwait(&j->wake, &j->lock, &until) == 0)
 			;

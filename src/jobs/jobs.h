@@ -4,7 +4,10 @@
  * then purge expired messages (domain/retention.h), hash new objects and
  * drop rows that only age (housekeeping.c). Each run is safe when
  * several nodes run it at once: a message changes state in one
- * transaction, and deleting an object twice is harmless.
+ * transaction, and deleting an object twice is harmless. A run in which
+ * a job failed (the database or the store not working) is followed by
+ * a longer pause, doubling up to ten minutes (with jitter), and a failing
+ * job is logged once a minute at most, with the count in between.
  */
 #ifndef ST_JOBS_H
 #define ST_JOBS_H
@@ -16,8 +19,8 @@ struct msg_env;
 struct jobs *jobs_start(const struct msg_env *env, long interval_seconds);
 /* Stops the thread after the run in progress. */
 void jobs_stop(struct jobs *j);
-/* One run now (also used by tests). */
-void jobs_run_once(const struct msg_env *env);
+/* One run now (also used by tests); -1 when a job failed. */
+int jobs_run_once(const struct msg_env *env);
 /* Deletes closed rate-limit windows and long-expired requests; 0 or -1. */
 int jobs_housekeeping(const struct msg_env *env);
 /* Hashes complete ciphertext objects not hashed yet; the count or -1. */

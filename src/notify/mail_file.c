@@ -49,4 +49,4 @@ fail:
 	return SEND_RETRY;
 }
 
-const struct mail_transport mail_file_transport = { "file", file_send };
+const struct mail_transport mail_file_transport = { "file", file_send, NULL };

@@ -1,7 +1,11 @@
 /*
  * The "smtp" mail transport: libcurl speaks SMTP, with STARTTLS required,
- * optional or off, and optional AUTH. 5xx answers are permanent; refused
- * connections, 4xx and timeouts are retried by the outbox.
+ * optional or off, and optional AUTH. 5xx answers are permanent; 4xx are
+ * retried by the outbox, refused connections and timeouts too, after it
+ * backs off. The connection stays open between mails (one outbox worker
+ * thread, one handle): curl_easy_perform returns at the relay's 250 for
+ * the DATA, so the outbox records the mail right after it, before any
+ * QUIT; smtp_idle closes it once nothing more is due.
  */
 #include "util/common.h"
 
@@ -27,6 +31,17 @@ read_cb(char *out, size_t size, size_t n, void *arg)
 	return give;
 }
 
+/* The outbox worker's connection to the relay (one worker per process). */
+static _Thread_local CURL *conn;
+
+static void
+smtp_idle(void)
+{
+	/* Sends QUIT on a connection that is still open. */
+	curl_easy_cleanup(conn);
+	conn = NULL;
+}
+
 static enum send_result
 smtp_send(const struct config *cfg, const char *id, const char *from,
     const char *to, const char *msg, size_t len, char *reply, size_t replylen)
@@ -40,8 +55,12 @@ smtp_send(const struct config *cfg, const char *id, const char *from,
 	enum send_result res;
 
 	ST_UNUSED(id);
-	if ((h = curl_easy_init()) == NULL)
-		return SEND_RETRY;
+	/* A reset keeps the open connection (libcurl's cache). */
+	if (conn != NULL)
+		curl_easy_reset(conn);
+	else if ((conn = curl_easy_init()) == NULL)
+		return SEND_UNREACHABLE;
+	h = conn;
 	snprintf(url, sizeof(url), "smtp://%s:%" PRId64, cfg->mail_smtp_host,
 	    cfg->mail_smtp_port);
 	snprintf(from_angle, sizeof(from_angle), "<%s>", from);
@@ -74,11 +93,15 @@ smtp_send(const struct config *cfg, const char *id, const char *from,
 	} else {
 		snprintf(
 		    reply, replylen, "%ld %s", code, curl_easy_strerror(rc));
-		res = code >= 500 && code < 600 ? SEND_FAIL : SEND_RETRY;
+		res = code >= 500 && code < 600 ? SEND_FAIL :
+		    code >= 400                 ? SEND_RETRY :
+		                                  SEND_UNREACHABLE;
+		/* Start the next mail on a fresh connection. */
+		smtp_idle();
 	}
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(h);
 	return res;
 }
 
-const struct mail_transport mail_smtp_transport = { "smtp", smtp_send };
+const struct mail_transport mail_smtp_transport = { "smtp", smtp_send,
+	smtp_idle };

@@ -18,6 +18,7 @@
 #include "notify/outbox.h"
 #include "notify/sms.h"
 #include "notify/transport.h"
+#include "util/backoff.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -26,6 +27,19 @@
 #define GIVE_UP_SECONDS (48 * 3600)
 #define MAX_BACKOFF 3600
 #define PAYLOAD_MAX (1u << 20)
+#define IDLE_MS 300
+#define STUCK_BASE_MS 500 /* the first pause after a failure */
+#define STUCK_MAX_MS 120000 /* and the longest */
+
+/* The outcome of one hand-over, written with its report event. */
+struct outcome {
+	const struct outbox_row *row;
+	const char *reply;
+	int64_t now;
+	enum send_result r;
+	int64_t next_at; /* for a retry */
+	int give_up; /* a retry past GIVE_UP_SECONDS: failed */
+};
 
 struct outbox {
 	const struct config *cfg;
@@ -37,6 +51,11 @@ struct outbox {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stop;
+	struct { /* the row in hand and its outcome, until recorded */
+		struct outbox_row row;
+		struct outcome o;
+		char reply[512];
+	} held;
 };
 
 static char *
@@ -210,8 +229,15 @@ deliver_mail(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 	}
 	doc = json_loads(plain, 0, NULL);
 	free_secret(plain, strlen(plain));
-	mime_msgid_domain(w->cfg->server_public_url, domain, sizeof(domain));
-	snprintf(msgid, sizeof(msgid), "%s@%s", row->id, domain);
+	/* Fixed at the row's first claim: the same on every attempt, also
+	 * after an upgrade or a change of server.public_url. */
+	if (row->message_id != NULL)
+		snprintf(msgid, sizeof(msgid), "%s", row->message_id);
+	else {
+		mime_msgid_domain(
+		    w->cfg->server_public_url, domain, sizeof(domain));
+		snprintf(msgid, sizeof(msgid), "%s@%s", row->id, domain);
+	}
 	m.from = w->cfg->mail_from;
 	m.to = json_string_value(json_object_get(doc, "to"));
 	m.to_name = json_string_value(json_object_get(doc, "to_name"));
@@ -250,15 +276,24 @@ static const struct kind_words kinds[] = {
 	    "outbox_other_failed", "outbox_other_retried" },
 };
 
-static const struct kind_words *
-words_of(const char *kind)
+/* "Will be retried" is said once a minute per kind, with the count of the
+ * retries in between, not once per attempt (a relay that is down). */
+static struct log_every retry_log[ST_ARRAY_LEN(kinds)] = {
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+	LOG_EVERY_INIT(60000),
+};
+static struct log_every db_log = LOG_EVERY_INIT(60000);
+
+static size_t
+kind_index(const char *kind)
 {
 	size_t i;
 
 	for (i = 0; i < ST_ARRAY_LEN(kinds) - 1; i++)
 		if (strcmp(kinds[i].kind, kind) == 0)
-			return &kinds[i];
-	return &kinds[ST_ARRAY_LEN(kinds) - 1];
+			return i;
+	return ST_ARRAY_LEN(kinds) - 1;
 }
 
 static enum send_result
@@ -274,7 +309,9 @@ deliver(struct outbox *w, struct outbox_row *row, char *reply, size_t rlen)
 
 /*
  * A mail or SMS about a message goes into that message's report (P3): it
- * was handed over, with the server's reply, or it finally failed.
+ * was handed over, with the server's reply; it is waiting for a relay or
+ * gateway that does not answer ("queued", once per row); or it finally
+ * failed.
  */
 static enum db_status
 add_event(struct db_conn *c, const struct outbox_row *row, const char *what,
@@ -297,110 +334,215 @@ add_event(struct db_conn *c, const struct outbox_row *row, const char *what,
 	return st;
 }
 
-/* The outcome of one hand-over, written with its report event. */
-struct outcome {
-	const struct outbox_row *row;
-	const char *reply;
-	int64_t now;
-	int sent; /* 1 sent, 0 failed for good */
-};
-
 static enum db_status
 outcome_tx(struct db_conn *c, void *arg)
 {
 	const struct outcome *o = arg;
 	enum db_status st;
 
-	st = o->sent ? outbox_mark_sent(c, o->row->id, o->now, o->reply) :
-	               outbox_mark_failed(c, o->row->id, o->reply);
-	return st != DB_OK ?
-	    st :
-	    add_event(c, o->row, o->sent ? "sent" : "failed", o->reply);
+	if (o->r == SEND_OK) {
+		if ((st = outbox_mark_sent(c, o->row->id, o->now, o->reply)) !=
+		    DB_OK)
+			return st;
+		return add_event(c, o->row, "sent", o->reply);
+	}
+	if (o->r == SEND_FAIL || o->give_up) {
+		if ((st = outbox_mark_failed(c, o->row->id, o->reply)) != DB_OK)
+			return st;
+		return add_event(c, o->row, "failed", o->reply);
+	}
+	if ((st = outbox_mark_retry(c, o->row->id, o->next_at, o->reply)) !=
+	    DB_OK)
+		return st;
+	/* The sender sees "in de wachtrij" from the first retry on. */
+	return o->row->attempts == 1 ?
+	    add_event(c, o->row, "queued", o->reply) :
+	    DB_OK;
 }
 
+/*
+ * Records what happened to a claimed row; -1 when the database did not
+ * take it (the caller keeps the outcome and tries again: a sent mail
+ * whose record is lost would be sent again after the lease).
+ */
+static int
+record(struct outbox *w, const struct outcome *o)
+{
+	struct db_conn *c = db_get(w->db);
+	enum db_status st = db_tx(c, outcome_tx, (void *)(uintptr_t)o);
+
+	db_put(c);
+	return st == DB_OK ? 0 : -1;
+}
+
+/* The log lines and counters of a recorded outcome. */
 static void
-record(struct outbox *w, struct outbox_row *row, enum send_result r,
+tell(const struct outcome *o)
+{
+	size_t k = kind_index(o->row->kind);
+	const struct kind_words *kw = &kinds[k];
+	unsigned long repeats;
+
+	if (o->r == SEND_OK) {
+		metrics_count(kw->n_sent);
+		log_info(kw->sent, "{s:s,s:s}", "outbox_id", o->row->id,
+		    "reply", o->reply);
+		log_every_reset(&retry_log[k]);
+	} else if (o->r == SEND_FAIL || o->give_up) {
+		metrics_count(kw->n_failed);
+		log_error(kw->failed, "{s:s,s:s}", "outbox_id", o->row->id,
+		    "reply", o->reply);
+	} else {
+		metrics_count(kw->n_retried);
+		if (log_every_due(&retry_log[k], &repeats))
+			log_warn(kw->retried, "{s:s,s:s,s:I,s:I}", "outbox_id",
+			    o->row->id, "reply", o->reply, "in_seconds",
+			    (json_int_t)(o->next_at - o->now), "repeats",
+			    (json_int_t)repeats);
+	}
+}
+
+/* The outcome of r for row, with the row's next try for a retry. */
+static void
+decide(struct outcome *o, const struct outbox_row *row, enum send_result r,
     const char *reply)
 {
-	const struct kind_words *kw = words_of(row->kind);
-	struct db_conn *c = db_get(w->db);
-	int64_t now = clock_now(), backoff;
-	struct outcome o = { row, reply, now, r == SEND_OK };
-
-	if (r == SEND_OK) {
-		if (db_tx(c, outcome_tx, &o) != DB_OK)
-			log_warn("outbox outcome not recorded", "{s:s}",
-			    "outbox_id", row->id);
-		metrics_count(kw->n_sent);
-		log_info(kw->sent, "{s:s,s:s}", "outbox_id", row->id, "reply",
-		    reply);
-	} else if (r == SEND_FAIL || now - row->created_at > GIVE_UP_SECONDS) {
-		if (db_tx(c, outcome_tx, &o) != DB_OK)
-			log_warn("outbox outcome not recorded", "{s:s}",
-			    "outbox_id", row->id);
-		metrics_count(kw->n_failed);
-		log_error(kw->failed, "{s:s,s:s}", "outbox_id", row->id,
-		    "reply", reply);
-	} else {
-		backoff = row->attempts >= 8 ?
-		    MAX_BACKOFF :
-		    (int64_t)5 << (row->attempts - 1);
-		if (backoff > MAX_BACKOFF)
-			backoff = MAX_BACKOFF;
-		outbox_mark_retry(c, row->id, now + backoff, reply);
-		metrics_count(kw->n_retried);
-		log_warn(kw->retried, "{s:s,s:s,s:I}", "outbox_id", row->id,
-		    "reply", reply, "in_seconds", (json_int_t)backoff);
-	}
-	db_put(c);
+	memset(o, 0, sizeof(*o));
+	o->row = row;
+	o->reply = reply;
+	o->now = clock_now();
+	o->r = r;
+	o->give_up = r != SEND_OK && r != SEND_FAIL &&
+	    o->now - row->created_at > GIVE_UP_SECONDS;
+	/* 5 s, 10 s, 20 s ... up to an hour, with jitter; 48 hours in all. */
+	o->next_at = o->now +
+	    backoff_delay(5, MAX_BACKOFF, (unsigned)(row->attempts - 1));
 }
 
-/* Sends what is due; returns 1 when it did something. */
-static int
+enum work { WORKED, IDLE, STUCK };
+
+/*
+ * Sends what is due. STUCK: the database or the relay/gateway is not
+ * working; the caller backs off before the next try. A row whose outcome
+ * could not be recorded stays in w->held and is recorded first next
+ * time, before anything else is claimed.
+ */
+static enum work
 work_once(struct outbox *w)
 {
-	struct outbox_row row = { 0 };
-	struct db_conn *c = db_get(w->db);
-	char reply[512] = "";
+	struct db_conn *c;
+	unsigned long repeats;
 	enum send_result r;
+	char domain[256];
 	int got;
 
-	got = outbox_claim(c, clock_now(), LEASE_SECONDS, &row);
+	if (w->held.row.kind != NULL) {
+		w->held.o.row = &w->held.row;
+		w->held.o.reply = w->held.reply;
+		if (record(w, &w->held.o) == -1)
+			return STUCK;
+		tell(&w->held.o);
+		outbox_row_release(&w->held.row);
+		return WORKED;
+	}
+	c = db_get(w->db);
+	mime_msgid_domain(w->cfg->server_public_url, domain, sizeof(domain));
+	got = outbox_claim(c, clock_now(), LEASE_SECONDS,
+	    w->cfg->server_node_id, domain, &w->held.row);
 	db_put(c);
+	if (got == -1 && log_every_due(&db_log, &repeats))
+		log_warn("outbox cannot claim: the database takes no writes",
+		    "{s:I}", "repeats", (json_int_t)repeats);
 	if (got != 1)
-		return 0;
-	r = deliver(w, &row, reply, sizeof(reply));
-	record(w, &row, r, reply);
-	outbox_row_release(&row);
-	return 1;
+		return got == 0 ? IDLE : STUCK;
+	w->held.reply[0] = '\0';
+	r = deliver(w, &w->held.row, w->held.reply, sizeof(w->held.reply));
+	decide(&w->held.o, &w->held.row, r, w->held.reply);
+	if (record(w, &w->held.o) == -1) {
+		if (log_every_due(&db_log, &repeats))
+			log_warn("outbox outcome not recorded yet: the "
+			         "database takes no writes",
+			    "{s:s,s:I}", "outbox_id", w->held.row.id, "repeats",
+			    (json_int_t)repeats);
+		return STUCK;
+	}
+	tell(&w->held.o);
+	outbox_row_release(&w->held.row);
+	return r == SEND_UNREACHABLE ? STUCK : WORKED;
 }
 
+/* Waits ms or until outbox_stop; 1 when stopping. */
+static int
+pause_ms(struct outbox *w, int64_t ms)
+{
+	struct timespec until;
+	int stop;
+
+	pthread_mutex_lock(&w->lock);
+	if (!w->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)(ms / 1000);
+		until.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->wake, &w->lock, &until);
+	}
+	stop = w->stop;
+	pthread_mutex_unlock(&w->lock);
+	return stop;
+}
+
+/*
+ * The worker: sends while rows are due; idle, it looks again every
+ * IDLE_MS; while the database or the relay fails it backs off
+ * exponentially (with jitter, up to STUCK_MAX_MS), so a full disk or a
+ * relay that is down costs a few attempts a minute, not thousands a
+ * second.
+ */
 static void *
 worker(void *arg)
 {
 	struct outbox *w = arg;
-	struct timespec until;
+	unsigned stuck = 0;
+	enum work r;
 
 	for (;;) {
-		while (!w->stop && work_once(w))
-			;
-		pthread_mutex_lock(&w->lock);
-		if (!w->stop) {
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += 300 * 1000 * 1000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		r = w->stop ? IDLE : work_once(w);
+		if (r == WORKED) {
+			stuck = 0;
+			continue;
 		}
-		if (w->stop) {
-			pthread_mutex_unlock(&w->lock);
+		if (r == IDLE) {
+			stuck = 0;
+			if (w->transport->idle != NULL)
+				w->transport->idle();
+		}
+		if (pause_ms(w,
+		        r == IDLE ? IDLE_MS :
+		                    backoff_delay(
+		                        STUCK_BASE_MS, STUCK_MAX_MS, stuck++)))
 			break;
-		}
-		pthread_mutex_unlock(&w->lock);
 	}
+	if (w->transport->idle != NULL)
+		w->transport->idle();
+	outbox_row_release(&w->held.row);
 	return NULL;
+}
+
+int
+outbox_recover(struct db *db, const char *node)
+{
+	struct db_conn *c = db_get(db);
+	int n = outbox_release_claims(c, node);
+
+	db_put(c);
+	if (n > 0)
+		log_warn(
+		    "outbox rows in flight at the last stop are sent again",
+		    "{s:i}", "rows", n);
+	return n < 0 ? -1 : 0;
 }
 
 struct outbox *

@@ -6,9 +6,18 @@
  * exponential backoff for up to 48 hours, and empties the payload once
  * sent. The payload is sealed (secretbox) under the outbox key from the
  * secrets folder: a database copy does not reveal the links or codes in
- * it (SECURITY.md W1). Delivery is at-least-once: a crash between the
- * hand-over and the mark resends the mail with the same Message-ID (the
- * SMS with the same outbox id).
+ * it (SECURITY.md W1).
+ *
+ * Delivery is at-least-once, and a duplicate can be recognised: the claim
+ * records the attempt (attempts, the lease, the node) before the relay is
+ * called; the Message-ID is made of the outbox id, the same on every attempt
+ * (the SMS carries the outbox id); the outcome is recorded right after
+ * the relay's 250 for the DATA (the connection's QUIT comes later), and
+ * kept in memory and recorded again until the database takes it. Only a
+ * crash between the 250 and that commit resends the mail, once the node
+ * is back (outbox_recover) or, on another node, after the lease. While
+ * the relay or the database fails, the worker backs off exponentially
+ * with jitter (up to two minutes) and says so once a minute.
  */
 #ifndef ST_OUTBOX_H
 #define ST_OUTBOX_H
@@ -31,6 +40,13 @@ int outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
 int outbox_queue_text(struct db_conn *c, const unsigned char key[32],
     const char *kind, const char *const *params, const char *to,
     const char *to_name, const char *ref);
+
+/*
+ * At start, before outbox_start: frees the rows this node (server.node_id)
+ * had claimed when it stopped or crashed, so a mail in flight then goes out
+ * again at once rather than after its 120-second lease. 0 or -1.
+ */
+int outbox_recover(struct db *db, const char *node);
 
 /* Starts the worker thread; NULL (logged) on failure. */
 struct outbox *outbox_start(

@@ -160,10 +160,12 @@ classify(const struct config *cfg, CURLcode rc, long code)
 	if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
 		return SEND_FAIL;
 	if (rc != CURLE_OK)
-		return SEND_RETRY; /* refused, timed out, TLS, reset */
+		return SEND_UNREACHABLE; /* refused, timed out, TLS, reset */
 	if (status_listed(cfg->sms_http_success, code))
 		return SEND_OK;
-	if (code >= 500 || code == 408 || code == 429)
+	if (code >= 500 || code == 429)
+		return SEND_UNREACHABLE; /* the gateway, not this SMS */
+	if (code == 408)
 		return SEND_RETRY;
 	return SEND_FAIL;
 }

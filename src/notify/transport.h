@@ -14,16 +14,25 @@ struct config;
 
 enum send_result {
 	SEND_OK, /* accepted; reply holds the server's answer */
-	SEND_RETRY, /* temporary: refused connection, timeout, SMTP 4xx,
-		       HTTP 5xx */
+	SEND_RETRY, /* temporary for this one: SMTP 4xx, HTTP 408 */
+	SEND_UNREACHABLE, /* temporary for all: refused connection, timeout,
+			     TLS failure, HTTP 5xx or 429; the outbox backs
+			     off before it tries the next one */
 	SEND_FAIL /* permanent: SMTP 5xx, HTTP 4xx */
 };
 
+/*
+ * send may keep its connection open for the next mail (SMTP: the relay's
+ * 250 for the DATA is then the last thing before the outbox records the
+ * mail as sent, with no QUIT in between); idle, when not NULL, closes it:
+ * the outbox calls it when nothing more is due and before it stops.
+ */
 struct mail_transport {
 	const char *name;
 	enum send_result (*send)(const struct config *cfg, const char *id,
 	    const char *from, const char *to, const char *msg, size_t len,
 	    char *reply, size_t replylen);
+	void (*idle)(void);
 };
 
 extern const struct mail_transport mail_file_transport;

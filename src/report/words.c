@@ -24,8 +24,14 @@ static const struct word events[] = {
 	{ "sent", "Bericht verstuurd" },
 	{ "mail.sent", "E-mail afgegeven aan de mailserver" },
 	{ "mail.failed", "E-mail kon niet worden afgeleverd" },
+	{ "mail.queued",
+	    "E-mail in de wachtrij: de mailserver nam hem nog niet aan, hij "
+	    "wordt opnieuw aangeboden" },
 	{ "sms.sent", "Sms met code verstuurd" },
 	{ "sms.failed", "Sms kon niet worden verstuurd" },
+	{ "sms.queued",
+	    "Sms in de wachtrij: de sms-dienst nam hem nog niet aan, hij "
+	    "wordt opnieuw aangeboden" },
 	{ "link_opened", "Link geopend" },
 	{ "code_sent", "Code aangevraagd" },
 	{ "code_wrong", "Onjuiste code ingevoerd" },

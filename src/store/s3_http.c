@@ -1,12 +1,18 @@
 /* Requests to an S3-compatible store; see s3_http.h. */
 #include "util/common.h"
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "store/s3_http.h"
 #include "store/s3_xml.h"
+#include "util/backoff.h"
 #include "util/config.h"
 #include "util/log.h"
+
+/* A store that is down fails every request: said once a minute each. */
+static struct log_every fail_log = LOG_EVERY_INIT(60000);
+static struct log_every refused_log = LOG_EVERY_INIT(60000);
 
 /* Error answers are small XML documents; more than this is not one. */
 #define ERROR_BODY_MAX 16384
@@ -224,6 +230,7 @@ s3_call(struct s3 *s, const char *method, const char *path, const char *query,
 	struct buf errbody;
 	char sum[65];
 	curl_off_t cl = -1;
+	unsigned long repeats;
 	CURLcode cc;
 	CURL *h;
 
@@ -263,8 +270,11 @@ s3_call(struct s3 *s, const char *method, const char *path, const char *query,
 	curl_slist_free_all(hdrs);
 	s3_handle_put(s, h);
 	if (cc != CURLE_OK && cc != CURLE_WRITE_ERROR) {
-		log_warn("s3 request failed", "{s:s,s:s,s:s}", "method", method,
-		    "path", path, "error", curl_easy_strerror(cc));
+		if (log_every_due(&fail_log, &repeats))
+			log_warn("s3 request failed", "{s:s,s:s,s:s,s:I}",
+			    "method", method, "path", path, "error",
+			    curl_easy_strerror(cc), "repeats",
+			    (json_int_t)repeats);
 		errno = EIO;
 		return -1;
 	}
@@ -276,6 +286,7 @@ s3_call(struct s3 *s, const char *method, const char *path, const char *query,
 int
 s3_fail(const struct s3_resp *r, const char *op, const char *path)
 {
+	unsigned long repeats;
 	int e = EIO;
 
 	if (r->status == 404)
@@ -285,9 +296,10 @@ s3_fail(const struct s3_resp *r, const char *op, const char *path)
 		e = ENOSPC;
 	else if (r->status == 403 || r->status == 401)
 		e = EACCES;
-	if (e != ENOENT)
-		log_warn("s3 answer refused", "{s:s,s:s,s:i,s:s}", "op", op,
-		    "path", path, "status", (int)r->status, "code", r->code);
+	if (e != ENOENT && log_every_due(&refused_log, &repeats))
+		log_warn("s3 answer refused", "{s:s,s:s,s:i,s:s,s:I}", "op", op,
+		    "path", path, "status", (int)r->status, "code", r->code,
+		    "repeats", (json_int_t)repeats);
 	errno = e;
 	return e;
 }

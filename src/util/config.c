@@ -81,6 +81,8 @@ static const struct cfg_def defs[] = {
 	S("database", "path", database_path, "./data/securetransfer.db"),
 	{ "database", "url", CFG_STR, OFF(database_url), 0, 0, "", NULL, 1 },
 	I("database", "pool", database_pool, 1, 256, "8"),
+	I("database", "lock_timeout", database_lock_timeout, 100, 60000,
+	    "2000"),
 	E("store", "driver", store_driver, store_drivers, "fs"),
 	S("store", "path", store_path, "./data/blobs"),
 	S("store", "s3_endpoint", store_s3_endpoint, ""),

@@ -33,6 +33,7 @@ struct config {
 	char *database_path; /* sqlite */
 	char *database_url; /* postgres: libpq connection string or URI */
 	int64_t database_pool;
+	int64_t database_lock_timeout; /* ms a write waits for a lock */
 	/* [store] */
 	char *store_driver; /* fs | s3 */
 	char *store_path;

@@ -15,11 +15,14 @@ import { simpleParser } from 'mailparser';
  * options: port (default: any free one), starttls (offer STARTTLS; needs key/cert), key, cert,
  *   size (max message size, default 10 MiB), rejectRcpt(address) -> Error|null,
  *   delayMs (answer each message this much later: a slow relay, so that
- *   mail piles up and several outbox workers deliver at once).
+ *   mail piles up and several outbox workers deliver at once),
+ *   beforeReply(msg) (awaited before the 250 for the DATA: a fault injected
+ *   there), afterReply(msg) (called right after the 250 is sent).
  */
-export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt, delayMs = 0 } = {}) {
+export async function startSmtp({ port: wantPort = 0, starttls = false, key, cert, size = 10 * 1024 * 1024, rejectRcpt, delayMs = 0, beforeReply, afterReply } = {}) {
   const messages = [];
   const waiters = new Set();
+  let connections = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -28,6 +31,10 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
     size,
     logger: false,
     banner: 'SecureTransfer test SMTP',
+    onConnect(session, cb) {
+      connections++;
+      cb();
+    },
     onRcptTo(address, session, cb) {
       const err = rejectRcpt?.(address.address);
       cb(err || undefined);
@@ -54,7 +61,9 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
           });
           messages.push(msg);
           for (const w of waiters) w(msg);
+          if (beforeReply) await beforeReply(msg);
           cb();
+          afterReply?.(msg);
         } catch (err) {
           cb(err);
         }
@@ -76,6 +85,10 @@ export async function startSmtp({ port: wantPort = 0, starttls = false, key, cer
     port,
     host: '127.0.0.1',
     messages,
+    /** How many connections were made to it so far. */
+    get connections() {
+      return connections;
+    },
     /** Resolves with the first (already received or future) message matching predicate. */
     waitForMail(predicate = () => true, timeoutMs = 10000) {
       const hit = messages.find(predicate);

@@ -419,13 +419,14 @@ TEST(db_outbox_claims_skip_locked_rows)
 	/* Without SKIP LOCKED b would wait for a: fail instead of hang. */
 	REQUIRE(db_exec(b, "SET lock_timeout = '1s'", DB_NOPARAMS) == DB_OK);
 	REQUIRE(db_begin(a) == DB_OK);
-	CHECK(outbox_claim(a, 100, 60, &r1) == 1);
+	CHECK(outbox_claim(a, 100, 60, "n1", "t", &r1) == 1);
 	CHECK(strcmp(r1.id, "o1") == 0);
 	/* a has not committed: o1 is locked, not yet marked claimed. */
-	CHECK(outbox_claim(b, 100, 60, &r2) == 1);
+	CHECK(outbox_claim(b, 100, 60, "n2", "t", &r2) == 1);
 	CHECK(strcmp(r2.id, "o2") == 0);
 	CHECK(db_commit(a) == DB_OK);
-	CHECK(outbox_claim(b, 100, 60, &r3) == 0); /* both are claimed */
+	CHECK(outbox_claim(b, 100, 60, "n2", "t", &r3) ==
+	    0); /* both are claimed */
 	outbox_row_release(&r1);
 	outbox_row_release(&r2);
 	db_put(a);

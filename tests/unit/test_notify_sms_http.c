@@ -108,16 +108,17 @@ TEST(sms_http_status_decides)
 	g.statuses[2] = 429;
 	g.statuses[3] = 201;
 	g.statuses[4] = 204; /* not in http_success */
-	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_RETRY);
+	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_UNREACHABLE);
 	CHECK(strcmp(reply, "gateway answered HTTP 503") == 0);
 	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_FAIL);
-	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_RETRY);
+	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_UNREACHABLE);
 	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_OK);
 	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_FAIL);
 	CHECK(gateway_count(&g) == 5);
 	gateway_stop(&g);
-	/* Nobody listens any more: a connection error is retried. */
-	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_RETRY);
+	/* Nobody listens any more: a connection error is retried, after
+	 * the outbox backs off. */
+	CHECK(send_one(&f, "x", reply, sizeof(reply)) == SEND_UNREACHABLE);
 	CHECK(strncmp(reply, "gateway: ", 9) == 0);
 	fixture_close(&f);
 }

@@ -1,6 +1,8 @@
-/* Tests for src/util: the capped buffer, the number parser, random ids. */
+/* Tests for src/util: the capped buffer, the number parser, random ids,
+ * backoff and the repeat limiter. */
 #include "unit.h"
 
+#include "util/backoff.h"
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/rand.h"
@@ -59,4 +61,47 @@ TEST(rand_id_never_starts_with_a_dash)
 		CHECK(rand_id_valid(id));
 	}
 	CHECK(dash == 0);
+}
+
+TEST(backoff_doubles_with_jitter_up_to_the_cap)
+{
+	int64_t d;
+	unsigned n;
+	int i;
+
+	/* 5, 10, 20 ... up to 3600: each drawn from the upper half. */
+	for (n = 0; n < 40; n++)
+		for (i = 0; i < 50; i++) {
+			int64_t full = n >= 10 ? 3600 : (int64_t)5 << n;
+
+			if (full > 3600)
+				full = 3600;
+			d = backoff_delay(5, 3600, n);
+			CHECK(d >= full - full / 2 && d <= full);
+		}
+	CHECK(backoff_delay(0, 10, 3) == 0);
+	/* Not all the same: jitter. */
+	d = backoff_delay(1000, 120000, 6);
+	for (i = 0; i < 20 && backoff_delay(1000, 120000, 6) == d; i++)
+		;
+	CHECK(i < 20);
+}
+
+TEST(log_every_says_a_repeated_failure_once_per_interval)
+{
+	struct log_every l = LOG_EVERY_INIT(60000);
+	unsigned long repeats = 99;
+	int i;
+
+	CHECK(log_every_due(&l, &repeats) == 1 && repeats == 0);
+	for (i = 0; i < 5; i++)
+		CHECK(log_every_due(&l, &repeats) == 0);
+	/* Over: the next one is said at once, the count starts again. */
+	log_every_reset(&l);
+	CHECK(log_every_due(&l, &repeats) == 1 && repeats == 0);
+	l.last_ms -= 60001; /* a minute later */
+	CHECK(log_every_due(&l, &repeats) == 1 && repeats == 0);
+	CHECK(log_every_due(&l, &repeats) == 0);
+	l.last_ms -= 60001;
+	CHECK(log_every_due(&l, &repeats) == 1 && repeats == 1);
 }

@@ -14,6 +14,7 @@ import { Dropoff } from './pages/Dropoff.jsx';
 import { Forgot } from './pages/Forgot.jsx';
 import { Home } from './pages/Home.jsx';
 import { Login } from './pages/Login.jsx';
+import { Manual } from './pages/Manual.jsx';
 import { Mailbox, Mailboxes } from './pages/Mailboxes.jsx';
 import { Message } from './pages/Message.jsx';
 import { Register } from './pages/Register.jsx';
@@ -51,6 +52,7 @@ const PAGES = {
   dropoff: Dropoff,
   mailboxes: Mailboxes,
   mailbox: Mailbox,
+  manual: Manual,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({

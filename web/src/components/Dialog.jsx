@@ -2,13 +2,16 @@
 // page is inert, Escape closes it), labelled by its heading; focus goes to
 // the first field or button inside (or initialFocus) and back to whatever
 // opened it when it closes. useConfirm() builds a yes/no question on it.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 
 export function Modal({ id, open, title, onClose, initialFocus, children, wide }) {
   const ref = useRef(null);
   const opener = useRef(null);
-  useEffect(() => {
+  // A layout effect: opening, closing and the move of focus happen in the
+  // same commit that adds or removes the dialog's content, so nobody sees a
+  // frame with the content gone and focus still inside (or on <body>).
+  useLayoutEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (open && !d.open) {

@@ -2,7 +2,7 @@
 // in groups of four, a .txt download, a print button, and a checkbox the user
 // must tick before going on. The key lives only in this component's props.
 import { Fragment } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 import { Alert, Checkbox } from './Form.jsx';
 
@@ -23,7 +23,7 @@ export function RecoveryKey({ recoveryKey, email, onDone, continueLabel }) {
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState('');
   const heading = useRef(null);
-  useEffect(() => heading.current?.focus(), []);
+  useLayoutEffect(() => heading.current?.focus(), []);
 
   const fileText = [
     t('recovery.file_title'),

@@ -1,7 +1,7 @@
 // "Adresboek bewerken" (C1): the personal address book — search, sort and
 // pages; "Nieuwe toevoegen", "Bewerken", "Verwijderen" (after a question),
 // "Verstuur bericht" to a contact; CSV import and export.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { contactBody, deleteContact, exportUrl, listContacts, PAGE_SIZE, updateContact } from '../book/api.js';
 import { contactErrors, saveNewContact } from '../book/contact.js';
 import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts.jsx';
@@ -32,7 +32,8 @@ function ContactForm({ editing, onDone, ask }) {
   const [failure, setFailure] = useState('');
   const form = useRef(null);
   // Opening the form puts the cursor in its first field.
-  useEffect(() => form.current?.querySelector('input')?.focus(), []);
+  // A layout effect: the cursor is there in the same frame the form appears.
+  useLayoutEffect(() => form.current?.querySelector('input')?.focus(), []);
   const set = (k) => (v) => {
     setD((x) => ({ ...x, [k]: v }));
     setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));

@@ -14,6 +14,8 @@ import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { formatDateTime } from '../send/names.js';
+import { PATHS } from '../paths.js';
+import { RECIPIENT_ANCHOR } from './Manual.jsx';
 import { timeLeft } from '../components/Received.jsx';
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
@@ -26,6 +28,18 @@ function secretFrom(input) {
   return (hash >= 0 ? s.slice(hash + 1) : s).replace(/\s+/g, '');
 }
 
+/** The recipients' part of the manual, in a new tab: this page's link key is
+ * gone from the address bar, so leaving it would lose the message. */
+function ManualLink() {
+  return (
+    <p class="nl-paragraph st-manual-link">
+      <a class="nl-link" href={`${PATHS.manual}#${RECIPIENT_ANCHOR}`} target="_blank" rel="noopener">
+        {t('receive.manual')}
+      </a>
+    </p>
+  );
+}
+
 function Page({ title, children, headingRef, testid }) {
   return (
     <article class="st-page" data-testid={testid}>
@@ -33,6 +47,7 @@ function Page({ title, children, headingRef, testid }) {
         {title}
       </h1>
       {children}
+      <ManualLink />
     </article>
   );
 }
@@ -208,6 +223,7 @@ export function Receive({ params }) {
               expect={{ sign_pk: doc.sender?.ed25519_pk, sender_email: doc.sender?.email, recipient_key_id: 'link' }}
             />
           </TrustedSender>
+          <ManualLink />
         </article>
       );
     }

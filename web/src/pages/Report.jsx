@@ -14,7 +14,7 @@ import { RequireLogin } from './Account.jsx';
 
 const enc = encodeURIComponent;
 const KINDS = [
-  'created', 'file.uploaded', 'sent', 'mail.sent', 'mail.failed', 'sms.sent', 'sms.failed', 'link_opened', 'code_sent',
+  'created', 'file.uploaded', 'sent', 'mail.queued', 'mail.sent', 'mail.failed', 'sms.queued', 'sms.sent', 'sms.failed', 'link_opened', 'code_sent',
   'code_wrong', 'code_right', 'code_unlocked', 'opened', 'downloaded', 'expired', 'revoked', 'aborted',
 ];
 const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];

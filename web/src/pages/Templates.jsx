@@ -1,7 +1,7 @@
 // "Templates bewerken" (T1): a name plus subject, reference and text (all
 // optional); "Nieuwe toevoegen", "Bewerken", "Verwijderen"; one may be the
 // "Standaard template" that fills every new message (S9).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../book/api.js';
 import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
@@ -30,7 +30,8 @@ function TemplateForm({ editing, onDone }) {
   const [failure, setFailure] = useState('');
   const form = useRef(null);
   // Opening the form puts the cursor in its first field.
-  useEffect(() => form.current?.querySelector('input')?.focus(), []);
+  // A layout effect: the cursor is there in the same frame the form appears.
+  useLayoutEffect(() => form.current?.querySelector('input')?.focus(), []);
   const set = (k) => (v) => {
     setD((x) => ({ ...x, [k]: v }));
     setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));
