@@ -8,7 +8,7 @@
 	"id, email, name, is_admin, verified_at IS NOT NULL, " \
 	"verifier, key_id, kdf_salt, kdf_m, kdf_t, kdf_p, wrapped_uk_pw, " \
 	"wrapped_uk_rec, x25519_pk, ed25519_pk, wrapped_x25519_sk, " \
-	"wrapped_ed25519_sk, kind = 'mailbox'"
+	"wrapped_ed25519_sk, kind = 'mailbox', blocked_at IS NOT NULL"
 
 /* Fills u from a row of USER_COLS starting at column 0. */
 static void
@@ -33,6 +33,7 @@ user_from_row(struct db_stmt *s, struct user *u)
 	u->keys.wrapped_x25519_sk = db_dup_text(s, 15);
 	u->keys.wrapped_ed25519_sk = db_dup_text(s, 16);
 	u->is_mailbox = db_int(s, 17) != 0;
+	u->blocked = db_int(s, 18) != 0;
 }
 
 static int
@@ -158,7 +159,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	s = db_query(c,
 	    "SELECT " USER_COLS ", s.last_seen FROM sessions s JOIN users u "
 	    "ON u.id = s.user_id WHERE s.id_hash = $1 AND s.created_at > $2 "
-	    "AND s.last_seen > $3",
+	    "AND s.last_seen > $3 AND u.blocked_at IS NULL",
 	    DB_PARAMS(
 	        DB_TEXT(hash), DB_INT(now - absolute), DB_INT(now - idle)));
 	if (s == NULL)
@@ -166,7 +167,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	r = db_next(s);
 	if (r == DB_ROW) {
 		user_from_row(s, u);
-		*last_seen = db_int(s, 18);
+		*last_seen = db_int(s, 19);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

@@ -45,6 +45,8 @@ enum acct_status {
 	ACCT_TOKEN_INVALID, /* unknown or already used */
 	ACCT_TOKEN_EXPIRED,
 	ACCT_BAD_USER_ID, /* the user id is taken */
+	ACCT_BLOCKED, /* blocked by an administrator (O6) */
+	ACCT_SECOND_FACTOR, /* password right; the factor is owed (A8) */
 	ACCT_ERROR
 };
 
@@ -102,7 +104,9 @@ void accounts_prelogin(
     const struct acct_env *env, const char *email, struct acct_prelogin *out);
 /*
  * On ACCT_OK fills u (user_release it) and s; old_hash (may be NULL) is
- * the session being replaced. On ACCT_LIMITED sets *retry_after.
+ * the session being replaced. On ACCT_LIMITED sets *retry_after. On
+ * ACCT_SECOND_FACTOR (u not filled) s->token is the login token that
+ * factors_login_finish (domain/factors.h) takes with the factor.
  */
 enum acct_status accounts_login(const struct acct_env *env, const char *email,
     const unsigned char auth_key[PW_AUTH_KEY_LEN], const char *old_hash,

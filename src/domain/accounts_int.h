@@ -52,5 +52,13 @@ int acct_limited(struct db_conn *c, const char *key, int64_t window,
     int64_t limit, int64_t *retry_after);
 void acct_audit(struct db_conn *c, const struct acct_env *env,
     const char *actor, const char *kind, const char *subject);
+/*
+ * Makes the session of a login (the id changes at login: old_hash is
+ * ended), clears the account's failed-login count and records the login.
+ * factor_at: when a second factor was proved for it (0: none).
+ */
+enum acct_status acct_start_session(const struct acct_env *env,
+    const struct user *u, const char *old_hash, struct acct_session *s,
+    int64_t factor_at);
 
 #endif

@@ -7,11 +7,14 @@
 #include <sodium.h>
 
 #include "db/db.h"
+#include "db/factors_db.h"
 #include "db/keyrings_db.h"
+#include "db/staff_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
+#include "domain/factors.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/secrets.h"
@@ -35,9 +38,9 @@ acct_login_limited(
 	return over;
 }
 
-static enum acct_status
-start_session(const struct acct_env *env, const struct user *u,
-    const char *old_hash, struct acct_session *s)
+enum acct_status
+acct_start_session(const struct acct_env *env, const struct user *u,
+    const char *old_hash, struct acct_session *s, int64_t factor_at)
 {
 	char key[EMAIL_MAX + 16], ipkey[96];
 	struct db_conn *c = db_get(env->db);
@@ -56,7 +59,10 @@ start_session(const struct acct_env *env, const struct user *u,
 	     * NAT all logging in at nine must not lock each other out. */
 	    ratelimit_undo(c, ipkey, ACCT_LOGIN_WINDOW, clock_now()) == DB_OK &&
 	    sessions_insert(
-	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK) {
+	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK &&
+	    (factor_at == 0 ||
+	        fdb_session_set_factor_at(c, s->hash, factor_at) == DB_OK) &&
+	    staff_db_logged_in(c, u->id, clock_now()) == DB_OK) {
 		acct_audit(c, env, u->id, "login.ok", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -108,7 +114,28 @@ accounts_login(const struct acct_env *env, const char *email_in,
 		user_release(u);
 		return ACCT_NOT_VERIFIED;
 	}
-	if (start_session(env, u, old_hash, s) != ACCT_OK) {
+	if (u->blocked) {
+		c = db_get(env->db);
+		acct_audit(c, env, u->id, "login.blocked", NULL);
+		db_put(c);
+		user_release(u);
+		return ACCT_BLOCKED;
+	}
+	/* With a second factor enrolled the session waits for it (A8). */
+	switch (factors_enrolled(env, u->id)) {
+	case 1: {
+		int begun = factors_login_begin(env, u, old_hash, s->token);
+
+		user_release(u);
+		return begun == 0 ? ACCT_SECOND_FACTOR : ACCT_ERROR;
+	}
+	case -1:
+		user_release(u);
+		return ACCT_ERROR;
+	default:
+		break;
+	}
+	if (acct_start_session(env, u, old_hash, s, 0) != ACCT_OK) {
 		user_release(u);
 		return ACCT_ERROR;
 	}

@@ -15,6 +15,7 @@
 #include "domain/filename.h"
 #include "domain/directory.h"
 #include "domain/messages.h"
+#include "domain/orgpolicy.h"
 #include "domain/orgs.h"
 #include "domain/phone.h"
 #include "envelope/stf1.h"
@@ -87,7 +88,8 @@ msg_created_release(struct msg_created *c)
 /* Checks the files and works out the ciphertext sizes. */
 static struct msg_result
 check_files(const struct msg_env *env, const struct msg_create_in *in,
-    struct msg_created *out, uint64_t *total_ct)
+    const struct org_effective *pol, struct msg_created *out,
+    uint64_t *total_ct)
 {
 	const struct config *cfg = env->cfg;
 	uint64_t total = 0, free_bytes, max;
@@ -100,15 +102,16 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	if (in->nfiles > (size_t)cfg->send_max_files)
 		return msg_res(
 		    MSG_TOO_LARGE, "too_many_files", "too many documents");
-	max = (uint64_t)(in->max_bytes > 0 ? in->max_bytes :
-	                                     cfg->send_max_message_bytes);
+	/* The organisation's limit, and a request's own below it. */
+	max = (uint64_t)pol->max_message_bytes;
+	if (in->max_bytes > 0 && (uint64_t)in->max_bytes < max)
+		max = (uint64_t)in->max_bytes;
 	out->ciphertext_sizes = xcalloc(in->nfiles, sizeof(uint64_t));
 	*total_ct = 0;
 	for (i = 0; i < in->nfiles; i++) {
 		const struct msg_file_in *f = &in->files[i];
 
-		if (filename_check(f->name, cfg->send_allowed_extensions, &code,
-		        &why) == -1)
+		if (filename_check(f->name, pol->extensions, &code, &why) == -1)
 			return msg_res(MSG_INVALID, code, why);
 		if (f->size > max - total)
 			return msg_res(MSG_TOO_LARGE, "message_too_large",
@@ -150,8 +153,8 @@ check_delivery(
 
 /* The recipient: an account (verified), or the link flow. */
 static struct msg_result
-check_recipient(struct db_conn *c, const struct msg_env *env,
-    const struct msg_create_in *in, struct msg_created *out)
+check_recipient(struct db_conn *c, const struct msg_create_in *in,
+    const struct org_effective *pol, struct msg_created *out)
 {
 	const char *domain, *why;
 	int connected, found;
@@ -163,9 +166,13 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 		return msg_res(MSG_INVALID, "bad_name", "the recipient's name");
 	if ((connected = orgs_is_connected(c, domain)) == -1)
 		return msg_res(MSG_ERROR, "internal", "database");
+	if (!connected && !pol->outsiders)
+		return msg_res(MSG_FORBIDDEN, "outsiders_not_allowed",
+		    "your organisation does not allow sending outside the "
+		    "connected organisations");
 	if (in->rcpt_phone[0] != '\0' &&
-	    phone_normalise(in->rcpt_phone, env->cfg->sms_allowed_prefixes,
-	        out->rcpt_phone, sizeof(out->rcpt_phone), &why) == -1)
+	    phone_normalise(in->rcpt_phone, pol->sms_prefixes, out->rcpt_phone,
+	        sizeof(out->rcpt_phone), &why) == -1)
 		return msg_res(MSG_INVALID, "bad_phone", why);
 	if (!connected && out->rcpt_phone[0] == '\0')
 		return msg_res(MSG_INVALID, "phone_required",
@@ -282,18 +289,35 @@ struct msg_result
 messages_create(const struct msg_env *env, const struct msg_create_in *in,
     struct msg_created *out)
 {
+	struct org_effective *pol;
 	struct msg_result r;
 	struct db_conn *c;
 	uint64_t total = 0, total_ct;
 	size_t i;
+	int got;
 
 	memset(out, 0, sizeof(*out));
 	if (!text_ok(in->subject, SUBJECT_MAX) ||
 	    !text_ok(in->reference, REFERENCE_MAX))
 		return msg_res(MSG_INVALID, "bad_text",
 		    "subject or reference too long or with control characters");
-	if ((r = check_files(env, in, out, &total_ct)).st != MSG_OK)
+	/* The sender's organisation decides (for documents from outside:
+	 * the recipient's). */
+	c = db_get(env->db);
+	pol = xmalloc(sizeof(*pol));
+	got = orgpolicy_effective(c, env->cfg,
+	    orgpolicy_domain_of(
+	        in->request_id != NULL ? in->rcpt_email : in->sender->email),
+	    pol);
+	db_put(c);
+	if (got == -1) {
+		free(pol);
+		return msg_res(MSG_ERROR, "internal", "database");
+	}
+	if ((r = check_files(env, in, pol, out, &total_ct)).st != MSG_OK) {
+		free(pol);
 		return r;
+	}
 	for (i = 0; i < in->nfiles; i++)
 		total += in->files[i].size;
 	rand_id(out->id);
@@ -302,7 +326,7 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 		rand_id(out->file_ids[i]);
 	rand_token(out->r_srv);
 	c = db_get(env->db);
-	if ((r = check_recipient(c, env, in, out)).st == MSG_OK) {
+	if ((r = check_recipient(c, in, pol, out)).st == MSG_OK) {
 		if (db_begin(c) != DB_OK)
 			r = msg_res(MSG_ERROR, "internal", "database");
 		else if ((r = idem_check(c, in, out)).st != MSG_OK ||
@@ -320,6 +344,7 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 			r = idem_check(c, in, out);
 	}
 	db_put(c);
+	free(pol);
 	if (!out->link)
 		sodium_memzero(out->r_srv, sizeof(out->r_srv));
 	return r;
@@ -430,6 +455,7 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	int64_t left = files_not_done(c, m->id);
 	struct msg_link_gate gate = { in->link_auth_hash, in->link_stanza,
 		in->link_secret_sealed[0] ? in->link_secret_sealed : NULL };
+	struct org_effective pol;
 
 	if (left != 0)
 		return left < 0 ? msg_res(MSG_ERROR, "internal", "database") :
@@ -448,7 +474,14 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 			    msg_res(MSG_GONE, "request_used",
 			        "this request has been used already");
 	}
-	m->expires_at = now + env->cfg->send_retention;
+	/* The retention of the sender's organisation (from outside: the
+	 * recipient's). */
+	if (orgpolicy_effective(c, env->cfg,
+	        orgpolicy_domain_of(
+	            m->request_id[0] != '\0' ? m->rcpt_email : s->email),
+	        &pol) == -1)
+		return msg_res(MSG_ERROR, "internal", "database");
+	m->expires_at = now + pol.retention;
 	if ((!link &&
 	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
 	            in->rcpt_stanza) != DB_OK) ||

@@ -35,6 +35,8 @@ struct user {
 	char scope_msg[RAND_ID_LEN + 1];
 	/* A department mailbox (A7): no password, members act for it. */
 	int is_mailbox;
+	/* Blocked by an administrator: no login, no session (O6). */
+	int blocked;
 	/*
 	 * Set when a member acts for a mailbox: this struct is then the
 	 * mailbox and member_id the account of the person behind it, whom

@@ -187,7 +187,7 @@ mailbox_create(struct db *db, const struct config *cfg, int argc, char **argv)
 		    argv[0]);
 		name = dflt;
 	}
-	r = mailboxes_create(&env, argv[0], name, owner, id);
+	r = mailboxes_create(&env, "admin-cli", argv[0], name, owner, id);
 	if (r.st != MSG_OK) {
 		fprintf(stderr, "securetransferd: %s: %s\n", r.code, r.why);
 		return 1;
