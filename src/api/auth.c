@@ -227,6 +227,12 @@ api_login(struct request *req)
 	(void)session_load(req);
 	st = accounts_login(&env, input_str(doc, "email"), auth,
 	    req->session_hash[0] ? req->session_hash : NULL, &u, &s, &retry);
+	if (st == ACCT_SECOND_FACTOR) {
+		/* No session yet: the factor first (A8). */
+		api_login_factor_required(req, s.token);
+		sodium_memzero(&s, sizeof(s));
+		goto out;
+	}
 	if (st != ACCT_OK) {
 		api_acct_error(req, st, retry);
 		goto out;

@@ -35,29 +35,37 @@ auditlog_page_release(struct auditlog_page *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* "YYYY-MM-DD" as the UTC microsecond of that Amsterdam midnight
- * (+1 day when end). */
+/* n digits at s as a number, or -1. */
+static int
+digits(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DD" as the UTC microsecond of that Amsterdam midnight (of the
+ * next one when end). */
 static int
 day_us(const char *s, int end, int64_t *out)
 {
-	uint64_t y, m, d;
-	char part[8];
+	int y, m, d;
 
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	snprintf(part, sizeof(part), "%.4s", s);
-	if (num_parse_u64(part, 1970, 9999, &y) == -1)
+	y = digits(s, 4);
+	m = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > tz_month_days(y, m))
 		return -1;
-	snprintf(part, sizeof(part), "%.2s", s + 5);
-	if (num_parse_u64(part, 1, 12, &m) == -1)
-		return -1;
-	snprintf(part, sizeof(part), "%.2s", s + 8);
-	if (num_parse_u64(part, 1, 31, &d) == -1 ||
-	    (int)d > tz_month_days((int)y, (int)m))
-		return -1;
-	*out = tz_utc_of_local((int)y, (int)m, (int)d, 0, 0, 0);
-	if (end)
-		*out = tz_utc_of_local((int)y, (int)m, (int)d, 23, 59, 59) + 1;
+	*out = end ? tz_utc_of_local(y, m, d, 23, 59, 59) + 1 :
+	             tz_utc_of_local(y, m, d, 0, 0, 0);
 	*out *= 1000000;
 	return 0;
 }

@@ -539,21 +539,27 @@ factors_admin_gate(
     const struct acct_env *env, const struct user *u, const char *session_hash)
 {
 	struct db_conn *c;
-	int64_t created = 0, at = 0;
+	int64_t created = 0, at = 0, hits;
 	int enrolled, found;
+	char key[64];
 
 	if (!u->is_admin || u->member_id[0] != '\0')
 		return fres(FACTOR_FORBIDDEN, "not_admin",
 		    "This needs the administrator role");
 	c = db_get(env->db);
+	snprintf(key, sizeof(key), "admin:%s", u->id);
+	hits = ratelimit_hit(c, key, 60, clock_now());
 	enrolled = fdb_enrolled(c, u->id);
 	found = enrolled == 1 ?
 	    fdb_session_times(c, session_hash, &created, &at) :
 	    0;
 	db_put(c);
-	if (enrolled == -1 || found == -1)
+	if (enrolled == -1 || found == -1 || hits < 0)
 		return fres(
 		    FACTOR_BUSY, "busy", "The server is busy; try again");
+	if (hits > FACTOR_ADMIN_RATE)
+		return fres(FACTOR_LIMITED, "rate_limited",
+		    "Too many requests; wait a minute");
 	if (enrolled == 0)
 		return fres(FACTOR_FORBIDDEN, "enrol_second_factor",
 		    "Administrators need a second factor: add one first");

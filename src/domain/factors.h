@@ -23,6 +23,7 @@
 #define FACTOR_LOGIN_TTL 300 /* seconds to give the factor at login */
 #define FACTOR_CHALLENGE_TTL 300 /* seconds a WebAuthn challenge lives */
 #define FACTOR_FAILURES 5 /* wrong factors per account per 15 minutes */
+#define FACTOR_ADMIN_RATE 300 /* administrator requests per minute */
 #define FACTOR_CODES 10 /* recovery codes in a set */
 #define FACTOR_CODE_LEN 11 /* "abcde-fghij" */
 #define FACTOR_NAME_MAX 64 /* characters of a credential's name */
@@ -137,7 +138,8 @@ struct factor_result factors_verify(const struct acct_env *env,
  * Who may use an administrator route: FACTOR_OK; FACTOR_FORBIDDEN
  * "not_admin" or "enrol_second_factor" (an administrator without one);
  * FACTOR_STEP_UP "step_up_required" when this session's factor is older
- * than FACTOR_FRESH seconds.
+ * than FACTOR_FRESH seconds; FACTOR_LIMITED past FACTOR_ADMIN_RATE
+ * requests a minute.
  */
 struct factor_result factors_admin_gate(
     const struct acct_env *env, const struct user *u, const char *session_hash);

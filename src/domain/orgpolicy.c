@@ -94,9 +94,10 @@ orgpolicy_get(
 	struct db_conn *c;
 	int found;
 
-	memset(out, 0, sizeof(*out));
+	/* domain may point into out. */
 	if (orgs_normalise(domain, dom, sizeof(dom), &why) == -1)
 		return admin_res(ADMIN_NOT_FOUND, "not_found", "Not connected");
+	memset(out, 0, sizeof(*out));
 	c = db_get(env->db);
 	found = orgs_db_get(c, dom, one_org, out);
 	if (found == 1 && with_delivery(c, out) == -1)
@@ -370,4 +371,15 @@ orgpolicy_effective(struct db_conn *c, const struct config *cfg,
 	snprintf(out->sms_prefixes, sizeof(out->sms_prefixes), "%s",
 	    p.sms_prefixes[0] ? p.sms_prefixes : cfg->sms_allowed_prefixes);
 	return 0;
+}
+
+int
+orgpolicy_of_sender(const struct config *cfg, struct db *db, const char *email,
+    struct org_effective *out)
+{
+	struct db_conn *c = db_get(db);
+	int rc = orgpolicy_effective(c, cfg, orgpolicy_domain_of(email), out);
+
+	db_put(c);
+	return rc;
 }

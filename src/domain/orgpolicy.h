@@ -83,6 +83,9 @@ struct admin_result orgpolicy_remove(
  */
 int orgpolicy_effective(struct db_conn *c, const struct config *cfg,
     const char *domain, struct org_effective *out);
+/* The same for the sender email, on a connection of its own. */
+int orgpolicy_of_sender(const struct config *cfg, struct db *db,
+    const char *email, struct org_effective *out);
 /* The domain part of an address ("" when there is none). */
 const char *orgpolicy_domain_of(const char *email);
 
