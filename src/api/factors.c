@@ -327,14 +327,15 @@ api_factors_verify(struct request *req)
 	json_decref(doc);
 }
 
-/* The answer of a login that waits for its factor (401). */
-void
-api_login_factor_required(struct request *req, const char *token)
+/* What a login that waits for its factor may give (status: 401 to the
+ * login, 200 to the options call). */
+static void
+factor_answer(struct request *req, const char *token, unsigned status)
 {
 	struct factor_options o;
 	struct factor_result r;
 	struct acct_env env;
-	json_t *methods;
+	json_t *methods, *doc;
 
 	api_env(req, &env);
 	r = factors_login_options(&env, token, &o);
@@ -349,15 +350,23 @@ api_login_factor_required(struct request *req, const char *token)
 		json_array_append_new(methods, json_string("totp"));
 	if (o.recovery)
 		json_array_append_new(methods, json_string("recovery_code"));
-	reply_json(req, 401,
-	    json_pack("{s:{s:s,s:s},s:{s:s,s:o,s:o}}", "error", "code",
-	        "second_factor_required", "message",
-	        "Give your second factor to finish logging in", "second_factor",
-	        "token", token, "methods", methods, "webauthn",
-	        o.ncred_ids > 0 ?
-	            json_pack("{s:o}", "publicKey", get_options(&o)) :
-	            json_null()));
+	doc = json_pack("{s:{s:s,s:o,s:o}}", "second_factor", "token", token,
+	    "methods", methods, "webauthn",
+	    o.ncred_ids > 0 ? json_pack("{s:o}", "publicKey", get_options(&o)) :
+	                      json_null());
+	if (status == 401)
+		json_object_set_new(doc, "error",
+		    json_pack("{s:s,s:s}", "code", "second_factor_required",
+		        "message",
+		        "Give your second factor to finish logging in"));
+	reply_json(req, status, doc);
 	factor_options_release(&o);
+}
+
+void
+api_login_factor_required(struct request *req, const char *token)
+{
+	factor_answer(req, token, 401);
 }
 
 void
@@ -371,7 +380,7 @@ api_login_factor_options(struct request *req)
 	if ((doc = request_json(req)) == NULL)
 		return;
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0)
-		api_login_factor_required(req, input_str(doc, "token"));
+		factor_answer(req, input_str(doc, "token"), 200);
 	json_decref(doc);
 }
 
