@@ -52,8 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (take(&p, &left, &cd, &cdl) == -1)
 		return 0;
 	if ((data[0] & 1) == 0) {
-		if (webauthn_register(&rp, challenge, cd, cdl, p, left, &cred) ==
-		    WA_OK) {
+		if (webauthn_register(
+		        &rp, challenge, cd, cdl, p, left, &cred) == WA_OK) {
 			if (cred.alg != WEBAUTHN_ALG_ES256 &&
 			    cred.alg != WEBAUTHN_ALG_EDDSA)
 				abort();

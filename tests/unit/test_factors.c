@@ -65,7 +65,8 @@ TEST(webauthn_rp_of_public_url)
 	CHECK(strcmp(rp.id, "portal.example.nl") == 0);
 	CHECK(strcmp(rp.origin, "https://portal.example.nl") == 0);
 	CHECK(rp.available);
-	REQUIRE(webauthn_rp_from_url("https://portal.example.nl:443", &rp) == 0);
+	REQUIRE(
+	    webauthn_rp_from_url("https://portal.example.nl:443", &rp) == 0);
 	CHECK(strcmp(rp.origin, "https://portal.example.nl") == 0);
 	REQUIRE(webauthn_rp_from_url("http://localhost:8080", &rp) == 0);
 	CHECK(strcmp(rp.origin, "http://localhost:8080") == 0);

@@ -29,6 +29,12 @@ import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { placeholder } from './pages/Placeholder.jsx';
 import { PATHS } from './paths.js';
+import { AdminAccount, AdminAccounts } from './admin/Accounts.jsx';
+import { AdminHome } from './admin/AdminFrame.jsx';
+import { AdminAudit } from './admin/Audit.jsx';
+import { AdminMailboxes } from './admin/Mailboxes.jsx';
+import { AdminOrg, AdminOrgs } from './admin/Orgs.jsx';
+import { AdminOverview } from './admin/Overview.jsx';
 
 // Page name (as in paths.js) -> component. Pages not built yet get a placeholder.
 const PAGES = {
@@ -53,6 +59,14 @@ const PAGES = {
   mailboxes: Mailboxes,
   mailbox: Mailbox,
   manual: Manual,
+  admin: AdminHome,
+  adminOrgs: AdminOrgs,
+  adminOrg: AdminOrg,
+  adminAccounts: AdminAccounts,
+  adminAccount: AdminAccount,
+  adminMailboxes: AdminMailboxes,
+  adminAudit: AdminAudit,
+  adminOverview: AdminOverview,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({

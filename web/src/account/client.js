@@ -118,10 +118,34 @@ export async function login({ email, password }) {
   const pre = await api.post('/prelogin', { email });
   const kdf = checkKdf(pre?.kdf);
   const { auth_key } = await call('derive', { password, userId: pre.user_id, salt: pre.salt, kdf });
-  const res = await api.post('/login', { email, auth_key });
+  let res;
+  try {
+    res = await api.post('/login', { email, auth_key });
+  } catch (err) {
+    // A second factor is owed (A8): no session, no wrapped keys yet.
+    if (err?.code === 'second_factor_required' && err.body?.second_factor) {
+      err.pending = err.body.second_factor;
+      resetSession();
+    }
+    throw err;
+  }
+  return afterLogin(password, res);
+}
+
+async function afterLogin(password, res) {
   resetSession(); // the server rotated the session and the CSRF token
   setAccount({ status: 'locked', user: res.user, fingerprint: null });
   return unlockWith(password, res.user, res.keys);
+}
+
+/**
+ * The second step of a login (A8): body is { token, totp } / { token,
+ * recovery_code } / { token, credential } (loginFactorProof in factors.js);
+ * then the keys open as after a login without one.
+ */
+export async function loginSecondFactor(password, body) {
+  const res = await api.post('/login/factor', body);
+  return afterLogin(password, res);
 }
 
 /** After a reload with a live session: the password again, checked by opening UK. */

@@ -100,6 +100,11 @@ function UserMenu() {
     <div class="st-user" role="group" aria-label={t('frame.user_label')}>
       {account.status === 'unlocked' && <MailboxSwitch user={account.user} />}
       <span class="st-user__name">{account.user?.name}</span>
+      {account.user?.is_admin && (
+        <a class="nl-link st-header-admin" href={PATHS.admin}>
+          {t('frame.admin')}
+        </a>
+      )}
       <button type="button" class="st-user__logout" onClick={() => logout().then(() => navigate(PATHS.home))}>
         {t('frame.logout')}
       </button>

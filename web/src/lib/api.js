@@ -18,13 +18,14 @@ export class ApiError extends Error {
    * @param {string} code   the server's error code ("not_found", "network", ...)
    * @param {string} message the server's message (for logs; users see a catalogue text instead)
    */
-  constructor(status, code, message, { retryAfter = null, details = null } = {}) {
+  constructor(status, code, message, { retryAfter = null, details = null, body = null } = {}) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
     this.details = details; // the whole {"error":{...}} object, e.g. attempts_left
+    this.body = body; // the whole answer, e.g. a login's second_factor
   }
 }
 
@@ -84,7 +85,7 @@ async function rawRequest(method, path, body, { headers = {}, signal } = {}) {
       res.status,
       typeof e?.code === 'string' ? e.code : `http_${res.status}`,
       typeof e?.message === 'string' ? e.message : res.statusText,
-      { retryAfter: retryAfterSeconds(res), details: e && typeof e === 'object' ? e : null },
+      { retryAfter: retryAfterSeconds(res), details: e && typeof e === 'object' ? e : null, body: data && typeof data === 'object' ? data : null },
     );
   }
   return data;

@@ -6,6 +6,7 @@ import { passwordProblem } from '../account/policy.js';
 import { useAccount } from '../account/session.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { PasswordFields, passwordErrors } from '../components/PasswordFields.jsx';
+import { SecondFactor } from '../components/SecondFactor.jsx';
 import { Sessions } from '../components/Sessions.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
@@ -126,6 +127,7 @@ function AccountPage({ account }) {
           {account.fingerprint}
         </p>
       </section>
+      <SecondFactor user={user} />
       <Sessions />
       <section class="st-section" aria-labelledby="logout-title">
         <h2 class="nl-heading nl-heading--level-2" id="logout-title">
