@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, errorText, Status } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
-import { AdminPage, DataList } from './AdminFrame.jsx';
+import { AdminPage, DataList, TableWrap } from './AdminFrame.jsx';
 import { admin, when } from './api.js';
 
 const STATUSES = ['', 'active', 'unverified', 'blocked', 'admin'];
@@ -96,7 +96,7 @@ function AccountList() {
           <p class="nl-paragraph" role="status">
             {t('accounts.found', { n: data.total })}
           </p>
-          <div class="st-table-wrap">
+          <TableWrap label={t('accounts.caption')}>
             <table class="utrecht-table st-table" data-testid="accounts">
               <caption class="utrecht-table__caption rhc-visually-hidden">{t('accounts.caption')}</caption>
               <thead class="utrecht-table__header">
@@ -124,7 +124,7 @@ function AccountList() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {pages > 1 && (
             <nav class="st-pager" aria-label={t('accounts.pages')}>
               <button type="button" class="utrecht-button utrecht-button--subtle" disabled={page === 0} onClick={() => go(page - 1)}>

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { factors } from '../account/factors.js';
 import { Alert } from '../components/Form.jsx';
 import { StepUp } from '../components/StepUp.jsx';
-import { RequireLogin } from '../pages/Account.jsx';
+import { useAccount } from '../account/session.js';
 import { Loading } from '../pages/Home.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
@@ -73,9 +73,32 @@ function Gate({ account, title, children }) {
   );
 }
 
-/** A Beheer page: children(account) once the gate is passed. */
+/**
+ * A Beheer page: children(account) once the gate is passed. Beheer needs a
+ * session, not the account's keys: after a reload it does not ask for the
+ * password again (the server asks for the second factor when it is due).
+ */
 export function AdminPage({ title, children }) {
-  return <RequireLogin>{(account) => <Gate account={account} title={title}>{children(account)}</Gate>}</RequireLogin>;
+  const account = useAccount();
+  const anonymous = account.status === 'anonymous';
+  useEffect(() => {
+    if (anonymous) navigate(`/inloggen`, { replace: true });
+  }, [anonymous]);
+  if (account.status !== 'locked' && account.status !== 'unlocked') return <Loading />;
+  return (
+    <Gate account={account} title={title}>
+      {children(account)}
+    </Gate>
+  );
+}
+
+/** A wide table scrolls in its own box, reachable by keyboard. */
+export function TableWrap({ label, children }) {
+  return (
+    <div class="st-table-wrap" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
 }
 
 /** A table of label / value rows in NL Design System classes. */

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, Status } from '../components/Form.jsx';
 import { getLang, t } from '../lib/i18n.js';
-import { AdminPage } from './AdminFrame.jsx';
+import { AdminPage, TableWrap } from './AdminFrame.jsx';
 import { admin } from './api.js';
 
 const EMPTY = { actor: '', kind: '', domain: '', from: '', to: '' };
@@ -105,7 +105,7 @@ function AuditLog() {
       <Status error={error} />
       {data && data.entries.length === 0 && <p class="nl-paragraph">{t('audit.none')}</p>}
       {data && data.entries.length > 0 && (
-        <div class="st-table-wrap">
+        <TableWrap label={t('audit.caption')}>
           <table class="utrecht-table st-table st-table--audit" data-testid="audit">
             <caption class="utrecht-table__caption rhc-visually-hidden">{t('audit.caption')}</caption>
             <thead class="utrecht-table__header">
@@ -135,7 +135,7 @@ function AuditLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {data && (pages.length > 0 || data.next_cursor) && (
         <nav class="st-pager" aria-label={t('audit.pages')}>

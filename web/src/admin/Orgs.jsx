@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Alert, Checkbox, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
-import { AdminPage, DataList } from './AdminFrame.jsx';
+import { AdminPage, DataList, TableWrap } from './AdminFrame.jsx';
 import { admin, bytes, when } from './api.js';
 
 const orgPath = (d) => `/beheer/organisaties/${encodeURIComponent(d)}`;
@@ -68,7 +68,7 @@ function OrgList() {
       <p class="nl-paragraph">{t('orgs.intro')}</p>
       <Status error={error} />
       {data && (
-        <div class="st-table-wrap">
+        <TableWrap label={t('orgs.caption')}>
           <table class="utrecht-table st-table" data-testid="orgs">
             <caption class="utrecht-table__caption">{t('orgs.caption')}</caption>
             <thead class="utrecht-table__header">
@@ -94,7 +94,7 @@ function OrgList() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <AddOrg onAdded={load} />
     </article>

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { errorText, Status } from '../components/Form.jsx';
 import { getLang, t } from '../lib/i18n.js';
-import { AdminPage, DataList } from './AdminFrame.jsx';
+import { AdminPage, DataList, TableWrap } from './AdminFrame.jsx';
 import { admin, bytes, when } from './api.js';
 
 // Colours with at least 3:1 against white (WCAG 1.4.11), told apart by
@@ -27,6 +27,9 @@ const CHARTS = [
 ];
 const COLUMNS = ['messages', 'to_outsiders', 'bytes', 'sms', 'codes_failed', 'locks', 'requests', 'dropoffs'];
 
+const dayFmt = () =>
+  new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'nl-NL', { day: 'numeric', month: 'short', timeZone: 'Europe/Amsterdam' });
+
 function Chart({ title, keys, buckets }) {
   const box = useRef(null);
   useEffect(() => {
@@ -41,7 +44,10 @@ function Chart({ title, keys, buckets }) {
       cursor: { show: false },
       legend: { show: true, live: false },
       scales: { y: { range: (u, min, max) => [0, Math.max(4, max)] } },
-      axes: [{}, { values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) }],
+      axes: [
+        { values: (u, vals) => vals.map((v) => dayFmt().format(new Date(v * 1000))) },
+        { values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+      ],
       series: [{}, ...keys.map((k) => ({ label: t(`overview.m_${k}`), ...SERIES[k], points: { show: true, size: 5 } }))],
     };
     const plot = new uPlot(opts, data, el);
@@ -149,7 +155,7 @@ function Overview() {
               <Chart key={title} title={title} keys={keys} buckets={data.buckets} />
             ))}
           </div>
-          <div class="st-table-wrap">
+          <TableWrap label={t('overview.table_caption')}>
             <table class="utrecht-table st-table st-table--numbers" data-testid="overview">
               <caption class="utrecht-table__caption">{t('overview.table_caption')}</caption>
               <thead class="utrecht-table__header">
@@ -171,11 +177,11 @@ function Overview() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <section class="st-section" aria-labelledby="outbox-title">
             <h2 class="nl-heading nl-heading--level-2" id="outbox-title">{t('overview.outbox')}</h2>
             <p class="nl-paragraph">{t('overview.outbox_text')}</p>
-            <div class="st-table-wrap">
+            <TableWrap label={t('overview.outbox')}>
               <table class="utrecht-table st-table" data-testid="outbox">
                 <caption class="utrecht-table__caption rhc-visually-hidden">{t('overview.outbox')}</caption>
                 <thead class="utrecht-table__header">
@@ -197,7 +203,7 @@ function Overview() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           </section>
         </>
       )}

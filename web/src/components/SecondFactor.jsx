@@ -161,7 +161,7 @@ export function SecondFactor({ user }) {
   if (!s) return <Status error={result.error} />;
   const passkeys = s.webauthn_available && webauthnSupported();
   return (
-    <section class="st-section" id="tweede-factor" aria-labelledby="factor-title" data-testid="second-factor">
+    <section class="st-section st-factor" id="tweede-factor" aria-labelledby="factor-title" data-testid="second-factor">
       <h2 class="nl-heading nl-heading--level-2" id="factor-title">
         {t('factor.title')}
       </h2>
