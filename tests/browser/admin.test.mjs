@@ -203,3 +203,113 @@ describe('the administrator', () => {
     }, '[data-testid="second-factor"]');
   });
 });
+
+describe('working in Beheer', () => {
+  test('by keyboard only: find an employee, open the account, block; the employee is logged out and cannot log in', async () => {
+    const jan = await newPage(browser);
+    await login(jan, EMPLOYEE);
+    await jan.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${ORIGIN}/beheer/accounts`);
+    await page.getByTestId('accounts').waitFor();
+    // Tab to the search field, type, Enter.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.id === 'acc-q')) break;
+    }
+    await page.keyboard.type('jan@');
+    await page.keyboard.press('Enter');
+    await page.getByText('1 accounts gevonden.').waitFor();
+    // Tab to the account's link, Enter.
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.textContent === 'Jan Jansen')) break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Jan Jansen' }).waitFor();
+    await page.getByRole('button', { name: 'Blokkeren' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Ja, Blokkeren' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Gedaan: Blokkeren.').waitFor();
+    await page.locator('.st-tag--blocked').first().waitFor();
+
+    // Jan's next request: no session; his login is refused.
+    assert.equal(await jan.evaluate(async () => (await fetch('/api/v1/account')).status), 401);
+    await login(jan, EMPLOYEE);
+    await jan.getByText('Dit account is geblokkeerd. Neem contact op met uw beheerder.').waitFor({ timeout: 60000 });
+    await page.getByRole('button', { name: 'Deblokkeren' }).click();
+    await page.getByText('Gedaan: Deblokkeren.').waitFor();
+    await jan.close();
+  });
+
+  test('an organisation\'s rules: saved, refused out of range, audited; the audit page finds it and exports CSV', async () => {
+    await page.goto(`${ORIGIN}/beheer/organisaties/minbzk.nl`);
+    await page.getByLabel('Bewaartermijn in dagen').fill('120');
+    await page.getByRole('button', { name: 'Regels opslaan' }).click();
+    await page.getByText('Een bewaartermijn van 1 tot 90 dagen.').waitFor();
+    await page.getByLabel('Bewaartermijn in dagen').fill('28');
+    await page.getByLabel('Toegestane bestandstypen').fill('pdf, docx');
+    await page.getByRole('button', { name: 'Regels opslaan' }).click();
+    await page.getByText('De regels zijn opgeslagen.').waitFor();
+    const org = await page.evaluate(async () => (await (await fetch('/api/v1/admin/organisations/minbzk.nl')).json()).organisation);
+    assert.equal(org.retention_days, 28);
+    assert.equal(org.extensions, 'pdf, docx');
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByLabel('Actie').fill('org.policy_changed');
+    await page.getByRole('button', { name: 'Filteren' }).click();
+    await page.getByTestId('audit').getByText('minbzk.nl').first().waitFor();
+    assert.equal(await page.getByTestId('audit').locator('tbody tr').count(), 1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download als CSV (Excel)' }).click()]);
+    const csv = await (await import('node:fs/promises')).readFile(await download.path());
+    assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.match(csv.toString('utf8'), /^\uFEFFTijdstip;Door;IP-adres;Actie;Onderwerp;Details\r\n.*;org\.policy_changed;minbzk\.nl;/s);
+    assert.deepEqual(problems(page), []);
+  });
+
+  test('a stale factor brings the step-up form; the passkey or a code from the app opens the page again', async () => {
+    offset += 16 * 60;
+    setClock(offset);
+    await page.goto(`${ORIGIN}/beheer/organisaties`);
+    await page.getByTestId('step-up').waitFor();
+    await screenshot(page, 'admin-stepup-1280');
+    const r = await checkA11y(page);
+    assert.deepEqual(r.violations, [], r.summary);
+    await page.getByTestId('use-passkey').click();
+    await page.getByTestId('orgs').waitFor();
+    assert.equal(await page.getByTestId('step-up').count(), 0);
+
+    offset += 16 * 60;
+    setClock(offset);
+    await page.goto(`${ORIGIN}/beheer/audit`);
+    await page.getByTestId('step-up').waitFor();
+    await page.getByLabel('Code uit de app').fill(await nextCode());
+    await page.getByRole('button', { name: 'Bevestigen' }).click();
+    await page.getByTestId('audit').waitFor();
+  });
+
+  test('logging in asks for the factor before the keys open: the app, then the passkey', async () => {
+    const p = await newPage(browser);
+    await login(p, ADMIN);
+    await p.getByRole('heading', { level: 1, name: 'Bevestig met uw tweede factor' }).waitFor({ timeout: 60000 });
+    await screenshot(p, 'admin-login-factor-1280');
+    const r = await checkA11y(p);
+    assert.deepEqual(r.violations, [], r.summary);
+    // No session yet: the API says so.
+    assert.equal(await p.evaluate(async () => (await (await fetch('/api/v1/session')).json()).authenticated), false);
+    await p.getByLabel('Code uit de app').fill(await nextCode());
+    await p.getByRole('button', { name: 'Bevestigen' }).click();
+    await p.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+    await p.close();
+
+    // The passkey lives on page's virtual authenticator: log in there.
+    await page.getByRole('button', { name: 'Uitloggen' }).first().click();
+    await page.waitForURL(`${ORIGIN}/`);
+    await login(page, ADMIN);
+    await page.getByTestId('use-passkey').click();
+    await page.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+    assert.deepEqual(problems(page, { allow: [/status of 401/, /status of 403/] }), []);
+  });
+});
