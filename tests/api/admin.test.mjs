@@ -15,6 +15,9 @@ import { Client, registration, waitForOutboxMail, linkToken } from '../lib/api.m
 import { SoftKey, totp, uriSecret } from '../lib/factors.mjs';
 import { REPO, freePort, runCli, startServer, stopServer, testClock } from '../lib/server.mjs';
 import { createMessage, encrypt, pattern, sendBody, tusUpload } from '../lib/send.mjs';
+import { cliUser } from '../lib/cli.mjs';
+import { realEmployee } from '../lib/realaccount.mjs';
+import { deriveMpk, passwordKeys } from '../../web/src/account/keys.js';
 
 const { file: clockFile, set: setClock } = testClock();
 let offset = 0;
@@ -613,5 +616,35 @@ describe('E2E stays intact', () => {
     // The canaries are really there to be found: the sender sees them.
     const own = await s.get(`/api/v1/messages/${r.json.id}`);
     assert.ok(own.text.includes(canary.subject));
+  });
+});
+
+describe('the command-line client', () => {
+  test('securetransfer login asks for the app\'s code; without one it is refused', async () => {
+    const who = { email: 'cli@org.nl', password: 'Opdrachtregel Wachtwoord 2026!' };
+    await realEmployee({ ...srv, url: ORIGIN }, who.email, { password: who.password });
+    // The browser's key derivation, in node: the auth key of the password.
+    const c = client();
+    await c.init();
+    const pre = (await c.post('/api/v1/prelogin', { email: who.email })).json;
+    const mpk = await deriveMpk(who.password, Buffer.from(pre.salt, 'base64url'), pre.kdf);
+    const { authKey } = await passwordKeys(mpk, Buffer.from(pre.user_id, 'base64url'));
+    c.email = who.email;
+    c.authKey = Buffer.from(authKey).toString('base64url');
+    assert.equal((await login(c)).status, 200);
+    await enrolTotp(c);
+    c.lastStep = Math.floor(now() / 30);
+
+    const u = cliUser({ ...srv, url: ORIGIN }, who.email, { password: who.password });
+    const refused = await u.run(['login', '--email', who.email, '--password-stdin'], { input: `${who.password}\n` });
+    assert.equal(refused.code, 3, refused.stderr);
+    assert.match(refused.stderr, /second factor|second_factor_required/);
+    const code = await nextCode(c);
+    const ok = await u.run(['login', '--email', who.email, '--password-stdin'], { input: `${who.password}\n`, env: { SECURETRANSFER_TOTP: code } });
+    assert.equal(ok.code, 0, ok.stderr);
+    const again = await u.run(['login', '--email', who.email, '--password-stdin'], { input: `${who.password}\n`, env: { SECURETRANSFER_TOTP: code } });
+    assert.equal(again.code, 3, 'the same code twice: refused');
+    const rec = await u.run(['login', '--email', who.email, '--password-stdin'], { input: `${who.password}\n`, env: { SECURETRANSFER_TOTP: c.codes[0] } });
+    assert.equal(rec.code, 0, rec.stderr);
   });
 });
