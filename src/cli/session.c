@@ -271,9 +271,10 @@ second_factor(struct cli *c, struct http_res *r)
 		                "recovery code: ",
 		    1);
 	if (code == NULL) {
-		cli_note(c, "This account has a second factor: give its code "
-		            "on a terminal or in SECURETRANSFER_TOTP (a "
-		            "passkey works in the browser only).");
+		cli_note(c,
+		    "This account has a second factor: give its code "
+		    "on a terminal or in SECURETRANSFER_TOTP (a "
+		    "passkey works in the browser only).");
 		return;
 	}
 	n = strspn(code, "0123456789");

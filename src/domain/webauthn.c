@@ -140,6 +140,72 @@ out:
 	return e;
 }
 
+struct sane_ctx {
+	size_t left; /* bytes after the current head */
+	int bad;
+};
+
+static void
+sane_collection(void *arg, size_t n, size_t per)
+{
+	struct sane_ctx *s = arg;
+
+	if (n > s->left / per)
+		s->bad = 1;
+}
+
+static void
+sane_array(void *arg, size_t n)
+{
+	sane_collection(arg, n, 1);
+}
+
+static void
+sane_map(void *arg, size_t n)
+{
+	sane_collection(arg, n, 2);
+}
+
+static void
+sane_refuse(void *arg)
+{
+	((struct sane_ctx *)arg)->bad = 1;
+}
+
+static void
+sane_refuse_tag(void *arg, uint64_t tag)
+{
+	ST_UNUSED(tag);
+	sane_refuse(arg);
+}
+
+int
+webauthn_cbor_sane(const unsigned char *p, size_t len)
+{
+	struct cbor_callbacks cb = cbor_empty_callbacks;
+	struct cbor_decoder_result r;
+	struct sane_ctx s = { 0, 0 };
+	size_t pos = 0;
+
+	cb.array_start = sane_array;
+	cb.map_start = sane_map;
+	cb.indef_array_start = sane_refuse;
+	cb.indef_map_start = sane_refuse;
+	cb.byte_string_start = sane_refuse;
+	cb.string_start = sane_refuse;
+	cb.tag = sane_refuse_tag;
+	while (pos < len) {
+		/* One head (a string with its bytes) per call. */
+		s.left = len - pos;
+		r = cbor_stream_decode(p + pos, len - pos, &cb, &s);
+		if (r.status != CBOR_DECODER_FINISHED || r.read == 0 ||
+		    r.read > len - pos || s.bad)
+			return 0;
+		pos += r.read;
+	}
+	return len > 0;
+}
+
 struct auth_data {
 	uint8_t flags;
 	uint32_t count;
@@ -157,7 +223,7 @@ cbor_item_len(const unsigned char *p, size_t len, int want_map)
 	cbor_item_t *item;
 	int ok;
 
-	if (len == 0)
+	if (len == 0 || !webauthn_cbor_sane(p, len))
 		return 0;
 	item = cbor_load(p, len, &res);
 	if (item == NULL)
@@ -245,6 +311,8 @@ parse_attestation(
 	size_t i, n;
 
 	*ad = NULL;
+	if (!webauthn_cbor_sane(ao, len))
+		return WA_MALFORMED;
 	root = cbor_load(ao, len, &res);
 	if (root == NULL)
 		return WA_MALFORMED;

@@ -91,6 +91,15 @@ enum webauthn_err webauthn_assert(const struct webauthn_rp *rp,
     size_t sig_len, const char *public_key, int64_t alg, uint32_t *sign_count,
     uint8_t *flags);
 
+/*
+ * Whether len bytes are a sequence of CBOR items safe to give libcbor's
+ * cbor_load: definite lengths only, no tags, and no array or map that
+ * declares more items than there are bytes left (cbor_load allocates the
+ * declared size before it reads an item: a five-byte header would ask
+ * for gigabytes). 1 safe, 0 not.
+ */
+int webauthn_cbor_sane(const unsigned char *p, size_t len);
+
 /* A short English reason for err (for logs and the API message). */
 const char *webauthn_strerror(enum webauthn_err err);
 

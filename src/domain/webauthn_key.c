@@ -150,6 +150,8 @@ webauthn_key_from_cose(
 	int derlen;
 
 	*spki_b64 = NULL;
+	if (!webauthn_cbor_sane(cose, len))
+		return WA_MALFORMED;
 	map = cbor_load(cose, len, &res);
 	if (map == NULL)
 		return WA_MALFORMED;

@@ -125,3 +125,25 @@ TEST(audit_csv_cells)
 	CHECK(strcmp(buf_str(&b), "") == 0);
 	buf_release(&b);
 }
+
+/* cbor_load allocates what a header declares: the check refuses first. */
+TEST(webauthn_cbor_sane_refuses_huge_declarations)
+{
+	static const unsigned char huge_array[] = { 0x9b, 0, 0, 0, 1, 0, 0, 0,
+		0 };
+	static const unsigned char huge_map[] = { 0xba, 0x7f, 0xff, 0xff,
+		0xff };
+	static const unsigned char indefinite[] = { 0x9f, 0x01, 0xff };
+	static const unsigned char tagged[] = { 0xc1, 0x01 };
+	static const unsigned char ok_map[] = { 0xa2, 0x01, 0x02, 0x03, 0x04 };
+	static const unsigned char short_map[] = { 0xa3, 0x01, 0x02, 0x03,
+		0x04 };
+
+	CHECK(!webauthn_cbor_sane(huge_array, sizeof(huge_array)));
+	CHECK(!webauthn_cbor_sane(huge_map, sizeof(huge_map)));
+	CHECK(!webauthn_cbor_sane(indefinite, sizeof(indefinite)));
+	CHECK(!webauthn_cbor_sane(tagged, sizeof(tagged)));
+	CHECK(webauthn_cbor_sane(ok_map, sizeof(ok_map)));
+	CHECK(!webauthn_cbor_sane(short_map, sizeof(short_map)));
+	CHECK(!webauthn_cbor_sane(ok_map, 0));
+}
