@@ -29,15 +29,15 @@ static const char *const sql[USAGE_METRICS] = {
 	    "SELECT (e.at_us / 3600000000) * 3600, COUNT(*), 0 FROM events e "
 	    "JOIN messages m ON m.id = e.message_id JOIN users u ON "
 	    "u.id = m.sender_id WHERE e.kind = 'code_wrong' AND "
-	    "e.at_us >= $2 * 1000000 AND e.at_us < $3 * 1000000 AND" ORG_OF_MSG
+	    "e.at_us >= $2 AND e.at_us < $3 AND" ORG_OF_MSG
 	    " GROUP BY (e.at_us / 3600000000) * 3600",
 	[USAGE_LOCKS] =
 	    "SELECT MAX(e.at_us) / 1000000, 1, 0 FROM events e JOIN otp o ON "
 	    "o.message_id = e.message_id JOIN messages m ON m.id = "
 	    "e.message_id JOIN users u ON u.id = m.sender_id WHERE "
 	    "o.locked = 1 AND e.kind = 'code_wrong' AND" ORG_OF_MSG
-	    " GROUP BY e.message_id HAVING MAX(e.at_us) >= $2 * 1000000 AND "
-	    "MAX(e.at_us) < $3 * 1000000",
+	    " GROUP BY e.message_id HAVING MAX(e.at_us) >= $2 AND "
+	    "MAX(e.at_us) < $3",
 	[USAGE_REQUESTS] =
 	    "SELECT (r.created_at / 3600) * 3600, COUNT(*), 0 FROM requests r "
 	    "JOIN users u ON u.id = r.employee_id WHERE r.kind = 'request' "
@@ -59,6 +59,12 @@ usage_db_series(struct db_conn *c, enum usage_metric m, const char *domain,
 
 	if ((unsigned)m >= USAGE_METRICS)
 		return -1;
+	/* Events are kept in microseconds: the bounds too (a product in
+	 * the SQL would be typed int4 by PostgreSQL and overflow). */
+	if (m == USAGE_CODES_FAILED || m == USAGE_LOCKS) {
+		from *= 1000000;
+		to *= 1000000;
+	}
 	s = db_query(
 	    c, sql[m], DB_PARAMS(DB_TEXT(domain), DB_INT(from), DB_INT(to)));
 	if (s == NULL)
