@@ -24,7 +24,7 @@ function NoReset() {
 }
 
 export function AdminAccounts() {
-  return <AdminPage title="accounts.title">{() => <AccountList />}</AdminPage>;
+  return <AdminPage titleKey="accounts.title">{() => <AccountList />}</AdminPage>;
 }
 
 function AccountList() {
@@ -144,7 +144,7 @@ function AccountList() {
 }
 
 export function AdminAccount({ params }) {
-  return <AdminPage title="accounts.detail_title">{(account) => <AccountDetail id={params.id} me={account.user} />}</AdminPage>;
+  return <AdminPage titleKey="accounts.detail_title">{(account) => <AccountDetail id={params.id} me={account.user} />}</AdminPage>;
 }
 
 function Action({ label, path, confirm, onDone, danger }) {

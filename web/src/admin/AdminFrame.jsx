@@ -37,10 +37,10 @@ function AdminNav() {
   );
 }
 
-function Gate({ account, title, children }) {
+function Gate({ account, titleKey, children }) {
   const [summary, setSummary] = useState(null);
   const [asking, setAsking] = useState(false);
-  useTitle(title);
+  useTitle(titleKey);
   useEffect(() => {
     if (!account.user.is_admin) return;
     factors.get().then((s) => {
@@ -78,7 +78,7 @@ function Gate({ account, title, children }) {
  * session, not the account's keys: after a reload it does not ask for the
  * password again (the server asks for the second factor when it is due).
  */
-export function AdminPage({ title, children }) {
+export function AdminPage({ titleKey, children }) {
   const account = useAccount();
   const anonymous = account.status === 'anonymous';
   useEffect(() => {
@@ -86,7 +86,7 @@ export function AdminPage({ title, children }) {
   }, [anonymous]);
   if (account.status !== 'locked' && account.status !== 'unlocked') return <Loading />;
   return (
-    <Gate account={account} title={title}>
+    <Gate account={account} titleKey={titleKey}>
       {children(account)}
     </Gate>
   );
@@ -118,7 +118,7 @@ export function DataList({ rows }) {
 /** /beheer: what Beheer is, and what it is not. */
 export function AdminHome() {
   return (
-    <AdminPage title="admin.title">
+    <AdminPage titleKey="admin.title">
       {() => (
         <article class="st-page">
           <h1 class="nl-heading nl-heading--level-1">{t('admin.title')}</h1>

@@ -38,7 +38,7 @@ const stamp = (us) =>
   }).format(new Date(us / 1000));
 
 export function AdminAudit() {
-  return <AdminPage title="audit.title">{() => <AuditLog />}</AdminPage>;
+  return <AdminPage titleKey="audit.title">{() => <AuditLog />}</AdminPage>;
 }
 
 function AuditLog() {

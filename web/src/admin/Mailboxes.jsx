@@ -8,7 +8,7 @@ import { AdminPage } from './AdminFrame.jsx';
 import { admin } from './api.js';
 
 export function AdminMailboxes() {
-  return <AdminPage title="mbxadmin.title">{() => <MailboxAdmin />}</AdminPage>;
+  return <AdminPage titleKey="mbxadmin.title">{() => <MailboxAdmin />}</AdminPage>;
 }
 
 function CreateMailbox({ onMade }) {

@@ -52,7 +52,7 @@ function AddOrg({ onAdded }) {
 }
 
 export function AdminOrgs() {
-  return <AdminPage title="orgs.title">{() => <OrgList />}</AdminPage>;
+  return <AdminPage titleKey="orgs.title">{() => <OrgList />}</AdminPage>;
 }
 
 function OrgList() {
@@ -102,7 +102,7 @@ function OrgList() {
 }
 
 export function AdminOrg({ params }) {
-  return <AdminPage title="orgs.edit_title">{() => <OrgEdit domain={params.domain} />}</AdminPage>;
+  return <AdminPage titleKey="orgs.edit_title">{() => <OrgEdit domain={params.domain} />}</AdminPage>;
 }
 
 /** The policy form: empty fields follow the server-wide value. */

@@ -68,7 +68,7 @@ function Chart({ title, keys, buckets }) {
 }
 
 export function AdminOverview() {
-  return <AdminPage title="overview.title">{() => <Overview />}</AdminPage>;
+  return <AdminPage titleKey="overview.title">{() => <Overview />}</AdminPage>;
 }
 
 function Overview() {
