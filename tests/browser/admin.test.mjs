@@ -260,8 +260,14 @@ describe('working in Beheer', () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByLabel('Actie').fill('org.policy_changed');
     await page.getByRole('button', { name: 'Filteren' }).click();
-    await page.getByTestId('audit').getByText('minbzk.nl').first().waitFor();
+    // The filtered page replaces the whole one: wait for it, not for a row
+    // the unfiltered page had too.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="audit"] tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.cells[2].textContent === 'org.policy_changed');
+    });
     assert.equal(await page.getByTestId('audit').locator('tbody tr').count(), 1);
+    await page.getByTestId('audit').getByText('minbzk.nl').first().waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download als CSV (Excel)' }).click()]);
     const csv = await (await import('node:fs/promises')).readFile(await download.path());
     assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
