@@ -53,7 +53,7 @@ async function person(email) {
   const reg = registration(email);
   assert.equal((await c.post('/api/v1/register', reg)).status, 202);
   const token = linkToken(await waitForOutboxMail(join(srv.dir, 'outbox'), email));
-  assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
+  assert.equal((await c.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
   c.email = email;
   c.authKey = reg.auth_key;
   await login(c);

@@ -73,7 +73,7 @@ async function plantCanaries() {
   const reg = registration(email);
   assert.equal((await c.post('/api/v1/register', reg)).status, 202);
   const token = linkToken(await waitForOutboxMail(join(srv.dir, 'outbox'), email));
-  assert.equal((await c.post('/api/v1/verify', { token })).status, 200);
+  assert.equal((await c.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
   const li = await c.post('/api/v1/login', { email, auth_key: reg.auth_key });
   c.csrf = li.json.csrf;
   const m = await createMessage(c, [{ name: canary.file, size: 10 }], {
