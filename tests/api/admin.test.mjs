@@ -469,6 +469,51 @@ describe('organisations', () => {
     assert.equal((await admin.put('/api/v1/admin/organisations/andere.nl', { delivery: 'standard', outsiders: true })).status, 200);
   });
 
+  test('the delivery policy is strict delivery\'s: the page, domain policy and domain set --delivery share one value and one audit row, enforced at message creation', async () => {
+    const sender = await person('bezorger@andere.nl');
+    const url = '/api/v1/admin/organisations/andere.nl';
+    const audit = async () => (await admin.get('/api/v1/admin/audit?kind=org.policy_changed&domain=andere.nl')).json.entries;
+    const before = (await audit()).length;
+    // Rules and delivery changed in one save: two rows, the delivery one in strict delivery's shape.
+    let r = await admin.put(url, { delivery: 'strict', outsiders: true, retention_days: 3 });
+    assert.equal(r.status, 200, r.text);
+    let log = await audit();
+    assert.equal(log.length, before + 2);
+    assert.deepEqual(log[0].detail, { delivery: 'strict' });
+    assert.equal(log[0].actor, ADMIN);
+    assert.equal(log[1].detail.retention, 3 * 86400);
+    assert.equal(log[1].detail.delivery, undefined, 'the rules row does not carry the delivery');
+    // The server enforces what the page set: a sender cannot ask for standard.
+    assert.equal((await sender.get('/api/v1/config')).json.policy.delivery, 'strict');
+    r = await createMessage(sender, [{ name: 'a.pdf', size: 10 }], { delivery: 'standard' });
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.json.error.code, 'strict_required');
+    // The CLI reads the same value and sets it through the same function.
+    let cli = await runCli(['admin', 'domain', 'policy', 'andere.nl'], { configPath: srv.configPath });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.stdout.trim(), 'andere.nl\tstrict');
+    cli = await runCli(['admin', 'domain', 'policy', 'andere.nl', 'sender-choice'], { configPath: srv.configPath });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal((await admin.get(url)).json.organisation.delivery, 'sender-choice');
+    cli = await runCli(['admin', 'domain', 'set', 'andere.nl', '--delivery', 'strict'], { configPath: srv.configPath });
+    assert.equal(cli.code, 0, cli.stderr);
+    log = await audit();
+    assert.deepEqual(log.slice(0, 2).map((e) => [e.actor, e.detail]),
+      [['admin-cli', { delivery: 'strict' }], ['admin-cli', { delivery: 'sender-choice' }]],
+      'domain set --delivery writes only the delivery row when the rules did not change');
+    // A bad delivery writes nothing, not even the rules beside it; an unchanged save writes no row.
+    const n = log.length;
+    r = await admin.put(url, { delivery: 'everyone', outsiders: true, retention_days: 9 });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, 'bad_delivery');
+    assert.equal((await admin.get(url)).json.organisation.retention_days, 3);
+    assert.equal((await admin.put(url, { delivery: 'strict', outsiders: true, retention_days: 3 })).status, 200);
+    assert.equal((await audit()).length, n);
+    // Back to the defaults for the tests after.
+    assert.equal((await admin.put(url, { delivery: 'standard', outsiders: true })).status, 200);
+    assert.equal((await sender.get('/api/v1/config')).json.policy.delivery, 'standard');
+  });
+
   test('add and disconnect; the CLI shows and sets the same policy', async () => {
     assert.equal((await admin.post('/api/v1/admin/organisations', { domain: 'Nieuw.NL' })).status, 201);
     assert.equal((await admin.post('/api/v1/admin/organisations', { domain: 'nieuw.nl' })).status, 409);
