@@ -57,8 +57,8 @@ with_delivery(struct db_conn *c, struct org_policy *p)
 
 	if (delivery_policy_of_domain(c, p->domain, &d) == -1)
 		return -1;
-	snprintf(p->delivery, sizeof(p->delivery), "%s",
-	    delivery_policy_name(d));
+	snprintf(
+	    p->delivery, sizeof(p->delivery), "%s", delivery_policy_name(d));
 	return 0;
 }
 
@@ -227,8 +227,8 @@ rules_differ(const struct orgs_db_row *r, const struct org_policy *cur)
 }
 
 static struct admin_result
-put_rules(struct db_conn *c, const struct admin_env *env,
-    const struct orgs_db_row *r)
+put_rules(
+    struct db_conn *c, const struct admin_env *env, const struct orgs_db_row *r)
 {
 	struct admin_result res = ADMIN_OK_RESULT;
 	char *detail;
@@ -270,8 +270,8 @@ orgpolicy_set(const struct admin_env *env, const struct org_policy *in)
 	int found, set;
 
 	if (orgs_normalise(in->domain, dom, sizeof(dom), &why) == -1)
-		return admin_res(
-		    ADMIN_NOT_FOUND, "not_found", "This domain is not connected");
+		return admin_res(ADMIN_NOT_FOUND, "not_found",
+		    "This domain is not connected");
 	if ((res = check(env, in, &r, ext, pfx, &dp)).st != ADMIN_OK)
 		return res;
 	r.domain = dom;
