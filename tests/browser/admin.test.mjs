@@ -251,11 +251,19 @@ describe('working in Beheer', () => {
     await page.getByText('Een bewaartermijn van 1 tot 90 dagen.').waitFor();
     await page.getByLabel('Bewaartermijn in dagen').fill('28');
     await page.getByLabel('Toegestane bestandstypen').fill('pdf, docx');
+    // The delivery policy is strict delivery's: the page says it applies now.
+    await page.getByText('Geldt voor berichten die vanaf nu worden gemaakt.', { exact: false }).waitFor();
+    await page.getByLabel('Bezorging').selectOption('strict');
     await page.getByRole('button', { name: 'Regels opslaan' }).click();
     await page.getByText('De regels zijn opgeslagen.').waitFor();
     const org = await page.evaluate(async () => (await (await fetch('/api/v1/admin/organisations/minbzk.nl')).json()).organisation);
     assert.equal(org.retention_days, 28);
     assert.equal(org.extensions, 'pdf, docx');
+    assert.equal(org.delivery, 'strict');
+    const rows = await page.evaluate(async () => (await (await fetch('/api/v1/admin/audit?kind=org.policy_changed&domain=minbzk.nl')).json()).entries);
+    assert.deepEqual(rows.map((e) => e.detail.delivery ?? 'rules'), ['strict', 'rules'], 'the rules, then strict delivery\'s own row');
+    await page.getByRole('link', { name: 'Organisaties', exact: true }).click();
+    await page.getByTestId('orgs').getByRole('row', { name: /minbzk\.nl/ }).getByRole('cell', { name: 'Strikt', exact: true }).waitFor();
 
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByLabel('Actie').fill('org.policy_changed');
@@ -266,7 +274,7 @@ describe('working in Beheer', () => {
       const rows = [...document.querySelectorAll('[data-testid="audit"] tbody tr')];
       return rows.length > 0 && rows.every((r) => r.cells[2].textContent === 'org.policy_changed');
     });
-    assert.equal(await page.getByTestId('audit').locator('tbody tr').count(), 1);
+    assert.equal(await page.getByTestId('audit').locator('tbody tr').count(), 2);
     await page.getByTestId('audit').getByText('minbzk.nl').first().waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download als CSV (Excel)' }).click()]);
     const csv = await (await import('node:fs/promises')).readFile(await download.path());

@@ -8,6 +8,14 @@ import { navigate } from '../lib/router.js';
 import { AdminPage, DataList, TableWrap } from './AdminFrame.jsx';
 import { admin, bytes, when } from './api.js';
 
+/* The list's short name of a delivery policy (an unknown one reads as the
+ * strictest, as the server does). */
+const DELIVERY_SHORT = {
+  standard: 'orgs.delivery_short_standard',
+  strict: 'orgs.delivery_short_strict',
+  'sender-choice': 'orgs.delivery_short_sender',
+};
+
 const orgPath = (d) => `/beheer/organisaties/${encodeURIComponent(d)}`;
 
 function retentionText(o, defaults) {
@@ -77,6 +85,7 @@ function OrgList() {
                 <th class="utrecht-table__header-cell" scope="col">{t('orgs.accounts')}</th>
                 <th class="utrecht-table__header-cell" scope="col">{t('orgs.retention')}</th>
                 <th class="utrecht-table__header-cell" scope="col">{t('orgs.outsiders')}</th>
+                <th class="utrecht-table__header-cell" scope="col">{t('orgs.delivery_label')}</th>
               </tr>
             </thead>
             <tbody class="utrecht-table__body">
@@ -90,6 +99,7 @@ function OrgList() {
                   <td class="utrecht-table__cell">{o.accounts}</td>
                   <td class="utrecht-table__cell">{retentionText(o, data.defaults)}</td>
                   <td class="utrecht-table__cell">{o.outsiders ? t('orgs.yes') : t('orgs.no')}</td>
+                  <td class="utrecht-table__cell">{t(DELIVERY_SHORT[o.delivery] ?? 'orgs.delivery_short_strict')}</td>
                 </tr>
               ))}
             </tbody>
