@@ -14,6 +14,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { Client, registration, waitForOutboxMail, linkToken } from '../lib/api.mjs';
 import { SoftKey, base32Decode, totp, uriSecret } from '../lib/factors.mjs';
 import { engine, query } from '../lib/db.mjs';
+import { holdWriteLock } from '../lib/faults.mjs';
 import { REPO, freePort, runCli, startServer, stopServer, testClock } from '../lib/server.mjs';
 import { createMessage, encrypt, pattern, sendBody, tusUpload } from '../lib/send.mjs';
 import { cliUser } from '../lib/cli.mjs';
@@ -666,6 +667,23 @@ describe('E2E stays intact', () => {
     // The canaries are really there to be found: the sender sees them.
     const own = await s.get(`/api/v1/messages/${r.json.id}`);
     assert.ok(own.text.includes(canary.subject));
+  });
+});
+
+describe('database faults', () => {
+  before(() => stepUp());
+  test('a write lock held elsewhere: the gate answers the fault (503 database_busy, Retry-After), not a 500; after it, Beheer opens', async () => {
+    const lock = await holdWriteLock(srv.dir);
+    let r;
+    try {
+      r = await admin.get('/api/v1/admin/organisations');
+    } finally {
+      await lock.release();
+    }
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.error.code, 'database_busy');
+    assert.ok(Number(r.headers.get('retry-after')) > 0);
+    assert.equal((await admin.get('/api/v1/admin/organisations')).status, 200);
   });
 });
 
