@@ -54,6 +54,22 @@ test('stanza: link wrap and link_auth', async () => {
   assert.bytes(await deriveLinkAuth(Sx, MSG), await raw.linkAuth(Sx, MSG));
 });
 
+test('stanza: the sealed link secret of strict delivery (the C unit test checks the same bytes)', async () => {
+  const k = new Uint8Array(32).fill(0x11), id = new Uint8Array(16).fill(0x33), s = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const want = '444444444444444444444444' +
+    '9e386f29ed69ac4c13f0e672024d06bb1dfbb1bf1302bbccbf8b3c83ff8497d384ea5d0586f3707f2bf218a812ca9c21';
+  assert.equal(toHex(await St.sealLinkSecret({ K: k, S: s, msgId: id, nonce: new Uint8Array(12).fill(0x44) })), want);
+  assert.bytes(await St.openLinkSecret({ sealed: fromHex(want), K: k, msgId: id }), s);
+  const fresh = await St.sealLinkSecret({ K: k, S: s, msgId: id });
+  assert.equal(fresh.length, 60);
+  assert.ok(toHex(fresh.subarray(0, 12)) !== '444444444444444444444444', 'a random nonce by default');
+  assert.bytes(await St.openLinkSecret({ sealed: fresh, K: k, msgId: id }), s);
+  await assert.code(St.openLinkSecret({ sealed: fromHex(want), K: k, msgId: MSG }), 'stanza_auth');
+  await assert.code(St.openLinkSecret({ sealed: fromHex(want), K, msgId: id }), 'stanza_auth');
+  const t = fromHex(want); t[59] ^= 1;
+  await assert.code(St.openLinkSecret({ sealed: t, K: k, msgId: id }), 'stanza_auth');
+});
+
 test('kdf: HKDF equals RFC 5869 extract-and-expand done by hand with HMAC', async () => {
   const hmac = async (k, d) => new Uint8Array(await crypto.subtle.sign('HMAC', await crypto.subtle.importKey('raw', k, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']), d));
   const prk = await hmac(SALT, K);
