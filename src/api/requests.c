@@ -26,13 +26,14 @@ api_request_create(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "text", F_STR, 0, 0, 4 * REQ_TEXT_MAX },
 		{ "fp", F_STR, 1, RAND_ID_LEN, RAND_ID_LEN },
+		{ "delivery", F_STR, 0, 1, 16 },
 	};
 	struct req_create_in in;
-	char id[RAND_ID_LEN + 1];
+	struct req_created out;
 	struct msg_result r;
 	struct msg_env env;
-	int64_t expires;
-	json_t *doc;
+	char link[512];
+	json_t *doc, *ans;
 
 	if ((doc = request_json(req)) == NULL)
 		return;
@@ -41,14 +42,28 @@ api_request_create(struct request *req)
 		in.email = input_str(doc, "email");
 		in.text = input_str(doc, "text");
 		in.fp = input_str(doc, "fp");
+		in.delivery = json_string_value(
+		    json_object_get(doc, "delivery"));
 		api_msg_env(req, &env);
-		r = requests_create(&env, req->user, &in, id, &expires);
-		if (r.st == MSG_OK)
-			reply_json(req, 201,
-			    json_pack("{s:s,s:I}", "id", id, "expires_at",
-			        (json_int_t)expires));
-		else
+		r = requests_create(&env, req->user, &in, &out);
+		if (r.st == MSG_OK) {
+			ans = json_pack("{s:s,s:I,s:s}", "id", out.id,
+			    "expires_at", (json_int_t)out.expires_at,
+			    "delivery", out.strict ? "strict" : "standard");
+			/* Strict: the employee's browser adds #fp and mails
+			 * it; the server has no mail with the link. */
+			if (out.strict) {
+				snprintf(link, sizeof(link), "%s/q/%s",
+				    req->app->cfg->server_public_url,
+				    out.token);
+				json_object_set_new(
+				    ans, "link_url", json_string(link));
+				sodium_memzero(link, sizeof(link));
+			}
+			reply_json(req, 201, ans);
+		} else
 			api_msg_error(req, r);
+		sodium_memzero(out.token, sizeof(out.token));
 	}
 	json_decref(doc);
 }

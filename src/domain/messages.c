@@ -10,6 +10,7 @@
 #include "db/requests_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
+#include "domain/delivery.h"
 #include "domain/email.h"
 #include "domain/filename.h"
 #include "domain/directory.h"
@@ -30,6 +31,7 @@
 #define MANIFEST_MAX (1u << 20)
 #define STANZA_LEN 80
 #define LINK_STANZA_LEN 48
+#define LINK_SEALED_LEN 60 /* nonce 12 || AES-GCM(S) 32 + 16 */
 
 static const struct msg_result ok = { MSG_OK, NULL, NULL };
 
@@ -127,6 +129,25 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	return ok;
 }
 
+/*
+ * Strict or standard: the sender's organisation decides, and a sender may
+ * choose only where it lets them. Documents from outside go to an
+ * account: no link secret exists.
+ */
+static struct msg_result
+check_delivery(
+    struct db_conn *c, const struct msg_create_in *in, struct msg_created *out)
+{
+	enum delivery_policy p;
+
+	out->strict = 0;
+	if (in->request_id != NULL)
+		return ok;
+	if (delivery_policy_of(c, in->sender->email, &p) == -1)
+		return msg_res(MSG_ERROR, "internal", "database");
+	return delivery_decide(p, in->delivery, &out->strict);
+}
+
 /* The recipient: an account (verified), or the link flow. */
 static struct msg_result
 check_recipient(struct db_conn *c, const struct msg_env *env,
@@ -160,7 +181,7 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 	    (out->link || strcmp(out->rcpt.key_id, in->rcpt_key_id) != 0))
 		return msg_res(MSG_CONFLICT, "key_changed",
 		    "the recipient's key is not the one the sender expects");
-	return ok;
+	return check_delivery(c, in, out);
 }
 
 static struct msg_result
@@ -180,6 +201,7 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	m.rcpt_user_id = out->link ? NULL : out->rcpt.id;
 	m.rcpt_key_id = out->link ? NULL : out->rcpt.key_id;
 	m.rcpt_kind = (char *)(uintptr_t)(out->link ? "link" : "account");
+	m.strict = out->strict;
 	m.subject = (char *)(uintptr_t)in->subject;
 	m.reference = (char *)(uintptr_t)in->reference;
 	m.state = (char *)(uintptr_t) "uploading";
@@ -309,14 +331,26 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
     const struct user *sender, const struct msg_row *m, const char *secret)
 {
 	char link[512], expires[64];
+	const char *kind;
 	int rc;
 
 	if (strcmp(m->rcpt_kind, "account") == 0)
 		snprintf(link, sizeof(link), "%s/berichten/%s",
 		    env->cfg->server_public_url, m->id);
+	else if (m->strict)
+		/* The page asks for the link the sender delivers. */
+		snprintf(link, sizeof(link), "%s/r/%s",
+		    env->cfg->server_public_url, m->id);
 	else
 		snprintf(link, sizeof(link), "%s/r/%s#%s",
 		    env->cfg->server_public_url, m->id, secret);
+	if (m->request_id[0] != '\0')
+		kind = "message_external";
+	else if (strcmp(m->rcpt_kind, "link") == 0 && m->strict)
+		kind = m->rcpt_phone != NULL ? "message_strict_sms" :
+		                               "message_strict";
+	else
+		kind = m->rcpt_phone != NULL ? "message_sms" : "message";
 	tz_format_nl(m->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", m->rcpt_name, "sender",
@@ -324,11 +358,8 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 			link, "expires", expires, "service", "SecureTransfer",
 			NULL };
 
-		rc = outbox_queue_text(c, env->sec->outbox_key,
-		    m->request_id[0] != '\0'  ? "message_external" :
-		        m->rcpt_phone != NULL ? "message_sms" :
-		                                "message",
-		    params, m->rcpt_email, m->rcpt_name, m->id);
+		rc = outbox_queue_text(c, env->sec->outbox_key, kind, params,
+		    m->rcpt_email, m->rcpt_name, m->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;
@@ -357,9 +388,21 @@ check_send(const struct msg_row *m, const struct user *sender,
 	if (link &&
 	    (!b64u_len_ok(in->link_auth_hash, 32, 32) ||
 	        !b64u_len_ok(
-	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN) ||
-	        !b64u_len_ok(in->link_secret, 32, 32)))
+	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN)))
 		return msg_res(MSG_INVALID, "bad_field", "link");
+	/* Strict: S must never reach the server, so a client that sends it
+	 * anyway is refused before anything is stored or mailed. */
+	if (link && m->strict && in->link_secret[0] != '\0')
+		return msg_res(MSG_INVALID, "link_secret_refused",
+		    "this message is sent in strict mode: the link secret must "
+		    "not be sent to the server");
+	if (link && !m->strict && !b64u_len_ok(in->link_secret, 32, 32))
+		return msg_res(MSG_INVALID, "bad_field", "link_secret");
+	if (in->link_secret_sealed[0] != '\0' &&
+	    (!link || !m->strict ||
+	        !b64u_len_ok(
+	            in->link_secret_sealed, LINK_SEALED_LEN, LINK_SEALED_LEN)))
+		return msg_res(MSG_INVALID, "bad_field", "link_secret_sealed");
 	return ok;
 }
 
@@ -385,6 +428,8 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	int link = strcmp(m->rcpt_kind, "link") == 0;
 	int64_t now = clock_now();
 	int64_t left = files_not_done(c, m->id);
+	struct msg_link_gate gate = { in->link_auth_hash, in->link_stanza,
+		in->link_secret_sealed[0] ? in->link_secret_sealed : NULL };
 
 	if (left != 0)
 		return left < 0 ? msg_res(MSG_ERROR, "internal", "database") :
@@ -407,9 +452,8 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	if ((!link &&
 	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
 	            in->rcpt_stanza) != DB_OK) ||
-	    msg_set_sent(c, m->id, in->manifest,
-	        link ? in->link_auth_hash : NULL, link ? in->link_stanza : NULL,
-	        now, m->expires_at) != DB_OK ||
+	    msg_set_sent(c, m->id, in->manifest, link ? &gate : NULL, now,
+	        m->expires_at) != DB_OK ||
 	    db_changes(c) != 1 ||
 	    event_add_member(c, m->id, "sent", s->id, s->member_id, env->ip,
 	        NULL) != DB_OK ||

@@ -31,7 +31,7 @@ const struct route routes[] = {
 	R("GET", "/metrics", api_metrics, ROUTE_OPS, 0, NULL),
 
 	/* Public settings, session, CSP reports. */
-	R("GET", "/api/v1/config", api_config, API, 0, NULL),
+	R("GET", "/api/v1/config", api_config, API | ROUTE_SESSION, 0, NULL),
 	R("GET", "/api/v1/session", api_session_get, API | ROUTE_SESSION, 0,
 	    NULL),
 	R("POST", "/api/v1/csp-report", api_csp_report, API | ROUTE_NO_CSRF,

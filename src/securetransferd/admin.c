@@ -4,6 +4,7 @@
 #include "db/db.h"
 #include "db/users.h"
 #include "db/mailboxes_db.h"
+#include "domain/delivery.h"
 #include "domain/mailboxes.h"
 #include "domain/orgs.h"
 #include "securetransferd/cmd.h"
@@ -15,6 +16,12 @@ static const char usage[] =
     "  domain add DOMAIN      connect an organisation's e-mail domain\n"
     "  domain remove DOMAIN   disconnect it (existing accounts stay)\n"
     "  domain list            list the connected domains\n"
+    "  domain policy DOMAIN [standard|strict|sender-choice]\n"
+    "                         show or set how a link reaches a recipient\n"
+    "                         without an account: standard (the server\n"
+    "                         mails it), strict (the sender delivers it;\n"
+    "                         the server never sees its secret) or\n"
+    "                         sender-choice (the sender picks per message)\n"
     "  user list              list the accounts\n"
     "  user promote EMAIL     make an account an administrator\n"
     "  user demote EMAIL      take that role away\n"
@@ -32,6 +39,39 @@ print_line(const char *s, void *arg)
 	printf("%s\n", s);
 }
 
+/* domain policy DOMAIN [VALUE]: shows, or sets and audits. */
+static int
+domain_policy(struct db_conn *c, const char *dom, const char *value)
+{
+	enum delivery_policy p;
+	int r;
+
+	if (value == NULL) {
+		r = orgs_is_connected(c, dom);
+		if (r == 1 && delivery_policy_of_domain(c, dom, &p) == 0) {
+			printf("%s\t%s\n", dom, delivery_policy_name(p));
+			return 0;
+		}
+		if (r == 0)
+			fprintf(stderr,
+			    "securetransferd: %s is not connected\n", dom);
+		return 1;
+	}
+	if (delivery_policy_parse(value, &p) == -1) {
+		fprintf(stderr,
+		    "securetransferd: '%s' is not a policy: expected standard, "
+		    "strict or sender-choice\n",
+		    value);
+		return 2;
+	}
+	r = delivery_policy_set(c, dom, p, "admin-cli", NULL);
+	if (r == 1)
+		fprintf(stderr, "securetransferd: %s is not connected\n", dom);
+	else if (r == 0)
+		printf("%s\t%s\n", dom, delivery_policy_name(p));
+	return r == 0 ? 0 : 1;
+}
+
 static int
 domain_cmd(struct db_conn *c, int argc, char **argv)
 {
@@ -41,6 +81,15 @@ domain_cmd(struct db_conn *c, int argc, char **argv)
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0)
 		return orgs_list(c, print_line, NULL) == 0 ? 0 : 1;
+	if ((argc == 2 || argc == 3) && strcmp(argv[0], "policy") == 0) {
+		if (orgs_normalise(argv[1], dom, sizeof(dom), &why) == -1) {
+			fprintf(stderr,
+			    "securetransferd: '%s' is not a domain: %s\n",
+			    argv[1], why);
+			return 1;
+		}
+		return domain_policy(c, dom, argc == 3 ? argv[2] : NULL);
+	}
 	if (argc != 2 ||
 	    (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "remove") != 0)) {
 		fputs(usage, stderr);
