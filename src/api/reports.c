@@ -126,11 +126,12 @@ summary(struct db_conn *c, const struct msg_row *m, const struct user *u,
 		user_release(&s);
 	} else
 		sender = json_pack("{s:s,s:s}", "name", "", "email", "");
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:I,"
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:I,"
 	                 "s:o,s:o,s:o}",
-	    "id", m->id, "state", m->state, "subject", m->subject, "reference",
-	    m->reference, "sender", sender, "recipient", "name", m->rcpt_name,
-	    "email", m->rcpt_email, "phone",
+	    "id", m->id, "state", m->state, "delivery",
+	    m->strict ? "strict" : "standard", "subject", m->subject,
+	    "reference", m->reference, "sender", sender, "recipient", "name",
+	    m->rcpt_name, "email", m->rcpt_email, "phone",
 	    strcmp(m->sender_id, u->id) == 0 ? m->rcpt_phone : NULL, "kind",
 	    m->rcpt_kind, "created_at", (json_int_t)m->created_at, "sent_at",
 	    m->sent_at ? json_integer(m->sent_at) : json_null(), "expires_at",

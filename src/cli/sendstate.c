@@ -55,6 +55,8 @@ sendstate_save(const struct send_state *s)
 	    s->server, "subject", s->subject, "reference", s->reference,
 	    "text_file", s->text_file, "to", s->to, "name", s->rcpt_name,
 	    "phone", s->phone, "key_id", s->rcpt_kid, "files", files);
+	if (s->strict)
+		json_object_set_new(doc, "strict", json_true());
 	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(doc);
 	if (text == NULL || mkdir_parent(s->path, 0700) != 0)
@@ -159,6 +161,7 @@ sendstate_load(const char *path, struct send_state *s)
 	s->rcpt_name = dup_str(doc, "name");
 	s->phone = dup_str(doc, "phone");
 	s->rcpt_kid = dup_str(doc, "key_id");
+	s->strict = json_is_true(json_object_get(doc, "strict"));
 	if (!made && s->to == NULL)
 		goto fail;
 	s->server = dup_str(doc, "server");

@@ -77,8 +77,8 @@ delivery_policy_set(struct db_conn *c, const char *domain,
 	    delivery_policy_name(p));
 	if (db_begin(c) != DB_OK)
 		return -1;
-	if ((changed = delivery_db_org_set(c, domain, delivery_policy_name(p))) !=
-	        1 ||
+	if ((changed = delivery_db_org_set(
+	         c, domain, delivery_policy_name(p))) != 1 ||
 	    audit_add(c, actor, ip, "org.policy_changed", domain, detail) !=
 	        DB_OK ||
 	    db_commit(c) != DB_OK) {

@@ -190,6 +190,12 @@ facts(struct rmsg *r)
 	        "Met een account van een aangesloten organisatie" :
 	        "Via een unieke link (buiten een aangesloten organisatie met "
 	        "een sms-code)");
+	if (strcmp(m->rcpt_kind, "link") == 0)
+		pdf_kv(r->p, "Bezorging van de link",
+		    m->strict ?
+		        "Strikt: de afzender bezorgt de link zelf; de "
+		        "beheerder kan het bericht niet openen" :
+		        "Standaard: SecureTransfer heeft de link gemaild");
 
 	pdf_heading(r->p, "Bericht");
 	pdf_kv(r->p, "Onderwerp", m->subject);
