@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Frame, focusMain } from './components/Frame.jsx';
+import { repairMangledLink } from './lib/fragment.js';
 import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
 import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
@@ -90,6 +91,7 @@ function App() {
 }
 
 setLang(initialLang(), { remember: false });
+repairMangledLink(); // before the router reads the path
 startRouter();
 loadAccount();
 const root = document.getElementById('app');

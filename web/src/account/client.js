@@ -254,8 +254,9 @@ export function keyringCrypto(op, args) {
 
 /**
  * The message crypto in the key Worker (messages.js): msgStart, msgResume,
- * msgFile, msgFinish, msgForget, and msgKeyTo (K to the download Worker
- * over a MessagePort in `transfer`). K never passes the page.
+ * msgFile, msgFinish, msgForget, msgKeyTo (K to the download Worker
+ * over a MessagePort in `transfer`) and msgLinkSecret (strict delivery: S
+ * for the sender to deliver). K never passes the page.
  */
 export async function messageCrypto(op, args, transfer) {
   if (!/^msg[A-Z][A-Za-z]+$/.test(op)) throw new AccountKeyError('argument', `not a message op: ${op}`);

@@ -5,6 +5,7 @@
 //   {id, op, ...args} -> {id, result} | {id, error: code, message}
 // ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock,
 // the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget,
+// msgKeyTo, msgLinkSecret (strict delivery: S from the sender's sealed copy),
 // department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant, and the keyring of
 // pins (keyringops.js): keyringOpen, keyringSeal. Message ops act for mailbox `as` when given.
 // No message key or mailbox key is wrapped to a key that is not pinned in the keyring.

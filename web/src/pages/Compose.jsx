@@ -1,8 +1,11 @@
 // "Verstuur een bericht" (S1-S6, S10): recipient, documents, subject,
 // reference and text; checks in the browser with Dutch messages; then the
 // encrypted upload (send/send.js) with progress, and the message page.
+// The organisation's delivery policy (GET /config): under sender-choice the
+// sender may tick strict delivery; under strict it always applies and the
+// page says so (the server enforces the policy either way).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Alert, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
+import { Alert, Checkbox, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
 import { Documents, useDocuments } from '../components/Documents.jsx';
 import { useKeyChange } from '../components/KeyChange.jsx';
 import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
@@ -46,6 +49,8 @@ function ComposeForm({ account }) {
   useTitle('page.compose');
   const [d, setD] = useState({ name: '', email: '', phone: '', subject: '', reference: '', text: '' });
   const [allowed, setAllowed] = useState([]);
+  const [policy, setPolicy] = useState('standard'); // the organisation's delivery policy
+  const [strict, setStrict] = useState(false); // the sender's choice under sender-choice
   const docs = useDocuments(allowed);
   const files = docs.files;
   const [errors, setErrors] = useState({});
@@ -65,7 +70,10 @@ function ComposeForm({ account }) {
   };
 
   useEffect(() => {
-    api.get('/config').then((c) => setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : [])).catch(() => {});
+    api.get('/config').then((c) => {
+      setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : []);
+      if (['standard', 'strict', 'sender-choice'].includes(c?.policy?.delivery)) setPolicy(c.policy.delivery);
+    }).catch(() => {});
   }, []);
 
   const focusFirstError = () =>
@@ -85,6 +93,8 @@ function ComposeForm({ account }) {
       subject: clean(d.subject).normalize('NFC'),
       reference: clean(d.reference).normalize('NFC'),
       text: cleanText(d.text),
+      // Asked for only when chosen: otherwise the policy decides.
+      ...(policy === 'strict' || (policy === 'sender-choice' && strict) ? { delivery: 'strict' } : {}),
     };
     let msgId = null;
     setPhase('uploading');
@@ -141,6 +151,12 @@ function ComposeForm({ account }) {
             description={t('compose.phone_hint')} maxLength={40} />
           <RecipientBook d={d} disabled={busy} onInvalid={(e) => { setErrors(e); focusFirstError(); }}
             onPick={(c) => { setD((x) => ({ ...x, name: c.name, email: c.email, phone: formatPhone(c.phone) })); setErrors({}); }} />
+          {policy === 'sender-choice' && (
+            <Checkbox id="strict" label={t('compose.strict')} description={t('compose.strict_hint')} checked={strict} onChange={setStrict} />
+          )}
+          {policy === 'strict' && (
+            <p class="nl-paragraph st-delivery-choice" data-testid="strict-policy">{t('compose.strict_policy')}</p>
+          )}
         </fieldset>
         <Documents files={files} allowed={allowed} onAdd={(l) => { setErrors((e) => ({ ...e, files: undefined })); docs.onAdd(l); }} onRemove={docs.onRemove}
           error={errors.files ?? docs.error} notice={docs.notice} disabled={busy} inputRef={fileInput} />

@@ -4,8 +4,12 @@
 // link_auth. Then: the sender, expiry and masked mobile number; "Verstuur
 // code"; the 6-digit code; and the receive view. GET of this page changes
 // nothing: the first state-changing request is the POST …/open.
+// Without S (strict delivery: the server's mail names only /r/<id>, and the
+// sender delivers the link or reads out the code words) the page asks for
+// the link or the words (receive/linkinput.js); a wrong one is refused with
+// the same words whether or not the message exists.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Alert, Status, SubmitButton, TextField, errorText } from '../components/Form.jsx';
+import { Alert, Status, SubmitButton, TextArea, TextField, errorText } from '../components/Form.jsx';
 import { Received } from '../components/Received.jsx';
 import { TrustedSender } from '../components/KeyChange.jsx';
 import { api, ApiError } from '../lib/api.js';
@@ -13,6 +17,7 @@ import { takeFragment } from '../lib/fragment.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { ReceiveWorker } from '../receive/client.js';
+import { secretFromInput } from '../receive/linkinput.js';
 import { formatDateTime } from '../send/names.js';
 import { PATHS } from '../paths.js';
 import { RECIPIENT_ANCHOR } from './Manual.jsx';
@@ -21,11 +26,21 @@ import { timeLeft } from '../components/Received.jsx';
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const enc = encodeURIComponent;
 
-/** S from a pasted key or a whole pasted link. */
-function secretFrom(input) {
-  const s = String(input || '').trim();
-  const hash = s.indexOf('#');
-  return (hash >= 0 ? s.slice(hash + 1) : s).replace(/\s+/g, '');
+/** The text for what was wrong with a pasted link or the typed words. */
+function inputError(e) {
+  switch (e?.code) {
+    case 'words_unknown':
+      return t('receive.words_unknown', { word: e.word, position: e.position });
+    case 'words_count':
+      return t('receive.words_count', { count: e.count });
+    case 'words_check':
+    case 'other_message':
+    case 'no_secret':
+    case 'empty':
+      return t(`receive.${e.code}`);
+    default:
+      return t('receive.key_bad');
+  }
 }
 
 /** The recipients' part of the manual, in a new tab: this page's link key is
@@ -115,7 +130,9 @@ export function Receive({ params }) {
     await load();
   }
 
-  async function begin(secret) {
+  // pasted: S came from the form, so a wrong one asks again (the server's
+  // 404 is the same for a wrong S and an unknown message).
+  async function begin(secret, pasted = false) {
     setError(null);
     if (!ID.test(id)) return setStep({ kind: 'invalid' });
     if (!secret) return setStep({ kind: 'nokey' });
@@ -124,10 +141,20 @@ export function Receive({ params }) {
       try {
         auth.current = await worker.linkAuth(id, secret);
       } catch {
-        setStep({ kind: 'nokey', bad: true });
+        setStep({ kind: 'nokey', bad: t('receive.key_bad') });
         return;
       }
-      const o = await api.post(`/r/${enc(id)}/open`, { link_auth: auth.current });
+      let o;
+      try {
+        o = await api.post(`/r/${enc(id)}/open`, { link_auth: auth.current });
+      } catch (e) {
+        if (pasted && e instanceof ApiError && e.status === 404) {
+          setStep({ kind: 'nokey', bad: t('receive.key_bad') });
+          return;
+        }
+        throw e;
+      }
+      setKey('');
       if (o.locked) return setStep({ kind: 'locked' });
       if (o.open) return await load();
       if (!o.code_required) return await verify(null);
@@ -194,12 +221,15 @@ export function Receive({ params }) {
 
   function submitKey(event) {
     event.preventDefault();
-    const s = secretFrom(key);
-    if (!s) {
-      setStep({ kind: 'nokey', bad: true });
+    if (busy) return;
+    let s;
+    try {
+      s = secretFromInput(key, id);
+    } catch (e) {
+      setStep({ kind: 'nokey', bad: inputError(e) });
       return;
     }
-    begin(s);
+    begin(s, true);
   }
 
   switch (step.kind) {
@@ -232,14 +262,17 @@ export function Receive({ params }) {
         <Page title={t('receive.nokey_title')} headingRef={headingRef} testid="receive-nokey">
           <p class="nl-paragraph">{t('receive.nokey_text')}</p>
           <form class="st-form" onSubmit={submitKey} noValidate>
-            <TextField
+            <TextArea
               id="link-key"
               label={t('receive.key')}
               description={t('receive.key_hint')}
               value={key}
               onInput={setKey}
+              rows={4}
+              spellcheck={false}
               autocomplete="off"
-              error={step.bad ? t('receive.key_bad') : null}
+              autocapitalize="off"
+              error={step.bad || null}
             />
             <SubmitButton busy={!!busy}>{t('receive.key_submit')}</SubmitButton>
           </form>
