@@ -192,6 +192,19 @@ test('strict policy: no choice to make; the sender gets the link with three ways
   await page.getByRole('button', { name: 'Ontgrendelen' }).click();
   await page.getByTestId('link-delivery').waitFor({ timeout: 60000 });
   assert.equal(await page.getByTestId('delivery-link').innerText(), link);
+  // Keyboard only: Tab to "Lees voor", Enter shows the words and moves the
+  // focus to their heading; the mail and copy controls come before it.
+  const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+  const seen = [];
+  for (let i = 0; i < 60 && seen.at(-1) !== 'Lees voor'; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await focused());
+  }
+  assert.equal(seen.at(-1), 'Lees voor', seen.join(' | '));
+  assert.ok(seen.includes('Open in mijn e-mailprogramma') && seen.includes('Kopieer link'), seen.join(' | '));
+  await page.keyboard.press('Enter');
+  await page.getByTestId('delivery-words').waitFor();
+  assert.equal(await focused(), 'Codewoorden om voor te lezen');
   await page.context().close();
   sent = { id: msgId, link, S, words, file };
 });
