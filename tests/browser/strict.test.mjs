@@ -205,6 +205,10 @@ test('strict policy: no choice to make; the sender gets the link with three ways
   await page.keyboard.press('Enter');
   await page.getByTestId('delivery-words').waitFor();
   assert.equal(await focused(), 'Codewoorden om voor te lezen');
+  // The report names the mode.
+  await page.getByRole('link', { name: 'Rapportage van dit bericht' }).click();
+  await page.locator('.st-report-facts').getByText('Strikt: de afzender bezorgt de link zelf; de beheerder kan het bericht niet openen').waitFor();
+  await a11y(page, 'the report of a strict message');
   await page.context().close();
   sent = { id: msgId, link, S, words, file };
 });

@@ -54,7 +54,7 @@ function Facts({ m, lang }) {
     ['lists.reference', m.reference || '–'],
     ['lists.sender', `${m.sender.name} <${m.sender.email}>`],
     ['lists.recipient', `${m.recipient.name} <${m.recipient.email}>`],
-    ['message.delivery', <span data-testid="report-delivery">{t(`report.delivery_${m.recipient.kind === 'account' ? 'account' : m.delivery === 'strict' ? 'strict' : 'standard'}`)}</span>],
+    ['message.delivery', t(`report.delivery_${m.recipient.kind === 'account' ? 'account' : m.delivery === 'strict' ? 'strict' : 'standard'}`)],
     ['report.created_at', formatDateTime(m.created_at, lang)],
     m.sent_at && ['list.sent_at', formatDateTime(m.sent_at, lang)],
     m.expires_at && [m.expires_at * 1000 > Date.now() ? 'report.available_until' : 'report.expired_at', formatDateTime(m.expires_at, lang)],
