@@ -4,7 +4,7 @@
 // clipboard, and 24 code words to read out by phone. S comes from the
 // sender's sealed copy (link_secret_sealed), opened with K from the
 // self-stanza in the key Worker; it lives in this component's state only.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { messageCrypto } from '../account/client.js';
 import { b64uDecode } from '../crypto/b64u.js';
 import { secretWords } from '../crypto/codewords.js';
@@ -96,7 +96,9 @@ export function LinkDelivery({ m }) {
     };
   }, [m.id, m.link_secret_sealed, m.self_stanza]);
 
-  useEffect(() => {
+  // In the commit that shows the words (as the dialogs do): the focus is on
+  // their heading before anything else can run.
+  useLayoutEffect(() => {
     if (words) wordsRef.current?.focus();
   }, [words]);
 
