@@ -232,16 +232,21 @@ test('the outsider with only the server mail is asked for the link; wrong links 
   await everyWidth(page, 'strict-receive-form');
 
   // Another message's secret in a whole link: the server answers as for no message.
+  // Each is asked of the server (404, as for an unknown message) and refused.
+  const askedAndRefused = async () => {
+    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/r/${sent.id}/open`)), submit.click()]);
+    assert.equal(res.status(), 404);
+    await page.getByText(refused).first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('main button[aria-disabled="true"]'), null, { timeout: 10000 });
+  };
   const other = Buffer.alloc(32, 9).toString('base64url');
   await field.fill(`${srv.url}/r/${sent.id}#${other}`);
-  await submit.click();
-  await page.getByText(refused).first().waitFor();
+  await askedAndRefused();
   await nothingShown();
   // 24 valid words of another secret: the same.
   const { secretWords } = await import('../../web/src/crypto/codewords.js');
   await field.fill(secretWords(Buffer.alloc(32, 9)).join(' '));
-  await submit.click();
-  await page.getByText(refused).first().waitFor();
+  await askedAndRefused();
   await nothingShown();
   // Two words swapped: the checksum catches it before any request.
   const swapped = [...sent.words];
