@@ -161,3 +161,28 @@ test('trusted: only same-origin /assets/*.js script URLs pass the policy check',
     assert.throws(() => checkScriptURL(bad), TypeError, bad);
   delete globalThis.location;
 });
+
+test('safeReturnPath: only paths of this site\'s own pages, never another origin (issue 25 item 2)', async () => {
+  const { safeReturnPath } = await import('../../web/src/lib/returnto.js');
+  const o = 'https://st.example.nl';
+  const ok = {
+    '/berichten/AAAAAAAAAAAAAAAAAAAAAA': '/berichten/AAAAAAAAAAAAAAAAAAAAAA',
+    '/berichten/AAAAAAAAAAAAAAAAAAAAAA/rapport': '/berichten/AAAAAAAAAAAAAAAAAAAAAA/rapport',
+    '/verzonden?pagina=2': '/verzonden?pagina=2',
+    '/ontvangen#geheim': '/ontvangen',
+    '/': '/',
+    '/adresboek/': '/adresboek/',
+  };
+  for (const [raw, want] of Object.entries(ok)) assert.equal(safeReturnPath(raw, o), want, raw);
+  const evil = [
+    null, undefined, '', 42, 'berichten/x', '//evil.example', '///evil.example', '/\\evil.example', '\\\\evil.example',
+    '\\/evil.example', '/%5Cevil.example', '/%5C/evil.example', 'https://evil.example/', 'HTTPS://evil.example',
+    'http:/evil.example', 'https:evil.example', '//st.example.nl@evil.example', '/@evil.example', '%2F%2Fevil.example',
+    '/%2F%2Fevil.example', '/.//evil.example', '/..//evil.example', '/./\\evil.example', ' //evil.example',
+    '\t//evil.example', '/\t/evil.example', '/\n/evil.example', '/\r\n//evil.example', '\u0000//evil.example',
+    'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'vbscript:x',
+    '/inloggen', '/inloggen?terug=/x', '/registreren', '/wachtwoord-herstellen', '/niet-bestaand', '/assets/main.js',
+    '/api/v1/session', '/r', '/' + 'a'.repeat(3000),
+  ];
+  for (const raw of evil) assert.equal(safeReturnPath(raw, o), null, JSON.stringify(raw));
+});

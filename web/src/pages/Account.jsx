@@ -10,6 +10,7 @@ import { Sessions } from '../components/Sessions.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 import { Loading } from './Home.jsx';
 import { Unlock } from './Unlock.jsx';
@@ -147,7 +148,7 @@ export function RequireLogin({ children }) {
   const account = useAccount();
   const anonymous = account.status === 'anonymous';
   useEffect(() => {
-    if (anonymous) navigate(PATHS.login, { replace: true });
+    if (anonymous) navigate(loginPathFor(location), { replace: true });
   }, [anonymous]);
   return account.status === 'locked' ? (
     <Unlock user={account.user} />

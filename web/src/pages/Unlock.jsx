@@ -6,6 +6,7 @@ import { errorText, Status, SubmitButton, TextField } from '../components/Form.j
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 import { KeyChangedAlarm } from './Login.jsx';
 
@@ -26,7 +27,7 @@ export function Unlock({ user }) {
     } catch (err) {
       if (err?.code === 'not_logged_in') {
         await logout();
-        navigate(PATHS.login);
+        navigate(loginPathFor(location), { replace: true });
         return;
       }
       setFailure({ code: err?.code, text: errorText(err) });
