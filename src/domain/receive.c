@@ -153,6 +153,11 @@ receive_open(const struct msg_env *env, const char *id, const char *link_auth,
 	if (otp_get(c, id, &o) == 1) {
 		out->locked = o.locked;
 		out->code_sent_at = o.sent_at;
+		/* A code already sent and still good: the page offers its
+		 * field, so reopening the link costs no new SMS (issue 25). */
+		if (!o.locked && o.code_hash[0] != '\0' &&
+		    o.expires_at > clock_now())
+			out->code_expires_at = o.expires_at;
 	}
 	out->capable = capable(env, c, id, cap_token);
 	out->expires_at = m.expires_at;

@@ -208,7 +208,7 @@ test('send a message to a contact from the list and from the compose dialog', as
   assert.equal(await page.getByLabel('Mobiel nummer').inputValue(), '+31 6 1234 5678');
   await attachAndSend(page);
   await page.getByText('Jan Jansen <jan@utrecht.nl>').waitFor();
-  assert.equal(await page.getByTestId('message-phone').innerText(), '+31 6 •••• 5678');
+  assert.equal(await page.getByTestId('message-phone').innerText(), '+31 6 ******78');
 
   // From compose: "Adresboek openen", search, pick by keyboard.
   await go(page, '/verstuur');
