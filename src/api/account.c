@@ -19,10 +19,22 @@
 void
 api_session_get(struct request *req)
 {
-	char tok[RAND_TOKEN_LEN + 1];
+	char tok[RAND_TOKEN_LEN + 1], name[64];
+	const char *have;
 	json_t *doc;
 
-	rand_token(tok);
+	/* A token this browser already has is kept: each tab asks for the
+	 * token once, and a new one here would make every other open tab's
+	 * next change fail with 403 csrf. Login and logout still rotate it. */
+	have = request_cookie(
+	    req, cookie_name(req->app, "st_csrf", name, sizeof(name)));
+	if (have != NULL && strlen(have) == RAND_TOKEN_LEN &&
+	    strspn(have,
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	        "-_") == RAND_TOKEN_LEN)
+		memcpy(tok, have, RAND_TOKEN_LEN + 1);
+	else
+		rand_token(tok);
 	if (req->user != NULL)
 		doc = api_user_json(req->user, 0);
 	else

@@ -3,12 +3,13 @@
 // keeps the shared login state (session.js) up to date. Secrets in transit
 // here are the password (page -> Worker only) and the auth key (Worker ->
 // server); neither is ever stored.
-import { api, resetSession } from '../lib/api.js';
+import { api, onSessionEnded, resetSession } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
-import { setAccount } from './session.js';
+import { dropRecord, findRecord, forgetRecord, keepRecord, onPut, onWiped } from './persist.js';
+import { getAccount, setAccount } from './session.js';
 
 let worker = null;
 let seq = 0;
@@ -63,12 +64,57 @@ export async function register({ name, email, password }) {
   return { recoveryKey };
 }
 
+/** The server's share of this session's unlock key (docs/accounts-keys.md); null if it cannot be had. */
+async function unlockShare() {
+  try {
+    const r = await api.post('/session/unlock-share');
+    return typeof r?.share === 'string' ? r.share : null;
+  } catch {
+    return null; // the keys still unlock; a reload then asks for the password
+  }
+}
+
+/** The last step of every unlock (password, reload, new tab): the page may use the keys. */
+function unlocked(user, fp) {
+  setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
+  return user;
+}
+
 async function unlockWith(password, user, keys) {
   const kdf = checkKdf(keys.kdf);
   await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
-  const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
-  setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
-  return user;
+  const share = await unlockShare();
+  const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id, share });
+  if (fp.session) keepRecord({ uid: user.id, ...fp.session });
+  return unlocked(user, fp);
+}
+
+/**
+ * After a reload, or in a new tab, with a live session (issue 25 item 3):
+ * the keys again without the password, from the session record
+ * (persist.js) and the server's share of this session. Resolves true when
+ * unlocked; false when there is no usable record (the Ontgrendelen page
+ * then asks for the password). A record that does not open is dropped.
+ */
+export async function restoreSession(user) {
+  const rec = user?.id ? await findRecord(user.id) : null;
+  if (!rec) return false;
+  try {
+    const share = await unlockShare();
+    if (!share) return false;
+    const { user: me, keys } = await api.get('/account');
+    if (me.id !== rec.uid) throw new AccountKeyError('session_blob', 'another account');
+    const fp = await call('restore', { userId: me.id, keys, keyId: me.key_id, share, b: rec.b, blob: rec.blob });
+    keepRecord(rec);
+    unlocked(me, fp);
+    return true;
+  } catch (e) {
+    // Not this session's record, or keys that fail their check: drop it;
+    // the password (Ontgrendelen) then shows what is wrong, if anything.
+    lock();
+    if (e?.code === 'session_blob' || e?.code === 'key_changed') forgetRecord(rec);
+    return false;
+  }
 }
 
 /**
@@ -184,18 +230,42 @@ export async function addMailboxMember(id, member) {
   await api.post(`/mailboxes/${encodeURIComponent(id)}/members`, body);
 }
 
-/** A4: ends the session on the server and forgets every key. */
+/** Forgets every key, here and for the other tabs of this session. */
+function forgetSession() {
+  lock();
+  dropRecord();
+  setMailbox(null);
+  resetSession();
+  setAccount({ status: 'anonymous', user: null, fingerprint: null });
+}
+
+/** A4: ends the session on the server and forgets every key, in every tab. */
 export async function logout() {
   try {
     await api.post('/logout');
   } catch {
     /* already gone on the server: still forget everything here */
   }
+  forgetSession();
+}
+
+// The server ended the session (idle or absolute timeout, "end other
+// sessions", a password change elsewhere): forget its keys at once.
+onSessionEnded(() => {
+  if (getAccount().status !== 'anonymous') forgetSession();
+});
+// Another tab logged out: the cookie is gone for this tab too.
+onWiped(() => {
   lock();
   setMailbox(null);
   resetSession();
   setAccount({ status: 'anonymous', user: null, fingerprint: null });
-}
+});
+// Another tab unlocked this session: a tab still asking for the password may open too.
+onPut(() => {
+  const a = getAccount();
+  if (a.status === 'locked') restoreSession(a.user).catch(() => {});
+});
 
 /**
  * The message crypto in the key Worker (messages.js): msgStart, msgResume,
