@@ -72,7 +72,7 @@ test('the administrator makes a mailbox; the owner makes its keys and adds a col
   // In-app navigation: a page load would lock the keys again.
   await bram.getByRole('link', { name: 'Wijzig accountgegevens' }).click();
   const bramWords = (await bram.getByTestId('fingerprint').innerText()).trim();
-  assert.match(bramWords, /^\w+ \w+ \w+ \w+ \w+$/);
+  assert.match(bramWords, /^\w+ \w+ \w+ \w+ \w+ \w+$/);
   // Not a member yet: no "Werken als".
   assert.equal(await bram.getByTestId('acting-as').count(), 0);
 

@@ -272,27 +272,32 @@ test('a real browser profile on disk holds no user key and no browser share afte
     locale: 'nl-NL',
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
   });
+  let rec;
   try {
-  await ctx.addInitScript(() => {
-    globalThis.__stStash = { name: window.name, half: sessionStorage.getItem('st.unlock') };
-  });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  await loginInBrowser(page, srv.url, ALICE);
-  for (let i = 0; i < 3; i++) {
-    await page.reload();
-    await page.goto(srv.url + msgPath);
-    const o = await outcome(page);
-    if (o !== 'opened') console.log('DEBUG', i, JSON.stringify(await page.evaluate(() => globalThis.__stStash)).slice(0, 100), page.url());
-    assert.equal(o, 'opened');
-  }
-  const stash = await page.evaluate(() => globalThis.__stStash);
-  const tab = await ctx.newPage();
-  await tab.goto(srv.url + msgPath);
-  assert.equal(await outcome(tab), 'opened');
-  // The browser share B, recovered the way only this tab's page could.
-  const a = b64uDecode(stash.name.slice('st.unlock:'.length), 256);
-  const b = b64uDecode(stash.half, 256);
-  var rec = JSON.parse(Buffer.from(a.map((x, i) => x ^ b[i])).toString('utf8').replace(/\0+$/, ''));
+    await ctx.addInitScript(() => {
+      globalThis.__stStash = { name: window.name, half: sessionStorage.getItem('st.unlock') };
+    });
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    ctx.on('console', (m) => console.log('CONSOLE', m.text()));
+    ctx.on('request', (r) => r.url().includes('/api/') && console.log('REQ', r.method(), r.url()));
+    ctx.on('response', (r) => r.url().includes('/api/') && console.log('RES', r.status(), r.url()));
+    ctx.on('console', (m) => console.log('CONSOLE', m.text()));
+    ctx.on('request', (r) => r.url().includes('/api/') && console.log('REQ', r.method(), r.url()));
+    ctx.on('response', (r) => r.url().includes('/api/') && console.log('RES', r.status(), r.url()));
+    await loginInBrowser(page, srv.url, ALICE);
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      await page.goto(srv.url + msgPath);
+      assert.equal(await outcome(page), 'opened', `round ${i}: ${JSON.stringify(await page.evaluate(() => globalThis.__stStash)).slice(0, 60)}`);
+    }
+    const stash = await page.evaluate(() => globalThis.__stStash);
+    const tab = await ctx.newPage();
+    await tab.goto(srv.url + msgPath);
+    assert.equal(await outcome(tab), 'opened');
+    // The browser share B, recovered the way only this tab's page could.
+    const a = b64uDecode(stash.name.slice('st.unlock:'.length), 256);
+    const b = b64uDecode(stash.half, 256);
+    rec = JSON.parse(Buffer.from(a.map((x, i) => x ^ b[i])).toString('utf8').replace(/\0+$/, ''));
   } finally {
     await ctx.close();
   }

@@ -111,7 +111,7 @@ test('structure: lengths, NFC, recovery-key text, round trips', async () => {
   assert.equal(b64uDecode(v.key_id).length, 16);
   assert.equal(b64uDecode(v.x25519_pk).length, 32);
   assert.match(v.recovery_key, /^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/);
-  assert.match(v.fingerprint, /^[a-z]+( [a-z]+){4}$/);
+  assert.match(v.fingerprint, /^[a-z]+( [a-z]+){5}$/);
   // NFC: the composed password gives the same MPK.
   const nfc = await deriveMpk(INPUT.password.normalize('NFC'), unhex(INPUT.salt));
   assert.equal(hex(nfc), v.mpk);

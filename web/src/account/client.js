@@ -109,6 +109,7 @@ export async function restoreSession(user) {
     unlocked(me, fp);
     return true;
   } catch (e) {
+    console.warn('DEBUGRESTORE', e?.code, String(e?.message));
     // Not this session's record, or keys that fail their check: drop it;
     // the password (Ontgrendelen) then shows what is wrong, if anything.
     lock();
@@ -209,7 +210,7 @@ export async function fingerprint() {
   return call('fingerprint', { as: await actingAs() });
 }
 
-/** Five words for a colleague's key (x25519_pk, b64u), made here from the key itself. */
+/** The fingerprint words of a colleague's key (x25519_pk, b64u), made here from the key itself. */
 export function fingerprintOf(x25519Pk) {
   return call('fingerprintOf', { x25519Pk });
 }

@@ -14,7 +14,7 @@
 //     (B: 32 random bytes only this browser holds; the server share: POST
 //     /api/v1/session/unlock-share, alive only with the session)
 import { argon2id } from 'hash-wasm';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { fingerprintWords as wordsOf } from '../crypto/keyid.js';
 import { AccountKeyError, concat, randomBytes, utf8 } from './codec.js';
 import { checkKdf, KDF_DEFAULT } from './floors.js';
 
@@ -183,15 +183,10 @@ export async function unwrapPrivateKey(uk, wrapped, userId, pk, alg) {
   }
 }
 
-/** Five BIP-39 words from the first 55 bits of a 16-byte key id. */
+/** The fingerprint words of a 16-byte key id (crypto/keyid.js, the one shared function). */
 export function fingerprintWords(kid) {
   need(kid, 16, 'key_id');
-  let v = 0n;
-  for (let i = 0; i < 7; i++) v = (v << 8n) | BigInt(kid[i]);
-  v >>= 1n;
-  const words = [];
-  for (let w = 4; w >= 0; w--) words.push(wordlist[Number((v >> BigInt(11 * w)) & 2047n)]);
-  return words.join(' ');
+  return wordsOf(kid);
 }
 
 /**

@@ -98,7 +98,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
         </div>
       )}
       <Party legend={t('q.to')} name={view.employee.name} email={view.employee.email} testid="q-to">
-        {!fp && words && <Fact label={t('q.fingerprint')} testid="fingerprint">{words}</Fact>}
+        {!fp && words && <Fact label={t('q.fingerprint')} testid="fingerprint" hint={t('q.fingerprint_hint', { name: view.employee.name })}>{words}</Fact>}
       </Party>
       <Party legend={t('q.from')} name={view.sender.name} email={view.sender.email} testid="q-from" />
       {view.text && (
