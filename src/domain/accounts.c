@@ -52,7 +52,8 @@ accounts_name_ok(const char *name)
 
 int
 acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
-    const char *to, const char *to_name, const char *path, const char *token)
+    const char *lang, const char *to, const char *to_name, const char *path,
+    const char *token)
 {
 	char link[1024];
 	const char *params[] = { "name", to_name, "link", link, "service",
@@ -63,7 +64,7 @@ acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
 	    path != NULL ? path : "/", token != NULL ? "#" : "",
 	    token != NULL ? token : "");
 	rc = outbox_queue_text(
-	    c, env->sec->outbox_key, kind, params, to, to_name, NULL);
+	    c, env->sec->outbox_key, kind, lang, params, to, to_name, NULL);
 	sodium_memzero(link, sizeof(link));
 	return rc;
 }
@@ -80,7 +81,8 @@ acct_mail_token(struct db_conn *c, const struct acct_env *env,
 	rand_token(token);
 	acct_token_hash(env->sec, token, hash);
 	if (tokens_insert(c, hash, kind, u->id, now, now + ttl) == DB_OK &&
-	    acct_queue_mail(c, env, kind, u->email, u->name, path, token) == 0)
+	    acct_queue_mail(
+	        c, env, kind, u->lang, u->email, u->name, path, token) == 0)
 		rc = 0;
 	sodium_memzero(token, sizeof(token));
 	return rc;
@@ -128,7 +130,10 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 		/* Never say so: mail the owner instead. An unverified
 		 * registration blocks the address until it expires. */
 		int stale = !old.verified;
+		char olang[3];
 
+		/* The owner reads the mail: in the owner's language. */
+		snprintf(olang, sizeof(olang), "%s", old.lang);
 		if (stale) {
 			user_release(&old);
 			if (db_exec(c,
@@ -141,14 +146,15 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 				return ACCT_ERROR;
 			if (db_changes(c) == 1)
 				goto insert;
-			return acct_queue_mail(c, env, "pending", nu->email,
-			           nu->name, "/inloggen", NULL) == 0 ?
+			return acct_queue_mail(c, env, "pending", olang,
+			           nu->email, nu->name, "/inloggen",
+			           NULL) == 0 ?
 			    ACCT_ACCEPTED :
 			    ACCT_ERROR;
 		}
 		user_release(&old);
-		return acct_queue_mail(c, env, "exists", nu->email, nu->name,
-		           "/wachtwoord-vergeten", NULL) == 0 ?
+		return acct_queue_mail(c, env, "exists", olang, nu->email,
+		           nu->name, "/wachtwoord-vergeten", NULL) == 0 ?
 		    ACCT_ACCEPTED :
 		    ACCT_ERROR;
 	}

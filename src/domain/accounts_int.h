@@ -12,8 +12,8 @@ void acct_token_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1]);
 /* Queues mail <kind> to the address; path+#token form the link. */
 int acct_queue_mail(struct db_conn *c, const struct acct_env *env,
-    const char *kind, const char *to, const char *to_name, const char *path,
-    const char *token);
+    const char *kind, const char *lang, const char *to, const char *to_name,
+    const char *path, const char *token);
 /* A fresh single-use token of kind, mailed to u as path#token. */
 int acct_mail_token(struct db_conn *c, const struct acct_env *env,
     const struct user *u, const char *kind, const char *path, int64_t ttl);

@@ -172,8 +172,8 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 	/* Only UK is re-wrapped; no data changes (Bitwarden's user key). */
 	if (users_set_password(c, u->id, k, verifier) == DB_OK &&
 	    sessions_delete_user(c, u->id, keep_hash) == DB_OK &&
-	    acct_queue_mail(c, env, "password_changed", u->email, u->name,
-	        "/wachtwoord-vergeten", NULL) == 0) {
+	    acct_queue_mail(c, env, "password_changed", u->lang, u->email,
+	        u->name, "/wachtwoord-vergeten", NULL) == 0) {
 		acct_audit(c, env, u->id, "password.changed", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -278,8 +278,8 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	            users_set_password(c, uid, k, verifier)) == DB_OK &&
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
 	    acct_queue_mail(c, env,
-	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,
-	        "/wachtwoord-vergeten", NULL) == 0) {
+	        new_keys ? "keys_changed" : "password_reset", u.lang, u.email,
+	        u.name, "/wachtwoord-vergeten", NULL) == 0) {
 		acct_audit(c, env, uid, "password.reset", NULL);
 		if (new_keys)
 			acct_audit(c, env, uid, "keys.changed", kid);

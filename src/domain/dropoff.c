@@ -219,7 +219,7 @@ code_mail(struct db_conn *c, const struct msg_env *env, const struct req_row *r,
 	snprintf(minutes, sizeof(minutes), "%lld",
 	    (long long)(env->cfg->dropoff_code_ttl / 60));
 	return outbox_queue_text(c, env->sec->outbox_key, "dropoff_code",
-	    params, r->ext_email, r->ext_name, r->id);
+	    r->lang, params, r->ext_email, r->ext_name, r->id);
 }
 
 static struct msg_result

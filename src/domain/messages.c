@@ -281,7 +281,7 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 		    m->request_id[0] != '\0'  ? "message_external" :
 		        m->rcpt_phone != NULL ? "message_sms" :
 		                                "message",
-		    params, m->rcpt_email, m->rcpt_name, m->id);
+		    m->rcpt_lang, params, m->rcpt_email, m->rcpt_name, m->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;

@@ -194,7 +194,7 @@ new_code(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
 	code_hash(env, m->id, code, h);
 	if (otp_put(c, m->id, h, now, expires) == DB_OK &&
 	    sms_code_text(env->cfg, code,
-	        (int)(env->cfg->receive_code_ttl / 60), text,
+	        (int)(env->cfg->receive_code_ttl / 60), m->rcpt_lang, text,
 	        sizeof(text)) == 0 &&
 	    outbox_queue_sms(
 	        c, env->sec->outbox_key, m->rcpt_phone, text, m->id) == 0 &&
@@ -294,8 +294,8 @@ mail_locked(struct db_conn *c, const struct msg_env *env,
 			m->rcpt_email, "sent", sent, "when", when, "attempts",
 			n, "link", link, "service", "SecureTransfer", NULL };
 
-		if (outbox_queue_text(c, env->sec->outbox_key, "locked", params,
-		        u.email, u.name, m->id) == -1)
+		if (outbox_queue_text(c, env->sec->outbox_key, "locked", u.lang,
+		        params, u.email, u.name, m->id) == -1)
 			log_error("cannot queue the lock mail", "{s:s}",
 			    "message", m->id);
 	}

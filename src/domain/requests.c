@@ -71,7 +71,7 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 			"SecureTransfer", NULL };
 
 		rc = outbox_queue_text(c, env->sec->outbox_key, "request",
-		    params, r->ext_email, r->ext_name, r->id);
+		    r->lang, params, r->ext_email, r->ext_name, r->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;
