@@ -31,8 +31,8 @@ load_one(const char *web_root, const char *name)
 	json_error_t err;
 	json_t *cat;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", web_root,
-	        I18N_DIR, name) >= sizeof(path)) {
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", web_root, I18N_DIR,
+	        name) >= sizeof(path)) {
 		log_error("no message catalogue: web_root too long", NULL);
 		return NULL;
 	}
@@ -96,4 +96,58 @@ i18n_text(const char *lang, const char *key)
 	const char *s = i18n_get(lang, key);
 
 	return s != NULL ? s : key;
+}
+
+/* Appends n bytes of s to out at *o, whole UTF-8 characters only. */
+static void
+put(char *out, size_t len, size_t *o, const char *s, size_t n)
+{
+	if (n > len - 1 - *o) {
+		n = len - 1 - *o;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out + *o, s, n);
+	*o += n;
+}
+
+char *
+i18n_format(char *out, size_t len, const char *lang, const char *key,
+    const char *const *params)
+{
+	const char *p = i18n_text(lang, key), *close;
+	size_t o = 0, i;
+
+	if (len == 0)
+		return out;
+	while (*p != '\0' && o < len - 1) {
+		const char *v = NULL;
+
+		if (*p == '{' && (close = strchr(p, '}')) != NULL)
+			for (i = 0; params != NULL && params[i] != NULL &&
+			     params[i + 1] != NULL;
+			     i += 2)
+				if (strlen(params[i]) ==
+				        (size_t)(close - p - 1) &&
+				    memcmp(params[i], p + 1,
+				        (size_t)(close - p - 1)) == 0) {
+					v = params[i + 1];
+					break;
+				}
+		if (v != NULL) {
+			put(out, len, &o, v, strlen(v));
+			p = close + 1;
+		} else {
+			size_t n = 1;
+
+			while (((unsigned char)p[n] & 0xc0) == 0x80)
+				n++;
+			if (n > len - 1 - o)
+				break;
+			put(out, len, &o, p, n);
+			p += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -9,6 +9,8 @@
 #ifndef ST_I18N_H
 #define ST_I18N_H
 
+#include <stddef.h>
+
 #define I18N_DIR "i18n"
 
 /*
@@ -26,5 +28,13 @@ const char *i18n_get(const char *lang, const char *key);
 
 /* As i18n_get, but the key itself when there is no text: visible, not blank. */
 const char *i18n_text(const char *lang, const char *key);
+
+/*
+ * i18n_text(lang, key) with {name} placeholders replaced from params (name,
+ * value, ..., NULL), written to out (always NUL-terminated, cut short at
+ * len - 1 bytes, never in the middle of a UTF-8 character). Returns out.
+ */
+char *i18n_format(char *out, size_t len, const char *lang, const char *key,
+    const char *const *params);
 
 #endif

@@ -186,11 +186,11 @@ test('account holder: the mail link, log in, read and download without SMS; the 
   await screenshot(page, 'receive-account');
   assert.deepEqual(problems(page), []);
 
-  // The sender's home page lists it as read ("Gelezen"), and the sender can read it back.
+  // The sender's home page lists it as downloaded, in the words of its own page, and the sender can read it back.
   await sender.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
   const sent = sender.getByTestId('list-sent');
   await sent.getByRole('link', { name: 'Intern rapport', exact: true }).waitFor();
-  assert.match(await sent.getByRole('row', { name: /Intern rapport/ }).innerText(), /Gelezen/);
+  assert.match(await sent.getByRole('row', { name: /Intern rapport/ }).innerText(), /Gedownload/);
   await sent.getByRole('link', { name: 'Intern rapport', exact: true }).click();
   await sender.getByTestId('message-state').getByText('Gedownload').waitFor();
   await sender.getByTestId('received').waitFor({ timeout: 30000 });

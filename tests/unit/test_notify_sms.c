@@ -154,7 +154,7 @@ TEST(sms_log_transport_writes_one_line)
 	CHECK(strstr(err, "mail sent") == NULL);
 	free(err);
 	CHECK(attempts == 1);
-	CHECK(strcmp(reply, "written to sms log") == 0);
+	CHECK(strcmp(reply, "250 st:log") == 0);
 
 	REQUIRE(stat(f.cfg.sms_log_path, &st) == 0);
 	CHECK((st.st_mode & 0777) == 0600);

@@ -9,6 +9,7 @@ import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
 import { t } from '../lib/i18n.js';
+import { StateBadge, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
 import { ReportLink } from './Home.jsx';
@@ -27,10 +28,7 @@ function listUrl(box, { q, state }, before) {
   return `/messages?${p}`;
 }
 
-function StateBadge({ state }) {
-  const known = FILTERS.includes(state) && state;
-  return <span class={`st-state st-state--${known || 'unknown'} st-state--small`}>{t(`message.state_${known || 'unknown'}`)}</span>;
-}
+
 
 function SearchForm({ box, onSearch }) {
   const [q, setQ] = useState('');
@@ -72,7 +70,7 @@ function SearchForm({ box, onSearch }) {
           <select id={`state-${box}`} class="utrecht-select utrecht-select--html-select" value={state} onChange={(e) => setState(e.currentTarget.value)}>
             {FILTERS.filter((s) => box === 'sent' || s !== 'uploading').map((s) => (
               <option value={s} key={s}>
-                {s ? t(`message.state_${s}`) : t('lists.all_states')}
+                {s ? stateLabel(s) : t('lists.all_states')}
               </option>
             ))}
           </select>
@@ -206,7 +204,7 @@ function ListPage({ box }) {
                   <td class="utrecht-table__cell st-wrap">{m.reference || '–'}</td>
                   <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
                   <td class="utrecht-table__cell">
-                    <StateBadge state={m.state} />
+                    <StateBadge state={m.state} small />
                   </td>
                   <td class="utrecht-table__cell">
                     <ReportLink m={m} />

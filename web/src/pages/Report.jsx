@@ -6,7 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
-import { t } from '../lib/i18n.js';
+import { hasKey, t } from '../lib/i18n.js';
+import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, formatSize } from '../send/names.js';
@@ -17,7 +18,6 @@ const KINDS = [
   'created', 'file.uploaded', 'sent', 'mail.sent', 'mail.failed', 'sms.sent', 'sms.failed', 'link_opened', 'code_sent',
   'code_wrong', 'code_right', 'code_unlocked', 'opened', 'downloaded', 'expired', 'revoked', 'aborted',
 ];
-const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];
 
 /** Date and time to the second, in Amsterdam. */
 function stamp(ms, lang) {
@@ -40,16 +40,22 @@ function who(e, m) {
   return t('report.by_member', { party: p, name: e.member.name || e.member.email, email: e.member.email });
 }
 
+/** A transport's reply: the development transports' tokens in words (as src/report/msg_report.c does), others as they came. */
+function replyText(reply) {
+  const m = /^250 st:([a-z]+)$/.exec(reply || '');
+  return m && hasKey(`report.reply_st_${m[1]}`) ? t(`report.reply_st_${m[1]}`) : reply;
+}
+
 function detail(e, files) {
   if (e.file_name) return e.file_name;
   if (Number.isInteger(e.file)) return files.find((f) => f.index === e.file)?.name ?? '';
-  if (e.to || e.reply) return [e.to && t('report.to', { to: e.to }), e.reply && t('report.reply', { reply: e.reply })].filter(Boolean).join('; ');
+  if (e.to || e.reply) return [e.to && t('report.to', { to: e.to }), e.reply && t('report.reply', { reply: replyText(e.reply) })].filter(Boolean).join('; ');
   return '';
 }
 
 function Facts({ m, lang }) {
   const rows = [
-    ['message.state', <span class={`st-state st-state--${STATES.includes(m.state) ? m.state : 'unknown'}`} data-testid="report-state">{t(`message.state_${STATES.includes(m.state) ? m.state : 'unknown'}`)}</span>],
+    ['message.state', <StateBadge state={m.state} testid="report-state" />],
     ['compose.subject', m.subject || t('list.no_subject')],
     ['lists.reference', m.reference || '–'],
     ['lists.sender', `${m.sender.name} <${m.sender.email}>`],
