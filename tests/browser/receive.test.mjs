@@ -128,7 +128,7 @@ test('outsider: link, wrong code, right code, text, every document and the archi
   await page.getByRole('button', { name: 'Bericht openen' }).click();
 
   await page.getByTestId('received').waitFor({ timeout: 30000 });
-  await page.getByRole('heading', { level: 1, name: 'Ontvangen document(en)' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Ontvangen documenten' }).waitFor();
   assert.equal(await page.getByTestId('receive-text').innerText(), TEXT, 'the text, as text');
   assert.equal(await page.locator('[data-testid=receive-text] b, [data-testid=receive-text] script').count(), 0);
   assert.match(await page.getByTestId('receive-sender').innerText(), /Alice Afzender.*alice@org\.nl/);

@@ -72,7 +72,7 @@ test('reload during an upload, unlock, pick the unfinished document again and se
   await page.getByLabel('Kenmerk').fill('KEN-2026-009');
   await page.getByLabel('Begeleidende tekst').fill(TEXT);
   await page.locator('#files').setInputFiles([small.path, large.path]);
-  await page.getByText('2 document(en) toegevoegd.').waitFor();
+  await page.getByText('2 documenten toegevoegd.').waitFor();
 
   // Slow the upload down so that the reload lands in the middle of the large file.
   const cdp = await page.context().newCDPSession(page);
@@ -161,7 +161,7 @@ test('reload after every document is uploaded but before the send: nothing to pi
   await page.getByLabel('Mobiel nummer').fill('0612345678');
   await page.getByLabel('Onderwerp').fill('Alles geüpload');
   await page.locator('#files').setInputFiles([only.path]);
-  await page.getByText('1 document(en) toegevoegd.').waitFor();
+  await page.getByText('1 document toegevoegd.').waitFor();
   // The send request never answers: the tab is reloaded while it hangs.
   let held = null;
   const sendPath = /\/api\/v1\/messages\/[A-Za-z0-9_-]{22}\/send$/;

@@ -92,7 +92,7 @@ test('compose, pick and drop files, send to an outsider; the stored objects decr
   const extra = patternFile(tmp, 'overbodig.txt', 1000, 4);
   const input = page.locator('#files');
   await input.setInputFiles([...files, extra].map((f) => f.path));
-  await page.getByText('4 document(en) toegevoegd.').waitFor();
+  await page.getByText('4 documenten toegevoegd.').waitFor();
 
   // virus.exe: refused with the zip advice and not added.
   await input.setInputFiles([patternFile(tmp, 'virus.exe', 10, 5).path]);

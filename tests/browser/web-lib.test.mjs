@@ -186,3 +186,19 @@ test('safeReturnPath: only paths of this site\'s own pages, never another origin
   ];
   for (const raw of evil) assert.equal(safeReturnPath(raw, o), null, JSON.stringify(raw));
 });
+
+test('tn: one plural helper, Dutch and English (issue 25)', async () => {
+  const { tn } = await import('../../web/src/lib/i18n.js');
+  assert.equal(tn('book.found', 0, {}, 'nl'), '0 contactpersonen');
+  assert.equal(tn('book.found', 1, {}, 'nl'), '1 contactpersoon');
+  assert.equal(tn('book.found', 2, {}, 'nl'), '2 contactpersonen');
+  assert.equal(tn('lists.count', 1, {}, 'nl'), '1 bericht getoond.');
+  assert.equal(tn('lists.count', 50, {}, 'nl'), '50 berichten getoond.');
+  assert.equal(tn('compose.added', 1, {}, 'en'), '1 document added.');
+  assert.equal(tn('progress.announce', 1, { percent: 100, done: 1 }, 'nl'), '100% verstuurd, 1 van 1 document klaar.');
+  assert.equal(tn('receive.code_wrong', 1, {}, 'nl'), 'De code is onjuist. U kunt het nog 1 keer proberen.');
+  assert.equal(tn('time.day', 1, { n: 1 }, 'nl'), '1 dag');
+  // No "(en)", "(s)" or "(o)" left anywhere in either catalogue.
+  for (const [lang, cat] of [['nl', nl], ['en', en]])
+    for (const [k, v] of Object.entries(cat)) assert.doesNotMatch(v, /\w\((en|s|o|e)\)|perso\(o\)n/, `${lang} ${k}: ${v}`);
+});

@@ -3,7 +3,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { importCsv } from '../book/api.js';
 import { errorText } from '../lib/errors.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { Alert, SubmitButton } from './Form.jsx';
 
 const MAX = 1 << 20;
@@ -41,7 +41,7 @@ export function CsvImport({ exportHref, onImported }) {
     setBusy(true);
     try {
       const r = await importCsv(file);
-      onImported(t('csv.imported', r));
+      onImported(tn('csv.imported', r.imported, r));
       setFile(null);
       if (input.current) input.current.value = '';
     } catch (err) {
@@ -78,7 +78,7 @@ export function CsvImport({ exportHref, onImported }) {
                   {error.lines.map((l) => <li key={l}>{l}</li>)}
                 </ul>
               )}
-              {error.more > 0 && <p class="nl-paragraph">{t('csv.more', { count: error.more })}</p>}
+              {error.more > 0 && <p class="nl-paragraph">{tn('csv.more', error.more)}</p>}
             </Alert>
           </div>
         )}

@@ -73,4 +73,18 @@ export function t(key, params, lang = current) {
   );
 }
 
+/**
+ * The text for a count (issue 25, "proper Dutch plurals"): key_one or
+ * key_other as Intl.PluralRules of the language chooses for count (English
+ * and Dutch have just these two forms), falling back to key_other. count
+ * is also the {count} placeholder unless params gives it otherwise.
+ * The one plural helper: every text with a number in it goes through here.
+ */
+export function tn(key, count, params = {}, lang = current) {
+  const form = new Intl.PluralRules(lang === 'en' ? 'en' : 'nl').select(count);
+  const cat = catalogues[lang] ?? nl;
+  const k = Object.hasOwn(cat, `${key}_${form}`) || Object.hasOwn(nl, `${key}_${form}`) ? `${key}_${form}` : `${key}_other`;
+  return t(k, { count, ...params }, lang);
+}
+
 export { catalogues };

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ExternalSend } from '../components/ExternalSend.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api, ApiError } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { openRequest, RequestWorker } from '../request/client.js';
 import { validEmail } from '../send/names.js';
@@ -137,7 +137,7 @@ function Code({ started, onConfirmed, onLocked }) {
       if (err instanceof ApiError && err.status === 423) return onLocked();
       const left = err?.details?.attempts_left;
       setError(err?.code === 'wrong_code' && Number.isInteger(left)
-        ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+        ? tn('receive.code_wrong', left)
         : errorText(err));
       input.current?.focus();
     }

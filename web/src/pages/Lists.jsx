@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { StateBadge, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
@@ -165,7 +165,7 @@ function ListPage({ box }) {
       <h1 class="nl-heading nl-heading--level-1">{t(box === 'sent' ? 'page.sent' : 'page.received')}</h1>
       <SearchForm box={box} onSearch={setFilter} />
       <p class="st-visually-hidden" aria-live="polite">
-        {rows && !busy ? t('lists.count', { n: rows.length }) + (next ? ` ${t('lists.more_available')}` : '') : ''}
+        {rows && !busy ? tn('lists.count', rows.length) + (next ? ` ${t('lists.more_available')}` : '') : ''}
       </p>
       {error && <Alert type="error">{errorText(error)}</Alert>}
       {rows === null && !error ? (

@@ -9,7 +9,7 @@ import { Alert, Status, SubmitButton, TextField, errorText } from '../components
 import { Received } from '../components/Received.jsx';
 import { api, ApiError } from '../lib/api.js';
 import { takeFragment } from '../lib/fragment.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { formatDateTime } from '../send/names.js';
@@ -163,7 +163,7 @@ export function Receive({ params }) {
         const left = e.details?.attempts_left;
         setError(
           e.code === 'code_expired' ? t('receive.code_expired')
-            : Number.isInteger(left) ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+            : Number.isInteger(left) ? tn('receive.code_wrong', left)
               : t('receive.code_wrong_plain'),
         );
         setCode('');
