@@ -191,7 +191,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
       )}
       <H class={`nl-heading nl-heading--level-${heading ? 2 : 3}`} id="receive-docs">{t('compose.documents')}</H>
       <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-doc-table" aria-labelledby="receive-docs">
+        <table class="utrecht-table utrecht-table--html-table st-stack st-doc-table" aria-labelledby="receive-docs">
           <thead class="utrecht-table__header">
             <tr class="utrecht-table__row">
               <th class="utrecht-table__header-cell" scope="col">{t('receive.name')}</th>

@@ -81,7 +81,7 @@ function ContactForm({ editing, onDone, ask }) {
 function ContactTable({ list, onEdit, onDelete }) {
   return (
     <div class="utrecht-table-container">
-      <table class="utrecht-table utrecht-table--html-table st-book-table" aria-labelledby="contacts-list-title" data-testid="contacts">
+      <table class="utrecht-table utrecht-table--html-table st-stack st-book-table" aria-labelledby="contacts-list-title" data-testid="contacts">
         <thead class="utrecht-table__header">
           <tr class="utrecht-table__row">
             <th class="utrecht-table__header-cell" scope="col">{t('compose.name')}</th>

@@ -68,7 +68,7 @@ function MessageList({ id, title, box }) {
     <p class="nl-paragraph st-empty">{t('staff.no_messages')}</p>
   ) : (
       <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-list-table" aria-labelledby={id} data-testid={`list-${box}`}>
+        <table class="utrecht-table utrecht-table--html-table st-stack st-list-table" aria-labelledby={id} data-testid={`list-${box}`}>
           <thead class="utrecht-table__header">
             <tr class="utrecht-table__row">
               <th class="utrecht-table__header-cell" scope="col">{t('compose.subject')}</th>

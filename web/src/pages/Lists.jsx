@@ -176,7 +176,7 @@ function ListPage({ box }) {
         <p class="nl-paragraph st-empty">{t(searching ? 'lists.none_found' : 'staff.no_messages')}</p>
       ) : rows ? (
         <div class="utrecht-table-container">
-          <table class="utrecht-table utrecht-table--html-table st-list-table st-list-table--full" data-testid={`full-list-${box}`}>
+          <table class="utrecht-table utrecht-table--html-table st-stack st-list-table st-list-table--full" data-testid={`full-list-${box}`}>
             <caption class="st-visually-hidden">{t(box === 'sent' ? 'page.sent' : 'page.received')}</caption>
             <thead class="utrecht-table__header">
               <tr class="utrecht-table__row">

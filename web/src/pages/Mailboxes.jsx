@@ -151,7 +151,7 @@ function Members({ mb, me, onRemove }) {
     <section class="st-section" aria-labelledby="mbx-members-title">
       <h2 class="nl-heading nl-heading--level-2" id="mbx-members-title">{t('mbx.members')}</h2>
       <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-list-table" aria-labelledby="mbx-members-title" data-testid="mbx-members">
+        <table class="utrecht-table utrecht-table--html-table st-stack st-list-table" aria-labelledby="mbx-members-title" data-testid="mbx-members">
           <thead class="utrecht-table__header">
             <tr class="utrecht-table__row">
               <th class="utrecht-table__header-cell" scope="col">{t('mbx.name')}</th>

@@ -137,7 +137,7 @@ function ReportPage({ id }) {
       <section class="st-section" aria-labelledby="timeline-title">
         <h2 class="nl-heading nl-heading--level-2" id="timeline-title">{t('report.timeline')}</h2>
         <div class="utrecht-table-container">
-          <table class="utrecht-table utrecht-table--html-table st-list-table st-list-table--full" aria-labelledby="timeline-title" data-testid="timeline">
+          <table class="utrecht-table utrecht-table--html-table st-stack st-list-table st-list-table--full" aria-labelledby="timeline-title" data-testid="timeline">
             <thead class="utrecht-table__header">
               <tr class="utrecht-table__row">
                 <th class="utrecht-table__header-cell" scope="col">{t('report.when')}</th>

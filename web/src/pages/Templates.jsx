@@ -86,7 +86,7 @@ function TemplateForm({ editing, onDone }) {
 function TemplateTable({ list, onEdit, onDelete }) {
   return (
     <div class="utrecht-table-container">
-      <table class="utrecht-table utrecht-table--html-table st-book-table" aria-labelledby="templates-list-title" data-testid="templates">
+      <table class="utrecht-table utrecht-table--html-table st-stack st-book-table" aria-labelledby="templates-list-title" data-testid="templates">
         <thead class="utrecht-table__header">
           <tr class="utrecht-table__row">
             <th class="utrecht-table__header-cell" scope="col">{t('tpl.name')}</th>
