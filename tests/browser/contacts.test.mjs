@@ -305,14 +305,15 @@ test('a default template pre-fills compose; templates can be switched, edited an
   await go(page, '/verstuur');
   await page.waitForFunction(() => document.getElementById('subject')?.value === 'Uw aanvraag');
   assert.equal(await page.getByLabel('Kenmerk').inputValue(), 'ZAAK-2026');
-  assert.equal(await page.getByLabel('Begeleidende tekst').inputValue(), 'Geachte heer, mevrouw,\n\nHierbij de stukken.');
+  // The template's text goes below what the sender writes (issue 25, "Smaller").
+  assert.equal(await page.getByLabel('Begeleidende tekst').inputValue(), '\n\nGeachte heer, mevrouw,\n\nHierbij de stukken.');
   const select = page.getByLabel('Template', { exact: true });
   assert.equal(await select.evaluate((s) => s.selectedOptions[0].textContent), 'Brief aan burger (standaard)');
   await a11y(page, 'compose with a template');
   await screenshot(page, 'templates-compose');
   // Switch: the other template's fields replace these; "Geen template" empties them.
   await select.selectOption({ label: 'Handtekening' });
-  assert.equal(await page.getByLabel('Begeleidende tekst').inputValue(), 'Met vriendelijke groet,\nAlice');
+  assert.equal(await page.getByLabel('Begeleidende tekst').inputValue(), '\n\nMet vriendelijke groet,\nAlice');
   assert.equal(await page.getByLabel('Onderwerp').inputValue(), '');
   await select.selectOption({ label: 'Brief aan burger (standaard)' });
   assert.equal(await page.getByLabel('Onderwerp').inputValue(), 'Uw aanvraag');
@@ -329,8 +330,16 @@ test('a default template pre-fills compose; templates can be switched, edited an
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=templates] .st-badge').length === 1);
   await eventually(trows, [['Brief aan burger', 'Nee'], ['Handtekening', 'Standaard']]);
   await go(page, '/verstuur');
-  await page.waitForFunction(() => document.getElementById('text')?.value === 'Met vriendelijke groet,\nAlice');
+  await page.waitForFunction(() => document.getElementById('text')?.value === '\n\nMet vriendelijke groet,\nAlice');
   assert.equal(await page.getByLabel('Onderwerp').inputValue(), '');
+  // Tabbing into the text and typing: the words go above the signature, which stays below.
+  await page.getByLabel('Kenmerk').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Beste Jan,');
+  assert.equal(await page.getByLabel('Begeleidende tekst').inputValue(), 'Beste Jan,\n\nMet vriendelijke groet,\nAlice');
+  // Another template keeps the sender's words and puts its own text below them.
+  await page.getByLabel('Template', { exact: true }).selectOption({ label: 'Brief aan burger' });
+  assert.equal(await page.getByLabel('Begeleidende tekst').inputValue(), 'Beste Jan,\n\nGeachte heer, mevrouw,\n\nHierbij de stukken.');
 
   // Delete, after the question.
   await go(page, '/templates');

@@ -113,7 +113,6 @@ export function Documents({ files, allowed, onAdd, onRemove, error, notice, disa
           type="file"
           multiple
           class="st-file-input"
-          accept={allowed.map((e) => `.${e}`).join(',')}
           aria-describedby={describedBy}
           aria-invalid={error ? 'true' : undefined}
           disabled={disabled}

@@ -6,7 +6,7 @@
 // key's fingerprint words instead, to compare by phone if in doubt.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Documents, useDocuments } from './Documents.jsx';
-import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
+import { Alert, cleanText, errorText, SubmitButton, TextArea, TextField, TEXT_MAX } from './Form.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 import { b64uDecode } from '../crypto/b64u.js';
@@ -37,6 +37,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
   const allowed = (view.limits.allowed_extensions || '').split(/[\s,]+/).filter(Boolean);
   const docs = useDocuments(allowed);
   const [text, setText] = useState('');
+  const [subject, setSubject] = useState(''); // a drop-off's own subject (optional)
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   const [snap, setSnap] = useState(null);
@@ -69,13 +70,13 @@ export function ExternalSend({ token, fp, view, onSent }) {
         token,
         fp,
         sender: view.sender,
-        subject: t(view.kind === 'dropoff' ? 'q.subject_dropoff' : 'q.subject_request'),
+        subject: (view.kind === 'dropoff' && subject.trim()) || t(view.kind === 'dropoff' ? 'q.subject_dropoff' : 'q.subject_request'),
         text: cleanText(text),
         files: docs.files,
         onCreated: () => requestAnimationFrame(() => progressHeading.current?.focus()),
         onProgress: setSnap,
       });
-      onSent(id);
+      onSent(id, docs.files.map((f) => ({ name: f.name, size: f.size })));
     } catch (err) {
       setBusy(false);
       setFailure(err?.code === 'key_mismatch' ? t('q.key_mismatch', { name: view.employee.name }) : errorText(err));
@@ -111,6 +112,10 @@ export function ExternalSend({ token, fp, view, onSent }) {
         onRemove={docs.onRemove} error={errors.files ?? docs.error} notice={docs.notice} disabled={busy || blocked} />
       <fieldset class="st-fieldset" disabled={busy || blocked}>
         <legend class="nl-heading nl-heading--level-2">{t('q.message')}</legend>
+        {view.kind === 'dropoff' && (
+          <TextField id="q-subject" label={t('q.subject')} description={t('q.subject_hint')} value={subject} onInput={setSubject}
+            required={false} maxLength={200} autocomplete="off" />
+        )}
         <TextArea id="q-text" label={t('compose.text')} value={text} onInput={(v) => { setText(v); setErrors((x) => ({ ...x, text: undefined })); }}
           error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
       </fieldset>

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
 import { Documents, useDocuments } from '../components/Documents.jsx';
-import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
+import { RecipientBook, startAboveTemplate, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
 import { currentMailbox } from '../lib/mailbox.js';
@@ -146,7 +146,7 @@ function ComposeForm({ account }) {
           <TemplateSelect {...start} disabled={busy} />
           <TextField id="subject" label={t('compose.subject')} autocomplete="off" value={d.subject} onInput={set('subject')} error={errors.subject} required={false} maxLength={200} />
           <TextField id="reference" label={t('compose.reference')} autocomplete="off" value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} />
-          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} onFocus={startAboveTemplate} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
         </fieldset>
         {busy && <UploadProgress snap={snap} names={files.map((f) => f.name)} headingRef={progressHeading} />}
         <div class="st-form__actions">

@@ -165,7 +165,7 @@ function Upload({ token, onSent, onStop }) {
     <article class="st-page st-page--wide">
       <h1 class="nl-heading nl-heading--level-1">{t('dropoff.title')}</h1>
       <p class="nl-paragraph nl-paragraph--lead">{t('dropoff.upload_intro', { name: view.employee.name })}</p>
-      <ExternalSend token={token} fp={null} view={view} onSent={() => onSent(view.employee.name)} />
+      <ExternalSend token={token} fp={null} view={view} onSent={(id, files) => onSent(view.employee.name, files)} />
     </article>
   );
 }
@@ -187,8 +187,8 @@ export function Dropoff() {
     return <Code started={step.started} onConfirmed={() => setStep({ kind: 'upload', token: step.started.token })}
       onLocked={() => setStep({ kind: 'stop', stop: 'locked' })} />;
   case 'upload':
-    return <Upload token={step.token} onSent={(name) => setStep({ kind: 'stop', stop: 'sent', name })} onStop={(stop) => setStep({ kind: 'stop', stop })} />;
+    return <Upload token={step.token} onSent={(name, files) => setStep({ kind: 'stop', stop: 'sent', name, files })} onStop={(stop) => setStep({ kind: 'stop', stop })} />;
   default:
-    return <QStop kind={step.stop} name={step.name} headingRef={stopHeading} />;
+    return <QStop kind={step.stop} name={step.name} files={step.files} headingRef={stopHeading} />;
   }
 }
