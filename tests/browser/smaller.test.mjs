@@ -121,6 +121,7 @@ test('drop-off: the visitor gives a subject; the confirmation lists what was sen
   await out.getByRole('button', { name: 'Versturen' }).click();
   await out.getByTestId('q-sent').waitFor({ timeout: 120000 });
   assert.deepEqual(await out.getByTestId('q-sent-files').locator('.st-files__name').allInnerTexts(), ['melding.pdf', 'bijlage.txt']);
+  assert.deepEqual(await out.getByTestId('q-sent-files').locator('.st-files__size').allInnerTexts(), ['2 kB', '10 B']);
   await out.getByRole('heading', { level: 2, name: 'Deze 2 documenten zijn verstuurd' }).waitFor();
   await a11y(out, 'drop-off confirmation');
   await screenshot(out, 'dropoff-sent-files');

@@ -76,7 +76,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
         onCreated: () => requestAnimationFrame(() => progressHeading.current?.focus()),
         onProgress: setSnap,
       });
-      onSent(id, docs.files.map((f) => ({ name: f.name, size: f.size })));
+      onSent(id, docs.files.map((f) => ({ name: f.name, size: f.file.size })));
     } catch (err) {
       setBusy(false);
       setFailure(err?.code === 'key_mismatch' ? t('q.key_mismatch', { name: view.employee.name }) : errorText(err));
