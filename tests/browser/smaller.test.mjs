@@ -132,3 +132,23 @@ test('drop-off: the visitor gives a subject; the confirmation lists what was sen
   await page.getByTestId('list-received').getByRole('link', { name: 'Melding geluidsoverlast Dorpsstraat', exact: true }).waitFor();
   await page.context().close();
 });
+
+test('every page links the manual; a recipient\'s link page links the recipient\'s part', async () => {
+  const page = await newPage(browser);
+  const id = 'AAAAAAAAAAAAAAAAAAAAAA';
+  for (const [path, href] of [
+    ['/', '/handleiding'],
+    ['/inloggen', '/handleiding'],
+    ['/registreren', '/handleiding'],
+    ['/wachtwoord-vergeten', '/handleiding'],
+    [`/r/${id}#${'x'.repeat(43)}`, '/handleiding#ontvangen'],
+    [`/q/${'A'.repeat(43)}#${id}`, '/handleiding#insturen'],
+    ['/afgeven', '/handleiding#insturen'],
+    ['/niet-bestaand', '/handleiding'],
+  ]) {
+    await page.goto(srv.url + path);
+    await page.getByTestId('manual-link').waitFor();
+    assert.equal(await page.getByTestId('manual-link').getAttribute('href'), href, path);
+  }
+  await page.context().close();
+});
