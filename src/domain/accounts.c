@@ -16,6 +16,7 @@
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/secrets.h"
 
@@ -210,6 +211,7 @@ accounts_register(const struct acct_env *env, const struct acct_register *r)
 	nu.verifier = verifier;
 	nu.key_id = kid;
 	nu.keys = r->keys;
+	snprintf(nu.lang, sizeof(nu.lang), "%s", i18n_lang(r->lang));
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);

@@ -147,6 +147,22 @@ accounts_set_name(
 }
 
 enum acct_status
+accounts_set_lang(
+    const struct acct_env *env, const struct user *u, const char *lang)
+{
+	struct db_conn *c;
+	enum acct_status st = ACCT_ERROR;
+
+	if (strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0)
+		return ACCT_BAD_LANG;
+	c = db_get(env->db);
+	if (users_set_lang(c, u->id, lang) == DB_OK)
+		st = ACCT_OK;
+	db_put(c);
+	return st;
+}
+
+enum acct_status
 accounts_change_password(const struct acct_env *env, const struct user *u,
     const char *keep_hash, const unsigned char current[PW_AUTH_KEY_LEN],
     const unsigned char next[PW_AUTH_KEY_LEN], const struct user_keys *k,

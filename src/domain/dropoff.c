@@ -19,6 +19,7 @@
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 
 #define OK msg_res(MSG_OK, NULL, NULL)
 #define FAILED msg_res(MSG_ERROR, "internal", "database")
@@ -271,6 +272,7 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 		rand_id(r.id);
 		rand_token(token);
 		snprintf(r.kind, sizeof(r.kind), "dropoff");
+		snprintf(r.lang, sizeof(r.lang), "%s", i18n_lang(in->lang));
 		memcpy(r.employee_id, target.id, sizeof(r.employee_id));
 		snprintf(r.key_id, sizeof(r.key_id), "%s", target.key_id);
 		r.ext_email = email;

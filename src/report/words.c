@@ -5,10 +5,6 @@
 #include "util/i18n.h"
 #include "util/tz.h"
 
-static const char *const months_en[] = { "January", "February", "March",
-	"April", "May", "June", "July", "August", "September", "October",
-	"November", "December" };
-
 static int
 english(const char *lang)
 {
@@ -53,26 +49,13 @@ words_event(const char *lang, const char *kind)
 void
 words_date(const char *lang, int64_t t, char *out, size_t len)
 {
-	struct tz_tm tm;
-
-	tz_local(t, &tm);
-	snprintf(out, len, "%d %s %d", tm.day,
-	    english(lang) ? months_en[tm.month - 1] : tz_month_nl(tm.month),
-	    tm.year);
+	i18n_date(lang, t, out, len);
 }
 
 void
 words_datetime(const char *lang, int64_t t, char *out, size_t len)
 {
-	struct tz_tm tm;
-
-	if (!english(lang)) {
-		tz_format_nl(t, out, len); /* as every mail and SMS says it */
-		return;
-	}
-	tz_local(t, &tm);
-	snprintf(out, len, "%d %s %d at %02d:%02d", tm.day,
-	    months_en[tm.month - 1], tm.year, tm.hour, tm.min);
+	i18n_datetime(lang, t, out, len);
 }
 
 void

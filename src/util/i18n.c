@@ -5,6 +5,7 @@
 
 #include "util/i18n.h"
 #include "util/log.h"
+#include "util/tz.h"
 
 static json_t *nl, *en;
 
@@ -150,4 +151,34 @@ i18n_format(char *out, size_t len, const char *lang, const char *key,
 	}
 	out[o] = '\0';
 	return out;
+}
+
+static const char *const months_en[] = { "January", "February", "March",
+	"April", "May", "June", "July", "August", "September", "October",
+	"November", "December" };
+
+void
+i18n_date(const char *lang, int64_t t, char *out, size_t len)
+{
+	struct tz_tm tm;
+
+	tz_local(t, &tm);
+	snprintf(out, len, "%d %s %d", tm.day,
+	    strcmp(i18n_lang(lang), "en") == 0 ? months_en[tm.month - 1] :
+	                                         tz_month_nl(tm.month),
+	    tm.year);
+}
+
+void
+i18n_datetime(const char *lang, int64_t t, char *out, size_t len)
+{
+	struct tz_tm tm;
+
+	if (strcmp(i18n_lang(lang), "en") != 0) {
+		tz_format_nl(t, out, len); /* as the pages write it */
+		return;
+	}
+	tz_local(t, &tm);
+	snprintf(out, len, "%d %s %d at %02d:%02d", tm.day,
+	    months_en[tm.month - 1], tm.year, tm.hour, tm.min);
 }

@@ -10,6 +10,7 @@
 #define ST_I18N_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define I18N_DIR "i18n"
 
@@ -36,5 +37,10 @@ const char *i18n_text(const char *lang, const char *key);
  */
 char *i18n_format(char *out, size_t len, const char *lang, const char *key,
     const char *const *params);
+
+/* "23 november 2026" / "23 November 2026", in Europe/Amsterdam. */
+void i18n_date(const char *lang, int64_t t, char *out, size_t len);
+/* "23 november 2026 om 11:45" / "23 November 2026 at 11:45". */
+void i18n_datetime(const char *lang, int64_t t, char *out, size_t len);
 
 #endif

@@ -98,9 +98,9 @@ test('send, receive, then the home page, the full list, the report and both PDFs
   await list.getByRole('row', { name: /Rapport zorginstelling/ }).waitFor();
   assert.equal(await list.locator('tbody tr').count(), 1);
   const overview = page.getByTestId('download-overview');
-  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf');
+  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf?lang=nl');
   await page.getByLabel('Van (optioneel)').fill('2026-01-01');
-  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf?from=2026-01-01');
+  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf?from=2026-01-01&lang=nl');
   const ov = await page.request.get(`${srv.url}/api/v1/reports/overview.pdf`);
   assert.equal(ov.status(), 200);
   assert.equal((await ov.body()).subarray(0, 5).toString(), '%PDF-');

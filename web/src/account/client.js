@@ -4,6 +4,7 @@
 // here are the password (page -> Worker only) and the auth key (Worker ->
 // server); neither is ever stored.
 import { api, onSessionEnded, resetSession } from '../lib/api.js';
+import { getLang, LANGUAGES, setLang } from '../lib/i18n.js';
 import { startWorker } from '../lib/assets.js';
 import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
@@ -60,7 +61,7 @@ export function lock() {
  */
 export async function register({ name, email, password }) {
   const { recoveryKey, ...fields } = await call('register', { password });
-  await api.post('/register', { email, name, password_ok: true, ...fields });
+  await api.post('/register', { email, name, password_ok: true, lang: getLang(), ...fields });
   return { recoveryKey };
 }
 
@@ -76,8 +77,28 @@ async function unlockShare() {
 
 /** The last step of every unlock (password, reload, new tab): the page may use the keys. */
 function unlocked(user, fp) {
+  applyAccountLang(user);
   setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
   return user;
+}
+
+/** The language the account chose (remembered on the server, U1) becomes the page's. */
+export function applyAccountLang(user) {
+  if (LANGUAGES.includes(user?.lang) && user.lang !== getLang()) setLang(user.lang);
+}
+
+/** The language switch while logged in: the page at once, the account on the server. */
+export async function chooseLang(lang) {
+  setLang(lang);
+  const a = getAccount();
+  if (a.status === 'unlocked' || a.status === 'locked') {
+    try {
+      const r = await api.put('/account', { lang });
+      setAccount({ user: r.user });
+    } catch {
+      /* kept for this browser at least (localStorage) */
+    }
+  }
 }
 
 async function unlockWith(password, user, keys) {
@@ -97,6 +118,7 @@ async function unlockWith(password, user, keys) {
  * then asks for the password). A record that does not open is dropped.
  */
 export async function restoreSession(user) {
+  applyAccountLang(user); // also when the password is asked: the account's language
   const rec = user?.id ? await findRecord(user.id) : null;
   if (!rec) return false;
   try {

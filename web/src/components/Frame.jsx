@@ -2,10 +2,10 @@
 // (top left, always back to the home page) and the language switch, the main
 // landmark, and the footer.
 import { useEffect, useState } from 'preact/hooks';
-import { logout, unlockMailbox } from '../account/client.js';
+import { chooseLang, logout, unlockMailbox } from '../account/client.js';
 import { useAccount } from '../account/session.js';
 import { api } from '../lib/api.js';
-import { LANGUAGES, setLang, t } from '../lib/i18n.js';
+import { LANGUAGES, t } from '../lib/i18n.js';
 import { setMailbox, useMailbox } from '../lib/mailbox.js';
 import { useLang } from '../lib/page.js';
 import { navigate, usePathname } from '../lib/router.js';
@@ -42,7 +42,7 @@ function LanguageSwitch() {
           class="st-lang__button"
           lang={code}
           aria-pressed={code === lang ? 'true' : 'false'}
-          onClick={() => setLang(code)}
+          onClick={() => chooseLang(code)}
         >
           {code.toUpperCase()}
           <span class="rhc-visually-hidden"> {t(`frame.lang_${code}`)}</span>

@@ -23,10 +23,21 @@ function storage() {
   }
 }
 
-/** The language remembered in localStorage, else Dutch. */
+/**
+ * The first page's language: the one this browser chose before
+ * (localStorage), else the first of the browser's languages
+ * (navigator.languages, which the browser also sends as Accept-Language)
+ * that we have, else Dutch. A logged-in account's own choice follows once
+ * it is known (account/client.js applyAccountLang).
+ */
 export function initialLang() {
   const saved = storage()?.getItem(STORAGE_KEY);
-  return LANGUAGES.includes(saved) ? saved : DEFAULT_LANG;
+  if (LANGUAGES.includes(saved)) return saved;
+  for (const tag of globalThis.navigator?.languages ?? []) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return DEFAULT_LANG;
 }
 
 export function getLang() {

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ExternalSend } from '../components/ExternalSend.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api, ApiError } from '../lib/api.js';
-import { t, tn } from '../lib/i18n.js';
+import { getLang, t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { openRequest, RequestWorker } from '../request/client.js';
 import { validEmail } from '../send/names.js';
@@ -60,7 +60,7 @@ function Who({ worker, onStarted }) {
 
   const start = async (pow) => {
     const { nonce } = await worker.call('pow', pow);
-    return api.post('/dropoff', { to: d.to, name: d.name.trim(), email: d.email.trim(), challenge: pow.challenge, nonce });
+    return api.post('/dropoff', { to: d.to, name: d.name.trim(), email: d.email.trim(), challenge: pow.challenge, nonce, lang: getLang() });
   };
   const onSubmit = async (event) => {
     event.preventDefault();

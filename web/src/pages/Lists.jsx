@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
-import { t, tn } from '../lib/i18n.js';
+import { getLang, t, tn } from '../lib/i18n.js';
 import { StateBadge, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
@@ -89,7 +89,8 @@ function Overview() {
   const p = new URLSearchParams();
   if (from) p.set('from', from);
   if (to) p.set('to', to);
-  const href = withMailbox(`/api/v1/reports/overview.pdf${p.size ? `?${p}` : ''}`);
+  p.set('lang', getLang()); // the PDF in the page's language (U1)
+  const href = withMailbox(`/api/v1/reports/overview.pdf?${p}`);
   const bad = from && to && from > to;
   return (
     <section class="st-section st-overview" aria-labelledby="overview-title">

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
-import { hasKey, t } from '../lib/i18n.js';
+import { getLang, hasKey, t } from '../lib/i18n.js';
 import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
@@ -117,7 +117,7 @@ function ReportPage({ id }) {
       <p class="st-actions">
         <a
           class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action"
-          href={withMailbox(`/api/v1/messages/${enc(m.id)}/report.pdf`)}
+          href={withMailbox(`/api/v1/messages/${enc(m.id)}/report.pdf?lang=${getLang()}`)}
           download={`rapportage-${m.id}.pdf`}
           data-testid="download-report"
         >
