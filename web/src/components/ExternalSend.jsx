@@ -11,7 +11,7 @@ import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 import { b64uDecode } from '../crypto/b64u.js';
 import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
-import { t } from '../lib/i18n.js';
+import { getLang, t } from '../lib/i18n.js';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 
 /** 'ok' when the key has the id the link (fp) and the server name; else 'mismatch'. */
@@ -117,7 +117,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
             required={false} maxLength={200} autocomplete="off" />
         )}
         <TextArea id="q-text" label={t('compose.text')} value={text} onInput={(v) => { setText(v); setErrors((x) => ({ ...x, text: undefined })); }}
-          error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+          error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString(getLang() === 'en' ? 'en-GB' : 'nl-NL') })} />
       </fieldset>
       {busy && <UploadProgress snap={snap} names={docs.files.map((f) => f.name)} headingRef={progressHeading} />}
       <div class="st-form__actions">

@@ -8,7 +8,7 @@ import { RecipientBook, startAboveTemplate, TemplateSelect, useComposeStart } fr
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
 import { currentMailbox } from '../lib/mailbox.js';
-import { LANGUAGES, t } from '../lib/i18n.js';
+import { LANGUAGES, getLang, t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
@@ -169,7 +169,7 @@ function ComposeForm({ account }) {
           <TemplateSelect {...start} disabled={busy} />
           <TextField id="subject" label={t('compose.subject')} autocomplete="off" value={d.subject} onInput={set('subject')} error={errors.subject} required={false} maxLength={200} />
           <TextField id="reference" label={t('compose.reference')} autocomplete="off" value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} />
-          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} onFocus={startAboveTemplate} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} onFocus={startAboveTemplate} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString(getLang() === 'en' ? 'en-GB' : 'nl-NL') })} />
         </fieldset>
         {busy && <UploadProgress snap={snap} names={files.map((f) => f.name)} headingRef={progressHeading} />}
         <div class="st-form__actions">
