@@ -278,12 +278,6 @@ test('a real browser profile on disk holds no user key and no browser share afte
       globalThis.__stStash = { name: window.name, half: sessionStorage.getItem('st.unlock') };
     });
     const page = ctx.pages()[0] ?? (await ctx.newPage());
-    ctx.on('console', (m) => console.log('CONSOLE', m.text()));
-    ctx.on('request', (r) => r.url().includes('/api/') && console.log('REQ', r.method(), r.url()));
-    ctx.on('response', (r) => r.url().includes('/api/') && console.log('RES', r.status(), r.url()));
-    ctx.on('console', (m) => console.log('CONSOLE', m.text()));
-    ctx.on('request', (r) => r.url().includes('/api/') && console.log('REQ', r.method(), r.url()));
-    ctx.on('response', (r) => r.url().includes('/api/') && console.log('RES', r.status(), r.url()));
     await loginInBrowser(page, srv.url, ALICE);
     for (let i = 0; i < 3; i++) {
       await page.reload();

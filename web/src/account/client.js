@@ -131,7 +131,6 @@ export async function restoreSession(user) {
     unlocked(me, fp);
     return true;
   } catch (e) {
-    console.warn('DEBUGRESTORE', e?.code, String(e?.message));
     // Not this session's record, or keys that fail their check: drop it;
     // the password (Ontgrendelen) then shows what is wrong, if anything.
     lock();

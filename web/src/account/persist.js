@@ -14,8 +14,8 @@
 // - for a reload only: XOR-split into two random-looking halves (the
 //   Proton web client's trick). The first, a random pad, is in window.name
 //   while the page lives (Chromium ignores a window.name set during
-//   pagehide); the second, pad XOR record, is written to sessionStorage at
-//   pagehide only. Browsers write sessionStorage to disk for session
+//   pagehide); the second, pad XOR record, is written to sessionStorage
+//   only as the page goes (beforeunload, pagehide). Browsers write sessionStorage to disk for session
 //   restore, but not window.name, so neither the disk nor another site
 //   (window.name is cleared on a cross-site navigation) ever holds both
 //   halves. Both are read once and removed at start-up.
@@ -153,6 +153,12 @@ export function startPersist() {
   } catch {
     channel = null; // no channel: reloads still work, new tabs ask for the password
   }
+  // beforeunload as well as pagehide: when the next page is made in
+  // another renderer process, Chromium runs the old page's pagehide in
+  // parallel with the new page's start, which may then miss the half;
+  // beforeunload runs before the navigation goes on. (No preventDefault:
+  // no "leave this page?" question.)
+  window.addEventListener('beforeunload', stash);
   window.addEventListener('pagehide', stash);
   // Back from the back/forward cache: the stash is this page's again.
   window.addEventListener('pageshow', (e) => {
