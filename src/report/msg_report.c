@@ -183,7 +183,10 @@ details(const struct rmsg *r, const struct event_line *e, char *out, size_t len)
 			i18n_format(a, sizeof(a), r->lang, "pdf.to", pt);
 		if (reply != NULL)
 			i18n_format(b, sizeof(b), r->lang, "pdf.reply", pr);
-		snprintf(out, len, "%s%s%s", a, *a && *b ? "; " : "", b);
+		/* A detail cell: cut short is what fits on the page. */
+		if ((size_t)snprintf(
+		        out, len, "%s%s%s", a, *a && *b ? "; " : "", b) >= len)
+			out[len - 1] = '\0';
 	}
 	json_decref(d);
 }
