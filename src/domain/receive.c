@@ -12,6 +12,7 @@
 #include "notify/sms.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/secrets.h"
 #include "util/tz.h"
@@ -286,8 +287,9 @@ mail_locked(struct db_conn *c, const struct msg_env *env,
 	}
 	snprintf(link, sizeof(link), "%s/berichten/%s",
 	    env->cfg->server_public_url, m->id);
-	tz_format_nl(m->sent_at, sent, sizeof(sent));
-	tz_format_nl(clock_now(), when, sizeof(when));
+	/* In the sender's language, in Dutch time (U1). */
+	i18n_datetime(u.lang, m->sent_at, sent, sizeof(sent));
+	i18n_datetime(u.lang, clock_now(), when, sizeof(when));
 	snprintf(n, sizeof(n), "%" PRId64, attempts);
 	{
 		const char *params[] = { "name", u.name, "recipient",
