@@ -16,7 +16,17 @@
 #include "domain/requests.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "util/i18n.h"
 #include "util/config.h"
+
+/* The optional "lang" of a body: "en" or "nl" (anything else is Dutch). */
+static const char *
+lang_field(json_t *doc)
+{
+	return json_object_get(doc, "lang") ?
+	    i18n_lang(input_str(doc, "lang")) :
+	    NULL;
+}
 
 void
 api_request_create(struct request *req)
@@ -26,6 +36,7 @@ api_request_create(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "text", F_STR, 0, 0, 4 * REQ_TEXT_MAX },
 		{ "fp", F_STR, 1, RAND_ID_LEN, RAND_ID_LEN },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	struct req_create_in in;
 	char id[RAND_ID_LEN + 1];
@@ -41,6 +52,7 @@ api_request_create(struct request *req)
 		in.email = input_str(doc, "email");
 		in.text = input_str(doc, "text");
 		in.fp = input_str(doc, "fp");
+		in.lang = lang_field(doc);
 		api_msg_env(req, &env);
 		r = requests_create(&env, req->user, &in, id, &expires);
 		if (r.st == MSG_OK)
@@ -190,6 +202,7 @@ api_dropoff_start(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "challenge", F_STR, 1, 1, 127 },
 		{ "nonce", F_STR, 1, 1, 32 },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	char token[RAND_TOKEN_LEN + 1];
 	struct dropoff_in in;
@@ -205,6 +218,7 @@ api_dropoff_start(struct request *req)
 		in.name = input_str(doc, "name");
 		in.email = input_str(doc, "email");
 		in.challenge = input_str(doc, "challenge");
+		in.lang = lang_field(doc);
 		in.nonce = input_str(doc, "nonce");
 		api_msg_env(req, &env);
 		r = dropoff_start(&env, &in, token, &expires);

@@ -19,11 +19,13 @@
 
 static const char usage[] =
     "usage: securetransfer request --to ADDR --name NAME [--text-file FILE]\n"
+    "                              [--lang nl|en]\n"
     "\n"
     "Asks ADDR (outside the connected organisations) for documents: the\n"
     "server mails a single-use link to an upload page; what is uploaded\n"
     "there is encrypted to your key and arrives in your received messages\n"
-    "('securetransfer list --received'). Prints the request id and when the\n"
+    "('securetransfer list --received'). --lang is the language of the\n"
+    "mail to ADDR (default nl). Prints the request id and when the\n"
     "link expires. Also: --password-file FILE, --password-stdin.\n";
 
 int
@@ -33,11 +35,12 @@ cmd_request(struct cli *c, int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "text-file", required_argument, NULL, 'T' },
+		{ "lang", required_argument, NULL, 'L' },
 		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *to = NULL, *name = NULL, *text_file = NULL;
+	const char *to = NULL, *name = NULL, *text_file = NULL, *lang = "nl";
 	char fp[RAND_ID_LEN + 1], *text = NULL, *nn = NULL;
 	struct http_res r;
 	json_t *body;
@@ -53,6 +56,13 @@ cmd_request(struct cli *c, int argc, char **argv)
 			break;
 		case 'T':
 			text_file = optarg;
+			break;
+		case 'L':
+			if (strcmp(optarg, "nl") != 0 &&
+			    strcmp(optarg, "en") != 0)
+				return cli_fail(
+				    CLI_USAGE, "--lang is nl or en");
+			lang = optarg;
 			break;
 		default:
 			return cli_usage(ch, usage);
@@ -71,8 +81,8 @@ cmd_request(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	b64u_encode(fp, sizeof(fp), c->keys.key_id, 16);
-	body = json_pack("{s:s,s:s,s:s,s:s}", "name", nn, "email", to, "text",
-	    text, "fp", fp);
+	body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", nn, "email", to,
+	    "text", text, "fp", fp, "lang", lang);
 	free(nn);
 	free(text);
 	http_post(cli_http(c), "/api/v1/requests", body, &r);

@@ -33,19 +33,21 @@
 
 static const char usage[] =
     "usage: securetransfer send --to ADDR [--name NAME] [--phone +31...]\n"
-    "                           [--subject S] [--reference R]\n"
+    "                           [--lang nl|en] [--subject S] [--reference R]\n"
     "                           [--text-file FILE] FILE...\n"
     "       securetransfer send --resume [MESSAGE_ID]\n"
     "\n"
     "Encrypts the files here (STF1, a new key per message), uploads them\n"
     "with tus and sends the message. An address outside the connected\n"
     "organisations gets a link and needs --phone for the SMS code (or a\n"
-    "number from the address book). Prints the message id and the URL of\n"
+    "number from the address book); --lang is the language of that link's\n"
+    "mail and SMS (default nl). Prints the message id and the URL of\n"
     "its report. A send that stopped (network, crash) goes on with\n"
     "--resume. Also: --password-file FILE, --password-stdin.\n";
 
 struct send_opts {
 	const char *to, *name, *phone, *subject, *reference, *text_file;
+	const char *lang; /* the outside recipient's mail and SMS; NULL: nl */
 	int resume;
 };
 
@@ -184,6 +186,8 @@ create_message(struct cli *c, const struct send_state *st, json_t **created)
 		json_object_set_new(rcpt, "phone", json_string(st->phone));
 	if (st->rcpt_kid != NULL)
 		json_object_set_new(rcpt, "key_id", json_string(st->rcpt_kid));
+	if (st->rcpt_lang != NULL)
+		json_object_set_new(rcpt, "lang", json_string(st->rcpt_lang));
 	for (i = 0; i < st->nfiles; i++)
 		json_array_append_new(files,
 		    json_pack("{s:s,s:I}", "name", st->files[i].name, "size",
@@ -463,6 +467,7 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	st.rcpt_name = name;
 	st.phone = phone;
 	st.rcpt_kid = kid;
+	st.rcpt_lang = o->lang != NULL ? xstrdup(o->lang) : NULL;
 	name = phone = kid = NULL;
 	st.server = xstrdup(c->server);
 	/* The resume record comes first: a crash from here on, even in the
@@ -493,6 +498,7 @@ cmd_send(struct cli *c, int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "reference", required_argument, NULL, 'r' },
 		{ "text-file", required_argument, NULL, 'T' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "resume", no_argument, NULL, 'R' },
 		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
@@ -523,6 +529,13 @@ cmd_send(struct cli *c, int argc, char **argv)
 			break;
 		case 'R':
 			o.resume = 1;
+			break;
+		case 'L':
+			if (strcmp(optarg, "nl") != 0 &&
+			    strcmp(optarg, "en") != 0)
+				return cli_fail(
+				    CLI_USAGE, "--lang is nl or en");
+			o.lang = optarg;
 			break;
 		default:
 			return cli_usage(ch, usage);

@@ -18,6 +18,8 @@ struct msg_row {
 	/* From outside (Q2, Q4): the request, and who sent it. */
 	char request_id[RAND_ID_LEN + 1]; /* "" for an employee's message */
 	char *ext_email, *ext_name; /* NULL for an employee's message */
+	/* "nl", "en": the recipient's mail and SMS (U1); an account's own */
+	char rcpt_lang[3];
 };
 
 struct file_row {

@@ -21,6 +21,7 @@
 #include "store/blob.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 #include "util/log.h"
 #include "util/secrets.h"
@@ -180,6 +181,11 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	m.rcpt_user_id = out->link ? NULL : out->rcpt.id;
 	m.rcpt_key_id = out->link ? NULL : out->rcpt.key_id;
 	m.rcpt_kind = (char *)(uintptr_t)(out->link ? "link" : "account");
+	/* The recipient's mail and SMS (U1): an account's own language, else
+	 * the one the sender chose (Dutch by default). */
+	snprintf(m.rcpt_lang, sizeof(m.rcpt_lang), "%s",
+	    out->link ? i18n_lang(in->rcpt_lang) :
+	                (out->rcpt.lang[0] ? out->rcpt.lang : "nl"));
 	m.subject = (char *)(uintptr_t)in->subject;
 	m.reference = (char *)(uintptr_t)in->reference;
 	m.state = (char *)(uintptr_t) "uploading";
@@ -317,7 +323,8 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 	else
 		snprintf(link, sizeof(link), "%s/r/%s#%s",
 		    env->cfg->server_public_url, m->id, secret);
-	tz_format_nl(m->expires_at, expires, sizeof(expires));
+	/* In the reader's language, in Dutch time (Europe/Amsterdam). */
+	i18n_datetime(m->rcpt_lang, m->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", m->rcpt_name, "sender",
 			sender->name, "sender_email", sender->email, "link",
@@ -328,7 +335,7 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 		    m->request_id[0] != '\0'  ? "message_external" :
 		        m->rcpt_phone != NULL ? "message_sms" :
 		                                "message",
-		    params, m->rcpt_email, m->rcpt_name, m->id);
+		    m->rcpt_lang, params, m->rcpt_email, m->rcpt_name, m->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;

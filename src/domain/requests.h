@@ -27,6 +27,7 @@ struct req_create_in {
 	const char *email;
 	const char *text; /* the accompanying text, may be "" */
 	const char *fp; /* the key id the employee's browser put in the link */
+	const char *lang; /* the person outside reads "nl" or "en"; NULL: nl */
 };
 
 /* Q1: checks, stores and mails a request; id and expiry out. */
@@ -85,6 +86,7 @@ struct dropoff_in {
 	const char *name; /* the visitor */
 	const char *email;
 	const char *challenge, *nonce; /* the proof of work */
+	const char *lang; /* the visitor's page language; NULL: nl */
 };
 
 /* Q4: checks the work and the limits, mails a code; token out. */

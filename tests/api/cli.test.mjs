@@ -88,7 +88,7 @@ test('login, whoami, logout; a wrong password is exit 3; --save keeps the keys i
   const me = JSON.parse(li.stdout);
   assert.equal(me.email, alice.email);
   assert.equal(me.keys_saved, false);
-  assert.match(me.fingerprint, /^[a-z]+( [a-z]+){4}$/);
+  assert.match(me.fingerprint, /^[a-z]+( [a-z]+){5}$/);
   assert.equal(statSync(join(alice.home, 'session.json')).mode & 0o777, 0o600);
   assert.equal(statSync(alice.home).mode & 0o777, 0o700);
   assert.equal(alice.session().keys, undefined, 'no keys without --save');

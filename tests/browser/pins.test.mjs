@@ -2,7 +2,7 @@
 // A malicious server (the test writes the database as one would) swaps a
 // colleague's published key: the sender's browser stops before anything is
 // created, uploaded or wrapped, shows the key-change dialog with the old and
-// the new five words, and sends to the new key only after the user ticks that
+// the new six words, and sends to the new key only after the user ticks that
 // the words match. A swapped sender signing key is flagged on receive. A
 // server that shows others another key for the user is caught at login
 // (self-monitoring). The pins live in the account's keyring, sealed under
@@ -168,7 +168,7 @@ test('a server that swaps a recipient\'s key: sending stops at the key-change di
     await dialog.getByRole('button', { name: 'Nieuwe sleutel vertrouwen' }).click();
     await dialog.getByText('Vink eerst aan dat u de woorden heeft vergeleken.').waitFor();
     assert.deepEqual(keyRequests(page, from), []);
-    await dialog.getByLabel(`Ik heb de vijf woorden met ${BOB.name} vergeleken en ze zijn gelijk`).check();
+    await dialog.getByLabel(`Ik heb de zes woorden met ${BOB.name} vergeleken en ze zijn gelijk`).check();
     await dialog.getByRole('button', { name: 'Nieuwe sleutel vertrouwen' }).click();
     const second = await sent(page);
     assert.equal(query(srv.dir, 'SELECT rcpt_key_id FROM messages WHERE id = ?', [second])[0].rcpt_key_id, forged.key_id,

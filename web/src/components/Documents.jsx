@@ -3,7 +3,7 @@
 // keyboard), dropping files onto the page, the list of added files with name
 // (bidi and control characters shown escaped), size and "Verwijderen".
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { displayName, extensionAllowed, formatSize, sanitizeName } from '../send/names.js';
 
@@ -44,7 +44,7 @@ export function useDocuments(allowed) {
     setFiles((cur) => {
       const { added, refused } = acceptFiles(list, allowed, cur);
       setError(refused.length ? refusalText(refused) : undefined);
-      setNotice(added.length ? t('compose.added', { count: added.length }) : '');
+      setNotice(added.length ? tn('compose.added', added.length) : '');
       return [...cur, ...added];
     });
   }, [allowed]);
@@ -113,7 +113,6 @@ export function Documents({ files, allowed, onAdd, onRemove, error, notice, disa
           type="file"
           multiple
           class="st-file-input"
-          accept={allowed.map((e) => `.${e}`).join(',')}
           aria-describedby={describedBy}
           aria-invalid={error ? 'true' : undefined}
           disabled={disabled}

@@ -2,16 +2,28 @@
 // (top left, always back to the home page) and the language switch, the main
 // landmark, and the footer.
 import { useEffect, useState } from 'preact/hooks';
-import { logout, unlockMailbox } from '../account/client.js';
+import { chooseLang, logout, unlockMailbox } from '../account/client.js';
 import { useAccount } from '../account/session.js';
 import { api } from '../lib/api.js';
-import { LANGUAGES, setLang, t } from '../lib/i18n.js';
+import { LANGUAGES, t } from '../lib/i18n.js';
 import { setMailbox, useMailbox } from '../lib/mailbox.js';
 import { useLang } from '../lib/page.js';
-import { navigate } from '../lib/router.js';
+import { navigate, usePathname } from '../lib/router.js';
 import { PATHS } from '../paths.js';
 
 export const MAIN_ID = 'inhoud';
+
+/*
+ * The manual's part for the page a person is on (issue 25): an outside
+ * recipient's link page goes to the recipient's part, the pages for
+ * documents from outside to the part for people who send them; everyone
+ * else starts at the top. The manual (/handleiding) has these anchors.
+ */
+export function manualHref(pathname) {
+  if (/^\/r\//.test(pathname)) return `${PATHS.manual}#ontvangen`;
+  if (/^\/q\//.test(pathname) || pathname === PATHS.dropoff) return `${PATHS.manual}#insturen`;
+  return PATHS.manual;
+}
 
 /** Moves keyboard focus to <main> (skip link, and after each navigation). */
 export function focusMain() {
@@ -30,7 +42,7 @@ function LanguageSwitch() {
           class="st-lang__button"
           lang={code}
           aria-pressed={code === lang ? 'true' : 'false'}
-          onClick={() => setLang(code)}
+          onClick={() => chooseLang(code)}
         >
           {code.toUpperCase()}
           <span class="rhc-visually-hidden"> {t(`frame.lang_${code}`)}</span>
@@ -108,6 +120,7 @@ function UserMenu() {
 }
 
 export function Frame({ children }) {
+  const pathname = usePathname();
   const onSkip = (event) => {
     event.preventDefault();
     focusMain();
@@ -136,7 +149,7 @@ export function Frame({ children }) {
           <nav aria-label={t('frame.footer_label')}>
             <ul class="st-footer__links">
               <li>
-                <a class="nl-link st-footer__link" href={PATHS.manual}>{t('frame.manual')}</a>
+                <a class="nl-link st-footer__link" href={manualHref(pathname)} data-testid="manual-link">{t('frame.manual')}</a>
               </li>
               <StaffLogin />
             </ul>

@@ -14,6 +14,7 @@ import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, validEmail } from '../send/names.js';
 import { RequireLogin } from './Account.jsx';
+import { RecipientLanguage } from './Compose.jsx';
 
 const FIELD_OF = { connected_domain: 'email', bad_email: 'email', bad_name: 'name', bad_text: 'text' };
 
@@ -30,7 +31,7 @@ function check(d) {
 function RequestForm({ account }) {
   useTitle('page.request');
   const lang = useLang();
-  const [d, setD] = useState({ name: '', email: '', text: '' });
+  const [d, setD] = useState({ name: '', email: '', text: '', lang: 'nl' });
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
@@ -54,9 +55,9 @@ function RequestForm({ account }) {
     try {
       const { keyId } = await fingerprint();
       const email = d.email.trim();
-      const r = await api.post('/requests', { name: d.name.trim(), email, text: cleanText(d.text), fp: keyId });
+      const r = await api.post('/requests', { name: d.name.trim(), email, text: cleanText(d.text), fp: keyId, lang: d.lang });
       setDone({ email, expires: r.expires_at });
-      setD({ name: '', email: '', text: '' });
+      setD({ name: '', email: '', text: '', lang: 'nl' });
       requestAnimationFrame(() => doneRef.current?.focus());
     } catch (err) {
       const field = FIELD_OF[err?.code];
@@ -91,6 +92,7 @@ function RequestForm({ account }) {
           <TextField id="req-name" label={t('request.rcpt_name')} autocomplete="off" value={d.name} onInput={set('name')} error={errors.name} maxLength={100} />
           <TextField id="req-email" type="email" label={t('request.rcpt_email')} autocomplete="off" value={d.email} onInput={set('email')} error={errors.email} maxLength={254}
             description={t('request.rcpt_email_hint')} />
+          <RecipientLanguage id="req-lang" value={d.lang} onChange={set('lang')} />
         </fieldset>
         <fieldset class="st-fieldset" disabled={busy}>
           <legend class="nl-heading nl-heading--level-2">{t('request.message')}</legend>
