@@ -3,12 +3,16 @@
 // recipient's language for the link mail and the code SMS (stored with the
 // message, Dutch by default); a requested person's and a drop-off
 // visitor's mail follow the language chosen for them; dates in mails are in
-// the reader's language, in Dutch time. Bad values are refused.
+// the reader's language, in Dutch time. Bad values are refused. The mails
+// of registration and keys (issue 20: keys_published with the six words,
+// the "account exists" mail, keys_changed) follow the account's language,
+// the exists mail the owner's, not the page of whoever registered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, stopServer } from '../lib/server.mjs';
-import { b64u, Client, registration, waitForOutboxMail } from '../lib/api.mjs';
+import { b64u, Client, fakeKeys, linkToken, newSession, registration, waitForOutboxMail } from '../lib/api.mjs';
+import { fingerprintWords, keyId } from '../../web/src/crypto/keyid.js';
 import { employee } from '../lib/send.mjs';
 import { sendLinkMessage, smsLog } from '../lib/linkmsg.mjs';
 import { query } from '../lib/db.mjs';
@@ -93,4 +97,40 @@ test('an account recipient gets mail in the language of their own account', asyn
   assert.equal(m.status, 201, m.text);
   assert.equal(query(srv.dir, 'SELECT rcpt_lang FROM messages WHERE id = ?', [m.json.id])[0].rcpt_lang, 'en');
   assert.ok(b64u(1));
+});
+
+test('the mails of registration and keys in the account\'s language: keys_published with the six words, exists in the owner\'s, keys_changed', async () => {
+  const words = async (pk) => fingerprintWords(await keyId(Buffer.from(pk, 'base64url')));
+  const c = await newSession(srv.url);
+  const reg = registration('erik@org.nl', { lang: 'en', name: 'Erik English' });
+  assert.equal((await c.post('/api/v1/register', reg)).status, 202);
+  const token = linkToken(await waitForOutboxMail(outbox(), 'erik@org.nl', (m) => /Confirm your e-mail/.test(m.subject)));
+  assert.equal((await c.post('/api/v1/verify', { token, auth_key: reg.auth_key })).status, 200);
+  const active = await waitForOutboxMail(outbox(), 'erik@org.nl', (m) => /active|actief/.test(m.subject));
+  assert.equal(active.subject, 'Your account at SecureTransfer is active');
+  assert.match(active.text, /Dear Erik English,/);
+  assert.ok(active.text.includes(`\n\n${await words(reg.x25519_pk)}\n\n`), 'the six words of the published key');
+  assert.match(active.html, /<html lang="en">/);
+
+  // Someone registers the address again from a Dutch page: the owner hears, in English.
+  assert.equal((await (await newSession(srv.url)).post('/api/v1/register', registration('erik@org.nl', { lang: 'nl' }))).status, 202);
+  const exists = await waitForOutboxMail(outbox(), 'erik@org.nl', (m) => /Attempt|Poging/.test(m.subject));
+  assert.equal(exists.subject, 'Attempt to create an account at SecureTransfer');
+  assert.match(exists.text, /Dear Erik English,/);
+  // And a Dutch owner in Dutch, from an English page.
+  assert.equal((await (await newSession(srv.url)).post('/api/v1/register', registration('alice@org.nl', { lang: 'en' }))).status, 202);
+  const nlExists = await waitForOutboxMail(outbox(), 'alice@org.nl', (m) => /Attempt|Poging/.test(m.subject));
+  assert.equal(nlExists.subject, 'Poging om een account aan te maken bij SecureTransfer');
+
+  // A reset without the recovery key: the reset link and the new key's words, in English.
+  const v = await newSession(srv.url);
+  assert.equal((await v.post('/api/v1/password/forgot', { email: 'erik@org.nl' })).status, 202);
+  const reset = await waitForOutboxMail(outbox(), 'erik@org.nl', (m) => /new password|Nieuw wachtwoord/.test(m.subject));
+  assert.equal(reset.subject, 'Set a new password for SecureTransfer');
+  const keys = fakeKeys();
+  assert.equal((await v.post('/api/v1/password/reset', { token: linkToken(reset), mode: 'new_keys', auth_key: b64u(32), ...keys })).status, 200);
+  const changed = await waitForOutboxMail(outbox(), 'erik@org.nl', (m) => /renewed|vernieuwd/.test(m.subject));
+  assert.equal(changed.subject, 'Your password and keys for SecureTransfer were renewed');
+  assert.ok(changed.text.includes(`\n\n${await words(keys.x25519_pk)}\n\n`), 'the six words of the new key');
+  assert.doesNotMatch(changed.text, /Beste|sleutel/);
 });
