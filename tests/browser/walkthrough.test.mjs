@@ -72,7 +72,15 @@ for (const lang of ['nl', 'en']) {
       const mail = await waitForOutboxMail(join(srv.dir, 'outbox'), who.email);
       assert.equal(mail.subject, T('mail.verify.subject', { service: 'SecureTransfer' }), 'the mail in the page\'s language');
       await p.goto(`${srv.url}/verifieren#${mail.text.match(/#([A-Za-z0-9_-]{43})/)[1]}`);
-      await p.getByRole('heading', { level: 1, name: T('verify.ok_title') }).waitFor();
+      // The link confirms this attempt only with its password (issue 20), asked in the page's language.
+      await p.getByText(T('verify.ask', { email: who.email })).waitFor();
+      await a11y(p, 'verify');
+      await screenshot(p, `walk-${lang}-verify`);
+      await p.getByLabel(T('login.password'), { exact: true }).fill(who.password);
+      await p.getByRole('button', { name: T('verify.submit') }).click();
+      await p.getByRole('heading', { level: 1, name: T('verify.ok_title') }).waitFor({ timeout: 60000 });
+      const active = await waitForOutboxMail(join(srv.dir, 'outbox'), who.email, (m) => m.subject === T('mail.keys_published.subject', { service: 'SecureTransfer' }));
+      assert.match(active.text, /\n\n[a-z]+( [a-z]+){5}\n\n/, 'the activation mail, in the page\'s language, with the six Dutch words');
       await screenshot(p, `walk-${lang}-verified`);
       assert.deepEqual(problems(p), []);
       await p.context().close();
