@@ -29,6 +29,7 @@ const PAD = 256; // both halves always this long: their length tells nothing
 
 let record = null;
 let pad = null; // the window.name half of the record kept now
+let leaving = false; // beforeunload or pagehide ran: sessionStorage holds the half of pad
 let channel = null; // the BroadcastChannel to the other tabs of this origin
 let seq = 0;
 const waiting = new Map();
@@ -158,10 +159,15 @@ export function startPersist() {
   // parallel with the new page's start, which may then miss the half;
   // beforeunload runs before the navigation goes on. (No preventDefault:
   // no "leave this page?" question.)
-  window.addEventListener('beforeunload', stash);
-  window.addEventListener('pagehide', stash);
+  const leave = () => {
+    leaving = true;
+    stash();
+  };
+  window.addEventListener('beforeunload', leave);
+  window.addEventListener('pagehide', leave);
   // Back from the back/forward cache: the stash is this page's again.
   window.addEventListener('pageshow', (e) => {
+    leaving = false;
     if (e.persisted && record) {
       unstash();
       setPad();
@@ -187,8 +193,16 @@ export async function findRecord(uid) {
 /** Keeps rec ({uid, b, blob}) for this session: for a reload and for new tabs. */
 export function keepRecord(rec) {
   if (!validRecord(rec)) return;
-  record = { uid: rec.uid, b: rec.b, blob: rec.blob };
-  setPad();
+  const same = record?.uid === rec.uid && record.b === rec.b && record.blob === rec.blob;
+  // The same record (a reload or a new tab that opened with it) keeps its
+  // pad: the page may already be going (beforeunload ran while the keys
+  // were being opened) and have stashed the half that belongs to this pad;
+  // a new pad now would reach the next page with the old half.
+  if (!same || !pad) {
+    record = { uid: rec.uid, b: rec.b, blob: rec.blob };
+    setPad();
+    if (leaving) stash(); // a new record while going: its half too
+  }
   channel?.postMessage({ op: 'put' });
 }
 
