@@ -186,7 +186,7 @@ export function Home() {
 /** The "Rapport" link of a row in a message list, named by its subject. */
 export function ReportLink({ m }) {
   return (
-    <a class="nl-link" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
+    <a class="nl-link st-keep-words" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
       {t('page.report')}
     </a>
   );

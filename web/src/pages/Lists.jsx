@@ -203,7 +203,7 @@ function ListPage({ box }) {
                     </a>
                   </td>
                   <td class="utrecht-table__cell st-wrap">{m.reference || '–'}</td>
-                  <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
+                  <td class="utrecht-table__cell">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
                   <td class="utrecht-table__cell">
                     <StateBadge state={m.state} small />
                   </td>
