@@ -35,12 +35,19 @@ function refusalText(refused) {
 /**
  * The state of a Documents list: the files, the refusal of the last add (a
  * field error), and the polite notice of what was added or removed.
+ * allowed is null while the list of extensions is still on its way: files
+ * picked or dropped then wait for it instead of being refused.
  */
 export function useDocuments(allowed) {
   const [files, setFiles] = useState([]);
   const [error, setError] = useState(undefined);
   const [notice, setNotice] = useState('');
+  const early = useRef([]);
   const onAdd = useCallback((list) => {
+    if (allowed === null) {
+      early.current.push(...list);
+      return;
+    }
     setFiles((cur) => {
       const { added, refused } = acceptFiles(list, allowed, cur);
       setError(refused.length ? refusalText(refused) : undefined);
@@ -48,6 +55,12 @@ export function useDocuments(allowed) {
       return [...cur, ...added];
     });
   }, [allowed]);
+  useEffect(() => {
+    if (allowed === null || !early.current.length) return;
+    const list = early.current;
+    early.current = [];
+    onAdd(list);
+  }, [allowed, onAdd]);
   const onRemove = (i) => {
     setFiles((cur) => {
       setNotice(t('compose.removed', { name: displayName(cur[i].name) }));
@@ -105,7 +118,7 @@ export function Documents({ files, allowed, onAdd, onRemove, error, notice, disa
     <fieldset class="st-fieldset st-documents" aria-describedby="files-hint">
       <legend class="nl-heading nl-heading--level-2">{t('compose.documents')}</legend>
       <p class="nl-paragraph" id="files-hint">{t('compose.documents_hint')}</p>
-      <p class="nl-paragraph st-small" id="files-ext">{t('compose.extensions', { list: allowed.join(', ') })}</p>
+      <p class="nl-paragraph st-small" id="files-ext">{t('compose.extensions', { list: (allowed ?? []).join(', ') })}</p>
       <div class={`st-dropzone${error ? ' st-dropzone--invalid' : ''}`}>
         <input
           ref={inputRef}

@@ -67,7 +67,7 @@ const FIELD_OF = {
 function ComposeForm({ account }) {
   useTitle('page.compose');
   const [d, setD] = useState({ name: '', email: '', phone: '', subject: '', reference: '', text: '', lang: 'nl' });
-  const [allowed, setAllowed] = useState([]);
+  const [allowed, setAllowed] = useState(null); // null: GET /config has not answered yet
   const docs = useDocuments(allowed);
   const files = docs.files;
   const [errors, setErrors] = useState({});
@@ -87,7 +87,7 @@ function ComposeForm({ account }) {
   };
 
   useEffect(() => {
-    api.get('/config').then((c) => setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : [])).catch(() => {});
+    api.get('/config').then((c) => setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : [])).catch(() => setAllowed([]));
   }, []);
 
   const focusFirstError = () =>
