@@ -91,7 +91,7 @@ function MessageList({ id, title, box }) {
                   <td class="utrecht-table__cell">
                     {m.counterpart?.name} <span class="st-muted st-small">&lt;{m.counterpart?.email}&gt;</span>
                   </td>
-                  <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
+                  <td class="utrecht-table__cell">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
                   <td class="utrecht-table__cell">
                     <StateBadge state={m.state} small />
                   </td>
