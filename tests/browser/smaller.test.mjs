@@ -156,22 +156,26 @@ test('drop-off: the visitor gives a subject; the confirmation lists what was sen
   await page.context().close();
 });
 
-test('every page links the manual; a recipient\'s link page links the recipient\'s part', async () => {
+test('every page links the manual; a recipient\'s link page links the recipient\'s part, the outsider\'s pages in a new tab', async () => {
   const page = await newPage(browser);
   const id = 'AAAAAAAAAAAAAAAAAAAAAA';
-  for (const [path, href] of [
-    ['/', '/handleiding'],
-    ['/inloggen', '/handleiding'],
-    ['/registreren', '/handleiding'],
-    ['/wachtwoord-vergeten', '/handleiding'],
-    [`/r/${id}#${'x'.repeat(43)}`, '/handleiding#ontvangen'],
-    [`/q/${'A'.repeat(43)}#${id}`, '/handleiding#insturen'],
-    ['/afgeven', '/handleiding#insturen'],
-    ['/niet-bestaand', '/handleiding'],
+  for (const [path, href, newTab] of [
+    ['/', '/handleiding', false],
+    ['/inloggen', '/handleiding', false],
+    ['/registreren', '/handleiding', false],
+    ['/wachtwoord-vergeten', '/handleiding', false],
+    [`/r/${id}#${'x'.repeat(43)}`, '/handleiding#ontvangen', true],
+    [`/q/${'A'.repeat(43)}#${id}`, '/handleiding#insturen', true],
+    ['/afgeven', '/handleiding#afgeven', true],
+    ['/niet-bestaand', '/handleiding', false],
   ]) {
     await page.goto(srv.url + path);
-    await page.getByTestId('manual-link').waitFor();
-    assert.equal(await page.getByTestId('manual-link').getAttribute('href'), href, path);
+    const link = page.getByTestId('manual-link');
+    await link.waitFor();
+    assert.equal(await link.getAttribute('href'), href, path);
+    // A link page has taken its key out of the address bar: leaving it would lose the message.
+    assert.equal(await link.getAttribute('target'), newTab ? '_blank' : null, `${path}: target`);
+    if (newTab) assert.equal(await link.getAttribute('rel'), 'noopener', `${path}: rel`);
   }
   await page.context().close();
 });

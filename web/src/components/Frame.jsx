@@ -15,14 +15,25 @@ export const MAIN_ID = 'inhoud';
 
 /*
  * The manual's part for the page a person is on (issue 25): an outside
- * recipient's link page goes to the recipient's part, the pages for
- * documents from outside to the part for people who send them; everyone
- * else starts at the top. The manual (/handleiding) has these anchors.
+ * recipient's link page goes to "een bericht openen met de sms-code", a
+ * request's page to "insturen op verzoek", the drop-off to "zelf
+ * documenten versturen"; everyone else starts at the top. The manual
+ * (web/manual/nl.md, en.md) has these anchors, and its test checks them.
  */
 export function manualHref(pathname) {
   if (/^\/r\//.test(pathname)) return `${PATHS.manual}#ontvangen`;
-  if (/^\/q\//.test(pathname) || pathname === PATHS.dropoff) return `${PATHS.manual}#insturen`;
+  if (/^\/q\//.test(pathname)) return `${PATHS.manual}#insturen`;
+  if (pathname === PATHS.dropoff) return `${PATHS.manual}#afgeven`;
   return PATHS.manual;
+}
+
+/*
+ * The outsider's pages open the manual in a new tab: a link page has
+ * already taken its key out of the address bar, and a half-filled upload
+ * form would be lost, so leaving the page would lose the message.
+ */
+function manualInNewTab(pathname) {
+  return /^\/[rq]\//.test(pathname) || pathname === PATHS.dropoff;
 }
 
 /** Moves keyboard focus to <main> (skip link, and after each navigation). */
@@ -149,7 +160,10 @@ export function Frame({ children }) {
           <nav aria-label={t('frame.footer_label')}>
             <ul class="st-footer__links">
               <li>
-                <a class="nl-link st-footer__link" href={manualHref(pathname)} data-testid="manual-link">{t('frame.manual')}</a>
+                <a class="nl-link st-footer__link" href={manualHref(pathname)} data-testid="manual-link" {...(manualInNewTab(pathname) ? { target: '_blank', rel: 'noopener' } : {})}>
+                  {t('frame.manual')}
+                  {manualInNewTab(pathname) && <span class="st-visually-hidden"> {t('frame.new_tab')}</span>}
+                </a>
               </li>
               <StaffLogin />
             </ul>
