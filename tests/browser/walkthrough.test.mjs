@@ -156,9 +156,12 @@ for (const lang of ['nl', 'en']) {
       assert.equal(pdf.status(), 200);
       await a11y(p, 'report');
       await screenshot(p, `walk-${lang}-report`);
-      // The switch in the header: the other language for the page and the account.
+      // The switch in the header: the other language for the page at once,
+      // and for the account (a PUT that the page does not wait for).
+      const saved = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/account' && r.request().method() === 'PUT');
       await p.getByRole('button', { name: new RegExp(t(`frame.lang_${other}`, null, lang)) }).click();
       await p.getByTestId('report-state').getByText(t('message.state_downloaded', null, other)).waitFor();
+      assert.equal((await saved).status(), 200, 'the account\'s language saved');
       const me = await p.evaluate(() => fetch('/api/v1/session').then((r) => r.json()));
       assert.equal(me.user.lang, other, 'remembered on the server');
       assert.ok(tn('lists.count', 1, {}, lang)); // the plural helper speaks this language too
