@@ -351,6 +351,25 @@ test('request: asks an outsider for documents with this account\'s key id in the
   assert.equal(refused.code, 4, refused.stderr);
 });
 
+test('--lang en: the outside recipient\'s link mail of send and the requested person\'s mail of request are in English (U1); Dutch without it', async () => {
+  const f = patternFile(tmp, 'papers.pdf', 1000, 9);
+  const s = await alice.run(['send', '--to', 'eve@example.com', '--name', 'Eve Engels', '--phone', '06-87654321', '--lang', 'en', '--subject', 'Papers', f.path]);
+  assert.equal(s.code, 0, s.stderr);
+  const id = s.stdout.split('\n')[0];
+  assert.equal(query(srv.dir, 'SELECT rcpt_lang FROM messages WHERE id = ?', [id])[0].rcpt_lang, 'en');
+  const mail = await waitForOutboxMail(join(srv.dir, 'outbox'), 'eve@example.com');
+  assert.match(mail.html, /<html lang="en">/);
+  assert.match(mail.subject, /sent you a message/i, mail.subject);
+  const nl = await alice.run(['send', '--to', 'nora@example.com', '--name', 'Nora', '--phone', '06-87654322', '--subject', 'Stukken', f.path]);
+  assert.equal(nl.code, 0, nl.stderr);
+  assert.equal(query(srv.dir, 'SELECT rcpt_lang FROM messages WHERE id = ?', [nl.stdout.split('\n')[0]])[0].rcpt_lang, 'nl');
+  const r = await alice.run(['request', '--to', 'erik@example.com', '--name', 'Erik Engels', '--lang', 'en']);
+  assert.equal(r.code, 0, r.stderr);
+  const asked = await waitForOutboxMail(join(srv.dir, 'outbox'), 'erik@example.com');
+  assert.match(asked.html, /<html lang="en">/);
+  assert.equal((await alice.run(['send', '--to', 'x@example.com', '--phone', '06-87654323', '--lang', 'de', f.path])).code, 2, 'only nl or en');
+});
+
 test('--help for every command, usage errors exit 2, a refused send exits 4', async () => {
   for (const cmd of ['login', 'logout', 'whoami', 'send', 'receive', 'list', 'report', 'contacts', 'request']) {
     const r = await alice.run([cmd, '--help']);
