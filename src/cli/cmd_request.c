@@ -22,12 +22,13 @@
 
 static const char usage[] =
     "usage: securetransfer request --to ADDR --name NAME [--text-file FILE]\n"
-    "                              [--strict]\n"
+    "                              [--strict] [--lang nl|en]\n"
     "\n"
     "Asks ADDR (outside the connected organisations) for documents: the\n"
     "server mails a single-use link to an upload page; what is uploaded\n"
     "there is encrypted to your key and arrives in your received messages\n"
-    "('securetransfer list --received'). Prints the request id and when the\n"
+    "('securetransfer list --received'). --lang is the language of the\n"
+    "mail to ADDR (default nl). Prints the request id and when the\n"
     "link expires. With strict delivery (--strict, or always when the\n"
     "organisation's policy is strict) the server mails nothing and the\n"
     "link is printed after the id (\"link\" with --json) for you to send.\n"
@@ -59,11 +60,12 @@ cmd_request(struct cli *c, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "text-file", required_argument, NULL, 'T' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "lang", required_argument, NULL, 'L' },
 		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *to = NULL, *name = NULL, *text_file = NULL;
+	const char *to = NULL, *name = NULL, *text_file = NULL, *lang = "nl";
 	char fp[RAND_ID_LEN + 1], *text = NULL, *nn = NULL;
 	char link[512] = "";
 	struct http_res r;
@@ -85,6 +87,13 @@ cmd_request(struct cli *c, int argc, char **argv)
 		case 'S':
 			strict = 1;
 			break;
+		case 'L':
+			if (strcmp(optarg, "nl") != 0 &&
+			    strcmp(optarg, "en") != 0)
+				return cli_fail(
+				    CLI_USAGE, "--lang is nl or en");
+			lang = optarg;
+			break;
 		default:
 			return cli_usage(ch, usage);
 		}
@@ -102,8 +111,8 @@ cmd_request(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	b64u_encode(fp, sizeof(fp), c->keys.key_id, 16);
-	body = json_pack("{s:s,s:s,s:s,s:s}", "name", nn, "email", to, "text",
-	    text, "fp", fp);
+	body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", nn, "email", to,
+	    "text", text, "fp", fp, "lang", lang);
 	if (strict)
 		json_object_set_new(body, "delivery", json_string("strict"));
 	free(nn);

@@ -33,7 +33,7 @@
 
 static const char usage[] =
     "usage: securetransfer send --to ADDR [--name NAME] [--phone +31...]\n"
-    "                           [--subject S] [--reference R]\n"
+    "                           [--lang nl|en] [--subject S] [--reference R]\n"
     "                           [--text-file FILE] FILE...\n"
     "                           [--strict]\n"
     "       securetransfer send --resume [MESSAGE_ID]\n"
@@ -41,7 +41,8 @@ static const char usage[] =
     "Encrypts the files here (STF1, a new key per message), uploads them\n"
     "with tus and sends the message. An address outside the connected\n"
     "organisations gets a link and needs --phone for the SMS code (or a\n"
-    "number from the address book). Prints the message id and the URL of\n"
+    "number from the address book); --lang is the language of that link's\n"
+    "mail and SMS (default nl). Prints the message id and the URL of\n"
     "its report. With strict delivery (--strict, or always when the\n"
     "organisation's policy is strict) the server never gets the link's\n"
     "secret and does not mail the link: it is printed as a third line\n"
@@ -51,6 +52,7 @@ static const char usage[] =
 
 struct send_opts {
 	const char *to, *name, *phone, *subject, *reference, *text_file;
+	const char *lang; /* the outside recipient's mail and SMS; NULL: nl */
 	int resume, strict;
 };
 
@@ -189,6 +191,8 @@ create_message(struct cli *c, const struct send_state *st, json_t **created)
 		json_object_set_new(rcpt, "phone", json_string(st->phone));
 	if (st->rcpt_kid != NULL)
 		json_object_set_new(rcpt, "key_id", json_string(st->rcpt_kid));
+	if (st->rcpt_lang != NULL)
+		json_object_set_new(rcpt, "lang", json_string(st->rcpt_lang));
 	for (i = 0; i < st->nfiles; i++)
 		json_array_append_new(files,
 		    json_pack("{s:s,s:I}", "name", st->files[i].name, "size",
@@ -500,6 +504,7 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	st.rcpt_name = name;
 	st.phone = phone;
 	st.rcpt_kid = kid;
+	st.rcpt_lang = o->lang != NULL ? xstrdup(o->lang) : NULL;
 	name = phone = kid = NULL;
 	st.strict = o->strict;
 	st.server = xstrdup(c->server);
@@ -531,6 +536,7 @@ cmd_send(struct cli *c, int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "reference", required_argument, NULL, 'r' },
 		{ "text-file", required_argument, NULL, 'T' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "resume", no_argument, NULL, 'R' },
 		{ "strict", no_argument, NULL, 'S' },
 		CLI_PASSWORD_OPTS,
@@ -565,6 +571,13 @@ cmd_send(struct cli *c, int argc, char **argv)
 			break;
 		case 'S':
 			o.strict = 1;
+			break;
+		case 'L':
+			if (strcmp(optarg, "nl") != 0 &&
+			    strcmp(optarg, "en") != 0)
+				return cli_fail(
+				    CLI_USAGE, "--lang is nl or en");
+			o.lang = optarg;
 			break;
 		default:
 			return cli_usage(ch, usage);

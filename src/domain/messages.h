@@ -79,6 +79,8 @@ struct msg_create_in {
 	const char *rcpt_email;
 	const char *rcpt_name;
 	const char *rcpt_phone; /* "" when none */
+	/* "nl" or "en" for an outside recipient's mail and SMS; NULL: Dutch */
+	const char *rcpt_lang;
 	const char *subject;
 	const char *reference;
 	const struct msg_file_in *files;

@@ -61,6 +61,8 @@ const struct route routes[] = {
 	    0, NULL),
 	R("DELETE", "/api/v1/account/sessions/:id", api_sessions_end, AUTH, 0,
 	    NULL),
+	R("POST", "/api/v1/session/unlock-share", api_session_unlock_share,
+	    AUTH, 0, NULL),
 
 	/* Messages (S1-S7) and their uploads (tus 1.0). */
 	R("GET", "/api/v1/messages", api_messages_list, MBX, 0, NULL),

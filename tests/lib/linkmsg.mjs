@@ -27,9 +27,9 @@ export function linkAuth(S, msgId) {
  * Creates, uploads and sends a message with the given plaintexts; phone
  * '' sends without a mobile number. Returns { id, files, S, linkAuth, key, encs }.
  */
-export async function sendLinkMessage(c, plaintexts, { phone = '06-12345678', email = 'ontvanger@example.com', strict = false } = {}) {
+export async function sendLinkMessage(c, plaintexts, { phone = '06-12345678', email = 'ontvanger@example.com', strict = false, lang } = {}) {
   const r = await createMessage(c, plaintexts.map((p, i) => ({ name: `doc${i}.pdf`, size: p.length })), {
-    recipient: { email, name: 'Olga Ontvanger', ...(phone ? { phone } : {}) },
+    recipient: { email, name: 'Olga Ontvanger', ...(phone ? { phone } : {}), ...(lang ? { lang } : {}) },
     ...(strict ? { delivery: 'strict' } : {}),
   });
   if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);

@@ -7,6 +7,9 @@ import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
 import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
 import { loadAccount } from './account/session.js';
+import { restoreSession } from './account/client.js';
+import { startPersist } from './account/persist.js';
+import { startStackedTables } from './lib/stack.js';
 import { useMailbox } from './lib/mailbox.js';
 import { Account } from './pages/Account.jsx';
 import { Compose } from './pages/Compose.jsx';
@@ -93,7 +96,9 @@ function App() {
 setLang(initialLang(), { remember: false });
 repairMangledLink(); // before the router reads the path
 startRouter();
-loadAccount();
+startPersist();
+loadAccount({ restore: restoreSession });
 const root = document.getElementById('app');
 root.textContent = '';
 render(<App />, root);
+startStackedTables();

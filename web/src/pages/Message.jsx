@@ -18,13 +18,13 @@ import { api } from '../lib/api.js';
 import { currentMailbox, withMailbox } from '../lib/mailbox.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
+import { stateKey, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { displayName, formatDateTime, formatSize, maskPhone } from '../send/names.js';
 import { reportPath } from '../paths.js';
 import { RequireLogin } from './Account.jsx';
 import { Loading } from './Home.jsx';
 
-const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];
 const READABLE = ['sent', 'opened', 'downloaded'];
 const enc = encodeURIComponent;
 
@@ -193,7 +193,7 @@ const deliveryOf = (m) => (m.recipient.kind === 'account' ? 'account' : m.delive
 
 function MessageView({ m, account, reload }) {
   const lang = useLang();
-  const state = STATES.includes(m.state) ? m.state : 'unknown';
+  const state = stateKey(m.state);
   const deliver = deliveryOf(m) === 'strict' && READABLE.includes(m.state);
   // When the sender can open the contents, their document list (with the
   // download buttons) is the one shown; otherwise the server's list.
@@ -203,7 +203,7 @@ function MessageView({ m, account, reload }) {
       <h1 class="nl-heading nl-heading--level-1">{m.subject ? t('message.heading_subject', { subject: m.subject }) : t('page.report')}</h1>
       <p class={`st-state st-state--${state}`} data-testid="message-state">
         <span class="rhc-visually-hidden">{t('message.state')}: </span>
-        {t(`message.state_${state}`)}
+        {stateLabel(state)}
       </p>
       {deliver && <LinkDelivery m={m} />}
       <dl class="utrecht-data-list st-data-list">

@@ -14,7 +14,7 @@ import { Received } from '../components/Received.jsx';
 import { TrustedSender } from '../components/KeyChange.jsx';
 import { api, ApiError } from '../lib/api.js';
 import { takeFragment } from '../lib/fragment.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { secretFromInput } from '../receive/linkinput.js';
@@ -206,7 +206,7 @@ export function Receive({ params }) {
         const left = e.details?.attempts_left;
         setError(
           e.code === 'code_expired' ? t('receive.code_expired')
-            : Number.isInteger(left) ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+            : Number.isInteger(left) ? tn('receive.code_wrong', left)
               : t('receive.code_wrong_plain'),
         );
         setCode('');
@@ -282,6 +282,28 @@ export function Receive({ params }) {
     case 'gate': {
       const o = step.open;
       const left = o.expires_at ? timeLeft(o.expires_at) : null;
+      // A code sent earlier (another visit) that is still good: type it here
+      // instead of costing another SMS (issue 25 item 5).
+      const have = !step.sent && Number.isInteger(o.code_expires_at) && o.code_expires_at * 1000 > Date.now();
+      const codeForm = (
+        <form class="st-form" onSubmit={submitCode} noValidate>
+          <TextField
+            id="otp"
+            label={t('receive.code')}
+            description={t('receive.code_hint')}
+            value={code}
+            onInput={setCode}
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]*"
+            maxLength={6}
+            inputRef={codeRef}
+            error={error}
+          />
+          <SubmitButton busy={!!busy}>{t('receive.code_submit')}</SubmitButton>
+          <div class="rhc-visually-hidden" role="alert">{error}</div>
+        </form>
+      );
       return (
         <Page title={t(step.sent ? 'receive.code_title' : 'page.receive')} headingRef={headingRef} testid="receive-gate">
           <p class="nl-paragraph nl-paragraph--lead">{t('receive.gate_intro', { sender: o.sender?.name || '' })}</p>
@@ -304,37 +326,35 @@ export function Receive({ params }) {
               </dd>
             </div>
           </dl>
-          {!step.sent ? (
-            <form class="st-form" onSubmit={sendCode}>
-              <p class="nl-paragraph">{t('receive.code_explain', { phone: o.phone_masked })}</p>
-              <SubmitButton busy={!!busy}>{t('receive.send_code')}</SubmitButton>
-            </form>
-          ) : (
+          {step.sent ? (
             <>
-              <form class="st-form" onSubmit={submitCode} noValidate>
-                <p class="nl-paragraph">{t('receive.code_sent', { phone: o.phone_masked })}</p>
-                <TextField
-                  id="otp"
-                  label={t('receive.code')}
-                  description={t('receive.code_hint')}
-                  value={code}
-                  onInput={setCode}
-                  inputMode="numeric"
-                  autocomplete="one-time-code"
-                  pattern="[0-9]*"
-                  maxLength={6}
-                  inputRef={codeRef}
-                  error={error}
-                />
-                <SubmitButton busy={!!busy}>{t('receive.code_submit')}</SubmitButton>
-                <div class="rhc-visually-hidden" role="alert">{error}</div>
-              </form>
+              <p class="nl-paragraph">{t('receive.code_sent', { phone: o.phone_masked })}</p>
+              {codeForm}
               <form class="st-form st-form--secondary" onSubmit={sendCode}>
                 <SubmitButton busy={!!busy} kind="secondary-action">{t('receive.send_again')}</SubmitButton>
               </form>
             </>
+          ) : have ? (
+            <>
+              <section class="st-section" aria-labelledby="have-code" data-testid="receive-have-code">
+                <h2 class="nl-heading nl-heading--level-2" id="have-code">{t('receive.have_code')}</h2>
+                <p class="nl-paragraph">
+                  {t('receive.have_code_text', { phone: o.phone_masked, until: formatDateTime(o.code_expires_at, lang) })}
+                </p>
+                {codeForm}
+              </section>
+              <form class="st-form st-form--secondary" onSubmit={sendCode}>
+                <p class="nl-paragraph">{t('receive.have_code_new')}</p>
+                <SubmitButton busy={!!busy} kind="secondary-action">{t('receive.send_again')}</SubmitButton>
+              </form>
+            </>
+          ) : (
+            <form class="st-form" onSubmit={sendCode}>
+              <p class="nl-paragraph">{t('receive.code_explain', { phone: o.phone_masked })}</p>
+              <SubmitButton busy={!!busy}>{t('receive.send_code')}</SubmitButton>
+            </form>
           )}
-          <Status busy={busy} error={step.sent ? null : error} />
+          <Status busy={busy} error={step.sent || have ? null : error} />
         </Page>
       );
     }

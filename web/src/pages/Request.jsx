@@ -19,6 +19,7 @@ import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, validEmail } from '../send/names.js';
 import { RequireLogin } from './Account.jsx';
+import { RecipientLanguage } from './Compose.jsx';
 
 const FIELD_OF = { connected_domain: 'email', bad_email: 'email', bad_name: 'name', bad_text: 'text' };
 
@@ -49,7 +50,7 @@ function RequestForm({ account }) {
       if (['standard', 'strict', 'sender-choice'].includes(c?.policy?.delivery)) setPolicy(c.policy.delivery);
     }).catch(() => {});
   }, []);
-  const [d, setD] = useState({ name: '', email: '', text: '' });
+  const [d, setD] = useState({ name: '', email: '', text: '', lang: 'nl' });
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
@@ -75,11 +76,11 @@ function RequestForm({ account }) {
       const email = d.email.trim();
       const asked = policy === 'strict' || (policy === 'sender-choice' && strict);
       const text = cleanText(d.text);
-      const r = await api.post('/requests', { name: d.name.trim(), email, text, fp: keyId, ...(asked ? { delivery: 'strict' } : {}) });
+      const r = await api.post('/requests', { name: d.name.trim(), email, text, fp: keyId, lang: d.lang, ...(asked ? { delivery: 'strict' } : {}) });
       // The link's fragment is this browser's own key id, never the server's.
       const link = r.delivery === 'strict' && typeof r.link_url === 'string' ? `${r.link_url}#${keyId}` : null;
       setDone({ email, name: d.name.trim(), text, expires: r.expires_at, link, mismatch: asked && !link });
-      setD({ name: '', email: '', text: '' });
+      setD({ name: '', email: '', text: '', lang: 'nl' });
       requestAnimationFrame(() => doneRef.current?.focus());
     } catch (err) {
       const field = FIELD_OF[err?.code];
@@ -126,6 +127,7 @@ function RequestForm({ account }) {
           <TextField id="req-name" label={t('request.rcpt_name')} autocomplete="off" value={d.name} onInput={set('name')} error={errors.name} maxLength={100} />
           <TextField id="req-email" type="email" label={t('request.rcpt_email')} autocomplete="off" value={d.email} onInput={set('email')} error={errors.email} maxLength={254}
             description={t('request.rcpt_email_hint')} />
+          <RecipientLanguage id="req-lang" value={d.lang} onChange={set('lang')} />
         </fieldset>
         <fieldset class="st-fieldset" disabled={busy}>
           <legend class="nl-heading nl-heading--level-2">{t('request.message')}</legend>
