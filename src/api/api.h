@@ -27,6 +27,9 @@ void api_account_password(struct request *req);
 void api_sessions_list(struct request *req);
 void api_sessions_end(struct request *req);
 void api_sessions_end_others(struct request *req);
+/* POST /api/v1/session/unlock-share: the session's share of the key that
+ * keeps the account keys across reloads (issue 25). */
+void api_session_unlock_share(struct request *req);
 
 /* auth.c: registration, verification, login, password reset (A1-A5). */
 void api_register(struct request *req);

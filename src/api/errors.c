@@ -28,6 +28,7 @@ static const struct mapping acct_map[] = {
 	{ ACCT_BAD_NAME, 400, "bad_name",
 	    "A name has 1 to 100 characters "
 	    "and no control characters" },
+	{ ACCT_BAD_LANG, 400, "bad_lang", "The language is nl or en" },
 	{ ACCT_BAD_LOGIN, 401, "bad_credentials",
 	    "Unknown e-mail address "
 	    "or wrong password" },

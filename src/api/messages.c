@@ -160,6 +160,7 @@ api_message_create(struct request *req)
 		{ "phone", F_STR, 0, 0, 40 },
 		/* the key id the sender's pins trust: refused if not current */
 		{ "key_id", F_STR, 0, RAND_ID_LEN, RAND_ID_LEN },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	struct msg_create_in in = { 0 };
 	struct msg_created out = { 0 };
@@ -187,6 +188,14 @@ api_message_create(struct request *req)
 	in.rcpt_name = input_str(rcpt, "name");
 	in.rcpt_phone = input_str(rcpt, "phone");
 	in.rcpt_key_id = json_string_value(json_object_get(rcpt, "key_id"));
+	in.rcpt_lang = json_object_get(rcpt, "lang") ? input_str(rcpt, "lang") :
+	                                               NULL;
+	if (in.rcpt_lang != NULL && strcmp(in.rcpt_lang, "nl") != 0 &&
+	    strcmp(in.rcpt_lang, "en") != 0) {
+		reply_error(req, 400, "bad_field",
+		    "recipient.lang: the language is nl or en");
+		goto out;
+	}
 	in.subject = input_str(doc, "subject");
 	in.reference = input_str(doc, "reference");
 	in.delivery = json_string_value(json_object_get(doc, "delivery"));

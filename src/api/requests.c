@@ -16,7 +16,17 @@
 #include "domain/requests.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "util/i18n.h"
 #include "util/config.h"
+
+/* The optional "lang" of a body: "en" or "nl" (anything else is Dutch). */
+static const char *
+lang_field(json_t *doc)
+{
+	return json_object_get(doc, "lang") ?
+	    i18n_lang(input_str(doc, "lang")) :
+	    NULL;
+}
 
 void
 api_request_create(struct request *req)
@@ -27,6 +37,7 @@ api_request_create(struct request *req)
 		{ "text", F_STR, 0, 0, 4 * REQ_TEXT_MAX },
 		{ "fp", F_STR, 1, RAND_ID_LEN, RAND_ID_LEN },
 		{ "delivery", F_STR, 0, 1, 16 },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	struct req_create_in in;
 	struct req_created out;
@@ -44,6 +55,7 @@ api_request_create(struct request *req)
 		in.fp = input_str(doc, "fp");
 		in.delivery = json_string_value(
 		    json_object_get(doc, "delivery"));
+		in.lang = lang_field(doc);
 		api_msg_env(req, &env);
 		r = requests_create(&env, req->user, &in, &out);
 		if (r.st == MSG_OK) {
@@ -205,6 +217,7 @@ api_dropoff_start(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "challenge", F_STR, 1, 1, 127 },
 		{ "nonce", F_STR, 1, 1, 32 },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	char token[RAND_TOKEN_LEN + 1];
 	struct dropoff_in in;
@@ -220,6 +233,7 @@ api_dropoff_start(struct request *req)
 		in.name = input_str(doc, "name");
 		in.email = input_str(doc, "email");
 		in.challenge = input_str(doc, "challenge");
+		in.lang = lang_field(doc);
 		in.nonce = input_str(doc, "nonce");
 		api_msg_env(req, &env);
 		r = dropoff_start(&env, &in, token, &expires);

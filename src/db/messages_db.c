@@ -8,7 +8,7 @@
 	"id, sender_id, rcpt_email, rcpt_name, rcpt_phone, " \
 	"rcpt_user_id, rcpt_key_id, rcpt_kind, subject, reference, state, " \
 	"total_size, created_at, upload_deadline, sent_at, expires_at, " \
-	"request_id, ext_email, ext_name, delivery"
+	"request_id, ext_email, ext_name, delivery, rcpt_lang"
 #define FILE_COLS \
 	"id, message_id, idx, name, size, ciphertext_size, " \
 	"upload_offset, object_key, upload_started, done, header_sha256, " \
@@ -44,7 +44,7 @@ msg_insert(struct db_conn *c, const struct msg_row *m)
 	return db_exec(c,
 	    "INSERT INTO messages (" MSG_COLS ") VALUES ($1, $2, "
 	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, "
-	    "$15, $16, $17, $18)",
+	    "$15, $16, $17, $18, $19)",
 	    DB_PARAMS(DB_TEXT(m->id), DB_TEXT(m->sender_id),
 	        DB_TEXT(m->rcpt_email), DB_TEXT(m->rcpt_name),
 	        DB_TEXT(m->rcpt_phone), DB_TEXT(m->rcpt_user_id),
@@ -54,7 +54,8 @@ msg_insert(struct db_conn *c, const struct msg_row *m)
 	        DB_INT(m->upload_deadline),
 	        m->request_id[0] ? DB_TEXT(m->request_id) : DB_NULL,
 	        DB_TEXT(m->ext_email), DB_TEXT(m->ext_name),
-	        DB_TEXT(m->strict ? "strict" : "standard")));
+	        DB_TEXT(m->strict ? "strict" : "standard"),
+	        DB_TEXT(m->rcpt_lang[0] ? m->rcpt_lang : "nl")));
 }
 
 enum db_status
@@ -125,6 +126,8 @@ msg_get(struct db_conn *c, const char *id, struct msg_row *m)
 		m->ext_email = db_dup_text(s, 17);
 		m->ext_name = db_dup_text(s, 18);
 		m->strict = strcmp(db_text(s, 19), "strict") == 0;
+		snprintf(m->rcpt_lang, sizeof(m->rcpt_lang), "%s",
+		    db_isnull(s, 20) ? "nl" : db_text(s, 20));
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

@@ -21,6 +21,8 @@ struct msg_row {
 	/* Delivery (migration 0018): 1 strict (the server never sees S),
 	 * 0 standard (the server mails the link with S). */
 	int strict;
+	/* "nl", "en": the recipient's mail and SMS (U1); an account's own */
+	char rcpt_lang[3];
 };
 
 struct file_row {

@@ -38,6 +38,7 @@ enum acct_status {
 	ACCT_WEAK_KDF, /* KDF parameters below the floor */
 	ACCT_WEAK_PASSWORD, /* the browser's policy check did not pass */
 	ACCT_BAD_NAME,
+	ACCT_BAD_LANG, /* a language other than nl or en */
 	ACCT_BAD_LOGIN, /* unknown address or wrong password */
 	ACCT_NOT_VERIFIED,
 	ACCT_LIMITED, /* rate limit: see retry_after */
@@ -61,6 +62,7 @@ struct acct_register {
 	unsigned char auth_key[PW_AUTH_KEY_LEN];
 	int password_ok; /* the browser checked A2 */
 	struct user_keys keys; /* borrowed */
+	const char *lang; /* the page's language; NULL: Dutch (U1) */
 };
 
 struct acct_prelogin {
@@ -115,6 +117,9 @@ void accounts_logout(
     const struct acct_env *env, const struct user *u, const char *hash);
 enum acct_status accounts_set_name(
     const struct acct_env *env, const struct user *u, const char *name);
+/* The account's language for its pages and mails, "nl" or "en" (U1). */
+enum acct_status accounts_set_lang(
+    const struct acct_env *env, const struct user *u, const char *lang);
 enum acct_status accounts_change_password(const struct acct_env *env,
     const struct user *u, const char *keep_hash,
     const unsigned char current[PW_AUTH_KEY_LEN],

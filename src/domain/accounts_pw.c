@@ -172,6 +172,22 @@ accounts_set_name(
 }
 
 enum acct_status
+accounts_set_lang(
+    const struct acct_env *env, const struct user *u, const char *lang)
+{
+	struct db_conn *c;
+	enum acct_status st = ACCT_ERROR;
+
+	if (strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0)
+		return ACCT_BAD_LANG;
+	c = db_get(env->db);
+	if (users_set_lang(c, u->id, lang) == DB_OK)
+		st = ACCT_OK;
+	db_put(c);
+	return st;
+}
+
+enum acct_status
 accounts_change_password(const struct acct_env *env, const struct user *u,
     const char *keep_hash, const unsigned char current[PW_AUTH_KEY_LEN],
     const unsigned char next[PW_AUTH_KEY_LEN], const struct user_keys *k,
@@ -198,8 +214,8 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 	/* Only UK is re-wrapped; no data changes (Bitwarden's user key). */
 	if (users_set_password(c, u->id, k, verifier) == DB_OK &&
 	    sessions_delete_user(c, u->id, keep_hash) == DB_OK &&
-	    acct_queue_mail(c, env, "password_changed", u->email, u->name,
-	        "/wachtwoord-vergeten", NULL, NULL) == 0) {
+	    acct_queue_mail(c, env, "password_changed", u->lang, u->email,
+	        u->name, "/wachtwoord-vergeten", NULL, NULL) == 0) {
 		acct_audit(c, env, u->id, "password.changed", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -237,8 +253,8 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 	/* A mailbox has no password to reset: a reset would give whoever
 	 * reads its mail a new key pair in its name. */
 	if (found == 1 && u.verified && !u.is_mailbox)
-		ok = acct_mail_token(c, env, u.id, u.email, u.name, "reset",
-		         "/wachtwoord-herstellen",
+		ok = acct_mail_token(c, env, u.id, u.lang, u.email, u.name,
+		         "reset", "/wachtwoord-herstellen",
 		         env->cfg->accounts_reset_ttl) == 0;
 	if (found == 1)
 		user_release(&u);
@@ -308,8 +324,9 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
 	    /* A key change is mailed to the owner with the new words. */
 	    acct_queue_mail(c, env,
-	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,
-	        "/wachtwoord-vergeten", NULL, new_keys ? words : NULL) == 0) {
+	        new_keys ? "keys_changed" : "password_reset", u.lang, u.email,
+	        u.name, "/wachtwoord-vergeten", NULL,
+	        new_keys ? words : NULL) == 0) {
 		acct_audit(c, env, uid, "password.reset", NULL);
 		if (new_keys)
 			acct_audit(c, env, uid, "keys.changed", kid);

@@ -198,7 +198,7 @@ factor_changed(struct db_conn *c, const struct acct_env *env,
 		return -1;
 	/* The owner hears of every change to how the account is guarded. */
 	return outbox_queue_text(c, env->sec->outbox_key, "factor_changed",
-	    params, u->email, u->name, NULL);
+	    u->lang, params, u->email, u->name, NULL);
 }
 
 static int

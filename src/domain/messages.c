@@ -23,6 +23,7 @@
 #include "store/blob.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 #include "util/log.h"
 #include "util/secrets.h"
@@ -209,6 +210,11 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	m.rcpt_key_id = out->link ? NULL : out->rcpt.key_id;
 	m.rcpt_kind = (char *)(uintptr_t)(out->link ? "link" : "account");
 	m.strict = out->strict;
+	/* The recipient's mail and SMS (U1): an account's own language, else
+	 * the one the sender chose (Dutch by default). */
+	snprintf(m.rcpt_lang, sizeof(m.rcpt_lang), "%s",
+	    out->link ? i18n_lang(in->rcpt_lang) :
+	                (out->rcpt.lang[0] ? out->rcpt.lang : "nl"));
 	m.subject = (char *)(uintptr_t)in->subject;
 	m.reference = (char *)(uintptr_t)in->reference;
 	m.state = (char *)(uintptr_t) "uploading";
@@ -376,15 +382,16 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 		                               "message_strict";
 	else
 		kind = m->rcpt_phone != NULL ? "message_sms" : "message";
-	tz_format_nl(m->expires_at, expires, sizeof(expires));
+	/* In the reader's language, in Dutch time (Europe/Amsterdam). */
+	i18n_datetime(m->rcpt_lang, m->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", m->rcpt_name, "sender",
 			sender->name, "sender_email", sender->email, "link",
 			link, "expires", expires, "service", "SecureTransfer",
 			NULL };
 
-		rc = outbox_queue_text(c, env->sec->outbox_key, kind, params,
-		    m->rcpt_email, m->rcpt_name, m->id);
+		rc = outbox_queue_text(c, env->sec->outbox_key, kind,
+		    m->rcpt_lang, params, m->rcpt_email, m->rcpt_name, m->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;

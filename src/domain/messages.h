@@ -79,6 +79,8 @@ struct msg_create_in {
 	const char *rcpt_email;
 	const char *rcpt_name;
 	const char *rcpt_phone; /* "" when none */
+	/* "nl" or "en" for an outside recipient's mail and SMS; NULL: Dutch */
+	const char *rcpt_lang;
 	const char *subject;
 	const char *reference;
 	const struct msg_file_in *files;
@@ -88,15 +90,15 @@ struct msg_create_in {
 	const char *request_id;
 	const char *rcpt_key_id;
 	int64_t max_bytes;
-	/* "standard", "strict" or NULL: what the sender asks for; the
-	 * organisation's policy decides (domain/delivery.h). */
-	const char *delivery;
 	/* A retry-safe creation (Idempotency-Key): the sender's key and the
 	 * request's SHA-256 (b64u); NULL for none. The same key with the same
 	 * request again makes nothing and names the message made before
 	 * (msg_created.replayed); with another request it is refused (422). */
 	const char *idem_key;
 	const char *idem_hash;
+	/* "standard", "strict" or NULL: what the sender asks for; the
+	 * organisation's policy decides (domain/delivery.h). */
+	const char *delivery;
 };
 
 struct msg_created {

@@ -15,6 +15,7 @@
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 #include "util/log.h"
 
@@ -64,7 +65,8 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 
 	snprintf(link, sizeof(link), "%s/q/%s#%s", env->cfg->server_public_url,
 	    token, r->key_id);
-	tz_format_nl(r->expires_at, expires, sizeof(expires));
+	/* In the reader's language, in Dutch time (Europe/Amsterdam). */
+	i18n_datetime(r->lang, r->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", r->ext_name, "sender",
 			employee->name, "sender_email", employee->email, "text",
@@ -72,7 +74,7 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 			"SecureTransfer", NULL };
 
 		rc = outbox_queue_text(c, env->sec->outbox_key, "request",
-		    params, r->ext_email, r->ext_name, r->id);
+		    r->lang, params, r->ext_email, r->ext_name, r->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;
@@ -157,6 +159,7 @@ requests_create(const struct msg_env *env, const struct user *employee,
 	rand_id(r.id);
 	rand_token(token);
 	snprintf(r.kind, sizeof(r.kind), "request");
+	snprintf(r.lang, sizeof(r.lang), "%s", i18n_lang(in->lang));
 	memcpy(r.employee_id, employee->id, sizeof(r.employee_id));
 	snprintf(r.key_id, sizeof(r.key_id), "%s", employee->key_id);
 	r.ext_email = email;

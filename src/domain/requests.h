@@ -31,6 +31,7 @@ struct req_create_in {
 	 * sends it from their own mail program, so the server writes no
 	 * link) or NULL: the organisation's policy decides (delivery.h). */
 	const char *delivery;
+	const char *lang; /* the person outside reads "nl" or "en"; NULL: nl */
 };
 
 struct req_created {
@@ -96,6 +97,7 @@ struct dropoff_in {
 	const char *name; /* the visitor */
 	const char *email;
 	const char *challenge, *nonce; /* the proof of work */
+	const char *lang; /* the visitor's page language; NULL: nl */
 };
 
 /* Q4: checks the work and the limits, mails a code; token out. */

@@ -43,6 +43,8 @@ struct user {
 	 * the events name (migration 0012).
 	 */
 	char member_id[RAND_ID_LEN + 1];
+	/* "nl" or "en": the pages' and the mails' language (U1). */
+	char lang[3];
 };
 
 /* The key id of a base64url X25519 public key: b64u(SHA-256(pk)[:16]).

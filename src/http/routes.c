@@ -66,6 +66,8 @@ const struct route routes[] = {
 	    0, NULL),
 	R("DELETE", "/api/v1/account/sessions/:id", api_sessions_end, AUTH, 0,
 	    NULL),
+	R("POST", "/api/v1/session/unlock-share", api_session_unlock_share,
+	    AUTH, 0, NULL),
 
 	/* The second factor (A8): the account's own, and the step-up. */
 	R("GET", "/api/v1/account/factors", api_factors_get, AUTH, 0, NULL),

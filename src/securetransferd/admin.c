@@ -11,7 +11,10 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/mailboxes_db.h"
+#include "db/users.h"
 #include "domain/delivery.h"
+#include "domain/mailboxes.h"
 #include "domain/orgs.h"
 #include "domain/orgpolicy.h"
 #include "domain/staff.h"
@@ -150,6 +153,39 @@ number_opt(const char *v, int64_t scale, int64_t *out)
 	return 0;
 }
 
+/* domain policy DOMAIN [VALUE]: shows, or sets and audits. */
+static int
+domain_policy(struct db_conn *c, const char *dom, const char *value)
+{
+	enum delivery_policy p;
+	int r;
+
+	if (value == NULL) {
+		r = orgs_is_connected(c, dom);
+		if (r == 1 && delivery_policy_of_domain(c, dom, &p) == 0) {
+			printf("%s\t%s\n", dom, delivery_policy_name(p));
+			return 0;
+		}
+		if (r == 0)
+			fprintf(stderr,
+			    "securetransferd: %s is not connected\n", dom);
+		return 1;
+	}
+	if (delivery_policy_parse(value, &p) == -1) {
+		fprintf(stderr,
+		    "securetransferd: '%s' is not a policy: expected standard, "
+		    "strict or sender-choice\n",
+		    value);
+		return 2;
+	}
+	r = delivery_policy_set(c, dom, p, "admin-cli", NULL);
+	if (r == 1)
+		fprintf(stderr, "securetransferd: %s is not connected\n", dom);
+	else if (r == 0)
+		printf("%s\t%s\n", dom, delivery_policy_name(p));
+	return r == 0 ? 0 : 1;
+}
+
 static int
 domain_set(const struct admin_env *env, int argc, char **argv)
 {
@@ -205,39 +241,6 @@ domain_set(const struct admin_env *env, int argc, char **argv)
 out:
 	free(o);
 	return rc;
-}
-
-/* domain policy DOMAIN [VALUE]: shows, or sets and audits. */
-static int
-domain_policy(struct db_conn *c, const char *dom, const char *value)
-{
-	enum delivery_policy p;
-	int r;
-
-	if (value == NULL) {
-		r = orgs_is_connected(c, dom);
-		if (r == 1 && delivery_policy_of_domain(c, dom, &p) == 0) {
-			printf("%s\t%s\n", dom, delivery_policy_name(p));
-			return 0;
-		}
-		if (r == 0)
-			fprintf(stderr,
-			    "securetransferd: %s is not connected\n", dom);
-		return 1;
-	}
-	if (delivery_policy_parse(value, &p) == -1) {
-		fprintf(stderr,
-		    "securetransferd: '%s' is not a policy: expected standard, "
-		    "strict or sender-choice\n",
-		    value);
-		return 2;
-	}
-	r = delivery_policy_set(c, dom, p, "admin-cli", NULL);
-	if (r == 1)
-		fprintf(stderr, "securetransferd: %s is not connected\n", dom);
-	else if (r == 0)
-		printf("%s\t%s\n", dom, delivery_policy_name(p));
-	return r == 0 ? 0 : 1;
 }
 
 static int

@@ -141,11 +141,14 @@ test('manifest: comparison with the server view', async () => {
 });
 
 test('keyid: key id and fingerprint words', async () => {
-  assert.equal(fingerprintWords(new Uint8Array(16)), 'abandon abandon abandon abandon abandon');
-  assert.equal(fingerprintWords(new Uint8Array(16).fill(255)), 'zoo zoo zoo zoo zoo');
-  // 0x00 0x20 0x04 ...: first 11 bits = 1 → 'ability', next 11 bits = 0 ... check a hand-made case
-  const kid = new Uint8Array(16); kid[0] = 0x00; kid[1] = 0x20; // bits: 00000000 001 | 00000...
-  assert.equal(fingerprintWords(kid), 'ability abandon abandon abandon abandon');
+  assert.equal(fingerprintWords(new Uint8Array(16)), 'aanbouw aanbouw aanbouw aanbouw aanbouw aanbouw');
+  assert.equal(fingerprintWords(new Uint8Array(16).fill(255)), 'zwerm zwerm zwerm zwerm zwerm zwerm');
+  // 0x00 0x40 ...: the first 10 bits are 1 → the second word of the list, the rest 0.
+  const kid = new Uint8Array(16); kid[1] = 0x40; // bits: 00000000 01 | 000000...
+  assert.equal(fingerprintWords(kid), 'aandeel aanbouw aanbouw aanbouw aanbouw aanbouw');
+  // Bits 59..56 are the last of the sixth word; bits 60..63 are not used.
+  const tail = new Uint8Array(16); tail[7] = 0x0f;
+  assert.equal(fingerprintWords(tail), 'aanbouw aanbouw aanbouw aanbouw aanbouw aanbouw');
   const pk = randomBytes(32);
   assert.bytes(await keyId(pk), (await sha256(pk)).subarray(0, 16));
 });

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "../tools/stf1-testlib.h"
+#include "envelope/wordlist.h"
 
 static const unsigned char mid[16] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
 
@@ -142,25 +143,29 @@ TEST(envelope_link_secret_seal_open)
 TEST(envelope_key_id_words)
 {
 	unsigned char id[16];
-	unsigned idx[5];
+	unsigned idx[KEYID_WORDS];
 	char w[KEYID_WORDS_MAX];
 
 	memset(id, 0, sizeof(id));
 	CHECK(keyid_words(w, sizeof(w), id) == 0);
-	CHECK(strcmp(w, "abandon abandon abandon abandon abandon") == 0);
+	CHECK(
+	    strcmp(w, "aanbouw aanbouw aanbouw aanbouw aanbouw aanbouw") == 0);
 	memset(id, 0xff, sizeof(id));
 	CHECK(keyid_words(w, sizeof(w), id) == 0);
-	CHECK(strcmp(w, "zoo zoo zoo zoo zoo") == 0);
-	/* Bits 10, 21, 32, 43 and 54 set: indexes 1, 1, 1, 1, 1. */
+	CHECK(strcmp(w, "zwerm zwerm zwerm zwerm zwerm zwerm") == 0);
+	/* Bits 9, 19, 29, 39, 49 and 59 set: indexes 1, 1, 1, 1, 1, 1. */
 	memset(id, 0, sizeof(id));
-	id[1] = 0x20;
-	id[2] = 0x04;
-	id[4] = 0x80;
-	id[5] = 0x10;
-	id[6] = 0x02;
+	id[1] = 0x40;
+	id[2] = 0x10;
+	id[3] = 0x04;
+	id[4] = 0x01;
+	id[6] = 0x40;
+	id[7] = 0x10;
 	keyid_word_indexes(idx, id);
 	CHECK(idx[0] == 1 && idx[1] == 1 && idx[2] == 1 && idx[3] == 1 &&
-	    idx[4] == 1);
+	    idx[4] == 1 && idx[5] == 1);
+	CHECK(strcmp(wordlist_nl[1], "aandeel") == 0);
+	/* The longest six words with their spaces still fit. */
 	CHECK(keyid_words(w, 10, id) == -1);
 }
 

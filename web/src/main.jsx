@@ -2,10 +2,14 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Frame, focusMain } from './components/Frame.jsx';
+import { repairMangledLink } from './lib/fragment.js';
 import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
 import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
 import { loadAccount } from './account/session.js';
+import { restoreSession } from './account/client.js';
+import { startPersist } from './account/persist.js';
+import { startStackedTables } from './lib/stack.js';
 import { useMailbox } from './lib/mailbox.js';
 import { Account } from './pages/Account.jsx';
 import { Compose } from './pages/Compose.jsx';
@@ -104,8 +108,11 @@ function App() {
 }
 
 setLang(initialLang(), { remember: false });
+repairMangledLink(); // before the router reads the path
 startRouter();
-loadAccount();
+startPersist();
+loadAccount({ restore: restoreSession });
 const root = document.getElementById('app');
 root.textContent = '';
 render(<App />, root);
+startStackedTables();

@@ -3,14 +3,16 @@
 // keeps the shared login state (session.js) up to date. Secrets in transit
 // here are the password (page -> Worker only) and the auth key (Worker ->
 // server); neither is ever stored.
-import { api, resetSession } from '../lib/api.js';
+import { api, onSessionEnded, resetSession } from '../lib/api.js';
+import { getLang, LANGUAGES, setLang } from '../lib/i18n.js';
 import { startWorker } from '../lib/assets.js';
 import { AccountKeyError } from './codec.js';
 import { checkKdf } from './floors.js';
 import { closeKeyring, openKeyring } from './keyring.js';
 import { currentMailbox, setMailbox } from '../lib/mailbox.js';
 import { checkOwnKeys, trustKey } from './peerkeys.js';
-import { setAccount } from './session.js';
+import { dropRecord, findRecord, forgetRecord, keepRecord, onPut, onWiped } from './persist.js';
+import { getAccount, setAccount } from './session.js';
 
 let worker = null;
 let seq = 0;
@@ -44,6 +46,26 @@ function call(op, args = {}, transfer = []) {
   });
 }
 
+/**
+ * One op in a key Worker of its own, ended after the answer: for keys that
+ * are not this tab's session (the verification of a registration attempt).
+ */
+function callOnce(op, args) {
+  const w = startWorker('account-worker', { name: 'account-once' });
+  return new Promise((resolve, reject) => {
+    w.onmessage = (event) => {
+      const { result, error, message } = event.data || {};
+      if (error) reject(new AccountKeyError(error, message));
+      else resolve(result);
+    };
+    w.onerror = (event) => {
+      event.preventDefault?.();
+      reject(new AccountKeyError('internal', 'the key worker failed'));
+    };
+    w.postMessage({ id: 1, op, ...args });
+  }).finally(() => w.terminate());
+}
+
 const unlockedMailboxes = new Set(); // mailbox ids opened in this Worker
 
 /** Ends the Worker: UK and the private keys are gone with it. */
@@ -62,7 +84,7 @@ export function lock() {
  */
 export async function register({ name, email, password }) {
   const { recoveryKey, ...fields } = await call('register', { password });
-  await api.post('/register', { email, name, password_ok: true, ...fields });
+  await api.post('/register', { email, name, password_ok: true, lang: getLang(), ...fields });
   return { recoveryKey };
 }
 
@@ -74,29 +96,36 @@ export function verifyInfo(token) {
 /**
  * A3: verifies the attempt of `info` with its password: the server checks
  * the auth key against that attempt, so a link to someone else's attempt
- * for this address verifies nothing. The keys derived here are forgotten.
+ * for this address verifies nothing. The keys derived here are forgotten
+ * with their own Worker: a tab whose session is unlocked (a new tab opens
+ * unlocked, persist.js) keeps its keys.
  */
 export async function verifyAccount({ token, info, password }) {
   const kdf = checkKdf(info?.kdf);
+  const { auth_key } = await callOnce('derive', { password, userId: info.user_id, salt: info.salt, kdf });
+  await api.post('/verify', { token, auth_key });
+}
+
+/** The server's share of this session's unlock key (docs/accounts-keys.md); null if it cannot be had. */
+async function unlockShare() {
   try {
-    const { auth_key } = await call('derive', { password, userId: info.user_id, salt: info.salt, kdf });
-    await api.post('/verify', { token, auth_key });
-  } finally {
-    lock();
+    const r = await api.post('/session/unlock-share');
+    return typeof r?.share === 'string' ? r.share : null;
+  } catch {
+    return null; // the keys still unlock; a reload then asks for the password
   }
 }
 
 /**
- * Unwraps and self-checks the keys, then self-monitoring (§1.8): the keys
- * the directory gives everyone else for this address must be these
- * (peerkeys.js checkOwnKeys); then the keyring of pins is opened. Any
- * mismatch throws key_changed: the Inloggen and Ontgrendelen pages show the
- * alarm and go no further.
+ * What every unlock runs once the keys are open and checked against
+ * themselves (password, reload, new tab), before the page may use them:
+ * self-monitoring (§1.8), the keys the directory gives everyone else for
+ * this address must be these (peerkeys.js checkOwnKeys); then the keyring
+ * of pins is opened, without which no key is trusted. Any mismatch throws
+ * key_changed (the Inloggen and Ontgrendelen pages show the alarm); any
+ * failure locks the keys again.
  */
-async function unlockWith(password, user, keys) {
-  const kdf = checkKdf(keys.kdf);
-  await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
-  const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id });
+async function selfCheck(user, keys, fp) {
   try {
     await checkOwnKeys({ email: user.email, key_id: fp.keyId, ed25519_pk: keys.ed25519_pk });
     await openKeyring();
@@ -105,8 +134,77 @@ async function unlockWith(password, user, keys) {
     if (e?.code === 'self_mismatch') throw new AccountKeyError('key_changed', e.message);
     throw e;
   }
-  setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint });
+}
+
+/** The last step of every unlock (password, reload, new tab): the page may use the keys. */
+function unlocked(user, fp) {
+  applyAccountLang(user);
+  setAccount({ status: 'unlocked', user, fingerprint: fp.fingerprint, alarm: null });
   return user;
+}
+
+/** The language the account chose (remembered on the server, U1) becomes the page's. */
+export function applyAccountLang(user) {
+  if (LANGUAGES.includes(user?.lang) && user.lang !== getLang()) setLang(user.lang);
+}
+
+/** The language switch while logged in: the page at once, the account on the server. */
+export async function chooseLang(lang) {
+  setLang(lang);
+  const a = getAccount();
+  if (a.status === 'unlocked' || a.status === 'locked') {
+    try {
+      const r = await api.put('/account', { lang });
+      setAccount({ user: r.user });
+    } catch {
+      /* kept for this browser at least (localStorage) */
+    }
+  }
+}
+
+async function unlockWith(password, user, keys) {
+  const kdf = checkKdf(keys.kdf);
+  await call('derive', { password, userId: user.id, salt: keys.salt, kdf });
+  const share = await unlockShare();
+  const fp = await call('unlock', { userId: user.id, keys, keyId: user.key_id, share });
+  await selfCheck(user, keys, fp);
+  // Kept for a reload only once the keys passed every check.
+  if (fp.session) keepRecord({ uid: user.id, ...fp.session });
+  return unlocked(user, fp);
+}
+
+/**
+ * After a reload, or in a new tab, with a live session (issue 25 item 3):
+ * the keys again without the password, from the session record
+ * (persist.js) and the server's share of this session, then the same
+ * checks as a password unlock (selfCheck: own keys, keyring of pins).
+ * Resolves true when unlocked; false when there is no usable record (the
+ * Ontgrendelen page then asks for the password). A record that does not
+ * open is dropped; keys the directory contradicts also raise the alarm
+ * (account.alarm) on the Ontgrendelen page.
+ */
+export async function restoreSession(user) {
+  applyAccountLang(user); // also when the password is asked: the account's language
+  const rec = user?.id ? await findRecord(user.id) : null;
+  if (!rec) return false;
+  try {
+    const share = await unlockShare();
+    if (!share) return false;
+    const { user: me, keys } = await api.get('/account');
+    if (me.id !== rec.uid) throw new AccountKeyError('session_blob', 'another account');
+    const fp = await call('restore', { userId: me.id, keys, keyId: me.key_id, share, b: rec.b, blob: rec.blob });
+    await selfCheck(me, keys, fp);
+    keepRecord(rec);
+    unlocked(me, fp);
+    return true;
+  } catch (e) {
+    // Not this session's record, or keys that fail their checks: drop it;
+    // the password (Ontgrendelen) then runs every check again.
+    lock();
+    if (e?.code === 'session_blob' || e?.code === 'key_changed') forgetRecord(rec);
+    if (e?.code === 'key_changed') setAccount({ alarm: 'key_changed' });
+    return false;
+  }
 }
 
 /**
@@ -225,7 +323,7 @@ export async function fingerprint() {
   return call('fingerprint', { as: await actingAs() });
 }
 
-/** Five words for a colleague's key (x25519_pk, b64u), made here from the key itself. */
+/** The fingerprint words of a colleague's key (x25519_pk, b64u), made here from the key itself. */
 export function fingerprintOf(x25519Pk) {
   return call('fingerprintOf', { x25519Pk });
 }
@@ -257,18 +355,42 @@ export async function addMailboxMember(id, member, { confirm } = {}) {
   await api.post(`/mailboxes/${encodeURIComponent(id)}/members`, body);
 }
 
-/** A4: ends the session on the server and forgets every key. */
+/** Forgets every key, here and for the other tabs of this session. */
+function forgetSession() {
+  lock();
+  dropRecord();
+  setMailbox(null);
+  resetSession();
+  setAccount({ status: 'anonymous', user: null, fingerprint: null });
+}
+
+/** A4: ends the session on the server and forgets every key, in every tab. */
 export async function logout() {
   try {
     await api.post('/logout');
   } catch {
     /* already gone on the server: still forget everything here */
   }
+  forgetSession();
+}
+
+// The server ended the session (idle or absolute timeout, "end other
+// sessions", a password change elsewhere): forget its keys at once.
+onSessionEnded(() => {
+  if (getAccount().status !== 'anonymous') forgetSession();
+});
+// Another tab logged out: the cookie is gone for this tab too.
+onWiped(() => {
   lock();
   setMailbox(null);
   resetSession();
   setAccount({ status: 'anonymous', user: null, fingerprint: null });
-}
+});
+// Another tab unlocked this session: a tab still asking for the password may open too.
+onPut(() => {
+  const a = getAccount();
+  if (a.status === 'locked') restoreSession(a.user).catch(() => {});
+});
 
 /** The keyring ops of the key Worker (keyringops.js), for keyring.js. */
 export function keyringCrypto(op, args) {
@@ -278,8 +400,9 @@ export function keyringCrypto(op, args) {
 
 /**
  * The message crypto in the key Worker (messages.js): msgStart, msgResume,
- * msgFile, msgFinish, msgForget, and msgKeyTo (K to the download Worker
- * over a MessagePort in `transfer`). K never passes the page.
+ * msgFile, msgFinish, msgForget, msgKeyTo (K to the download Worker
+ * over a MessagePort in `transfer`) and msgLinkSecret (strict delivery: S
+ * for the sender to deliver). K never passes the page.
  */
 export async function messageCrypto(op, args, transfer) {
   if (!/^msg[A-Z][A-Za-z]+$/.test(op)) throw new AccountKeyError('argument', `not a message op: ${op}`);

@@ -11,6 +11,7 @@ import { Sessions } from '../components/Sessions.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 import { Loading } from './Home.jsx';
 import { Unlock } from './Unlock.jsx';
@@ -52,7 +53,7 @@ function NameForm({ user }) {
   );
 }
 
-function PasswordForm({ user }) {
+function PasswordForm({ user, onChanged }) {
   const [current, setCurrent] = useState('');
   const [pw, setPw] = useState({ password: '', confirm: '' });
   const [errors, setErrors] = useState({});
@@ -73,6 +74,7 @@ function PasswordForm({ user }) {
       setCurrent('');
       setPw({ password: '', confirm: '' });
       setResult({ ok: t('account.password_saved') });
+      onChanged?.(); // the other sessions ended: the list below says so at once
     } catch (err) {
       if (err?.code === 'wrong_password' || err?.code === 'bad_credentials') setErrors({ current: t('account.current_wrong') });
       setResult({ error: errorText(err) });
@@ -107,6 +109,7 @@ function PasswordForm({ user }) {
 function AccountPage({ account }) {
   useTitle('page.account');
   const { user } = account;
+  const [sessionsShown, setSessionsShown] = useState(0);
   return (
     <article class="st-page st-page--narrow">
       <h1 class="nl-heading nl-heading--level-1">{t('page.account')}</h1>
@@ -117,7 +120,7 @@ function AccountPage({ account }) {
         </div>
       </dl>
       <NameForm user={user} />
-      <PasswordForm user={user} />
+      <PasswordForm user={user} onChanged={() => setSessionsShown((n) => n + 1)} />
       <section class="st-section" aria-labelledby="fp-title">
         <h2 class="nl-heading nl-heading--level-2" id="fp-title">
           {t('account.fingerprint_title')}
@@ -128,7 +131,7 @@ function AccountPage({ account }) {
         </p>
       </section>
       <SecondFactor user={user} />
-      <Sessions />
+      <Sessions key={sessionsShown} />
       <section class="st-section" aria-labelledby="logout-title">
         <h2 class="nl-heading nl-heading--level-2" id="logout-title">
           {t('frame.logout')}
@@ -149,7 +152,7 @@ export function RequireLogin({ children }) {
   const account = useAccount();
   const anonymous = account.status === 'anonymous';
   useEffect(() => {
-    if (anonymous) navigate(PATHS.login, { replace: true });
+    if (anonymous) navigate(loginPathFor(location), { replace: true });
   }, [anonymous]);
   return account.status === 'locked' ? (
     <Unlock user={account.user} />

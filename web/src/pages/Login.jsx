@@ -9,6 +9,7 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { afterLoginPath } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 
 /** The blocking alarm when the published key does not match the unwrapped one (§1.8). */
@@ -65,7 +66,7 @@ export function Login() {
     try {
       await login({ email: email.trim(), password });
       setPassword('');
-      navigate(PATHS.home);
+      navigate(afterLoginPath(location), { replace: true });
     } catch (err) {
       if (err?.pending) setPending(err.pending);
       else setFailure({ code: err?.code, text: errorText(err) });
