@@ -115,7 +115,9 @@ for (const file of files(SRC)) {
           (e.type === 'TemplateLiteral' && e.quasis.some((q) => LETTER.test(q.value.cooked ?? ''))))
         problem(at, `hard-coded text ${JSON.stringify(src.slice(e.start, e.end).slice(0, 40))}: take it from the catalogue`);
     }
-    if (node.type === 'JSXAttribute' && VISIBLE_ATTRS.has(node.name.name)) {
+    // An <option>'s value is what the form sends, never shown: not text.
+    const optionValue = node.type === 'JSXAttribute' && node.name.name === 'value' && parent?.type === 'JSXOpeningElement' && parent.name?.name === 'option';
+    if (node.type === 'JSXAttribute' && VISIBLE_ATTRS.has(node.name.name) && !optionValue) {
       const v = node.value;
       const lit = v?.type === 'Literal' ? v.value : v?.type === 'JSXExpressionContainer' && v.expression.type === 'Literal' ? v.expression.value : null;
       if (typeof lit === 'string' && LETTER.test(lit))

@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "db/db.h"
-#include "db/idempotency_db.h"
 #include "db/messages_db.h"
 #include "db/requests_db.h"
 #include "db/users.h"
@@ -15,6 +14,7 @@
 #include "domain/filename.h"
 #include "domain/directory.h"
 #include "domain/messages.h"
+#include "domain/msg_idem.h"
 #include "domain/orgpolicy.h"
 #include "domain/orgs.h"
 #include "domain/phone.h"
@@ -249,48 +249,6 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	return ok;
 }
 
-/*
- * An Idempotency-Key seen before: the message it made (out->replayed), or
- * a refusal when the request differs. Inside the creation's transaction.
- */
-static struct msg_result
-idem_check(
-    struct db_conn *c, const struct msg_create_in *in, struct msg_created *out)
-{
-	char hash[IDEM_HASH_LEN + 1], id[RAND_ID_LEN + 1];
-	int got;
-
-	if (in->idem_key == NULL)
-		return ok;
-	got = idem_get(c, in->sender->id, in->idem_key, hash, id);
-	if (got == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
-	if (got == 0)
-		return ok;
-	if (strcmp(hash, in->idem_hash) != 0)
-		return msg_res(MSG_UNPROCESSABLE, "idempotency_key_reused",
-		    "this Idempotency-Key was used for another request");
-	memcpy(out->id, id, sizeof(out->id));
-	out->replayed = 1;
-	return ok;
-}
-
-/* Records the key with the message, in the same transaction. */
-static struct msg_result
-idem_record(struct db_conn *c, const struct msg_create_in *in,
-    const struct msg_created *out)
-{
-	enum db_status st;
-
-	if (in->idem_key == NULL)
-		return ok;
-	st = idem_put(c, in->sender->id, in->idem_key, in->idem_hash, out->id,
-	    clock_now());
-	if (st == DB_CONSTRAINT)
-		return msg_res(MSG_CONFLICT, "idempotency_race", "");
-	return st == DB_OK ? ok : msg_res(MSG_ERROR, "internal", "database");
-}
-
 struct msg_result
 messages_create(const struct msg_env *env, const struct msg_create_in *in,
     struct msg_created *out)
@@ -335,10 +293,10 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 	if ((r = check_recipient(c, in, pol, out)).st == MSG_OK) {
 		if (db_begin(c) != DB_OK)
 			r = msg_res(MSG_ERROR, "internal", "database");
-		else if ((r = idem_check(c, in, out)).st != MSG_OK ||
+		else if ((r = msg_idem_check(c, in, out)).st != MSG_OK ||
 		    out->replayed ||
 		    (r = insert_all(c, env, in, out, total)).st != MSG_OK ||
-		    (r = idem_record(c, in, out)).st != MSG_OK ||
+		    (r = msg_idem_record(c, in, out)).st != MSG_OK ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
 			if (r.st == MSG_OK && !out->replayed)
@@ -347,7 +305,7 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 		/* Two requests with one key at once: the other one made it. */
 		if (r.st == MSG_CONFLICT && in->idem_key != NULL &&
 		    strcmp(r.code, "idempotency_race") == 0)
-			r = idem_check(c, in, out);
+			r = msg_idem_check(c, in, out);
 	}
 	db_put(c);
 	free(pol);
