@@ -410,7 +410,7 @@ describe('accounts', () => {
     r = await admin.get('/api/v1/admin/accounts?q=PIET');
     assert.deepEqual(r.json.accounts.map((a) => a.email), ['piet@org.nl']);
     assert.ok(r.json.accounts[0].last_login_at > 0);
-    assert.match(r.json.accounts[0].fingerprint, /^[a-z]+( [a-z]+){4}$/);
+    assert.match(r.json.accounts[0].fingerprint, /^[a-z]+( [a-z]+){5}$/);
     assert.deepEqual((await admin.get('/api/v1/admin/accounts?q=%25')).json.accounts, [], '% is literal');
     const id = (await admin.get('/api/v1/admin/accounts?q=nieuw')).json.accounts[0].id;
     const before = (await admin.get('/api/v1/admin/audit?kind=user.verification_resent')).json.entries.length;

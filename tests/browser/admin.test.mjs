@@ -196,9 +196,7 @@ describe('the administrator', () => {
     await checkPage('/beheer/postbussen', 'mailboxes', h1('Postbussen'));
     await checkPage('/beheer/audit', 'audit', () => page.getByTestId('audit').waitFor());
     await checkPage('/account', 'account-factors', async () => {
-      // Wijzig accountgegevens asks for the password after a reload.
-      await page.getByLabel('Wachtwoord', { exact: true }).fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Ontgrendelen' }).click();
+      // The keys stay open across a reload (issue 25): no password here.
       await page.getByTestId('second-factor').waitFor({ timeout: 60000 });
     }, '[data-testid="second-factor"]');
   });
