@@ -34,7 +34,14 @@ export function startAboveTemplate(event) {
   const el = event.currentTarget;
   if (el.dataset.started) return;
   el.dataset.started = '1';
-  if (el.value.startsWith(SIGNATURE_GAP)) requestAnimationFrame(() => el.setSelectionRange(0, 0));
+  if (!el.value.startsWith(SIGNATURE_GAP)) return;
+  // At once, so the first key typed lands there; once more after the
+  // browser's own caret placement, unless the user has typed already.
+  const before = el.value;
+  el.setSelectionRange(0, 0);
+  requestAnimationFrame(() => {
+    if (el.value === before) el.setSelectionRange(0, 0);
+  });
 }
 
 /**
