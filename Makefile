@@ -19,7 +19,7 @@ BUILD      ?= build
 VERSION    := 0.1.0
 SANITIZE   ?=
 
-PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto libcurl inih pangocairo fontconfig libpq lcms2
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto libcurl inih pangocairo fontconfig libpq lcms2 libcbor
 
 # -Wconversion without -Wsign-conversion: the sign half fires on every size_t
 # handed to libmicrohttpd, jansson and SQLite and hides the useful warnings.

@@ -72,21 +72,42 @@ api_account_get(struct request *req)
 void
 api_account_put(struct request *req)
 {
-	static const struct field f[] = { { "name", F_STR, 1, 1, 400 } };
+	static const struct field f[] = { { "name", F_STR, 0, 1, 400 },
+		{ "lang", F_STR, 0, 2, 2 } };
 	struct acct_env env;
-	enum acct_status st;
+	enum acct_status st = ACCT_OK;
 	json_t *doc;
+	const char *name, *lang;
 
 	if ((doc = request_json(req)) == NULL)
 		return;
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
 		api_env(req, &env);
-		st = accounts_set_name(&env, req->user, input_str(doc, "name"));
-		if (st == ACCT_OK) {
+		name = json_object_get(doc, "name") ? input_str(doc, "name") :
+		                                      NULL;
+		lang = json_object_get(doc, "lang") ? input_str(doc, "lang") :
+		                                      NULL;
+		if (name == NULL && lang == NULL) {
+			reply_error(
+			    req, 400, "bad_field", "Give name, lang or both");
+			json_decref(doc);
+			return;
+		}
+		/* The language first: it is the one that can be refused
+		 * without a write. */
+		if (lang != NULL &&
+		    (st = accounts_set_lang(&env, req->user, lang)) == ACCT_OK)
+			snprintf(req->user->lang, sizeof(req->user->lang), "%s",
+			    lang);
+		if (st == ACCT_OK && name != NULL &&
+		    (st = accounts_set_name(&env, req->user, name)) ==
+		        ACCT_OK) {
 			free(req->user->name);
-			req->user->name = xstrdup(input_str(doc, "name"));
+			req->user->name = xstrdup(name);
+		}
+		if (st == ACCT_OK)
 			reply_json(req, 200, api_user_json(req->user, 0));
-		} else
+		else
 			api_acct_error(req, st, 0);
 	}
 	json_decref(doc);

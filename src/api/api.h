@@ -27,6 +27,9 @@ void api_account_password(struct request *req);
 void api_sessions_list(struct request *req);
 void api_sessions_end(struct request *req);
 void api_sessions_end_others(struct request *req);
+/* POST /api/v1/session/unlock-share: the session's share of the key that
+ * keeps the account keys across reloads (issue 25). */
+void api_session_unlock_share(struct request *req);
 
 /* auth.c: registration, verification, login, password reset (A1-A5). */
 void api_register(struct request *req);
@@ -45,6 +48,45 @@ void api_log_checkpoint(struct request *req);
 void api_log_consistency(struct request *req);
 void api_log_leaves(struct request *req);
 void api_log_history(struct request *req);
+
+/* factors.c: the second factor (A8): the account's own factors, the
+ * step-up of a session, and the second step of a login. */
+void api_factors_get(struct request *req);
+void api_factors_webauthn_options(struct request *req);
+void api_factors_webauthn_add(struct request *req);
+void api_factors_webauthn_delete(struct request *req);
+void api_factors_totp_begin(struct request *req);
+void api_factors_totp_confirm(struct request *req);
+void api_factors_totp_delete(struct request *req);
+void api_factors_recovery(struct request *req);
+void api_factors_verify(struct request *req);
+void api_login_factor_options(struct request *req);
+void api_login_factor(struct request *req);
+/* Answers 401 second_factor_required with what the login page offers. */
+void api_login_factor_required(struct request *req, const char *token);
+
+/* admin*.c: Beheer (O6). api_admin_gate runs before every route flagged
+ * ROUTE_ADMIN: the role, a second factor proved within 15 minutes, the
+ * rate limit; -1 when it answered (403, 401 step_up_required, 429). */
+int api_admin_gate(struct request *req);
+void api_admin_orgs_list(struct request *req);
+void api_admin_org_add(struct request *req);
+void api_admin_org_get(struct request *req);
+void api_admin_org_put(struct request *req);
+void api_admin_org_delete(struct request *req);
+void api_admin_accounts(struct request *req);
+void api_admin_account_get(struct request *req);
+void api_admin_account_block(struct request *req);
+void api_admin_account_unblock(struct request *req);
+void api_admin_account_end_sessions(struct request *req);
+void api_admin_account_promote(struct request *req);
+void api_admin_account_demote(struct request *req);
+void api_admin_account_resend(struct request *req);
+void api_admin_mailboxes(struct request *req);
+void api_admin_mailbox_create(struct request *req);
+void api_admin_audit(struct request *req);
+void api_admin_audit_csv(struct request *req);
+void api_admin_overview(struct request *req);
 
 /* csp_report.c: Content-Security-Policy violation reports. */
 void api_csp_report(struct request *req);

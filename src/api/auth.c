@@ -51,6 +51,7 @@ api_register(struct request *req)
 		{ "user_id", F_STR, 1, RAND_ID_LEN, RAND_ID_LEN },
 		{ "auth_key", F_STR, 1, 43, 43 },
 		{ "password_ok", F_BOOL, 1, 0, 0 },
+		{ "lang", F_STR, 0, 2, 2 },
 		KEY_FIELDS_FULL,
 	};
 	struct acct_register r = { 0 };
@@ -72,6 +73,12 @@ api_register(struct request *req)
 	r.name = input_str(doc, "name");
 	r.user_id = input_str(doc, "user_id");
 	r.password_ok = json_is_true(json_object_get(doc, "password_ok"));
+	r.lang = json_object_get(doc, "lang") ? input_str(doc, "lang") : NULL;
+	if (r.lang != NULL && strcmp(r.lang, "nl") != 0 &&
+	    strcmp(r.lang, "en") != 0) {
+		api_acct_error(req, ACCT_BAD_LANG, 0);
+		goto out;
+	}
 	api_env(req, &env);
 	st = accounts_register(&env, &r, &retry);
 	if (st == ACCT_ACCEPTED)
@@ -227,6 +234,12 @@ api_login(struct request *req)
 	(void)session_load(req);
 	st = accounts_login(&env, input_str(doc, "email"), auth,
 	    req->session_hash[0] ? req->session_hash : NULL, &u, &s, &retry);
+	if (st == ACCT_SECOND_FACTOR) {
+		/* No session yet: the factor first (A8). */
+		api_login_factor_required(req, s.token);
+		sodium_memzero(&s, sizeof(s));
+		goto out;
+	}
 	if (st != ACCT_OK) {
 		api_acct_error(req, st, retry);
 		goto out;

@@ -58,9 +58,10 @@ api_user_json(const struct user *u, int with_keys)
 	json_t *doc = json_object();
 
 	json_object_set_new(doc, "user",
-	    json_pack("{s:s,s:s,s:s,s:b,s:o}", "id", u->id, "email", u->email,
-	        "name", u->name, "is_admin", u->is_admin, "key_id",
-	        str_or_null(u->key_id)));
+	    json_pack("{s:s,s:s,s:s,s:b,s:o,s:s}", "id", u->id, "email",
+	        u->email, "name", u->name, "is_admin", u->is_admin, "key_id",
+	        str_or_null(u->key_id), "lang",
+	        u->lang[0] != '\0' ? u->lang : "nl"));
 	if (with_keys)
 		json_object_set_new(doc, "keys",
 		    json_pack("{s:o,s:{s:s,s:I,"

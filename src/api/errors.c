@@ -28,6 +28,7 @@ static const struct mapping acct_map[] = {
 	{ ACCT_BAD_NAME, 400, "bad_name",
 	    "A name has 1 to 100 characters "
 	    "and no control characters" },
+	{ ACCT_BAD_LANG, 400, "bad_lang", "The language is nl or en" },
 	{ ACCT_BAD_LOGIN, 401, "bad_credentials",
 	    "Unknown e-mail address "
 	    "or wrong password" },
@@ -45,6 +46,8 @@ static const struct mapping acct_map[] = {
 	{ ACCT_BAD_USER_ID, 400, "bad_user_id",
 	    "Make new keys and "
 	    "try again" },
+	{ ACCT_BLOCKED, 403, "account_blocked",
+	    "This account is blocked; ask your administrator" },
 };
 
 void
@@ -161,4 +164,48 @@ api_db_fault_error(struct request *req, enum db_fault f)
 	reply_error(req, map[i].status, map[i].code, map[i].message);
 	if (map[i].retry_after != NULL)
 		reply_header(req, "Retry-After", map[i].retry_after);
+}
+
+void
+api_factor_error(struct request *req, struct factor_result r)
+{
+	static const unsigned status[] = {
+		[FACTOR_OK] = 200,
+		[FACTOR_INVALID] = 400,
+		[FACTOR_WRONG] = 401,
+		[FACTOR_STEP_UP] = 401,
+		[FACTOR_EXPIRED] = 401,
+		[FACTOR_FORBIDDEN] = 403,
+		[FACTOR_NOT_FOUND] = 404,
+		[FACTOR_CONFLICT] = 409,
+		[FACTOR_LIMITED] = 429,
+		[FACTOR_BUSY] = 503,
+		[FACTOR_ERROR] = 500,
+	};
+
+	reply_error(req, status[r.st], r.code ? r.code : "internal",
+	    r.why ? r.why : "Internal error");
+	if (r.st == FACTOR_LIMITED)
+		reply_header(req, "Retry-After", "900");
+	else if (r.st == FACTOR_BUSY)
+		reply_header(req, "Retry-After", "1");
+}
+
+void
+api_admin_error(struct request *req, struct admin_result r)
+{
+	static const unsigned status[] = {
+		[ADMIN_OK] = 200,
+		[ADMIN_INVALID] = 400,
+		[ADMIN_FORBIDDEN] = 403,
+		[ADMIN_NOT_FOUND] = 404,
+		[ADMIN_CONFLICT] = 409,
+		[ADMIN_BUSY] = 503,
+		[ADMIN_ERROR] = 500,
+	};
+
+	reply_error(req, status[r.st], r.code ? r.code : "internal",
+	    r.why ? r.why : "Internal error");
+	if (r.st == ADMIN_BUSY)
+		reply_header(req, "Retry-After", "1");
 }

@@ -6,6 +6,8 @@
 
 #include "db/db.h"
 #include "domain/accounts.h"
+#include "domain/admin.h"
+#include "domain/factors.h"
 #include "domain/book.h"
 #include "domain/messages.h"
 
@@ -30,5 +32,9 @@ void api_book_error(struct request *req, struct book_result r);
  * or unreachable, 507 while its disk is full; the JSON error names which.
  */
 void api_db_fault_error(struct request *req, enum db_fault f);
+/* Answers the error of a second-factor result (not FACTOR_OK). */
+void api_factor_error(struct request *req, struct factor_result r);
+/* Answers the error of an administration result (not ADMIN_OK). */
+void api_admin_error(struct request *req, struct admin_result r);
 
 #endif

@@ -80,6 +80,8 @@ message_doc(struct db_conn *c, const struct msg_row *m, int with_link)
 	    "upload_deadline", (json_int_t)m->upload_deadline, "sent_at",
 	    opt_int(m->sent_at), "expires_at", opt_int(m->expires_at), "files",
 	    files, "manifest", s.manifest);
+	json_object_set_new(
+	    doc, "delivery", json_string(m->strict ? "strict" : "standard"));
 	if (with_link)
 		json_object_set_new(doc, "link_stanza",
 		    s.link_stanza ? json_string(s.link_stanza) : json_null());

@@ -14,6 +14,7 @@
 #include "api/message_doc.h"
 #include "api/msg_env.h"
 #include "db/db.h"
+#include "db/delivery_db.h"
 #include "db/messages_db.h"
 #include "db/receive_db.h"
 #include "db/users.h"
@@ -96,12 +97,24 @@ api_read_files(struct request *req, json_t *arr, struct msg_create_in *in)
 	return 0;
 }
 
+/* The recipient's page of a link message, without S: the sender's
+ * browser or CLI adds "#" and S in strict mode. */
+static void
+add_link_url(struct request *req, const char *id, json_t *doc)
+{
+	char url[512];
+
+	snprintf(
+	    url, sizeof(url), "%s/r/%s", req->app->cfg->server_public_url, id);
+	json_object_set_new(doc, "link_url", json_string(url));
+}
+
 json_t *
 api_created_json(struct request *req, const struct msg_create_in *in,
     const struct msg_created *out, const char *endpoint)
 {
 	const struct config *cfg = req->app->cfg;
-	json_t *files = json_array(), *rcpt;
+	json_t *files = json_array(), *rcpt, *doc;
 	size_t i;
 
 	for (i = 0; i < in->nfiles; i++)
@@ -126,12 +139,16 @@ api_created_json(struct request *req, const struct msg_create_in *in,
 		        c, out->rcpt.email, out->rcpt.keys.x25519_pk, NULL));
 		db_put(c);
 	}
-	return json_pack("{s:s,s:s,s:I,s:o,s:o,s:s?,s:{s:s,s:I,s:I}}", "id",
-	    out->id, "state", "uploading", "upload_deadline",
+	doc = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:s?,s:{s:s,s:I,s:I}}", "id",
+	    out->id, "state", "uploading", "delivery",
+	    out->strict ? "strict" : "standard", "upload_deadline",
 	    (json_int_t)out->upload_deadline, "recipient", rcpt, "files", files,
 	    "r_srv", out->link ? out->r_srv : NULL, "upload", "endpoint",
 	    endpoint, "chunk_size", (json_int_t)cfg->send_chunk_size,
 	    "parallel", (json_int_t)cfg->send_parallel_uploads);
+	if (out->link)
+		add_link_url(req, out->id, doc);
+	return doc;
 }
 
 void
@@ -142,6 +159,8 @@ api_message_create(struct request *req)
 		{ "subject", F_STR, 0, 0, 1000 },
 		{ "reference", F_STR, 0, 0, 500 },
 		{ "files", F_STR, 1, 0, 0 },
+		/* standard | strict (domain/delivery.h checks the value) */
+		{ "delivery", F_STR, 0, 1, 16 },
 	};
 	static const struct field rf[] = {
 		{ "email", F_STR, 1, 1, 254 },
@@ -149,6 +168,7 @@ api_message_create(struct request *req)
 		{ "phone", F_STR, 0, 0, 40 },
 		/* the key id the sender's pins trust: refused if not current */
 		{ "key_id", F_STR, 0, RAND_ID_LEN, RAND_ID_LEN },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	struct msg_create_in in = { 0 };
 	struct msg_created out = { 0 };
@@ -176,8 +196,17 @@ api_message_create(struct request *req)
 	in.rcpt_name = input_str(rcpt, "name");
 	in.rcpt_phone = input_str(rcpt, "phone");
 	in.rcpt_key_id = json_string_value(json_object_get(rcpt, "key_id"));
+	in.rcpt_lang = json_object_get(rcpt, "lang") ? input_str(rcpt, "lang") :
+	                                               NULL;
+	if (in.rcpt_lang != NULL && strcmp(in.rcpt_lang, "nl") != 0 &&
+	    strcmp(in.rcpt_lang, "en") != 0) {
+		reply_error(req, 400, "bad_field",
+		    "recipient.lang: the language is nl or en");
+		goto out;
+	}
 	in.subject = input_str(doc, "subject");
 	in.reference = input_str(doc, "reference");
+	in.delivery = json_string_value(json_object_get(doc, "delivery"));
 	api_msg_env(req, &env);
 	r = messages_create(&env, &in, &out);
 	/* A retry of a creation that happened: the message as it is now,
@@ -258,6 +287,15 @@ add_sender_view(struct request *req, struct db_conn *c, const struct msg_row *m,
 	free(self);
 	json_object_set_new(doc, "otp_locked",
 	    json_boolean(otp_get(c, m->id, &o) == 1 && o.locked));
+	/* Strict: the sender's sealed copy of S, to show the link again. */
+	if (m->strict && strcmp(m->rcpt_kind, "link") == 0) {
+		char *sealed = delivery_db_secret_sealed(c, m->id);
+
+		json_object_set_new(doc, "link_secret_sealed",
+		    sealed ? json_string(sealed) : json_null());
+		free(sealed);
+		add_link_url(req, m->id, doc);
+	}
 	if (strcmp(m->state, "uploading") == 0)
 		add_resume(req, c, m, doc);
 }
@@ -318,6 +356,7 @@ api_send_message(struct request *req, const char *id)
 		{ "link_auth_hash", F_STR, 0, 43, 43 },
 		{ "link_stanza", F_STR, 0, 64, 64 },
 		{ "link_secret", F_STR, 0, 43, 43 },
+		{ "link_secret_sealed", F_STR, 0, 80, 80 },
 	};
 	struct msg_send_in in;
 	struct msg_result r;
@@ -333,6 +372,7 @@ api_send_message(struct request *req, const char *id)
 		in.link_auth_hash = input_str(doc, "link_auth_hash");
 		in.link_stanza = input_str(doc, "link_stanza");
 		in.link_secret = input_str(doc, "link_secret");
+		in.link_secret_sealed = input_str(doc, "link_secret_sealed");
 		api_msg_env(req, &env);
 		r = messages_send(&env, req->user, id, &in);
 		if (r.st == MSG_OK)

@@ -4,6 +4,10 @@
 #include <ctype.h>
 
 #include "api/api.h"
+#include "db/db.h"
+#include "domain/delivery.h"
+#include "domain/orgpolicy.h"
+#include "domain/user.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "util/config.h"
@@ -36,10 +40,44 @@ void
 api_config(struct request *req)
 {
 	const struct config *cfg = req->app->cfg;
+	struct org_effective *pol = NULL;
+	enum delivery_policy p;
+	struct db_conn *c;
+	json_t *doc, *policy = NULL;
+	int got = -1;
 
-	reply_json(req, 200,
-	    json_pack("{s:s,s:[s,s],s:s,s:o}", "version", ST_VERSION,
-	        "languages", "nl", "en", "default_language", "nl",
-	        "allowed_extensions",
-	        extension_list(cfg->send_allowed_extensions)));
+	/* A logged-in sender gets the policy of their organisation: its rules
+	 * and its delivery policy (the compose page shows or hides the strict
+	 * choice; the server enforces it either way). */
+	if (req->user != NULL) {
+		pol = xmalloc(sizeof(*pol));
+		if (orgpolicy_of_sender(
+		        cfg, req->app->db, req->user->email, pol) == -1) {
+			free(pol);
+			pol = NULL;
+		}
+		c = db_get(req->app->db);
+		got = delivery_policy_of(c, req->user->email, &p);
+		db_put(c);
+	}
+	doc = json_pack("{s:s,s:[s,s],s:s,s:o}", "version", ST_VERSION,
+	    "languages", "nl", "en", "default_language", "nl",
+	    "allowed_extensions",
+	    extension_list(
+	        pol != NULL ? pol->extensions : cfg->send_allowed_extensions));
+	if (pol != NULL)
+		policy = json_pack("{s:I,s:I,s:b,s:s}", "retention_seconds",
+		    (json_int_t)pol->retention, "max_message_bytes",
+		    (json_int_t)pol->max_message_bytes, "outsiders",
+		    pol->outsiders, "sms_prefixes", pol->sms_prefixes);
+	if (got == 0) {
+		if (policy == NULL)
+			policy = json_object();
+		json_object_set_new(
+		    policy, "delivery", json_string(delivery_policy_name(p)));
+	}
+	if (policy != NULL)
+		json_object_set_new(doc, "policy", policy);
+	free(pol);
+	reply_json(req, 200, doc);
 }

@@ -71,14 +71,17 @@ api_r_open(struct request *req)
 	    cap_cookie(req), &o);
 	if (r.st == MSG_OK)
 		reply_json(req, 200,
-		    json_pack("{s:s,s:b,s:s?,s:b,s:b,s:{s:s?},s:I,s:o}", "id",
-		        req->params[0], "code_required", o.code_required,
+		    json_pack("{s:s,s:b,s:s?,s:b,s:b,s:{s:s?},s:I,s:o,s:o}",
+		        "id", req->params[0], "code_required", o.code_required,
 		        "phone_masked", o.code_required ? o.phone_masked : NULL,
 		        "locked", o.locked, "open", o.capable, "sender", "name",
 		        o.sender_name, "expires_at", (json_int_t)o.expires_at,
 		        "code_sent_at",
 		        o.code_sent_at ? json_integer(o.code_sent_at) :
-		                         json_null()));
+		                         json_null(),
+		        "code_expires_at",
+		        o.code_expires_at ? json_integer(o.code_expires_at) :
+		                            json_null()));
 	else
 		api_msg_error(req, r);
 	free(o.sender_name);

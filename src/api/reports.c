@@ -24,6 +24,7 @@
 #include "report/pdf.h"
 #include "report/report.h"
 #include "util/clock.h"
+#include "util/i18n.h"
 #include "util/log.h"
 
 #define PDF_AT_ONCE 4 /* PDFs made or waiting (report/pdf.h) */
@@ -126,11 +127,12 @@ summary(struct db_conn *c, const struct msg_row *m, const struct user *u,
 		user_release(&s);
 	} else
 		sender = json_pack("{s:s,s:s}", "name", "", "email", "");
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:I,"
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:I,"
 	                 "s:o,s:o,s:o}",
-	    "id", m->id, "state", m->state, "subject", m->subject, "reference",
-	    m->reference, "sender", sender, "recipient", "name", m->rcpt_name,
-	    "email", m->rcpt_email, "phone",
+	    "id", m->id, "state", m->state, "delivery",
+	    m->strict ? "strict" : "standard", "subject", m->subject,
+	    "reference", m->reference, "sender", sender, "recipient", "name",
+	    m->rcpt_name, "email", m->rcpt_email, "phone",
 	    strcmp(m->sender_id, u->id) == 0 ? m->rcpt_phone : NULL, "kind",
 	    m->rcpt_kind, "created_at", (json_int_t)m->created_at, "sent_at",
 	    m->sent_at ? json_integer(m->sent_at) : json_null(), "expires_at",
@@ -233,6 +235,15 @@ send_pdf(struct request *req, int fd, int64_t size, const char *name)
 	reply_header(req, "Content-Disposition", cd);
 }
 
+/* ?lang=en|nl (the page's language), else the account's (U1). */
+static const char *
+pdf_lang(struct request *req)
+{
+	const char *q = request_query(req, "lang");
+
+	return i18n_lang(q != NULL ? q : req->user->lang);
+}
+
 void
 api_message_report_pdf(struct request *req)
 {
@@ -252,9 +263,10 @@ api_message_report_pdf(struct request *req)
 	}
 	snprintf(name, sizeof(name), "rapportage-%s.pdf", m.id);
 	fd = temp_fd();
-	size = fd >= 0 ? report_message_pdf(c, &m, clock_now(),
-	                     strcmp(m.sender_id, req->user->id) != 0, fd) :
-	                 -1;
+	size = fd >= 0 ?
+	    report_message_pdf(c, &m, clock_now(),
+	        strcmp(m.sender_id, req->user->id) != 0, pdf_lang(req), fd) :
+	    -1;
 	db_put(c);
 	msg_row_release(&m);
 	atomic_fetch_sub(&rendering, 1);
@@ -281,9 +293,9 @@ api_reports_overview_pdf(struct request *req)
 		return;
 	fd = temp_fd();
 	c = db_get(req->app->db);
-	size = fd >= 0 ?
-	    report_overview_pdf(c, req->user->id, from, to, clock_now(), fd) :
-	    -1;
+	size = fd >= 0 ? report_overview_pdf(c, req->user->id, from, to,
+	                     clock_now(), pdf_lang(req), fd) :
+	                 -1;
 	db_put(c);
 	atomic_fetch_sub(&rendering, 1);
 	if (fd < 0)

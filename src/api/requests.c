@@ -18,7 +18,17 @@
 #include "domain/requests.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "util/i18n.h"
 #include "util/config.h"
+
+/* The optional "lang" of a body: "en" or "nl" (anything else is Dutch). */
+static const char *
+lang_field(json_t *doc)
+{
+	return json_object_get(doc, "lang") ?
+	    i18n_lang(input_str(doc, "lang")) :
+	    NULL;
+}
 
 void
 api_request_create(struct request *req)
@@ -28,13 +38,15 @@ api_request_create(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "text", F_STR, 0, 0, 4 * REQ_TEXT_MAX },
 		{ "fp", F_STR, 1, RAND_ID_LEN, RAND_ID_LEN },
+		{ "delivery", F_STR, 0, 1, 16 },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	struct req_create_in in;
-	char id[RAND_ID_LEN + 1];
+	struct req_created out;
 	struct msg_result r;
 	struct msg_env env;
-	int64_t expires;
-	json_t *doc;
+	char link[512];
+	json_t *doc, *ans;
 
 	if ((doc = request_json(req)) == NULL)
 		return;
@@ -43,14 +55,29 @@ api_request_create(struct request *req)
 		in.email = input_str(doc, "email");
 		in.text = input_str(doc, "text");
 		in.fp = input_str(doc, "fp");
+		in.delivery = json_string_value(
+		    json_object_get(doc, "delivery"));
+		in.lang = lang_field(doc);
 		api_msg_env(req, &env);
-		r = requests_create(&env, req->user, &in, id, &expires);
-		if (r.st == MSG_OK)
-			reply_json(req, 201,
-			    json_pack("{s:s,s:I}", "id", id, "expires_at",
-			        (json_int_t)expires));
-		else
+		r = requests_create(&env, req->user, &in, &out);
+		if (r.st == MSG_OK) {
+			ans = json_pack("{s:s,s:I,s:s}", "id", out.id,
+			    "expires_at", (json_int_t)out.expires_at,
+			    "delivery", out.strict ? "strict" : "standard");
+			/* Strict: the employee's browser adds #fp and mails
+			 * it; the server has no mail with the link. */
+			if (out.strict) {
+				snprintf(link, sizeof(link), "%s/q/%s",
+				    req->app->cfg->server_public_url,
+				    out.token);
+				json_object_set_new(
+				    ans, "link_url", json_string(link));
+				sodium_memzero(link, sizeof(link));
+			}
+			reply_json(req, 201, ans);
+		} else
 			api_msg_error(req, r);
+		sodium_memzero(out.token, sizeof(out.token));
 	}
 	json_decref(doc);
 }
@@ -197,6 +224,7 @@ api_dropoff_start(struct request *req)
 		{ "email", F_STR, 1, 1, 254 },
 		{ "challenge", F_STR, 1, 1, 127 },
 		{ "nonce", F_STR, 1, 1, 32 },
+		{ "lang", F_STR, 0, 2, 2 },
 	};
 	char token[RAND_TOKEN_LEN + 1];
 	struct dropoff_in in;
@@ -212,6 +240,7 @@ api_dropoff_start(struct request *req)
 		in.name = input_str(doc, "name");
 		in.email = input_str(doc, "email");
 		in.challenge = input_str(doc, "challenge");
+		in.lang = lang_field(doc);
 		in.nonce = input_str(doc, "nonce");
 		api_msg_env(req, &env);
 		r = dropoff_start(&env, &in, token, &expires);

@@ -6,6 +6,8 @@
  */
 #include "util/common.h"
 
+#include <sodium.h>
+
 #include "api/api.h"
 #include "db/db.h"
 #include "db/users.h"
@@ -87,4 +89,22 @@ api_sessions_end_others(struct request *req)
 		reply_empty(req, 204);
 	else
 		reply_error(req, 500, "internal", "Internal error");
+}
+
+/*
+ * The server's half of the key under which the browser keeps its user key
+ * for this session's life (docs/accounts-keys.md, "Across reloads"): the
+ * browser's half never comes here, so this answer alone opens nothing.
+ */
+void
+api_session_unlock_share(struct request *req)
+{
+	char share[SECRETS_HASH_LEN + 1];
+
+	if (session_unlock_share(req, share) == -1) {
+		reply_error(req, 401, "not_logged_in", "Log in first");
+		return;
+	}
+	reply_json(req, 200, json_pack("{s:s}", "share", share));
+	sodium_memzero(share, sizeof(share));
 }

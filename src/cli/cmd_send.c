@@ -33,20 +33,27 @@
 
 static const char usage[] =
     "usage: securetransfer send --to ADDR [--name NAME] [--phone +31...]\n"
-    "                           [--subject S] [--reference R]\n"
+    "                           [--lang nl|en] [--subject S] [--reference R]\n"
     "                           [--text-file FILE] FILE...\n"
+    "                           [--strict]\n"
     "       securetransfer send --resume [MESSAGE_ID]\n"
     "\n"
     "Encrypts the files here (STF1, a new key per message), uploads them\n"
     "with tus and sends the message. An address outside the connected\n"
     "organisations gets a link and needs --phone for the SMS code (or a\n"
-    "number from the address book). Prints the message id and the URL of\n"
-    "its report. A send that stopped (network, crash) goes on with\n"
-    "--resume. Also: --password-file FILE, --password-stdin.\n";
+    "number from the address book); --lang is the language of that link's\n"
+    "mail and SMS (default nl). Prints the message id and the URL of\n"
+    "its report. With strict delivery (--strict, or always when the\n"
+    "organisation's policy is strict) the server never gets the link's\n"
+    "secret and does not mail the link: it is printed as a third line\n"
+    "(\"link\" with --json) for you to send. A send that stopped\n"
+    "(network, crash) goes on with --resume. Also: --password-file FILE,\n"
+    "--password-stdin.\n";
 
 struct send_opts {
 	const char *to, *name, *phone, *subject, *reference, *text_file;
-	int resume;
+	const char *lang; /* the outside recipient's mail and SMS; NULL: nl */
+	int resume, strict;
 };
 
 /* "" or an NFC copy of s; NULL if s is not valid UTF-8. */
@@ -184,12 +191,16 @@ create_message(struct cli *c, const struct send_state *st, json_t **created)
 		json_object_set_new(rcpt, "phone", json_string(st->phone));
 	if (st->rcpt_kid != NULL)
 		json_object_set_new(rcpt, "key_id", json_string(st->rcpt_kid));
+	if (st->rcpt_lang != NULL)
+		json_object_set_new(rcpt, "lang", json_string(st->rcpt_lang));
 	for (i = 0; i < st->nfiles; i++)
 		json_array_append_new(files,
 		    json_pack("{s:s,s:I}", "name", st->files[i].name, "size",
 		        (json_int_t)st->files[i].size));
 	body = json_pack("{s:o,s:s,s:s,s:o}", "recipient", rcpt, "subject",
 	    st->subject, "reference", st->reference, "files", files);
+	if (st->strict)
+		json_object_set_new(body, "delivery", json_string("strict"));
 	snprintf(key, sizeof(key), "Idempotency-Key: %s", st->idem_key);
 	rq.json = body;
 	rq.headers[0] = key;
@@ -305,8 +316,11 @@ upload_all(struct cli *c, struct send_state *st, const unsigned char k[32],
 	return rc;
 }
 
+/* Prints the id, the report's URL and, for strict delivery, the link
+ * with S that the sender delivers themselves (SECURITY.md 1.6). */
 static void
-print_sent(struct cli *c, const struct send_state *st)
+print_sent(
+    struct cli *c, const struct send_state *st, int to_link, const char *link)
 {
 	char url[700];
 	size_t i;
@@ -314,7 +328,7 @@ print_sent(struct cli *c, const struct send_state *st)
 	snprintf(
 	    url, sizeof(url), "%s/berichten/%s/rapport", c->server, st->msg_id);
 	if (c->json) {
-		json_t *files = json_array();
+		json_t *files = json_array(), *out;
 
 		for (i = 0; i < st->nfiles; i++)
 			json_array_append_new(files,
@@ -322,11 +336,25 @@ print_sent(struct cli *c, const struct send_state *st)
 			        st->files[i].name, "size",
 			        (json_int_t)st->files[i].size, "header_sha256",
 			        st->files[i].header_sha256));
-		cli_print_json(json_pack("{s:s,s:s,s:s,s:o}", "id", st->msg_id,
-		    "state", "sent", "report_url", url, "files", files));
+		out = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", st->msg_id,
+		    "state", "sent", "delivery",
+		    link        ? "strict" :
+		        to_link ? "standard" :
+		                  "account",
+		    "report_url", url, "files", files);
+		if (link != NULL)
+			json_object_set_new(out, "link", json_string(link));
+		cli_print_json(out);
 		return;
 	}
 	printf("%s\n%s\n", st->msg_id, url);
+	if (link != NULL) {
+		printf("%s\n", link);
+		cli_note(c,
+		    "Strict delivery: the server did not mail this link. "
+		    "Send it to the recipient yourself; whoever has it and "
+		    "the SMS code can open the message.");
+	}
 }
 
 int
@@ -334,16 +362,19 @@ send_complete(struct cli *c, struct send_state *st, const unsigned char k[32],
     const struct send_rcpt *r, uint64_t chunk, const char *text)
 {
 	unsigned char id[16];
+	char *link = NULL;
 	int rc;
 
 	if (b64u_decode(id, 16, st->msg_id, RAND_ID_LEN) != 16)
 		return cli_fail(CLI_LOCAL, "bad message id");
 	if ((rc = upload_all(c, st, k, id, chunk)) != CLI_OK)
 		return rc;
-	if ((rc = send_finish(c, st, k, id, r, text)) != CLI_OK)
+	if ((rc = send_finish(c, st, k, id, r, text, &link)) != CLI_OK)
 		return rc;
 	(void)unlink(st->path);
-	print_sent(c, st);
+	print_sent(c, st, r->link, link);
+	if (link != NULL)
+		free_secret(link, strlen(link));
 	return CLI_OK;
 }
 
@@ -414,6 +445,16 @@ send_start(struct cli *c, struct send_state *st, const char *text)
 	    (rc = take_files(st, created)) != CLI_OK ||
 	    (rc = send_rcpt_read(c, &r, created)) != CLI_OK)
 		goto out;
+	/* Asked for strict, answered otherwise: a server that would get S.
+	 * Nothing is encrypted or uploaded. */
+	if (st->strict && r.link && !r.strict) {
+		/* No record either: --resume would finish it as standard. */
+		(void)unlink(st->path);
+		rc = cli_fail(CLI_REFUSED,
+		    "the server did not make the message strict "
+		    "(delivery_mismatch); nothing was sent");
+		goto out;
+	}
 	/* From now on the record is the message's. */
 	before = st->path;
 	st->path = send_state_path(c, st->msg_id);
@@ -464,7 +505,9 @@ send_new(struct cli *c, const struct send_opts *o, int argc, char **argv)
 	st.rcpt_name = name;
 	st.phone = phone;
 	st.rcpt_kid = kid;
+	st.rcpt_lang = o->lang != NULL ? xstrdup(o->lang) : NULL;
 	name = phone = kid = NULL;
+	st.strict = o->strict;
 	st.server = xstrdup(c->server);
 	/* The resume record comes first: a crash from here on, even in the
 	 * middle of the creation, is finished by send --resume. */
@@ -494,7 +537,9 @@ cmd_send(struct cli *c, int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "reference", required_argument, NULL, 'r' },
 		{ "text-file", required_argument, NULL, 'T' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "resume", no_argument, NULL, 'R' },
+		{ "strict", no_argument, NULL, 'S' },
 		CLI_PASSWORD_OPTS,
 		CLI_COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
@@ -524,6 +569,16 @@ cmd_send(struct cli *c, int argc, char **argv)
 			break;
 		case 'R':
 			o.resume = 1;
+			break;
+		case 'S':
+			o.strict = 1;
+			break;
+		case 'L':
+			if (strcmp(optarg, "nl") != 0 &&
+			    strcmp(optarg, "en") != 0)
+				return cli_fail(
+				    CLI_USAGE, "--lang is nl or en");
+			o.lang = optarg;
 			break;
 		default:
 			return cli_usage(ch, usage);

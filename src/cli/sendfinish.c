@@ -83,6 +83,29 @@ b64_of(const json_t *o, const char *key, unsigned char *out, size_t n)
 	                                                                   -1;
 }
 
+/*
+ * The recipient's page the server names for a strict message: an http(s)
+ * URL ending in /r/<id>, no query, fragment, space or control character,
+ * so that the link printed with S is exactly that page and S.
+ */
+static int
+link_url_ok(const char *u, const char *id)
+{
+	size_t n = u ? strlen(u) : 0, i;
+	char tail[RAND_ID_LEN + 4];
+
+	if (n < 12 || n > 400 || id == NULL ||
+	    (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f ||
+		    u[i] == '#' || u[i] == '?')
+			return 0;
+	if (snprintf(tail, sizeof(tail), "/r/%s", id) >= (int)sizeof(tail))
+		return 0;
+	return n > strlen(tail) && strcmp(u + n - strlen(tail), tail) == 0;
+}
+
 int
 send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer)
 {
@@ -91,6 +114,7 @@ send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer)
 	const char *kind = json_string_value(json_object_get(rc, "kind"));
 	const char *email = json_string_value(json_object_get(rc, "email"));
 	const char *kid = json_string_value(json_object_get(rc, "key_id"));
+	const char *dl;
 	unsigned char want[16];
 
 	memset(r, 0, sizeof(*r));
@@ -107,6 +131,20 @@ send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer)
 		if (b64_of(answer, "r_srv", r->r_srv, 32) != 0)
 			return cli_fail(
 			    CLI_REFUSED, "the server sent no R_srv");
+		dl = json_string_value(json_object_get(answer, "delivery"));
+		r->strict = dl != NULL && strcmp(dl, "strict") == 0;
+		if (r->strict) {
+			const char *u = json_string_value(
+			    json_object_get(answer, "link_url"));
+
+			if (!link_url_ok(u,
+			        json_string_value(
+			            json_object_get(answer, "id"))))
+				return cli_fail(CLI_REFUSED,
+				    "the server named no usable link "
+				    "address");
+			r->link_url = xstrdup(u);
+		}
 		return CLI_OK;
 	}
 	if (kid == NULL || !rand_id_valid(kid) ||
@@ -127,6 +165,7 @@ void
 send_rcpt_release(struct send_rcpt *r)
 {
 	free(r->email);
+	free(r->link_url);
 	sodium_memzero(r, sizeof(*r));
 }
 
@@ -172,14 +211,29 @@ manifest_json(struct cli *c, const struct send_state *st,
 	    files);
 }
 
-/* The stanza part of the send body. An exit code. */
+/* The link with S for strict delivery: link_url "#" b64u(S); owned. */
+static char *
+strict_link(const char *link_url, const unsigned char s[32])
+{
+	size_t n = strlen(link_url) + 1 + b64u_len(32) + 1;
+	char *l = xmalloc(n);
+	int w = snprintf(l, n, "%s#", link_url);
+
+	b64u_encode(l + w, n - (size_t)w, s, 32);
+	return l;
+}
+
+/* The stanza part of the send body; *link as in send_finish. An exit
+ * code. */
 static int
 gate(json_t *body, const unsigned char k[32], const unsigned char id[16],
-    const struct send_rcpt *r)
+    const struct send_rcpt *r, char **link)
 {
 	unsigned char st[STANZA_X25519_LEN], s[32], auth[32], hash[32];
+	unsigned char sealed[STANZA_LINK_SECRET_LEN];
 	int rc = CLI_OK;
 
+	*link = NULL;
 	if (!r->link) {
 		if (stanza_x25519_wrap(st, k, id, r->x_pk) != STF1_OK)
 			return cli_fail(
@@ -195,8 +249,18 @@ gate(json_t *body, const unsigned char k[32], const unsigned char id[16],
 	else {
 		put_b64(body, "link_auth_hash", hash, 32);
 		put_b64(body, "link_stanza", st, STANZA_LINK_LEN);
-		/* S goes to the server only to write the link mail. */
-		put_b64(body, "link_secret", s, 32);
+		if (!r->strict) {
+			/* S goes to the server only to write the link mail. */
+			put_b64(body, "link_secret", s, 32);
+		} else if (stanza_link_secret_seal(sealed, s, k, id) != STF1_OK)
+			rc = cli_fail(CLI_LOCAL, "libcrypto failed");
+		else {
+			/* Strict: the server gets only the copy sealed
+			 * under a key from K; the sender delivers S. */
+			put_b64(
+			    body, "link_secret_sealed", sealed, sizeof(sealed));
+			*link = strict_link(r->link_url, s);
+		}
 	}
 	sodium_memzero(s, sizeof(s));
 	sodium_memzero(auth, sizeof(auth));
@@ -206,17 +270,19 @@ gate(json_t *body, const unsigned char k[32], const unsigned char id[16],
 int
 send_finish(struct cli *c, const struct send_state *st,
     const unsigned char k[32], const unsigned char msg_id[16],
-    const struct send_rcpt *r, const char *text)
+    const struct send_rcpt *r, const char *text, char **link)
 {
 	unsigned char self[STANZA_X25519_LEN], *sealed = NULL;
 	size_t slen = 0;
 	json_t *m, *body = json_object();
 	struct http_req rq = { .method = "POST" };
 	struct http_res res;
+	char *l = NULL;
 	enum stf1_err e;
 	char path[80], msg[300];
 	int rc, retried;
 
+	*link = NULL;
 	m = manifest_json(c, st, r, text);
 	if (m == NULL) {
 		json_decref(body);
@@ -234,7 +300,7 @@ send_finish(struct cli *c, const struct send_state *st,
 	put_b64(body, "manifest", sealed, slen);
 	free(sealed);
 	if (stanza_x25519_wrap(self, k, msg_id, c->keys.x_pk) != STF1_OK ||
-	    (rc = gate(body, k, msg_id, r)) != CLI_OK) {
+	    (rc = gate(body, k, msg_id, r, &l)) != CLI_OK) {
 		json_decref(body);
 		return cli_fail(CLI_LOCAL, "cannot wrap the message key");
 	}
@@ -253,5 +319,9 @@ send_finish(struct cli *c, const struct send_state *st,
 	if (rc != CLI_OK)
 		cli_fail(rc, "send: %s", http_describe(&res, msg, sizeof(msg)));
 	http_res_release(&res);
+	if (rc == CLI_OK)
+		*link = l;
+	else if (l != NULL)
+		free_secret(l, strlen(l));
 	return rc;
 }

@@ -17,6 +17,11 @@ struct send_rcpt {
 	char key_id[RAND_ID_LEN + 1];
 	unsigned char x_pk[32];
 	unsigned char r_srv[32];
+	/* Strict delivery (SECURITY.md 1.6): the server keeps only a sealed
+	 * copy of S and the sender delivers the link; link_url is the
+	 * recipient's page /r/<id> the server names (owned). */
+	int strict;
+	char *link_url;
 };
 
 /*
@@ -29,10 +34,12 @@ int send_rcpt_read(struct cli *c, struct send_rcpt *r, const json_t *answer);
 void send_rcpt_release(struct send_rcpt *r);
 
 /* Signs, seals and sends; text is the accompanying text (NFC). An exit
- * code; on success the message is sent. */
+ * code; on success the message is sent and, for strict delivery, *link
+ * holds the link with S for the sender to deliver (the caller frees it
+ * with free_secret(*link, strlen(*link))); otherwise *link is NULL. */
 int send_finish(struct cli *c, const struct send_state *st,
     const unsigned char k[32], const unsigned char msg_id[16],
-    const struct send_rcpt *r, const char *text);
+    const struct send_rcpt *r, const char *text, char **link);
 
 /* The manifest's mime type from the extension (web/src/send/names.js). */
 const char *send_mime(const char *name);

@@ -50,11 +50,14 @@ sendstate_save(const struct send_state *s)
 	for (i = 0; i < s->nfiles; i++)
 		json_array_append_new(files, file_json(&s->files[i]));
 	doc = json_pack(
-	    "{s:i,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:o}", "v", 1,
-	    "msg_id", s->msg_id, "idempotency_key", s->idem_key, "server",
+	    "{s:i,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o}", "v",
+	    1, "msg_id", s->msg_id, "idempotency_key", s->idem_key, "server",
 	    s->server, "subject", s->subject, "reference", s->reference,
 	    "text_file", s->text_file, "to", s->to, "name", s->rcpt_name,
-	    "phone", s->phone, "key_id", s->rcpt_kid, "files", files);
+	    "phone", s->phone, "key_id", s->rcpt_kid, "lang", s->rcpt_lang,
+	    "files", files);
+	if (s->strict)
+		json_object_set_new(doc, "strict", json_true());
 	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(doc);
 	if (text == NULL || mkdir_parent(s->path, 0700) != 0)
@@ -159,6 +162,8 @@ sendstate_load(const char *path, struct send_state *s)
 	s->rcpt_name = dup_str(doc, "name");
 	s->phone = dup_str(doc, "phone");
 	s->rcpt_kid = dup_str(doc, "key_id");
+	s->strict = json_is_true(json_object_get(doc, "strict"));
+	s->rcpt_lang = dup_str(doc, "lang");
 	if (!made && s->to == NULL)
 		goto fail;
 	s->server = dup_str(doc, "server");
@@ -199,5 +204,6 @@ sendstate_release(struct send_state *s)
 	free(s->rcpt_name);
 	free(s->phone);
 	free(s->rcpt_kid);
+	free(s->rcpt_lang);
 	memset(s, 0, sizeof(*s));
 }

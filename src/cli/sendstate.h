@@ -44,6 +44,8 @@ struct send_state {
 	char idem_key[RAND_ID_LEN + 1]; /* its creation's Idempotency-Key */
 	char *to, *rcpt_name, *phone; /* for the creation (NULL: none) */
 	char *rcpt_kid; /* the key id the pins trust for to (NULL: link) */
+	int strict; /* --strict: ask for strict delivery (SECURITY.md 1.6) */
+	char *rcpt_lang; /* an outside recipient's language (NULL: Dutch) */
 	char *server;
 	char *subject, *reference;
 	char *text_file; /* absolute, or NULL */

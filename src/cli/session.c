@@ -249,6 +249,44 @@ new_session(struct cli *c, const char *email, const json_t *answer,
 	c->session = doc;
 }
 
+/*
+ * The second step of a login with a second factor (A8): a code from the
+ * authenticator app or a recovery code, asked on the terminal or taken
+ * from $SECURETRANSFER_TOTP (scripts); a passkey only account is sent to
+ * the browser. r holds the 401 on entry and the final answer after.
+ */
+static void
+second_factor(struct cli *c, struct http_res *r)
+{
+	json_t *sf = json_object_get(r->json, "second_factor"), *body;
+	const char *token = json_string_value(json_object_get(sf, "token"));
+	char *code = NULL;
+	size_t n;
+
+	if (token == NULL)
+		return;
+	if (getenv("SECURETRANSFER_TOTP") != NULL)
+		code = xstrdup(getenv("SECURETRANSFER_TOTP"));
+	else
+		code = term_ask("Code from your authenticator app, or a "
+		                "recovery code: ",
+		    1);
+	if (code == NULL) {
+		cli_note(c,
+		    "This account has a second factor: give its code "
+		    "on a terminal or in SECURETRANSFER_TOTP (a "
+		    "passkey works in the browser only).");
+		return;
+	}
+	n = strspn(code, "0123456789");
+	body = json_pack("{s:s,s:s}", "token", token,
+	    n == 6 && code[6] == '\0' ? "totp" : "recovery_code", code);
+	free_secret(code, strlen(code));
+	http_res_release(r);
+	http_post(cli_http(c), "/api/v1/login/factor", body, r);
+	json_decref(body);
+}
+
 /* POST /login with an auth key; the answer in *answer. An exit code. */
 static int
 post_login(struct cli *c, const char *email, const unsigned char auth_key[32],
@@ -262,6 +300,9 @@ post_login(struct cli *c, const char *email, const unsigned char auth_key[32],
 	put_b64(body, "auth_key", auth_key, 32);
 	http_post(cli_http(c), "/api/v1/login", body, &r);
 	json_decref(body);
+	if (r.status == 401 && json_is_object(r.json) &&
+	    json_object_get(r.json, "second_factor") != NULL)
+		second_factor(c, &r);
 	if (r.status != 200 || !json_is_object(r.json))
 		return answer_fail(&r, "login");
 	tok = json_string_value(json_object_get(r.json, "csrf"));

@@ -25,7 +25,7 @@ static const char usage[] =
     "The keys this client trusts (pins.json in the settings folder): the\n"
     "first key seen for an address is pinned; a changed key makes send and\n"
     "receive stop with exit 7. Call the colleague on a number you already\n"
-    "had, compare the five words of their fingerprint, and only if they are\n"
+    "had, compare the six words of their fingerprint, and only if they are\n"
     "the same accept the new key with 'keys trust' and those words.\n"
     "Before any pin, every key must be in the server's key-transparency\n"
     "log (docs/transparency.md): one that is not stops with exit 6, and\n"
@@ -101,7 +101,7 @@ refuse(const struct pins_key *k, const json_t *pin, const char *name,
 	    "the key of %s <%s> has changed (key_changed); %s.\n"
 	    "  key you trusted%s: %s\n"
 	    "  key the server gives now: %s\n"
-	    "  Call %s on a phone number you already had and ask for the five "
+	    "  Call %s on a phone number you already had and ask for the six "
 	    "words of\n"
 	    "  their fingerprint ('Uw vingerafdruk' on their account page, or "
 	    "'securetransfer whoami').\n"
@@ -324,7 +324,7 @@ keys_show_or_trust(struct cli *c, const char *addr, int nwords, char **words)
 	    pins_check(p, &k, PINS_SEND, NULL) == PINS_SIGN) {
 		rc = cli_fail(CLI_KEY_CHANGED,
 		    "the key id of %s is the one you trust but its signing key "
-		    "is not; the five words cannot confirm that. Report it to "
+		    "is not; the six words cannot confirm that. Report it to "
 		    "your administrator",
 		    k.address);
 		goto out;

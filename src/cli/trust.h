@@ -2,7 +2,7 @@
  * How the commands use the key gate of client/pins.h (SECURITY.md 1.8),
  * after the key-transparency check of cli/kt.h (tier 2): the pin file
  * <dir>/pins.json, the refusal of a changed key (the old
- * and the new five words, what to do, exit CLI_KEY_CHANGED) and the
+ * and the new six words, what to do, exit CLI_KEY_CHANGED) and the
  * `keys` command that lists pins and accepts a new key once the words
  * were compared.
  */

@@ -30,7 +30,7 @@
  *      and now has none: the message would go through the server by link),
  *      PINS_SIGN (the same key id with another signing key; no legitimate
  *      flow makes one). Only pins_accept() — `securetransfer keys trust
- *      ADDRESS WORDS`, after the user compared the five words with the
+ *      ADDRESS WORDS`, after the user compared the six words with the
  *      colleague by phone — moves a pin to a new key.
  *
  * The pin file is <config dir>/pins.json, mode 0600:

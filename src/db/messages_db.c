@@ -8,7 +8,7 @@
 	"id, sender_id, rcpt_email, rcpt_name, rcpt_phone, " \
 	"rcpt_user_id, rcpt_key_id, rcpt_kind, subject, reference, state, " \
 	"total_size, created_at, upload_deadline, sent_at, expires_at, " \
-	"request_id, ext_email, ext_name"
+	"request_id, ext_email, ext_name, delivery, rcpt_lang"
 #define FILE_COLS \
 	"id, message_id, idx, name, size, ciphertext_size, " \
 	"upload_offset, object_key, upload_started, done, header_sha256, " \
@@ -44,7 +44,7 @@ msg_insert(struct db_conn *c, const struct msg_row *m)
 	return db_exec(c,
 	    "INSERT INTO messages (" MSG_COLS ") VALUES ($1, $2, "
 	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, "
-	    "$15, $16, $17)",
+	    "$15, $16, $17, $18, $19)",
 	    DB_PARAMS(DB_TEXT(m->id), DB_TEXT(m->sender_id),
 	        DB_TEXT(m->rcpt_email), DB_TEXT(m->rcpt_name),
 	        DB_TEXT(m->rcpt_phone), DB_TEXT(m->rcpt_user_id),
@@ -53,7 +53,9 @@ msg_insert(struct db_conn *c, const struct msg_row *m)
 	        DB_INT(m->total_size), DB_INT(m->created_at),
 	        DB_INT(m->upload_deadline),
 	        m->request_id[0] ? DB_TEXT(m->request_id) : DB_NULL,
-	        DB_TEXT(m->ext_email), DB_TEXT(m->ext_name)));
+	        DB_TEXT(m->ext_email), DB_TEXT(m->ext_name),
+	        DB_TEXT(m->strict ? "strict" : "standard"),
+	        DB_TEXT(m->rcpt_lang[0] ? m->rcpt_lang : "nl")));
 }
 
 enum db_status
@@ -123,6 +125,9 @@ msg_get(struct db_conn *c, const char *id, struct msg_row *m)
 		    db_isnull(s, 16) ? "" : db_text(s, 16));
 		m->ext_email = db_dup_text(s, 17);
 		m->ext_name = db_dup_text(s, 18);
+		m->strict = strcmp(db_text(s, 19), "strict") == 0;
+		snprintf(m->rcpt_lang, sizeof(m->rcpt_lang), "%s",
+		    db_isnull(s, 20) ? "nl" : db_text(s, 20));
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
@@ -308,15 +313,20 @@ stanza_put(struct db_conn *c, const char *msg_id, const char *key_id,
 
 enum db_status
 msg_set_sent(struct db_conn *c, const char *id, const char *manifest,
-    const char *link_auth_hash, const char *link_stanza, int64_t sent_at,
-    int64_t expires_at)
+    const struct msg_link_gate *link, int64_t sent_at, int64_t expires_at)
 {
+	static const struct msg_link_gate none = { NULL, NULL, NULL };
+
+	if (link == NULL)
+		link = &none;
 	return db_exec(c,
 	    "UPDATE messages SET state = 'sent', manifest = $2, "
 	    "link_auth_hash = $3, link_stanza = $4, sent_at = $5, "
-	    "expires_at = $6 WHERE id = $1 AND state = 'uploading'",
-	    DB_PARAMS(DB_TEXT(id), DB_TEXT(manifest), DB_TEXT(link_auth_hash),
-	        DB_TEXT(link_stanza), DB_INT(sent_at), DB_INT(expires_at)));
+	    "expires_at = $6, link_secret_sealed = $7 WHERE id = $1 AND "
+	    "state = 'uploading'",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(manifest), DB_TEXT(link->auth_hash),
+	        DB_TEXT(link->stanza), DB_INT(sent_at), DB_INT(expires_at),
+	        DB_TEXT(link->secret_sealed)));
 }
 
 int

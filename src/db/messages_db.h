@@ -18,6 +18,11 @@ struct msg_row {
 	/* From outside (Q2, Q4): the request, and who sent it. */
 	char request_id[RAND_ID_LEN + 1]; /* "" for an employee's message */
 	char *ext_email, *ext_name; /* NULL for an employee's message */
+	/* Delivery (migration 0018): 1 strict (the server never sees S),
+	 * 0 standard (the server mails the link with S). */
+	int strict;
+	/* "nl", "en": the recipient's mail and SMS (U1); an account's own */
+	char rcpt_lang[3];
 };
 
 struct file_row {
@@ -85,9 +90,18 @@ enum db_status file_set_ciphertext_hash(
 enum db_status stanza_put(struct db_conn *c, const char *msg_id,
     const char *key_id, const char *role, const char *body);
 
+/* What a link message stores at send time (b64u; any field may be NULL). */
+struct msg_link_gate {
+	const char *auth_hash; /* SHA-256(link_auth) */
+	const char *stanza; /* K under LWK */
+	const char *secret_sealed; /* strict: the sender's sealed copy of S */
+};
+
+/* uploading -> sent with the sealed manifest; link NULL for an account
+ * recipient. */
 enum db_status msg_set_sent(struct db_conn *c, const char *id,
-    const char *manifest, const char *link_auth_hash, const char *link_stanza,
-    int64_t sent_at, int64_t expires_at);
+    const char *manifest, const struct msg_link_gate *link, int64_t sent_at,
+    int64_t expires_at);
 /* Moves a message from state from to state to; 1 moved, 0 not, -1 err. */
 int msg_transition(
     struct db_conn *c, const char *id, const char *from, const char *to);

@@ -6,7 +6,7 @@
 #define REQ_COLS \
 	"id, kind, employee_id, key_id, ext_email, ext_name, text, " \
 	"created_at, expires_at, confirmed_at, code_hash, " \
-	"code_expires_at, failures, message_id, used_at"
+	"code_expires_at, failures, message_id, used_at, lang"
 
 void
 req_row_release(struct req_row *r)
@@ -23,15 +23,16 @@ req_insert(struct db_conn *c, const struct req_row *r, const char *token_hash)
 	return db_exec(c,
 	    "INSERT INTO requests (id, token_hash, kind, employee_id, key_id, "
 	    "ext_email, ext_name, text, created_at, expires_at, "
-	    "confirmed_at, code_hash, code_expires_at) VALUES ($1, $2, $3, "
-	    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+	    "confirmed_at, code_hash, code_expires_at, lang) VALUES ($1, $2, "
+	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
 	    DB_PARAMS(DB_TEXT(r->id), DB_TEXT(token_hash), DB_TEXT(r->kind),
 	        DB_TEXT(r->employee_id), DB_TEXT(r->key_id),
 	        DB_TEXT(r->ext_email), DB_TEXT(r->ext_name), DB_TEXT(r->text),
 	        DB_INT(r->created_at), DB_INT(r->expires_at),
 	        r->confirmed_at ? DB_INT(r->confirmed_at) : DB_NULL,
 	        r->code_hash[0] ? DB_TEXT(r->code_hash) : DB_NULL,
-	        DB_INT(r->code_expires_at)));
+	        DB_INT(r->code_expires_at),
+	        DB_TEXT(r->lang[0] ? r->lang : "nl")));
 }
 
 static void
@@ -69,6 +70,7 @@ req_by_token_hash(
 		out->failures = db_int(s, 12);
 		copy_text(out->message_id, sizeof(out->message_id), s, 13);
 		out->used_at = db_isnull(s, 14) ? 0 : db_int(s, 14);
+		copy_text(out->lang, sizeof(out->lang), s, 15);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

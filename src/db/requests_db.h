@@ -20,6 +20,7 @@ struct req_row {
 	int64_t code_expires_at, failures;
 	char message_id[RAND_ID_LEN + 1]; /* "" when none */
 	int64_t used_at; /* 0: not used */
+	char lang[3]; /* "nl", "en": the person outside reads this (U1) */
 };
 
 void req_row_release(struct req_row *r);

@@ -54,7 +54,8 @@ ret_shred(struct db_conn *c, const char *id, const char *final_state)
 	 * purges of one message (job, CLI, revoke) only one gets here. */
 	if (db_exec(c,
 	        "UPDATE messages SET state = $2, manifest = NULL, "
-	        "link_auth_hash = NULL, link_stanza = NULL WHERE id = $1 "
+	        "link_auth_hash = NULL, link_stanza = NULL, "
+	        "link_secret_sealed = NULL WHERE id = $1 "
 	        "AND state IN ('sent', 'opened', 'downloaded')",
 	        DB_PARAMS(DB_TEXT(id), DB_TEXT(final_state))) != DB_OK)
 		return -1;

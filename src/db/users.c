@@ -8,7 +8,7 @@
 	"id, email, name, is_admin, verified_at IS NOT NULL, " \
 	"verifier, key_id, kdf_salt, kdf_m, kdf_t, kdf_p, wrapped_uk_pw, " \
 	"wrapped_uk_rec, x25519_pk, ed25519_pk, wrapped_x25519_sk, " \
-	"wrapped_ed25519_sk, kind = 'mailbox'"
+	"wrapped_ed25519_sk, kind = 'mailbox', blocked_at IS NOT NULL, lang"
 
 /* Fills u from a row of USER_COLS starting at column 0. */
 static void
@@ -33,6 +33,9 @@ user_from_row(struct db_stmt *s, struct user *u)
 	u->keys.wrapped_x25519_sk = db_dup_text(s, 15);
 	u->keys.wrapped_ed25519_sk = db_dup_text(s, 16);
 	u->is_mailbox = db_int(s, 17) != 0;
+	u->blocked = db_int(s, 18) != 0;
+	snprintf(u->lang, sizeof(u->lang), "%s",
+	    db_isnull(s, 19) ? "nl" : db_text(s, 19));
 }
 
 static int
@@ -58,16 +61,17 @@ users_insert(struct db_conn *c, const struct user *u, int64_t now)
 	    "INSERT INTO users (id, email, name, is_admin, "
 	    "created_at, verifier, key_id, kdf_salt, kdf_m, kdf_t, kdf_p, "
 	    "wrapped_uk_pw, wrapped_uk_rec, x25519_pk, ed25519_pk, "
-	    "wrapped_x25519_sk, wrapped_ed25519_sk, keys_changed_at) VALUES "
-	    "($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-	    "$15, $16, $4)",
+	    "wrapped_x25519_sk, wrapped_ed25519_sk, keys_changed_at, lang) "
+	    "VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+	    "$13, $14, $15, $16, $4, $17)",
 	    DB_PARAMS(DB_TEXT(u->id), DB_TEXT(u->email), DB_TEXT(u->name),
 	        DB_INT(now), DB_TEXT(u->verifier), DB_TEXT(u->key_id),
 	        DB_TEXT(k->kdf_salt), DB_INT(k->kdf_m), DB_INT(k->kdf_t),
 	        DB_INT(k->kdf_p), DB_TEXT(k->wrapped_uk_pw),
 	        DB_TEXT(k->wrapped_uk_rec), DB_TEXT(k->x25519_pk),
 	        DB_TEXT(k->ed25519_pk), DB_TEXT(k->wrapped_x25519_sk),
-	        DB_TEXT(k->wrapped_ed25519_sk)));
+	        DB_TEXT(k->wrapped_ed25519_sk),
+	        DB_TEXT(u->lang[0] ? u->lang : "nl")));
 }
 
 int
@@ -104,6 +108,13 @@ users_set_name(struct db_conn *c, const char *id, const char *name)
 {
 	return db_exec(c, "UPDATE users SET name = $2 WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(name)));
+}
+
+enum db_status
+users_set_lang(struct db_conn *c, const char *id, const char *lang)
+{
+	return db_exec(c, "UPDATE users SET lang = $2 WHERE id = $1",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(lang)));
 }
 
 enum db_status
@@ -158,7 +169,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	s = db_query(c,
 	    "SELECT " USER_COLS ", s.last_seen FROM sessions s JOIN users u "
 	    "ON u.id = s.user_id WHERE s.id_hash = $1 AND s.created_at > $2 "
-	    "AND s.last_seen > $3",
+	    "AND s.last_seen > $3 AND u.blocked_at IS NULL",
 	    DB_PARAMS(
 	        DB_TEXT(hash), DB_INT(now - absolute), DB_INT(now - idle)));
 	if (s == NULL)
@@ -166,7 +177,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	r = db_next(s);
 	if (r == DB_ROW) {
 		user_from_row(s, u);
-		*last_seen = db_int(s, 18);
+		*last_seen = db_int(s, 20);
 	}
 	db_done(s);
 	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;

@@ -16,6 +16,9 @@ enum db_status users_set_verified(
     struct db_conn *c, const char *id, int64_t now);
 enum db_status users_set_name(
     struct db_conn *c, const char *id, const char *name);
+/* The account's language, "nl" or "en" (U1). */
+enum db_status users_set_lang(
+    struct db_conn *c, const char *id, const char *lang);
 /* New password: salt, KDF parameters, verifier and wrapped_uk_pw. */
 enum db_status users_set_password(struct db_conn *c, const char *id,
     const struct user_keys *k, const char *verifier);

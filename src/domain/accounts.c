@@ -53,8 +53,8 @@ accounts_name_ok(const char *name)
 
 int
 acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
-    const char *to, const char *to_name, const char *path, const char *token,
-    const char *words)
+    const char *lang, const char *to, const char *to_name, const char *path,
+    const char *token, const char *words)
 {
 	char link[1024];
 	const char *params[] = { "name", to_name != NULL ? to_name : "", "link",
@@ -66,7 +66,7 @@ acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
 	    path != NULL ? path : "/", token != NULL ? "#" : "",
 	    token != NULL ? token : "");
 	rc = outbox_queue_text(
-	    c, env->sec->outbox_key, kind, params, to, to_name, NULL);
+	    c, env->sec->outbox_key, kind, lang, params, to, to_name, NULL);
 	sodium_memzero(link, sizeof(link));
 	return rc;
 }
@@ -74,8 +74,8 @@ acct_queue_mail(struct db_conn *c, const struct acct_env *env, const char *kind,
 /* A new single-use token of kind for account uid, queued in a mail. */
 int
 acct_mail_token(struct db_conn *c, const struct acct_env *env, const char *uid,
-    const char *to, const char *to_name, const char *kind, const char *path,
-    int64_t ttl)
+    const char *lang, const char *to, const char *to_name, const char *kind,
+    const char *path, int64_t ttl)
 {
 	char token[RAND_TOKEN_LEN + 1], hash[ACCT_SESSION_LEN + 1];
 	int64_t now = clock_now();
@@ -84,7 +84,8 @@ acct_mail_token(struct db_conn *c, const struct acct_env *env, const char *uid,
 	rand_token(token);
 	acct_token_hash(env->sec, token, hash);
 	if (tokens_insert(c, hash, kind, uid, now, now + ttl) == DB_OK &&
-	    acct_queue_mail(c, env, kind, to, to_name, path, token, NULL) == 0)
+	    acct_queue_mail(
+	        c, env, kind, lang, to, to_name, path, token, NULL) == 0)
 		rc = 0;
 	sodium_memzero(token, sizeof(token));
 	return rc;

@@ -38,6 +38,7 @@ enum acct_status {
 	ACCT_WEAK_KDF, /* KDF parameters below the floor */
 	ACCT_WEAK_PASSWORD, /* the browser's policy check did not pass */
 	ACCT_BAD_NAME,
+	ACCT_BAD_LANG, /* a language other than nl or en */
 	ACCT_BAD_LOGIN, /* unknown address or wrong password */
 	ACCT_NOT_VERIFIED,
 	ACCT_LIMITED, /* rate limit: see retry_after */
@@ -45,6 +46,8 @@ enum acct_status {
 	ACCT_TOKEN_INVALID, /* unknown or already used */
 	ACCT_TOKEN_EXPIRED,
 	ACCT_BAD_USER_ID, /* the user id is taken */
+	ACCT_BLOCKED, /* blocked by an administrator (O6) */
+	ACCT_SECOND_FACTOR, /* password right; the factor is owed (A8) */
 	ACCT_ERROR
 };
 
@@ -59,6 +62,7 @@ struct acct_register {
 	unsigned char auth_key[PW_AUTH_KEY_LEN];
 	int password_ok; /* the browser checked A2 */
 	struct user_keys keys; /* borrowed */
+	const char *lang; /* the page's language; NULL: Dutch (U1) */
 };
 
 struct acct_prelogin {
@@ -102,7 +106,9 @@ void accounts_prelogin(
     const struct acct_env *env, const char *email, struct acct_prelogin *out);
 /*
  * On ACCT_OK fills u (user_release it) and s; old_hash (may be NULL) is
- * the session being replaced. On ACCT_LIMITED sets *retry_after.
+ * the session being replaced. On ACCT_LIMITED sets *retry_after. On
+ * ACCT_SECOND_FACTOR (u not filled) s->token is the login token that
+ * factors_login_finish (domain/factors.h) takes with the factor.
  */
 enum acct_status accounts_login(const struct acct_env *env, const char *email,
     const unsigned char auth_key[PW_AUTH_KEY_LEN], const char *old_hash,
@@ -111,6 +117,9 @@ void accounts_logout(
     const struct acct_env *env, const struct user *u, const char *hash);
 enum acct_status accounts_set_name(
     const struct acct_env *env, const struct user *u, const char *name);
+/* The account's language for its pages and mails, "nl" or "en" (U1). */
+enum acct_status accounts_set_lang(
+    const struct acct_env *env, const struct user *u, const char *lang);
 enum acct_status accounts_change_password(const struct acct_env *env,
     const struct user *u, const char *keep_hash,
     const unsigned char current[PW_AUTH_KEY_LEN],

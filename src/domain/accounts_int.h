@@ -14,18 +14,19 @@ int acct_kdf_ok(const struct user_keys *k);
 void acct_token_hash(const struct secrets *sec, const char *token,
     char out[ACCT_SESSION_LEN + 1]);
 /*
- * Queues mail <kind> to the address; path+#token form the link, words (may
+ * Queues mail <kind> to the address in lang ("nl" or "en"; NULL: Dutch, as
+ * outbox_queue_text); path+#token form the link, words (may
  * be NULL) are a key's fingerprint words. to_name (may be NULL) greets and
  * names the recipient: never a name someone else typed.
  */
 int acct_queue_mail(struct db_conn *c, const struct acct_env *env,
-    const char *kind, const char *to, const char *to_name, const char *path,
-    const char *token, const char *words);
-/* A fresh single-use token of kind for account uid, mailed to `to` as
- * path#token (to_name as in acct_queue_mail). */
+    const char *kind, const char *lang, const char *to, const char *to_name,
+    const char *path, const char *token, const char *words);
+/* A fresh single-use token of kind for account uid, mailed to `to` in
+ * lang as path#token (to_name as in acct_queue_mail). */
 int acct_mail_token(struct db_conn *c, const struct acct_env *env,
-    const char *uid, const char *to, const char *to_name, const char *kind,
-    const char *path, int64_t ttl);
+    const char *uid, const char *lang, const char *to, const char *to_name,
+    const char *kind, const char *path, int64_t ttl);
 /*
  * The login limits (per IP, per account), counted before any costly
  * check; 1 when over (sets *retry_after), -1 when the attempt cannot be
@@ -44,7 +45,8 @@ int acct_mails_limited(
     const struct acct_env *env, const char *email, int64_t *retry_after);
 /* A token lookup as the answer to give. */
 enum acct_status acct_token_status(enum token_state t);
-/* The fingerprint words of a b64u key id into out (>= 48 bytes), or "". */
+/* The fingerprint words of a b64u key id into out (>= KEYID_WORDS_MAX
+ * bytes), or "". */
 void acct_key_words(const char *key_id, char *out, size_t len);
 /* Counts one hit on key; 1 when over limit (sets *retry_after), 0 under
  * it, -1 when it cannot count (a database fault): callers fail closed. */
@@ -52,5 +54,13 @@ int acct_limited(struct db_conn *c, const char *key, int64_t window,
     int64_t limit, int64_t *retry_after);
 void acct_audit(struct db_conn *c, const struct acct_env *env,
     const char *actor, const char *kind, const char *subject);
+/*
+ * Makes the session of a login (the id changes at login: old_hash is
+ * ended), clears the account's failed-login count and records the login.
+ * factor_at: when a second factor was proved for it (0: none).
+ */
+enum acct_status acct_start_session(const struct acct_env *env,
+    const struct user *u, const char *old_hash, struct acct_session *s,
+    int64_t factor_at);
 
 #endif

@@ -7,12 +7,15 @@
 #include <sodium.h>
 
 #include "db/db.h"
+#include "db/factors_db.h"
 #include "db/keyrings_db.h"
+#include "db/staff_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
 #include "domain/kt.h"
+#include "domain/factors.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/secrets.h"
@@ -36,9 +39,9 @@ acct_login_limited(
 	return over;
 }
 
-static enum acct_status
-start_session(const struct acct_env *env, const struct user *u,
-    const char *old_hash, struct acct_session *s)
+enum acct_status
+acct_start_session(const struct acct_env *env, const struct user *u,
+    const char *old_hash, struct acct_session *s, int64_t factor_at)
 {
 	char key[EMAIL_MAX + 16], ipkey[96];
 	struct db_conn *c = db_get(env->db);
@@ -57,7 +60,10 @@ start_session(const struct acct_env *env, const struct user *u,
 	     * NAT all logging in at nine must not lock each other out. */
 	    ratelimit_undo(c, ipkey, ACCT_LOGIN_WINDOW, clock_now()) == DB_OK &&
 	    sessions_insert(
-	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK) {
+	        c, s->hash, u->id, clock_now(), env->ip, env->agent) == DB_OK &&
+	    (factor_at == 0 ||
+	        fdb_session_set_factor_at(c, s->hash, factor_at) == DB_OK) &&
+	    staff_db_logged_in(c, u->id, clock_now()) == DB_OK) {
 		acct_audit(c, env, u->id, "login.ok", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -109,7 +115,28 @@ accounts_login(const struct acct_env *env, const char *email_in,
 		user_release(u);
 		return ACCT_NOT_VERIFIED;
 	}
-	if (start_session(env, u, old_hash, s) != ACCT_OK) {
+	if (u->blocked) {
+		c = db_get(env->db);
+		acct_audit(c, env, u->id, "login.blocked", NULL);
+		db_put(c);
+		user_release(u);
+		return ACCT_BLOCKED;
+	}
+	/* With a second factor enrolled the session waits for it (A8). */
+	switch (factors_enrolled(env, u->id)) {
+	case 1: {
+		int begun = factors_login_begin(env, u, old_hash, s->token);
+
+		user_release(u);
+		return begun == 0 ? ACCT_SECOND_FACTOR : ACCT_ERROR;
+	}
+	case -1:
+		user_release(u);
+		return ACCT_ERROR;
+	default:
+		break;
+	}
+	if (acct_start_session(env, u, old_hash, s, 0) != ACCT_OK) {
 		user_release(u);
 		return ACCT_ERROR;
 	}
@@ -146,6 +173,22 @@ accounts_set_name(
 }
 
 enum acct_status
+accounts_set_lang(
+    const struct acct_env *env, const struct user *u, const char *lang)
+{
+	struct db_conn *c;
+	enum acct_status st = ACCT_ERROR;
+
+	if (strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0)
+		return ACCT_BAD_LANG;
+	c = db_get(env->db);
+	if (users_set_lang(c, u->id, lang) == DB_OK)
+		st = ACCT_OK;
+	db_put(c);
+	return st;
+}
+
+enum acct_status
 accounts_change_password(const struct acct_env *env, const struct user *u,
     const char *keep_hash, const unsigned char current[PW_AUTH_KEY_LEN],
     const unsigned char next[PW_AUTH_KEY_LEN], const struct user_keys *k,
@@ -172,8 +215,8 @@ accounts_change_password(const struct acct_env *env, const struct user *u,
 	/* Only UK is re-wrapped; no data changes (Bitwarden's user key). */
 	if (users_set_password(c, u->id, k, verifier) == DB_OK &&
 	    sessions_delete_user(c, u->id, keep_hash) == DB_OK &&
-	    acct_queue_mail(c, env, "password_changed", u->email, u->name,
-	        "/wachtwoord-vergeten", NULL, NULL) == 0) {
+	    acct_queue_mail(c, env, "password_changed", u->lang, u->email,
+	        u->name, "/wachtwoord-vergeten", NULL, NULL) == 0) {
 		acct_audit(c, env, u->id, "password.changed", NULL);
 		if (db_commit(c) == DB_OK)
 			st = ACCT_OK;
@@ -211,8 +254,8 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 	/* A mailbox has no password to reset: a reset would give whoever
 	 * reads its mail a new key pair in its name. */
 	if (found == 1 && u.verified && !u.is_mailbox)
-		ok = acct_mail_token(c, env, u.id, u.email, u.name, "reset",
-		         "/wachtwoord-herstellen",
+		ok = acct_mail_token(c, env, u.id, u.lang, u.email, u.name,
+		         "reset", "/wachtwoord-herstellen",
 		         env->cfg->accounts_reset_ttl) == 0;
 	if (found == 1)
 		user_release(&u);
@@ -284,8 +327,9 @@ reset_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	    sessions_delete_user(c, uid, NULL) == DB_OK &&
 	    /* A key change is mailed to the owner with the new words. */
 	    acct_queue_mail(c, env,
-	        new_keys ? "keys_changed" : "password_reset", u.email, u.name,
-	        "/wachtwoord-vergeten", NULL, new_keys ? words : NULL) == 0) {
+	        new_keys ? "keys_changed" : "password_reset", u.lang, u.email,
+	        u.name, "/wachtwoord-vergeten", NULL,
+	        new_keys ? words : NULL) == 0) {
 		acct_audit(c, env, uid, "password.reset", NULL);
 		if (new_keys)
 			acct_audit(c, env, uid, "keys.changed", kid);

@@ -25,6 +25,7 @@
 #include "http/metrics.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/secrets.h"
 
@@ -72,8 +73,8 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 		return ACCT_ERROR;
 	if (found == 1 && old.verified) {
 		/* Never say so: tell the owner, by the owner's own name. */
-		rc = acct_queue_mail(c, env, "exists", old.email, old.name,
-		    "/wachtwoord-vergeten", NULL, NULL);
+		rc = acct_queue_mail(c, env, "exists", old.lang, old.email,
+		    old.name, "/wachtwoord-vergeten", NULL, NULL);
 		acct_audit(c, env, old.id, "account.register_existing", NULL);
 		user_release(&old);
 		return rc == 0 ? ACCT_ACCEPTED : ACCT_ERROR;
@@ -102,8 +103,9 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 	default:
 		return ACCT_ERROR;
 	}
-	/* Whoever reads this mail may not be who registered: no name. */
-	if (acct_mail_token(c, env, nu->id, nu->email, NULL, "verify",
+	/* Whoever reads this mail may not be who registered: no name. It is
+	 * in the language of the page the attempt was made on. */
+	if (acct_mail_token(c, env, nu->id, nu->lang, nu->email, NULL, "verify",
 	        "/verifieren", env->cfg->accounts_verify_ttl) == -1)
 		return ACCT_ERROR;
 	acct_audit(c, env, nu->id, "account.registered", nu->email);
@@ -155,6 +157,7 @@ accounts_register(const struct acct_env *env, const struct acct_register *r,
 	nu.verifier = verifier;
 	nu.key_id = kid;
 	nu.keys = r->keys;
+	snprintf(nu.lang, sizeof(nu.lang), "%s", i18n_lang(r->lang));
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);
@@ -221,7 +224,7 @@ first_admin(struct db_conn *c, const struct acct_env *env, const char *uid)
 /*
  * The token is used and the attempt it was mailed for becomes the account:
  * its keys are published from now on (the directory, and a leaf in the
- * key-transparency log), which its owner hears by mail with their five
+ * key-transparency log), which its owner hears by mail with their six
  * words (SECURITY.md 1.8).
  */
 static enum acct_status
@@ -253,8 +256,8 @@ verify_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	    first_admin(c, env, uid) != 0 ||
 	    db_exec(c, "DELETE FROM tokens WHERE user_id = $1 AND kind = $2",
 	        DB_PARAMS(DB_TEXT(uid), DB_TEXT("verify"))) != DB_OK ||
-	    acct_queue_mail(c, env, "keys_published", u->email, u->name, "/",
-	        NULL, words) != 0)
+	    acct_queue_mail(c, env, "keys_published", u->lang, u->email,
+	        u->name, "/", NULL, words) != 0)
 		return ACCT_ERROR;
 	acct_audit(c, env, uid, "account.verified", u->key_id);
 	return ACCT_OK;
@@ -329,8 +332,9 @@ accounts_resend(const struct acct_env *env, const char *email_in)
 	 * only with that attempt's password. */
 	found = users_by_email(c, email, &u);
 	if (found == 1 && !u.verified)
-		ok = acct_mail_token(c, env, u.id, u.email, NULL, "verify",
-		         "/verifieren", env->cfg->accounts_verify_ttl) == 0;
+		ok = acct_mail_token(c, env, u.id, u.lang, u.email, NULL,
+		         "verify", "/verifieren",
+		         env->cfg->accounts_verify_ttl) == 0;
 	if (found == 1)
 		user_release(&u);
 	if (ok && found != -1 && db_commit(c) == DB_OK) {

@@ -19,6 +19,7 @@
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 
 #define OK msg_res(MSG_OK, NULL, NULL)
 #define FAILED msg_res(MSG_ERROR, "internal", "database")
@@ -219,7 +220,7 @@ code_mail(struct db_conn *c, const struct msg_env *env, const struct req_row *r,
 	snprintf(minutes, sizeof(minutes), "%lld",
 	    (long long)(env->cfg->dropoff_code_ttl / 60));
 	return outbox_queue_text(c, env->sec->outbox_key, "dropoff_code",
-	    params, r->ext_email, r->ext_name, r->id);
+	    r->lang, params, r->ext_email, r->ext_name, r->id);
 }
 
 static struct msg_result
@@ -271,6 +272,7 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 		rand_id(r.id);
 		rand_token(token);
 		snprintf(r.kind, sizeof(r.kind), "dropoff");
+		snprintf(r.lang, sizeof(r.lang), "%s", i18n_lang(in->lang));
 		memcpy(r.employee_id, target.id, sizeof(r.employee_id));
 		snprintf(r.key_id, sizeof(r.key_id), "%s", target.key_id);
 		r.ext_email = email;

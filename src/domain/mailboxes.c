@@ -119,8 +119,9 @@ audit(struct db_conn *c, const struct msg_env *env, const char *actor,
 }
 
 struct msg_result
-mailboxes_create(const struct msg_env *env, const char *email_in,
-    const char *name, const char *owner_email, char out_id[RAND_ID_LEN + 1])
+mailboxes_create(const struct msg_env *env, const char *actor,
+    const char *email_in, const char *name, const char *owner_email,
+    char out_id[RAND_ID_LEN + 1])
 {
 	char email[EMAIL_MAX + 1];
 	const char *domain, *why;
@@ -150,7 +151,7 @@ mailboxes_create(const struct msg_env *env, const char *email_in,
 		switch (mbx_db_create(
 		    c, out_id, email, name, owner.id, clock_now())) {
 		case DB_OK:
-			audit(c, env, "admin-cli", "mailbox.created", out_id,
+			audit(c, env, actor, "mailbox.created", out_id,
 			    owner.email, NULL);
 			res = db_commit(c) == DB_OK ?
 			    msg_res(MSG_OK, NULL, NULL) :

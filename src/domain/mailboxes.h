@@ -36,9 +36,14 @@ struct mbx_rekey_in {
 	const char *remove;
 };
 
-/* securetransferd admin mailbox create: out_id gets the new id. */
-struct msg_result mailboxes_create(const struct msg_env *env, const char *email,
-    const char *name, const char *owner_email, char out_id[RAND_ID_LEN + 1]);
+/*
+ * Makes a department mailbox with its owner (securetransferd admin
+ * mailbox create, the Postbussen page of Beheer): out_id gets the new id.
+ * actor: "admin-cli" or the administrator's account, for the audit log.
+ */
+struct msg_result mailboxes_create(const struct msg_env *env, const char *actor,
+    const char *email, const char *name, const char *owner_email,
+    char out_id[RAND_ID_LEN + 1]);
 
 /* The first key (by the owner) or a new one, with a removal. */
 struct msg_result mailboxes_rekey(const struct msg_env *env,

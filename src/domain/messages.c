@@ -5,15 +5,17 @@
 #include <time.h>
 
 #include "db/db.h"
-#include "db/idempotency_db.h"
 #include "db/messages_db.h"
 #include "db/requests_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
+#include "domain/delivery.h"
 #include "domain/email.h"
 #include "domain/filename.h"
 #include "domain/directory.h"
 #include "domain/messages.h"
+#include "domain/msg_idem.h"
+#include "domain/orgpolicy.h"
 #include "domain/orgs.h"
 #include "domain/phone.h"
 #include "envelope/stf1.h"
@@ -21,6 +23,7 @@
 #include "store/blob.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 #include "util/log.h"
 #include "util/secrets.h"
@@ -30,6 +33,7 @@
 #define MANIFEST_MAX (1u << 20)
 #define STANZA_LEN 80
 #define LINK_STANZA_LEN 48
+#define LINK_SEALED_LEN 60 /* nonce 12 || AES-GCM(S) 32 + 16 */
 
 static const struct msg_result ok = { MSG_OK, NULL, NULL };
 
@@ -85,7 +89,8 @@ msg_created_release(struct msg_created *c)
 /* Checks the files and works out the ciphertext sizes. */
 static struct msg_result
 check_files(const struct msg_env *env, const struct msg_create_in *in,
-    struct msg_created *out, uint64_t *total_ct)
+    const struct org_effective *pol, struct msg_created *out,
+    uint64_t *total_ct)
 {
 	const struct config *cfg = env->cfg;
 	uint64_t total = 0, free_bytes, max;
@@ -98,15 +103,16 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	if (in->nfiles > (size_t)cfg->send_max_files)
 		return msg_res(
 		    MSG_TOO_LARGE, "too_many_files", "too many documents");
-	max = (uint64_t)(in->max_bytes > 0 ? in->max_bytes :
-	                                     cfg->send_max_message_bytes);
+	/* The organisation's limit, and a request's own below it. */
+	max = (uint64_t)pol->max_message_bytes;
+	if (in->max_bytes > 0 && (uint64_t)in->max_bytes < max)
+		max = (uint64_t)in->max_bytes;
 	out->ciphertext_sizes = xcalloc(in->nfiles, sizeof(uint64_t));
 	*total_ct = 0;
 	for (i = 0; i < in->nfiles; i++) {
 		const struct msg_file_in *f = &in->files[i];
 
-		if (filename_check(f->name, cfg->send_allowed_extensions, &code,
-		        &why) == -1)
+		if (filename_check(f->name, pol->extensions, &code, &why) == -1)
 			return msg_res(MSG_INVALID, code, why);
 		if (f->size > max - total)
 			return msg_res(MSG_TOO_LARGE, "message_too_large",
@@ -127,10 +133,29 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	return ok;
 }
 
+/*
+ * Strict or standard: the sender's organisation decides, and a sender may
+ * choose only where it lets them. Documents from outside go to an
+ * account: no link secret exists.
+ */
+static struct msg_result
+check_delivery(
+    struct db_conn *c, const struct msg_create_in *in, struct msg_created *out)
+{
+	enum delivery_policy p;
+
+	out->strict = 0;
+	if (in->request_id != NULL)
+		return ok;
+	if (delivery_policy_of(c, in->sender->email, &p) == -1)
+		return msg_res(MSG_ERROR, "internal", "database");
+	return delivery_decide(p, in->delivery, &out->strict);
+}
+
 /* The recipient: an account (verified), or the link flow. */
 static struct msg_result
-check_recipient(struct db_conn *c, const struct msg_env *env,
-    const struct msg_create_in *in, struct msg_created *out)
+check_recipient(struct db_conn *c, const struct msg_create_in *in,
+    const struct org_effective *pol, struct msg_created *out)
 {
 	const char *domain, *why;
 	int connected, found;
@@ -142,9 +167,13 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 		return msg_res(MSG_INVALID, "bad_name", "the recipient's name");
 	if ((connected = orgs_is_connected(c, domain)) == -1)
 		return msg_res(MSG_ERROR, "internal", "database");
+	if (!connected && !pol->outsiders)
+		return msg_res(MSG_FORBIDDEN, "outsiders_not_allowed",
+		    "your organisation does not allow sending outside the "
+		    "connected organisations");
 	if (in->rcpt_phone[0] != '\0' &&
-	    phone_normalise(in->rcpt_phone, env->cfg->sms_allowed_prefixes,
-	        out->rcpt_phone, sizeof(out->rcpt_phone), &why) == -1)
+	    phone_normalise(in->rcpt_phone, pol->sms_prefixes, out->rcpt_phone,
+	        sizeof(out->rcpt_phone), &why) == -1)
 		return msg_res(MSG_INVALID, "bad_phone", why);
 	if (!connected && out->rcpt_phone[0] == '\0')
 		return msg_res(MSG_INVALID, "phone_required",
@@ -160,7 +189,7 @@ check_recipient(struct db_conn *c, const struct msg_env *env,
 	    (out->link || strcmp(out->rcpt.key_id, in->rcpt_key_id) != 0))
 		return msg_res(MSG_CONFLICT, "key_changed",
 		    "the recipient's key is not the one the sender expects");
-	return ok;
+	return check_delivery(c, in, out);
 }
 
 static struct msg_result
@@ -180,6 +209,12 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	m.rcpt_user_id = out->link ? NULL : out->rcpt.id;
 	m.rcpt_key_id = out->link ? NULL : out->rcpt.key_id;
 	m.rcpt_kind = (char *)(uintptr_t)(out->link ? "link" : "account");
+	m.strict = out->strict;
+	/* The recipient's mail and SMS (U1): an account's own language, else
+	 * the one the sender chose (Dutch by default). */
+	snprintf(m.rcpt_lang, sizeof(m.rcpt_lang), "%s",
+	    out->link ? i18n_lang(in->rcpt_lang) :
+	                (out->rcpt.lang[0] ? out->rcpt.lang : "nl"));
 	m.subject = (char *)(uintptr_t)in->subject;
 	m.reference = (char *)(uintptr_t)in->reference;
 	m.state = (char *)(uintptr_t) "uploading";
@@ -214,64 +249,39 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	return ok;
 }
 
-/*
- * An Idempotency-Key seen before: the message it made (out->replayed), or
- * a refusal when the request differs. Inside the creation's transaction.
- */
-static struct msg_result
-idem_check(
-    struct db_conn *c, const struct msg_create_in *in, struct msg_created *out)
-{
-	char hash[IDEM_HASH_LEN + 1], id[RAND_ID_LEN + 1];
-	int got;
-
-	if (in->idem_key == NULL)
-		return ok;
-	got = idem_get(c, in->sender->id, in->idem_key, hash, id);
-	if (got == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
-	if (got == 0)
-		return ok;
-	if (strcmp(hash, in->idem_hash) != 0)
-		return msg_res(MSG_UNPROCESSABLE, "idempotency_key_reused",
-		    "this Idempotency-Key was used for another request");
-	memcpy(out->id, id, sizeof(out->id));
-	out->replayed = 1;
-	return ok;
-}
-
-/* Records the key with the message, in the same transaction. */
-static struct msg_result
-idem_record(struct db_conn *c, const struct msg_create_in *in,
-    const struct msg_created *out)
-{
-	enum db_status st;
-
-	if (in->idem_key == NULL)
-		return ok;
-	st = idem_put(c, in->sender->id, in->idem_key, in->idem_hash, out->id,
-	    clock_now());
-	if (st == DB_CONSTRAINT)
-		return msg_res(MSG_CONFLICT, "idempotency_race", "");
-	return st == DB_OK ? ok : msg_res(MSG_ERROR, "internal", "database");
-}
-
 struct msg_result
 messages_create(const struct msg_env *env, const struct msg_create_in *in,
     struct msg_created *out)
 {
+	struct org_effective *pol;
 	struct msg_result r;
 	struct db_conn *c;
 	uint64_t total = 0, total_ct;
 	size_t i;
+	int got;
 
 	memset(out, 0, sizeof(*out));
 	if (!text_ok(in->subject, SUBJECT_MAX) ||
 	    !text_ok(in->reference, REFERENCE_MAX))
 		return msg_res(MSG_INVALID, "bad_text",
 		    "subject or reference too long or with control characters");
-	if ((r = check_files(env, in, out, &total_ct)).st != MSG_OK)
+	/* The sender's organisation decides (for documents from outside:
+	 * the recipient's). */
+	c = db_get(env->db);
+	pol = xmalloc(sizeof(*pol));
+	got = orgpolicy_effective(c, env->cfg,
+	    orgpolicy_domain_of(
+	        in->request_id != NULL ? in->rcpt_email : in->sender->email),
+	    pol);
+	db_put(c);
+	if (got == -1) {
+		free(pol);
+		return msg_res(MSG_ERROR, "internal", "database");
+	}
+	if ((r = check_files(env, in, pol, out, &total_ct)).st != MSG_OK) {
+		free(pol);
 		return r;
+	}
 	for (i = 0; i < in->nfiles; i++)
 		total += in->files[i].size;
 	rand_id(out->id);
@@ -280,13 +290,13 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 		rand_id(out->file_ids[i]);
 	rand_token(out->r_srv);
 	c = db_get(env->db);
-	if ((r = check_recipient(c, env, in, out)).st == MSG_OK) {
+	if ((r = check_recipient(c, in, pol, out)).st == MSG_OK) {
 		if (db_begin(c) != DB_OK)
 			r = msg_res(MSG_ERROR, "internal", "database");
-		else if ((r = idem_check(c, in, out)).st != MSG_OK ||
+		else if ((r = msg_idem_check(c, in, out)).st != MSG_OK ||
 		    out->replayed ||
 		    (r = insert_all(c, env, in, out, total)).st != MSG_OK ||
-		    (r = idem_record(c, in, out)).st != MSG_OK ||
+		    (r = msg_idem_record(c, in, out)).st != MSG_OK ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
 			if (r.st == MSG_OK && !out->replayed)
@@ -295,9 +305,10 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 		/* Two requests with one key at once: the other one made it. */
 		if (r.st == MSG_CONFLICT && in->idem_key != NULL &&
 		    strcmp(r.code, "idempotency_race") == 0)
-			r = idem_check(c, in, out);
+			r = msg_idem_check(c, in, out);
 	}
 	db_put(c);
+	free(pol);
 	if (!out->link)
 		sodium_memzero(out->r_srv, sizeof(out->r_srv));
 	return r;
@@ -309,26 +320,36 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
     const struct user *sender, const struct msg_row *m, const char *secret)
 {
 	char link[512], expires[64];
+	const char *kind;
 	int rc;
 
 	if (strcmp(m->rcpt_kind, "account") == 0)
 		snprintf(link, sizeof(link), "%s/berichten/%s",
 		    env->cfg->server_public_url, m->id);
+	else if (m->strict)
+		/* The page asks for the link the sender delivers. */
+		snprintf(link, sizeof(link), "%s/r/%s",
+		    env->cfg->server_public_url, m->id);
 	else
 		snprintf(link, sizeof(link), "%s/r/%s#%s",
 		    env->cfg->server_public_url, m->id, secret);
-	tz_format_nl(m->expires_at, expires, sizeof(expires));
+	if (m->request_id[0] != '\0')
+		kind = "message_external";
+	else if (strcmp(m->rcpt_kind, "link") == 0 && m->strict)
+		kind = m->rcpt_phone != NULL ? "message_strict_sms" :
+		                               "message_strict";
+	else
+		kind = m->rcpt_phone != NULL ? "message_sms" : "message";
+	/* In the reader's language, in Dutch time (Europe/Amsterdam). */
+	i18n_datetime(m->rcpt_lang, m->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", m->rcpt_name, "sender",
 			sender->name, "sender_email", sender->email, "link",
 			link, "expires", expires, "service", "SecureTransfer",
 			NULL };
 
-		rc = outbox_queue_text(c, env->sec->outbox_key,
-		    m->request_id[0] != '\0'  ? "message_external" :
-		        m->rcpt_phone != NULL ? "message_sms" :
-		                                "message",
-		    params, m->rcpt_email, m->rcpt_name, m->id);
+		rc = outbox_queue_text(c, env->sec->outbox_key, kind,
+		    m->rcpt_lang, params, m->rcpt_email, m->rcpt_name, m->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;
@@ -357,9 +378,21 @@ check_send(const struct msg_row *m, const struct user *sender,
 	if (link &&
 	    (!b64u_len_ok(in->link_auth_hash, 32, 32) ||
 	        !b64u_len_ok(
-	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN) ||
-	        !b64u_len_ok(in->link_secret, 32, 32)))
+	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN)))
 		return msg_res(MSG_INVALID, "bad_field", "link");
+	/* Strict: S must never reach the server, so a client that sends it
+	 * anyway is refused before anything is stored or mailed. */
+	if (link && m->strict && in->link_secret[0] != '\0')
+		return msg_res(MSG_INVALID, "link_secret_refused",
+		    "this message is sent in strict mode: the link secret must "
+		    "not be sent to the server");
+	if (link && !m->strict && !b64u_len_ok(in->link_secret, 32, 32))
+		return msg_res(MSG_INVALID, "bad_field", "link_secret");
+	if (in->link_secret_sealed[0] != '\0' &&
+	    (!link || !m->strict ||
+	        !b64u_len_ok(
+	            in->link_secret_sealed, LINK_SEALED_LEN, LINK_SEALED_LEN)))
+		return msg_res(MSG_INVALID, "bad_field", "link_secret_sealed");
 	return ok;
 }
 
@@ -385,6 +418,9 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	int link = strcmp(m->rcpt_kind, "link") == 0;
 	int64_t now = clock_now();
 	int64_t left = files_not_done(c, m->id);
+	struct msg_link_gate gate = { in->link_auth_hash, in->link_stanza,
+		in->link_secret_sealed[0] ? in->link_secret_sealed : NULL };
+	struct org_effective pol;
 
 	if (left != 0)
 		return left < 0 ? msg_res(MSG_ERROR, "internal", "database") :
@@ -403,13 +439,19 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 			    msg_res(MSG_GONE, "request_used",
 			        "this request has been used already");
 	}
-	m->expires_at = now + env->cfg->send_retention;
+	/* The retention of the sender's organisation (from outside: the
+	 * recipient's). */
+	if (orgpolicy_effective(c, env->cfg,
+	        orgpolicy_domain_of(
+	            m->request_id[0] != '\0' ? m->rcpt_email : s->email),
+	        &pol) == -1)
+		return msg_res(MSG_ERROR, "internal", "database");
+	m->expires_at = now + pol.retention;
 	if ((!link &&
 	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
 	            in->rcpt_stanza) != DB_OK) ||
-	    msg_set_sent(c, m->id, in->manifest,
-	        link ? in->link_auth_hash : NULL, link ? in->link_stanza : NULL,
-	        now, m->expires_at) != DB_OK ||
+	    msg_set_sent(c, m->id, in->manifest, link ? &gate : NULL, now,
+	        m->expires_at) != DB_OK ||
 	    db_changes(c) != 1 ||
 	    event_add_member(c, m->id, "sent", s->id, s->member_id, env->ip,
 	        NULL) != DB_OK ||

@@ -79,6 +79,8 @@ struct msg_create_in {
 	const char *rcpt_email;
 	const char *rcpt_name;
 	const char *rcpt_phone; /* "" when none */
+	/* "nl" or "en" for an outside recipient's mail and SMS; NULL: Dutch */
+	const char *rcpt_lang;
 	const char *subject;
 	const char *reference;
 	const struct msg_file_in *files;
@@ -94,6 +96,9 @@ struct msg_create_in {
 	 * (msg_created.replayed); with another request it is refused (422). */
 	const char *idem_key;
 	const char *idem_hash;
+	/* "standard", "strict" or NULL: what the sender asks for; the
+	 * organisation's policy decides (domain/delivery.h). */
+	const char *delivery;
 };
 
 struct msg_created {
@@ -102,6 +107,7 @@ struct msg_created {
 	char rcpt_email[256];
 	char rcpt_phone[20];
 	int link; /* no account: link flow */
+	int strict; /* strict delivery: the server never gets S */
 	char r_srv[RAND_TOKEN_LEN + 1]; /* link flow only */
 	struct user rcpt; /* account flow: id, key_id, keys.x25519_pk */
 	int64_t upload_deadline;
@@ -120,6 +126,9 @@ struct msg_send_in {
 	const char *link_auth_hash; /* link flow: SHA-256(link_auth) */
 	const char *link_stanza;
 	const char *link_secret; /* S, only to write the link mail */
+	/* Strict mode: the sender's copy of S sealed under a key from K
+	 * (b64u, 60 bytes), or "". S itself is refused. */
+	const char *link_secret_sealed;
 };
 
 struct msg_result messages_send(const struct msg_env *env,

@@ -12,6 +12,7 @@
 #include "notify/sms.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/secrets.h"
 #include "util/tz.h"
@@ -153,6 +154,11 @@ receive_open(const struct msg_env *env, const char *id, const char *link_auth,
 	if (otp_get(c, id, &o) == 1) {
 		out->locked = o.locked;
 		out->code_sent_at = o.sent_at;
+		/* A code already sent and still good: the page offers its
+		 * field, so reopening the link costs no new SMS (issue 25). */
+		if (!o.locked && o.code_hash[0] != '\0' &&
+		    o.expires_at > clock_now())
+			out->code_expires_at = o.expires_at;
 	}
 	out->capable = capable(env, c, id, cap_token);
 	out->expires_at = m.expires_at;
@@ -189,7 +195,7 @@ new_code(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
 	code_hash(env, m->id, code, h);
 	if (otp_put(c, m->id, h, now, expires) == DB_OK &&
 	    sms_code_text(env->cfg, code,
-	        (int)(env->cfg->receive_code_ttl / 60), text,
+	        (int)(env->cfg->receive_code_ttl / 60), m->rcpt_lang, text,
 	        sizeof(text)) == 0 &&
 	    outbox_queue_sms(
 	        c, env->sec->outbox_key, m->rcpt_phone, text, m->id) == 0 &&
@@ -281,16 +287,17 @@ mail_locked(struct db_conn *c, const struct msg_env *env,
 	}
 	snprintf(link, sizeof(link), "%s/berichten/%s",
 	    env->cfg->server_public_url, m->id);
-	tz_format_nl(m->sent_at, sent, sizeof(sent));
-	tz_format_nl(clock_now(), when, sizeof(when));
+	/* In the sender's language, in Dutch time (U1). */
+	i18n_datetime(u.lang, m->sent_at, sent, sizeof(sent));
+	i18n_datetime(u.lang, clock_now(), when, sizeof(when));
 	snprintf(n, sizeof(n), "%" PRId64, attempts);
 	{
 		const char *params[] = { "name", u.name, "recipient",
 			m->rcpt_email, "sent", sent, "when", when, "attempts",
 			n, "link", link, "service", "SecureTransfer", NULL };
 
-		if (outbox_queue_text(c, env->sec->outbox_key, "locked", params,
-		        u.email, u.name, m->id) == -1)
+		if (outbox_queue_text(c, env->sec->outbox_key, "locked", u.lang,
+		        params, u.email, u.name, m->id) == -1)
 			log_error("cannot queue the lock mail", "{s:s}",
 			    "message", m->id);
 	}

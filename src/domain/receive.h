@@ -23,6 +23,8 @@ struct rcv_open {
 	char phone_masked[32]; /* "+31 6 ******78" */
 	char *sender_name; /* free() */
 	int64_t expires_at, code_sent_at;
+	/* until when the last code sent can still be typed; 0 when none */
+	int64_t code_expires_at;
 };
 
 struct msg_result receive_open(const struct msg_env *env, const char *id,

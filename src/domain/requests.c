@@ -8,12 +8,14 @@
 #include "db/requests_db.h"
 #include "db/users.h"
 #include "domain/accounts.h"
+#include "domain/delivery.h"
 #include "domain/email.h"
 #include "domain/orgs.h"
 #include "domain/requests.h"
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 #include "util/log.h"
 
@@ -63,7 +65,8 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 
 	snprintf(link, sizeof(link), "%s/q/%s#%s", env->cfg->server_public_url,
 	    token, r->key_id);
-	tz_format_nl(r->expires_at, expires, sizeof(expires));
+	/* In the reader's language, in Dutch time (Europe/Amsterdam). */
+	i18n_datetime(r->lang, r->expires_at, expires, sizeof(expires));
 	{
 		const char *params[] = { "name", r->ext_name, "sender",
 			employee->name, "sender_email", employee->email, "text",
@@ -71,7 +74,7 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 			"SecureTransfer", NULL };
 
 		rc = outbox_queue_text(c, env->sec->outbox_key, "request",
-		    params, r->ext_email, r->ext_name, r->id);
+		    r->lang, params, r->ext_email, r->ext_name, r->id);
 	}
 	sodium_memzero(link, sizeof(link));
 	return rc;
@@ -79,9 +82,11 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 
 static struct msg_result
 create_checks(struct db_conn *c, const struct user *employee,
-    const struct req_create_in *in, char *email, size_t emaillen)
+    const struct req_create_in *in, char *email, size_t emaillen, int *strict)
 {
 	const char *domain, *why;
+	enum delivery_policy policy;
+	struct msg_result r;
 	int connected;
 
 	if (employee->key_id == NULL)
@@ -103,12 +108,17 @@ create_checks(struct db_conn *c, const struct user *employee,
 		return msg_res(MSG_INVALID, "connected_domain",
 		    "this address belongs to a connected organisation; send "
 		    "a message to it instead");
+	if (delivery_policy_of(c, employee->email, &policy) == -1)
+		return FAILED;
+	if ((r = delivery_decide(policy, in->delivery, strict)).st != MSG_OK)
+		return r;
 	return OK;
 }
 
 static struct msg_result
 create_tx(struct db_conn *c, const struct msg_env *env,
-    const struct user *employee, struct req_row *r, const char *token)
+    const struct user *employee, struct req_row *r, const char *token,
+    int strict)
 {
 	char key[RAND_ID_LEN + 16], h[SECRETS_HASH_LEN + 1];
 	int64_t n;
@@ -120,32 +130,36 @@ create_tx(struct db_conn *c, const struct msg_env *env,
 		return msg_res(MSG_LIMITED, "rate_limited",
 		    "too many requests today; try again tomorrow");
 	token_hash(env, token, h);
+	/* Strict: the employee mails the link; the server writes none. */
 	if (req_insert(c, r, h) != DB_OK ||
-	    request_mail(c, env, employee, r, token) == -1 ||
+	    (!strict && request_mail(c, env, employee, r, token) == -1) ||
 	    audit_add(c, employee->id, env->ip, "request.created", r->id,
-	        NULL) != DB_OK)
+	        strict ? "{\"delivery\":\"strict\"}" : NULL) != DB_OK)
 		return FAILED;
 	return OK;
 }
 
 struct msg_result
 requests_create(const struct msg_env *env, const struct user *employee,
-    const struct req_create_in *in, char id[RAND_ID_LEN + 1],
-    int64_t *expires_at)
+    const struct req_create_in *in, struct req_created *out)
 {
 	char email[EMAIL_MAX + 1], token[RAND_TOKEN_LEN + 1];
 	struct db_conn *c = db_get(env->db);
 	struct req_row r = { 0 };
 	struct msg_result res;
+	int strict = 0;
 
-	if ((res = create_checks(c, employee, in, email, sizeof(email))).st !=
-	    MSG_OK) {
+	memset(out, 0, sizeof(*out));
+	if ((res = create_checks(
+	         c, employee, in, email, sizeof(email), &strict))
+	        .st != MSG_OK) {
 		db_put(c);
 		return res;
 	}
 	rand_id(r.id);
 	rand_token(token);
 	snprintf(r.kind, sizeof(r.kind), "request");
+	snprintf(r.lang, sizeof(r.lang), "%s", i18n_lang(in->lang));
 	memcpy(r.employee_id, employee->id, sizeof(r.employee_id));
 	snprintf(r.key_id, sizeof(r.key_id), "%s", employee->key_id);
 	r.ext_email = email;
@@ -156,16 +170,20 @@ requests_create(const struct msg_env *env, const struct user *employee,
 	if (db_begin(c) != DB_OK)
 		res = msg_res(
 		    MSG_BUSY, "busy", "The server is busy; try again");
-	else if ((res = create_tx(c, env, employee, &r, token)).st == MSG_OK ||
+	else if ((res = create_tx(c, env, employee, &r, token, strict)).st ==
+	        MSG_OK ||
 	    res.st == MSG_LIMITED)
 		/* A refusal keeps its count of the day. */
 		res = db_commit(c) == DB_OK ? res : FAILED;
 	else
 		db_rollback(c);
 	db_put(c);
+	if (res.st == MSG_OK && strict)
+		memcpy(out->token, token, sizeof(token));
 	sodium_memzero(token, sizeof(token));
-	memcpy(id, r.id, RAND_ID_LEN + 1);
-	*expires_at = r.expires_at;
+	memcpy(out->id, r.id, RAND_ID_LEN + 1);
+	out->expires_at = r.expires_at;
+	out->strict = strict;
 	return res;
 }
 

@@ -27,12 +27,24 @@ struct req_create_in {
 	const char *email;
 	const char *text; /* the accompanying text, may be "" */
 	const char *fp; /* the key id the employee's browser put in the link */
+	/* "standard" (the server mails the link), "strict" (the employee
+	 * sends it from their own mail program, so the server writes no
+	 * link) or NULL: the organisation's policy decides (delivery.h). */
+	const char *delivery;
+	const char *lang; /* the person outside reads "nl" or "en"; NULL: nl */
 };
 
-/* Q1: checks, stores and mails a request; id and expiry out. */
+struct req_created {
+	char id[RAND_ID_LEN + 1];
+	int64_t expires_at;
+	int strict; /* no mail was sent: the employee delivers the link */
+	char token[RAND_TOKEN_LEN + 1]; /* strict only, else "" */
+};
+
+/* Q1: checks, stores and (standard) mails a request. out->token: wipe. */
 struct msg_result requests_create(const struct msg_env *env,
     const struct user *employee, const struct req_create_in *in,
-    char id[RAND_ID_LEN + 1], int64_t *expires_at);
+    struct req_created *out);
 
 /* What the holder of a token sees. */
 struct req_view {
@@ -85,6 +97,7 @@ struct dropoff_in {
 	const char *name; /* the visitor */
 	const char *email;
 	const char *challenge, *nonce; /* the proof of work */
+	const char *lang; /* the visitor's page language; NULL: nl */
 };
 
 /* Q4: checks the work and the limits, mails a code; token out. */

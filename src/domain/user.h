@@ -35,12 +35,16 @@ struct user {
 	char scope_msg[RAND_ID_LEN + 1];
 	/* A department mailbox (A7): no password, members act for it. */
 	int is_mailbox;
+	/* Blocked by an administrator: no login, no session (O6). */
+	int blocked;
 	/*
 	 * Set when a member acts for a mailbox: this struct is then the
 	 * mailbox and member_id the account of the person behind it, whom
 	 * the events name (migration 0012).
 	 */
 	char member_id[RAND_ID_LEN + 1];
+	/* "nl" or "en": the pages' and the mails' language (U1). */
+	char lang[3];
 };
 
 /* The key id of a base64url X25519 public key: b64u(SHA-256(pk)[:16]).

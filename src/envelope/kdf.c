@@ -14,6 +14,7 @@
 #define KDF_LABEL_MANIFEST "securetransfer/v1/manifest"
 #define KDF_LABEL_LINK_AUTH "securetransfer/v1/link-auth"
 #define KDF_LABEL_LINK_WRAP "securetransfer/v1/link-wrap"
+#define KDF_LABEL_LINK_SECRET "securetransfer/v1/link-secret"
 
 int
 kdf_hkdf(unsigned char out[KDF_LEN], const unsigned char *ikm, size_t ikmlen,
@@ -87,6 +88,15 @@ kdf_manifest_key(unsigned char mk[KDF_LEN], const unsigned char k[32],
 	return kdf_hkdf(mk, k, 32, msg_id, 16,
 	    (const unsigned char *)KDF_LABEL_MANIFEST,
 	    sizeof(KDF_LABEL_MANIFEST) - 1);
+}
+
+int
+kdf_link_secret_key(unsigned char out[KDF_LEN], const unsigned char k[32],
+    const unsigned char msg_id[16])
+{
+	return kdf_hkdf(out, k, 32, msg_id, 16,
+	    (const unsigned char *)KDF_LABEL_LINK_SECRET,
+	    sizeof(KDF_LABEL_LINK_SECRET) - 1);
 }
 
 int

@@ -23,6 +23,10 @@ int kdf_file_keys(unsigned char fk[KDF_LEN], unsigned char hk[KDF_LEN],
 /* MK = HKDF(K, msg_id, "securetransfer/v1/manifest"). */
 int kdf_manifest_key(unsigned char mk[KDF_LEN], const unsigned char k[32],
     const unsigned char msg_id[16]);
+/* LSK = HKDF(K, msg_id, "securetransfer/v1/link-secret"): seals the
+ * sender's copy of S in strict delivery. */
+int kdf_link_secret_key(unsigned char out[KDF_LEN], const unsigned char k[32],
+    const unsigned char msg_id[16]);
 /* link_auth = HKDF(S, msg_id, "securetransfer/v1/link-auth"). */
 int kdf_link_auth(unsigned char out[KDF_LEN], const unsigned char s[32],
     const unsigned char msg_id[16]);

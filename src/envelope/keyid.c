@@ -29,7 +29,8 @@ keyid_word_indexes(unsigned idx[KEYID_WORDS], const unsigned char id[KEYID_LEN])
 	for (i = 0; i < 8; i++)
 		v = v << 8 | id[i];
 	for (i = 0; i < KEYID_WORDS; i++)
-		idx[i] = (unsigned)(v >> (64 - 11 * (i + 1))) & 0x7ff;
+		idx[i] = (unsigned)(v >> (64 - WORDLIST_BITS * (i + 1))) &
+		    (WORDLIST_LEN - 1);
 }
 
 int
@@ -41,12 +42,12 @@ keyid_words(char *out, size_t outlen, const unsigned char id[KEYID_LEN])
 
 	keyid_word_indexes(idx, id);
 	for (i = 0; i < KEYID_WORDS; i++) {
-		n = strlen(wordlist_english[idx[i]]);
+		n = strlen(wordlist_nl[idx[i]]);
 		if (outlen - len < n + 2)
 			return -1;
 		if (i > 0)
 			out[len++] = ' ';
-		memcpy(out + len, wordlist_english[idx[i]], n);
+		memcpy(out + len, wordlist_nl[idx[i]], n);
 		len += n;
 	}
 	out[len] = '\0';

@@ -183,3 +183,53 @@ stanza_link_unwrap(unsigned char k[32], const unsigned char st[STANZA_LINK_LEN],
 	OPENSSL_cleanse(lwk, sizeof(lwk));
 	return err;
 }
+
+/* aad = "securetransfer/v1/link-secret" || msg_id */
+#define LINK_SECRET_LABEL "securetransfer/v1/link-secret"
+#define LINK_SECRET_AAD_LEN (sizeof(LINK_SECRET_LABEL) - 1 + 16)
+
+static void
+link_secret_aad(
+    unsigned char aad[LINK_SECRET_AAD_LEN], const unsigned char msg_id[16])
+{
+	memcpy(aad, LINK_SECRET_LABEL, sizeof(LINK_SECRET_LABEL) - 1);
+	memcpy(aad + sizeof(LINK_SECRET_LABEL) - 1, msg_id, 16);
+}
+
+enum stf1_err
+stanza_link_secret_seal(unsigned char out[STANZA_LINK_SECRET_LEN],
+    const unsigned char s[32], const unsigned char k[32],
+    const unsigned char msg_id[16])
+{
+	unsigned char lsk[32], aad[LINK_SECRET_AAD_LEN];
+	enum stf1_err err = STF1_OK;
+
+	/* A random nonce: a retried send seals a new S under the same LSK. */
+	rand_bytes(out, AEAD_NONCE_LEN);
+	link_secret_aad(aad, msg_id);
+	if (kdf_link_secret_key(lsk, k, msg_id) != 0 ||
+	    aead_seal(
+	        out + AEAD_NONCE_LEN, lsk, out, aad, sizeof(aad), s, 32) != 0)
+		err = STF1_ERR_CRYPTO;
+	OPENSSL_cleanse(lsk, sizeof(lsk));
+	return err;
+}
+
+enum stf1_err
+stanza_link_secret_open(unsigned char s[32],
+    const unsigned char sealed[STANZA_LINK_SECRET_LEN],
+    const unsigned char k[32], const unsigned char msg_id[16])
+{
+	unsigned char lsk[32], aad[LINK_SECRET_AAD_LEN];
+	enum stf1_err err = STF1_OK;
+
+	link_secret_aad(aad, msg_id);
+	if (kdf_link_secret_key(lsk, k, msg_id) != 0)
+		err = STF1_ERR_CRYPTO;
+	else if (aead_open(s, lsk, sealed, aad, sizeof(aad),
+	             sealed + AEAD_NONCE_LEN,
+	             STANZA_LINK_SECRET_LEN - AEAD_NONCE_LEN) != 0)
+		err = STF1_ERR_STANZA_AUTH;
+	OPENSSL_cleanse(lsk, sizeof(lsk));
+	return err;
+}

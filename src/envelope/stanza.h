@@ -14,6 +14,7 @@
 #define STANZA_X25519_LEN 80
 #define STANZA_LINK_LEN 48
 #define STANZA_KEY_LEN 32
+#define STANZA_LINK_SECRET_LEN 60
 
 /* pk = X25519 public key of secret key sk; 0 or -1. */
 int stanza_x25519_public(unsigned char pk[32], const unsigned char sk[32]);
@@ -38,5 +39,20 @@ enum stf1_err stanza_link_wrap(unsigned char out[STANZA_LINK_LEN],
 enum stf1_err stanza_link_unwrap(unsigned char k[32],
     const unsigned char st[STANZA_LINK_LEN], const unsigned char msg_id[16],
     const unsigned char s[32], const unsigned char r_srv[32]);
+
+/*
+ * Strict delivery: the sender's own copy of the link secret s, sealed
+ * under LSK = HKDF(k, msg_id, "securetransfer/v1/link-secret") as
+ *   nonce (12 random) || AES-GCM(LSK, nonce,
+ *                       aad = "securetransfer/v1/link-secret" || msg_id, s)
+ * so whoever holds K (the sender, through the self-stanza) can show the
+ * link again and the server cannot.
+ */
+enum stf1_err stanza_link_secret_seal(unsigned char out[STANZA_LINK_SECRET_LEN],
+    const unsigned char s[32], const unsigned char k[32],
+    const unsigned char msg_id[16]);
+enum stf1_err stanza_link_secret_open(unsigned char s[32],
+    const unsigned char sealed[STANZA_LINK_SECRET_LEN],
+    const unsigned char k[32], const unsigned char msg_id[16]);
 
 #endif

@@ -24,6 +24,9 @@ enum route_flags {
 	ROUTE_MAILBOX = 1 << 7, /* a member may act for a mailbox (A7) */
 	ROUTE_OFFLOAD = 1 << 8, /* waits on the disk: run off the HTTP
 	                           threads (offload.h) */
+	ROUTE_ADMIN = 1 << 9, /* Beheer: the administrator role and a
+	                         second factor proved within 15 minutes
+	                         (api_admin_gate); with ROUTE_AUTH */
 };
 
 /*

@@ -20,6 +20,7 @@
 #define AUTH (ROUTE_API | ROUTE_AUTH)
 #define QTOKEN (ROUTE_API | ROUTE_REQUEST)
 #define MBX (AUTH | ROUTE_MAILBOX)
+#define ADMIN (AUTH | ROUTE_ADMIN)
 /* tus creation and termination: an unlink and a durable commit each. */
 #define SLOW ROUTE_OFFLOAD
 
@@ -31,7 +32,7 @@ const struct route routes[] = {
 	R("GET", "/metrics", api_metrics, ROUTE_OPS, 0, NULL),
 
 	/* Public settings, session, CSP reports. */
-	R("GET", "/api/v1/config", api_config, API, 0, NULL),
+	R("GET", "/api/v1/config", api_config, API | ROUTE_SESSION, 0, NULL),
 	R("GET", "/api/v1/session", api_session_get, API | ROUTE_SESSION, 0,
 	    NULL),
 	R("POST", "/api/v1/csp-report", api_csp_report, API | ROUTE_NO_CSRF,
@@ -52,6 +53,10 @@ const struct route routes[] = {
 	R("POST", "/api/v1/verify/resend", api_verify_resend, API, 0, JSON),
 	R("POST", "/api/v1/prelogin", api_prelogin, API, 0, JSON),
 	R("POST", "/api/v1/login", api_login, API, 0, JSON),
+	R("POST", "/api/v1/login/factor", api_login_factor, API, 64 << 10,
+	    JSON),
+	R("POST", "/api/v1/login/factor/options", api_login_factor_options,
+	    API, 0, JSON),
 	R("POST", "/api/v1/logout", api_logout, AUTH, 0, NULL),
 	R("POST", "/api/v1/password/forgot", api_password_forgot, API, 0, JSON),
 	R("POST", "/api/v1/password/reset-info", api_reset_info, API, 0, JSON),
@@ -69,6 +74,62 @@ const struct route routes[] = {
 	    0, NULL),
 	R("DELETE", "/api/v1/account/sessions/:id", api_sessions_end, AUTH, 0,
 	    NULL),
+	R("POST", "/api/v1/session/unlock-share", api_session_unlock_share,
+	    AUTH, 0, NULL),
+
+	/* The second factor (A8): the account's own, and the step-up. */
+	R("GET", "/api/v1/account/factors", api_factors_get, AUTH, 0, NULL),
+	R("POST", "/api/v1/account/factors/webauthn/options",
+	    api_factors_webauthn_options, AUTH, 0, JSON),
+	R("POST", "/api/v1/account/factors/webauthn",
+	    api_factors_webauthn_add, AUTH, 64 << 10, JSON),
+	R("DELETE", "/api/v1/account/factors/webauthn/:id",
+	    api_factors_webauthn_delete, AUTH, 0, NULL),
+	R("POST", "/api/v1/account/factors/totp", api_factors_totp_begin,
+	    AUTH, 0, NULL),
+	R("POST", "/api/v1/account/factors/totp/confirm",
+	    api_factors_totp_confirm, AUTH, 0, JSON),
+	R("DELETE", "/api/v1/account/factors/totp", api_factors_totp_delete,
+	    AUTH, 0, NULL),
+	R("POST", "/api/v1/account/factors/recovery-codes",
+	    api_factors_recovery, AUTH, 0, NULL),
+	R("POST", "/api/v1/account/factors/verify", api_factors_verify, AUTH,
+	    64 << 10, JSON),
+
+	/* Beheer (O6): administrators with a fresh second factor. */
+	R("GET", "/api/v1/admin/organisations", api_admin_orgs_list, ADMIN, 0,
+	    NULL),
+	R("POST", "/api/v1/admin/organisations", api_admin_org_add, ADMIN, 0,
+	    JSON),
+	R("GET", "/api/v1/admin/organisations/:domain", api_admin_org_get,
+	    ADMIN, 0, NULL),
+	R("PUT", "/api/v1/admin/organisations/:domain", api_admin_org_put,
+	    ADMIN, 0, JSON),
+	R("DELETE", "/api/v1/admin/organisations/:domain",
+	    api_admin_org_delete, ADMIN, 0, NULL),
+	R("GET", "/api/v1/admin/accounts", api_admin_accounts, ADMIN, 0, NULL),
+	R("GET", "/api/v1/admin/accounts/:id", api_admin_account_get, ADMIN, 0,
+	    NULL),
+	R("POST", "/api/v1/admin/accounts/:id/block", api_admin_account_block,
+	    ADMIN, 0, NULL),
+	R("POST", "/api/v1/admin/accounts/:id/unblock",
+	    api_admin_account_unblock, ADMIN, 0, NULL),
+	R("POST", "/api/v1/admin/accounts/:id/end-sessions",
+	    api_admin_account_end_sessions, ADMIN, 0, NULL),
+	R("POST", "/api/v1/admin/accounts/:id/promote",
+	    api_admin_account_promote, ADMIN, 0, NULL),
+	R("POST", "/api/v1/admin/accounts/:id/demote",
+	    api_admin_account_demote, ADMIN, 0, NULL),
+	R("POST", "/api/v1/admin/accounts/:id/resend-verification",
+	    api_admin_account_resend, ADMIN, 0, NULL),
+	R("GET", "/api/v1/admin/mailboxes", api_admin_mailboxes, ADMIN, 0,
+	    NULL),
+	R("POST", "/api/v1/admin/mailboxes", api_admin_mailbox_create, ADMIN,
+	    0, JSON),
+	R("GET", "/api/v1/admin/audit", api_admin_audit, ADMIN, 0, NULL),
+	R("GET", "/api/v1/admin/audit.csv", api_admin_audit_csv, ADMIN, 0,
+	    NULL),
+	R("GET", "/api/v1/admin/overview", api_admin_overview, ADMIN, 0, NULL),
 
 	/* Messages (S1-S7) and their uploads (tus 1.0). */
 	R("GET", "/api/v1/messages", api_messages_list, MBX, 0, NULL),
@@ -188,6 +249,14 @@ const struct route routes[] = {
 	PAGE("/handleiding"),
 	PAGE("/postbussen"),
 	PAGE("/postbussen/:id"),
+	PAGE("/beheer"),
+	PAGE("/beheer/organisaties"),
+	PAGE("/beheer/organisaties/:domain"),
+	PAGE("/beheer/accounts"),
+	PAGE("/beheer/accounts/:id"),
+	PAGE("/beheer/postbussen"),
+	PAGE("/beheer/audit"),
+	PAGE("/beheer/overzicht"),
 	R("GET", "/:name", static_root_file, 0, 0, NULL),
 };
 /* clang-format on */

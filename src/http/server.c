@@ -18,6 +18,7 @@
 
 #include "api/errors.h"
 #include "db/db.h"
+#include "api/api.h"
 #include "http/csrf.h"
 #include "http/deadline.h"
 #include "http/listen.h"
@@ -316,6 +317,9 @@ admit(struct request *req, const char *url, const char *method,
 	}
 	if ((req->route->flags & ROUTE_MAILBOX) && req->user != NULL &&
 	    session_act_as(req) == -1)
+		return refuse(req, cl != NULL ? len : UINT64_MAX);
+	/* Beheer: the role and a fresh second factor, before any body. */
+	if ((req->route->flags & ROUTE_ADMIN) && api_admin_gate(req) == -1)
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	if (req->route->stream != NULL) {
 		if (req->route->stream->begin(req) == -1) {

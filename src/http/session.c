@@ -79,6 +79,22 @@ session_act_as(struct request *req)
 	return 0;
 }
 
+int
+session_unlock_share(struct request *req, char out[SECRETS_HASH_LEN + 1])
+{
+	char name[64];
+	const char *tok;
+
+	tok = request_cookie(
+	    req, cookie_name(req->app, "st_session", name, sizeof(name)));
+	if (tok == NULL || strlen(tok) != ACCT_SESSION_LEN ||
+	    req->session_hash[0] == '\0')
+		return -1;
+	secrets_keyed_hash(
+	    &req->app->secrets, "securetransfer/v1/session-unlock", tok, out);
+	return 0;
+}
+
 void
 session_release(struct request *req)
 {

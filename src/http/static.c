@@ -159,13 +159,51 @@ static_page(struct request *req)
 	index_html(req, 200);
 }
 
+static int
+b64u_run(const char **p)
+{
+	const char *s = *p;
+
+	while ((**p >= 'a' && **p <= 'z') || (**p >= 'A' && **p <= 'Z') ||
+	    (**p >= '0' && **p <= '9') || **p == '_' || **p == '-')
+		(*p)++;
+	return *p > s;
+}
+
+/*
+ * A link whose '#' a mail gateway encoded (SECURITY.md W14: %23, or %2523
+ * from Safe Links, so the decoded path holds '#' or "%23"): /r/<id>#<S>,
+ * /q/<token>#<fp>. The page repairs it (web/src/lib/fragment.js); it is
+ * served as the page it is, with 200. The path is never logged.
+ */
+static int
+mangled_link(const char *path)
+{
+	const char *p = path;
+
+	if (path == NULL ||
+	    (strncmp(p, "/r/", 3) != 0 && strncmp(p, "/q/", 3) != 0))
+		return 0;
+	p += 3;
+	if (!b64u_run(&p))
+		return 0;
+	if (*p == '#')
+		p++;
+	else if (strncmp(p, "%23", 3) == 0)
+		p += 3;
+	else
+		return 0;
+	(void)b64u_run(&p);
+	return *p == '\0';
+}
+
 void
 static_not_found(struct request *req)
 {
 	if (!req->is_api &&
 	    (strcmp(req->method, "GET") == 0 ||
 	        strcmp(req->method, "HEAD") == 0)) {
-		index_html(req, 404);
+		index_html(req, mangled_link(req->path) ? 200 : 404);
 		return;
 	}
 	req->is_api = 1;

@@ -41,7 +41,8 @@ file_send(const struct config *cfg, const char *id, const char *from,
 	if (fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1 ||
 	    fsync_parent(path) == -1)
 		goto fail;
-	snprintf(reply, replylen, "250 written to outbox folder");
+	/* A token the reports put in words (report_reply). */
+	snprintf(reply, replylen, "250 st:file");
 	return SEND_OK;
 fail:
 	snprintf(reply, replylen, "file: %s", strerror(errno));

@@ -1,67 +1,24 @@
 /* Mail texts from the catalogue; see mailtext.h. */
 #include "util/common.h"
 
-#include <jansson.h>
-
 #include "notify/mailtext.h"
 #include "util/buf.h"
-#include "util/log.h"
+#include "util/i18n.h"
 
 #define TEXT_MAX (256u << 10)
-
-static json_t *catalogue;
-
-static int
-has_mail_texts(json_t *cat)
-{
-	const char *key;
-	json_t *v;
-
-	if (!json_is_object(cat))
-		return 0;
-	json_object_foreach(cat, key, v)
-	{
-		if (strncmp(key, "mail.", 5) == 0 && json_is_string(v))
-			return 1;
-	}
-	return 0;
-}
 
 int
 mailtext_load(const char *web_root)
 {
-	char path[4096];
-	json_error_t err;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", web_root,
-	        MAILTEXT_FILE) >= sizeof(path)) {
-		log_error("no mail texts: web_root too long", NULL);
-		return -1;
-	}
-	json_decref(catalogue);
-	catalogue = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (catalogue != NULL && !has_mail_texts(catalogue)) {
-		json_decref(catalogue);
-		catalogue = NULL;
-		snprintf(err.text, sizeof(err.text),
-		    "not the message catalogue (no mail.* texts)");
-	}
-	if (catalogue == NULL) {
-		log_error("no mail texts", "{s:s,s:s}", "path", path, "error",
-		    err.text);
-		return -1;
-	}
-	return 0;
+	return i18n_load(web_root);
 }
 
 static const char *
-lookup(const char *kind, const char *part, char *key, size_t keylen)
+lookup(const char *lang, const char *kind, const char *part, char *key,
+    size_t keylen)
 {
-	const char *s;
-
 	snprintf(key, keylen, "mail.%s.%s", kind, part);
-	s = json_string_value(json_object_get(catalogue, key));
-	return s != NULL ? s : key;
+	return i18n_text(lang, key);
 }
 
 static const char *
@@ -144,23 +101,25 @@ fill(const char *tmpl, const char *const *params, int html)
 }
 
 void
-mailtext_render(
-    const char *kind, const char *const *params, struct mailtext *out)
+mailtext_render(const char *kind, const char *lang, const char *const *params,
+    struct mailtext *out)
 {
 	char key[128];
-	const char *subject = lookup(kind, "subject", key, sizeof(key));
+	const char *subject = lookup(lang, kind, "subject", key, sizeof(key));
 	char *body_html;
 	struct buf h;
 
 	out->subject = fill(subject, params, 0);
 	/* Subjects are one line: a newline in a value must not split it. */
 	out->subject[strcspn(out->subject, "\r\n")] = '\0';
-	out->text = fill(lookup(kind, "body", key, sizeof(key)), params, 0);
-	body_html = fill(lookup(kind, "body", key, sizeof(key)), params, 1);
+	out->text = fill(
+	    lookup(lang, kind, "body", key, sizeof(key)), params, 0);
+	body_html = fill(
+	    lookup(lang, kind, "body", key, sizeof(key)), params, 1);
 	buf_init(&h, TEXT_MAX * 2);
-	buf_adds(&h,
-	    "<!DOCTYPE html><html lang=\"nl\"><head><meta "
-	    "charset=\"utf-8\"><title>");
+	buf_adds(&h, "<!DOCTYPE html><html lang=\"");
+	buf_adds(&h, i18n_lang(lang));
+	buf_adds(&h, "\"><head><meta charset=\"utf-8\"><title>");
 	add_escaped(&h, out->subject);
 	buf_adds(&h,
 	    "</title></head><body style=\"font-family:sans-serif;"
@@ -172,9 +131,9 @@ mailtext_render(
 }
 
 char *
-mailtext_plain(const char *key, const char *const *params)
+mailtext_plain(const char *key, const char *lang, const char *const *params)
 {
-	const char *s = json_string_value(json_object_get(catalogue, key));
+	const char *s = i18n_get(lang, key);
 
 	return s != NULL ? fill(s, params, 0) : NULL;
 }

@@ -107,14 +107,14 @@ out:
 
 int
 outbox_queue_text(struct db_conn *c, const unsigned char key[32],
-    const char *kind, const char *const *params, const char *to,
-    const char *to_name, const char *ref)
+    const char *kind, const char *lang, const char *const *params,
+    const char *to, const char *to_name, const char *ref)
 {
 	struct mailtext t;
 	struct mail m = { 0 };
 	int rc;
 
-	mailtext_render(kind, params, &t);
+	mailtext_render(kind, lang, params, &t);
 	m.to = to;
 	m.to_name = to_name;
 	m.subject = t.subject;

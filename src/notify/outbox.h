@@ -34,12 +34,13 @@ int outbox_queue_mail(struct db_conn *c, const unsigned char key[32],
     const struct mail *m, const char *ref);
 
 /*
- * Renders mail text kind (notify/mailtext.h) with params (key, value, ...,
- * NULL) and queues it to to / to_name: what every mail of the product does.
+ * Renders mail text kind (notify/mailtext.h) in lang ("nl", "en"; NULL is
+ * Dutch) with params (key, value, ..., NULL) and queues it to to /
+ * to_name: what every mail of the product does.
  */
 int outbox_queue_text(struct db_conn *c, const unsigned char key[32],
-    const char *kind, const char *const *params, const char *to,
-    const char *to_name, const char *ref);
+    const char *kind, const char *lang, const char *const *params,
+    const char *to, const char *to_name, const char *ref);
 
 /*
  * At start, before outbox_start: frees the rows this node (server.node_id)

@@ -59,7 +59,7 @@ fill_fallback(const char *code, const char *minutes, char *out, size_t len)
 
 int
 sms_code_text(const struct config *cfg, const char *code, int minutes,
-    char *out, size_t outlen)
+    const char *lang, char *out, size_t outlen)
 {
 	char mins[16];
 	const char *params[] = { "code", code, "minutes", mins, NULL };
@@ -74,7 +74,7 @@ sms_code_text(const struct config *cfg, const char *code, int minutes,
 	if (!code_valid(code) || minutes < 1 || minutes > 1440)
 		return -1;
 	snprintf(mins, sizeof(mins), "%d", minutes);
-	if ((text = mailtext_plain("sms.code", params)) == NULL)
+	if ((text = mailtext_plain("sms.code", lang, params)) == NULL)
 		return fill_fallback(code, mins, out, outlen);
 	/* A catalogue text without {code} would send a useless SMS. */
 	if (strstr(text, code) != NULL && (n = strlen(text)) < outlen) {

@@ -18,14 +18,14 @@ struct db_conn;
 #define SMS_TEXT_MAX 1024
 
 /*
- * The text of the code SMS, from web_root/i18n/nl.json key "sms.code" with
- * {code} and {minutes} (the catalogue mailtext_load read at start; a
+ * The text of the code SMS in lang ("nl", "en"; NULL is Dutch), from the
+ * catalogue key "sms.code" with {code} and {minutes} (util/i18n.h; a
  * built-in Dutch text when the key is missing). code is 4-10 digits,
  * minutes 1-1440. Writes a NUL-terminated text to out; 0, or -1 on bad
  * input or when out is too small. The caller wipes out after use.
  */
 int sms_code_text(const struct config *cfg, const char *code, int minutes,
-    char *out, size_t outlen);
+    const char *lang, char *out, size_t outlen);
 
 /*
  * Queues an SMS to the E.164 number to (e.g. "+31612345678") inside the

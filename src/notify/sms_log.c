@@ -53,7 +53,8 @@ log_send(const struct config *cfg, const char *id, const char *to,
 	if (close(fd) == -1)
 		goto fail;
 	free_secret(line, len + 1);
-	snprintf(reply, replylen, "written to sms log");
+	/* A token the reports put in words (report_reply). */
+	snprintf(reply, replylen, "250 st:log");
 	return SEND_OK;
 fail:
 	free_secret(line, len + 1);

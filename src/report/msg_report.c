@@ -14,6 +14,7 @@
 #include "report/pdf.h"
 #include "report/report.h"
 #include "report/words.h"
+#include "util/i18n.h"
 
 struct rfile {
 	char *name;
@@ -27,6 +28,7 @@ struct rmsg {
 	int64_t now;
 	char *sender_name, *sender_email;
 	const char *title;
+	const char *lang; /* "nl", "en" */
 	struct rfile *files;
 	size_t nfiles, cap;
 	int failed;
@@ -109,17 +111,44 @@ who(const struct rmsg *r, const struct event_line *e, char *out, size_t len)
 
 	if (e->member_email != NULL)
 		party(member, sizeof(member), e->member_name, e->member_email);
-	if (strcmp(role, "sender") == 0)
-		snprintf(out, len, "Afzender (%s)%s%s", r->sender_name,
-		    *member ? ", door " : "", member);
-	else if (strcmp(role, "recipient") == 0)
-		snprintf(out, len, "Ontvanger (%s)%s%s", r->m->rcpt_name,
-		    *member ? ", door " : "", member);
-	else if (strcmp(role, "link") == 0)
-		snprintf(out, len, "Ontvanger via de link");
-	else
-		snprintf(out, len, "Systeem");
+	char one[700];
+	const char *p1[] = { "name",
+		strcmp(role, "sender") == 0 ? r->sender_name : r->m->rcpt_name,
+		NULL };
+	const char *p2[] = { "role", one, "member", member, NULL };
+
+	if (strcmp(role, "sender") == 0 || strcmp(role, "recipient") == 0) {
+		i18n_format(one, sizeof(one), r->lang,
+		    strcmp(role, "sender") == 0 ? "pdf.by_sender" :
+		                                  "pdf.by_recipient",
+		    p1);
+		if (*member)
+			i18n_format(out, len, r->lang, "pdf.by_member", p2);
+		else
+			snprintf(out, len, "%s", one);
+	} else
+		snprintf(out, len, "%s",
+		    i18n_text(r->lang,
+		        strcmp(role, "link") == 0 ? "pdf.by_link" :
+		                                    "pdf.by_system"));
 	return out;
+}
+
+const char *
+report_reply(const char *lang, const char *reply)
+{
+	char key[64];
+	const char *s;
+
+	/* The development transports answer a token, shown in words (issue
+	 * 25 item 6); a real relay's or gateway's answer is evidence, as it
+	 * came. */
+	if (reply == NULL || strncmp(reply, "250 st:", 7) != 0 ||
+	    (size_t)snprintf(key, sizeof(key), "report.reply_st_%s",
+	        reply + 7) >= sizeof(key) ||
+	    (s = i18n_get(lang, key)) == NULL)
+		return reply;
+	return s;
 }
 
 /* The details column: which file, or what the mail server answered. */
@@ -144,10 +173,21 @@ details(const struct rmsg *r, const struct event_line *e, char *out, size_t len)
 		        r, json_integer_value(json_object_get(d, "file"))));
 	to = json_string_value(json_object_get(d, "to"));
 	reply = json_string_value(json_object_get(d, "reply"));
-	if (to != NULL || reply != NULL)
-		snprintf(out, len, "%s%s%s%s%s", to ? "Aan " : "", to ? to : "",
-		    to && reply ? "; " : "", reply ? "antwoord: " : "",
-		    reply ? reply : "");
+	if (to != NULL || reply != NULL) {
+		char a[400] = "", b[400] = "";
+		const char *pt[] = { "to", to, NULL };
+		const char *pr[] = { "reply", report_reply(r->lang, reply),
+			NULL };
+
+		if (to != NULL)
+			i18n_format(a, sizeof(a), r->lang, "pdf.to", pt);
+		if (reply != NULL)
+			i18n_format(b, sizeof(b), r->lang, "pdf.reply", pr);
+		/* A detail cell: cut short is what fits on the page. */
+		if ((size_t)snprintf(
+		        out, len, "%s%s%s", a, *a && *b ? "; " : "", b) >= len)
+			out[len - 1] = '\0';
+	}
 	json_decref(d);
 }
 
@@ -161,11 +201,13 @@ event_row(const struct event_line *e, void *arg)
 	words_stamp(e->at_us / 1000000, when, sizeof(when));
 	details(r, e, det, sizeof(det));
 	cells[0] = when;
-	cells[1] = words_event(e->kind);
+	cells[1] = words_event(r->lang, e->kind);
 	cells[2] = who(r, e, by, sizeof(by));
 	cells[3] = det;
 	pdf_table_row(r->p, cells);
 }
+
+#define T(key) i18n_text(r->lang, key)
 
 static void
 facts(struct rmsg *r)
@@ -173,37 +215,39 @@ facts(struct rmsg *r)
 	const struct msg_row *m = r->m;
 	char buf[800];
 
-	pdf_kv(r->p, "Bericht-ID", m->id);
-	words_datetime(r->now, buf, sizeof(buf));
-	pdf_kv(r->p, "Afgedrukt op", buf);
-	pdf_kv(r->p, "Status bij afdrukken", words_state(m->state));
+	pdf_kv(r->p, T("pdf.message_id"), m->id);
+	words_datetime(r->lang, r->now, buf, sizeof(buf));
+	pdf_kv(r->p, T("pdf.printed_at"), buf);
+	pdf_kv(r->p, T("pdf.state_at_print"), words_state(r->lang, m->state));
 
-	pdf_heading(r->p, "Partijen");
+	pdf_heading(r->p, T("pdf.parties"));
 	party(buf, sizeof(buf), r->sender_name, r->sender_email);
-	pdf_kv(r->p, "Afzender", buf);
+	pdf_kv(r->p, T("pdf.sender"), buf);
 	party(buf, sizeof(buf), m->rcpt_name, m->rcpt_email);
-	pdf_kv(r->p, "Ontvanger", buf);
+	pdf_kv(r->p, T("pdf.recipient"), buf);
 	if (m->rcpt_phone != NULL && *m->rcpt_phone != '\0')
-		pdf_kv(r->p, "Mobiel nummer", m->rcpt_phone);
-	pdf_kv(r->p, "Ontvangst",
-	    strcmp(m->rcpt_kind, "account") == 0 ?
-	        "Met een account van een aangesloten organisatie" :
-	        "Via een unieke link (buiten een aangesloten organisatie met "
-	        "een sms-code)");
+		pdf_kv(r->p, T("pdf.phone"), m->rcpt_phone);
+	pdf_kv(r->p, T("pdf.delivery"),
+	    T(strcmp(m->rcpt_kind, "account") == 0 ? "pdf.delivery_account" :
+	                                             "pdf.delivery_link"));
+	if (strcmp(m->rcpt_kind, "link") == 0)
+		pdf_kv(r->p, T("pdf.link_delivery"),
+		    T(m->strict ? "pdf.link_strict" : "pdf.link_standard"));
 
-	pdf_heading(r->p, "Bericht");
-	pdf_kv(r->p, "Onderwerp", m->subject);
-	pdf_kv(r->p, "Kenmerk", *m->reference ? m->reference : "–");
-	words_datetime(m->created_at, buf, sizeof(buf));
-	pdf_kv(r->p, "Aangemaakt op", buf);
+	pdf_heading(r->p, T("pdf.message"));
+	pdf_kv(r->p, T("pdf.subject"), m->subject);
+	pdf_kv(r->p, T("pdf.reference"), *m->reference ? m->reference : "–");
+	words_datetime(r->lang, m->created_at, buf, sizeof(buf));
+	pdf_kv(r->p, T("pdf.created_at"), buf);
 	if (m->sent_at) {
-		words_datetime(m->sent_at, buf, sizeof(buf));
-		pdf_kv(r->p, "Verstuurd op", buf);
+		words_datetime(r->lang, m->sent_at, buf, sizeof(buf));
+		pdf_kv(r->p, T("pdf.sent_at"), buf);
 	}
 	if (m->expires_at) {
-		words_datetime(m->expires_at, buf, sizeof(buf));
+		words_datetime(r->lang, m->expires_at, buf, sizeof(buf));
 		pdf_kv(r->p,
-		    m->expires_at > r->now ? "Beschikbaar tot" : "Verlopen op",
+		    T(m->expires_at > r->now ? "pdf.available_until" :
+		                               "pdf.expired_at"),
 		    buf);
 	}
 }
@@ -211,23 +255,23 @@ facts(struct rmsg *r)
 static void
 files_table(struct rmsg *r)
 {
-	static const struct pdf_col cols[] = { { "Nr.", 0.06 },
-		{ "Naam", 0.40 }, { "Grootte", 0.12 },
-		{ "SHA-256 van het versleutelde bestand", 0.42 } };
+	const struct pdf_col cols[] = { { T("pdf.nr"), 0.06 },
+		{ T("pdf.name"), 0.40 }, { T("pdf.size"), 0.12 },
+		{ T("pdf.sha256"), 0.42 } };
 	char nr[24], size[32];
 	const char *cells[4];
 	size_t i;
 
-	pdf_heading(r->p, "Documenten");
+	pdf_heading(r->p, T("pdf.documents"));
 	pdf_table_begin(r->p, cols, 4);
 	for (i = 0; i < r->nfiles; i++) {
 		snprintf(nr, sizeof(nr), "%zu", i + 1);
-		words_size(r->files[i].size, size, sizeof(size));
+		words_size(r->lang, r->files[i].size, size, sizeof(size));
 		cells[0] = nr;
 		cells[1] = r->files[i].name;
 		cells[2] = size;
 		cells[3] = r->files[i].sha[0] ? r->files[i].sha :
-		                                "wordt nog berekend";
+		                                T("pdf.sha_pending");
 		pdf_table_row(r->p, cells);
 	}
 	pdf_table_end(r->p);
@@ -236,9 +280,10 @@ files_table(struct rmsg *r)
 static int
 draw(struct pdf *p, void *arg, int pass)
 {
-	static const struct pdf_col cols[] = { { "Datum en tijd", 0.2 },
-		{ "Gebeurtenis", 0.3 }, { "Door", 0.22 }, { "Details", 0.28 } };
 	struct rmsg *r = arg;
+	const struct pdf_col cols[] = { { T("pdf.when"), 0.2 },
+		{ T("pdf.event"), 0.3 }, { T("pdf.by"), 0.22 },
+		{ T("pdf.details"), 0.28 } };
 	int64_t n;
 
 	ST_UNUSED(pass);
@@ -246,24 +291,19 @@ draw(struct pdf *p, void *arg, int pass)
 	pdf_title(p, r->title);
 	facts(r);
 	files_table(r);
-	pdf_heading(p, "Tijdlijn");
+	pdf_heading(p, T("pdf.timeline"));
 	pdf_table_begin(p, cols, 4);
 	n = events_of(r->c, r->m->id, REPORT_MAX_EVENTS, event_row, r);
 	pdf_table_end(p);
 	if (n > REPORT_MAX_EVENTS)
-		pdf_text(p,
-		    "De tijdlijn is ingekort: er zijn meer gebeurtenissen "
-		    "dan dit rapport kan tonen.");
-	pdf_text(p,
-	    "Alle tijden in Nederlandse tijd (Europe/Amsterdam). De "
-	    "server bewaart alleen versleutelde documenten; de "
-	    "inhoud kan niet door de beheerder worden ingezien.");
+		pdf_text(p, T("pdf.truncated"));
+	pdf_text(p, T("pdf.footnote"));
 	return n < 0 ? -1 : 0;
 }
 
 int64_t
 report_message_pdf(struct db_conn *c, const struct msg_row *m, int64_t now,
-    int received, int fd)
+    int received, const char *lang, int fd)
 {
 	struct rmsg r = { 0 };
 	struct pdf_info info = { 0 };
@@ -275,15 +315,17 @@ report_message_pdf(struct db_conn *c, const struct msg_row *m, int64_t now,
 	r.c = c;
 	r.m = m;
 	r.now = now;
-	r.title = received ? "Rapportage ontvangen bericht" :
-	                     "Rapportage verstuurd bericht";
+	r.lang = i18n_lang(lang);
+	r.title = i18n_text(
+	    r.lang, received ? "pdf.title_received" : "pdf.title_sent");
 	if (m->ext_email != NULL) {
 		/* From outside (Q2, Q4): who the message says, labelled. */
 		char label[512];
+		const char *params[] = { "name",
+			m->ext_name != NULL ? m->ext_name : "", NULL };
 
-		snprintf(label, sizeof(label),
-		    "%s, externe afzender, e-mailadres bevestigd",
-		    m->ext_name != NULL ? m->ext_name : "");
+		i18n_format(label, sizeof(label), r.lang, "pdf.external_sender",
+		    params);
 		r.sender_name = xstrdup(label);
 		r.sender_email = xstrdup(m->ext_email);
 	} else if (users_by_id(c, m->sender_id, &u) == 1) {
@@ -302,8 +344,9 @@ report_message_pdf(struct db_conn *c, const struct msg_row *m, int64_t now,
 	info.title = r.title;
 	info.subject = subject;
 	info.author = r.sender_name;
-	info.keywords = "SecureTransfer, rapportage";
+	info.keywords = i18n_text(r.lang, "pdf.keywords_report");
 	info.printed_at = now;
+	info.lang = r.lang;
 	rc = pdf_render(fd, &info, draw, &r);
 out:
 	for (i = 0; i < r.nfiles; i++)

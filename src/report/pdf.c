@@ -24,6 +24,7 @@
 #include "report/pdf.h"
 #include "report/pdfa.h"
 #include "report/words.h"
+#include "util/i18n.h"
 
 #define A4_SHORT 595.276
 #define A4_LONG 841.890
@@ -171,12 +172,13 @@ page_header(struct pdf *p)
 static void
 page_footer(struct pdf *p)
 {
-	char n[64];
+	char n[64], page[16], total[16];
+	const char *params[] = { "page", page, "total", total, NULL };
 
-	if (p->total > 0)
-		snprintf(n, sizeof(n), "Pagina %d van %d", p->page, p->total);
-	else
-		snprintf(n, sizeof(n), "Pagina %d", p->page);
+	snprintf(page, sizeof(page), "%d", p->page);
+	snprintf(total, sizeof(total), "%d", p->total);
+	i18n_format(n, sizeof(n), p->info->lang,
+	    p->total > 0 ? "pdf.page_of" : "pdf.page", params);
 	cairo_tag_begin(p->cr, "P", NULL);
 	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
 	rule(p, FOOT_RULE, 0.5);
@@ -424,8 +426,13 @@ run(PangoFontMap *map, int fd, const struct pdf_info *info, int total,
 	p.fd = fd;
 	p.info = info;
 	p.total = total;
-	words_datetime(info->printed_at, when, sizeof(when));
-	snprintf(p.printed, sizeof(p.printed), "Afgedrukt op %s", when);
+	words_datetime(info->lang, info->printed_at, when, sizeof(when));
+	{
+		const char *params[] = { "when", when, NULL };
+
+		i18n_format(p.printed, sizeof(p.printed), info->lang,
+		    "pdf.printed_on", params);
+	}
 	p.w = info->landscape ? A4_LONG : A4_SHORT;
 	p.h = info->landscape ? A4_SHORT : A4_LONG;
 	p.surf = cairo_pdf_surface_create_for_stream(sink, &p, p.w, p.h);

@@ -23,6 +23,7 @@ struct pdf_info {
 	const char *subject, *author, *keywords; /* metadata; may be NULL */
 	int64_t printed_at; /* seconds; shown in the footer */
 	int landscape; /* A4 on its side (wide tables) */
+	const char *lang; /* "nl" or "en" (NULL: Dutch): footer, /Lang */
 };
 
 struct pdf_col {

@@ -8,6 +8,7 @@
 #include "report/pdf.h"
 #include "report/pdfa.h"
 #include "report/words.h"
+#include "util/i18n.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/num.h"
@@ -174,7 +175,7 @@ pdf_date(const char *iso, char *out, size_t len)
 }
 
 struct meta {
-	const char *title, *subject, *author, *keywords;
+	const char *title, *subject, *author, *keywords, *lang;
 	char creator[64], producer[96], iso[40], date[40];
 };
 
@@ -208,9 +209,10 @@ xmp(struct buf *b, const struct meta *m)
 		xml_text(b, m->subject);
 		buf_adds(b, "</rdf:li></rdf:Alt></dc:description>\n");
 	}
-	buf_adds(b,
-	    "<dc:language><rdf:Bag><rdf:li>" PDFA_LANG
-	    "</rdf:li></rdf:Bag></dc:language>\n");
+	buf_printf(b,
+	    "<dc:language><rdf:Bag><rdf:li>%s"
+	    "</rdf:li></rdf:Bag></dc:language>\n",
+	    m->lang);
 	if (m->keywords != NULL) {
 		buf_adds(b, "<pdf:Keywords>");
 		xml_text(b, m->keywords);
@@ -332,6 +334,7 @@ pdfa_finish(int fd, int64_t size, const struct pdf_info *info)
 	m.subject = info->subject;
 	m.author = info->author;
 	m.keywords = info->keywords;
+	m.lang = PDFA_LANG(info->lang);
 	snprintf(m.creator, sizeof(m.creator), "SecureTransfer %s", ST_VERSION);
 	snprintf(m.producer, sizeof(m.producer), "SecureTransfer %s, cairo %s",
 	    ST_VERSION, cairo_version_string());
@@ -341,13 +344,13 @@ pdfa_finish(int fd, int64_t size, const struct pdf_info *info)
 	/* The catalog again, with what cairo leaves out. */
 	object(&b, size, root, &at[0]);
 	buf_printf(&b,
-	    "<<%s /Lang (" PDFA_LANG ") /ViewerPreferences << "
+	    "<<%s /Lang (%s) /ViewerPreferences << "
 	    "/DisplayDocTitle true >> /Metadata %" PRIu64 " 0 R "
 	    "/OutputIntents [ << /Type /OutputIntent /S /GTS_PDFA1 "
 	    "/OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB "
 	    "IEC61966-2.1) /DestOutputProfile %" PRIu64 " 0 R >> ] >>\n"
 	    "endobj\n",
-	    catalog, nobj, nobj + 1);
+	    catalog, m.lang, nobj, nobj + 1);
 	object(&b, size, infonum, &at[1]);
 	info_dict(&b, &m);
 	buf_adds(&b, "\nendobj\n");

@@ -15,7 +15,8 @@
 
 struct pdf_info;
 
-#define PDFA_LANG "nl-NL"
+/* The document language (/Lang, dc:language) of pdf_info.lang. */
+#define PDFA_LANG(lang) (strcmp(i18n_lang(lang), "en") == 0 ? "en-GB" : "nl-NL")
 
 /*
  * Appends the update to the PDF of size bytes in fd (a regular file, as

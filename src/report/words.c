@@ -1,86 +1,61 @@
-/* Dutch words, dates and sizes for the reports; see words.h. */
+/* The reports' words, dates and sizes, in Dutch or English; see words.h. */
 #include "util/common.h"
 
 #include "report/words.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 
-struct word {
-	const char *key, *nl;
-};
-
-static const struct word states[] = {
-	{ "uploading", "Bezig met versturen" },
-	{ "sent", "Verstuurd" },
-	{ "opened", "Gelezen" },
-	{ "downloaded", "Gedownload" },
-	{ "expired", "Verlopen" },
-	{ "aborted", "Afgebroken" },
-	{ "revoked", "Ingetrokken" },
-};
-
-static const struct word events[] = {
-	{ "created", "Bericht aangemaakt" },
-	{ "file.uploaded", "Document geüpload" },
-	{ "sent", "Bericht verstuurd" },
-	{ "mail.sent", "E-mail afgegeven aan de mailserver" },
-	{ "mail.failed", "E-mail kon niet worden afgeleverd" },
-	{ "mail.queued",
-	    "E-mail in de wachtrij: de mailserver nam hem nog niet aan, hij "
-	    "wordt opnieuw aangeboden" },
-	{ "sms.sent", "Sms met code verstuurd" },
-	{ "sms.failed", "Sms kon niet worden verstuurd" },
-	{ "sms.queued",
-	    "Sms in de wachtrij: de sms-dienst nam hem nog niet aan, hij "
-	    "wordt opnieuw aangeboden" },
-	{ "link_opened", "Link geopend" },
-	{ "code_sent", "Code aangevraagd" },
-	{ "code_wrong", "Onjuiste code ingevoerd" },
-	{ "code_right", "Juiste code ingevoerd" },
-	{ "code_unlocked", "Code-invoer vrijgegeven door de afzender" },
-	{ "opened", "Bericht geopend" },
-	{ "downloaded", "Document gedownload" },
-	{ "expired", "Bericht verlopen, documenten verwijderd" },
-	{ "revoked", "Bericht ingetrokken, documenten verwijderd" },
-	{ "aborted", "Versturen afgebroken" },
-};
-
-static const char *
-lookup(const struct word *w, size_t n, const char *key, const char *dflt)
+static int
+english(const char *lang)
 {
-	size_t i;
-
-	for (i = 0; key != NULL && i < n; i++)
-		if (strcmp(w[i].key, key) == 0)
-			return w[i].nl;
-	return dflt;
+	return strcmp(i18n_lang(lang), "en") == 0;
 }
 
 const char *
-words_state(const char *state)
+words_state(const char *lang, const char *state)
 {
-	return lookup(states, ST_ARRAY_LEN(states), state, "Onbekend");
+	char key[64];
+	const char *s;
+
+	/* The one vocabulary of statuses (issue 25 item 7): the catalogue's
+	 * message.state_<state>, as the pages show it. */
+	if (state == NULL ||
+	    (size_t)snprintf(key, sizeof(key), "message.state_%s", state) >=
+	        sizeof(key) ||
+	    (s = i18n_get(lang, key)) == NULL)
+		return i18n_text(lang, "message.state_unknown");
+	return s;
 }
 
 const char *
-words_event(const char *kind)
+words_event(const char *lang, const char *kind)
 {
-	return lookup(
-	    events, ST_ARRAY_LEN(events), kind, kind != NULL ? kind : "");
+	char key[96];
+	const char *s;
+	size_t i, n;
+
+	if (kind == NULL)
+		return "";
+	n = (size_t)snprintf(key, sizeof(key), "report.event_%s", kind);
+	if (n >= sizeof(key))
+		return kind;
+	for (i = strlen("report.event_"); i < n; i++)
+		if (key[i] == '.')
+			key[i] = '_';
+	s = i18n_get(lang, key);
+	return s != NULL ? s : kind;
 }
 
 void
-words_date(int64_t t, char *out, size_t len)
+words_date(const char *lang, int64_t t, char *out, size_t len)
 {
-	struct tz_tm tm;
-
-	tz_local(t, &tm);
-	snprintf(out, len, "%d %s %d", tm.day, tz_month_nl(tm.month), tm.year);
+	i18n_date(lang, t, out, len);
 }
 
 void
-words_datetime(int64_t t, char *out, size_t len)
+words_datetime(const char *lang, int64_t t, char *out, size_t len)
 {
-	tz_format_nl(t, out, len);
+	i18n_datetime(lang, t, out, len);
 }
 
 void
@@ -107,7 +82,7 @@ words_iso(int64_t t, char *out, size_t len)
 }
 
 void
-words_size(int64_t bytes, char *out, size_t len)
+words_size(const char *lang, int64_t bytes, char *out, size_t len)
 {
 	static const char *const units[] = { "kB", "MB", "GB", "TB" };
 	int64_t tenths;
@@ -123,6 +98,6 @@ words_size(int64_t bytes, char *out, size_t len)
 		tenths = (tenths + 500) / 1000;
 		u++;
 	}
-	snprintf(out, len, "%" PRId64 ",%" PRId64 " %s", tenths / 10,
-	    tenths % 10, units[u]);
+	snprintf(out, len, "%" PRId64 "%c%" PRId64 " %s", tenths / 10,
+	    english(lang) ? '.' : ',', tenths % 10, units[u]);
 }

@@ -340,6 +340,44 @@ test('users list their sessions and end one or all the others (ASVS 3.3.4)', asy
   assert.equal((await a.get('/api/v1/account/sessions')).json.sessions.length, 1);
 });
 
+test('the session unlock share: only for a live session, stable for it, another for another session, gone after logout (issue 25)', async () => {
+  const acc = await account('share@org.nl');
+  const anon = await client();
+  assert.equal((await anon.post('/api/v1/session/unlock-share')).status, 401, 'no session');
+  const one = (await login(acc.email, acc.auth_key)).c;
+  const a = await one.post('/api/v1/session/unlock-share');
+  assert.equal(a.status, 200);
+  assert.match(a.json.share, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(a.headers.get('cache-control'), 'no-store');
+  secrets.push(a.json.share);
+  assert.equal((await one.post('/api/v1/session/unlock-share')).json.share, a.json.share, 'stable within the session');
+  assert.equal((await one.post('/api/v1/session/unlock-share', undefined, { csrf: false })).status, 403, 'needs the CSRF token');
+  assert.equal((await one.get('/api/v1/session/unlock-share')).status, 405, 'never a GET');
+  const two = (await login(acc.email, acc.auth_key)).c;
+  const b = await two.post('/api/v1/session/unlock-share');
+  secrets.push(b.json.share);
+  assert.notEqual(b.json.share, a.json.share, 'another session, another share');
+  // The share is not in the database (it is an HMAC of the cookie value, which is not stored either).
+  assert.ok(!storedBytes(srv.dir).includes(Buffer.from(a.json.share)), 'the share is not stored');
+  const cookie = one.cookie('st_session');
+  assert.equal((await one.post('/api/v1/logout')).status, 204);
+  const replay = new Client(srv.url);
+  await replay.init();
+  replay.jar.set('__Host-st_session', cookie);
+  assert.equal((await replay.post('/api/v1/session/unlock-share')).status, 401, 'gone with the session');
+});
+
+test('GET /api/v1/session keeps the CSRF token this browser already has (a second tab does not break the first)', async () => {
+  const acc = await account('tabs@org.nl');
+  const { c } = await login(acc.email, acc.auth_key);
+  const first = c.csrf;
+  const s = await c.get('/api/v1/session');
+  assert.equal(s.json.csrf, first, 'the same token');
+  assert.equal((await c.put('/api/v1/account', { name: 'Twee Tabbladen' })).status, 200, 'the first tab can still change things');
+  const stranger = await client();
+  assert.notEqual(stranger.csrf, first, 'another browser gets its own');
+});
+
 async function acc_other() {
   const o = await account('sessions-other@org.nl');
   return (await login(o.email, o.auth_key)).c;

@@ -107,7 +107,7 @@ test('send pins on first use; a swapped recipient key exits 7 with both fingerpr
     assert.equal(wrong.code, 7, wrong.stderr);
     assert.match(wrong.stderr, /not those of the key the server gives/);
     assert.equal(pins(alice)['bob@org.nl'].key_id, real.key_id);
-    // The words as a colleague reads them out: any case and spacing, one or five arguments.
+    // The words as a colleague reads them out: any case and spacing, one or six arguments.
     const ok = await alice.run(['keys', 'trust', 'bob@org.nl', ...words(forged.key_id).toUpperCase().split(' ')]);
     assert.equal(ok.code, 0, ok.stderr);
     const pin = pins(alice)['bob@org.nl'];

@@ -88,7 +88,7 @@ test('login, whoami, logout; a wrong password is exit 3; --save keeps the keys i
   const me = JSON.parse(li.stdout);
   assert.equal(me.email, alice.email);
   assert.equal(me.keys_saved, false);
-  assert.match(me.fingerprint, /^[a-z]+( [a-z]+){4}$/);
+  assert.match(me.fingerprint, /^[a-z]+( [a-z]+){5}$/);
   assert.equal(statSync(join(alice.home, 'session.json')).mode & 0o777, 0o600);
   assert.equal(statSync(alice.home).mode & 0o777, 0o700);
   assert.equal(alice.session().keys, undefined, 'no keys without --save');
@@ -349,6 +349,25 @@ test('request: asks an outsider for documents with this account\'s key id in the
   assert.ok(mail.text.includes(`#${kid}`), 'the link carries the key id the CLI unlocked');
   const refused = await alice.run(['request', '--to', 'bob@org.nl', '--name', 'Bob']);
   assert.equal(refused.code, 4, refused.stderr);
+});
+
+test('--lang en: the outside recipient\'s link mail of send and the requested person\'s mail of request are in English (U1); Dutch without it', async () => {
+  const f = patternFile(tmp, 'papers.pdf', 1000, 9);
+  const s = await alice.run(['send', '--to', 'eve@example.com', '--name', 'Eve Engels', '--phone', '06-87654321', '--lang', 'en', '--subject', 'Papers', f.path]);
+  assert.equal(s.code, 0, s.stderr);
+  const id = s.stdout.split('\n')[0];
+  assert.equal(query(srv.dir, 'SELECT rcpt_lang FROM messages WHERE id = ?', [id])[0].rcpt_lang, 'en');
+  const mail = await waitForOutboxMail(join(srv.dir, 'outbox'), 'eve@example.com');
+  assert.match(mail.html, /<html lang="en">/);
+  assert.match(mail.subject, /sent you a message/i, mail.subject);
+  const nl = await alice.run(['send', '--to', 'nora@example.com', '--name', 'Nora', '--phone', '06-87654322', '--subject', 'Stukken', f.path]);
+  assert.equal(nl.code, 0, nl.stderr);
+  assert.equal(query(srv.dir, 'SELECT rcpt_lang FROM messages WHERE id = ?', [nl.stdout.split('\n')[0]])[0].rcpt_lang, 'nl');
+  const r = await alice.run(['request', '--to', 'erik@example.com', '--name', 'Erik Engels', '--lang', 'en']);
+  assert.equal(r.code, 0, r.stderr);
+  const asked = await waitForOutboxMail(join(srv.dir, 'outbox'), 'erik@example.com');
+  assert.match(asked.html, /<html lang="en">/);
+  assert.equal((await alice.run(['send', '--to', 'x@example.com', '--phone', '06-87654323', '--lang', 'de', f.path])).code, 2, 'only nl or en');
 });
 
 test('--help for every command, usage errors exit 2, a refused send exits 4', async () => {

@@ -58,7 +58,7 @@ test('a full disk: 507 with the JSON error (never 500), a few outbox attempts, o
       keep: true,
       config: {
         bootstrap: { domains: 'org.nl' },
-        accounts: { mails_per_hour: 1000, login_failures: 1000 },
+        accounts: { mails_per_hour: 1000, mails_per_ip_hour: 100000, login_failures: 1000 },
         mail: { transport: 'smtp', smtp_host: '127.0.0.1', smtp_port: port, smtp_starttls: 'off' },
         send: { disk_reserve: 0, chunk_size: 65536 },
         ...(pg ? { database: { driver: 'postgres', url: pg.url } } : {}),

@@ -19,7 +19,7 @@ test('a write lock held for 10 s by another process: health, pages and reads sta
   const srv = await startServer({
     config: {
       bootstrap: { domains: 'org.nl' },
-      accounts: { mails_per_hour: 1000, login_failures: 1000, login_ip_failures: 10000 },
+      accounts: { mails_per_hour: 1000, mails_per_ip_hour: 100000, login_failures: 1000, login_ip_failures: 10000 },
     },
   });
   let lock;

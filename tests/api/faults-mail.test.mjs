@@ -19,7 +19,7 @@ import { query } from '../lib/db.mjs';
 function smtpConfig(port, extra = {}) {
   return {
     bootstrap: { domains: 'org.nl' },
-    accounts: { mails_per_hour: 1000 },
+    accounts: { mails_per_hour: 1000, mails_per_ip_hour: 100000 },
     mail: { transport: 'smtp', smtp_host: '127.0.0.1', smtp_port: port, smtp_starttls: 'off' },
     ...extra,
   };

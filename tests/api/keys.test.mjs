@@ -149,7 +149,7 @@ test('a reset with the recovery key keeps the keyring; one without it (new UK) d
     else assert.deepEqual(rows, [], 'the old UK is gone, so is what it sealed');
     if (mode === 'new_keys') {
       const mail = await waitForOutboxMail(out, email, (m) => /sleutels/.test(m.subject));
-      assert.match(mail.text, /\n\n([a-z]+ ){4}[a-z]+\n\n/, 'the owner is mailed the new key\'s five words');
+      assert.match(mail.text, /\n\n([a-z]+ ){5}[a-z]+\n\n/, 'the owner is mailed the new key\'s six words');
     }
   }
 });

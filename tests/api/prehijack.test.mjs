@@ -131,7 +131,7 @@ test('pre-hijack: the attacker registers first, the owner registers and verifies
   // The attacker's old link stays dead after the owner verified.
   assert.equal((await verify(attacker, first.token, evil.auth_key)).status, 400);
   assert.equal(logged(victim).length, 1);
-  // And the owner is told their five words.
+  // And the owner is told their six words.
   const words = fingerprintWords(b64uDecode(await keyIdB64u(b64uDecode(mine.x25519_pk))));
   const active = await waitForOutboxMail(outbox, victim, (m) => /is actief/.test(m.subject));
   assert.ok(active.text.includes(words), 'the activation mail names the key\'s words');

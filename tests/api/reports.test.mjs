@@ -246,11 +246,24 @@ test('the timeline of a link message follows send and receive, mail and SMS incl
   const text = pdfText(pdf.body, 'report-link');
   // pdftotext gives right-to-left runs in its own order, so Arabic is looked for word by word.
   for (const s of ['Rapportage verstuurd bericht', msg.id, 'IGJ-2026-0042', 'olga@example.com', 'alice@org.nl', 'Gedownload',
-    '年度报告.pdf', 'تقرير', 'محمد', '王小明', '报告', 'E-mail afgegeven aan de mailserver', '250 ', 'Sms met code verstuurd',
+    '年度报告.pdf', 'تقرير', 'محمد', '王小明', '报告', 'E-mail afgegeven aan de mailserver', 'Sms met code verstuurd',
     'Onjuiste code ingevoerd', 'Juiste code ingevoerd', 'Document gedownload', 'Pagina 1 van', `Afgedrukt op ${nlDate()}`]) {
     assert.ok(text.includes(s), `the report says ${s}:\n${text}`);
   }
   assert.ok(text.replace(/\s+/g, ' ').includes('Jaarverslag 2026 met een bijzonder lange naam'), 'the long file name');
+  // The development transports' answers in words, not "250 written to outbox folder" (issue 25 item 6).
+  assert.ok(text.includes('afgegeven (ontwikkelomgeving: als .eml'), text);
+  assert.ok(text.includes('afgegeven (ontwikkelomgeving: in het sms-logbestand geschreven)'), text);
+  assert.doesNotMatch(text, /written to|outbox folder|sms log\b/);
+  // The same report in English (U1): ?lang=en, every label, status and event from en.json.
+  const en = await bytes(alice, `/api/v1/messages/${msg.id}/report.pdf?lang=en`);
+  assert.equal(en.status, 200);
+  const etext = pdfText(en.body, 'report-link-en');
+  for (const s of ['Report of a sent message', 'Status when printed', 'Downloaded', 'E-mail handed to the mail server', 'Wrong code entered',
+    'Right code entered', 'Document downloaded', 'Page 1 of', 'Printed on', 'handed over (development',
+    'All times in Dutch time (Europe/Amsterdam)']) assert.ok(etext.includes(s), `the English report says ${s}:\n${etext}`);
+  for (const s of ['Rapportage', 'Gedownload', 'Afgedrukt', 'Pagina']) assert.ok(!etext.includes(s), `no Dutch ${s} in the English report`);
+  assert.match(pdfTool('pdfinfo', [], en.body, 'report-link-en'), /Title:\s+Report of a sent message/);
   // Each file's SHA-256 of the whole stored ciphertext (hashed by a background job).
   let flat = text.replace(/\s+/g, '');
   for (let i = 0; i < 50 && !msg.cts.every((ct) => flat.includes(createHash('sha256').update(ct).digest('hex'))); i++) {

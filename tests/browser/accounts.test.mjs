@@ -205,17 +205,26 @@ test('log in, employee home, reload shows Ontgrendelen, account page, change nam
   // sealed under UK (docs/transparency.md).
   const stored = await page.evaluate(async () => ({ local: Object.keys(localStorage), session: sessionStorage.length, idb: (await indexedDB.databases()).length }));
   assert.deepEqual(stored, { local: stored.local.filter((k) => k === 'st_lang'), session: 0, idb: 0 });
+  // A reload keeps the session's keys (issue 25 item 3): no password.
   await page.reload({ waitUntil: 'networkidle' });
-  await page.getByRole('heading', { level: 1, name: 'Ontgrendelen' }).waitFor();
-  await a11y(page, 'unlock');
-  await screenshot(page, 'acc-unlock');
-  await unlock(page, PW1);
   await page.getByRole('heading', { level: 1, name: 'Welkom, Jan Jansen' }).waitFor({ timeout: 15000 });
+  // A browser window with only the session cookie (no session record):
+  // Ontgrendelen asks for the password.
+  const bare = await browser.newContext({ locale: 'nl-NL' });
+  await bare.addCookies(await page.context().cookies());
+  const locked = await bare.newPage();
+  await locked.goto(srv.url + '/', { waitUntil: 'networkidle' });
+  await locked.getByRole('heading', { level: 1, name: 'Ontgrendelen' }).waitFor();
+  await a11y(locked, 'unlock');
+  await screenshot(locked, 'acc-unlock');
+  await unlock(locked, PW1);
+  await locked.getByRole('heading', { level: 1, name: 'Welkom, Jan Jansen' }).waitFor({ timeout: 15000 });
+  await bare.close();
   await page.getByRole('main').getByRole('link', { name: 'Wijzig accountgegevens' }).click();
   await page.getByRole('heading', { level: 1, name: 'Wijzig accountgegevens' }).waitFor();
   await page.getByRole('heading', { level: 2, name: 'Uw vingerafdruk' }).waitFor();
   const fp = (await page.getByTestId('fingerprint').innerText()).trim();
-  assert.match(fp, /^[a-z]+( [a-z]+){4}$/, 'five BIP-39 words');
+  assert.match(fp, /^[a-z]+( [a-z]+){5}$/, 'six Dutch fingerprint words');
   flow.fingerprint = fp;
   await a11y(page, 'account page');
   await screenshot(page, 'acc-account');
@@ -272,8 +281,6 @@ test('forgot password: mail, reset with the recovery key, log in with the new pa
   await login(page, EMAIL, PW3);
   await page.getByRole('heading', { level: 1, name: 'Welkom, Jan de Vries' }).waitFor({ timeout: 15000 });
   await go(page, '/account');
-  await page.getByRole('heading', { level: 1, name: 'Ontgrendelen' }).waitFor();
-  await unlock(page, PW3);
   await page.getByRole('heading', { level: 1, name: 'Wijzig accountgegevens' }).waitFor({ timeout: 15000 });
   assert.equal((await page.getByTestId('fingerprint').innerText()).trim(), flow.fingerprint, 'the recovery key kept the keys');
   assertNoPasswordSent(page);

@@ -1,6 +1,6 @@
 // Department mailboxes in a real browser (issue 14; A7, SECURITY.md §1.6).
 // The administrator makes vergunningen@gemeente.nl with Anna as owner; Anna's
-// browser makes its keys and adds Bram after the five words on her screen
+// browser makes its keys and adds Bram after the six words on her screen
 // match those on Bram's account page; an outsider's drop-off to the mailbox
 // is opened by Bram working as the mailbox, bytes checked; the report names
 // Bram as the one who downloaded. Anna removes Bram: the mailbox gets a new
@@ -75,7 +75,7 @@ test('the administrator makes a mailbox; the owner makes its keys and adds a col
   // In-app navigation: a page load would lock the keys again.
   await bram.getByRole('link', { name: 'Wijzig accountgegevens' }).click();
   const bramWords = (await bram.getByTestId('fingerprint').innerText()).trim();
-  assert.match(bramWords, /^\w+ \w+ \w+ \w+ \w+$/);
+  assert.match(bramWords, /^\w+ \w+ \w+ \w+ \w+ \w+$/);
   // Not a member yet: no "Werken als".
   assert.equal(await bram.getByTestId('acting-as').count(), 0);
 
@@ -94,7 +94,7 @@ test('the administrator makes a mailbox; the owner makes its keys and adds a col
   assert.equal(words, bramWords, 'the owner sees the words Bram sees on his account page');
   // Adding without ticking the box is refused in the page.
   await anna.getByRole('button', { name: 'Lid toevoegen' }).click();
-  await anna.getByText('Vergelijk eerst de vijf woorden en vink het vakje aan.').waitFor();
+  await anna.getByText('Vergelijk eerst de zes woorden en vink het vakje aan.').waitFor();
   await anna.getByLabel('Ik heb de woorden met Bram Jansen vergeleken en ze zijn gelijk').check();
   await a11y(anna, 'mailbox page, adding a member');
   await screenshot(anna, 'mailbox-add');

@@ -6,11 +6,13 @@
 // pins: transparency.test.mjs). So the pins are what stop it: the sender's
 // browser stops before anything is
 // created, uploaded or wrapped, shows the key-change dialog with the old and
-// the new five words, and sends to the new key only after the user ticks that
+// the new six words, and sends to the new key only after the user ticks that
 // the words match. A swapped sender signing key is flagged on receive. A
 // server that shows others another key for the user is caught at login
-// (self-monitoring). The pins live in the account's keyring, sealed under
-// UK: a changed byte stops the login, and two tabs keep each other's pins.
+// (self-monitoring), and so is it when a reload or a new tab opens the keys
+// without the password (issue 25). The pins live in the account's keyring,
+// sealed under UK: a changed byte stops the login, two tabs keep each
+// other's pins, and a reloaded tab still has them.
 //
 //   make all && node web/build.mjs && node --test tests/browser/pins.test.mjs
 import { after, before, test } from 'node:test';
@@ -179,7 +181,7 @@ test('a server that swaps a recipient\'s key: sending stops at the key-change di
     await dialog.getByRole('button', { name: 'Nieuwe sleutel vertrouwen' }).click();
     await dialog.getByText('Vink eerst aan dat u de woorden heeft vergeleken.').waitFor();
     assert.deepEqual(keyRequests(page, from), []);
-    await dialog.getByLabel(`Ik heb de vijf woorden met ${BOB.name} vergeleken en ze zijn gelijk`).check();
+    await dialog.getByLabel(`Ik heb de zes woorden met ${BOB.name} vergeleken en ze zijn gelijk`).check();
     await dialog.getByRole('button', { name: 'Nieuwe sleutel vertrouwen' }).click();
     const second = await sent(page);
     assert.equal(query(srv.dir, 'SELECT rcpt_key_id FROM messages WHERE id = ?', [second])[0].rcpt_key_id, forged.key_id,
@@ -266,17 +268,70 @@ test('self-monitoring: a server that hands everyone else another key for the use
   await ok.context().close();
 });
 
+test('a reload or a new tab opens the keys without the password and runs the same checks: the pins are there, and a directory that lies about the user raises the alarm', async () => {
+  const ctx = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 800 } });
+  const t1 = await ctx.newPage();
+  await loginInBrowser(t1, srv.url, DAN);
+  await composeTo(t1, CAROL, patternFile(tmp, 'pin.txt', 100, 6)); // pins Carol in Dan's keyring
+  await sent(t1);
+  // A page load and a reload: open again without the password, with the pins.
+  await t1.goto(srv.url);
+  await t1.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+  await t1.reload();
+  await t1.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+  const real = keysOf(CAROL.email);
+  swapKeys(CAROL.email);
+  try {
+    await composeTo(t1, CAROL, patternFile(tmp, 'pin2.txt', 100, 7));
+    await t1.getByRole('dialog', { name: `De sleutel van ${CAROL.name} is veranderd` }).waitFor({ timeout: 30000 });
+  } finally {
+    restore(CAROL.email, real);
+  }
+  // The directory now lies about Dan's own address: a reload must not open the keys.
+  const lie = async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    if (body.email === DAN.email) {
+      const x = generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+      body.x25519_pk = x.toString('base64url');
+      body.key_id = createHash('sha256').update(x).digest().subarray(0, 16).toString('base64url');
+    }
+    await route.fulfill({ response: res, json: body });
+  };
+  await t1.getByRole('button', { name: 'Niet versturen' }).click();
+  await t1.goto(srv.url);
+  await t1.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+  await t1.route('**/api/v1/keys?email=*', lie);
+  await t1.reload();
+  await t1.getByRole('heading', { level: 1, name: 'Ontgrendelen' }).waitFor({ timeout: 60000 });
+  await t1.getByRole('alert').getByText('Uw sleutel is veranderd').waitFor({ timeout: 30000 });
+  assert.equal(await t1.getByRole('heading', { level: 1, name: /Welkom/ }).count(), 0, 'the keys are not opened');
+  await a11y(t1, 'alarm after a reload');
+  await shot(t1, 'pin-self-alarm-reload');
+  // Without the lie the password opens them (and writes a new session record).
+  await t1.unroute('**/api/v1/keys?email=*');
+  await t1.getByLabel('Wachtwoord', { exact: true }).fill(DAN.password);
+  await t1.getByRole('button', { name: 'Ontgrendelen' }).click();
+  await t1.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
+  // A new tab of the session, handed the record by tab 1, meets the lie too.
+  const t2 = await ctx.newPage();
+  await t2.route('**/api/v1/keys?email=*', lie);
+  await t2.goto(srv.url);
+  await t2.getByRole('heading', { level: 1, name: 'Ontgrendelen' }).waitFor({ timeout: 60000 });
+  await t2.getByRole('alert').getByText('Uw sleutel is veranderd').waitFor({ timeout: 30000 });
+  await ctx.close();
+});
+
 test('the keyring is sealed under UK: a byte the server changes stops the login; two tabs keep each other\'s pins', async () => {
   // Two tabs of Alice, both unlocked from the same keyring version.
   const ctx = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 800 } });
   const t1 = await ctx.newPage();
   await loginInBrowser(t1, srv.url, ALICE);
-  // The second tab of the same session unlocks its own key Worker, as a user does.
+  // The second tab of the same session opens its own key Worker without the
+  // password (issue 25: the session record from tab 1) and, as a login does,
+  // opens the keyring: the pin it writes below must land next to tab 1's.
   const t2 = await ctx.newPage();
   await t2.goto(srv.url);
-  await t2.getByRole('heading', { level: 1, name: 'Ontgrendelen' }).waitFor();
-  await t2.getByLabel('Wachtwoord', { exact: true }).fill(ALICE.password);
-  await t2.getByRole('button', { name: 'Ontgrendelen' }).click();
   await t2.getByRole('heading', { level: 1, name: /Welkom/ }).waitFor({ timeout: 60000 });
   const { id: aliceId } = query(srv.dir, 'SELECT id FROM users WHERE email = ?', [ALICE.email])[0];
   const v0 = query(srv.dir, 'SELECT version FROM keyrings WHERE user_id = ?', [aliceId])[0]?.version ?? 0;

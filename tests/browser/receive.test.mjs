@@ -128,7 +128,7 @@ test('outsider: link, wrong code, right code, text, every document and the archi
   await page.getByRole('button', { name: 'Bericht openen' }).click();
 
   await page.getByTestId('received').waitFor({ timeout: 30000 });
-  await page.getByRole('heading', { level: 1, name: 'Ontvangen document(en)' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Ontvangen documenten' }).waitFor();
   assert.equal(await page.getByTestId('receive-text').innerText(), TEXT, 'the text, as text');
   assert.equal(await page.locator('[data-testid=receive-text] b, [data-testid=receive-text] script').count(), 0);
   assert.match(await page.getByTestId('receive-sender').innerText(), /Alice Afzender.*alice@org\.nl/);
@@ -186,11 +186,11 @@ test('account holder: the mail link, log in, read and download without SMS; the 
   await screenshot(page, 'receive-account');
   assert.deepEqual(problems(page), []);
 
-  // The sender's home page lists it as read ("Gelezen"), and the sender can read it back.
+  // The sender's home page lists it as downloaded, in the words of its own page, and the sender can read it back.
   await sender.getByRole('link', { name: 'SecureTransfer, naar de hoofdpagina' }).click();
   const sent = sender.getByTestId('list-sent');
   await sent.getByRole('link', { name: 'Intern rapport', exact: true }).waitFor();
-  assert.match(await sent.getByRole('row', { name: /Intern rapport/ }).innerText(), /Gelezen/);
+  assert.match(await sent.getByRole('row', { name: /Intern rapport/ }).innerText(), /Gedownload/);
   await sent.getByRole('link', { name: 'Intern rapport', exact: true }).click();
   await sender.getByTestId('message-state').getByText('Gedownload').waitFor();
   await sender.getByTestId('received').waitFor({ timeout: 30000 });
@@ -281,7 +281,7 @@ test('withdrawn and expired messages show their pages; a bad link says so', asyn
   await screenshot(page, 'receive-invalid');
   await page.goto('about:blank');
   await page.goto(`${srv.url}/r/${two}`);
-  await page.getByRole('heading', { name: 'Sleutel invullen' }).waitFor();
+  await page.getByRole('heading', { name: /^Link of code\u00ad?woorden invullen$/ }).waitFor();
   await a11y(page, 'no key page');
   await screenshot(page, 'receive-nokey');
   const allow = [/status of 410/, /status of 404/];

@@ -2,7 +2,7 @@
 // documents from the compose page; the recipient opens the link from the
 // mail, enters a wrong and then the right SMS code and downloads both
 // documents (over the API, as the receive tests do in the browser). Then
-// alice's home page shows the message as "Gelezen", the full list
+// alice's home page shows the message as "Gedownload", the full list
 // "/verzonden" finds it by search and status, its "Rapportage" shows the
 // timeline in order with Dutch times, and "Download rapportage" and
 // "Download overzicht" give PDFs. axe-core finds nothing on the pages.
@@ -75,10 +75,12 @@ test('send, receive, then the home page, the full list, the report and both PDFs
   const doc = await r.get(`/api/v1/r/${id}`);
   for (const f of doc.json.files) assert.equal((await r.get(`/api/v1/r/${id}/files/${f.id}`)).status, 200);
 
-  // Home: the message as "Gelezen" (Home.jsx shows opened and downloaded so).
+  // Home: the message as "Gedownload", the word the list, the report and
+  // the PDF use too (one vocabulary of statuses, issue 25 item 7).
   await go(page, '/');
   const homeRow = page.getByTestId('list-sent').getByRole('row', { name: /Rapport zorginstelling/ });
-  await homeRow.getByText('Gelezen').waitFor();
+  await homeRow.getByText('Gedownload').waitFor();
+  assert.equal(await homeRow.getByText('Gelezen').count(), 0);
 
   // The full list: search and status filter, then the report.
   await go(page, '/verzonden');
@@ -96,9 +98,9 @@ test('send, receive, then the home page, the full list, the report and both PDFs
   await list.getByRole('row', { name: /Rapport zorginstelling/ }).waitFor();
   assert.equal(await list.locator('tbody tr').count(), 1);
   const overview = page.getByTestId('download-overview');
-  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf');
+  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf?lang=nl');
   await page.getByLabel('Van (optioneel)').fill('2026-01-01');
-  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf?from=2026-01-01');
+  assert.equal(await overview.getAttribute('href'), '/api/v1/reports/overview.pdf?from=2026-01-01&lang=nl');
   const ov = await page.request.get(`${srv.url}/api/v1/reports/overview.pdf`);
   assert.equal(ov.status(), 200);
   assert.equal((await ov.body()).subarray(0, 5).toString(), '%PDF-');

@@ -180,7 +180,13 @@ test('Q4: the public drop-off, a wrong code first, then the upload; the employee
   await out.getByLabel('Code').fill(code);
   await out.getByRole('button', { name: 'Bevestigen' }).click();
   await out.getByTestId('fingerprint').waitFor();
-  assert.match(await out.getByTestId('fingerprint').innerText(), /^\w+ \w+ \w+ \w+ \w+$/);
+  assert.match(await out.getByTestId('fingerprint').innerText(), /^\w+ \w+ \w+ \w+ \w+ \w+$/);
+  // Six Dutch words (issue 25 item 6), and a line that says what they are for.
+  const words = (await out.getByTestId('fingerprint').innerText()).split(' ');
+  const list = (await import('../../web/src/crypto/wordlist-nl.js')).wordlist;
+  for (const w of words) assert.ok(list.includes(w), `${w} is on the Dutch list`);
+  assert.equal(await out.getByTestId('fingerprint-hint').innerText(),
+    'Deze woorden horen bij de sleutel waarmee uw documenten voor Alice Ambtenaar worden versleuteld. Twijfelt u? Vergelijk ze met Alice Ambtenaar, bijvoorbeeld aan de telefoon.');
   await out.locator('#files').setInputFiles(file.path);
   await a11y(out, 'drop-off upload');
   await screenshot(out, 'dropoff-upload');
@@ -290,7 +296,7 @@ test('a visitor\'s browser pins the drop-off key: another key on a later visit i
     await dropoffForm(again, 'vera2@example.net');
     const dialog = again.getByRole('dialog', { name: 'De sleutel van Alice Ambtenaar is veranderd' });
     await dialog.waitFor({ timeout: 60000 });
-    assert.match(await dialog.getByTestId('pin-new').innerText(), /^\w+ \w+ \w+ \w+ \w+$/);
+    assert.match(await dialog.getByTestId('pin-new').innerText(), /^\w+ \w+ \w+ \w+ \w+ \w+$/);
     assert.notEqual(await dialog.getByTestId('pin-old').innerText(), await dialog.getByTestId('pin-new').innerText());
     await a11y(again, 'drop-off key changed');
     await dialog.getByRole('button', { name: 'Niet versturen' }).click();

@@ -43,5 +43,5 @@ test('the account page lists sessions and ends another one', async () => {
   await section.getByText(/^Andere sessie ·/).waitFor({ state: 'detached', timeout: 10000 });
   // The other browser is logged out: the account page sends it to log in.
   await pb.goto(`${srv.url}/account`);
-  await pb.waitForURL(/\/inloggen$/, { timeout: 30000 });
+  await pb.waitForURL(/\/inloggen\?terug=%2Faccount$/, { timeout: 30000 }); // and back there after the login
 });

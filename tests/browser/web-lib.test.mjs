@@ -161,3 +161,44 @@ test('trusted: only same-origin /assets/*.js script URLs pass the policy check',
     assert.throws(() => checkScriptURL(bad), TypeError, bad);
   delete globalThis.location;
 });
+
+test('safeReturnPath: only paths of this site\'s own pages, never another origin (issue 25 item 2)', async () => {
+  const { safeReturnPath } = await import('../../web/src/lib/returnto.js');
+  const o = 'https://st.example.nl';
+  const ok = {
+    '/berichten/AAAAAAAAAAAAAAAAAAAAAA': '/berichten/AAAAAAAAAAAAAAAAAAAAAA',
+    '/berichten/AAAAAAAAAAAAAAAAAAAAAA/rapport': '/berichten/AAAAAAAAAAAAAAAAAAAAAA/rapport',
+    '/verzonden?pagina=2': '/verzonden?pagina=2',
+    '/ontvangen#geheim': '/ontvangen',
+    '/': '/',
+    '/adresboek/': '/adresboek/',
+  };
+  for (const [raw, want] of Object.entries(ok)) assert.equal(safeReturnPath(raw, o), want, raw);
+  const evil = [
+    null, undefined, '', 42, 'berichten/x', '//evil.example', '///evil.example', '/\\evil.example', '\\\\evil.example',
+    '\\/evil.example', '/%5Cevil.example', '/%5C/evil.example', 'https://evil.example/', 'HTTPS://evil.example',
+    'http:/evil.example', 'https:evil.example', '//st.example.nl@evil.example', '/@evil.example', '%2F%2Fevil.example',
+    '/%2F%2Fevil.example', '/.//evil.example', '/..//evil.example', '/./\\evil.example', ' //evil.example',
+    '\t//evil.example', '/\t/evil.example', '/\n/evil.example', '/\r\n//evil.example', '\u0000//evil.example',
+    'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'vbscript:x',
+    '/inloggen', '/inloggen?terug=/x', '/registreren', '/wachtwoord-herstellen', '/niet-bestaand', '/assets/main.js',
+    '/api/v1/session', '/r', '/' + 'a'.repeat(3000),
+  ];
+  for (const raw of evil) assert.equal(safeReturnPath(raw, o), null, JSON.stringify(raw));
+});
+
+test('tn: one plural helper, Dutch and English (issue 25)', async () => {
+  const { tn } = await import('../../web/src/lib/i18n.js');
+  assert.equal(tn('book.found', 0, {}, 'nl'), '0 contactpersonen');
+  assert.equal(tn('book.found', 1, {}, 'nl'), '1 contactpersoon');
+  assert.equal(tn('book.found', 2, {}, 'nl'), '2 contactpersonen');
+  assert.equal(tn('lists.count', 1, {}, 'nl'), '1 bericht getoond.');
+  assert.equal(tn('lists.count', 50, {}, 'nl'), '50 berichten getoond.');
+  assert.equal(tn('compose.added', 1, {}, 'en'), '1 document added.');
+  assert.equal(tn('progress.announce', 1, { percent: 100, done: 1 }, 'nl'), '100% verstuurd, 1 van 1 document klaar.');
+  assert.equal(tn('receive.code_wrong', 1, {}, 'nl'), 'De code is onjuist. U kunt het nog 1 keer proberen.');
+  assert.equal(tn('time.day', 1, { n: 1 }, 'nl'), '1 dag');
+  // No "(en)", "(s)" or "(o)" left anywhere in either catalogue.
+  for (const [lang, cat] of [['nl', nl], ['en', en]])
+    for (const [k, v] of Object.entries(cat)) assert.doesNotMatch(v, /\w\((en|s|o|e)\)|perso\(o\)n/, `${lang} ${k}: ${v}`);
+});

@@ -18,7 +18,6 @@ import {
 import {
   checkKdf,
   deriveMpk,
-  fingerprintWords,
   keyId,
   newAccountKeys,
   passwordKeys,
@@ -28,6 +27,7 @@ import {
   unwrapUk,
 } from '../../web/src/account/keys.js';
 import { passwordProblem } from '../../web/src/account/policy.js';
+import { fingerprintWords } from '../../web/src/crypto/keyid.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const VECTORS = join(HERE, '..', 'vectors', 'account.json');
@@ -111,7 +111,7 @@ test('structure: lengths, NFC, recovery-key text, round trips', async () => {
   assert.equal(b64uDecode(v.key_id).length, 16);
   assert.equal(b64uDecode(v.x25519_pk).length, 32);
   assert.match(v.recovery_key, /^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/);
-  assert.match(v.fingerprint, /^[a-z]+( [a-z]+){4}$/);
+  assert.match(v.fingerprint, /^[a-z]+( [a-z]+){5}$/);
   // NFC: the composed password gives the same MPK.
   const nfc = await deriveMpk(INPUT.password.normalize('NFC'), unhex(INPUT.salt));
   assert.equal(hex(nfc), v.mpk);
@@ -197,4 +197,33 @@ test('KDF floor (W10) and password policy (A2)', async () => {
   ];
   for (const [pw, want] of cases) assert.equal(await passwordProblem(pw, pw), want, pw);
   assert.equal(await passwordProblem('Goed Wachtwoord 1', 'Goed Wachtwoord 2'), 'match');
+});
+
+test('session wrap (issue 25; docs/accounts-keys.md "Across reloads and tabs"): known answer from node crypto, and what does not open it', async () => {
+  const { sessionKey, wrapUkForSession, unwrapUkFromSession, importUk } = await import('../../web/src/account/keys.js');
+  const { createCipheriv, hkdfSync } = await import('node:crypto');
+  const bytes = (n, v) => new Uint8Array(n).fill(v);
+  const B = bytes(32, 1), share = bytes(32, 2), uid = bytes(16, 3), uk = bytes(32, 4), nonce = bytes(12, 5);
+  // The same construction written independently with node's crypto.
+  const info = Buffer.concat([Buffer.from('securetransfer/v1/session-wrap'), uid]);
+  const swkRaw = Buffer.from(hkdfSync('sha256', B, share, info, 32));
+  const aad = Buffer.concat([Buffer.from('securetransfer/v1/session-user-key'), uid]);
+  const c = createCipheriv('aes-256-gcm', swkRaw, nonce);
+  c.setAAD(aad);
+  const want = Buffer.concat([Buffer.from(nonce), c.update(uk), c.final(), c.getAuthTag()]);
+  const swk = await sessionKey(B, share, uid);
+  const blob = await wrapUkForSession(swk, await importUk(uk, true), uid, nonce);
+  assert.equal(Buffer.from(blob).toString('hex'), want.toString('hex'));
+  assert.equal(blob.length, 60);
+  // It opens with both shares and the same user id, as a non-extractable key.
+  const back = await unwrapUkFromSession(swk, blob, uid);
+  assert.equal(back.extractable, false);
+  // Another session's share, another browser share, another user or a changed byte: nothing.
+  const fails = async (k, b, u) => assert.rejects(unwrapUkFromSession(k, b, u), (e) => e.code === 'session_blob');
+  await fails(await sessionKey(B, bytes(32, 9), uid), blob, uid);
+  await fails(await sessionKey(bytes(32, 9), share, uid), blob, uid);
+  await fails(swk, blob, bytes(16, 8));
+  const bent = new Uint8Array(blob);
+  bent[20] ^= 1;
+  await fails(swk, bent, uid);
 });

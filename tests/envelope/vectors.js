@@ -9,7 +9,7 @@ import { b64uEncode } from '../../web/src/crypto/b64u.js';
 import { concat, fromHex, sha256, toHex } from '../../web/src/crypto/bytes.js';
 import { raw, importAesKey } from '../../web/src/crypto/kdf.js';
 import { keyId, fingerprintWords } from '../../web/src/crypto/keyid.js';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { wordlist } from '../../web/src/crypto/wordlist-nl.js';
 import * as M from '../../web/src/crypto/manifest.js';
 import * as St from '../../web/src/crypto/stanza.js';
 import { ciphertextSize, recordNonce } from '../../web/src/crypto/stf1.js';

@@ -1,6 +1,9 @@
 // A link message (R1, R2) sent through the real API, with the real link
-// secret S and link_auth (SECURITY.md §1.4) so the receive gates can be
-// exercised; the other keys are stand-ins the server cannot tell apart.
+// secret S, link_auth and link stanza (SECURITY.md §1.4), so the receive
+// gates can be exercised and whoever holds S and R_srv gets K; the manifest
+// and self-stanza are stand-ins the server cannot tell apart. strict: the
+// message is made in strict delivery (§1.6): S is not sent, its sealed copy
+// is.
 //
 //   const msg = await sendLinkMessage(alice, [pattern(1000, 1)]);
 //   const r = await rcpt.post(`/api/v1/r/${msg.id}/open`, { link_auth: msg.linkAuth });
@@ -8,6 +11,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { b64u } from './api.mjs';
+import { sealLinkSecret, wrapLink } from '../../web/src/crypto/stanza.js';
 import { createMessage, encrypt, sendBody, tusUpload } from './send.mjs';
 import { createHash } from 'node:crypto';
 
@@ -23,9 +27,10 @@ export function linkAuth(S, msgId) {
  * Creates, uploads and sends a message with the given plaintexts; phone
  * '' sends without a mobile number. Returns { id, files, S, linkAuth, key, encs }.
  */
-export async function sendLinkMessage(c, plaintexts, { phone = '06-12345678', email = 'ontvanger@example.com' } = {}) {
+export async function sendLinkMessage(c, plaintexts, { phone = '06-12345678', email = 'ontvanger@example.com', strict = false, lang } = {}) {
   const r = await createMessage(c, plaintexts.map((p, i) => ({ name: `doc${i}.pdf`, size: p.length })), {
-    recipient: { email, name: 'Olga Ontvanger', ...(phone ? { phone } : {}) },
+    recipient: { email, name: 'Olga Ontvanger', ...(phone ? { phone } : {}), ...(lang ? { lang } : {}) },
+    ...(strict ? { delivery: 'strict' } : {}),
   });
   if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
   const m = r.json;
@@ -38,14 +43,19 @@ export async function sendLinkMessage(c, plaintexts, { phone = '06-12345678', em
   }
   const S = randomBytes(32);
   const auth = linkAuth(S, m.id);
+  const id = Buffer.from(m.id, 'base64url');
   const body = {
     ...sendBody(true),
     link_auth_hash: enc(createHash('sha256').update(Buffer.from(auth, 'base64url')).digest()),
-    link_secret: enc(S),
+    link_stanza: enc(await wrapLink({ K: key, S, Rsrv: Buffer.from(m.r_srv, 'base64url'), msgId: id })),
   };
+  if (strict) {
+    delete body.link_secret;
+    body.link_secret_sealed = enc(await sealLinkSecret({ K: key, S, msgId: id }));
+  } else body.link_secret = enc(S);
   const s = await c.post(`/api/v1/messages/${m.id}/send`, body);
   if (s.status !== 200) throw new Error(`send: ${s.status} ${s.text}`);
-  return { id: m.id, files: m.files, S, linkAuth: auth, key, encs, wrongAuth: b64u(32) };
+  return { id: m.id, files: m.files, S, linkAuth: auth, key, encs, wrongAuth: b64u(32), created: m };
 }
 
 /** The SMS lines the log transport wrote, as objects {at, to, text}. */

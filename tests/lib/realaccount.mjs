@@ -9,7 +9,8 @@ import { Client, waitForOutboxMail, linkToken } from './api.mjs';
 
 export const PASSWORD = 'Veilig Wachtwoord 2026';
 
-export async function realEmployee(srv, email, { name = 'Test Medewerker', password = PASSWORD } = {}) {
+/** smtp: read the verification mail from that SMTP server (tests/lib/smtp.mjs), not the outbox folder. */
+export async function realEmployee(srv, email, { name = 'Test Medewerker', password = PASSWORD, smtp = null } = {}) {
   const userId = crypto.getRandomValues(new Uint8Array(16));
   const { fields } = await newAccountKeys(password, userId);
   const b = (v) => (v instanceof Uint8Array ? b64uEncode(v) : v);
@@ -23,7 +24,10 @@ export async function realEmployee(srv, email, { name = 'Test Medewerker', passw
     ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, b(v)])),
   });
   if (r.status !== 202) throw new Error(`register ${email}: ${r.status} ${r.text}`);
-  const token = linkToken(await waitForOutboxMail(join(srv.dir, 'outbox'), email));
+  const mail = smtp
+    ? await smtp.waitForMail((m) => m.envelope.to.includes(email) && /#[A-Za-z0-9_-]{43}/.test(m.text ?? ''))
+    : await waitForOutboxMail(join(srv.dir, 'outbox'), email);
+  const token = linkToken(mail);
   const v = await c.post('/api/v1/verify', { token, auth_key: b(fields.auth_key) });
   if (v.status !== 200) throw new Error(`verify ${email}: ${v.status}`);
   return { email, password, name, authKey: b(fields.auth_key) };

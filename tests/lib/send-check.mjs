@@ -1,17 +1,21 @@
 // End-to-end proof for browser sends, from outside the product: S from the
 // recipient's link mail, R_srv and the link stanza from the database, K
 // unwrapped in node with web/src/crypto, every stored object decrypted with
-// the C envelope (stf1-tool) and compared with the original file.
+// the C envelope (stf1-tool) and compared with the original file. And the
+// other side of that coin (strict delivery, SECURITY.md §1.6 and §2): what a
+// passive operator can open with everything at rest (operatorView), and
+// where a link secret appears in it (secretLeaks).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unwrapLink } from '../../web/src/crypto/stanza.js';
 import { openManifest } from '../../web/src/crypto/manifest.js';
 import { waitForOutboxMail } from './api.mjs';
-import { blobPath, query } from './db.mjs';
+import { blobPath, query, storedBytes, storedFiles } from './db.mjs';
 import { stf1Tool } from './send.mjs';
+import { REPO } from './server.mjs';
 
 export function sha256File(path) {
   return new Promise((res, rej) => {
@@ -56,4 +60,76 @@ export async function decryptAll(srv, msgId, K) {
     rmSync(tmp, { recursive: true, force: true });
   }
   return out;
+}
+
+/**
+ * The passive operator of SECURITY.md §2 (tests/tools/operator-open.py, a
+ * script that knows the formats and shares no code with the product): with
+ * the whole data directory (database and WAL, blobs, secrets, SMS log, mail
+ * folder), the database's rows (either engine), the server's log and every
+ * mail the SMTP server received (smtp: tests/lib/smtp.mjs, or null), it
+ * tries to open every link message. → {msg_id: {opened, found_in, files:
+ * [{idx, sha256}]}}.
+ */
+export function operatorView(srv, smtp) {
+  const tmp = mkdtempSync(join(tmpdir(), 'st-operator-'));
+  try {
+    const dump = {
+      messages: query(srv.dir, 'SELECT id, rcpt_kind, link_stanza FROM messages'),
+      message_keys: query(srv.dir, 'SELECT message_id, r_srv FROM message_keys'),
+      files: query(srv.dir, 'SELECT message_id, idx, object_key FROM files WHERE done = 1').map((f) => ({
+        message_id: f.message_id, idx: f.idx, path: blobPath(srv.dir, f.object_key),
+      })),
+      outbox: query(srv.dir, 'SELECT id, payload FROM outbox'),
+    };
+    writeFileSync(join(tmp, 'dump.json'), JSON.stringify(dump));
+    writeFileSync(join(tmp, 'server.log'), srv.stderr());
+    writeFileSync(join(tmp, 'database.bytes'), storedBytes(srv.dir));
+    mkdirSync(join(tmp, 'mails'));
+    (smtp?.messages ?? []).forEach((m, i) => writeFileSync(join(tmp, 'mails', `${i}.eml`), m.raw));
+    const out = execFileSync('python3', [
+      join(REPO, 'tests', 'tools', 'operator-open.py'), '--dump', join(tmp, 'dump.json'),
+      '--secrets', join(srv.dir, 'secrets'), '--scan', srv.dir, '--scan', join(tmp, 'server.log'),
+      '--scan', join(tmp, 'database.bytes'), ...storedFiles(srv.dir).flatMap((f) => ['--scan', f]),
+      '--mails', join(tmp, 'mails'),
+    ], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    return JSON.parse(out);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Where S (32 bytes) appears, in any encoding the product or a mail uses
+ * (base64url, standard base64, hex, the 24 code words with any separator),
+ * in everything the operator holds: each file under the data directory (the
+ * database and its WAL, blobs, outbox folder, SMS log, secrets), the
+ * database's bytes (a PostgreSQL dump on that engine), the server's log, and
+ * each mail the SMTP server received, raw and decoded. → a list of places.
+ */
+export function secretLeaks(srv, smtp, S, words) {
+  const needles = [
+    S.toString('base64url'), S.toString('base64').replace(/=+$/, ''), S.toString('hex'),
+  ].map((n) => Buffer.from(n));
+  const wordsRe = new RegExp(words.join('[^a-z]{1,8}'), 'i');
+  const places = [];
+  const look = (where, buf) => {
+    if (needles.some((n) => buf.includes(n)) || wordsRe.test(buf.toString('latin1'))) places.push(where);
+  };
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else look(p, readFileSync(p));
+    }
+  };
+  walk(srv.dir);
+  look('database', storedBytes(srv.dir));
+  for (const f of storedFiles(srv.dir)) look(f, readFileSync(f));
+  look('server log', Buffer.from(srv.stderr()));
+  for (const [i, m] of (smtp?.messages ?? []).entries()) {
+    look(`mail ${i} raw`, Buffer.from(m.raw));
+    look(`mail ${i} text`, Buffer.from(`${m.subject}\n${m.text ?? ''}\n${m.html || ''}`));
+  }
+  return places;
 }

@@ -42,7 +42,7 @@ function routeTable() {
 /** What the flags of a route require (see the comment in docs/openapi.yaml). */
 function expectedSecurity({ method, handler, flags }) {
   const csrf = !['get', 'head', 'options'].includes(method) && !flags.has('ROUTE_NO_CSRF');
-  if (flags.has('AUTH') || flags.has('MBX')) return csrf ? [{ session: [], csrf: [], csrfCookie: [] }] : [{ session: [] }];
+  if (flags.has('AUTH') || flags.has('MBX') || flags.has('ADMIN')) return csrf ? [{ session: [], csrf: [], csrfCookie: [] }] : [{ session: [] }];
   if (handler === 'api_r_get' || handler === 'api_r_file') return [{ capability: [] }];
   return csrf ? [{ csrf: [], csrfCookie: [] }] : [];
 }

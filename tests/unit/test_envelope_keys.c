@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "../tools/stf1-testlib.h"
+#include "envelope/wordlist.h"
 
 static const unsigned char mid[16] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
 
@@ -93,28 +94,78 @@ TEST(envelope_link_stanza_roundtrip)
 	CHECK(stanza_link_unwrap(back, st, mid, s, r) == STF1_ERR_STANZA_AUTH);
 }
 
+/*
+ * Strict delivery: the sender's sealed copy of S. The known answer was
+ * computed with pyca/cryptography (HKDF-SHA-256, AES-GCM) and is the one
+ * tests/envelope/suite.js checks in the browser code.
+ */
+TEST(envelope_link_secret_seal_open)
+{
+	static const char want_hex[] =
+	    "444444444444444444444444"
+	    "9e386f29ed69ac4c13f0e672024d06bb1dfbb1bf1302bbccbf8b3c83ff8497d3"
+	    "84ea5d0586f3707f2bf218a812ca9c21";
+	unsigned char k[32], s[32], id[16], sealed[STANZA_LINK_SECRET_LEN],
+	    again[STANZA_LINK_SECRET_LEN], back[32];
+	size_t i;
+
+	memset(k, 0x11, sizeof(k));
+	memset(id, 0x33, sizeof(id));
+	for (i = 0; i < 32; i++)
+		s[i] = (unsigned char)i;
+	for (i = 0; i < sizeof(sealed); i++) {
+		unsigned int v;
+
+		REQUIRE(sscanf(want_hex + 2 * i, "%2x", &v) == 1);
+		sealed[i] = (unsigned char)v;
+	}
+	CHECK(stanza_link_secret_open(back, sealed, k, id) == STF1_OK);
+	CHECK(memcmp(back, s, 32) == 0);
+	/* Sealing twice gives two nonces, both open. */
+	REQUIRE(stanza_link_secret_seal(again, s, k, id) == STF1_OK);
+	CHECK(memcmp(again, sealed, 12) != 0);
+	CHECK(stanza_link_secret_open(back, again, k, id) == STF1_OK);
+	CHECK(memcmp(back, s, 32) == 0);
+	/* Another message, another K, a changed byte: nothing opens. */
+	id[0] ^= 1;
+	CHECK(stanza_link_secret_open(back, sealed, k, id) ==
+	    STF1_ERR_STANZA_AUTH);
+	id[0] ^= 1;
+	k[31] ^= 1;
+	CHECK(stanza_link_secret_open(back, sealed, k, id) ==
+	    STF1_ERR_STANZA_AUTH);
+	k[31] ^= 1;
+	sealed[59] ^= 1;
+	CHECK(stanza_link_secret_open(back, sealed, k, id) ==
+	    STF1_ERR_STANZA_AUTH);
+}
+
 TEST(envelope_key_id_words)
 {
 	unsigned char id[16];
-	unsigned idx[5];
+	unsigned idx[KEYID_WORDS];
 	char w[KEYID_WORDS_MAX];
 
 	memset(id, 0, sizeof(id));
 	CHECK(keyid_words(w, sizeof(w), id) == 0);
-	CHECK(strcmp(w, "abandon abandon abandon abandon abandon") == 0);
+	CHECK(
+	    strcmp(w, "aanbouw aanbouw aanbouw aanbouw aanbouw aanbouw") == 0);
 	memset(id, 0xff, sizeof(id));
 	CHECK(keyid_words(w, sizeof(w), id) == 0);
-	CHECK(strcmp(w, "zoo zoo zoo zoo zoo") == 0);
-	/* Bits 10, 21, 32, 43 and 54 set: indexes 1, 1, 1, 1, 1. */
+	CHECK(strcmp(w, "zwerm zwerm zwerm zwerm zwerm zwerm") == 0);
+	/* Bits 9, 19, 29, 39, 49 and 59 set: indexes 1, 1, 1, 1, 1, 1. */
 	memset(id, 0, sizeof(id));
-	id[1] = 0x20;
-	id[2] = 0x04;
-	id[4] = 0x80;
-	id[5] = 0x10;
-	id[6] = 0x02;
+	id[1] = 0x40;
+	id[2] = 0x10;
+	id[3] = 0x04;
+	id[4] = 0x01;
+	id[6] = 0x40;
+	id[7] = 0x10;
 	keyid_word_indexes(idx, id);
 	CHECK(idx[0] == 1 && idx[1] == 1 && idx[2] == 1 && idx[3] == 1 &&
-	    idx[4] == 1);
+	    idx[4] == 1 && idx[5] == 1);
+	CHECK(strcmp(wordlist_nl[1], "aandeel") == 0);
+	/* The longest six words with their spaces still fit. */
 	CHECK(keyid_words(w, 10, id) == -1);
 }
 

@@ -132,32 +132,50 @@ TEST(mime_message_id_domain)
 	CHECK(strcmp(d, "[::1]") == 0);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	REQUIRE(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
 TEST(mailtext_fills_and_escapes)
 {
 	const char *params[] = { "name", "<script>alert(1)</script>", "link",
 		"https://x.nl/a?b=1&c=2", NULL };
-	char dir[] = "/tmp/st-unit-XXXXXX", path[128];
+	char dir[] = "/tmp/st-unit-XXXXXX", path[128], en[128];
 	struct mailtext t;
-	FILE *f;
 
 	REQUIRE(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/i18n", dir);
 	REQUIRE(mkdir(path, 0700) == 0);
 	snprintf(path, sizeof(path), "%s/i18n/nl.json", dir);
-	REQUIRE((f = fopen(path, "w")) != NULL);
-	fputs("{\"mail.t.subject\": \"Hallo {name}\",\n"
-	      "\"mail.t.body\": \"Beste {name},\\n{link}\"}",
-	    f);
-	fclose(f);
-	mailtext_load(dir);
-	mailtext_render("t", params, &t);
+	write_file(path,
+	    "{\"mail.t.subject\": \"Hallo {name}\",\n"
+	    "\"mail.t.body\": \"Beste {name},\\n{link}\"}");
+	snprintf(en, sizeof(en), "%s/i18n/en.json", dir);
+	/* English lacks the body: Dutch is the fallback. */
+	write_file(en, "{\"mail.t.subject\": \"Hello {name}\"}");
+	CHECK(mailtext_load(dir) == 0);
+	mailtext_render("t", NULL, params, &t);
 	CHECK(strcmp(t.subject, "Hallo <script>alert(1)</script>") == 0);
 	CHECK(strstr(t.text, "Beste <script>") != NULL);
 	CHECK(strstr(t.html, "<script>") == NULL);
 	CHECK(strstr(t.html, "&lt;script&gt;") != NULL);
+	CHECK(strstr(t.html, "<html lang=\"nl\">") != NULL);
 	CHECK(
 	    strstr(t.html, "<a href=\"https://x.nl/a?b=1&amp;c=2\">") != NULL);
 	mailtext_release(&t);
+	mailtext_render("t", "en", params, &t);
+	CHECK(strcmp(t.subject, "Hello <script>alert(1)</script>") == 0);
+	CHECK(strstr(t.text, "Beste <script>") != NULL);
+	CHECK(strstr(t.html, "<html lang=\"en\">") != NULL);
+	mailtext_release(&t);
+	unlink(en);
+	CHECK(mailtext_load(dir) == -1); /* both catalogues, or none */
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/i18n", dir);
 	rmdir(path);

@@ -54,18 +54,22 @@ TEST(sms_code_text_from_the_catalogue)
 
 	/* The unit tests run from the repository root (make unit, run-all). */
 	mailtext_load("web/src");
-	REQUIRE(sms_code_text(NULL, "123456", 10, out, sizeof(out)) == 0);
+	REQUIRE(sms_code_text(NULL, "123456", 10, NULL, out, sizeof(out)) == 0);
 	CHECK(strcmp(out,
 	          "Uw code voor SecureTransfer is 123456. De code is 10 "
 	          "minuten geldig. Deel deze code met niemand.") == 0);
 	/* One SMS part: at most 160 GSM-7 characters, none outside it. */
 	CHECK(gsm_length(out) > 0 && gsm_length(out) <= 160);
-	CHECK(sms_code_text(NULL, "12345a", 10, out, sizeof(out)) == -1);
+	/* In English too, as the sender chose for the recipient (U1). */
+	REQUIRE(sms_code_text(NULL, "123456", 10, "en", out, sizeof(out)) == 0);
+	CHECK(strncmp(out, "Your SecureTransfer code is 123456.", 35) == 0);
+	CHECK(gsm_length(out) > 0 && gsm_length(out) <= 160);
+	CHECK(sms_code_text(NULL, "12345a", 10, NULL, out, sizeof(out)) == -1);
 	CHECK(out[0] == '\0');
-	CHECK(sms_code_text(NULL, "123", 10, out, sizeof(out)) == -1);
-	CHECK(sms_code_text(NULL, "{code}", 10, out, sizeof(out)) == -1);
-	CHECK(sms_code_text(NULL, "123456", 0, out, sizeof(out)) == -1);
-	CHECK(sms_code_text(NULL, "123456", 10, out, 40) == -1);
+	CHECK(sms_code_text(NULL, "123", 10, NULL, out, sizeof(out)) == -1);
+	CHECK(sms_code_text(NULL, "{code}", 10, NULL, out, sizeof(out)) == -1);
+	CHECK(sms_code_text(NULL, "123456", 0, NULL, out, sizeof(out)) == -1);
+	CHECK(sms_code_text(NULL, "123456", 10, NULL, out, 40) == -1);
 	mailtext_load("/nonexistent");
 }
 
@@ -74,11 +78,11 @@ TEST(sms_code_text_without_the_catalogue)
 	char out[256];
 
 	mailtext_load("/nonexistent"); /* logs "no mail texts" */
-	REQUIRE(sms_code_text(NULL, "654321", 5, out, sizeof(out)) == 0);
+	REQUIRE(sms_code_text(NULL, "654321", 5, NULL, out, sizeof(out)) == 0);
 	CHECK(strcmp(out,
 	          "Uw code voor SecureTransfer is 654321. De code is 5 "
 	          "minuten geldig. Deel deze code met niemand.") == 0);
-	CHECK(sms_code_text(NULL, "654321", 5, out, 20) == -1);
+	CHECK(sms_code_text(NULL, "654321", 5, NULL, out, 20) == -1);
 }
 
 static int
@@ -150,7 +154,7 @@ TEST(sms_log_transport_writes_one_line)
 	CHECK(strstr(err, "mail sent") == NULL);
 	free(err);
 	CHECK(attempts == 1);
-	CHECK(strcmp(reply, "written to sms log") == 0);
+	CHECK(strcmp(reply, "250 st:log") == 0);
 
 	REQUIRE(stat(f.cfg.sms_log_path, &st) == 0);
 	CHECK((st.st_mode & 0777) == 0600);

@@ -2,10 +2,14 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Frame, focusMain } from './components/Frame.jsx';
+import { repairMangledLink } from './lib/fragment.js';
 import { getLang, initialLang, onLangChange, setLang } from './lib/i18n.js';
 import { LangContext } from './lib/page.js';
 import { match, startRouter, usePathname } from './lib/router.js';
 import { loadAccount } from './account/session.js';
+import { restoreSession } from './account/client.js';
+import { startPersist } from './account/persist.js';
+import { startStackedTables } from './lib/stack.js';
 import { useMailbox } from './lib/mailbox.js';
 import { Account } from './pages/Account.jsx';
 import { Compose } from './pages/Compose.jsx';
@@ -29,6 +33,12 @@ import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { placeholder } from './pages/Placeholder.jsx';
 import { PATHS } from './paths.js';
+import { AdminAccount, AdminAccounts } from './admin/Accounts.jsx';
+import { AdminHome } from './admin/AdminFrame.jsx';
+import { AdminAudit } from './admin/Audit.jsx';
+import { AdminMailboxes } from './admin/Mailboxes.jsx';
+import { AdminOrg, AdminOrgs } from './admin/Orgs.jsx';
+import { AdminOverview } from './admin/Overview.jsx';
 
 // Page name (as in paths.js) -> component. Pages not built yet get a placeholder.
 const PAGES = {
@@ -53,6 +63,14 @@ const PAGES = {
   mailboxes: Mailboxes,
   mailbox: Mailbox,
   manual: Manual,
+  admin: AdminHome,
+  adminOrgs: AdminOrgs,
+  adminOrg: AdminOrg,
+  adminAccounts: AdminAccounts,
+  adminAccount: AdminAccount,
+  adminMailboxes: AdminMailboxes,
+  adminAudit: AdminAudit,
+  adminOverview: AdminOverview,
 };
 
 const ROUTES = Object.entries(PATHS).map(([name, pattern]) => ({
@@ -90,8 +108,11 @@ function App() {
 }
 
 setLang(initialLang(), { remember: false });
+repairMangledLink(); // before the router reads the path
 startRouter();
-loadAccount();
+startPersist();
+loadAccount({ restore: restoreSession });
 const root = document.getElementById('app');
 root.textContent = '';
 render(<App />, root);
+startStackedTables();

@@ -23,6 +23,14 @@ export const PATHS = Object.freeze({
   manual: '/handleiding',
   mailboxes: '/postbussen',
   mailbox: '/postbussen/:id',
+  admin: '/beheer',
+  adminOrgs: '/beheer/organisaties',
+  adminOrg: '/beheer/organisaties/:domain',
+  adminAccounts: '/beheer/accounts',
+  adminAccount: '/beheer/accounts/:id',
+  adminMailboxes: '/beheer/postbussen',
+  adminAudit: '/beheer/audit',
+  adminOverview: '/beheer/overzicht',
 });
 
 /** The report page of message id (P3). */

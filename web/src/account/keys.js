@@ -9,8 +9,11 @@
 //   wrapped_uk = nonce(12) ‖ AES-256-GCM(KEK, nonce, aad="securetransfer/v1/user-key" ‖ user_id, UK)
 //   wrapped_sk = nonce(12) ‖ AES-256-GCM(UK, nonce, aad="securetransfer/v1/sk" ‖ user_id ‖ key_id ‖ alg, pkcs8)
 //   key_id   = SHA-256(raw public key)[:16]
+//   SWK      = HKDF-SHA-256(B, salt=server share, "securetransfer/v1/session-wrap" ‖ user_id)
+//   session blob = nonce(12) ‖ AES-256-GCM(SWK, nonce, aad="securetransfer/v1/session-user-key" ‖ user_id, UK)
+//     (B: 32 random bytes only this browser holds; the server share: POST
+//     /api/v1/session/unlock-share, alive only with the session)
 import { argon2id } from 'hash-wasm';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { AccountKeyError, concat, randomBytes, utf8 } from './codec.js';
 import { checkKdf, KDF_DEFAULT } from './floors.js';
 
@@ -25,6 +28,8 @@ export const LABEL = Object.freeze({
   userKeyAad: 'securetransfer/v1/user-key',
   skAad: 'securetransfer/v1/sk',
   keyringAad: 'securetransfer/v1/keyring',
+  sessionWrap: 'securetransfer/v1/session-wrap',
+  sessionAad: 'securetransfer/v1/session-user-key',
 });
 
 function need(bytes, len, what) {
@@ -107,6 +112,41 @@ export async function unwrapUk(kek, wrapped, userId, extractable = false) {
   }
 }
 
+/**
+ * SWK, the key that keeps UK for one session's life across reloads and
+ * tabs (docs/accounts-keys.md): from the browser's share B and the
+ * server's share of this session. Either share alone gives nothing.
+ */
+export async function sessionKey(browserShare, serverShare, userId) {
+  const info = concat(utf8(LABEL.sessionWrap), need(userId, 16, 'user_id'));
+  const base = await hkdfBase(need(browserShare, 32, 'browser share'));
+  return subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: need(serverShare, 32, 'server share'), info },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['wrapKey', 'unwrapKey'],
+  );
+}
+
+const sessionAad = (userId) => concat(utf8(LABEL.sessionAad), need(userId, 16, 'user_id'));
+
+/** nonce ‖ AES-GCM(SWK, nonce, aad, UK) = 60 bytes; uk must be extractable (it is never exported as bytes). */
+export async function wrapUkForSession(swk, ukExtractable, userId, nonce = randomBytes(12)) {
+  const ct = await subtle().wrapKey('raw', ukExtractable, swk, gcm(need(nonce, 12, 'nonce'), sessionAad(userId)));
+  return concat(nonce, new Uint8Array(ct));
+}
+
+/** The non-extractable UK from a session blob; another session, user or a changed byte -> session_blob. */
+export async function unwrapUkFromSession(swk, blob, userId) {
+  need(blob, 60, 'session blob');
+  try {
+    return await subtle().unwrapKey('raw', blob.subarray(12), swk, gcm(blob.subarray(0, 12), sessionAad(userId)), 'AES-GCM', false, UK_USAGES);
+  } catch {
+    throw new AccountKeyError('session_blob', 'the session blob does not open with this session');
+  }
+}
+
 export async function keyId(rawPk) {
   return new Uint8Array(await subtle().digest('SHA-256', need(rawPk, 32, 'public key'))).slice(0, 16);
 }
@@ -159,17 +199,6 @@ export async function openKeyringBlob(uk, userId, sealed) {
   } catch {
     throw new AccountKeyError('keyring_invalid', 'the keyring does not open with this user key');
   }
-}
-
-/** Five BIP-39 words from the first 55 bits of a 16-byte key id. */
-export function fingerprintWords(kid) {
-  need(kid, 16, 'key_id');
-  let v = 0n;
-  for (let i = 0; i < 7; i++) v = (v << 8n) | BigInt(kid[i]);
-  v >>= 1n;
-  const words = [];
-  for (let w = 4; w >= 0; w--) words.push(wordlist[Number((v >> BigInt(11 * w)) & 2047n)]);
-  return words.join(' ');
 }
 
 /**

@@ -7,12 +7,15 @@
 // K and S exist as bytes only in this Worker. What leaves it: stanzas (wrapped
 // K), the 96-byte file headers, FK as a non-extractable CryptoKey (for the
 // upload Worker), the sealed manifest, SHA-256(link_auth) and — by design, for
-// the link mail in the default mode — S itself in the send body.
+// the link mail in the default mode — S itself in the send body. In strict
+// mode (SECURITY.md §1.6) S goes nowhere but into its copy sealed under a key
+// from K; msgLinkSecret opens that copy for the sender's page, which shows
+// the link to deliver.
 import { b64uDecode, b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
 import { randomBytes, sha256 } from '../crypto/bytes.js';
 import { deriveLinkAuth } from '../crypto/kdf.js';
 import { recipientStanza, sealedManifest } from '../crypto/message.js';
-import { unwrapX25519, wrapLink, wrapX25519 } from '../crypto/stanza.js';
+import { openLinkSecret, sealLinkSecret, unwrapX25519, wrapLink, wrapX25519 } from '../crypto/stanza.js';
 import { prepareFile } from '../crypto/stream.js';
 import { AccountKeyError } from './codec.js';
 
@@ -87,7 +90,8 @@ export function messageOps(unlocked, keys, pinned) {
     /**
      * Everything POST /messages/{id}/send needs. files: [{index, name, size,
      * mime, header_sha256}]; recipient: {kind:'account', email, key_id,
-     * x25519_pk} or {kind:'link', email, r_srv}; sender: {address}.
+     * x25519_pk} or {kind:'link', email, r_srv, strict}; sender: {address}.
+     * strict: S stays here (only its sealed copy leaves), never in the body.
      */
     async msgFinish({ msgId, sender, recipient, subject, reference, text, files, createdAt, as }) {
       const state = unlocked(as);
@@ -109,7 +113,9 @@ export function messageOps(unlocked, keys, pinned) {
         const linkAuth = await deriveLinkAuth(S, m.id);
         body.link_auth_hash = b64uEncode(await sha256(linkAuth));
         body.link_stanza = b64uEncode(await wrapLink({ K: m.K, S, Rsrv: b64uDecodeLen(recipient.r_srv, 32), msgId: m.id }));
-        body.link_secret = b64uEncode(S);
+        if (recipient.strict) body.link_secret_sealed = b64uEncode(await sealLinkSecret({ K: m.K, S, msgId: m.id }));
+        else body.link_secret = b64uEncode(S);
+        S.fill(0);
       }
       body.manifest = await sealedManifest({
         K: m.K,
@@ -148,6 +154,28 @@ export function messageOps(unlocked, keys, pinned) {
       port.postMessage({ K });
       port.close();
       return {};
+    },
+
+    /**
+     * Strict delivery: S of a sent message from the sender's sealed copy,
+     * K opened from the self-stanza (any key version of a mailbox). S goes
+     * to the page, which shows the link for the sender to deliver; K stays.
+     */
+    async msgLinkSecret({ msgId, stanza, sealed, as }) {
+      const id = msgIdBytes(msgId);
+      let K = null;
+      try {
+        K = await openWithAny(keys(as), (state) =>
+          unwrapX25519({ stanza: b64uDecodeLen(stanza, 80), skR: state.x25519, pkR: state.xPk, msgId: id }));
+        const S = await openLinkSecret({ sealed: b64uDecodeLen(sealed, 60), K, msgId: id });
+        const secret = b64uEncode(S);
+        S.fill(0);
+        return { secret };
+      } catch (e) {
+        throw e instanceof AccountKeyError ? e : new AccountKeyError('stanza_auth', 'the link secret does not open');
+      } finally {
+        K?.fill(0);
+      }
     },
 
     /** Forgets K (after sending, or when the user gives up). */

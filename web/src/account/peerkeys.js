@@ -32,7 +32,7 @@
 //      the pinned key, or for 'receive' any key trusted before for that
 //      address (a mailbox re-key, older messages) → 'same'; otherwise the
 //      key CHANGED: confirm(dialog) decides, and only after the user confirms
-//      (having compared the five words with the colleague, by phone) is the
+//      (having compared the six words with the colleague, by phone) is the
 //      new key pinned ('accepted'). Without confirmation nothing is trusted:
 //      trustKey throws KeyTrustError and the caller encrypts nothing.
 //      A pinned address that the server now says has no key ('removed': the
@@ -72,7 +72,7 @@ const isId = (s) => typeof s === 'string' && /^[A-Za-z0-9_-]{22}$/.test(s);
 const now = () => Math.floor(Date.now() / 1000);
 export const addressOf = (email) => String(email ?? '').trim().toLowerCase();
 
-/** The five words of a b64u key id ('' when it is not one). */
+/** The six words of a b64u key id ('' when it is not one). */
 export function wordsOf(kid) {
   try {
     return isId(kid) ? fingerprintWords(b64uDecodeLen(kid, 16)) : '';

@@ -1,6 +1,7 @@
-// Who is logged in, for every page: 'unknown' (still asking the server),
-// 'anonymous', 'locked' (a live session but no keys in this tab, e.g. after a
-// reload: the Ontgrendelen screen) or 'unlocked'. Plain memory only.
+// Who is logged in, for every page: 'unknown' (still asking the server, or
+// opening the session's keys after a reload), 'anonymous', 'locked' (a live
+// session but no keys in this tab: the Ontgrendelen screen) or 'unlocked'.
+// Plain memory only.
 import { useEffect, useState } from 'preact/hooks';
 import { getSession } from '../lib/api.js';
 
@@ -17,12 +18,18 @@ export function setAccount(change) {
   for (const fn of listeners) fn(account);
 }
 
-/** Asks the server once (at start-up) whether this tab has a session. */
-export async function loadAccount() {
+/**
+ * Asks the server once (at start-up) whether this tab has a session; with
+ * one, restore(user) may open its keys without the password (a reload, a
+ * new tab: account/client.js restoreSession) before the page is shown.
+ */
+export async function loadAccount({ restore } = {}) {
   try {
     const s = await getSession();
     if (account.status !== 'unknown') return;
-    setAccount(s?.authenticated ? { status: 'locked', user: s.user } : { status: 'anonymous', user: null });
+    if (!s?.authenticated) return setAccount({ status: 'anonymous', user: null });
+    const opened = restore ? await restore(s.user).catch(() => false) : false;
+    if (!opened && account.status === 'unknown') setAccount({ status: 'locked', user: s.user });
   } catch {
     if (account.status === 'unknown') setAccount({ status: 'anonymous', user: null });
   }

@@ -1,10 +1,13 @@
 // The account key Worker (SECURITY.md §1.7, STYLE rule 27). It runs Argon2id
 // and holds UK and the private keys as non-extractable CryptoKeys, in this
-// Worker's memory only; nothing is ever written to storage. Terminating the
+// Worker's memory only; nothing is written to storage from here. The session
+// blob it makes at unlock (UK under SWK, docs/accounts-keys.md) is ciphertext
+// the page keeps for a reload. Terminating the
 // Worker (logout) forgets them. Protocol: one reply per request,
 //   {id, op, ...args} -> {id, result} | {id, error: code, message}
-// ops: register, derive, unlock, change, resetRecovery, resetNewKeys, fingerprint, status, lock,
+// ops: register, derive, unlock, restore (a reload or new tab, no password), change, resetRecovery, resetNewKeys, fingerprint, status, lock,
 // the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget,
+// msgKeyTo, msgLinkSecret (strict delivery: S from the sender's sealed copy),
 // department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant, and the keyring of
 // pins (keyringops.js): keyringOpen, keyringSeal. Message ops act for mailbox `as` when given.
 // No message key or mailbox key is wrapped to a key that is not pinned in the keyring.
@@ -12,15 +15,18 @@ import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecove
 import {
   checkKdf,
   deriveMpk,
-  fingerprintWords,
   keyId,
   newAccountKeys,
   passwordKeys,
   recoveryKek,
   rewrapUnderPassword,
+  sessionKey,
   unwrapPrivateKey,
   unwrapUk,
+  unwrapUkFromSession,
+  wrapUkForSession,
 } from './keys.js';
+import { fingerprintWords } from '../crypto/keyid.js';
 import { forgetMailboxes, mailboxIdentity, mailboxOps, mailboxVersions } from './mailboxes.js';
 import { forgetKeyring, keyringOps, pinned } from './keyringops.js';
 import { forgetAllMessages, messageOps } from './messages.js';
@@ -56,15 +62,13 @@ async function selfCheck(x25519, ed25519, xPk, edPk) {
   if (!ok) throw new AccountKeyError('key_changed', 'the private keys do not match the public keys');
 }
 
-async function unlock({ userId, keys, keyId: serverKid }) {
-  if (!pending || pending.userId !== userId) throw new AccountKeyError('argument', 'derive first');
+/** Opens the private keys with UK, checks them, and makes them this Worker's state. */
+async function openWith(uk, userId, keys, serverKid) {
   const uid = b64uDecode(userId, 16);
   const xPk = b64uDecode(keys.x25519_pk, 32);
   const edPk = b64uDecode(keys.ed25519_pk, 32);
   const kid = await keyId(xPk);
   if (b64uEncode(kid) !== serverKid) throw new AccountKeyError('key_changed', 'the server reports another key id');
-  const uk = await unwrapUk(pending.kekPw, b64uDecode(keys.wrapped_uk_pw, 60), uid, false);
-  pending = null;
   let x25519;
   let ed25519;
   try {
@@ -76,6 +80,43 @@ async function unlock({ userId, keys, keyId: serverKid }) {
   await selfCheck(x25519, ed25519, xPk, edPk);
   state = { userId, uk, x25519, ed25519, xPk, edPk, kid };
   return { keyId: b64uEncode(kid), fingerprint: fingerprintWords(kid) };
+}
+
+/*
+ * After the password: UK from its password wrap. With the server's share
+ * of this session (`share`), also UK wrapped for the session's life under
+ * SWK = HKDF(B, share): the page keeps B and that blob for a reload or
+ * another tab (persist.js). UK is extractable only inside wrapKey here and
+ * never leaves this Worker as bytes; the key kept in `state` is a
+ * non-extractable copy.
+ */
+async function unlock({ userId, keys, keyId: serverKid, share }) {
+  if (!pending || pending.userId !== userId) throw new AccountKeyError('argument', 'derive first');
+  const uid = b64uDecode(userId, 16);
+  const wrapped = b64uDecode(keys.wrapped_uk_pw, 60);
+  const { kekPw } = pending;
+  pending = null;
+  const uk = await unwrapUk(kekPw, wrapped, uid, false);
+  const out = await openWith(uk, userId, keys, serverKid);
+  if (share) {
+    const b = randomBytes(32);
+    const swk = await sessionKey(b, b64uDecode(share, 32), uid);
+    const blob = await wrapUkForSession(swk, await unwrapUk(kekPw, wrapped, uid, true), uid);
+    out.session = { b: b64uEncode(b), blob: b64uEncode(blob) };
+    b.fill(0);
+  }
+  return out;
+}
+
+/** A reload or a new tab: UK from the session blob, with no password. */
+async function restore({ userId, keys, keyId: serverKid, share, b, blob }) {
+  pending = null;
+  const uid = b64uDecode(userId, 16);
+  const browserShare = b64uDecode(b, 32);
+  const swk = await sessionKey(browserShare, b64uDecode(share, 32), uid);
+  browserShare.fill(0);
+  const uk = await unwrapUkFromSession(swk, b64uDecode(blob, 60), uid);
+  return openWith(uk, userId, keys, serverKid);
 }
 
 function own() {
@@ -98,6 +139,7 @@ const OPS = {
     return { auth_key: b64uEncode(authKey) };
   },
   unlock,
+  restore,
   async change({ current, next, userId, salt, kdf, wrapped_uk_pw }) {
     const uid = b64uDecode(userId, 16);
     const old = await derive(current, userId, salt, kdf);
@@ -129,7 +171,7 @@ const OPS = {
     const s = as ? mailboxIdentity(as) : own();
     return { keyId: b64uEncode(s.kid), fingerprint: fingerprintWords(s.kid) };
   },
-  /** Five words for any key id (a colleague's, to compare in person). */
+  /** Six words for any key id (a colleague's, to compare in person). */
   async fingerprintOf({ x25519Pk }) {
     const kid = await keyId(b64uDecode(x25519Pk, 32));
     return { keyId: b64uEncode(kid), fingerprint: fingerprintWords(kid) };

@@ -13,6 +13,37 @@ import { useConfirm } from './Dialog.jsx';
 
 const FIELDS = ['subject', 'reference', 'text'];
 
+/*
+ * A template's text is a signature or a closing: it goes below what the
+ * person writes (issue 25, "Smaller"), after an empty line, and the cursor
+ * starts above it (startAboveTemplate). own is the person's text so far.
+ */
+export const SIGNATURE_GAP = '\n\n';
+function withTemplateText(own, text) {
+  if (!text) return own;
+  const mine = own.replace(/\s+$/, '');
+  return mine + SIGNATURE_GAP + text;
+}
+/** The person's own text in a text that ends with a template's text. */
+function ownText(full, text) {
+  return text && full.endsWith(SIGNATURE_GAP + text) ? full.slice(0, -(SIGNATURE_GAP + text).length) : full;
+}
+
+/** onFocus of the text field: the first time, the cursor goes above the template's text. */
+export function startAboveTemplate(event) {
+  const el = event.currentTarget;
+  if (el.dataset.started) return;
+  el.dataset.started = '1';
+  if (!el.value.startsWith(SIGNATURE_GAP)) return;
+  // At once, so the first key typed lands there; once more after the
+  // browser's own caret placement, unless the user has typed already.
+  const before = el.value;
+  el.setSelectionRange(0, 0);
+  requestAnimationFrame(() => {
+    if (el.value === before) el.setSelectionRange(0, 0);
+  });
+}
+
 /**
  * Loads the templates and fills the draft: the contact named by ?contact=
  * and the default template. Returns the template select's props.
@@ -35,7 +66,7 @@ export function useComposeStart(setD) {
       const def = list.find((x) => x.is_default);
       if (!def) return;
       setChosen(def.id);
-      setD((x) => (FIELDS.every((k) => !x[k]) ? { ...x, subject: def.subject, reference: def.reference, text: def.text } : x));
+      setD((x) => (FIELDS.every((k) => !x[k]) ? { ...x, subject: def.subject, reference: def.reference, text: withTemplateText('', def.text) } : x));
     }, () => {});
     return () => { live = false; };
   }, []);
@@ -45,10 +76,13 @@ export function useComposeStart(setD) {
     setChosen(id);
     setD((x) => {
       const y = { ...x };
-      for (const k of FIELDS) {
+      for (const k of ['subject', 'reference']) {
         if (next) y[k] = next[k];
         else if (old && x[k] === old[k]) y[k] = '';
       }
+      // The text: the person's own words stay; the template's text follows them.
+      const own = ownText(x.text, old?.text);
+      y.text = next ? withTemplateText(own, next.text) : own;
       return y;
     });
   };

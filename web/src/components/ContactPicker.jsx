@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { listContacts } from '../book/api.js';
 import { errorText } from '../lib/errors.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { PATHS } from '../paths.js';
 import { formatPhone } from '../send/names.js';
 import { Modal } from './Dialog.jsx';
@@ -35,7 +35,7 @@ export function ContactPicker({ open, onClose, onPick }) {
   let status = '';
   if (res?.error) status = errorText(res.error);
   else if (list && !list.length) status = q.trim() ? t('book.none_found', { q: q.trim() }) : t('picker.empty');
-  else if (list) status = t('book.found', { count: res.total });
+  else if (list) status = tn('book.found', res.total);
   return (
     <Modal id="picker" open={open} title={t('picker.title')} onClose={onClose} initialFocus={search} wide>
       <div class="utrecht-form-field utrecht-form-field--text">

@@ -3,7 +3,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { importCsv } from '../book/api.js';
 import { errorText } from '../lib/errors.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { Alert, SubmitButton } from './Form.jsx';
 
 const MAX = 1 << 20;
@@ -41,7 +41,7 @@ export function CsvImport({ exportHref, onImported }) {
     setBusy(true);
     try {
       const r = await importCsv(file);
-      onImported(t('csv.imported', r));
+      onImported(tn('csv.imported', r.imported, r));
       setFile(null);
       if (input.current) input.current.value = '';
     } catch (err) {
@@ -61,13 +61,17 @@ export function CsvImport({ exportHref, onImported }) {
       <p class="nl-paragraph">{t('csv.intro')}</p>
       <form class="st-form" onSubmit={onSubmit} noValidate>
         <div class={`utrecht-form-field utrecht-form-field--text${fieldError ? ' utrecht-form-field--invalid' : ''}`}>
-          <div class="utrecht-form-field__label">
-            <label class="utrecht-form-label" for="csv-file">{t('csv.file')}</label>
-          </div>
+          <p class="utrecht-form-label st-csv-label" id="csv-file-label">{t('csv.file')}</p>
           {fieldError && <div class="utrecht-form-field__error-message utrecht-form-field-error-message" id="csv-file-error">{fieldError}</div>}
-          <div class="utrecht-form-field__input">
-            <input id="csv-file" ref={input} type="file" accept=".csv,text/csv" class="st-csv-input" aria-invalid={fieldError ? 'true' : undefined}
-              aria-describedby={fieldError ? 'csv-file-error' : undefined} onChange={(e) => { setFile(e.currentTarget.files?.[0] ?? null); setFieldError(''); }} />
+          {/* The browser's own file button says "Choose File" in the
+              browser's language: a Dutch button instead (issue 25 item 6),
+              on a visually hidden but focusable input. */}
+          <div class="utrecht-form-field__input st-csv-pick">
+            <input id="csv-file" ref={input} type="file" accept=".csv,text/csv" class="st-file-input" aria-invalid={fieldError ? 'true' : undefined}
+              aria-describedby={['csv-file-chosen', fieldError && 'csv-file-error'].filter(Boolean).join(' ')}
+              onChange={(e) => { setFile(e.currentTarget.files?.[0] ?? null); setFieldError(''); }} />
+            <label for="csv-file" class="utrecht-button utrecht-button--secondary-action st-file-button">{t('csv.pick')}</label>
+            <span class="st-csv-chosen" id="csv-file-chosen" data-testid="csv-chosen">{file ? file.name : t('csv.none_chosen')}</span>
           </div>
         </div>
         {error && (
@@ -78,7 +82,7 @@ export function CsvImport({ exportHref, onImported }) {
                   {error.lines.map((l) => <li key={l}>{l}</li>)}
                 </ul>
               )}
-              {error.more > 0 && <p class="nl-paragraph">{t('csv.more', { count: error.more })}</p>}
+              {error.more > 0 && <p class="nl-paragraph">{tn('csv.more', error.more)}</p>}
             </Alert>
           </div>
         )}

@@ -3,7 +3,7 @@
 // keyboard), dropping files onto the page, the list of added files with name
 // (bidi and control characters shown escaped), size and "Verwijderen".
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { displayName, extensionAllowed, formatSize, sanitizeName } from '../send/names.js';
 
@@ -35,19 +35,32 @@ function refusalText(refused) {
 /**
  * The state of a Documents list: the files, the refusal of the last add (a
  * field error), and the polite notice of what was added or removed.
+ * allowed is null while the list of extensions is still on its way: files
+ * picked or dropped then wait for it instead of being refused.
  */
 export function useDocuments(allowed) {
   const [files, setFiles] = useState([]);
   const [error, setError] = useState(undefined);
   const [notice, setNotice] = useState('');
+  const early = useRef([]);
   const onAdd = useCallback((list) => {
+    if (allowed === null) {
+      early.current.push(...list);
+      return;
+    }
     setFiles((cur) => {
       const { added, refused } = acceptFiles(list, allowed, cur);
       setError(refused.length ? refusalText(refused) : undefined);
-      setNotice(added.length ? t('compose.added', { count: added.length }) : '');
+      setNotice(added.length ? tn('compose.added', added.length) : '');
       return [...cur, ...added];
     });
   }, [allowed]);
+  useEffect(() => {
+    if (allowed === null || !early.current.length) return;
+    const list = early.current;
+    early.current = [];
+    onAdd(list);
+  }, [allowed, onAdd]);
   const onRemove = (i) => {
     setFiles((cur) => {
       setNotice(t('compose.removed', { name: displayName(cur[i].name) }));
@@ -105,7 +118,7 @@ export function Documents({ files, allowed, onAdd, onRemove, error, notice, disa
     <fieldset class="st-fieldset st-documents" aria-describedby="files-hint">
       <legend class="nl-heading nl-heading--level-2">{t('compose.documents')}</legend>
       <p class="nl-paragraph" id="files-hint">{t('compose.documents_hint')}</p>
-      <p class="nl-paragraph st-small" id="files-ext">{t('compose.extensions', { list: allowed.join(', ') })}</p>
+      <p class="nl-paragraph st-small" id="files-ext">{t('compose.extensions', { list: (allowed ?? []).join(', ') })}</p>
       <div class={`st-dropzone${error ? ' st-dropzone--invalid' : ''}`}>
         <input
           ref={inputRef}
@@ -113,7 +126,6 @@ export function Documents({ files, allowed, onAdd, onRemove, error, notice, disa
           type="file"
           multiple
           class="st-file-input"
-          accept={allowed.map((e) => `.${e}`).join(',')}
           aria-describedby={describedBy}
           aria-invalid={error ? 'true' : undefined}
           disabled={disabled}

@@ -10,12 +10,12 @@
 // fingerprint words, to compare by phone if in doubt.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Documents, useDocuments } from './Documents.jsx';
-import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
+import { Alert, cleanText, errorText, SubmitButton, TextArea, TextField, TEXT_MAX } from './Form.jsx';
 import { useKeyChange } from './KeyChange.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
 import { trustKey, wordsOf } from '../account/peerkeys.js';
-import { t } from '../lib/i18n.js';
+import { getLang, t } from '../lib/i18n.js';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 
 /**
@@ -45,6 +45,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
   const allowed = (view.limits.allowed_extensions || '').split(/[\s,]+/).filter(Boolean);
   const docs = useDocuments(allowed);
   const [text, setText] = useState('');
+  const [subject, setSubject] = useState(''); // a drop-off's own subject (optional)
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   const [snap, setSnap] = useState(null);
@@ -82,13 +83,13 @@ export function ExternalSend({ token, fp, view, onSent }) {
         employeeName: view.employee.name,
         confirm: confirmKey,
         sender: view.sender,
-        subject: t(view.kind === 'dropoff' ? 'q.subject_dropoff' : 'q.subject_request'),
+        subject: (view.kind === 'dropoff' && subject.trim()) || t(view.kind === 'dropoff' ? 'q.subject_dropoff' : 'q.subject_request'),
         text: cleanText(text),
         files: docs.files,
         onCreated: () => requestAnimationFrame(() => progressHeading.current?.focus()),
         onProgress: setSnap,
       });
-      onSent(id);
+      onSent(id, docs.files.map((f) => ({ name: f.name, size: f.file.size })));
     } catch (err) {
       setBusy(false);
       const text = refusal(err) === 'log' ? 'q.key_not_logged' : ['key_mismatch', 'peer_key_mismatch'].includes(err?.code) ? 'q.key_mismatch' : null;
@@ -115,7 +116,7 @@ export function ExternalSend({ token, fp, view, onSent }) {
         </div>
       )}
       <Party legend={t('q.to')} name={view.employee.name} email={view.employee.email} testid="q-to">
-        {!fp && words && <Fact label={t('q.fingerprint')} testid="fingerprint">{words}</Fact>}
+        {!fp && words && <Fact label={t('q.fingerprint')} testid="fingerprint" hint={t('q.fingerprint_hint', { name: view.employee.name })}>{words}</Fact>}
       </Party>
       <Party legend={t('q.from')} name={view.sender.name} email={view.sender.email} testid="q-from" />
       {view.text && (
@@ -128,8 +129,12 @@ export function ExternalSend({ token, fp, view, onSent }) {
         onRemove={docs.onRemove} error={errors.files ?? docs.error} notice={docs.notice} disabled={busy || blocked} />
       <fieldset class="st-fieldset" disabled={busy || blocked}>
         <legend class="nl-heading nl-heading--level-2">{t('q.message')}</legend>
+        {view.kind === 'dropoff' && (
+          <TextField id="q-subject" label={t('q.subject')} description={t('q.subject_hint')} value={subject} onInput={setSubject}
+            required={false} maxLength={200} autocomplete="off" />
+        )}
         <TextArea id="q-text" label={t('compose.text')} value={text} onInput={(v) => { setText(v); setErrors((x) => ({ ...x, text: undefined })); }}
-          error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+          error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString(getLang() === 'en' ? 'en-GB' : 'nl-NL') })} />
       </fieldset>
       {busy && <UploadProgress snap={snap} names={docs.files.map((f) => f.name)} headingRef={progressHeading} />}
       <div class="st-form__actions">

@@ -51,7 +51,7 @@ export function TextField({ id, label, type = 'text', value, onInput, autocomple
   );
 }
 
-export function TextArea({ id, label, value, onInput, error, description }) {
+export function TextArea({ id, label, value, onInput, error, description, rows = 6, ...rest }) {
   const ids = [description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ');
   return (
     <div class={`utrecht-form-field utrecht-form-field--textarea${error ? ' utrecht-form-field--invalid' : ''}`}>
@@ -61,7 +61,7 @@ export function TextArea({ id, label, value, onInput, error, description }) {
       {description && <div class="utrecht-form-field__description utrecht-form-field-description" id={`${id}-desc`}>{description}</div>}
       {error && <div class="utrecht-form-field__error-message utrecht-form-field-error-message" id={`${id}-error`}>{error}</div>}
       <div class="utrecht-form-field__input">
-        <textarea id={id} name={id} rows={6} value={value} onInput={(e) => onInput(e.currentTarget.value)}
+        <textarea id={id} name={id} rows={rows} value={value} onInput={(e) => onInput(e.currentTarget.value)} {...rest}
           aria-invalid={error ? 'true' : undefined} aria-describedby={ids || undefined}
           class={`utrecht-textarea utrecht-textarea--html-textarea${error ? ' utrecht-textarea--invalid' : ''}`} />
       </div>
@@ -69,7 +69,8 @@ export function TextArea({ id, label, value, onInput, error, description }) {
   );
 }
 
-export function Checkbox({ id, label, checked, onChange, error }) {
+export function Checkbox({ id, label, checked, onChange, error, description }) {
+  const ids = [description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ');
   return (
     <div class={`utrecht-form-field utrecht-form-field--checkbox${error ? ' utrecht-form-field--invalid' : ''}`}>
       {error && (
@@ -86,12 +87,17 @@ export function Checkbox({ id, label, checked, onChange, error }) {
             class="utrecht-checkbox utrecht-checkbox--html-input"
             checked={checked}
             aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
+            aria-describedby={ids || undefined}
             onChange={(e) => onChange(e.currentTarget.checked)}
           />{' '}
           {label}
         </label>
       </div>
+      {description && (
+        <div class="utrecht-form-field__description utrecht-form-field-description" id={`${id}-desc`}>
+          {description}
+        </div>
+      )}
     </div>
   );
 }

@@ -2,16 +2,39 @@
 // (top left, always back to the home page) and the language switch, the main
 // landmark, and the footer.
 import { useEffect, useState } from 'preact/hooks';
-import { logout, unlockMailbox } from '../account/client.js';
+import { chooseLang, logout, unlockMailbox } from '../account/client.js';
 import { useAccount } from '../account/session.js';
 import { api } from '../lib/api.js';
-import { LANGUAGES, setLang, t } from '../lib/i18n.js';
+import { LANGUAGES, t } from '../lib/i18n.js';
 import { setMailbox, useMailbox } from '../lib/mailbox.js';
 import { useLang } from '../lib/page.js';
-import { navigate } from '../lib/router.js';
+import { navigate, usePathname } from '../lib/router.js';
 import { PATHS } from '../paths.js';
 
 export const MAIN_ID = 'inhoud';
+
+/*
+ * The manual's part for the page a person is on (issue 25): an outside
+ * recipient's link page goes to "een bericht openen met de sms-code", a
+ * request's page to "insturen op verzoek", the drop-off to "zelf
+ * documenten versturen"; everyone else starts at the top. The manual
+ * (web/manual/nl.md, en.md) has these anchors, and its test checks them.
+ */
+export function manualHref(pathname) {
+  if (/^\/r\//.test(pathname)) return `${PATHS.manual}#ontvangen`;
+  if (/^\/q\//.test(pathname)) return `${PATHS.manual}#insturen`;
+  if (pathname === PATHS.dropoff) return `${PATHS.manual}#afgeven`;
+  return PATHS.manual;
+}
+
+/*
+ * The outsider's pages open the manual in a new tab: a link page has
+ * already taken its key out of the address bar, and a half-filled upload
+ * form would be lost, so leaving the page would lose the message.
+ */
+function manualInNewTab(pathname) {
+  return /^\/[rq]\//.test(pathname) || pathname === PATHS.dropoff;
+}
 
 /** Moves keyboard focus to <main> (skip link, and after each navigation). */
 export function focusMain() {
@@ -30,7 +53,7 @@ function LanguageSwitch() {
           class="st-lang__button"
           lang={code}
           aria-pressed={code === lang ? 'true' : 'false'}
-          onClick={() => setLang(code)}
+          onClick={() => chooseLang(code)}
         >
           {code.toUpperCase()}
           <span class="rhc-visually-hidden"> {t(`frame.lang_${code}`)}</span>
@@ -100,6 +123,11 @@ function UserMenu() {
     <div class="st-user" role="group" aria-label={t('frame.user_label')}>
       {account.status === 'unlocked' && <MailboxSwitch user={account.user} />}
       <span class="st-user__name">{account.user?.name}</span>
+      {account.user?.is_admin && (
+        <a class="nl-link st-header-admin" href={PATHS.admin}>
+          {t('frame.admin')}
+        </a>
+      )}
       <button type="button" class="st-user__logout" onClick={() => logout().then(() => navigate(PATHS.home))}>
         {t('frame.logout')}
       </button>
@@ -108,6 +136,7 @@ function UserMenu() {
 }
 
 export function Frame({ children }) {
+  const pathname = usePathname();
   const onSkip = (event) => {
     event.preventDefault();
     focusMain();
@@ -136,7 +165,10 @@ export function Frame({ children }) {
           <nav aria-label={t('frame.footer_label')}>
             <ul class="st-footer__links">
               <li>
-                <a class="nl-link st-footer__link" href={PATHS.manual}>{t('frame.manual')}</a>
+                <a class="nl-link st-footer__link" href={manualHref(pathname)} data-testid="manual-link" {...(manualInNewTab(pathname) ? { target: '_blank', rel: 'noopener' } : {})}>
+                  {t('frame.manual')}
+                  {manualInNewTab(pathname) && <span class="st-visually-hidden"> {t('frame.new_tab')}</span>}
+                </a>
               </li>
               <StaffLogin />
             </ul>

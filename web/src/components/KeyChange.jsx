@@ -1,6 +1,6 @@
 // The key-change dialog (SECURITY.md §1.8, §3 #26): shown by peerkeys.js
 // trustKey() through confirm(change) when a pinned key changed, before
-// anything is encrypted to the new key. It shows who, the five words of the
+// anything is encrypted to the new key. It shows who, the six words of the
 // old and the new key, and what to do: call the colleague on a number you
 // already have and compare the words. The safe choice ("Niet versturen") has
 // the focus; trusting the new key needs the tick "the words match" first.

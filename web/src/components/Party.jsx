@@ -2,11 +2,13 @@
 // "Ontvanger"): on the request page and the outside upload form.
 import { t } from '../lib/i18n.js';
 
-export function Fact({ label, children, testid }) {
+/** One fact; `hint` is a line that explains it, in a second <dd>. */
+export function Fact({ label, children, testid, hint }) {
   return (
     <div class="utrecht-data-list__item">
       <dt class="utrecht-data-list__item-key">{label}</dt>
       <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd" data-testid={testid}>{children}</dd>
+      {hint && <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd st-fact-hint" data-testid={testid && `${testid}-hint`}>{hint}</dd>}
     </div>
   );
 }

@@ -5,7 +5,7 @@
 // sender key, what the server shows) and only then offers the documents.
 // The accompanying text comes from the manifest and is rendered as text.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { DAMAGED, chooseTarget } from '../receive/client.js';
 import { archiveFileName, archiveNames } from '../receive/names.js';
@@ -17,7 +17,7 @@ export function timeLeft(seconds, now = Date.now() / 1000) {
   let s = Math.floor(seconds - now);
   if (!(s > 0)) return null;
   const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
-  const part = (n, unit) => t(`time.${unit}_${n === 1 ? 'one' : 'other'}`, { n });
+  const part = (n, unit) => tn(`time.${unit}`, n, { n });
   if (d >= 7) {
     const w = Math.floor(d / 7);
     return d % 7 ? `${part(w, 'week')}, ${part(d % 7, 'day')}` : part(w, 'week');
@@ -139,7 +139,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
       return;
     }
     if (!target) return; // the user closed the save dialog
-    setJob({ label, total, bytes: 0 });
+    setJob({ label, total, bytes: 0, archive, name });
     try {
       await worker.save({
         msgId, files, urls, archive, target,
@@ -194,7 +194,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
       )}
       <H class={`nl-heading nl-heading--level-${heading ? 2 : 3}`} id="receive-docs">{t('compose.documents')}</H>
       <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-doc-table" aria-labelledby="receive-docs">
+        <table class="utrecht-table utrecht-table--html-table st-stack st-doc-table" aria-labelledby="receive-docs">
           <thead class="utrecht-table__header">
             <tr class="utrecht-table__row">
               <th class="utrecht-table__header-cell" scope="col">{t('receive.name')}</th>
@@ -250,7 +250,11 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
         </div>
       )}
       <div class="st-status" role="status" aria-live="polite" data-testid="receive-status">
-        {job && <p class="nl-paragraph rhc-visually-hidden">{t('receive.busy', { name: job.label })}</p>}
+        {job && (
+          <p class="nl-paragraph rhc-visually-hidden" data-testid="receive-announce">
+            {t(job.archive ? 'receive.busy_archive' : 'receive.busy', { name: job.name, percent: Math.min(90, Math.floor(pct / 10) * 10) })}
+          </p>
+        )}
         {result?.ok && (
           <Alert type="ok">
             <p class="nl-paragraph" tabIndex={-1} ref={resultRef}>{result.ok}</p>

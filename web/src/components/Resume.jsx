@@ -15,7 +15,7 @@ import { UploadProgress } from './UploadProgress.jsx';
 
 /** The recipient as msgFinish needs it, from what GET /messages/{id} tells; null if it cannot. */
 function recipientOf(m) {
-  if (m.recipient.kind === 'link') return m.r_srv ? { kind: 'link', email: m.recipient.email, r_srv: m.r_srv } : null;
+  if (m.recipient.kind === 'link') return m.r_srv ? { kind: 'link', email: m.recipient.email, r_srv: m.r_srv, strict: m.delivery === 'strict' } : null;
   const r = m.recipient;
   return r.key_id && r.x25519_pk ? { kind: 'account', email: r.email, key_id: r.key_id, x25519_pk: r.x25519_pk, log: r.log } : null;
 }

@@ -1,29 +1,32 @@
 // Upload progress (S6): a bar for the whole message and one per file, with
 // speed and time left. The bars are not live regions; a separate polite
-// status line is updated only every ANNOUNCE_MS and when a file is done, so
-// a screen reader is not flooded.
+// status line says the progress at every 10 % passed, when a document is
+// done and at the end (issue 25 item 8), so a screen reader hears it move
+// without being flooded.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { displayName, formatDuration, formatSize } from '../send/names.js';
 
-const ANNOUNCE_MS = 15000;
+const STEP = 10; // percent between two announcements
 
 const pct = (sent, total) => (total > 0 ? Math.floor((sent / total) * 100) : 100);
 
 function useAnnouncement(snap) {
   const [text, setText] = useState('');
-  const last = useRef({ at: 0, done: 0 });
+  const last = useRef({ step: -1, done: -1 });
   useEffect(() => {
     if (!snap) return;
     const done = snap.files.filter((f) => f.state === 'done').length;
-    const now = Date.now();
-    if (done === last.current.done && now - last.current.at < ANNOUNCE_MS) return;
-    last.current = { at: now, done };
-    const p = pct(snap.sent, snap.total);
+    const all = done === snap.files.length;
+    // The step passed (0, 10, ... 90), or 100 once every document is done.
+    const step = all ? 100 : Math.min(90, Math.floor(pct(snap.sent, snap.total) / STEP) * STEP);
+    if (step === last.current.step && done === last.current.done) return;
+    last.current = { step, done };
+    const p = step;
     setText(snap.secondsLeft != null && p < 100
-      ? t('progress.announce_left', { percent: p, done, count: snap.files.length, left: formatDuration(snap.secondsLeft) })
-      : t('progress.announce', { percent: p, done, count: snap.files.length }));
+      ? tn('progress.announce_left', snap.files.length, { percent: p, done, left: formatDuration(snap.secondsLeft) })
+      : tn('progress.announce', snap.files.length, { percent: p, done }));
   }, [snap]);
   return text;
 }

@@ -16,6 +16,7 @@ export const LABEL = Object.freeze({
   manifest: 'securetransfer/v1/manifest',
   linkAuth: 'securetransfer/v1/link-auth',
   linkWrap: 'securetransfer/v1/link-wrap',
+  linkSecret: 'securetransfer/v1/link-secret',
   x25519Wrap: 'securetransfer/v1/x25519-wrap',
 });
 
@@ -32,6 +33,7 @@ export const info = Object.freeze({
   manifest: () => utf8(LABEL.manifest),
   linkAuth: () => utf8(LABEL.linkAuth),
   linkWrap: () => utf8(LABEL.linkWrap),
+  linkSecret: () => utf8(LABEL.linkSecret),
   x25519Wrap: (msgId, keyIdR) => concat(utf8(LABEL.x25519Wrap), need(msgId, 16, 'msg_id'), need(keyIdR, 16, 'key_id')),
 });
 
@@ -91,6 +93,12 @@ export function deriveLinkWrapKey(S, Rsrv, msgId) {
     info.linkWrap(), AES, ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']);
 }
 
+// LSK = HKDF(K, msg_id, "…/link-secret"): seals the sender's own copy of S
+// in strict delivery (stanza.js sealLinkSecret).
+export function deriveLinkSecretKey(K, msgId) {
+  return hkdfKey(K, need(msgId, 16, 'msg_id'), info.linkSecret(), AES, ['encrypt', 'decrypt']);
+}
+
 // WK for an X25519 stanza, from the shared secret bytes.
 export function deriveStanzaWrapKey(ss, ephPk, pkR, msgId, keyIdR) {
   return hkdfKey(need(ss, 32, 'ss'), concat(need(ephPk, 32, 'eph_pk'), need(pkR, 32, 'pk')),
@@ -104,6 +112,7 @@ export const raw = Object.freeze({
   mk: (K, msgId) => hkdfBits(K, msgId, info.manifest()),
   linkAuth: (S, msgId) => hkdfBits(S, msgId, info.linkAuth()),
   lwk: (S, Rsrv, msgId) => hkdfBits(concat(S, Rsrv), msgId, info.linkWrap()),
+  lsk: (K, msgId) => hkdfBits(K, msgId, info.linkSecret()),
   wk: (ss, ephPk, pkR, msgId, keyIdR) => hkdfBits(ss, concat(ephPk, pkR), info.x25519Wrap(msgId, keyIdR)),
 });
 

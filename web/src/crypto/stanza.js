@@ -2,9 +2,9 @@
 // §1.4/§1.6). The X25519 stanza is age's, with AES-GCM; the link stanza wraps
 // K under LWK from the link secret S and the server share R_srv.
 // WK and LWK are single-use, which is what makes the zero nonce safe.
-import { concat, isZero, u8, utf8 } from './bytes.js';
+import { concat, isZero, randomBytes, u8, utf8 } from './bytes.js';
 import { fail } from './errors.js';
-import { deriveLinkWrapKey, deriveStanzaWrapKey } from './kdf.js';
+import { deriveLinkSecretKey, deriveLinkWrapKey, deriveStanzaWrapKey, LABEL } from './kdf.js';
 import { keyId } from './keyid.js';
 
 const ZERO_IV = new Uint8Array(12);
@@ -107,4 +107,30 @@ export async function unwrapLink({ stanza, S, Rsrv, msgId, asKey = false }) {
   const st = need(stanza, 48, 'link stanza');
   const lwk = await deriveLinkWrapKey(S, Rsrv, msgId);
   return openBody(lwk, st, concat(msgId, utf8('link')), asKey);
+}
+
+// Strict delivery (SECURITY.md §1.6): the server never gets S, so the sender
+// keeps their own copy sealed under a key from K, to show the link again:
+//   nonce (12 random) ‖ AES-256-GCM(LSK, nonce, aad = "securetransfer/v1/link-secret" ‖ msg_id, S)
+// 60 bytes. The nonce is random because a retried send seals a new S under
+// the same LSK. Only a holder of K (the sender through the self-stanza) opens it.
+export async function sealLinkSecret({ K, S, msgId, nonce = randomBytes(12) }) {
+  need(S, 32, 'S');
+  const iv = need(nonce, 12, 'nonce');
+  const lsk = await deriveLinkSecretKey(K, msgId);
+  const aad = concat(utf8(LABEL.linkSecret), msgId);
+  const body = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, lsk, u8(S));
+  return concat(iv, new Uint8Array(body));
+}
+
+/** S from its sealed copy; EnvelopeError stanza_auth when it does not open. */
+export async function openLinkSecret({ sealed, K, msgId }) {
+  const b = need(sealed, 60, 'sealed link secret');
+  const lsk = await deriveLinkSecretKey(K, msgId);
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: b.subarray(0, 12), additionalData: concat(utf8(LABEL.linkSecret), msgId) }, lsk, b.subarray(12)));
+  } catch {
+    return fail('stanza_auth', 'the sealed link secret does not open');
+  }
 }

@@ -18,17 +18,25 @@ export class ApiError extends Error {
    * @param {string} code   the server's error code ("not_found", "network", ...)
    * @param {string} message the server's message (for logs; users see a catalogue text instead)
    */
-  constructor(status, code, message, { retryAfter = null, details = null } = {}) {
+  constructor(status, code, message, { retryAfter = null, details = null, body = null } = {}) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
     this.details = details; // the whole {"error":{...}} object, e.g. attempts_left
+    this.body = body; // the whole answer, e.g. a login's second_factor
   }
 }
 
 let sessionPromise = null;
+const endedListeners = new Set();
+
+/** fn() whenever the server answers 401 not_logged_in: the session has ended. Returns the unsubscribe function. */
+export function onSessionEnded(fn) {
+  endedListeners.add(fn);
+  return () => endedListeners.delete(fn);
+}
 
 export function apiUrl(path) {
   if (path.startsWith(API_BASE + '/') || path === API_BASE) return path;
@@ -80,11 +88,12 @@ async function rawRequest(method, path, body, { headers = {}, signal } = {}) {
   const data = await readBody(res);
   if (!res.ok) {
     const e = data && typeof data === 'object' ? data.error : null;
+    if (res.status === 401 && e?.code === 'not_logged_in') for (const fn of endedListeners) fn();
     throw new ApiError(
       res.status,
       typeof e?.code === 'string' ? e.code : `http_${res.status}`,
       typeof e?.message === 'string' ? e.message : res.statusText,
-      { retryAfter: retryAfterSeconds(res), details: e && typeof e === 'object' ? e : null },
+      { retryAfter: retryAfterSeconds(res), details: e && typeof e === 'object' ? e : null, body: data && typeof data === 'object' ? data : null },
     );
   }
   return data;
@@ -118,14 +127,17 @@ export async function request(method, path, body, options = {}) {
   // routes that are always the person's own (account, sessions, mailboxes).
   const headers = { ...mailboxHeaders(), ...(options.headers || {}) };
   if (method === 'GET' || method === 'HEAD') return rawRequest(method, path, body, { ...options, headers });
-  for (let attempt = 0; ; attempt++) {
-    const s = await getSession({ refresh: attempt > 0 });
-    if (s && typeof s.csrf === 'string') headers['X-CSRF-Token'] = s.csrf;
-    try {
-      return await rawRequest(method, path, body, { ...options, headers });
-    } catch (e) {
-      if (attempt > 0 || !(e instanceof ApiError) || e.status !== 403 || e.code !== 'csrf') throw e;
-    }
+  const s = await getSession();
+  if (s && typeof s.csrf === 'string') headers['X-CSRF-Token'] = s.csrf;
+  try {
+    return await rawRequest(method, path, body, { ...options, headers });
+  } catch (err) {
+    // Another tab logged in or out meanwhile and the token rotated: fetch
+    // this browser's current one and try once more.
+    if (!(err instanceof ApiError && err.status === 403 && err.code === 'csrf')) throw err;
+    const fresh = await getSession({ refresh: true });
+    if (typeof fresh?.csrf !== 'string' || fresh.csrf === headers['X-CSRF-Token']) throw err;
+    return rawRequest(method, path, body, { ...options, headers: { ...headers, 'X-CSRF-Token': fresh.csrf } });
   }
 }
 

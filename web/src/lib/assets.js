@@ -16,3 +16,4 @@ export function workerUrl(name) {
 export function startWorker(name, options) {
   return createWorker(workerUrl(name), options);
 }
+

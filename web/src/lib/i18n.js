@@ -23,10 +23,21 @@ function storage() {
   }
 }
 
-/** The language remembered in localStorage, else Dutch. */
+/**
+ * The first page's language: the one this browser chose before
+ * (localStorage), else the first of the browser's languages
+ * (navigator.languages, which the browser also sends as Accept-Language)
+ * that we have, else Dutch. A logged-in account's own choice follows once
+ * it is known (account/client.js applyAccountLang).
+ */
 export function initialLang() {
   const saved = storage()?.getItem(STORAGE_KEY);
-  return LANGUAGES.includes(saved) ? saved : DEFAULT_LANG;
+  if (LANGUAGES.includes(saved)) return saved;
+  for (const tag of globalThis.navigator?.languages ?? []) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return DEFAULT_LANG;
 }
 
 export function getLang() {
@@ -71,6 +82,20 @@ export function t(key, params, lang = current) {
   return text.replace(/\{([a-zA-Z0-9_]+)\}/g, (m, name) =>
     Object.hasOwn(params, name) ? String(params[name]) : m,
   );
+}
+
+/**
+ * The text for a count (issue 25, "proper Dutch plurals"): key_one or
+ * key_other as Intl.PluralRules of the language chooses for count (English
+ * and Dutch have just these two forms), falling back to key_other. count
+ * is also the {count} placeholder unless params gives it otherwise.
+ * The one plural helper: every text with a number in it goes through here.
+ */
+export function tn(key, count, params = {}, lang = current) {
+  const form = new Intl.PluralRules(lang === 'en' ? 'en' : 'nl').select(count);
+  const cat = catalogues[lang] ?? nl;
+  const k = Object.hasOwn(cat, `${key}_${form}`) || Object.hasOwn(nl, `${key}_${form}`) ? `${key}_${form}` : `${key}_other`;
+  return t(k, { count, ...params }, lang);
 }
 
 export { catalogues };

@@ -38,3 +38,4 @@ export function scriptURL(url) {
 export function createWorker(url, options = {}) {
   return new Worker(scriptURL(url), { type: 'module', ...options });
 }
+

@@ -6,10 +6,12 @@ import { passwordProblem } from '../account/policy.js';
 import { useAccount } from '../account/session.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { PasswordFields, passwordErrors } from '../components/PasswordFields.jsx';
+import { SecondFactor } from '../components/SecondFactor.jsx';
 import { Sessions } from '../components/Sessions.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 import { Loading } from './Home.jsx';
 import { Unlock } from './Unlock.jsx';
@@ -51,7 +53,7 @@ function NameForm({ user }) {
   );
 }
 
-function PasswordForm({ user }) {
+function PasswordForm({ user, onChanged }) {
   const [current, setCurrent] = useState('');
   const [pw, setPw] = useState({ password: '', confirm: '' });
   const [errors, setErrors] = useState({});
@@ -72,6 +74,7 @@ function PasswordForm({ user }) {
       setCurrent('');
       setPw({ password: '', confirm: '' });
       setResult({ ok: t('account.password_saved') });
+      onChanged?.(); // the other sessions ended: the list below says so at once
     } catch (err) {
       if (err?.code === 'wrong_password' || err?.code === 'bad_credentials') setErrors({ current: t('account.current_wrong') });
       setResult({ error: errorText(err) });
@@ -106,6 +109,7 @@ function PasswordForm({ user }) {
 function AccountPage({ account }) {
   useTitle('page.account');
   const { user } = account;
+  const [sessionsShown, setSessionsShown] = useState(0);
   return (
     <article class="st-page st-page--narrow">
       <h1 class="nl-heading nl-heading--level-1">{t('page.account')}</h1>
@@ -116,7 +120,7 @@ function AccountPage({ account }) {
         </div>
       </dl>
       <NameForm user={user} />
-      <PasswordForm user={user} />
+      <PasswordForm user={user} onChanged={() => setSessionsShown((n) => n + 1)} />
       <section class="st-section" aria-labelledby="fp-title">
         <h2 class="nl-heading nl-heading--level-2" id="fp-title">
           {t('account.fingerprint_title')}
@@ -126,7 +130,8 @@ function AccountPage({ account }) {
           {account.fingerprint}
         </p>
       </section>
-      <Sessions />
+      <SecondFactor user={user} />
+      <Sessions key={sessionsShown} />
       <section class="st-section" aria-labelledby="logout-title">
         <h2 class="nl-heading nl-heading--level-2" id="logout-title">
           {t('frame.logout')}
@@ -147,7 +152,7 @@ export function RequireLogin({ children }) {
   const account = useAccount();
   const anonymous = account.status === 'anonymous';
   useEffect(() => {
-    if (anonymous) navigate(PATHS.login, { replace: true });
+    if (anonymous) navigate(loginPathFor(location), { replace: true });
   }, [anonymous]);
   return account.status === 'locked' ? (
     <Unlock user={account.user} />

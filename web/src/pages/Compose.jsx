@@ -1,15 +1,18 @@
 // "Verstuur een bericht" (S1-S6, S10): recipient, documents, subject,
 // reference and text; checks in the browser with Dutch messages; then the
 // encrypted upload (send/send.js) with progress, and the message page.
+// The organisation's delivery policy (GET /config): under sender-choice the
+// sender may tick strict delivery; under strict it always applies and the
+// page says so (the server enforces the policy either way).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Alert, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
+import { Alert, Checkbox, CONTROLS, cleanText, errorText, SubmitButton, TEXT_MAX, TextArea, TextField } from '../components/Form.jsx';
 import { Documents, useDocuments } from '../components/Documents.jsx';
 import { useKeyChange } from '../components/KeyChange.jsx';
-import { RecipientBook, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
+import { RecipientBook, startAboveTemplate, TemplateSelect, useComposeStart } from '../components/ComposeBook.jsx';
 import { UploadProgress } from '../components/UploadProgress.jsx';
 import { api } from '../lib/api.js';
 import { currentMailbox } from '../lib/mailbox.js';
-import { t } from '../lib/i18n.js';
+import { LANGUAGES, getLang, t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
@@ -20,6 +23,28 @@ import { RequireLogin } from './Account.jsx';
 const clean = (s) => s.replace(CONTROLS, '').trim();
 
 export const messagePath = (id) => PATHS.report.replace(':id', encodeURIComponent(id));
+
+/**
+ * The language of the recipient's mail and SMS (U1): the sender chooses it
+ * for someone outside; Dutch unless changed. An account holder gets the
+ * language of their own account.
+ */
+export function RecipientLanguage({ value, onChange, id = 'rcpt-lang' }) {
+  return (
+    <div class="utrecht-form-field utrecht-form-field--select">
+      <div class="utrecht-form-field__label">
+        <label class="utrecht-form-label" for={id}>{t('compose.lang')}</label>
+      </div>
+      <div class="utrecht-form-field__description utrecht-form-field-description" id={`${id}-desc`}>{t('compose.lang_hint')}</div>
+      <div class="utrecht-form-field__input">
+        <select id={id} class="utrecht-select utrecht-select--html-select" value={value} aria-describedby={`${id}-desc`}
+          onChange={(e) => onChange(e.currentTarget.value)}>
+          {LANGUAGES.map((code) => <option key={code} value={code} lang={code}>{t(`frame.lang_${code}`)}</option>)}
+        </select>
+      </div>
+    </div>
+  );
+}
 
 /** Field errors for the draft, as catalogue texts. */
 function check(d, files) {
@@ -44,8 +69,10 @@ const FIELD_OF = {
 
 function ComposeForm({ account }) {
   useTitle('page.compose');
-  const [d, setD] = useState({ name: '', email: '', phone: '', subject: '', reference: '', text: '' });
-  const [allowed, setAllowed] = useState([]);
+  const [d, setD] = useState({ name: '', email: '', phone: '', subject: '', reference: '', text: '', lang: 'nl' });
+  const [allowed, setAllowed] = useState(null); // null: GET /config has not answered yet
+  const [policy, setPolicy] = useState('standard'); // the organisation's delivery policy
+  const [strict, setStrict] = useState(false); // the sender's choice under sender-choice
   const docs = useDocuments(allowed);
   const files = docs.files;
   const [errors, setErrors] = useState({});
@@ -65,7 +92,10 @@ function ComposeForm({ account }) {
   };
 
   useEffect(() => {
-    api.get('/config').then((c) => setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : [])).catch(() => {});
+    api.get('/config').then((c) => {
+      setAllowed(Array.isArray(c?.allowed_extensions) ? c.allowed_extensions : []);
+      if (['standard', 'strict', 'sender-choice'].includes(c?.policy?.delivery)) setPolicy(c.policy.delivery);
+    }).catch(() => setAllowed([]));
   }, []);
 
   const focusFirstError = () =>
@@ -81,10 +111,12 @@ function ComposeForm({ account }) {
     const phone = d.phone.trim() ? normalizePhone(d.phone) : '';
     if (phone) set('phone')(formatPhone(phone));
     const draft = {
-      recipient: { name: clean(d.name), email: d.email.trim(), ...(phone ? { phone } : {}) },
+      recipient: { name: clean(d.name), email: d.email.trim(), ...(phone ? { phone } : {}), lang: d.lang },
       subject: clean(d.subject).normalize('NFC'),
       reference: clean(d.reference).normalize('NFC'),
       text: cleanText(d.text),
+      // Asked for only when chosen: otherwise the policy decides.
+      ...(policy === 'strict' || (policy === 'sender-choice' && strict) ? { delivery: 'strict' } : {}),
     };
     let msgId = null;
     setPhase('uploading');
@@ -140,8 +172,15 @@ function ComposeForm({ account }) {
           <TextField id="rcpt-email" type="email" label={t('compose.email')} autocomplete="off" value={d.email} onInput={set('email')} error={errors.email} maxLength={254} />
           <TextField id="rcpt-phone" type="tel" label={t('compose.phone')} autocomplete="off" value={d.phone} onInput={set('phone')} error={errors.phone} required={false}
             description={t('compose.phone_hint')} maxLength={40} />
+          <RecipientLanguage value={d.lang} onChange={set('lang')} />
           <RecipientBook d={d} disabled={busy} onInvalid={(e) => { setErrors(e); focusFirstError(); }}
             onPick={(c) => { setD((x) => ({ ...x, name: c.name, email: c.email, phone: formatPhone(c.phone) })); setErrors({}); }} />
+          {policy === 'sender-choice' && (
+            <Checkbox id="strict" label={t('compose.strict')} description={t('compose.strict_hint')} checked={strict} onChange={setStrict} />
+          )}
+          {policy === 'strict' && (
+            <p class="nl-paragraph st-delivery-choice" data-testid="strict-policy">{t('compose.strict_policy')}</p>
+          )}
         </fieldset>
         <Documents files={files} allowed={allowed} onAdd={(l) => { setErrors((e) => ({ ...e, files: undefined })); docs.onAdd(l); }} onRemove={docs.onRemove}
           error={errors.files ?? docs.error} notice={docs.notice} disabled={busy} inputRef={fileInput} />
@@ -151,7 +190,7 @@ function ComposeForm({ account }) {
           <TemplateSelect {...start} disabled={busy} />
           <TextField id="subject" label={t('compose.subject')} autocomplete="off" value={d.subject} onInput={set('subject')} error={errors.subject} required={false} maxLength={200} />
           <TextField id="reference" label={t('compose.reference')} autocomplete="off" value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} />
-          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+          <TextArea id="text" label={t('compose.text')} value={d.text} onInput={set('text')} onFocus={startAboveTemplate} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString(getLang() === 'en' ? 'en-GB' : 'nl-NL') })} />
         </fieldset>
         {busy && <UploadProgress snap={snap} names={files.map((f) => f.name)} headingRef={progressHeading} />}
         <div class="st-form__actions">

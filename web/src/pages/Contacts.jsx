@@ -8,7 +8,7 @@ import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts
 import { CsvImport } from '../components/CsvImport.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
 import { errorText, TextField } from '../components/Form.jsx';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatPhone } from '../send/names.js';
@@ -82,7 +82,7 @@ function ContactForm({ editing, onDone, ask }) {
 function ContactTable({ list, onEdit, onDelete }) {
   return (
     <div class="utrecht-table-container">
-      <table class="utrecht-table utrecht-table--html-table st-book-table" aria-labelledby="contacts-list-title" data-testid="contacts">
+      <table class="utrecht-table utrecht-table--html-table st-stack st-book-table" aria-labelledby="contacts-list-title" data-testid="contacts">
         <thead class="utrecht-table__header">
           <tr class="utrecht-table__row">
             <th class="utrecht-table__header-cell" scope="col">{t('compose.name')}</th>
@@ -208,7 +208,7 @@ function AddressBook() {
             </div>
           </div>
         </div>
-        <p class="nl-paragraph st-small" aria-live="polite">{list ? t('book.found', { count: res.total }) : ''}</p>
+        <p class="nl-paragraph st-small" aria-live="polite">{list ? tn('book.found', res.total) : ''}</p>
         {body}
         {list && <Pager total={res.total} offset={offset} onPage={setOffset} />}
       </section>

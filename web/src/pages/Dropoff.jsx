@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ExternalSend } from '../components/ExternalSend.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api, ApiError } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { getLang, t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { openRequest, RequestWorker } from '../request/client.js';
 import { validEmail } from '../send/names.js';
@@ -60,7 +60,7 @@ function Who({ worker, onStarted }) {
 
   const start = async (pow) => {
     const { nonce } = await worker.call('pow', pow);
-    return api.post('/dropoff', { to: d.to, name: d.name.trim(), email: d.email.trim(), challenge: pow.challenge, nonce });
+    return api.post('/dropoff', { to: d.to, name: d.name.trim(), email: d.email.trim(), challenge: pow.challenge, nonce, lang: getLang() });
   };
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -137,7 +137,7 @@ function Code({ started, onConfirmed, onLocked }) {
       if (err instanceof ApiError && err.status === 423) return onLocked();
       const left = err?.details?.attempts_left;
       setError(err?.code === 'wrong_code' && Number.isInteger(left)
-        ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+        ? tn('receive.code_wrong', left)
         : errorText(err));
       input.current?.focus();
     }
@@ -165,7 +165,7 @@ function Upload({ token, onSent, onStop }) {
     <article class="st-page st-page--wide">
       <h1 class="nl-heading nl-heading--level-1">{t('dropoff.title')}</h1>
       <p class="nl-paragraph nl-paragraph--lead">{t('dropoff.upload_intro', { name: view.employee.name })}</p>
-      <ExternalSend token={token} fp={null} view={view} onSent={() => onSent(view.employee.name)} />
+      <ExternalSend token={token} fp={null} view={view} onSent={(id, files) => onSent(view.employee.name, files)} />
     </article>
   );
 }
@@ -187,8 +187,8 @@ export function Dropoff() {
     return <Code started={step.started} onConfirmed={() => setStep({ kind: 'upload', token: step.started.token })}
       onLocked={() => setStep({ kind: 'stop', stop: 'locked' })} />;
   case 'upload':
-    return <Upload token={step.token} onSent={(name) => setStep({ kind: 'stop', stop: 'sent', name })} onStop={(stop) => setStep({ kind: 'stop', stop })} />;
+    return <Upload token={step.token} onSent={(name, files) => setStep({ kind: 'stop', stop: 'sent', name, files })} onStop={(stop) => setStep({ kind: 'stop', stop })} />;
   default:
-    return <QStop kind={step.stop} name={step.name} headingRef={stopHeading} />;
+    return <QStop kind={step.stop} name={step.name} files={step.files} headingRef={stopHeading} />;
   }
 }

@@ -7,6 +7,7 @@ import { api } from '../lib/api.js';
 import { useMailbox } from '../lib/mailbox.js';
 import { mailboxPath } from './Mailboxes.jsx';
 import { t } from '../lib/i18n.js';
+import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
 import { PATHS, reportPath } from '../paths.js';
@@ -48,7 +49,6 @@ function ButtonLink({ href, children, secondary }) {
   );
 }
 
-const LIST_STATES = { uploading: 'uploading', sent: 'sent', opened: 'opened', downloaded: 'opened', expired: 'expired', aborted: 'aborted', revoked: 'revoked' };
 
 /** The newest 50 sent or received messages (GET /api/v1/messages?box=…). */
 function MessageList({ id, title, box }) {
@@ -68,7 +68,7 @@ function MessageList({ id, title, box }) {
     <p class="nl-paragraph st-empty">{t('staff.no_messages')}</p>
   ) : (
       <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-list-table" aria-labelledby={id} data-testid={`list-${box}`}>
+        <table class="utrecht-table utrecht-table--html-table st-stack st-list-table" aria-labelledby={id} data-testid={`list-${box}`}>
           <thead class="utrecht-table__header">
             <tr class="utrecht-table__row">
               <th class="utrecht-table__header-cell" scope="col">{t('compose.subject')}</th>
@@ -80,7 +80,6 @@ function MessageList({ id, title, box }) {
           </thead>
           <tbody class="utrecht-table__body">
             {list.map((m) => {
-              const state = LIST_STATES[m.state] ?? 'unknown';
               return (
                 <tr class="utrecht-table__row" key={m.id}>
                   <td class="utrecht-table__cell">
@@ -92,9 +91,9 @@ function MessageList({ id, title, box }) {
                   <td class="utrecht-table__cell">
                     {m.counterpart?.name} <span class="st-muted st-small">&lt;{m.counterpart?.email}&gt;</span>
                   </td>
-                  <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
+                  <td class="utrecht-table__cell">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
                   <td class="utrecht-table__cell">
-                    <span class={`st-state st-state--${state} st-state--small`}>{t(`message.state_${state}`)}</span>
+                    <StateBadge state={m.state} small />
                   </td>
                   <td class="utrecht-table__cell">
                     {m.state !== 'uploading' && <ReportLink m={m} />}
@@ -187,7 +186,7 @@ export function Home() {
 /** The "Rapport" link of a row in a message list, named by its subject. */
 export function ReportLink({ m }) {
   return (
-    <a class="nl-link" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
+    <a class="nl-link st-keep-words" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
       {t('page.report')}
     </a>
   );

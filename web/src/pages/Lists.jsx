@@ -8,7 +8,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
-import { t } from '../lib/i18n.js';
+import { getLang, t, tn } from '../lib/i18n.js';
+import { StateBadge, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { formatDateTime } from '../send/names.js';
 import { ReportLink } from './Home.jsx';
@@ -27,10 +28,7 @@ function listUrl(box, { q, state }, before) {
   return `/messages?${p}`;
 }
 
-function StateBadge({ state }) {
-  const known = FILTERS.includes(state) && state;
-  return <span class={`st-state st-state--${known || 'unknown'} st-state--small`}>{t(`message.state_${known || 'unknown'}`)}</span>;
-}
+
 
 function SearchForm({ box, onSearch }) {
   const [q, setQ] = useState('');
@@ -72,7 +70,7 @@ function SearchForm({ box, onSearch }) {
           <select id={`state-${box}`} class="utrecht-select utrecht-select--html-select" value={state} onChange={(e) => setState(e.currentTarget.value)}>
             {FILTERS.filter((s) => box === 'sent' || s !== 'uploading').map((s) => (
               <option value={s} key={s}>
-                {s ? t(`message.state_${s}`) : t('lists.all_states')}
+                {s ? stateLabel(s) : t('lists.all_states')}
               </option>
             ))}
           </select>
@@ -91,7 +89,8 @@ function Overview() {
   const p = new URLSearchParams();
   if (from) p.set('from', from);
   if (to) p.set('to', to);
-  const href = withMailbox(`/api/v1/reports/overview.pdf${p.size ? `?${p}` : ''}`);
+  p.set('lang', getLang()); // the PDF in the page's language (U1)
+  const href = withMailbox(`/api/v1/reports/overview.pdf?${p}`);
   const bad = from && to && from > to;
   return (
     <section class="st-section st-overview" aria-labelledby="overview-title">
@@ -167,7 +166,7 @@ function ListPage({ box }) {
       <h1 class="nl-heading nl-heading--level-1">{t(box === 'sent' ? 'page.sent' : 'page.received')}</h1>
       <SearchForm box={box} onSearch={setFilter} />
       <p class="st-visually-hidden" aria-live="polite">
-        {rows && !busy ? t('lists.count', { n: rows.length }) + (next ? ` ${t('lists.more_available')}` : '') : ''}
+        {rows && !busy ? tn('lists.count', rows.length) + (next ? ` ${t('lists.more_available')}` : '') : ''}
       </p>
       {error && <Alert type="error">{errorText(error)}</Alert>}
       {rows === null && !error ? (
@@ -178,7 +177,7 @@ function ListPage({ box }) {
         <p class="nl-paragraph st-empty">{t(searching ? 'lists.none_found' : 'staff.no_messages')}</p>
       ) : rows ? (
         <div class="utrecht-table-container">
-          <table class="utrecht-table utrecht-table--html-table st-list-table st-list-table--full" data-testid={`full-list-${box}`}>
+          <table class="utrecht-table utrecht-table--html-table st-stack st-list-table st-list-table--full" data-testid={`full-list-${box}`}>
             <caption class="st-visually-hidden">{t(box === 'sent' ? 'page.sent' : 'page.received')}</caption>
             <thead class="utrecht-table__header">
               <tr class="utrecht-table__row">
@@ -204,9 +203,9 @@ function ListPage({ box }) {
                     </a>
                   </td>
                   <td class="utrecht-table__cell st-wrap">{m.reference || '–'}</td>
-                  <td class="utrecht-table__cell st-nowrap">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
+                  <td class="utrecht-table__cell">{m.sent_at ? formatDateTime(m.sent_at, lang) : '–'}</td>
                   <td class="utrecht-table__cell">
-                    <StateBadge state={m.state} />
+                    <StateBadge state={m.state} small />
                   </td>
                   <td class="utrecht-table__cell">
                     <ReportLink m={m} />

@@ -1,12 +1,15 @@
 // "Inloggen medewerkers" (A4): prelogin, the KDF floor, Argon2 in the key
 // Worker, login with the auth key, unwrap and self-check the keys, then home.
 import { useState } from 'preact/hooks';
-import { login } from '../account/client.js';
+import { login, loginSecondFactor } from '../account/client.js';
+import { loginFactorProof } from '../account/factors.js';
+import { FactorForm } from '../components/StepUp.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { afterLoginPath } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 
 /** The blocking alarm when the published key does not match the unwrapped one (§1.8). */
@@ -61,6 +64,7 @@ export function Login() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState(null); // { code, text }
+  const [pending, setPending] = useState(null); // a second factor is owed (A8)
 
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -74,13 +78,38 @@ export function Login() {
     try {
       await login({ email: email.trim(), password });
       setPassword('');
-      navigate(PATHS.home);
+      navigate(afterLoginPath(location), { replace: true });
     } catch (err) {
-      setFailure({ code: failureCode(err), text: errorText(err) });
+      if (err?.pending) setPending(err.pending);
+      else setFailure({ code: failureCode(err), text: errorText(err) });
     } finally {
       setBusy(false);
     }
   };
+
+  if (pending)
+    return (
+      <article class="st-page st-page--narrow">
+        <h1 class="nl-heading nl-heading--level-1">{t('login.factor_title')}</h1>
+        <p class="nl-paragraph">{t('login.factor_text')}</p>
+        <FactorForm
+          methods={pending.methods}
+          prove={async (proof) => {
+            await loginSecondFactor(password, await loginFactorProof(pending, proof));
+          }}
+          onDone={() => {
+            setPassword('');
+            setPending(null);
+            navigate(PATHS.home);
+          }}
+        />
+        <p class="st-actions">
+          <button type="button" class="st-linkbutton" onClick={() => { setPending(null); setPassword(''); }}>
+            {t('login.factor_back')}
+          </button>
+        </p>
+      </article>
+    );
 
   const code = failure?.code;
   return (

@@ -1,6 +1,6 @@
 // "Postbussen" (A7): the department mailboxes this person belongs to, and one
 // mailbox's page: its members, "Lid toevoegen" (look up a colleague, compare
-// the five fingerprint words with them, then grant the mailbox keys in this
+// the six fingerprint words with them, then grant the mailbox keys in this
 // browser), "Verwijderen" for the owner (a new mailbox key for everyone who
 // stays), "Sleutels aanmaken" for the owner of a new mailbox, and the history.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -156,7 +156,7 @@ function Members({ mb, me, onRemove }) {
     <section class="st-section" aria-labelledby="mbx-members-title">
       <h2 class="nl-heading nl-heading--level-2" id="mbx-members-title">{t('mbx.members')}</h2>
       <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-list-table" aria-labelledby="mbx-members-title" data-testid="mbx-members">
+        <table class="utrecht-table utrecht-table--html-table st-stack st-list-table" aria-labelledby="mbx-members-title" data-testid="mbx-members">
           <thead class="utrecht-table__header">
             <tr class="utrecht-table__row">
               <th class="utrecht-table__header-cell" scope="col">{t('mbx.name')}</th>

@@ -2,6 +2,8 @@
 // mobile number), subject, reference, the files, the dates in
 // Europe/Amsterdam time, "Intrekken" and — when wrong codes locked the link —
 // "Ontgrendelen"; a sent message can be read back with the self-stanza. A
+// link message sent in strict mode shows the link for the sender to deliver
+// (components/LinkDelivery.jsx). A
 // message still `uploading` (a reload during the upload) offers "Verder met
 // versturen" (components/Resume.jsx). For an account recipient (R3): the
 // receive view, K opened by the account Worker and handed to the download
@@ -9,19 +11,20 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
 import { TrustedSender } from '../components/KeyChange.jsx';
+import { LinkDelivery } from '../components/LinkDelivery.jsx';
 import { Received } from '../components/Received.jsx';
 import { Resume } from '../components/Resume.jsx';
 import { api } from '../lib/api.js';
 import { currentMailbox, withMailbox } from '../lib/mailbox.js';
 import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
+import { stateKey, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { displayName, formatDateTime, formatSize, maskPhone } from '../send/names.js';
 import { reportPath } from '../paths.js';
 import { RequireLogin } from './Account.jsx';
 import { Loading } from './Home.jsx';
 
-const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];
 const READABLE = ['sent', 'opened', 'downloaded'];
 const enc = encodeURIComponent;
 
@@ -185,9 +188,13 @@ function Item({ label, children, testid }) {
   );
 }
 
+/** How K reaches the recipient: through their account, or the link (standard or strict). */
+const deliveryOf = (m) => (m.recipient.kind === 'account' ? 'account' : m.delivery === 'strict' ? 'strict' : 'standard');
+
 function MessageView({ m, account, reload }) {
   const lang = useLang();
-  const state = STATES.includes(m.state) ? m.state : 'unknown';
+  const state = stateKey(m.state);
+  const deliver = deliveryOf(m) === 'strict' && READABLE.includes(m.state);
   // When the sender can open the contents, their document list (with the
   // download buttons) is the one shown; otherwise the server's list.
   const contents = READABLE.includes(m.state) && m.self_stanza && m.manifest;
@@ -196,8 +203,9 @@ function MessageView({ m, account, reload }) {
       <h1 class="nl-heading nl-heading--level-1">{m.subject ? t('message.heading_subject', { subject: m.subject }) : t('page.report')}</h1>
       <p class={`st-state st-state--${state}`} data-testid="message-state">
         <span class="rhc-visually-hidden">{t('message.state')}: </span>
-        {t(`message.state_${state}`)}
+        {stateLabel(state)}
       </p>
+      {deliver && <LinkDelivery m={m} />}
       <dl class="utrecht-data-list st-data-list">
         <Item label={t('message.recipient')}>
           {m.recipient.name} <span class="st-muted">&lt;{m.recipient.email}&gt;</span>
@@ -207,6 +215,7 @@ function MessageView({ m, account, reload }) {
             <span translate="no">{maskPhone(m.recipient.phone)}</span>
           </Item>
         )}
+        <Item label={t('message.delivery')} testid="message-delivery">{t(`message.delivery_${deliveryOf(m)}`)}</Item>
         <Item label={t('compose.subject')}>{m.subject || <span class="st-muted">{t('message.none')}</span>}</Item>
         <Item label={t('compose.reference')}>{m.reference || <span class="st-muted">{t('message.none')}</span>}</Item>
         <Item label={t('message.created')}>{formatDateTime(m.created_at, lang)}</Item>

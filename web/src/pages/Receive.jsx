@@ -4,15 +4,20 @@
 // link_auth. Then: the sender, expiry and masked mobile number; "Verstuur
 // code"; the 6-digit code; and the receive view. GET of this page changes
 // nothing: the first state-changing request is the POST …/open.
+// Without S (strict delivery: the server's mail names only /r/<id>, and the
+// sender delivers the link or reads out the code words) the page asks for
+// the link or the words (receive/linkinput.js); a wrong one is refused with
+// the same words whether or not the message exists.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Alert, Status, SubmitButton, TextField, errorText } from '../components/Form.jsx';
+import { Alert, Status, SubmitButton, TextArea, TextField, errorText } from '../components/Form.jsx';
 import { Received } from '../components/Received.jsx';
 import { TrustedSender } from '../components/KeyChange.jsx';
 import { api, ApiError } from '../lib/api.js';
 import { takeFragment } from '../lib/fragment.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { ReceiveWorker } from '../receive/client.js';
+import { secretFromInput } from '../receive/linkinput.js';
 import { formatDateTime } from '../send/names.js';
 import { PATHS } from '../paths.js';
 import { RECIPIENT_ANCHOR } from './Manual.jsx';
@@ -21,11 +26,21 @@ import { timeLeft } from '../components/Received.jsx';
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const enc = encodeURIComponent;
 
-/** S from a pasted key or a whole pasted link. */
-function secretFrom(input) {
-  const s = String(input || '').trim();
-  const hash = s.indexOf('#');
-  return (hash >= 0 ? s.slice(hash + 1) : s).replace(/\s+/g, '');
+/** The text for what was wrong with a pasted link or the typed words. */
+function inputError(e) {
+  switch (e?.code) {
+    case 'words_unknown':
+      return t('receive.words_unknown', { word: e.word, position: e.position });
+    case 'words_count':
+      return t('receive.words_count', { count: e.count });
+    case 'words_check':
+    case 'other_message':
+    case 'no_secret':
+    case 'empty':
+      return t(`receive.${e.code}`);
+    default:
+      return t('receive.key_bad');
+  }
 }
 
 /** The recipients' part of the manual, in a new tab: this page's link key is
@@ -115,7 +130,9 @@ export function Receive({ params }) {
     await load();
   }
 
-  async function begin(secret) {
+  // pasted: S came from the form, so a wrong one asks again (the server's
+  // 404 is the same for a wrong S and an unknown message).
+  async function begin(secret, pasted = false) {
     setError(null);
     if (!ID.test(id)) return setStep({ kind: 'invalid' });
     if (!secret) return setStep({ kind: 'nokey' });
@@ -124,10 +141,20 @@ export function Receive({ params }) {
       try {
         auth.current = await worker.linkAuth(id, secret);
       } catch {
-        setStep({ kind: 'nokey', bad: true });
+        setStep({ kind: 'nokey', bad: t('receive.key_bad') });
         return;
       }
-      const o = await api.post(`/r/${enc(id)}/open`, { link_auth: auth.current });
+      let o;
+      try {
+        o = await api.post(`/r/${enc(id)}/open`, { link_auth: auth.current });
+      } catch (e) {
+        if (pasted && e instanceof ApiError && e.status === 404) {
+          setStep({ kind: 'nokey', bad: t('receive.key_bad') });
+          return;
+        }
+        throw e;
+      }
+      setKey('');
       if (o.locked) return setStep({ kind: 'locked' });
       if (o.open) return await load();
       if (!o.code_required) return await verify(null);
@@ -179,7 +206,7 @@ export function Receive({ params }) {
         const left = e.details?.attempts_left;
         setError(
           e.code === 'code_expired' ? t('receive.code_expired')
-            : Number.isInteger(left) ? t(left === 1 ? 'receive.code_wrong_one' : 'receive.code_wrong', { left })
+            : Number.isInteger(left) ? tn('receive.code_wrong', left)
               : t('receive.code_wrong_plain'),
         );
         setCode('');
@@ -194,12 +221,15 @@ export function Receive({ params }) {
 
   function submitKey(event) {
     event.preventDefault();
-    const s = secretFrom(key);
-    if (!s) {
-      setStep({ kind: 'nokey', bad: true });
+    if (busy) return;
+    let s;
+    try {
+      s = secretFromInput(key, id);
+    } catch (e) {
+      setStep({ kind: 'nokey', bad: inputError(e) });
       return;
     }
-    begin(s);
+    begin(s, true);
   }
 
   switch (step.kind) {
@@ -232,14 +262,17 @@ export function Receive({ params }) {
         <Page title={t('receive.nokey_title')} headingRef={headingRef} testid="receive-nokey">
           <p class="nl-paragraph">{t('receive.nokey_text')}</p>
           <form class="st-form" onSubmit={submitKey} noValidate>
-            <TextField
+            <TextArea
               id="link-key"
               label={t('receive.key')}
               description={t('receive.key_hint')}
               value={key}
               onInput={setKey}
+              rows={4}
+              spellcheck={false}
               autocomplete="off"
-              error={step.bad ? t('receive.key_bad') : null}
+              autocapitalize="off"
+              error={step.bad || null}
             />
             <SubmitButton busy={!!busy}>{t('receive.key_submit')}</SubmitButton>
           </form>
@@ -249,6 +282,28 @@ export function Receive({ params }) {
     case 'gate': {
       const o = step.open;
       const left = o.expires_at ? timeLeft(o.expires_at) : null;
+      // A code sent earlier (another visit) that is still good: type it here
+      // instead of costing another SMS (issue 25 item 5).
+      const have = !step.sent && Number.isInteger(o.code_expires_at) && o.code_expires_at * 1000 > Date.now();
+      const codeForm = (
+        <form class="st-form" onSubmit={submitCode} noValidate>
+          <TextField
+            id="otp"
+            label={t('receive.code')}
+            description={t('receive.code_hint')}
+            value={code}
+            onInput={setCode}
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]*"
+            maxLength={6}
+            inputRef={codeRef}
+            error={error}
+          />
+          <SubmitButton busy={!!busy}>{t('receive.code_submit')}</SubmitButton>
+          <div class="rhc-visually-hidden" role="alert">{error}</div>
+        </form>
+      );
       return (
         <Page title={t(step.sent ? 'receive.code_title' : 'page.receive')} headingRef={headingRef} testid="receive-gate">
           <p class="nl-paragraph nl-paragraph--lead">{t('receive.gate_intro', { sender: o.sender?.name || '' })}</p>
@@ -271,37 +326,35 @@ export function Receive({ params }) {
               </dd>
             </div>
           </dl>
-          {!step.sent ? (
-            <form class="st-form" onSubmit={sendCode}>
-              <p class="nl-paragraph">{t('receive.code_explain', { phone: o.phone_masked })}</p>
-              <SubmitButton busy={!!busy}>{t('receive.send_code')}</SubmitButton>
-            </form>
-          ) : (
+          {step.sent ? (
             <>
-              <form class="st-form" onSubmit={submitCode} noValidate>
-                <p class="nl-paragraph">{t('receive.code_sent', { phone: o.phone_masked })}</p>
-                <TextField
-                  id="otp"
-                  label={t('receive.code')}
-                  description={t('receive.code_hint')}
-                  value={code}
-                  onInput={setCode}
-                  inputMode="numeric"
-                  autocomplete="one-time-code"
-                  pattern="[0-9]*"
-                  maxLength={6}
-                  inputRef={codeRef}
-                  error={error}
-                />
-                <SubmitButton busy={!!busy}>{t('receive.code_submit')}</SubmitButton>
-                <div class="rhc-visually-hidden" role="alert">{error}</div>
-              </form>
+              <p class="nl-paragraph">{t('receive.code_sent', { phone: o.phone_masked })}</p>
+              {codeForm}
               <form class="st-form st-form--secondary" onSubmit={sendCode}>
                 <SubmitButton busy={!!busy} kind="secondary-action">{t('receive.send_again')}</SubmitButton>
               </form>
             </>
+          ) : have ? (
+            <>
+              <section class="st-section" aria-labelledby="have-code" data-testid="receive-have-code">
+                <h2 class="nl-heading nl-heading--level-2" id="have-code">{t('receive.have_code')}</h2>
+                <p class="nl-paragraph">
+                  {t('receive.have_code_text', { phone: o.phone_masked, until: formatDateTime(o.code_expires_at, lang) })}
+                </p>
+                {codeForm}
+              </section>
+              <form class="st-form st-form--secondary" onSubmit={sendCode}>
+                <p class="nl-paragraph">{t('receive.have_code_new')}</p>
+                <SubmitButton busy={!!busy} kind="secondary-action">{t('receive.send_again')}</SubmitButton>
+              </form>
+            </>
+          ) : (
+            <form class="st-form" onSubmit={sendCode}>
+              <p class="nl-paragraph">{t('receive.code_explain', { phone: o.phone_masked })}</p>
+              <SubmitButton busy={!!busy}>{t('receive.send_code')}</SubmitButton>
+            </form>
           )}
-          <Status busy={busy} error={step.sent ? null : error} />
+          <Status busy={busy} error={step.sent || have ? null : error} />
         </Page>
       );
     }

@@ -6,7 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { withMailbox } from '../lib/mailbox.js';
-import { t } from '../lib/i18n.js';
+import { getLang, hasKey, t } from '../lib/i18n.js';
+import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, formatSize } from '../send/names.js';
@@ -17,7 +18,6 @@ const KINDS = [
   'created', 'file.uploaded', 'sent', 'mail.queued', 'mail.sent', 'mail.failed', 'sms.queued', 'sms.sent', 'sms.failed', 'link_opened', 'code_sent',
   'code_wrong', 'code_right', 'code_unlocked', 'opened', 'downloaded', 'expired', 'revoked', 'aborted',
 ];
-const STATES = ['uploading', 'sent', 'opened', 'downloaded', 'expired', 'aborted', 'revoked'];
 
 /** Date and time to the second, in Amsterdam. */
 function stamp(ms, lang) {
@@ -40,20 +40,27 @@ function who(e, m) {
   return t('report.by_member', { party: p, name: e.member.name || e.member.email, email: e.member.email });
 }
 
+/** A transport's reply: the development transports' tokens in words (as src/report/msg_report.c does), others as they came. */
+function replyText(reply) {
+  const m = /^250 st:([a-z]+)$/.exec(reply || '');
+  return m && hasKey(`report.reply_st_${m[1]}`) ? t(`report.reply_st_${m[1]}`) : reply;
+}
+
 function detail(e, files) {
   if (e.file_name) return e.file_name;
   if (Number.isInteger(e.file)) return files.find((f) => f.index === e.file)?.name ?? '';
-  if (e.to || e.reply) return [e.to && t('report.to', { to: e.to }), e.reply && t('report.reply', { reply: e.reply })].filter(Boolean).join('; ');
+  if (e.to || e.reply) return [e.to && t('report.to', { to: e.to }), e.reply && t('report.reply', { reply: replyText(e.reply) })].filter(Boolean).join('; ');
   return '';
 }
 
 function Facts({ m, lang }) {
   const rows = [
-    ['message.state', <span class={`st-state st-state--${STATES.includes(m.state) ? m.state : 'unknown'}`} data-testid="report-state">{t(`message.state_${STATES.includes(m.state) ? m.state : 'unknown'}`)}</span>],
+    ['message.state', <StateBadge state={m.state} testid="report-state" />],
     ['compose.subject', m.subject || t('list.no_subject')],
     ['lists.reference', m.reference || '–'],
     ['lists.sender', `${m.sender.name} <${m.sender.email}>`],
     ['lists.recipient', `${m.recipient.name} <${m.recipient.email}>`],
+    ['message.delivery', t(`report.delivery_${m.recipient.kind === 'account' ? 'account' : m.delivery === 'strict' ? 'strict' : 'standard'}`)],
     ['report.created_at', formatDateTime(m.created_at, lang)],
     m.sent_at && ['list.sent_at', formatDateTime(m.sent_at, lang)],
     m.expires_at && [m.expires_at * 1000 > Date.now() ? 'report.available_until' : 'report.expired_at', formatDateTime(m.expires_at, lang)],
@@ -111,7 +118,7 @@ function ReportPage({ id }) {
       <p class="st-actions">
         <a
           class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action"
-          href={withMailbox(`/api/v1/messages/${enc(m.id)}/report.pdf`)}
+          href={withMailbox(`/api/v1/messages/${enc(m.id)}/report.pdf?lang=${getLang()}`)}
           download={`rapportage-${m.id}.pdf`}
           data-testid="download-report"
         >
@@ -131,7 +138,7 @@ function ReportPage({ id }) {
       <section class="st-section" aria-labelledby="timeline-title">
         <h2 class="nl-heading nl-heading--level-2" id="timeline-title">{t('report.timeline')}</h2>
         <div class="utrecht-table-container">
-          <table class="utrecht-table utrecht-table--html-table st-list-table st-list-table--full" aria-labelledby="timeline-title" data-testid="timeline">
+          <table class="utrecht-table utrecht-table--html-table st-stack st-list-table st-list-table--full" aria-labelledby="timeline-title" data-testid="timeline">
             <thead class="utrecht-table__header">
               <tr class="utrecht-table__row">
                 <th class="utrecht-table__header-cell" scope="col">{t('report.when')}</th>

@@ -7,10 +7,10 @@ import { ExternalSend } from '../components/ExternalSend.jsx';
 import { Alert } from '../components/Form.jsx';
 import { ApiError } from '../lib/api.js';
 import { takeFragment } from '../lib/fragment.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { openRequest } from '../request/client.js';
-import { formatDateTime } from '../send/names.js';
+import { displayName, formatDateTime, formatSize } from '../send/names.js';
 
 const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -27,13 +27,28 @@ function linkFp(token) {
 }
 
 /** Where an outside upload ends: unknown link, used, expired, done. */
-export function QStop({ kind, name, headingRef }) {
+export function QStop({ kind, name, headingRef, files }) {
+  const lang = useLang();
   return (
     <article class="st-page" data-testid={`q-${kind}`}>
       <h1 class="nl-heading nl-heading--level-1 st-focus-heading" tabIndex={-1} ref={headingRef}>{t(`q.${kind}_title`)}</h1>
       <Alert type={kind === 'sent' ? 'ok' : 'error'} role={kind === 'sent' ? 'status' : 'alert'}>
         <p class="nl-paragraph">{t(`q.${kind}_text`, { name })}</p>
       </Alert>
+      {/* What was sent, so the sender can check it (issue 25, "Smaller"). */}
+      {files?.length > 0 && (
+        <section class="st-section" aria-labelledby="q-sent-files">
+          <h2 class="nl-heading nl-heading--level-2" id="q-sent-files">{tn('q.sent_files', files.length)}</h2>
+          <ul class="st-files" data-testid="q-sent-files">
+            {files.map((f, i) => (
+              <li class="st-files__item" key={i}>
+                <span class="st-files__name" translate="no">{displayName(f.name)}</span>
+                <span class="st-files__size">{formatSize(f.size, lang)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </article>
   );
 }
@@ -66,7 +81,7 @@ export function RequestUpload({ params }) {
   }, [state.kind]);
 
   if (state.kind === 'loading') return <article class="st-page" aria-busy="true"><p class="nl-paragraph">{t('q.loading')}</p></article>;
-  if (state.kind !== 'open') return <QStop kind={state.kind} name={state.name} headingRef={headingRef} />;
+  if (state.kind !== 'open') return <QStop kind={state.kind} name={state.name} files={state.files} headingRef={headingRef} />;
   const { view } = state;
   return (
     <article class="st-page st-page--wide">
@@ -74,7 +89,7 @@ export function RequestUpload({ params }) {
       <p class="nl-paragraph nl-paragraph--lead">
         {t('q.intro', { name: view.employee.name, date: formatDateTime(view.expires_at, lang) })}
       </p>
-      <ExternalSend token={token} fp={fp} view={view} onSent={() => setState({ kind: 'sent', name: view.employee.name })} />
+      <ExternalSend token={token} fp={fp} view={view} onSent={(id, files) => setState({ kind: 'sent', name: view.employee.name, files })} />
     </article>
   );
 }

@@ -6,7 +6,7 @@ import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '.
 import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
 import { Checkbox, cleanText, errorText, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
-import { t } from '../lib/i18n.js';
+import { getLang, t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { RequireLogin } from './Account.jsx';
 
@@ -76,7 +76,7 @@ function TemplateForm({ editing, onDone }) {
         <TextField id="template-name" label={t('tpl.name')} description={t('tpl.name_hint')} value={d.name} onInput={set('name')} error={errors.name} maxLength={100} autocomplete="off" />
         <TextField id="template-subject" label={t('compose.subject')} value={d.subject} onInput={set('subject')} error={errors.subject} required={false} maxLength={200} autocomplete="off" />
         <TextField id="template-reference" label={t('compose.reference')} value={d.reference} onInput={set('reference')} error={errors.reference} required={false} maxLength={100} autocomplete="off" />
-        <TextArea id="template-text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString('nl-NL') })} />
+        <TextArea id="template-text" label={t('compose.text')} value={d.text} onInput={set('text')} error={errors.text} description={t('compose.text_hint', { max: TEXT_MAX.toLocaleString(getLang() === 'en' ? 'en-GB' : 'nl-NL') })} />
         <Checkbox id="template-default" label={t('tpl.default')} checked={d.is_default} onChange={set('is_default')} />
         <FormEnd failure={failure} busy={busy} onCancel={() => onDone('')} />
       </form>
@@ -87,7 +87,7 @@ function TemplateForm({ editing, onDone }) {
 function TemplateTable({ list, onEdit, onDelete }) {
   return (
     <div class="utrecht-table-container">
-      <table class="utrecht-table utrecht-table--html-table st-book-table" aria-labelledby="templates-list-title" data-testid="templates">
+      <table class="utrecht-table utrecht-table--html-table st-stack st-book-table" aria-labelledby="templates-list-title" data-testid="templates">
         <thead class="utrecht-table__header">
           <tr class="utrecht-table__row">
             <th class="utrecht-table__header-cell" scope="col">{t('tpl.name')}</th>

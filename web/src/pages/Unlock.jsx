@@ -1,11 +1,15 @@
 // "Ontgrendelen": a live session but no keys in this tab (after a reload).
-// The password opens UK again from GET /api/v1/account; nothing was stored.
+// The password opens UK again from GET /api/v1/account and runs every check
+// of a login again (own keys, keyring of pins). A session record whose keys
+// the directory contradicted (account.alarm) shows the alarm at once.
 import { useState } from 'preact/hooks';
 import { logout, unlock } from '../account/client.js';
+import { useAccount } from '../account/session.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
+import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
 import { failureCode, KeyChangedAlarm, LogAlarm } from './Login.jsx';
 
@@ -14,6 +18,7 @@ export function Unlock({ user }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState(null);
+  const alarm = useAccount().alarm === 'key_changed';
 
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -26,7 +31,7 @@ export function Unlock({ user }) {
     } catch (err) {
       if (err?.code === 'not_logged_in') {
         await logout();
-        navigate(PATHS.login);
+        navigate(loginPathFor(location), { replace: true });
         return;
       }
       setFailure({ code: failureCode(err), text: errorText(err) });
@@ -49,7 +54,7 @@ export function Unlock({ user }) {
           </button>
         </div>
         <Status busy={busy && t('keys.checking')} error={failure && failure.code !== 'key_changed' && failure.code !== 'kt' ? failure.text : ''} />
-        {failure?.code === 'key_changed' && <KeyChangedAlarm />}
+        {(failure?.code === 'key_changed' || (!failure && alarm)) && <KeyChangedAlarm />}
         {failure?.code === 'kt' && <LogAlarm text={failure.text} />}
       </form>
     </article>

@@ -78,12 +78,15 @@ export function formatPhone(e164) {
   return m ? `+31 6 ${m[1]} ${m[2]}` : e164 || '';
 }
 
-/** "+31612345678" → "+31 6 •••• 5678" (the sender's report shows no full number). */
+/** "+31612345678" → "+31 6 ******78" (the sender's report shows no full number). */
 export function maskPhone(e164) {
+  // The same form as the recipient's link page (receive_mask_phone in
+  // src/domain/receive.c): "+31 6 ******78", else the first three and the
+  // last two characters with stars between.
   if (!e164) return '';
-  const last = e164.slice(-4);
-  if (/^\+316\d{8}$/.test(e164)) return `+31 6 •••• ${last}`;
-  return `${e164.slice(0, 3)} •••• ${last}`;
+  const s = String(e164);
+  if (/^\+316\d{8}$/.test(s)) return `+31 6 ******${s.slice(-2)}`;
+  return [...s].map((c, i) => (i < 3 || i >= s.length - 2 ? c : '*')).join('');
 }
 
 /** The part after "@", lower case. */

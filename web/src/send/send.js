@@ -7,6 +7,12 @@
 // K from the self-stanza, files already done kept, the others uploaded afresh
 // with a NEW salt (SECURITY.md §1.9).
 //
+// Strict delivery (SECURITY.md §1.6): draft.delivery 'strict' asks for it, the
+// organisation's policy decides (the POST answer's `delivery`); in strict mode
+// S never leaves the key Worker except sealed under a key from K, and the
+// message page then shows the link for the sender to deliver. A server that
+// answers 'standard' to a sender who asked for strict gets nothing.
+//
 // The recipient's key passes account/peerkeys.js (§1.8: the key-transparency
 // log, then the pins) before the message is even created, and the key in
 // the POST answer again before anything is made or uploaded: a key without
@@ -133,12 +139,15 @@ export async function sendMessage({ draft, files, sender, confirm, onCreated, on
         subject: draft.subject,
         reference: draft.reference,
         files: files.map((f) => ({ name: f.name, size: f.file.size })),
+        ...(draft.delivery ? { delivery: draft.delivery } : {}),
       });
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'key_changed') || attempt > 0) throw e;
     }
   }
   const msgId = created.id;
+  const strict = created.delivery === 'strict';
+  if (draft.delivery === 'strict' && !strict) throw new ApiError(0, 'delivery_mismatch', 'the server did not make the message strict');
   onCreated?.(msgId, created);
   await trustKey(created.recipient, ctx);
   const { self_stanza } = await messageCrypto('msgStart', { msgId });
@@ -147,7 +156,7 @@ export async function sendMessage({ draft, files, sender, confirm, onCreated, on
   await finish({
     msgId,
     sender,
-    recipient: { ...created.recipient, r_srv: created.r_srv },
+    recipient: { ...created.recipient, r_srv: created.r_srv, strict },
     subject: draft.subject,
     reference: draft.reference,
     text: draft.text,
