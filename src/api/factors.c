@@ -412,7 +412,7 @@ api_login_factor(struct request *req)
 	}
 	/* As a login without a factor answers (auth.c, api_login). */
 	rand_token(csrf);
-	out = api_user_json(&u, 1);
+	out = api_user_json_keys(req, &u);
 	json_object_set_new(out, "csrf", json_string(csrf));
 	reply_json(req, 200, out);
 	session_set_cookie(req, s.token);
