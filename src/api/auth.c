@@ -216,13 +216,12 @@ api_login(struct request *req)
 		{ "auth_key", F_STR, 1, 43, 43 },
 	};
 	unsigned char auth[PW_AUTH_KEY_LEN];
-	char csrf[RAND_TOKEN_LEN + 1];
 	struct acct_session s;
 	struct acct_env env;
 	struct user u;
 	enum acct_status st;
 	int64_t retry = 0;
-	json_t *doc, *out;
+	json_t *doc;
 
 	if ((doc = request_json(req)) == NULL)
 		return;
@@ -244,14 +243,8 @@ api_login(struct request *req)
 		api_acct_error(req, st, retry);
 		goto out;
 	}
-	rand_token(csrf);
-	out = api_user_json_keys(req, &u);
-	json_object_set_new(out, "csrf", json_string(csrf));
-	reply_json(req, 200, out);
-	session_set_cookie(req, s.token);
-	cookie_set(req, "st_csrf", csrf, -1);
+	api_login_answer(req, &u, s.token);
 	sodium_memzero(&s, sizeof(s));
-	sodium_memzero(csrf, sizeof(csrf));
 	user_release(&u);
 out:
 	sodium_memzero(auth, sizeof(auth));

@@ -3,6 +3,8 @@
 
 #include "api/auth_json.h"
 #include "api/kt_json.h"
+#include "http/csrf.h"
+#include "http/session.h"
 #include "db/db.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -87,4 +89,19 @@ api_user_json_keys(struct request *req, const struct user *u)
 	    json_object_get(doc, "keys"), "log", api_kt_newest(c, u->email));
 	db_put(c);
 	return doc;
+}
+
+void
+api_login_answer(struct request *req, const struct user *u, const char *token)
+{
+	char csrf[RAND_TOKEN_LEN + 1];
+	json_t *out;
+
+	rand_token(csrf);
+	out = api_user_json_keys(req, u);
+	json_object_set_new(out, "csrf", json_string(csrf));
+	reply_json(req, 200, out);
+	session_set_cookie(req, token);
+	cookie_set(req, "st_csrf", csrf, -1);
+	sodium_memzero(csrf, sizeof(csrf));
 }

@@ -39,5 +39,12 @@ json_t *api_user_json(const struct user *u, int with_keys);
 /* api_user_json with keys, and keys.log: the newest leaf of the
  * account's address in the transparency log, for self-monitoring. */
 json_t *api_user_json_keys(struct request *req, const struct user *u);
+/*
+ * The answer of a finished login (with or without a second factor): the
+ * user with keys and log entry, a new CSRF token, and the session cookie
+ * for token. The caller still owns u and token (and wipes token).
+ */
+void api_login_answer(
+    struct request *req, const struct user *u, const char *token);
 
 #endif

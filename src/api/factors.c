@@ -391,13 +391,12 @@ api_login_factor(struct request *req)
 		{ "token", F_STR, 1, RAND_TOKEN_LEN, RAND_TOKEN_LEN },
 		PROOF_FIELDS,
 	};
-	char csrf[RAND_TOKEN_LEN + 1];
 	struct acct_session s;
 	struct factor_proof p;
 	struct factor_result r;
 	struct acct_env env;
 	struct user u;
-	json_t *doc, *out;
+	json_t *doc;
 
 	if ((doc = request_json(req)) == NULL)
 		return;
@@ -410,15 +409,8 @@ api_login_factor(struct request *req)
 		api_factor_error(req, r);
 		goto out;
 	}
-	/* As a login without a factor answers (auth.c, api_login). */
-	rand_token(csrf);
-	out = api_user_json_keys(req, &u);
-	json_object_set_new(out, "csrf", json_string(csrf));
-	reply_json(req, 200, out);
-	session_set_cookie(req, s.token);
-	cookie_set(req, "st_csrf", csrf, -1);
+	api_login_answer(req, &u, s.token);
 	sodium_memzero(&s, sizeof(s));
-	sodium_memzero(csrf, sizeof(csrf));
 	user_release(&u);
 out:
 	json_decref(doc);
