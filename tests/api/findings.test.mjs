@@ -7,11 +7,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binaryPath, freePort, REPO, startServer, stopServer } from '../lib/server.mjs';
+import { binaryPath, devLogKey, freePort, REPO, startServer, stopServer } from '../lib/server.mjs';
 import { newSession } from '../lib/api.mjs';
 import { clientHeaderLines, exchange } from '../lib/rawhttp.mjs';
 import { createMessage, employee, encrypt, pattern, sendBody, tusUpload } from '../lib/send.mjs';
@@ -211,6 +211,10 @@ describe('the sample configuration', () => {
       ST_SERVER_SECRETS_DIR: join(dir, 'secrets'), ST_DATABASE_PATH: join(dir, 'db'), ST_STORE_PATH: join(dir, 'blobs'),
       ST_MAIL_DIR: join(dir, 'outbox'), ST_SMS_LOG_PATH: join(dir, 'sms.log'),
     };
+    // The web bundle is built with the development log key: the server
+    // refuses to start with another one (docs/transparency.md).
+    mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
+    for (const f of ['log.key', 'log.pub']) copyFileSync(join(devLogKey().dir, f), join(dir, 'secrets', f));
     const proc = spawn(binaryPath(), ['serve', '--config', join(REPO, 'config', 'securetransfer.example.ini')], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise((r) => proc.on('exit', r));
     try {

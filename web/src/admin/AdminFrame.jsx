@@ -1,7 +1,7 @@
 // The frame of every Beheer page (O6): logged in, the administrator role,
 // a second factor (without one: off to set it up), the step-up form when
 // the server asks for it, and the navigation between the five pages.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { factors } from '../account/factors.js';
 import { Alert } from '../components/Form.jsx';
 import { StepUp } from '../components/StepUp.jsx';
@@ -49,7 +49,7 @@ function Gate({ account, titleKey, children }) {
     }, () => setSummary({ credentials: [], totp: {} }));
   }, [account.user.id]);
   useEffect(() => onStepUp(setAsking), []);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (asking) document.getElementById('stepup-title')?.focus();
   }, [asking]);
   if (!account.user.is_admin)

@@ -4,7 +4,7 @@
 // holds K; this component opens the manifest there, checks it (signature,
 // sender key, what the server shows) and only then offers the documents.
 // The accompanying text comes from the manifest and is rendered as text.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
 import { DAMAGED, chooseTarget } from '../receive/client.js';
@@ -73,12 +73,12 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
     return () => { live = false; };
   }, [msgId, doc, worker]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     // The link page moves focus to this heading once the message is open;
     // embedded in the sender's page, focus stays where the sender is.
     if (heading && (opened || failed)) headingRef.current?.focus();
   }, [opened, failed]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (result) resultRef.current?.focus();
   }, [result]);
 

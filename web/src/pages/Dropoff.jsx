@@ -4,7 +4,7 @@
 // CAPTCHA), the code from the confirmation mail, then the same upload form
 // as a request link (ExternalSend), without a link to check the key
 // against: the page shows the key's fingerprint words instead.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ExternalSend } from '../components/ExternalSend.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api, ApiError } from '../lib/api.js';
@@ -52,7 +52,7 @@ function Who({ worker, onStarted }) {
   const [failure, setFailure] = useState('');
   const form = useRef(null);
   const heading = useRef(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     api.get('/dropoff').then(setInfo, (e) => setFailure(errorText(e)));
     heading.current?.focus();
   }, []);
@@ -118,7 +118,7 @@ function Code({ started, onConfirmed, onLocked }) {
   const [busy, setBusy] = useState(false);
   const heading = useRef(null);
   const input = useRef(null);
-  useEffect(() => { heading.current?.focus(); }, []);
+  useLayoutEffect(() => { heading.current?.focus(); }, []);
   const onSubmit = async (event) => {
     event.preventDefault();
     if (busy) return;
@@ -176,7 +176,7 @@ export function Dropoff() {
   const [worker] = useState(() => new RequestWorker());
   const stopHeading = useRef(null);
   useEffect(() => () => worker.terminate(), [worker]);
-  useEffect(() => { if (step.kind === 'stop') stopHeading.current?.focus(); }, [step.kind]);
+  useLayoutEffect(() => { if (step.kind === 'stop') stopHeading.current?.focus(); }, [step.kind]);
 
   switch (step.kind) {
   case 'intro':

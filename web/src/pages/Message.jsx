@@ -8,7 +8,7 @@
 // versturen" (components/Resume.jsx). For an account recipient (R3): the
 // receive view, K opened by the account Worker and handed to the download
 // Worker (components/Received.jsx).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Alert, errorText } from '../components/Form.jsx';
 import { TrustedSender } from '../components/KeyChange.jsx';
 import { LinkDelivery } from '../components/LinkDelivery.jsx';
@@ -108,8 +108,8 @@ function SenderActions({ m, reload }) {
   const [done, setDone] = useState(null);
   const confirmRef = useRef(null);
   const doneRef = useRef(null);
-  useEffect(() => { if (confirm) confirmRef.current?.focus(); }, [confirm]);
-  useEffect(() => { if (done) doneRef.current?.focus(); }, [done]);
+  useLayoutEffect(() => { if (confirm) confirmRef.current?.focus(); }, [confirm]);
+  useLayoutEffect(() => { if (done) doneRef.current?.focus(); }, [done]);
 
   async function post(path, ok) {
     if (busy) return;

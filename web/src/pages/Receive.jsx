@@ -8,7 +8,7 @@
 // sender delivers the link or reads out the code words) the page asks for
 // the link or the words (receive/linkinput.js); a wrong one is refused with
 // the same words whether or not the message exists.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Alert, Status, SubmitButton, TextArea, TextField, errorText } from '../components/Form.jsx';
 import { Received } from '../components/Received.jsx';
 import { TrustedSender } from '../components/KeyChange.jsx';
@@ -104,8 +104,9 @@ export function Receive({ params }) {
 
   useEffect(() => () => worker.terminate(), [worker]);
 
-  // Focus moves to the heading of each new step (not on the first load).
-  useEffect(() => {
+  // Focus moves to the heading of each new step (not on the first load),
+  // in the commit that shows it: the field that had it is gone by then.
+  useLayoutEffect(() => {
     if (first.current) {
       first.current = step.kind === 'start';
       return;

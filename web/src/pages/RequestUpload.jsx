@@ -2,7 +2,7 @@
 // fp, the employee's key id, is taken from the fragment and dropped from the
 // address bar; it is kept for this tab only (sessionStorage), so a reload
 // still checks the key. A GET of this page changes nothing.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ExternalSend } from '../components/ExternalSend.jsx';
 import { Alert } from '../components/Form.jsx';
 import { ApiError } from '../lib/api.js';
@@ -76,7 +76,7 @@ export function RequestUpload({ params }) {
     }
     openRequest(token).then((view) => setState({ kind: 'open', view }), (err) => setState({ kind: stopOf(err) }));
   }, [token, fp]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (state.kind !== 'open' && state.kind !== 'loading') headingRef.current?.focus();
   }, [state.kind]);
 
