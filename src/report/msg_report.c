@@ -297,7 +297,13 @@ draw(struct pdf *p, void *arg, int pass)
 	pdf_table_end(p);
 	if (n > REPORT_MAX_EVENTS)
 		pdf_text(p, T("pdf.truncated"));
-	pdf_text(p, T("pdf.footnote"));
+	/* Only true where the server never had the link's secret: a
+	 * standard link message's link went out in the server's own mail
+	 * (SECURITY.md 1.6, docs/security.md W1). */
+	pdf_text(p,
+	    T(strcmp(r->m->rcpt_kind, "link") == 0 && !r->m->strict ?
+	            "pdf.footnote_link_standard" :
+	            "pdf.footnote"));
 	return n < 0 ? -1 : 0;
 }
 

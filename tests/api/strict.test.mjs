@@ -268,6 +268,9 @@ describe('a strict message end to end', () => {
         // pdftotext reads the labels column first, then the values.
         assert.ok(text.includes('Bezorging van de link') && text.includes(words), `${mode}: ${text}`);
         assert.ok(!text.includes(mode === 'strict' ? 'Standaard: SecureTransfer' : 'Strikt:'), mode);
+        // The footnote promises the operator cannot look inside only where that holds.
+        assert.equal(text.includes('de inhoud kan niet door de beheerder worden ingezien'), mode === 'strict', `${mode} footnote`);
+        assert.equal(text.includes('had het bericht daarmee kunnen openen'), mode === 'standard', `${mode} footnote`);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

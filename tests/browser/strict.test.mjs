@@ -346,6 +346,7 @@ test('a request under strict: no mail from the server; the employee mails the li
   await loginInBrowser(page, srv.url, ALICE);
   await page.getByRole('link', { name: 'Verstuur verzoek tot insturen bericht' }).click();
   await page.getByTestId('strict-policy').waitFor();
+  assert.match(await page.getByTestId('request-note').innerText(), /u stuurt de ontvanger zelf/, 'the note does not say the server mails');
   await page.getByLabel('Naam ontvanger').fill('Piet Buiten');
   await page.getByLabel('E-mailadres ontvanger').fill('piet@example.com');
   await page.getByLabel('Begeleidende tekst').fill('Graag uw jaaropgave.');

@@ -138,7 +138,9 @@ function RequestForm({ account }) {
         )}
         {policy === 'strict' && <p class="nl-paragraph" data-testid="strict-policy">{t('request.strict_policy')}</p>}
         <Alert type="info">
-          <p class="nl-paragraph">{t('request.note')}</p>
+          <p class="nl-paragraph" data-testid="request-note">
+            {t(policy === 'strict' || (policy === 'sender-choice' && strict) ? 'request.note_strict' : 'request.note')}
+          </p>
         </Alert>
         <div class="st-form__actions">
           <SubmitButton busy={busy}>{t('request.submit')}</SubmitButton>
