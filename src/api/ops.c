@@ -110,8 +110,14 @@ ready_web_root(struct request *req, const char **why)
 static int
 ready_mail_texts(struct request *req, const char **why)
 {
+	const char *root = req->app->cfg->server_web_root;
+
+	/* Both languages: a mail in English needs its catalogue as well. */
 	*why = "Mail texts missing in server.web_root (" MAILTEXT_FILE ")";
-	return health_file(req->app->cfg->server_web_root, MAILTEXT_FILE);
+	if (health_file(root, MAILTEXT_FILE) == -1)
+		return -1;
+	*why = "Mail texts missing in server.web_root (" MAILTEXT_FILE_EN ")";
+	return health_file(root, MAILTEXT_FILE_EN);
 }
 
 static const struct ready_check ready_checks[] = {

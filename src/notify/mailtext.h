@@ -9,8 +9,9 @@
 #ifndef ST_MAILTEXT_H
 #define ST_MAILTEXT_H
 
-/* The catalogue below server.web_root (installed with the front end). */
+/* The catalogues below server.web_root (installed with the front end). */
 #define MAILTEXT_FILE "i18n/nl.json"
+#define MAILTEXT_FILE_EN "i18n/en.json"
 
 /*
  * Loads both catalogues (i18n_load); -1 (logged) when one is missing or

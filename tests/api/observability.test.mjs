@@ -200,6 +200,12 @@ describe('/readyz', () => {
       assert.equal(body.error.code, 'mail_texts');
       assert.ok(!JSON.stringify(body).includes(web), 'no path in the answer');
       renameSync(join(web, 'i18n', 'nl.away'), join(web, 'i18n', 'nl.json'));
+      // The English catalogue too: mails to people who chose English need it.
+      renameSync(join(web, 'i18n', 'en.json'), join(web, 'i18n', 'en.away'));
+      r = await fetch(`${srv.url}/readyz`);
+      assert.equal(r.status, 503);
+      assert.equal((await r.json()).error.code, 'mail_texts');
+      renameSync(join(web, 'i18n', 'en.away'), join(web, 'i18n', 'en.json'));
       assert.equal((await fetch(`${srv.url}/readyz`)).status, 200);
     } finally {
       await srv.stop();
