@@ -181,8 +181,8 @@ function PolicyForm({ org, defaults, onSaved }) {
         </div>
         <div class="utrecht-form-field__input">
           <select id="org-delivery" class="utrecht-select utrecht-select--html-select" value={f.delivery} onChange={(e) => set('delivery')(e.currentTarget.value)} aria-describedby="org-delivery-desc">
-            <option value="standard">{t('orgs.delivery_standard')}</option>
-            <option value="strict">{t('orgs.delivery_strict')}</option>
+            <option value="standard">{t('orgs.delivery_short_standard')}</option>
+            <option value="strict">{t('orgs.delivery_short_strict')}</option>
             <option value="sender-choice">{t('orgs.delivery_sender')}</option>
           </select>
         </div>
