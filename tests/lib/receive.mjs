@@ -24,7 +24,17 @@ export async function sendInBrowser(page, url, sender, { recipient, subject = ''
   if (reference) await page.getByLabel('Kenmerk').fill(reference);
   if (text) await page.getByLabel('Begeleidende tekst').fill(text);
   await page.getByRole('button', { name: 'Verstuur bericht' }).click();
-  await page.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 900000 });
+  // Either the message page, or the compose page's failure: a send that
+  // failed stops the test at once with the page's own words (it waited
+  // the whole 15 minutes before, with no hint why).
+  const failed = page.getByRole('alert').filter({ hasText: 'Het bericht is niet verstuurd' });
+  const outcome = await Promise.race([
+    page.waitForURL(/\/berichten\/[A-Za-z0-9_-]{22}$/, { timeout: 900000 }).then(() => 'sent', (e) => e),
+    // The loser is left waiting: it ends with the page, caught here.
+    failed.waitFor({ timeout: 900000 }).then(() => 'failed', () => 'gone'),
+  ]);
+  if (outcome instanceof Error) throw outcome;
+  if (outcome === 'failed') throw new Error(`the send failed: ${await failed.innerText()}`);
   await page.getByTestId('message-state').getByText('Verstuurd').waitFor();
   return page.url().split('/').pop();
 }
