@@ -3,7 +3,7 @@
 // stock tus-js-client upload.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tus from 'tus-js-client';
@@ -55,22 +55,31 @@ export function patternFile(dir, name, size, seed) {
 export function encrypt(plaintext, msgId, index, key = randomBytes(32)) {
   const dir = mkdtempSync(join(tmpdir(), 'st-enc-'));
   const salt = randomBytes(32);
-  writeFileSync(join(dir, 'in'), plaintext);
-  execFileSync(stf1Tool(), [
-    'encrypt', '--key-hex', key.toString('hex'),
-    '--msg-id-hex', Buffer.from(msgId, 'base64url').toString('hex'),
-    '--index', String(index), '--salt-hex', salt.toString('hex'),
-    join(dir, 'in'), join(dir, 'out'),
-  ]);
-  return { ciphertext: readFileSync(join(dir, 'out')), key, salt, dir };
+  try {
+    writeFileSync(join(dir, 'in'), plaintext);
+    execFileSync(stf1Tool(), [
+      'encrypt', '--key-hex', key.toString('hex'),
+      '--msg-id-hex', Buffer.from(msgId, 'base64url').toString('hex'),
+      '--index', String(index), '--salt-hex', salt.toString('hex'),
+      join(dir, 'in'), join(dir, 'out'),
+    ]);
+    return { ciphertext: readFileSync(join(dir, 'out')), key, salt };
+  } finally {
+    // A full run encrypts thousands of files: leaving them filled /tmp.
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Decrypts with the C envelope; returns the plaintext or throws. */
 export function decrypt(ciphertext, key) {
   const dir = mkdtempSync(join(tmpdir(), 'st-dec-'));
-  writeFileSync(join(dir, 'in'), ciphertext);
-  execFileSync(stf1Tool(), ['decrypt', '--key-hex', key.toString('hex'), join(dir, 'in'), join(dir, 'out')]);
-  return readFileSync(join(dir, 'out'));
+  try {
+    writeFileSync(join(dir, 'in'), ciphertext);
+    execFileSync(stf1Tool(), ['decrypt', '--key-hex', key.toString('hex'), join(dir, 'in'), join(dir, 'out')]);
+    return readFileSync(join(dir, 'out'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Uploads bytes for file_id with a stock tus-js-client; resolves the upload URL. */
