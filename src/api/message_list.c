@@ -8,8 +8,8 @@
 
 #include "api/api.h"
 #include "api/list_query.h"
-#include "db/db.h"
-#include "db/report_db.h"
+#include "api/msg_env.h"
+#include "domain/reports.h"
 #include "domain/user.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -54,7 +54,7 @@ api_messages_list(struct request *req)
 	struct msg_filter f = { 0 };
 	struct listq q;
 	struct page p = { 0 };
-	struct db_conn *c;
+	struct msg_env env;
 	const char *err;
 
 	if ((err = listq_parse(req, LIST_DEFAULT, LIST_MAX, &q)) != NULL) {
@@ -72,14 +72,12 @@ api_messages_list(struct request *req)
 	f.limit = q.limit + 1;
 	p.list = json_array();
 	p.limit = q.limit;
-	c = db_get(req->app->db);
-	if (msg_page(c, &f, add_line, &p) == -1) {
-		db_put(c);
+	api_msg_env(req, &env);
+	if (reports_page(&env, &f, add_line, &p) == -1) {
 		json_decref(p.list);
 		reply_error(req, 503, "busy", "The server is busy; try again");
 		return;
 	}
-	db_put(c);
 	reply_json(req, 200,
 	    json_pack("{s:o,s:o}", "messages", p.list, "next",
 	        p.n > p.limit ? json_string(p.next) : json_null()));

@@ -24,7 +24,6 @@
 #include "http/server.h"
 #include "util/config.h"
 
-#define MAX_FILES_JSON 10000
 /* Idempotency-Key: the CLI's are 22 characters; a client's own longer. */
 #define IDEM_KEY_MIN 16
 #define IDEM_KEY_MAX 64
@@ -83,8 +82,8 @@ api_read_files(struct request *req, json_t *arr, struct msg_create_in *in)
 	json_t *one;
 	size_t i;
 
-	if (input_array(
-	        req, arr, "files", MAX_FILES_JSON, f, ST_ARRAY_LEN(f)) == -1)
+	if (input_array(req, arr, "files", API_MAX_FILES_JSON, f,
+	        ST_ARRAY_LEN(f)) == -1)
 		return -1;
 	files = xcalloc(json_array_size(arr) + 1, sizeof(*files));
 	json_array_foreach(arr, i, one)
@@ -158,7 +157,7 @@ api_message_create(struct request *req)
 		{ "recipient", F_OBJ, 1, 0, 0 },
 		{ "subject", F_STR, 0, 0, 1000 },
 		{ "reference", F_STR, 0, 0, 500 },
-		{ "files", F_STR, 1, 0, 0 },
+		{ "files", F_ARR, 1, 0, API_MAX_FILES_JSON },
 		/* standard | strict (domain/delivery.h checks the value) */
 		{ "delivery", F_STR, 0, 1, 16 },
 	};
@@ -182,10 +181,7 @@ api_message_create(struct request *req)
 	    (doc = request_json(req)) == NULL)
 		return;
 	in.idem_hash = idem ? hash : NULL;
-	/* files is a list: check it apart from the flat fields. */
-	files = json_incref(json_object_get(doc, "files"));
-	json_object_del(doc, "files");
-	json_object_set_new(doc, "files", json_string(""));
+	files = json_object_get(doc, "files");
 	rcpt = json_object_get(doc, "recipient");
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == -1 ||
 	    input_check(req, rcpt, rf, ST_ARRAY_LEN(rf)) == -1 ||
@@ -222,7 +218,6 @@ api_message_create(struct request *req)
 	msg_created_release(&out);
 out:
 	free((void *)(uintptr_t)in.files);
-	json_decref(files);
 	json_decref(doc);
 }
 

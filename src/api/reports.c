@@ -14,10 +14,8 @@
 
 #include "api/api.h"
 #include "api/list_query.h"
-#include "db/db.h"
-#include "db/messages_db.h"
-#include "db/report_db.h"
-#include "db/users.h"
+#include "api/msg_env.h"
+#include "domain/reports.h"
 #include "domain/user.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -32,34 +30,19 @@
 
 static atomic_int rendering;
 
-/* 1 with m filled when the user may see the report of id; 0 (absent or
- * not theirs), -1 error. */
+/* Loads the message of the route's :id as the caller may see it
+ * (domain/access.h) or answers 404/503. */
 static int
-visible(
-    struct db_conn *c, const char *id, const struct user *u, struct msg_row *m)
+load(
+    struct request *req, struct msg_env *env, struct msg_row *m, int *recipient)
 {
-	int found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
+	struct msg_result r;
 
-	if (found != 1)
-		return found;
-	if (strcmp(m->sender_id, u->id) == 0 ||
-	    (m->rcpt_user_id != NULL && strcmp(m->rcpt_user_id, u->id) == 0 &&
-	        strcmp(m->state, "uploading") != 0 &&
-	        strcmp(m->state, "aborted") != 0))
-		return 1;
-	msg_row_release(m);
-	return 0;
-}
-
-/* Loads the message of the route's :id or answers 404/503. */
-static int
-load(struct request *req, struct db_conn *c, struct msg_row *m)
-{
-	int r = visible(c, req->params[0], req->user, m);
-
-	if (r == 1)
+	api_msg_env(req, env);
+	r = reports_message(env, req->params[0], req->user, m, recipient);
+	if (r.st == MSG_OK)
 		return 0;
-	if (r == 0)
+	if (r.st == MSG_NOT_FOUND)
 		reply_error(req, 404, "not_found", "No such message");
 	else
 		reply_error(req, 503, "busy", "The server is busy; try again");
@@ -68,7 +51,7 @@ load(struct request *req, struct db_conn *c, struct msg_row *m)
 
 struct timeline {
 	const struct msg_row *m;
-	json_t *events;
+	json_t *events, *files;
 };
 
 static void
@@ -101,7 +84,9 @@ add_event(const struct event_line *e, void *arg)
 static void
 add_file(const struct file_row *f, void *arg)
 {
-	json_array_append_new(arg,
+	struct timeline *t = arg;
+
+	json_array_append_new(t->files,
 	    json_pack("{s:I,s:s,s:I,s:I,s:s?}", "index", (json_int_t)f->idx,
 	        "name", f->name, "size", (json_int_t)f->size, "ciphertext_size",
 	        (json_int_t)f->ciphertext_size, "header_sha256",
@@ -109,10 +94,9 @@ add_file(const struct file_row *f, void *arg)
 }
 
 static json_t *
-summary(struct db_conn *c, const struct msg_row *m, const struct user *u,
-    json_t *files)
+summary(const struct msg_row *m, const struct user *u,
+    const struct report_extra *x, json_t *files)
 {
-	struct user s;
 	json_t *sender;
 
 	if (strcmp(m->sender_id, u->id) == 0)
@@ -121,11 +105,10 @@ summary(struct db_conn *c, const struct msg_row *m, const struct user *u,
 	else if (m->ext_email != NULL)
 		sender = json_pack("{s:s,s:s,s:b}", "name", m->ext_name,
 		    "email", m->ext_email, "external", 1);
-	else if (users_by_id(c, m->sender_id, &s) == 1) {
-		sender = json_pack(
-		    "{s:s,s:s}", "name", s.name, "email", s.email);
-		user_release(&s);
-	} else
+	else if (x->sender_found)
+		sender = json_pack("{s:s,s:s}", "name", x->sender.name, "email",
+		    x->sender.email);
+	else
 		sender = json_pack("{s:s,s:s}", "name", "", "email", "");
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:I,"
 	                 "s:o,s:o,s:o}",
@@ -144,34 +127,31 @@ void
 api_message_events(struct request *req)
 {
 	struct timeline t = { 0 };
-	struct db_conn *c = db_get(req->app->db);
+	struct report_extra x;
+	struct msg_env env;
 	struct msg_row m;
-	json_t *files;
-	int64_t n;
+	int rcpt;
 
-	if (load(req, c, &m) == -1) {
-		db_put(c);
+	if (load(req, &env, &m, &rcpt) == -1)
 		return;
-	}
 	t.m = &m;
 	t.events = json_array();
-	files = json_array();
-	n = events_of(c, m.id, EVENTS_MAX, add_event, &t);
-	if (n == -1 || files_of(c, m.id, add_file, files) == -1) {
-		db_put(c);
+	t.files = json_array();
+	if (reports_timeline(
+	        &env, &m, EVENTS_MAX, add_event, add_file, &t, &x) == -1) {
 		json_decref(t.events);
-		json_decref(files);
+		json_decref(t.files);
 		msg_row_release(&m);
 		reply_error(req, 503, "busy", "The server is busy; try again");
 		return;
 	}
 	reply_json(req, 200,
 	    json_pack("{s:o,s:s,s:o,s:b}", "message",
-	        summary(c, &m, req->user, files), "role",
-	        strcmp(m.sender_id, req->user->id) == 0 ? "sender" :
-	                                                  "recipient",
-	        "events", t.events, "truncated", n > EVENTS_MAX));
-	db_put(c);
+	        summary(&m, req->user, &x, t.files), "role",
+	        rcpt ? "recipient" : "sender", "events", t.events, "truncated",
+	        x.nevents > EVENTS_MAX));
+	if (x.sender_found)
+		user_release(&x.sender);
 	msg_row_release(&m);
 }
 
@@ -247,27 +227,23 @@ pdf_lang(struct request *req)
 void
 api_message_report_pdf(struct request *req)
 {
-	struct db_conn *c;
+	struct msg_env env;
 	struct msg_row m;
 	char name[80];
 	int64_t size;
-	int fd;
+	int fd, rcpt;
 
 	if (slot_take(req) == -1)
 		return;
-	c = db_get(req->app->db);
-	if (load(req, c, &m) == -1) {
-		db_put(c);
+	if (load(req, &env, &m, &rcpt) == -1) {
 		atomic_fetch_sub(&rendering, 1);
 		return;
 	}
 	snprintf(name, sizeof(name), "rapportage-%s.pdf", m.id);
 	fd = temp_fd();
-	size = fd >= 0 ?
-	    report_message_pdf(c, &m, clock_now(),
-	        strcmp(m.sender_id, req->user->id) != 0, pdf_lang(req), fd) :
-	    -1;
-	db_put(c);
+	size = fd >= 0 ? reports_message_pdf(
+	                     &env, &m, clock_now(), rcpt, pdf_lang(req), fd) :
+	                 -1;
 	msg_row_release(&m);
 	atomic_fetch_sub(&rendering, 1);
 	if (fd < 0)
@@ -280,7 +256,7 @@ api_message_report_pdf(struct request *req)
 void
 api_reports_overview_pdf(struct request *req)
 {
-	struct db_conn *c;
+	struct msg_env env;
 	int64_t from, to, size;
 	const char *err;
 	int fd;
@@ -292,11 +268,10 @@ api_reports_overview_pdf(struct request *req)
 	if (slot_take(req) == -1)
 		return;
 	fd = temp_fd();
-	c = db_get(req->app->db);
-	size = fd >= 0 ? report_overview_pdf(c, req->user->id, from, to,
+	api_msg_env(req, &env);
+	size = fd >= 0 ? reports_overview_pdf(&env, req->user->id, from, to,
 	                     clock_now(), pdf_lang(req), fd) :
 	                 -1;
-	db_put(c);
 	atomic_fetch_sub(&rendering, 1);
 	if (fd < 0)
 		reply_error(

@@ -143,7 +143,7 @@ api_q_message_create(struct request *req)
 	static const struct field f[] = {
 		{ "subject", F_STR, 0, 0, 1000 },
 		{ "reference", F_STR, 0, 0, 500 },
-		{ "files", F_STR, 1, 0, 0 },
+		{ "files", F_ARR, 1, 0, API_MAX_FILES_JSON },
 	};
 	char endpoint[128];
 	struct msg_create_in in = { 0 };
@@ -155,9 +155,7 @@ api_q_message_create(struct request *req)
 
 	if ((doc = request_json(req)) == NULL)
 		return;
-	files = json_incref(json_object_get(doc, "files"));
-	json_object_del(doc, "files");
-	json_object_set_new(doc, "files", json_string(""));
+	files = json_object_get(doc, "files");
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == -1 ||
 	    api_read_files(req, files, &in) == -1 ||
 	    open_request(req, &v) == -1)
@@ -177,7 +175,6 @@ api_q_message_create(struct request *req)
 	req_view_release(&v);
 out:
 	free((void *)(uintptr_t)in.files);
-	json_decref(files);
 	json_decref(doc);
 }
 

@@ -8,6 +8,7 @@
 #include "db/messages_db.h"
 #include "db/requests_db.h"
 #include "db/users.h"
+#include "domain/access.h"
 #include "domain/accounts.h"
 #include "domain/delivery.h"
 #include "domain/email.h"
@@ -36,16 +37,6 @@
 #define LINK_SEALED_LEN 60 /* nonce 12 || AES-GCM(S) 32 + 16 */
 
 static const struct msg_result ok = { MSG_OK, NULL, NULL };
-
-int
-msg_owned(const struct msg_row *m, const struct user *u)
-{
-	if (strcmp(m->sender_id, u->id) != 0)
-		return 0;
-	if (strcmp(u->id, MSG_EXTERNAL) != 0)
-		return 1;
-	return u->scope_msg[0] != '\0' && strcmp(m->id, u->scope_msg) == 0;
-}
 
 /* Text shown to people: no control characters, at most max characters. */
 static int
@@ -356,13 +347,15 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 }
 
 static struct msg_result
-check_send(const struct msg_row *m, const struct user *sender,
+check_send(const struct msg_env *env, struct db_conn *c,
+    const struct msg_row *m, const struct user *sender,
     const struct msg_send_in *in)
 {
 	int link = strcmp(m->rcpt_kind, "link") == 0;
+	struct msg_result r = access_manage(env, c, sender, m);
 
-	if (!msg_owned(m, sender))
-		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+	if (r.st != MSG_OK)
+		return r;
 	if (strcmp(m->state, "uploading") != 0)
 		return msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
 	if (m->upload_deadline < clock_now())
@@ -475,7 +468,7 @@ messages_send(const struct msg_env *env, const struct user *sender,
 		    msg_res(MSG_NOT_FOUND, "not_found", "Not found") :
 		    msg_res(MSG_ERROR, "internal", "database");
 	}
-	if ((r = check_send(&m, sender, in)).st == MSG_OK) {
+	if ((r = check_send(env, c, &m, sender, in)).st == MSG_OK) {
 		if (db_begin(c) != DB_OK)
 			r = msg_res(MSG_ERROR, "internal", "database");
 		else if ((r = send_tx(c, env, sender, &m, in)).st != MSG_OK ||
@@ -494,7 +487,7 @@ struct msg_result
 messages_put_self_stanza(const struct msg_env *env, const struct user *sender,
     const char *id, const char *stanza)
 {
-	struct msg_result r = ok;
+	struct msg_result r;
 	struct msg_row m;
 	struct db_conn *c;
 	int found;
@@ -503,11 +496,14 @@ messages_put_self_stanza(const struct msg_env *env, const struct user *sender,
 		return msg_res(MSG_INVALID, "bad_field", "self_stanza");
 	c = db_get(env->db);
 	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
-	if (found != 1 || !msg_owned(&m, sender) || sender->key_id == NULL)
+	if (found == 1 && sender->key_id != NULL)
+		r = access_manage(env, c, sender, &m);
+	else
 		r = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
-	else if (strcmp(m.state, "uploading") != 0)
+	if (r.st == MSG_OK && strcmp(m.state, "uploading") != 0)
 		r = msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
-	else if (stanza_put(c, id, sender->key_id, "self", stanza) != DB_OK)
+	else if (r.st == MSG_OK &&
+	    stanza_put(c, id, sender->key_id, "self", stanza) != DB_OK)
 		r = msg_res(MSG_ERROR, "internal", "database");
 	if (found == 1)
 		msg_row_release(&m);

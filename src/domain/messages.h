@@ -63,12 +63,6 @@ msg_res(enum msg_status st, const char *code, const char *why)
 /* The sender id of messages from outside (Q2, Q4; migration 0009). */
 #define MSG_EXTERNAL "external"
 
-/*
- * Whether u may act as m's sender: m's own account, or the outside sender
- * whose request capability names m and no other message.
- */
-int msg_owned(const struct msg_row *m, const struct user *u);
-
 struct msg_file_in {
 	const char *name;
 	uint64_t size; /* plaintext bytes */

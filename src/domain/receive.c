@@ -7,6 +7,7 @@
 #include "db/messages_db.h"
 #include "db/receive_db.h"
 #include "db/users.h"
+#include "domain/access.h"
 #include "domain/receive.h"
 #include "notify/outbox.h"
 #include "notify/sms.h"
@@ -20,25 +21,6 @@
 #define OK msg_res(MSG_OK, NULL, NULL)
 #define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
 #define FAILED msg_res(MSG_ERROR, NULL, NULL)
-
-/* Sent and not yet past its expiry: files and keys may be handed out. */
-static struct msg_result
-readable(const struct msg_row *m)
-{
-	if (strcmp(m->state, "revoked") == 0)
-		return msg_res(
-		    MSG_GONE, "revoked", "The sender withdrew this message");
-	if (strcmp(m->state, "expired") == 0 ||
-	    ((strcmp(m->state, "sent") == 0 ||
-	         strcmp(m->state, "opened") == 0 ||
-	         strcmp(m->state, "downloaded") == 0) &&
-	        m->expires_at <= clock_now()))
-		return msg_res(MSG_GONE, "expired", "This message has expired");
-	if (strcmp(m->state, "sent") != 0 && strcmp(m->state, "opened") != 0 &&
-	    strcmp(m->state, "downloaded") != 0)
-		return NOT_FOUND;
-	return OK;
-}
 
 /* 1 when link_auth (b64u of 32 bytes) hashes to the stored b64u hash. */
 static int
@@ -78,7 +60,7 @@ link_gate(
 		return NOT_FOUND;
 	if ((found = msg_get(c, id, m)) != 1)
 		return found == 0 ? NOT_FOUND : FAILED;
-	r = strcmp(m->rcpt_kind, "link") == 0 ? readable(m) : NOT_FOUND;
+	r = strcmp(m->rcpt_kind, "link") == 0 ? access_live(m) : NOT_FOUND;
 	if (r.st == MSG_OK) {
 		if (msg_sealed_get(c, id, &s) != 1)
 			r = FAILED;
@@ -95,26 +77,6 @@ static int
 has_phone(const struct msg_row *m)
 {
 	return m->rcpt_phone != NULL && m->rcpt_phone[0] != '\0';
-}
-
-/* The capability token's stored form. */
-static void
-cap_hash(const struct msg_env *env, const char *token,
-    char out[SECRETS_HASH_LEN + 1])
-{
-	secrets_keyed_hash(env->sec, "capability", token, out);
-}
-
-static int
-capable(const struct msg_env *env, struct db_conn *c, const char *id,
-    const char *token)
-{
-	char h[SECRETS_HASH_LEN + 1];
-
-	if (token == NULL || strlen(token) != RAND_TOKEN_LEN)
-		return 0;
-	cap_hash(env, token, h);
-	return cap_valid(c, h, id, clock_now()) == 1;
 }
 
 void
@@ -160,7 +122,8 @@ receive_open(const struct msg_env *env, const char *id, const char *link_auth,
 		    o.expires_at > clock_now())
 			out->code_expires_at = o.expires_at;
 	}
-	out->capable = capable(env, c, id, cap_token);
+	out->capable = access_message(env, c, NULL, &m, cap_token) ==
+	    ACCESS_OUTSIDER;
 	out->expires_at = m.expires_at;
 	if (users_by_id(c, m.sender_id, &u) == 1) {
 		out->sender_name = xstrdup(u.name);
@@ -258,7 +221,7 @@ grant(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
 	char h[SECRETS_HASH_LEN + 1];
 
 	rand_token(token);
-	cap_hash(env, token, h);
+	access_cap_hash(env, token, h);
 	if (cap_insert(c, h, m->id,
 	        clock_now() + env->cfg->receive_capability_ttl) != DB_OK ||
 	    otp_used(c, m->id) != DB_OK)
@@ -400,9 +363,11 @@ receive_capable(const struct msg_env *env, const char *id,
 	}
 	/* Expired and withdrawn say so to anyone with the link: the page
 	 * must tell the recipient, and the state is no secret. */
-	r = readable(m);
-	if (r.st == MSG_NOT_FOUND ||
-	    (r.st == MSG_OK && !capable(env, c, id, cap_token)))
+	r = access_live(m);
+	if (r.st == MSG_OK)
+		r = access_check(access_message(env, c, NULL, m, cap_token),
+		    ACCESS_FILES, m);
+	if (r.st == MSG_NOT_FOUND)
 		r = msg_res(MSG_UNAUTHORIZED, "unauthorized",
 		    "Enter the code from the SMS first");
 	db_put(c);
@@ -416,7 +381,8 @@ receive_party(const struct msg_env *env, const char *id, const struct user *u,
     struct msg_row *m, int *recipient)
 {
 	struct db_conn *c = db_get(env->db);
-	struct msg_result r = OK;
+	enum access_party p;
+	struct msg_result r;
 	int found;
 
 	found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
@@ -424,12 +390,11 @@ receive_party(const struct msg_env *env, const char *id, const struct user *u,
 		db_put(c);
 		return found == 0 ? NOT_FOUND : FAILED;
 	}
-	*recipient = strcmp(m->sender_id, u->id) != 0;
-	if (*recipient &&
-	    (m->rcpt_user_id == NULL || strcmp(m->rcpt_user_id, u->id) != 0 ||
-	        readable(m).st == MSG_NOT_FOUND))
-		r = NOT_FOUND;
-	else if (*recipient && msg_transition(c, id, "sent", "opened") == 1)
+	p = access_message(env, c, u, m, NULL);
+	r = access_check(p, ACCESS_READ, m);
+	*recipient = access_is_recipient(p);
+	if (r.st == MSG_OK && *recipient &&
+	    msg_transition(c, id, "sent", "opened") == 1)
 		event_add_member(
 		    c, id, "opened", u->id, u->member_id, env->ip, NULL);
 	db_put(c);
@@ -442,7 +407,7 @@ struct msg_result
 receive_file(const struct msg_env *env, const struct msg_row *m,
     const char *file_id, struct file_row *f)
 {
-	struct msg_result r = readable(m);
+	struct msg_result r = access_live(m);
 	struct db_conn *c;
 	int found;
 
@@ -491,9 +456,8 @@ receive_unlock(
 		db_put(c);
 		return found == 0 ? NOT_FOUND : FAILED;
 	}
-	if (strcmp(m.sender_id, sender->id) != 0)
-		r = NOT_FOUND;
-	else if ((r = readable(&m)).st == MSG_OK &&
+	if ((r = access_manage(env, c, sender, &m)).st == MSG_OK &&
+	    (r = access_live(&m)).st == MSG_OK &&
 	    (otp_unlock(c, id) != DB_OK ||
 	        event_add_member(c, id, "code_unlocked", sender->id,
 	            sender->member_id, env->ip, NULL) != DB_OK))

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "db/retention_db.h"
+#include "domain/access.h"
 #include "domain/retention.h"
 #include "domain/user.h"
 #include "store/blob.h"
@@ -192,7 +193,7 @@ struct msg_result
 retention_revoke(
     const struct msg_env *env, const struct user *sender, const char *id)
 {
-	struct msg_result res = { MSG_OK, NULL, NULL };
+	struct msg_result res;
 	struct db_conn *c = db_get(env->db);
 	const char *final;
 	struct msg_row m;
@@ -203,11 +204,11 @@ retention_revoke(
 		db_put(c);
 		return msg_res(MSG_ERROR, "internal", "database");
 	}
-	if (found == 0 || strcmp(m.sender_id, sender->id) != 0)
-		res = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
-	else if (!is_live(m.state))
+	res = found == 0 ? msg_res(MSG_NOT_FOUND, "not_found", "Not found") :
+	                   access_manage(env, c, sender, &m);
+	if (res.st == MSG_OK && !is_live(m.state))
 		res = not_live(m.state);
-	else {
+	else if (res.st == MSG_OK) {
 		/* Due but not yet purged: it expired, whatever comes first. */
 		final = m.expires_at <= clock_now() ? "expired" : "revoked";
 		r = purge_on(env, c, id, final,

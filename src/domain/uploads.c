@@ -6,6 +6,7 @@
 
 #include "db/db.h"
 #include "db/messages_db.h"
+#include "domain/access.h"
 #include "domain/uploads.h"
 #include "domain/uploads_int.h"
 #include "envelope/stf1.h"
@@ -73,8 +74,8 @@ terminated(void)
  * upload only for a new creation.
  */
 static struct msg_result
-load(struct db_conn *c, const struct user *u, const char *file_id,
-    struct file_row *f, struct msg_row *m, int creating)
+load(const struct msg_env *env, struct db_conn *c, const struct user *u,
+    const char *file_id, struct file_row *f, struct msg_row *m, int creating)
 {
 	int found;
 
@@ -82,7 +83,8 @@ load(struct db_conn *c, const struct user *u, const char *file_id,
 		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
 	if (found == -1)
 		return msg_res(MSG_ERROR, "internal", "database");
-	if ((found = msg_get(c, f->message_id, m)) != 1 || !msg_owned(m, u)) {
+	if ((found = msg_get(c, f->message_id, m)) != 1 ||
+	    access_manage(env, c, u, m).st != MSG_OK) {
 		if (found == 1)
 			msg_row_release(m);
 		file_row_release(f);
@@ -131,7 +133,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	struct db_conn *c = db_get(env->db);
 	struct file_row f;
 	struct msg_row m;
-	struct msg_result r = load(c, u, file_id, &f, &m, 1);
+	struct msg_result r = load(env, c, u, file_id, &f, &m, 1);
 	int restart = 0, lease = 0;
 
 	if (r.st != MSG_OK) {
@@ -183,15 +185,15 @@ uploads_info(const struct msg_env *env, const struct user *u,
 			/* An upload whose window closed is aborted and its
 			 * bytes deleted: a client that asks where it stands
 			 * hears so, as its next PATCH would (tus: 410). */
-			if (msg_owned(&m, u) &&
-			    f.started == FILE_UPLOAD_TERMINATED) {
+			int own = access_manage(env, c, u, &m).st == MSG_OK;
+
+			if (own && f.started == FILE_UPLOAD_TERMINATED) {
 				r = terminated();
-			} else if (msg_owned(&m, u) &&
-			    strcmp(m.state, "aborted") == 0) {
+			} else if (own && strcmp(m.state, "aborted") == 0) {
 				r = msg_res(MSG_GONE, "upload_aborted",
 				    "the upload window closed; the message was "
 				    "aborted");
-			} else if (msg_owned(&m, u)) {
+			} else if (own) {
 				fill_info(info, &f, &m);
 				r = msg_res(MSG_OK, NULL, NULL);
 			}
@@ -210,7 +212,7 @@ uploads_delete(
 	struct db_conn *c = db_get(env->db);
 	struct file_row f;
 	struct msg_row m;
-	struct msg_result r = load(c, u, file_id, &f, &m, 0);
+	struct msg_result r = load(env, c, u, file_id, &f, &m, 0);
 
 	/* Not while a PATCH holds the lease: it would write on. */
 	if (r.st == MSG_OK &&
@@ -252,7 +254,7 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	struct upload *up;
 	struct msg_row m;
 	struct file_row f;
-	struct msg_result r = load(c, u, file_id, &f, &m, 0);
+	struct msg_result r = load(env, c, u, file_id, &f, &m, 0);
 	int64_t now_us = clock_now_us();
 	int lease;
 
