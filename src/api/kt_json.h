@@ -15,11 +15,17 @@
 #include <jansson.h>
 
 struct db_conn;
+struct kt_log;
 struct kt_proof;
 struct kt_view;
 
+/* The log member of a proof read in domain/ (kt_log.h): json null when
+ * there is none. */
+json_t *api_kt_log_json(const struct kt_log *l);
+
 /*
- * The log member for email's keys (b64u; a NULL key is not matched), made
+ * (Older form, for the account-side routes: reads on c.) The log member
+ * for email's keys (b64u; a NULL key is not matched), made
  * on c against a head read now. Never NULL: json null when there is no
  * leaf or the log cannot be read (logged).
  */
