@@ -5,17 +5,15 @@
  */
 #include "util/common.h"
 
-#include <errno.h>
-
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/msg_env.h"
+#include "domain/download.h"
 #include "domain/receive.h"
 #include "http/metrics.h"
 #include "http/range.h"
 #include "http/request.h"
 #include "http/server.h"
-#include "store/blob.h"
 
 struct served {
 	struct msg_env env;
@@ -41,7 +39,7 @@ on_served(struct request *req, int ok)
 /* A streamed object (a backend without files): the reader and where the
  * body starts in the object. */
 struct stream {
-	struct blob_reader *r;
+	struct download *r;
 	uint64_t base;
 };
 
@@ -49,7 +47,7 @@ static ssize_t
 stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct stream *st = cls;
-	ssize_t n = blob_reader_read(st->r, st->base + pos, buf, max);
+	ssize_t n = download_read(st->r, st->base + pos, buf, max);
 
 	/* libmicrohttpd asks only for bytes inside the Content-Length, so
 	 * an early end is the object changing under us: an error. */
@@ -61,21 +59,21 @@ stream_free(void *cls)
 {
 	struct stream *st = cls;
 
-	blob_reader_close(st->r);
+	download_close(st->r);
 	free(st);
 }
 
 /* Answers with len bytes of r from off (206 when ranged); takes r. */
 static void
-reply_object(struct request *req, struct blob_reader *r, int ranged,
-    uint64_t off, uint64_t len, uint64_t size)
+reply_object(struct request *req, struct download *r, int ranged, uint64_t off,
+    uint64_t len, uint64_t size)
 {
 	const char *ct = "application/octet-stream";
 	struct stream *st;
-	int fd = blob_reader_take_fd(r);
+	int fd = download_take_fd(r);
 
 	if (fd != -1) {
-		blob_reader_close(r);
+		download_close(r);
 		if (ranged)
 			reply_fd_range(req, ct, fd, off, len, size);
 		else
@@ -93,14 +91,17 @@ void
 api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 {
 	uint64_t size, off = 0, len = 0;
-	struct blob_reader *r;
+	struct download *r = NULL;
+	enum download_status ds;
 	enum range_result rr;
+	struct msg_env env;
 	struct served *s;
 	char etag[RAND_ID_LEN + 3], cr[48];
 
-	r = blob_reader_open(req->app->store, f->object_key, &size);
-	if (r == NULL) {
-		if (errno == ENOENT)
+	api_msg_env(req, &env);
+	ds = download_open(&env, f, &r, &size);
+	if (ds != DOWNLOAD_OK) {
+		if (ds == DOWNLOAD_GONE)
 			reply_error(req, 410, "gone", "This document is gone");
 		else {
 			/* The store does not answer (S3 down): try again. */
@@ -112,7 +113,7 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 	}
 	rr = http_range_parse(request_header(req, "Range"), size, &off, &len);
 	if (rr == RANGE_UNSATISFIABLE) {
-		blob_reader_close(r);
+		download_close(r);
 		reply_error(req, 416, "bad_range", "Range not satisfiable");
 		snprintf(cr, sizeof(cr), "bytes */%" PRIu64, size);
 		reply_header(req, "Content-Range", cr);

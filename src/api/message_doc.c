@@ -1,13 +1,9 @@
 /* The message document; see message_doc.h. */
 #include "util/common.h"
 
-#include "db/mailboxes_db.h"
-
 #include "api/kt_json.h"
 #include "api/message_doc.h"
-#include "db/messages_db.h"
-#include "db/receive_db.h"
-#include "db/users.h"
+#include "domain/msg_view.h"
 
 static void
 add_file(const struct file_row *f, void *arg)
@@ -22,38 +18,25 @@ add_file(const struct file_row *f, void *arg)
 }
 
 /*
- * The sender as a reader needs them: who, and the key that signed. Someone
- * from outside has no account key: their manifest is signed with a key of
- * its own, and what the server vouches for is the confirmed address.
+ * The sender as a reader needs them: who, and the key that signed (for a
+ * mailbox the key version it sent with). Someone from outside has no
+ * account key: their manifest is signed with a key of its own, and what
+ * the server vouches for is the confirmed address.
  */
 static json_t *
-sender_json(struct db_conn *c, const struct msg_row *m)
+sender_json(const struct msg_row *m, const struct msg_view *v)
 {
-	const char *id = m->sender_id;
-	char kid[RAND_ID_LEN + 1];
-	char *pk = NULL;
-	struct user u;
-	json_t *j;
+	const struct user *u = &v->sender;
 
 	if (m->ext_email != NULL)
 		return json_pack("{s:s,s:s,s:s}", "kind", "external", "name",
 		    m->ext_name, "email", m->ext_email);
-	if (users_by_id(c, id, &u) != 1)
-		return json_pack("{s:s}", "user_id", id);
-	/* A mailbox signs with the key version it had when it sent; a
-	 * later re-key must not make its older messages look forged. */
-	if (u.is_mailbox && mbx_db_signer(c, u.id, m->id, kid, &pk) == 1) {
-		free(u.key_id);
-		free(u.keys.ed25519_pk);
-		u.key_id = xstrdup(kid);
-		u.keys.ed25519_pk = pk;
-	}
-	j = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:o}", "kind", "account",
-	    "user_id", u.id, "name", u.name, "email", u.email, "key_id",
-	    u.key_id, "ed25519_pk", u.keys.ed25519_pk, "log",
-	    api_kt_log(c, u.email, NULL, u.keys.ed25519_pk));
-	user_release(&u);
-	return j;
+	if (!v->sender_found)
+		return json_pack("{s:s}", "user_id", m->sender_id);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:o}", "kind", "account",
+	    "user_id", u->id, "name", u->name, "email", u->email, "key_id",
+	    u->key_id, "ed25519_pk", u->keys.ed25519_pk, "log",
+	    api_kt_log_json(&v->sender_log));
 }
 
 static json_t *
@@ -63,28 +46,27 @@ opt_int(int64_t v)
 }
 
 json_t *
-message_doc(struct db_conn *c, const struct msg_row *m, int with_link)
+message_doc(const struct msg_row *m, const struct msg_view *v, int with_link)
 {
-	struct msg_sealed s;
+	const struct msg_sealed *s = &v->sealed;
 	json_t *files = json_array(), *doc;
+	size_t i;
 
-	files_of(c, m->id, add_file, files);
-	if (msg_sealed_get(c, m->id, &s) != 1)
-		memset(&s, 0, sizeof(s));
+	for (i = 0; i < v->nfiles; i++)
+		add_file(&v->files[i], files);
 	doc = json_pack("{s:s,s:s,s:o,s:{s:s,s:s,s:s?,s:s},s:s,s:s,s:I,s:I,"
 	                "s:o,s:o,s:o,s:s?}",
-	    "id", m->id, "state", m->state, "sender", sender_json(c, m),
+	    "id", m->id, "state", m->state, "sender", sender_json(m, v),
 	    "recipient", "email", m->rcpt_email, "name", m->rcpt_name, "phone",
 	    m->rcpt_phone, "kind", m->rcpt_kind, "subject", m->subject,
 	    "reference", m->reference, "created_at", (json_int_t)m->created_at,
 	    "upload_deadline", (json_int_t)m->upload_deadline, "sent_at",
 	    opt_int(m->sent_at), "expires_at", opt_int(m->expires_at), "files",
-	    files, "manifest", s.manifest);
+	    files, "manifest", s->manifest);
 	json_object_set_new(
 	    doc, "delivery", json_string(m->strict ? "strict" : "standard"));
 	if (with_link)
 		json_object_set_new(doc, "link_stanza",
-		    s.link_stanza ? json_string(s.link_stanza) : json_null());
-	msg_sealed_release(&s);
+		    s->link_stanza ? json_string(s->link_stanza) : json_null());
 	return doc;
 }

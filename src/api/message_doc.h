@@ -8,10 +8,12 @@
 
 #include <jansson.h>
 
-struct db_conn;
 struct msg_row;
+struct msg_view;
 
-/* with_link: add the link stanza (only the link reader needs it). */
-json_t *message_doc(struct db_conn *c, const struct msg_row *m, int with_link);
+/* m as v shows it (domain/msg_view.h); with_link: add the link stanza
+ * (only the link reader needs it). */
+json_t *message_doc(
+    const struct msg_row *m, const struct msg_view *v, int with_link);
 
 #endif

@@ -13,12 +13,9 @@
 #include "api/kt_json.h"
 #include "api/message_doc.h"
 #include "api/msg_env.h"
-#include "db/db.h"
-#include "db/delivery_db.h"
-#include "db/messages_db.h"
-#include "db/receive_db.h"
-#include "db/users.h"
+#include "domain/kt_log.h"
 #include "domain/messages.h"
+#include "domain/msg_view.h"
 #include "domain/receive.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -128,15 +125,15 @@ api_created_json(struct request *req, const struct msg_create_in *in,
 		    out->rcpt_email, "phone",
 		    out->rcpt_phone[0] ? out->rcpt_phone : NULL);
 	else {
-		struct db_conn *c = db_get(req->app->db);
+		struct kt_log l;
 
+		kt_log_get(req->app->db, out->rcpt.email,
+		    out->rcpt.keys.x25519_pk, NULL, &l);
 		rcpt = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "kind", "account",
 		    "email", out->rcpt_email, "user_id", out->rcpt.id, "key_id",
 		    out->rcpt.key_id, "x25519_pk", out->rcpt.keys.x25519_pk,
-		    "log",
-		    api_kt_log(
-		        c, out->rcpt.email, out->rcpt.keys.x25519_pk, NULL));
-		db_put(c);
+		    "log", api_kt_log_json(&l));
+		kt_log_release(&l);
 	}
 	doc = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:s?,s:{s:s,s:I,s:I}}", "id",
 	    out->id, "state", "uploading", "delivery",
@@ -227,72 +224,53 @@ out:
  * upload settings. Added to the message document doc.
  */
 static void
-add_resume(struct request *req, struct db_conn *c, const struct msg_row *m,
-    json_t *doc)
+add_resume(struct request *req, const struct msg_row *m,
+    const struct msg_view *v, json_t *doc)
 {
 	const struct config *cfg = req->app->cfg;
 	json_t *rcpt = json_object_get(doc, "recipient");
-	struct user u;
-	char *r_srv;
+	const struct user *u = &v->rcpt;
 
 	json_object_set_new(doc, "upload",
 	    json_pack("{s:s,s:I,s:I}", "endpoint", "/api/v1/uploads",
 	        "chunk_size", (json_int_t)cfg->send_chunk_size, "parallel",
 	        (json_int_t)cfg->send_parallel_uploads));
 	if (strcmp(m->rcpt_kind, "link") == 0) {
-		if ((r_srv = msg_key_get(c, m->id)) != NULL) {
-			json_object_set_new(doc, "r_srv", json_string(r_srv));
-			free_secret(r_srv, strlen(r_srv));
-		}
-	} else if (m->rcpt_user_id != NULL &&
-	    users_by_id(c, m->rcpt_user_id, &u) == 1) {
+		if (v->r_srv != NULL)
+			json_object_set_new(
+			    doc, "r_srv", json_string(v->r_srv));
+	} else if (v->rcpt_found) {
 		/* The key id the message was made for: if the recipient's
 		 * key changed since, the browser's key-id check refuses. */
 		json_object_set_new(rcpt, "key_id",
 		    m->rcpt_key_id ? json_string(m->rcpt_key_id) : json_null());
 		json_object_set_new(rcpt, "x25519_pk",
-		    u.keys.x25519_pk ? json_string(u.keys.x25519_pk) :
-		                       json_null());
-		json_object_set_new(rcpt, "log",
-		    api_kt_log(c, u.email, u.keys.x25519_pk, NULL));
-		user_release(&u);
+		    u->keys.x25519_pk ? json_string(u->keys.x25519_pk) :
+		                        json_null());
+		json_object_set_new(rcpt, "log", api_kt_log_json(&v->rcpt_log));
 	}
 }
 
 /* The sender's view adds the self-stanza, the code lock and, while
  * uploading, what finishing needs. */
 static void
-add_sender_view(struct request *req, struct db_conn *c, const struct msg_row *m,
-    json_t *doc)
+add_sender_view(struct request *req, const struct msg_row *m,
+    const struct msg_view *v, json_t *doc)
 {
-	char kid[RAND_ID_LEN + 1] = "";
-	struct otp_row o;
-	char *self = NULL;
-
-	if (req->user->is_mailbox)
-		self = stanza_of_role(c, m->id, "self", kid);
-	else if (req->user->key_id != NULL) {
-		self = stanza_get(c, m->id, req->user->key_id);
-		snprintf(kid, sizeof(kid), "%s", req->user->key_id);
-	}
-	json_object_set_new(
-	    doc, "self_stanza", self ? json_string(self) : json_null());
-	json_object_set_new(
-	    doc, "stanza_key_id", self ? json_string(kid) : json_null());
-	free(self);
-	json_object_set_new(doc, "otp_locked",
-	    json_boolean(otp_get(c, m->id, &o) == 1 && o.locked));
+	json_object_set_new(doc, "self_stanza",
+	    v->stanza ? json_string(v->stanza) : json_null());
+	json_object_set_new(doc, "stanza_key_id",
+	    v->stanza ? json_string(v->stanza_kid) : json_null());
+	json_object_set_new(doc, "otp_locked", json_boolean(v->otp_locked));
 	/* Strict: the sender's sealed copy of S, to show the link again. */
 	if (m->strict && strcmp(m->rcpt_kind, "link") == 0) {
-		char *sealed = delivery_db_secret_sealed(c, m->id);
-
 		json_object_set_new(doc, "link_secret_sealed",
-		    sealed ? json_string(sealed) : json_null());
-		free(sealed);
+		    v->link_secret_sealed ? json_string(v->link_secret_sealed) :
+		                            json_null());
 		add_link_url(req, m->id, doc);
 	}
 	if (strcmp(m->state, "uploading") == 0)
-		add_resume(req, c, m, doc);
+		add_resume(req, m, v, doc);
 }
 
 /* The message document for its sender or recipient (200). */
@@ -300,12 +278,10 @@ static void
 reply_message(struct request *req, const char *id)
 {
 	struct msg_result r;
+	struct msg_view v;
 	struct msg_env env;
-	struct db_conn *c;
 	struct msg_row m;
-	const char *kid;
 	json_t *doc;
-	char *stanza;
 	int rcpt;
 
 	api_msg_env(req, &env);
@@ -314,23 +290,19 @@ reply_message(struct request *req, const char *id)
 		api_msg_error(req, r);
 		return;
 	}
-	c = db_get(req->app->db);
-	doc = message_doc(c, &m, 0);
+	msg_view_get(&env, &m, req->user,
+	    rcpt ? MSG_VIEW_RECIPIENT : MSG_VIEW_SENDER, &v);
+	doc = message_doc(&m, &v, 0);
 	json_object_set_new(
 	    doc, "role", json_string(rcpt ? "recipient" : "sender"));
 	if (rcpt) {
-		/* A mailbox keeps its older key versions; an account has
-		 * only its current key. */
-		kid = req->user->is_mailbox ? m.rcpt_key_id : req->user->key_id;
-		stanza = kid ? stanza_get(c, m.id, kid) : NULL;
-		json_object_set_new(
-		    doc, "stanza", stanza ? json_string(stanza) : json_null());
+		json_object_set_new(doc, "stanza",
+		    v.stanza ? json_string(v.stanza) : json_null());
 		json_object_set_new(doc, "stanza_key_id",
-		    stanza ? json_string(kid) : json_null());
-		free(stanza);
+		    v.stanza ? json_string(v.stanza_kid) : json_null());
 	} else
-		add_sender_view(req, c, &m, doc);
-	db_put(c);
+		add_sender_view(req, &m, &v, doc);
+	msg_view_release(&v);
 	reply_json(req, 200, doc);
 	msg_row_release(&m);
 }

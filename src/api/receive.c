@@ -12,8 +12,7 @@
 #include "api/input.h"
 #include "api/message_doc.h"
 #include "api/msg_env.h"
-#include "db/db.h"
-#include "db/messages_db.h"
+#include "domain/msg_view.h"
 #include "domain/receive.h"
 #include "http/csrf.h"
 #include "http/request.h"
@@ -139,11 +138,10 @@ void
 api_r_get(struct request *req)
 {
 	struct msg_result r;
+	struct msg_view v;
 	struct msg_env env;
-	struct db_conn *c;
 	struct msg_row m;
 	json_t *doc;
-	char *r_srv;
 
 	api_msg_env(req, &env);
 	r = receive_capable(&env, req->params[0], cap_cookie(req), &m);
@@ -151,16 +149,13 @@ api_r_get(struct request *req)
 		api_msg_error(req, r);
 		return;
 	}
-	c = db_get(req->app->db);
-	doc = message_doc(c, &m, 1);
+	msg_view_get(&env, &m, NULL, MSG_VIEW_LINK, &v);
+	doc = message_doc(&m, &v, 1);
 	json_object_del(json_object_get(doc, "recipient"), "phone");
 	json_object_set_new(doc, "role", json_string("link"));
-	r_srv = msg_key_get(c, m.id);
-	db_put(c);
 	json_object_set_new(
-	    doc, "r_srv", r_srv ? json_string(r_srv) : json_null());
-	if (r_srv != NULL)
-		free_secret(r_srv, strlen(r_srv));
+	    doc, "r_srv", v.r_srv ? json_string(v.r_srv) : json_null());
+	msg_view_release(&v);
 	reply_json(req, 200, doc);
 	msg_row_release(&m);
 }

@@ -14,7 +14,7 @@
 #include "api/input.h"
 #include "api/kt_json.h"
 #include "api/msg_env.h"
-#include "db/db.h"
+#include "domain/kt_log.h"
 #include "domain/requests.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -115,14 +115,15 @@ api_q_get(struct request *req)
 {
 	const struct config *cfg = req->app->cfg;
 	struct req_view v;
-	struct db_conn *c;
+	struct kt_log l;
 	json_t *log;
 
 	if (open_request(req, &v) == -1)
 		return;
-	c = db_get(req->app->db);
-	log = api_kt_log(c, v.employee.email, v.employee.keys.x25519_pk, NULL);
-	db_put(c);
+	kt_log_get(req->app->db, v.employee.email, v.employee.keys.x25519_pk,
+	    NULL, &l);
+	log = api_kt_log_json(&l);
+	kt_log_release(&l);
 	reply_json(req, 200,
 	    json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:o},s:{s:s,s:s},s:s,s:I,"
 	              "s:{s:I,s:I,s:s}}",
