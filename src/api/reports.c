@@ -93,13 +93,14 @@ add_file(const struct file_row *f, void *arg)
 	        f->header_sha256[0] ? f->header_sha256 : NULL));
 }
 
+/* The message as its report shows it to u, its recipient (or sender). */
 static json_t *
-summary(const struct msg_row *m, const struct user *u,
+summary(const struct msg_row *m, const struct user *u, int recipient,
     const struct report_extra *x, json_t *files)
 {
 	json_t *sender;
 
-	if (strcmp(m->sender_id, u->id) == 0)
+	if (!recipient)
 		sender = json_pack(
 		    "{s:s,s:s}", "name", u->name, "email", u->email);
 	else if (m->ext_email != NULL)
@@ -116,8 +117,8 @@ summary(const struct msg_row *m, const struct user *u,
 	    m->strict ? "strict" : "standard", "subject", m->subject,
 	    "reference", m->reference, "sender", sender, "recipient", "name",
 	    m->rcpt_name, "email", m->rcpt_email, "phone",
-	    strcmp(m->sender_id, u->id) == 0 ? m->rcpt_phone : NULL, "kind",
-	    m->rcpt_kind, "created_at", (json_int_t)m->created_at, "sent_at",
+	    recipient ? NULL : m->rcpt_phone, "kind", m->rcpt_kind,
+	    "created_at", (json_int_t)m->created_at, "sent_at",
 	    m->sent_at ? json_integer(m->sent_at) : json_null(), "expires_at",
 	    m->expires_at ? json_integer(m->expires_at) : json_null(), "files",
 	    files);
@@ -147,7 +148,7 @@ api_message_events(struct request *req)
 	}
 	reply_json(req, 200,
 	    json_pack("{s:o,s:s,s:o,s:b}", "message",
-	        summary(&m, req->user, &x, t.files), "role",
+	        summary(&m, req->user, rcpt, &x, t.files), "role",
 	        rcpt ? "recipient" : "sender", "events", t.events, "truncated",
 	        x.nevents > EVENTS_MAX));
 	if (x.sender_found)
