@@ -48,8 +48,9 @@ struct msg_result receive_capable(const struct msg_env *env, const char *id,
     const char *cap_token, struct msg_row *m);
 
 /*
- * The sender or the account recipient of a message; m is then filled and
- * *recipient says which. A recipient's first look opens the message.
+ * Message id as u may read it (access.h, ACCESS_READ): its sender or its
+ * recipient account, in person or through a mailbox; m is then filled
+ * and *recipient says which. A recipient's first look opens the message.
  */
 struct msg_result receive_party(const struct msg_env *env, const char *id,
     const struct user *u, struct msg_row *m, int *recipient);
