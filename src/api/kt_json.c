@@ -3,6 +3,7 @@
 
 #include "api/kt_json.h"
 #include "domain/kt_log.h"
+#include "util/log.h"
 #include "util/rand.h"
 
 json_t *
@@ -20,37 +21,49 @@ api_kt_proof_json(const struct kt_view *v, const struct kt_proof *p)
 	    "leaf", p->leaf, "proof", proof, "checkpoint", v->checkpoint);
 }
 
-json_t *
-api_kt_log_json(const struct kt_log *l)
-{
-	return l->found ? api_kt_proof_json(&l->v, l->p) : json_null();
-}
-
-/* The member for l, which it releases. */
 static json_t *
-take(struct kt_log *l)
+log_json(struct db_conn *c, const char *email, const char *x25519_pk,
+    const char *ed25519_pk)
 {
-	json_t *j = api_kt_log_json(l);
+	struct kt_view v;
+	struct kt_proof *p;
+	json_t *out = NULL;
+	int found;
 
-	kt_log_release(l);
-	return j;
+	if (email == NULL)
+		return json_null();
+	if (kt_view_get(c, &v) == -1) {
+		log_error("cannot read the transparency log's head", NULL);
+		return json_null();
+	}
+	p = xcalloc(1, sizeof(*p));
+	found = kt_key_proof(c, &v, email, x25519_pk, ed25519_pk, p);
+	if (found == 1)
+		out = api_kt_proof_json(&v, p);
+	else if (found == -1)
+		log_error("cannot make an inclusion proof", NULL);
+	free(p);
+	kt_view_release(&v);
+	return out != NULL ? out : json_null();
 }
 
 json_t *
 api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
     const char *ed25519_pk)
 {
-	struct kt_log l;
-
-	kt_log_read(c, email, x25519_pk, ed25519_pk, &l);
-	return take(&l);
+	if (x25519_pk == NULL && ed25519_pk == NULL)
+		return json_null();
+	return log_json(c, email, x25519_pk, ed25519_pk);
 }
 
 json_t *
 api_kt_newest(struct db_conn *c, const char *email)
 {
-	struct kt_log l;
+	return log_json(c, email, NULL, NULL);
+}
 
-	kt_log_newest(c, email, &l);
-	return take(&l);
+json_t *
+api_kt_log_json(const struct kt_log *l)
+{
+	return l->found ? api_kt_proof_json(&l->v, l->p) : json_null();
 }

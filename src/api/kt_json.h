@@ -19,13 +19,8 @@ struct kt_log;
 struct kt_proof;
 struct kt_view;
 
-/* The log member of a proof read in domain/ (kt_log.h): json null when
- * there is none. */
-json_t *api_kt_log_json(const struct kt_log *l);
-
 /*
- * (Older form, for the account-side routes: reads on c.) The log member
- * for email's keys (b64u; a NULL key is not matched), made
+ * The log member for email's keys (b64u; a NULL key is not matched), made
  * on c against a head read now. Never NULL: json null when there is no
  * leaf or the log cannot be read (logged).
  */
@@ -37,6 +32,10 @@ json_t *api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
  * compares with its own keys at each login (self-monitoring).
  */
 json_t *api_kt_newest(struct db_conn *c, const char *email);
+
+/* The log member of a proof read in domain/ (domain/kt_log.h): json null
+ * when there is none. */
+json_t *api_kt_log_json(const struct kt_log *l);
 
 /* The same object for a proof against v. */
 json_t *api_kt_proof_json(const struct kt_view *v, const struct kt_proof *p);
