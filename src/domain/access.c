@@ -62,6 +62,8 @@ capable(const struct msg_env *env, struct db_conn *c, const char *id,
 	return cap_valid(c, h, id, clock_now());
 }
 
+/* The party for u given still_member's answer: in person, or through
+ * the mailbox u acts for. */
 static enum access_party
 as_party(int member, enum access_party person, enum access_party mailbox,
     const struct user *u)
