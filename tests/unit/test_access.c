@@ -207,7 +207,7 @@ static void
 principal(enum who w, struct user *u)
 {
 	static const char *const ids[] = { "S", "R", "X", "MB", "MB",
-		"external", "external" };
+		"external", "external", "" };
 
 	memset(u, 0, sizeof(*u));
 	snprintf(u->id, sizeof(u->id), "%s", ids[w]);
