@@ -108,7 +108,8 @@ raw_gcm(int enc, unsigned char *pt, size_t size, unsigned char *raw)
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	double t0 = now();
 	size_t off, n, i = 0;
-	int outl, ok = c != NULL &&
+	int outl,
+	    ok = c != NULL &&
 	    EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, NULL, enc) == 1;
 
 	for (off = 0; ok && off < size; off += n, i++) {
@@ -118,13 +119,14 @@ raw_gcm(int enc, unsigned char *pt, size_t size, unsigned char *raw)
 		memcpy(nonce, &i, sizeof(i));
 		ok = EVP_CipherInit_ex(c, NULL, NULL, NULL, nonce, enc) == 1;
 		if (ok && enc)
-			ok = EVP_EncryptUpdate(c, rec, &outl, pt + off, (int)n) ==
-			        1 &&
+			ok = EVP_EncryptUpdate(
+			         c, rec, &outl, pt + off, (int)n) == 1 &&
 			    EVP_EncryptFinal_ex(c, rec + n, &outl) == 1 &&
 			    EVP_CIPHER_CTX_ctrl(
 			        c, EVP_CTRL_GCM_GET_TAG, 16, rec + n) == 1;
 		else if (ok)
-			ok = EVP_DecryptUpdate(c, buf, &outl, rec, (int)n) == 1 &&
+			ok = EVP_DecryptUpdate(c, buf, &outl, rec, (int)n) ==
+			        1 &&
 			    EVP_CIPHER_CTX_ctrl(
 			        c, EVP_CTRL_GCM_SET_TAG, 16, rec + n) == 1 &&
 			    EVP_DecryptFinal_ex(c, buf + n, &outl) == 1;
@@ -182,8 +184,7 @@ main(int argc, char **argv)
 		t[5] = best(t[5], raw_gcm(0, pt, size, raw));
 	}
 	if (t[0] < 0 || t[1] < 0 || t[2] < 0 || t[3] < 0 || t[4] < 0 ||
-	    t[5] < 0 || out.len != size ||
-	    memcmp(out.p, pt, size) != 0) {
+	    t[5] < 0 || out.len != size || memcmp(out.p, pt, size) != 0) {
 		fprintf(stderr, "bench: round trip failed\n");
 		return 1;
 	}
