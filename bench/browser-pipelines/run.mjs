@@ -23,7 +23,7 @@ import { closeSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, 
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ROOT, serveBundle } from '../../tests/envelope/serve.js';
-import { launchBrowser, newPage } from '../../tests/lib/browser.mjs';
+import { CHROMIUM, launchBrowser, newPage } from '../../tests/lib/browser.mjs';
 import { query } from '../../tests/lib/db.mjs';
 import { realEmployee } from '../../tests/lib/realaccount.mjs';
 import { receiveLink, sendInBrowser, smsCode, stubSaveDialog } from '../../tests/lib/receive.mjs';
@@ -77,12 +77,26 @@ const envelope = await serveBundle(join(ROOT, 'bench/browser-envelope/bench-entr
 const browser = await launchBrowser();
 // The browser is a child of this process (playwright's launch).
 const browserPid = childProcessesNamed(process.pid, 'chromium')[0];
+// BENCH_PIPE_PROFILE=disk: the two send paths run in a second Chromium with
+// a persistent profile on disk (launchPersistentContext), as a user's
+// browser has, instead of playwright's off-the-record contexts, whose Blob
+// and OPFS storage stay in memory (issue 28: the send path costs several
+// times the CPU there).
+const diskProfile = process.env.BENCH_PIPE_PROFILE === 'disk';
+const sendCtx = diskProfile
+  ? await (await import('playwright-core')).chromium.launchPersistentContext(tempDir('st-bench-pipe-profile-'), {
+      executablePath: CHROMIUM, headless: true, locale: 'nl-NL', viewport: { width: 1280, height: 800 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+  : null;
+const sendPid = diskProfile ? childProcessesNamed(process.pid, 'chromium').find((p) => p !== browserPid) : browserPid;
+const sendPage = async () => (diskProfile ? sendCtx.newPage() : newPage(browser));
 try {
   // ---- pages ---------------------------------------------------------------
 
   // Sender: logs in once and sends a first message (untimed) that the
   // recipient's page then downloads in every round.
-  const sender = await newPage(browser);
+  const sender = await sendPage();
   log(`browser-pipelines: ${mib} MiB, ${ROUNDS} rounds; first send (untimed)…`);
   const msgId = await sendInBrowser(sender, srv.url, SENDER, { recipient: OLGA, subject: 'Benchmark', files: [filePath] });
   const [{ id: fileId, ciphertext_size: ctSize }] = query(srv.dir, 'SELECT id, ciphertext_size FROM files WHERE message_id = ?', [msgId]);
@@ -98,7 +112,7 @@ try {
   const download = await recipient.getByRole('button', { name: 'Downloaden groot.zip' }).elementHandle();
   const cipherUrl = `/api/v1/r/${msgId}/files/${fileId}`;
 
-  const ref = await newPage(browser);
+  const ref = await sendPage();
   await ref.goto(`http://127.0.0.1:${tusPort}/`);
   await ref.waitForFunction(() => globalThis.refReady === true);
   await ref.locator('#f').setInputFiles(filePath);
@@ -213,9 +227,10 @@ try {
   for (const [k, fn] of Object.entries(paths)) {
     cpu[k] = [];
     paths[k] = async () => {
-      const c0 = cpuSeconds(browserPid);
+      const pid = k.startsWith('send') ? sendPid : browserPid;
+      const c0 = cpuSeconds(pid);
       const r = await fn();
-      cpu[k].push((cpuSeconds(browserPid) - c0) / (mib / 1024));
+      cpu[k].push((cpuSeconds(pid) - c0) / (mib / 1024));
       return r;
     };
   }
@@ -261,6 +276,7 @@ try {
   ]));
 } finally {
   await browser.close().catch(() => {});
+  await sendCtx?.close().catch(() => {});
   await envelope.close().catch(() => {});
   await srv.stop();
 }

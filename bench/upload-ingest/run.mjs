@@ -16,10 +16,10 @@
 // servers alike; 16384 gives node 20's stock behaviour.
 import { request } from 'node:http';
 import { setDefaultHighWaterMark } from 'node:stream';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tus from 'tus-js-client';
-import { MiB, ROUNDS, alternate, child, envNum, mmm, randomBytesBig, ratio, startNginx, syncFile, table, tempDir, mkdirSync } from '../lib/bench.mjs';
+import { GiB, MiB, ROUNDS, alternate, child, cpuSeconds, envNum, fmt, mmm, stats, randomBytesBig, ratio, startNginx, syncFile, table, tempDir, mkdirSync } from '../lib/bench.mjs';
 import { newMessage, startOurs, upload } from '../lib/ours.mjs';
 
 const hwm = envNum('BENCH_NODE_HWM', 1 << 20);
@@ -101,25 +101,40 @@ async function runNginx(k) {
   return v;
 }
 
+// CPU seconds per GiB of each server (user + system, its whole process
+// tree, /proc) and of this client process: on two shared cores the MiB/s
+// depend on who else runs; what a PATCH costs does not.
+const cpu = {};
+const withCpu = (key, pid, fn) => async (...a) => {
+  const s0 = cpuSeconds(pid), c0 = process.cpuUsage();
+  const v = await fn(...a);
+  const c = process.cpuUsage(c0);
+  (cpu[key] ??= { server: [], client: [] }).server.push((cpuSeconds(pid) - s0) / (ctSize / GiB));
+  cpu[key].client.push((c.user + c.system) / 1e6 / (ctSize / GiB));
+  return v;
+};
+const cpuMed = (key, side) => fmt(stats(cpu[key][side]).med, 2);
+
 const rows = [];
 let first = probe;
 for (const chunk of chunks) {
   process.stderr.write(`upload-ingest: ${chunk} MiB PATCHes\n`);
   const r = await alternate({
-    ours: async () => {
+    ours: withCpu(`ours ${chunk}`, ours.srv.proc.pid, async () => {
       const m = first;
       first = null;
       return runOurs(chunk, m);
-    },
-    '@tus/server': () => runTus(chunk),
-    nginx: (i) => runNginx(`${chunk}-${i}`),
+    }),
+    '@tus/server': withCpu(`tus ${chunk}`, tusProc.pid, () => runTus(chunk)),
+    nginx: withCpu(`nginx ${chunk}`, nginx.proc.pid, (i) => runNginx(`${chunk}-${i}`)),
   });
-  rows.push([`ours, tus ${chunk} MiB PATCHes`, mmm(r.ours), '', '']);
-  rows.push([`@tus/server FileStore, ${chunk} MiB PATCHes`, mmm(r['@tus/server']), ratio(r.ours, r['@tus/server']), '≥ 2.0']);
-  rows.push(['nginx PUT, client_body_in_file_only', mmm(r.nginx), ratio(r.ours, r.nginx), '≥ 0.8']);
+  rows.push([`ours, tus ${chunk} MiB PATCHes`, mmm(r.ours), '', '', cpuMed(`ours ${chunk}`, 'server'), cpuMed(`ours ${chunk}`, 'client')]);
+  rows.push([`@tus/server FileStore, ${chunk} MiB PATCHes`, mmm(r['@tus/server']), ratio(r.ours, r['@tus/server']), '≥ 2.0', cpuMed(`tus ${chunk}`, 'server'), cpuMed(`tus ${chunk}`, 'client')]);
+  rows.push(['nginx PUT, client_body_in_file_only', mmm(r.nginx), ratio(r.ours, r.nginx), '≥ 0.8', cpuMed(`nginx ${chunk}`, 'server'), cpuMed(`nginx ${chunk}`, 'client')]);
 }
 console.log(`${(ctSize / MiB).toFixed(0)} MiB of ciphertext from tus-js-client (node ${process.versions.node}, stream highWaterMark ${hwm / 1024} KiB) on 127.0.0.1, ${ROUNDS} rounds, bytes fdatasync'ed before the clock stops\n`);
-console.log(table(['server', 'MiB/s min / **median** / max', 'ours ÷ this (medians)', 'goal'], rows));
+console.log(table(['server', 'MiB/s min / **median** / max', 'ours ÷ this (medians)', 'goal', 'server CPU s per GiB', 'client CPU s per GiB'], rows));
+console.log(`\nCPU s per GiB: user + system time (/proc) over the transfer, medians; the server's whole process tree (nginx: master and workers), the client is this node process (tus-js-client or node's http). Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`);
 await ours.srv.stop();
 await nginx.stop();
 process.exit(0); // the tus child's pipe would keep node alive; exit runs the cleanups

@@ -24,8 +24,19 @@ struct stf1_dec {
 	int expect; /* stf1_dec_expect was called */
 	size_t rlen; /* R + 16, a full record */
 	uint64_t rec; /* index of the next record */
-	unsigned char *ct; /* held-back record, rlen bytes */
-	size_t fill; /* bytes in ct */
+	/*
+	 * A record that straddles two inputs is decrypted as it comes, under
+	 * the nonce of a record that is not the final one, into pt: got bytes
+	 * of it so far, of which the last tfill (up to 16: they may be the
+	 * tag) wait in tail. Whether it was the final record is known only
+	 * when more input or the end comes; if it was (or it does not verify),
+	 * its ciphertext is rebuilt into ct from pt (CTR is its own inverse)
+	 * and it is opened from there as a whole.
+	 */
+	size_t got;
+	unsigned char tail[STF1_TAG_LEN];
+	size_t tfill;
+	unsigned char *ct; /* a rebuilt record, rlen bytes */
 	unsigned char *pt; /* plaintext until released, R bytes */
 	uint64_t released;
 	int done; /* the final record verified */
@@ -127,6 +138,94 @@ open_record(struct stf1_dec *d, const unsigned char *buf, size_t n, int last)
 	return n == d->rlen ? STF1_ERR_TRUNCATED : STF1_ERR_SHORT_RECORD;
 }
 
+/* Decrypts n bytes into pt after the dec already there; 0 or -1. */
+static int
+stream_dec(struct stf1_dec *d, const unsigned char *p, size_t n, size_t *dec)
+{
+	int outl;
+
+	if (n == 0)
+		return 0;
+	if (EVP_DecryptUpdate(d->ctx, d->pt + *dec, &outl, p, (int)n) != 1)
+		return -1;
+	*dec += n;
+	return 0;
+}
+
+/* Takes the next n bytes (got + n <= rlen) of a straddling record. */
+static enum stf1_err
+stream(struct stf1_dec *d, const unsigned char *p, size_t n)
+{
+	unsigned char nonce[STF1_NONCE_LEN];
+	size_t dec = d->got - d->tfill, m, a;
+	int outl;
+
+	if (d->got == 0) {
+		stf1_nonce(nonce, d->rec, 0);
+		if (EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, nonce) != 1 ||
+		    EVP_DecryptUpdate(
+		        d->ctx, NULL, &outl, d->header, STF1_HEADER_LEN) != 1)
+			return STF1_ERR_CRYPTO;
+	}
+	d->got += n;
+	if (d->tfill + n <= STF1_TAG_LEN) {
+		memcpy(d->tail + d->tfill, p, n);
+		d->tfill += n;
+		return STF1_OK;
+	}
+	/* All but the last 16 bytes seen: the tail's first, then p's. */
+	m = d->tfill + n - STF1_TAG_LEN;
+	a = m < d->tfill ? m : d->tfill;
+	if (stream_dec(d, d->tail, a, &dec) != 0 ||
+	    stream_dec(d, p, m - a, &dec) != 0)
+		return STF1_ERR_CRYPTO;
+	memmove(d->tail, d->tail + a, d->tfill - a);
+	memcpy(d->tail + (d->tfill - a), p + (m - a), n - (m - a));
+	d->tfill = STF1_TAG_LEN;
+	return STF1_OK;
+}
+
+/* The straddling record's ciphertext back into ct; its length. */
+static size_t
+rebuild(struct stf1_dec *d)
+{
+	unsigned char nonce[STF1_NONCE_LEN];
+	size_t n = d->got, dec = n - d->tfill;
+	int outl, ok = 1;
+
+	if (dec > 0) {
+		stf1_nonce(nonce, d->rec, 0);
+		ok = EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, nonce) == 1 &&
+		    EVP_DecryptUpdate(d->ctx, d->ct, &outl, d->pt, (int)dec) ==
+		        1;
+		OPENSSL_cleanse(d->pt, dec);
+	}
+	memcpy(d->ct + dec, d->tail, d->tfill);
+	d->got = d->tfill = 0;
+	return ok ? n : 0;
+}
+
+/* The straddling record, now known not to be the final one. */
+static enum stf1_err
+stream_done(struct stf1_dec *d)
+{
+	int outl;
+	size_t n;
+
+	if (d->rec < STF1_MAX_RECORDS &&
+	    EVP_CIPHER_CTX_ctrl(
+	        d->ctx, EVP_CTRL_GCM_SET_TAG, STF1_TAG_LEN, d->tail) == 1 &&
+	    EVP_DecryptFinal_ex(
+	        d->ctx, d->pt + d->rlen - STF1_TAG_LEN, &outl) == 1) {
+		d->got = d->tfill = 0;
+		return release(d, d->rlen, 0);
+	}
+	/* Does not verify: open it whole to name the error. */
+	if ((n = rebuild(d)) == 0)
+		return STF1_ERR_CRYPTO;
+	return open_record(d, d->ct, n, 0);
+}
+
 static enum stf1_err
 update(struct stf1_dec *d, const unsigned char *p, size_t len)
 {
@@ -150,15 +249,13 @@ update(struct stf1_dec *d, const unsigned char *p, size_t len)
 		}
 		if (d->done)
 			return STF1_ERR_TRAILING;
-		if (d->fill == d->rlen) {
-			/* More data follows the held-back record. */
-			d->fill = 0;
-			if ((err = open_record(d, d->ct, d->rlen, 0)) !=
-			    STF1_OK)
+		if (d->got == d->rlen) {
+			/* More data follows the straddling record. */
+			if ((err = stream_done(d)) != STF1_OK)
 				return err;
 			continue;
 		}
-		if (d->fill == 0 && len > d->rlen) {
+		if (d->got == 0 && len > d->rlen) {
 			/* A whole record in the input: open it in place. */
 			if ((err = open_record(d, p, d->rlen, 0)) != STF1_OK)
 				return err;
@@ -166,10 +263,10 @@ update(struct stf1_dec *d, const unsigned char *p, size_t len)
 			len -= d->rlen;
 			continue;
 		}
-		n = d->rlen - d->fill;
+		n = d->rlen - d->got;
 		n = len < n ? len : n;
-		memcpy(d->ct + d->fill, p, n);
-		d->fill += n;
+		if ((err = stream(d, p, n)) != STF1_OK)
+			return err;
 		p += n;
 		len -= n;
 	}
@@ -180,7 +277,7 @@ static enum stf1_err
 end(struct stf1_dec *d, int eof)
 {
 	enum stf1_err err;
-	size_t n = d->fill;
+	size_t n = d->got;
 
 	if (d->ended)
 		return STF1_ERR_ARGUMENT;
@@ -191,7 +288,9 @@ end(struct stf1_dec *d, int eof)
 		return STF1_OK;
 	if (n < STF1_TAG_LEN)
 		return STF1_ERR_TRUNCATED;
-	d->fill = 0;
+	/* The last record may be the final one: opened whole from ct. */
+	if (rebuild(d) != n)
+		return STF1_ERR_CRYPTO;
 	if (eof)
 		return open_record(d, d->ct, n, 1);
 	/* A range end: whichever flag verifies, a full record first. */

@@ -2,9 +2,10 @@
  * The STF1 streaming decryptor (docs/format-stf1.md §2-§2.2). Ciphertext
  * is pushed in chunks of any size; the plaintext of a record reaches the
  * write callback only after its tag verified, and in order. Memory is two
- * records (ciphertext held back until the reader knows whether more data
- * follows, and the plaintext until its tag verified), whatever the file
- * size.
+ * records (the plaintext until its tag verified, and room to rebuild the
+ * ciphertext of a record that may be the final one, whose nonce differs),
+ * whatever the file size. Whole records in the input are opened in place;
+ * one that straddles two inputs is decrypted as it comes, not copied.
  *
  * The first error is sticky: later calls return it and release nothing.
  * After an error the plaintext already released (whole, verified records)
