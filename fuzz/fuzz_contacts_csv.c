@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct seen s = { 0 };
 	struct import_report rep;
 	struct import_rows rows;
-	struct book_result r;
+	struct st_result r;
 	size_t i, line;
 
 	if (csvread_parse(csv, size, check_row, &s, &line, &why) ==
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (why == NULL || line == 0))
 		abort();
 	r = contacts_csv_read("+31, +32, +49", csv, size, &rows, &rep);
-	if (r.st == BOOK_OK) {
+	if (r.st == ST_OK) {
 		if (rep.nerrors != 0)
 			abort();
 		for (i = 0; i < rows.n; i++) {
@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strcmp(rows.v[i - 1].ct.email, ct->email) == 0)
 				abort();
 		}
-	} else if (r.st != BOOK_INVALID || rep.nerrors == 0)
+	} else if (r.st != ST_INVALID || rep.nerrors == 0)
 		abort();
 	import_rows_release(&rows);
 	return 0;

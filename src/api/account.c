@@ -108,7 +108,7 @@ api_account_put(struct request *req)
 		if (st == ACCT_OK)
 			reply_json(req, 200, api_user_json(req->user, 0));
 		else
-			api_acct_error(req, st, 0);
+			api_error(req, acct_result(st, 0));
 	}
 	json_decref(doc);
 }
@@ -141,7 +141,7 @@ api_account_password(struct request *req)
 	if (st == ACCT_OK)
 		reply_json(req, 200, json_pack("{s:s}", "status", "changed"));
 	else
-		api_acct_error(req, st, retry);
+		api_error(req, acct_result(st, retry));
 out:
 	sodium_memzero(cur, sizeof(cur));
 	sodium_memzero(next, sizeof(next));

@@ -29,21 +29,21 @@ api_admin_env(struct request *req, struct admin_env *env)
 int
 api_admin_gate(struct request *req)
 {
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
 	db_fault_clear();
 	r = factors_admin_gate(&env, req->user, req->session_hash);
-	if (r.st == FACTOR_OK)
+	if (r.st == ST_OK)
 		return 0;
 	/* A gate that could not read the database is its fault (503/507
 	 * with Retry-After), as for the session itself, not a 500. */
-	if ((r.st == FACTOR_BUSY || r.st == FACTOR_ERROR) &&
+	if ((r.st == ST_BUSY || r.st == ST_ERROR) &&
 	    (req->db_fault = (int)db_fault_get()) != DB_FAULT_NONE)
 		api_db_fault_error(req, db_fault_get());
 	else
-		api_factor_error(req, r);
+		api_error(req, r);
 	return -1;
 }
 
@@ -85,13 +85,13 @@ api_admin_orgs_list(struct request *req)
 {
 	struct org_list l = { 0 };
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	json_t *arr;
 	size_t i;
 
 	api_admin_env(req, &env);
-	if ((r = orgpolicy_list(&env, &l)).st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if ((r = orgpolicy_list(&env, &l)).st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	arr = json_array();
@@ -108,7 +108,7 @@ api_admin_org_add(struct request *req)
 {
 	static const struct field f[] = { { "domain", F_STR, 1, 1, 260 } };
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	json_t *doc;
 
 	if ((doc = request_json(req)) == NULL)
@@ -116,11 +116,11 @@ api_admin_org_add(struct request *req)
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
 		api_admin_env(req, &env);
 		r = orgpolicy_add(&env, input_str(doc, "domain"));
-		if (r.st == ADMIN_OK)
+		if (r.st == ST_OK)
 			reply_json(
 			    req, 201, json_pack("{s:s}", "status", "ok"));
 		else
-			api_admin_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }
@@ -130,16 +130,16 @@ api_admin_org_get(struct request *req)
 {
 	struct org_policy o;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 
 	api_admin_env(req, &env);
 	r = orgpolicy_get(&env, req->params[0], &o);
-	if (r.st == ADMIN_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200,
 		    json_pack("{s:o,s:o}", "organisation", org_json(&o),
 		        "defaults", defaults_json(req)));
 	else
-		api_admin_error(req, r);
+		api_error(req, r);
 }
 
 /* A JSON integer or null (the server-wide value): 0 for null. */
@@ -184,7 +184,7 @@ api_admin_org_put(struct request *req)
 		"sms_prefixes" };
 	struct org_policy *o = xcalloc(1, sizeof(*o));
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	const char *key;
 	json_t *doc, *v, *out;
 	int64_t days = 0;
@@ -228,12 +228,12 @@ api_admin_org_put(struct request *req)
 	}
 	o->retention = days * 86400;
 	api_admin_env(req, &env);
-	if ((r = orgpolicy_set(&env, o)).st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if ((r = orgpolicy_set(&env, o)).st != ST_OK) {
+		api_error(req, r);
 		goto out;
 	}
-	if ((r = orgpolicy_get(&env, o->domain, o)).st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if ((r = orgpolicy_get(&env, o->domain, o)).st != ST_OK) {
+		api_error(req, r);
 		goto out;
 	}
 	out = json_pack("{s:o}", "organisation", org_json(o));
@@ -248,12 +248,12 @@ void
 api_admin_org_delete(struct request *req)
 {
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 
 	api_admin_env(req, &env);
 	r = orgpolicy_remove(&env, req->params[0]);
-	if (r.st == ADMIN_OK)
+	if (r.st == ST_OK)
 		reply_empty(req, 204);
 	else
-		api_admin_error(req, r);
+		api_error(req, r);
 }

@@ -45,7 +45,7 @@ api_admin_accounts(struct request *req)
 {
 	struct staff_list l;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	uint64_t page = 0;
 	json_t *arr;
 	size_t i;
@@ -57,8 +57,8 @@ api_admin_accounts(struct request *req)
 	api_admin_env(req, &env);
 	r = staff_search(&env, query_or(req, "q", ""),
 	    query_or(req, "status", ""), (int64_t)page, &l);
-	if (r.st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	arr = json_array();
@@ -76,13 +76,13 @@ api_admin_account_get(struct request *req)
 {
 	struct staff_account a;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	json_t *doc, *hist;
 	size_t i;
 
 	api_admin_env(req, &env);
-	if ((r = staff_get(&env, req->params[0], &a)).st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if ((r = staff_get(&env, req->params[0], &a)).st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	hist = json_array();
@@ -103,12 +103,12 @@ api_admin_account_get(struct request *req)
 }
 
 static void
-done(struct request *req, struct admin_result r)
+done(struct request *req, struct st_result r)
 {
-	if (r.st == ADMIN_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
 	else
-		api_admin_error(req, r);
+		api_error(req, r);
 }
 
 void
@@ -170,13 +170,13 @@ api_admin_mailboxes(struct request *req)
 {
 	struct staff_mailboxes l;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	json_t *arr, *members;
 	size_t i, j;
 
 	api_admin_env(req, &env);
-	if ((r = staff_mailboxes(&env, &l)).st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if ((r = staff_mailboxes(&env, &l)).st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	arr = json_array();
@@ -209,7 +209,7 @@ api_admin_mailbox_create(struct request *req)
 	};
 	char id[RAND_ID_LEN + 1], dflt[128];
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	const char *name;
 	json_t *doc;
 
@@ -227,10 +227,10 @@ api_admin_mailbox_create(struct request *req)
 		api_admin_env(req, &env);
 		r = staff_mailbox_create(&env, input_str(doc, "email"), name,
 		    input_str(doc, "owner"), id);
-		if (r.st == ADMIN_OK)
+		if (r.st == ST_OK)
 			reply_json(req, 201, json_pack("{s:s}", "id", id));
 		else
-			api_admin_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }

@@ -47,15 +47,15 @@ api_admin_audit(struct request *req)
 	struct auditlog_query aq;
 	struct auditlog_page p;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	json_t *arr, *kinds;
 	char **k = NULL;
 	size_t i, nk = 0;
 
 	read_query(req, &aq);
 	api_admin_env(req, &env);
-	if ((r = auditlog_page(&env, &aq, &p)).st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if ((r = auditlog_page(&env, &aq, &p)).st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	arr = json_array();
@@ -74,7 +74,7 @@ api_admin_audit(struct request *req)
 		        detail != NULL ? detail : json_null()));
 	}
 	kinds = json_array();
-	if (auditlog_kinds(&env, &k, &nk).st == ADMIN_OK)
+	if (auditlog_kinds(&env, &k, &nk).st == ST_OK)
 		for (i = 0; i < nk; i++)
 			json_array_append_new(kinds, json_string(k[i]));
 	for (i = 0; i < nk; i++)
@@ -92,7 +92,7 @@ api_admin_audit_csv(struct request *req)
 {
 	struct auditlog_query aq;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	struct buf b;
 	const char *lang = q(req, "lang");
 
@@ -100,8 +100,8 @@ api_admin_audit_csv(struct request *req)
 	api_admin_env(req, &env);
 	buf_init(&b, CSV_MAX);
 	r = auditlog_csv(&env, &aq, strcmp(lang, "en") == 0 ? "en" : "nl", &b);
-	if (r.st != ADMIN_OK)
-		api_admin_error(req, r);
+	if (r.st != ST_OK)
+		api_error(req, r);
 	else {
 		reply_bytes(req, 200, "text/csv; charset=utf-8", b.data, b.len);
 		reply_header(req, "Content-Disposition",
@@ -115,7 +115,7 @@ api_admin_overview(struct request *req)
 {
 	struct usage_report rep;
 	struct admin_env env;
-	struct admin_result r;
+	struct st_result r;
 	uint64_t count = 0;
 	const char *period = q(req, "period");
 	json_t *buckets, *queue, *one;
@@ -130,8 +130,8 @@ api_admin_overview(struct request *req)
 	}
 	api_admin_env(req, &env);
 	r = usage_report(&env, q(req, "domain"), period, (int64_t)count, &rep);
-	if (r.st != ADMIN_OK) {
-		api_admin_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	buckets = json_array();

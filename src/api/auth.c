@@ -76,7 +76,7 @@ api_register(struct request *req)
 	r.lang = json_object_get(doc, "lang") ? input_str(doc, "lang") : NULL;
 	if (r.lang != NULL && strcmp(r.lang, "nl") != 0 &&
 	    strcmp(r.lang, "en") != 0) {
-		api_acct_error(req, ACCT_BAD_LANG, 0);
+		api_error(req, acct_result(ACCT_BAD_LANG, 0));
 		goto out;
 	}
 	api_env(req, &env);
@@ -84,7 +84,7 @@ api_register(struct request *req)
 	if (st == ACCT_ACCEPTED)
 		accepted(req);
 	else
-		api_acct_error(req, st, retry);
+		api_error(req, acct_result(st, retry));
 out:
 	sodium_memzero(r.auth_key, sizeof(r.auth_key));
 	json_decref(doc);
@@ -116,7 +116,7 @@ api_verify_info(struct request *req)
 			        (json_int_t)u.keys.kdf_p));
 			user_release(&u);
 		} else
-			api_acct_error(req, st, 0);
+			api_error(req, acct_result(st, 0));
 	}
 	json_decref(doc);
 }
@@ -145,7 +145,7 @@ api_verify(struct request *req)
 			reply_json(
 			    req, 200, json_pack("{s:s}", "status", "verified"));
 		else
-			api_acct_error(req, st, retry);
+			api_error(req, acct_result(st, retry));
 	}
 	sodium_memzero(auth, sizeof(auth));
 	json_decref(doc);
@@ -169,7 +169,7 @@ email_only(struct request *req,
 		if (st == ACCT_ACCEPTED)
 			accepted(req);
 		else
-			api_acct_error(req, st, 0);
+			api_error(req, acct_result(st, 0));
 	}
 	json_decref(doc);
 }
@@ -240,7 +240,7 @@ api_login(struct request *req)
 		goto out;
 	}
 	if (st != ACCT_OK) {
-		api_acct_error(req, st, retry);
+		api_error(req, acct_result(st, retry));
 		goto out;
 	}
 	api_login_answer(req, &u, s.token);
@@ -286,7 +286,7 @@ api_reset_info(struct request *req)
 			                                ""));
 			user_release(&u);
 		} else
-			api_acct_error(req, st, 0);
+			api_error(req, acct_result(st, 0));
 	}
 	json_decref(doc);
 }
@@ -327,7 +327,7 @@ api_reset(struct request *req)
 	if (st == ACCT_OK)
 		reply_json(req, 200, json_pack("{s:s}", "status", "reset"));
 	else
-		api_acct_error(req, st, 0);
+		api_error(req, acct_result(st, 0));
 out:
 	sodium_memzero(auth, sizeof(auth));
 	json_decref(doc);

@@ -12,6 +12,7 @@
 #include "domain/contacts.h"
 #include "domain/contacts_csv.h"
 #include "domain/email.h"
+#include "domain/user.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "util/buf.h"
@@ -106,7 +107,7 @@ void
 api_contacts_list(struct request *req)
 {
 	struct contact_query q = { 0 };
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	int64_t total = 0;
 	json_t *list;
@@ -119,9 +120,9 @@ api_contacts_list(struct request *req)
 	api_book_env(req, &env);
 	list = json_array();
 	r = contacts_list(&env, req->user->id, &q, add_contact, list, &total);
-	if (r.st != BOOK_OK) {
+	if (r.st != ST_OK) {
 		json_decref(list);
-		api_book_error(req, r);
+		api_error(req, r);
 		return;
 	}
 	reply_json(req, 200,
@@ -132,17 +133,17 @@ api_contacts_list(struct request *req)
 
 /* A duplicate address: 409 naming the contact that has it. */
 static void
-reply_result(struct request *req, struct book_result r, const char *existing,
+reply_result(struct request *req, struct st_result r, const char *existing,
     unsigned status, const struct contact *ct)
 {
 	json_t *err;
 
-	if (r.st == BOOK_OK) {
+	if (r.st == ST_OK) {
 		reply_json(req, status, api_contact_json(ct));
 		return;
 	}
-	if (r.st != BOOK_CONFLICT || existing[0] == '\0') {
-		api_book_error(req, r);
+	if (r.st != ST_CONFLICT || existing[0] == '\0') {
+		api_error(req, r);
 		return;
 	}
 	err = json_pack("{s:s,s:s,s:s}", "code", r.code, "message", r.why,
@@ -155,7 +156,7 @@ save(struct request *req, const char *id)
 {
 	char existing[RAND_ID_LEN + 1] = "";
 	struct contact_in in;
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	struct contact ct;
 	json_t *doc;
@@ -174,7 +175,7 @@ save(struct request *req, const char *id)
 		    contacts_update(
 		        &env, req->user->id, id, &in, &ct, existing);
 		reply_result(req, r, existing, id == NULL ? 201 : 200, &ct);
-		if (r.st == BOOK_OK)
+		if (r.st == ST_OK)
 			contact_release(&ct);
 	}
 	json_decref(doc);
@@ -195,14 +196,14 @@ api_contact_put(struct request *req)
 void
 api_contact_get(struct request *req)
 {
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	struct contact ct;
 
 	api_book_env(req, &env);
 	r = contacts_get(&env, req->user->id, req->params[0], &ct);
-	if (r.st != BOOK_OK) {
-		api_book_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	reply_json(req, 200, api_contact_json(&ct));
@@ -212,15 +213,15 @@ api_contact_get(struct request *req)
 void
 api_contact_delete(struct request *req)
 {
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 
 	api_book_env(req, &env);
 	r = contacts_delete(&env, req->user->id, req->params[0]);
-	if (r.st == BOOK_OK)
+	if (r.st == ST_OK)
 		reply_empty(req, 204);
 	else
-		api_book_error(req, r);
+		api_error(req, r);
 }
 
 static json_t *
@@ -244,45 +245,45 @@ void
 api_contacts_import(struct request *req)
 {
 	struct import_report *rep = xcalloc(1, sizeof(*rep));
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	json_t *err;
 
 	api_book_env(req, &env);
 	r = contacts_import(
 	    &env, req->user->id, buf_str(&req->body), req->body.len, rep);
-	if (r.st == BOOK_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200,
 		    json_pack("{s:I,s:I,s:I}", "imported",
 		        (json_int_t)rep->rows, "created",
 		        (json_int_t)rep->created, "updated",
 		        (json_int_t)rep->updated));
-	else if (r.st == BOOK_INVALID) {
+	else if (r.st == ST_INVALID) {
 		err = json_pack("{s:s,s:s,s:I,s:o}", "code", r.code, "message",
 		    r.why, "bad_rows", (json_int_t)rep->nerrors, "lines",
 		    import_errors(rep));
 		reply_json(req, 400, json_pack("{s:o}", "error", err));
 	} else
-		api_book_error(req, r);
+		api_error(req, r);
 	free(rep);
 }
 
 void
 api_contacts_export(struct request *req)
 {
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	struct buf b;
 
 	buf_init(&b, EXPORT_MAX);
 	api_book_env(req, &env);
 	r = contacts_export(&env, req->user->id, &b);
-	if (r.st == BOOK_OK) {
+	if (r.st == ST_OK) {
 		reply_bytes(
 		    req, 200, "text/csv; charset=utf-8", buf_str(&b), b.len);
 		reply_header(req, "Content-Disposition",
 		    "attachment; filename=\"adresboek.csv\"");
 	} else
-		api_book_error(req, r);
+		api_error(req, r);
 	buf_release(&b);
 }

@@ -150,7 +150,7 @@ api_serve_file(struct request *req, const struct file_row *f, const char *actor)
 void
 api_message_file(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	struct file_row f;
 	struct msg_row m;
@@ -158,12 +158,12 @@ api_message_file(struct request *req)
 
 	api_msg_env(req, &env);
 	r = receive_party(&env, req->params[0], req->user, &m, &rcpt);
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		r = receive_file(&env, &m, req->params[1], &f);
 		msg_row_release(&m);
 	}
-	if (r.st != MSG_OK) {
-		api_msg_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	/* The sender reading their own message is not a download. */

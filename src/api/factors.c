@@ -103,15 +103,15 @@ void
 api_factors_get(struct request *req)
 {
 	struct factor_summary s;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	json_t *creds;
 	size_t i;
 
 	api_env(req, &env);
 	r = factors_summary(&env, req->user, req->session_hash, &s);
-	if (r.st != FACTOR_OK) {
-		api_factor_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	creds = json_array();
@@ -137,7 +137,7 @@ api_factors_webauthn_options(struct request *req)
 {
 	static const struct field f[] = { { "purpose", F_STR, 1, 6, 8 } };
 	struct factor_options o;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	unsigned char uid[RAND_ID_BYTES];
 	char uid64[RAND_ID_LEN + 1];
@@ -158,8 +158,8 @@ api_factors_webauthn_options(struct request *req)
 	api_env(req, &env);
 	r = factors_webauthn_begin(
 	    &env, req->user, req->session_hash, purpose, &o);
-	if (r.st != FACTOR_OK) {
-		api_factor_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		goto out;
 	}
 	if (strcmp(purpose, "verify") == 0)
@@ -197,7 +197,7 @@ api_factors_webauthn_add(struct request *req)
 		{ "attestation_object", F_STR, 1, 40, 22000 },
 	};
 	struct factor_codes codes;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	json_t *doc;
 
@@ -208,10 +208,10 @@ api_factors_webauthn_add(struct request *req)
 		r = factors_webauthn_add(&env, req->user, req->session_hash,
 		    input_str(doc, "name"), input_str(doc, "client_data"),
 		    input_str(doc, "attestation_object"), &codes);
-		if (r.st == FACTOR_OK)
+		if (r.st == ST_OK)
 			reply_codes(req, &codes);
 		else
-			api_factor_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }
@@ -219,34 +219,34 @@ api_factors_webauthn_add(struct request *req)
 void
 api_factors_webauthn_delete(struct request *req)
 {
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
 	r = factors_webauthn_remove(
 	    &env, req->user, req->session_hash, req->params[0]);
-	if (r.st == FACTOR_OK)
+	if (r.st == ST_OK)
 		reply_empty(req, 204);
 	else
-		api_factor_error(req, r);
+		api_error(req, r);
 }
 
 void
 api_factors_totp_begin(struct request *req)
 {
 	char secret[TOTP_B32_LEN + 1], uri[FACTOR_URI_MAX];
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
 	r = factors_totp_begin(&env, req->user, req->session_hash, secret, uri);
-	if (r.st == FACTOR_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200,
 		    json_pack("{s:s,s:s,s:i,s:i,s:s}", "secret", secret, "uri",
 		        uri, "digits", TOTP_DIGITS, "period", TOTP_PERIOD,
 		        "algorithm", "SHA1"));
 	else
-		api_factor_error(req, r);
+		api_error(req, r);
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(uri, sizeof(uri));
 }
@@ -256,7 +256,7 @@ api_factors_totp_confirm(struct request *req)
 {
 	static const struct field f[] = { { "code", F_STR, 1, 6, 6 } };
 	struct factor_codes codes;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	json_t *doc;
 
@@ -266,10 +266,10 @@ api_factors_totp_confirm(struct request *req)
 		api_env(req, &env);
 		r = factors_totp_confirm(&env, req->user, req->session_hash,
 		    input_str(doc, "code"), &codes);
-		if (r.st == FACTOR_OK)
+		if (r.st == ST_OK)
 			reply_codes(req, &codes);
 		else
-			api_factor_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }
@@ -277,30 +277,30 @@ api_factors_totp_confirm(struct request *req)
 void
 api_factors_totp_delete(struct request *req)
 {
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
 	r = factors_totp_remove(&env, req->user, req->session_hash);
-	if (r.st == FACTOR_OK)
+	if (r.st == ST_OK)
 		reply_empty(req, 204);
 	else
-		api_factor_error(req, r);
+		api_error(req, r);
 }
 
 void
 api_factors_recovery(struct request *req)
 {
 	struct factor_codes codes;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
 	r = factors_recovery_new(&env, req->user, req->session_hash, &codes);
-	if (r.st == FACTOR_OK)
+	if (r.st == ST_OK)
 		reply_codes(req, &codes);
 	else
-		api_factor_error(req, r);
+		api_error(req, r);
 }
 
 void
@@ -308,7 +308,7 @@ api_factors_verify(struct request *req)
 {
 	static const struct field f[] = { PROOF_FIELDS };
 	struct factor_proof p;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	json_t *doc;
 
@@ -318,11 +318,11 @@ api_factors_verify(struct request *req)
 	    read_proof(req, doc, &p) == 0) {
 		api_env(req, &env);
 		r = factors_verify(&env, req->user, req->session_hash, &p);
-		if (r.st == FACTOR_OK)
+		if (r.st == ST_OK)
 			reply_json(
 			    req, 200, json_pack("{s:s}", "status", "ok"));
 		else
-			api_factor_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }
@@ -333,14 +333,14 @@ static void
 factor_answer(struct request *req, const char *token, unsigned status)
 {
 	struct factor_options o;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	json_t *methods, *doc;
 
 	api_env(req, &env);
 	r = factors_login_options(&env, token, &o);
-	if (r.st != FACTOR_OK) {
-		api_factor_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	methods = json_array();
@@ -393,7 +393,7 @@ api_login_factor(struct request *req)
 	};
 	struct acct_session s;
 	struct factor_proof p;
-	struct factor_result r;
+	struct st_result r;
 	struct acct_env env;
 	struct user u;
 	json_t *doc;
@@ -405,8 +405,8 @@ api_login_factor(struct request *req)
 		goto out;
 	api_env(req, &env);
 	r = factors_login_finish(&env, input_str(doc, "token"), &p, &u, &s);
-	if (r.st != FACTOR_OK) {
-		api_factor_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		goto out;
 	}
 	api_login_answer(req, &u, s.token);

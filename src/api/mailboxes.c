@@ -261,7 +261,7 @@ api_mailbox_rekey(struct request *req)
 	struct mbx_grant_in *g = NULL;
 	struct mbx_rekey_in in = { 0 };
 	char kid[RAND_ID_LEN + 1];
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	json_t *doc;
 
@@ -284,11 +284,11 @@ api_mailbox_rekey(struct request *req)
 			api_msg_env(req, &env);
 			r = mailboxes_rekey(
 			    &env, req->user, req->params[0], &in, kid);
-			if (r.st == MSG_OK)
+			if (r.st == ST_OK)
 				reply_json(req, 201,
 				    json_pack("{s:s}", "key_id", kid));
 			else
-				api_msg_error(req, r);
+				api_error(req, r);
 		}
 	}
 	free(g);
@@ -303,7 +303,7 @@ api_mailbox_add(struct request *req)
 		{ "grants", F_ARR, 1, 1, MBX_KEYS_MAX },
 	};
 	struct mbx_grant_in *g = NULL;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	size_t n;
 	json_t *doc;
@@ -318,10 +318,10 @@ api_mailbox_add(struct request *req)
 			api_msg_env(req, &env);
 			r = mailboxes_add_member(&env, req->user,
 			    req->params[0], input_str(doc, "user_id"), g, n);
-			if (r.st == MSG_OK)
+			if (r.st == ST_OK)
 				reply_empty(req, 204);
 			else
-				api_msg_error(req, r);
+				api_error(req, r);
 		}
 	}
 	free(g);

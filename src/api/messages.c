@@ -168,7 +168,7 @@ api_message_create(struct request *req)
 	};
 	struct msg_create_in in = { 0 };
 	struct msg_created out = { 0 };
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	json_t *doc, *rcpt, *files;
 	char hash[RAND_TOKEN_LEN + 1];
@@ -204,14 +204,14 @@ api_message_create(struct request *req)
 	r = messages_create(&env, &in, &out);
 	/* A retry of a creation that happened: the message as it is now,
 	 * with what finishing it needs (200, not 201: nothing was made). */
-	if (r.st == MSG_OK && out.replayed) {
+	if (r.st == ST_OK && out.replayed) {
 		reply_message(req, out.id);
 		reply_header(req, "Idempotent-Replayed", "true");
-	} else if (r.st == MSG_OK)
+	} else if (r.st == ST_OK)
 		reply_json(req, 201,
 		    api_created_json(req, &in, &out, "/api/v1/uploads"));
 	else
-		api_msg_error(req, r);
+		api_error(req, r);
 	msg_created_release(&out);
 out:
 	free((void *)(uintptr_t)in.files);
@@ -277,7 +277,7 @@ add_sender_view(struct request *req, const struct msg_row *m,
 static void
 reply_message(struct request *req, const char *id)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_view v;
 	struct msg_env env;
 	struct msg_row m;
@@ -286,8 +286,8 @@ reply_message(struct request *req, const char *id)
 
 	api_msg_env(req, &env);
 	r = receive_party(&env, id, req->user, &m, &rcpt);
-	if (r.st != MSG_OK) {
-		api_msg_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	msg_view_get(&env, &m, req->user,
@@ -326,7 +326,7 @@ api_send_message(struct request *req, const char *id)
 		{ "link_secret_sealed", F_STR, 0, 80, 80 },
 	};
 	struct msg_send_in in;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	json_t *doc;
 
@@ -342,11 +342,11 @@ api_send_message(struct request *req, const char *id)
 		in.link_secret_sealed = input_str(doc, "link_secret_sealed");
 		api_msg_env(req, &env);
 		r = messages_send(&env, req->user, id, &in);
-		if (r.st == MSG_OK)
+		if (r.st == ST_OK)
 			reply_json(req, 200,
 			    json_pack("{s:s,s:s}", "id", id, "state", "sent"));
 		else
-			api_msg_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }
@@ -363,7 +363,7 @@ api_message_self_stanza(struct request *req)
 	static const struct field f[] = {
 		{ "self_stanza", F_STR, 1, 107, 107 },
 	};
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	json_t *doc;
 
@@ -373,10 +373,10 @@ api_message_self_stanza(struct request *req)
 		api_msg_env(req, &env);
 		r = messages_put_self_stanza(&env, req->user, req->params[0],
 		    input_str(doc, "self_stanza"));
-		if (r.st == MSG_OK)
+		if (r.st == ST_OK)
 			reply_empty(req, 204);
 		else
-			api_msg_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }

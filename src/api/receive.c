@@ -59,7 +59,7 @@ void
 api_r_open(struct request *req)
 {
 	struct rcv_open o;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	json_t *doc;
 
@@ -68,7 +68,7 @@ api_r_open(struct request *req)
 	api_msg_env(req, &env);
 	r = receive_open(&env, req->params[0], input_str(doc, "link_auth"),
 	    cap_cookie(req), &o);
-	if (r.st == MSG_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200,
 		    json_pack("{s:s,s:b,s:s?,s:b,s:b,s:{s:s?},s:I,s:o,s:o}",
 		        "id", req->params[0], "code_required", o.code_required,
@@ -82,7 +82,7 @@ api_r_open(struct request *req)
 		        o.code_expires_at ? json_integer(o.code_expires_at) :
 		                            json_null()));
 	else
-		api_msg_error(req, r);
+		api_error(req, r);
 	free(o.sender_name);
 	json_decref(doc);
 }
@@ -90,7 +90,7 @@ api_r_open(struct request *req)
 void
 api_r_code(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	int64_t expires = 0;
 	json_t *doc;
@@ -100,12 +100,12 @@ api_r_code(struct request *req)
 	api_msg_env(req, &env);
 	r = receive_send_code(
 	    &env, req->params[0], input_str(doc, "link_auth"), &expires);
-	if (r.st == MSG_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 202,
 		    json_pack("{s:b,s:I}", "sent", 1, "expires_at",
 		        (json_int_t)expires));
 	else
-		api_msg_error(req, r);
+		api_error(req, r);
 	json_decref(doc);
 }
 
@@ -113,7 +113,7 @@ void
 api_r_verify(struct request *req)
 {
 	char token[RAND_TOKEN_LEN + 1], base[40];
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	int64_t left = 0;
 	json_t *doc;
@@ -123,7 +123,7 @@ api_r_verify(struct request *req)
 	api_msg_env(req, &env);
 	r = receive_verify(&env, req->params[0], input_str(doc, "link_auth"),
 	    input_str(doc, "code"), token, &left);
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		reply_json(req, 200, json_pack("{s:b}", "open", 1));
 		cap_cookie_base(req->params[0], base, sizeof(base));
 		cookie_set(req, base, token,
@@ -137,7 +137,7 @@ api_r_verify(struct request *req)
 void
 api_r_get(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_view v;
 	struct msg_env env;
 	struct msg_row m;
@@ -145,8 +145,8 @@ api_r_get(struct request *req)
 
 	api_msg_env(req, &env);
 	r = receive_capable(&env, req->params[0], cap_cookie(req), &m);
-	if (r.st != MSG_OK) {
-		api_msg_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	msg_view_get(&env, &m, NULL, MSG_VIEW_LINK, &v);
@@ -163,19 +163,19 @@ api_r_get(struct request *req)
 void
 api_r_file(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	struct file_row f;
 	struct msg_row m;
 
 	api_msg_env(req, &env);
 	r = receive_capable(&env, req->params[0], cap_cookie(req), &m);
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		r = receive_file(&env, &m, req->params[1], &f);
 		msg_row_release(&m);
 	}
-	if (r.st != MSG_OK) {
-		api_msg_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	api_serve_file(req, &f, "link");
@@ -186,15 +186,15 @@ api_r_file(struct request *req)
 void
 api_message_unlock(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 
 	api_msg_env(req, &env);
 	r = receive_unlock(&env, req->user, req->params[0]);
-	if (r.st == MSG_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200,
 		    json_pack(
 		        "{s:s,s:b}", "id", req->params[0], "otp_locked", 0));
 	else
-		api_msg_error(req, r);
+		api_error(req, r);
 }

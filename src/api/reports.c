@@ -36,13 +36,13 @@ static int
 load(
     struct request *req, struct msg_env *env, struct msg_row *m, int *recipient)
 {
-	struct msg_result r;
+	struct st_result r;
 
 	api_msg_env(req, env);
 	r = reports_message(env, req->params[0], req->user, m, recipient);
-	if (r.st == MSG_OK)
+	if (r.st == ST_OK)
 		return 0;
-	if (r.st == MSG_NOT_FOUND)
+	if (r.st == ST_NOT_FOUND)
 		reply_error(req, 404, "not_found", "No such message");
 	else
 		reply_error(req, 503, "busy", "The server is busy; try again");

@@ -43,7 +43,7 @@ api_request_create(struct request *req)
 	};
 	struct req_create_in in;
 	struct req_created out;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	char link[512];
 	json_t *doc, *ans;
@@ -60,7 +60,7 @@ api_request_create(struct request *req)
 		in.lang = lang_field(doc);
 		api_msg_env(req, &env);
 		r = requests_create(&env, req->user, &in, &out);
-		if (r.st == MSG_OK) {
+		if (r.st == ST_OK) {
 			ans = json_pack("{s:s,s:I,s:s}", "id", out.id,
 			    "expires_at", (json_int_t)out.expires_at,
 			    "delivery", out.strict ? "strict" : "standard");
@@ -76,7 +76,7 @@ api_request_create(struct request *req)
 			}
 			reply_json(req, 201, ans);
 		} else
-			api_msg_error(req, r);
+			api_error(req, r);
 		sodium_memzero(out.token, sizeof(out.token));
 	}
 	json_decref(doc);
@@ -86,13 +86,13 @@ api_request_create(struct request *req)
 static int
 open_request(struct request *req, struct req_view *v)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 
 	api_msg_env(req, &env);
 	r = requests_open(&env, req->params[0], v);
-	if (r.st != MSG_OK) {
-		api_msg_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return -1;
 	}
 	return 0;
@@ -150,7 +150,7 @@ api_q_message_create(struct request *req)
 	struct msg_create_in in = { 0 };
 	struct msg_created out;
 	struct req_view v;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	json_t *doc, *files;
 
@@ -165,13 +165,13 @@ api_q_message_create(struct request *req)
 	in.reference = input_str(doc, "reference");
 	api_msg_env(req, &env);
 	r = requests_message_create(&env, &v, &in, &out);
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		snprintf(endpoint, sizeof(endpoint), "/api/v1/q/%s/uploads",
 		    req->params[0]);
 		reply_json(
 		    req, 201, api_created_json(req, &in, &out, endpoint));
 	} else
-		api_msg_error(req, r);
+		api_error(req, r);
 	msg_created_release(&out);
 	req_view_release(&v);
 out:
@@ -226,7 +226,7 @@ api_dropoff_start(struct request *req)
 	};
 	char token[RAND_TOKEN_LEN + 1];
 	struct dropoff_in in;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	int64_t expires = 0;
 	json_t *doc;
@@ -242,12 +242,12 @@ api_dropoff_start(struct request *req)
 		in.nonce = input_str(doc, "nonce");
 		api_msg_env(req, &env);
 		r = dropoff_start(&env, &in, token, &expires);
-		if (r.st == MSG_OK)
+		if (r.st == ST_OK)
 			reply_json(req, 201,
 			    json_pack("{s:s,s:I}", "token", token,
 			        "code_expires_at", (json_int_t)expires));
 		else
-			api_msg_error(req, r);
+			api_error(req, r);
 		sodium_memzero(token, sizeof(token));
 	}
 	json_decref(doc);
@@ -259,7 +259,7 @@ api_dropoff_verify(struct request *req)
 	static const struct field f[] = {
 		{ "code", F_STR, 1, 1, 12 },
 	};
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	int64_t left;
 	json_t *doc;
@@ -270,7 +270,7 @@ api_dropoff_verify(struct request *req)
 		api_msg_env(req, &env);
 		r = dropoff_verify(
 		    &env, req->params[0], input_str(doc, "code"), &left);
-		if (r.st == MSG_OK)
+		if (r.st == ST_OK)
 			reply_empty(req, 204);
 		else
 			api_code_error(req, r, left);

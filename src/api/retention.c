@@ -13,15 +13,15 @@
 void
 api_message_revoke(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 
 	api_msg_env(req, &env);
 	r = retention_revoke(&env, req->user, req->params[0]);
-	if (r.st == MSG_OK)
+	if (r.st == ST_OK)
 		reply_json(req, 200,
 		    json_pack(
 		        "{s:s,s:s}", "id", req->params[0], "state", "revoked"));
 	else
-		api_msg_error(req, r);
+		api_error(req, r);
 }

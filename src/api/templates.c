@@ -9,6 +9,7 @@
 #include "api/errors.h"
 #include "api/input.h"
 #include "domain/templates.h"
+#include "domain/user.h"
 #include "http/request.h"
 
 static json_t *
@@ -30,7 +31,7 @@ void
 api_templates_list(struct request *req)
 {
 	int64_t limit = TEMPLATES_MAX, offset = 0, total = 0;
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	json_t *list;
 
@@ -40,9 +41,9 @@ api_templates_list(struct request *req)
 	list = json_array();
 	r = templates_list(
 	    &env, req->user->id, limit, offset, add_template, list, &total);
-	if (r.st != BOOK_OK) {
+	if (r.st != ST_OK) {
 		json_decref(list);
-		api_book_error(req, r);
+		api_error(req, r);
 		return;
 	}
 	reply_json(req, 200,
@@ -63,7 +64,7 @@ save(struct request *req, const char *id)
 	};
 	struct template_row t;
 	struct template_in in;
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 	json_t *doc;
 
@@ -80,12 +81,12 @@ save(struct request *req, const char *id)
 		r = id == NULL ?
 		    templates_create(&env, req->user->id, &in, &t) :
 		    templates_update(&env, req->user->id, id, &in, &t);
-		if (r.st == BOOK_OK) {
+		if (r.st == ST_OK) {
 			reply_json(
 			    req, id == NULL ? 201 : 200, template_json(&t));
 			template_row_release(&t);
 		} else
-			api_book_error(req, r);
+			api_error(req, r);
 	}
 	json_decref(doc);
 }
@@ -106,13 +107,13 @@ void
 api_template_get(struct request *req)
 {
 	struct template_row t;
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 
 	api_book_env(req, &env);
 	r = templates_get(&env, req->user->id, req->params[0], &t);
-	if (r.st != BOOK_OK) {
-		api_book_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		return;
 	}
 	reply_json(req, 200, template_json(&t));
@@ -122,13 +123,13 @@ api_template_get(struct request *req)
 void
 api_template_delete(struct request *req)
 {
-	struct book_result r;
+	struct st_result r;
 	struct book_env env;
 
 	api_book_env(req, &env);
 	r = templates_delete(&env, req->user->id, req->params[0]);
-	if (r.st == BOOK_OK)
+	if (r.st == ST_OK)
 		reply_empty(req, 204);
 	else
-		api_book_error(req, r);
+		api_error(req, r);
 }

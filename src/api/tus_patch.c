@@ -31,7 +31,7 @@
 struct patch_ctx {
 	struct msg_env env;
 	struct upload *up;
-	struct msg_result refused;
+	struct st_result refused;
 	int checksum; /* Upload-Checksum given */
 	unsigned char want[TUS_CHECKSUM_LEN];
 	crypto_hash_sha256_state sha;
@@ -88,7 +88,7 @@ static int
 start(struct request *req, struct patch_ctx *pc, const char *file_id,
     uint64_t offset, int64_t cl)
 {
-	struct msg_result r;
+	struct st_result r;
 
 	if (parse_checksum(req, pc) == -1) {
 		free(pc);
@@ -97,9 +97,9 @@ start(struct request *req, struct patch_ctx *pc, const char *file_id,
 	pc->expect = cl >= 0 ? (uint64_t)cl : UINT64_MAX;
 	r = uploads_patch_begin(
 	    &pc->env, req->user, file_id, offset, cl, &pc->up);
-	if (r.st != MSG_OK) {
+	if (r.st != ST_OK) {
 		free(pc);
-		api_msg_error(req, r);
+		api_error(req, r);
 		tus_headers(req, NULL);
 		return -1;
 	}
@@ -136,16 +136,16 @@ static int
 patch_body(struct request *req, const char *data, size_t len)
 {
 	struct patch_ctx *pc = req->ctx;
-	struct msg_result r;
+	struct st_result r;
 
-	if (pc->refused.st != MSG_OK)
+	if (pc->refused.st != ST_OK)
 		return -1;
 	r = uploads_patch_data(pc->up, data, len);
 	pc->got += len;
 	if (pc->checksum)
 		crypto_hash_sha256_update(
 		    &pc->sha, (const unsigned char *)data, len);
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		metrics_add("upload_bytes", len);
 		return 0;
 	}
@@ -167,13 +167,13 @@ checksum_settle(struct patch_ctx *pc, int whole)
 		return 0;
 	crypto_hash_sha256_final(&pc->sha, got);
 	pc->checksum = 0; /* settled once */
-	if (whole && pc->refused.st == MSG_OK &&
+	if (whole && pc->refused.st == ST_OK &&
 	    (pc->expect == UINT64_MAX || pc->got == pc->expect) &&
 	    sodium_memcmp(got, pc->want, sizeof(got)) == 0)
 		return 0;
 	uploads_patch_discard(pc->up);
-	if (pc->refused.st == MSG_OK)
-		pc->refused = msg_res(MSG_INVALID, "checksum_mismatch",
+	if (pc->refused.st == ST_OK)
+		pc->refused = st_res(ST_INVALID, "checksum_mismatch",
 		    "the body does not match Upload-Checksum; nothing of it "
 		    "was kept");
 	return -1;
@@ -201,12 +201,12 @@ patch_answer(struct request *req, const struct upload_info *info)
 {
 	struct patch_ctx *pc = req->ctx;
 
-	if (pc->refused.st != MSG_OK) {
+	if (pc->refused.st != ST_OK) {
 		if (strcmp(pc->refused.code, "checksum_mismatch") == 0)
 			reply_error(
 			    req, 460, pc->refused.code, pc->refused.why);
 		else
-			api_msg_error(req, pc->refused);
+			api_error(req, pc->refused);
 		tus_headers(req, NULL);
 		return;
 	}
@@ -218,11 +218,11 @@ patch_answer(struct request *req, const struct upload_info *info)
 		return;
 	}
 	if (info->store_errno != 0) {
-		api_msg_error(req,
+		api_error(req,
 		    info->store_errno == ENOSPC || info->store_errno == EDQUOT ?
-		        msg_res(MSG_NO_SPACE, "insufficient_storage",
+		        st_res(ST_NO_SPACE, "insufficient_storage",
 		            "the storage is full; try again later") :
-		        msg_res(MSG_BUSY, "storage_unavailable",
+		        st_res(ST_BUSY, "storage_unavailable",
 		            "the storage does not answer; try again later"));
 		tus_headers(req, NULL);
 		return;
@@ -282,7 +282,7 @@ int
 tus_create_begin(struct request *req)
 {
 	struct patch_ctx *pc;
-	struct msg_result r;
+	struct st_result r;
 	uint64_t length;
 	int64_t cl = content_length(req);
 
@@ -306,21 +306,21 @@ tus_create_begin(struct request *req)
 	pc = xcalloc(1, sizeof(*pc));
 	api_msg_env(req, &pc->env);
 	if (request_header(req, "Upload-Defer-Length") != NULL)
-		r = msg_res(MSG_INVALID, "defer_length",
+		r = st_res(ST_INVALID, "defer_length",
 		    "Upload-Defer-Length is not supported");
 	else if (tus_number_header(req, "Upload-Length", &length) == -1)
-		r = msg_res(MSG_INVALID, "bad_upload_length",
+		r = st_res(ST_INVALID, "bad_upload_length",
 		    "Upload-Length must be one plain number");
 	else if (tus_metadata_file_id(
 	             request_header(req, "Upload-Metadata"), pc->file_id) == -1)
-		r = msg_res(MSG_INVALID, "bad_metadata",
+		r = st_res(ST_INVALID, "bad_metadata",
 		    "Upload-Metadata must name file_id once");
 	else
 		r = uploads_create(
 		    &pc->env, req->user, pc->file_id, length, &pc->created);
-	if (r.st != MSG_OK) {
+	if (r.st != ST_OK) {
 		free(pc);
-		api_msg_error(req, r);
+		api_error(req, r);
 		tus_headers(req, NULL);
 		return -1;
 	}
@@ -341,7 +341,7 @@ tus_create_finish(struct request *req, const char *base)
 	(void)uploads_patch_end(pc->up, &info);
 	pc->up = NULL;
 	snprintf(loc, sizeof(loc), "%s/%s", base, pc->file_id);
-	if (pc->refused.st != MSG_OK) {
+	if (pc->refused.st != ST_OK) {
 		patch_answer(req, &info);
 		return 1;
 	}

@@ -135,7 +135,7 @@ api_tus_create(struct request *req)
 {
 	char file_id[RAND_ID_LEN + 1], loc[256];
 	struct upload_info info;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 	uint64_t length;
 
@@ -159,8 +159,8 @@ api_tus_create(struct request *req)
 	} else {
 		api_msg_env(req, &env);
 		r = uploads_create(&env, req->user, file_id, length, &info);
-		if (r.st != MSG_OK) {
-			api_msg_error(req, r);
+		if (r.st != ST_OK) {
+			api_error(req, r);
 		} else {
 			/* Below the endpoint the client posted to. */
 			snprintf(loc, sizeof(loc), "%s/%s", req->path, file_id);
@@ -177,15 +177,15 @@ void
 api_tus_head(struct request *req)
 {
 	struct upload_info info;
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 
 	if (!tus_version_ok(req) || tus_principal(req) == -1)
 		return;
 	api_msg_env(req, &env);
 	r = uploads_info(&env, req->user, tus_file_param(req), &info);
-	if (r.st != MSG_OK) {
-		api_msg_error(req, r);
+	if (r.st != ST_OK) {
+		api_error(req, r);
 		tus_headers(req, NULL);
 		return;
 	}
@@ -196,15 +196,15 @@ api_tus_head(struct request *req)
 void
 api_tus_delete(struct request *req)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_env env;
 
 	if (!tus_version_ok(req) || tus_principal(req) == -1)
 		return;
 	api_msg_env(req, &env);
 	r = uploads_delete(&env, req->user, tus_file_param(req));
-	if (r.st != MSG_OK)
-		api_msg_error(req, r);
+	if (r.st != ST_OK)
+		api_error(req, r);
 	else
 		reply_empty(req, 204);
 	tus_headers(req, NULL);

@@ -7,8 +7,8 @@
 #include "domain/access.h"
 #include "util/clock.h"
 
-#define OK msg_res(MSG_OK, NULL, NULL)
-#define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
+#define OK st_res(ST_OK, NULL, NULL)
+#define NOT_FOUND st_res(ST_NOT_FOUND, "not_found", "Not found")
 
 static int
 is_state(const struct msg_row *m, const char *s)
@@ -16,17 +16,17 @@ is_state(const struct msg_row *m, const char *s)
 	return strcmp(m->state, s) == 0;
 }
 
-struct msg_result
+struct st_result
 access_live(const struct msg_row *m)
 {
 	int sent = is_state(m, "sent") || is_state(m, "opened") ||
 	    is_state(m, "downloaded");
 
 	if (is_state(m, "revoked"))
-		return msg_res(
-		    MSG_GONE, "revoked", "The sender withdrew this message");
+		return st_res(
+		    ST_GONE, "revoked", "The sender withdrew this message");
 	if (is_state(m, "expired") || (sent && m->expires_at <= clock_now()))
-		return msg_res(MSG_GONE, "expired", "This message has expired");
+		return st_res(ST_GONE, "expired", "This message has expired");
 	return sent ? OK : NOT_FOUND;
 }
 
@@ -103,7 +103,7 @@ access_message(const struct msg_env *env, struct db_conn *c,
 	if (m->rcpt_user_id == NULL || strcmp(m->rcpt_user_id, u->id) != 0)
 		return ACCESS_NONE;
 	/* Not yet sent (or never): the recipient does not know of it. */
-	if (access_live(m).st == MSG_NOT_FOUND)
+	if (access_live(m).st == ST_NOT_FOUND)
 		return ACCESS_NONE;
 	return as_party(
 	    still_member(c, u), ACCESS_RECIPIENT, ACCESS_MAILBOX_RECIPIENT, u);
@@ -121,11 +121,11 @@ access_is_recipient(enum access_party p)
 	return p == ACCESS_RECIPIENT || p == ACCESS_MAILBOX_RECIPIENT;
 }
 
-struct msg_result
+struct st_result
 access_check(enum access_party p, enum access_action a, const struct msg_row *m)
 {
 	if (p == ACCESS_FAILED)
-		return msg_res(MSG_ERROR, NULL, NULL);
+		return st_res(ST_ERROR, NULL, NULL);
 	if (p == ACCESS_NONE)
 		return NOT_FOUND;
 	switch (a) {
@@ -142,7 +142,7 @@ access_check(enum access_party p, enum access_action a, const struct msg_row *m)
 	return NOT_FOUND;
 }
 
-struct msg_result
+struct st_result
 access_manage(const struct msg_env *env, struct db_conn *c,
     const struct user *u, const struct msg_row *m)
 {

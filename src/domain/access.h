@@ -55,12 +55,12 @@ enum access_action {
 enum access_party access_message(const struct msg_env *env, struct db_conn *c,
     const struct user *u, const struct msg_row *m, const char *cap_token);
 
-/* MSG_OK when party p may do a with m now; else the answer to give. */
-struct msg_result access_check(
+/* ST_OK when party p may do a with m now; else the answer to give. */
+struct st_result access_check(
     enum access_party p, enum access_action a, const struct msg_row *m);
 
 /* access_check(access_message(env, c, u, m, NULL), ACCESS_MANAGE, m). */
-struct msg_result access_manage(const struct msg_env *env, struct db_conn *c,
+struct st_result access_manage(const struct msg_env *env, struct db_conn *c,
     const struct user *u, const struct msg_row *m);
 
 /* p is m's sender, in person or through a mailbox. */
@@ -73,9 +73,9 @@ void access_cap_hash(const struct msg_env *env, const char *token,
     char out[SECRETS_HASH_LEN + 1]);
 
 /*
- * Live: sent (opened, downloaded) and not past its expiry. MSG_OK, GONE
+ * Live: sent (opened, downloaded) and not past its expiry. ST_OK, GONE
  * ("expired", "revoked") or NOT_FOUND for a message never sent.
  */
-struct msg_result access_live(const struct msg_row *m);
+struct st_result access_live(const struct msg_row *m);
 
 #endif

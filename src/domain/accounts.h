@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "domain/password.h"
+#include "domain/result.h"
 #include "domain/user.h"
 
 struct config;
@@ -50,6 +51,13 @@ enum acct_status {
 	ACCT_SECOND_FACTOR, /* password right; the factor is owed (A8) */
 	ACCT_ERROR
 };
+
+/*
+ * The result an outcome other than ACCT_OK, ACCT_ACCEPTED and
+ * ACCT_SECOND_FACTOR stands for: its status, API code and message.
+ * retry_after: seconds for ACCT_LIMITED (0: a minute).
+ */
+struct st_result acct_result(enum acct_status st, int64_t retry_after);
 
 #define ACCT_KDF_MIN_M 65536 /* KiB: 64 MiB */
 #define ACCT_KDF_MIN_T 3

@@ -11,36 +11,11 @@
 #ifndef ST_ADMIN_H
 #define ST_ADMIN_H
 
+#include "domain/result.h"
+
 struct config;
 struct db;
 struct secrets;
-
-enum admin_status {
-	ADMIN_OK,
-	ADMIN_INVALID, /* 400 */
-	ADMIN_FORBIDDEN, /* 403: e.g. the last administrator */
-	ADMIN_NOT_FOUND, /* 404 */
-	ADMIN_CONFLICT, /* 409 */
-	ADMIN_BUSY, /* 503 */
-	ADMIN_ERROR /* 500 */
-};
-
-struct admin_result {
-	enum admin_status st;
-	const char *code; /* the API error code */
-	const char *why; /* the message */
-};
-
-static inline struct admin_result
-admin_res(enum admin_status st, const char *code, const char *why)
-{
-	struct admin_result r = { st, code, why };
-
-	return r;
-}
-
-#define ADMIN_OK_RESULT admin_res(ADMIN_OK, NULL, NULL)
-#define ADMIN_DB_ERROR admin_res(ADMIN_ERROR, "internal", "database")
 
 #define ADMIN_CLI "admin-cli"
 

@@ -11,7 +11,7 @@
 
 #define FIELD_MAX 254
 
-static const struct admin_result bad = { ADMIN_INVALID, "bad_field", "filter" };
+static const struct st_result bad = { ST_INVALID, "bad_field", "filter", 0 };
 
 static char *
 dup_or_null(const char *s)
@@ -140,7 +140,7 @@ add_entry(const struct auditlog_row *r, void *arg)
 	e->detail = dup_or_null(r->detail);
 }
 
-struct admin_result
+struct st_result
 auditlog_page(const struct admin_env *env, const struct auditlog_query *q,
     struct auditlog_page *out)
 {
@@ -159,7 +159,7 @@ auditlog_page(const struct admin_env *env, const struct auditlog_query *q,
 	db_put(c);
 	if (rc == -1) {
 		auditlog_page_release(out);
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	}
 	if (out->n > AUDITLOG_PAGE) {
 		struct auditlog_entry *last = &out->e[AUDITLOG_PAGE - 1];
@@ -176,7 +176,7 @@ auditlog_page(const struct admin_env *env, const struct auditlog_query *q,
 			free(x->detail);
 		}
 	}
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 int
@@ -235,7 +235,7 @@ csv_row(const struct auditlog_row *r, void *arg)
 	cs->rows++;
 }
 
-struct admin_result
+struct st_result
 auditlog_csv(const struct admin_env *env, const struct auditlog_query *q,
     const char *lang, struct buf *out)
 {
@@ -257,16 +257,16 @@ auditlog_csv(const struct admin_env *env, const struct auditlog_query *q,
 	/* The byte order mark tells Excel the file is UTF-8. */
 	if (buf_adds(out, "\xef\xbb\xbf") == -1 ||
 	    buf_adds(out, strcmp(lang, "en") == 0 ? head_en : head_nl) == -1)
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	c = db_get(env->db);
 	rc = auditlog_db_query(c, &f, csv_row, &cs);
 	db_put(c);
 	if (rc == -1)
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	if (cs.failed)
-		return admin_res(ADMIN_INVALID, "too_large",
+		return st_res(ST_INVALID, "too_large",
 		    "narrow the filter: the export is too large");
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 struct kind_list {
@@ -283,7 +283,7 @@ add_kind(const char *kind, void *arg)
 	l->k[l->n++] = xstrdup(kind);
 }
 
-struct admin_result
+struct st_result
 auditlog_kinds(const struct admin_env *env, char ***kinds, size_t *n)
 {
 	struct kind_list l = { NULL, 0 };
@@ -293,5 +293,5 @@ auditlog_kinds(const struct admin_env *env, char ***kinds, size_t *n)
 	db_put(c);
 	*kinds = l.k;
 	*n = l.n;
-	return rc == 0 ? ADMIN_OK_RESULT : ADMIN_DB_ERROR;
+	return rc == 0 ? ST_RESULT_OK : ST_DB_ERROR;
 }

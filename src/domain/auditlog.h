@@ -39,20 +39,20 @@ struct auditlog_page {
 	char next_cursor[64]; /* "" on the last page */
 };
 
-struct admin_result auditlog_page(const struct admin_env *env,
+struct st_result auditlog_page(const struct admin_env *env,
     const struct auditlog_query *q, struct auditlog_page *out);
 void auditlog_page_release(struct auditlog_page *p);
 
 /* The whole filtered log (cursor ignored) as CSV into out; lang "nl" or
  * "en" names the columns. */
-struct admin_result auditlog_csv(const struct admin_env *env,
+struct st_result auditlog_csv(const struct admin_env *env,
     const struct auditlog_query *q, const char *lang, struct buf *out);
 
 /* Appends one CSV cell (quoted when needed, formulas neutralised). */
 int auditlog_csv_cell(struct buf *b, const char *s);
 
 /* The kinds the log holds, for the filter; a JSON-free list of strings. */
-struct admin_result auditlog_kinds(
+struct st_result auditlog_kinds(
     const struct admin_env *env, char ***kinds, size_t *n);
 
 #endif

@@ -3,16 +3,6 @@
 
 #include "domain/book.h"
 
-const struct book_result book_ok = { BOOK_OK, NULL, NULL };
-
-struct book_result
-book_fail(enum book_status st, const char *code, const char *why)
-{
-	struct book_result r = { st, code, why };
-
-	return r;
-}
-
 int
 book_text_ok(const char *s, size_t max, int multiline)
 {

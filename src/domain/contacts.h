@@ -24,27 +24,27 @@ struct contact_in {
 
 /*
  * Checks in and fills out's strings with the normalised values (release
- * out after BOOK_OK; nothing to release otherwise). allowed: the
+ * out after ST_OK; nothing to release otherwise). allowed: the
  * sms.allowed_prefixes list.
  */
-struct book_result contacts_check(
+struct st_result contacts_check(
     const char *allowed, const struct contact_in *in, struct contact *out);
 
 /*
  * Adds a contact; out is the stored contact. A second contact with the
- * same e-mail address is BOOK_CONFLICT "duplicate_email" with the
+ * same e-mail address is ST_CONFLICT "duplicate_email" with the
  * existing contact's id in existing.
  */
-struct book_result contacts_create(const struct book_env *env,
-    const char *owner, const struct contact_in *in, struct contact *out,
+struct st_result contacts_create(const struct book_env *env, const char *owner,
+    const struct contact_in *in, struct contact *out,
     char existing[RAND_ID_LEN + 1]);
 /* Changes contact id; the conflict as for contacts_create. */
-struct book_result contacts_update(const struct book_env *env,
-    const char *owner, const char *id, const struct contact_in *in,
-    struct contact *out, char existing[RAND_ID_LEN + 1]);
-struct book_result contacts_get(const struct book_env *env, const char *owner,
+struct st_result contacts_update(const struct book_env *env, const char *owner,
+    const char *id, const struct contact_in *in, struct contact *out,
+    char existing[RAND_ID_LEN + 1]);
+struct st_result contacts_get(const struct book_env *env, const char *owner,
     const char *id, struct contact *out);
-struct book_result contacts_delete(
+struct st_result contacts_delete(
     const struct book_env *env, const char *owner, const char *id);
 
 struct contact_query {
@@ -54,7 +54,7 @@ struct contact_query {
 	int64_t limit, offset;
 };
 
-struct book_result contacts_list(const struct book_env *env, const char *owner,
+struct st_result contacts_list(const struct book_env *env, const char *owner,
     const struct contact_query *q, contact_fn fn, void *arg, int64_t *total);
 
 #endif

@@ -156,7 +156,7 @@ check_row(struct reader *r, const struct csvread_row *row)
 {
 	char *v[NCOLS];
 	struct contact_in in;
-	struct book_result res;
+	struct st_result res;
 	struct import_row *ir;
 	int k;
 
@@ -173,7 +173,7 @@ check_row(struct reader *r, const struct csvread_row *row)
 	}
 	ir = &r->rows->v[r->rows->n];
 	res = contacts_check(r->allowed, &in, &ir->ct);
-	if (res.st == BOOK_OK) {
+	if (res.st == ST_OK) {
 		ir->line = row->line;
 		r->rows->n++;
 	} else {
@@ -253,7 +253,7 @@ import_rows_release(struct import_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
-struct book_result
+struct st_result
 contacts_csv_read(const char *allowed, const char *data, size_t len,
     struct import_rows *rows, struct import_report *rep)
 {
@@ -277,20 +277,20 @@ contacts_csv_read(const char *allowed, const char *data, size_t len,
 		    rep, 1, "file", "empty", "the file has no header row");
 	find_duplicates(rows, rep);
 	if (rep->nerrors == 0)
-		return book_ok;
+		return ST_RESULT_OK;
 	qsort(rep->errors,
 	    rep->nerrors < CONTACTS_IMPORT_ERRORS ? rep->nerrors :
 	                                            CONTACTS_IMPORT_ERRORS,
 	    sizeof(rep->errors[0]), by_line);
-	return book_fail(BOOK_INVALID, "bad_csv", "the file has bad rows");
+	return st_res(ST_INVALID, "bad_csv", "the file has bad rows");
 }
 
-static struct book_result
+static struct st_result
 db_fail(enum db_status st)
 {
 	return st == DB_BUSY ?
-	    book_fail(BOOK_BUSY, "busy", "The server is busy; try again") :
-	    book_fail(BOOK_ERROR, "internal", "database");
+	    st_res_after(ST_BUSY, 1, "busy", "The server is busy; try again") :
+	    st_res(ST_ERROR, "internal", "database");
 }
 
 /* Updates the contact ct->id; columns the file lacks keep their value. */
@@ -320,7 +320,7 @@ update_row(struct db_conn *c, const char *owner, const struct import_rows *rows,
 }
 
 /* Inside the transaction: update known addresses, insert the rest. */
-static struct book_result
+static struct st_result
 store_rows(struct db_conn *c, const char *owner, struct import_rows *rows,
     struct import_report *rep)
 {
@@ -341,8 +341,7 @@ store_rows(struct db_conn *c, const char *owner, struct import_rows *rows,
 			break;
 		case 0:
 			if (have >= CONTACTS_MAX)
-				return book_fail(BOOK_LIMIT,
-				    "too_many_contacts",
+				return st_res(ST_INVALID, "too_many_contacts",
 				    "the address book would be too full");
 			rand_id(ct->id);
 			st = contacts_db_insert(c, owner, ct);
@@ -355,35 +354,35 @@ store_rows(struct db_conn *c, const char *owner, struct import_rows *rows,
 		if (st != DB_OK)
 			return db_fail(st);
 	}
-	return book_ok;
+	return ST_RESULT_OK;
 }
 
-struct book_result
+struct st_result
 contacts_import(const struct book_env *env, const char *owner, const char *data,
     size_t len, struct import_report *rep)
 {
 	struct import_rows rows;
-	struct book_result r;
+	struct st_result r;
 	struct db_conn *c;
 	enum db_status st;
 
 	r = contacts_csv_read(
 	    env->cfg->sms_allowed_prefixes, data, len, &rows, rep);
-	if (r.st != BOOK_OK) {
+	if (r.st != ST_OK) {
 		import_rows_release(&rows);
 		return r;
 	}
 	c = db_get(env->db);
 	if ((st = db_begin(c)) != DB_OK)
 		r = db_fail(st);
-	else if ((r = store_rows(c, owner, &rows, rep)).st != BOOK_OK)
+	else if ((r = store_rows(c, owner, &rows, rep)).st != ST_OK)
 		db_rollback(c);
 	else if ((st = db_commit(c)) != DB_OK) {
 		db_rollback(c);
 		r = db_fail(st);
 	}
 	db_put(c);
-	if (r.st != BOOK_OK)
+	if (r.st != ST_OK)
 		rep->created = rep->updated = 0;
 	import_rows_release(&rows);
 	return r;
@@ -417,7 +416,7 @@ put_contact(const struct contact *ct, void *arg)
 	put_field(b, ct->phone, 0, 1);
 }
 
-struct book_result
+struct st_result
 contacts_export(const struct book_env *env, const char *owner, struct buf *out)
 {
 	struct db_conn *c;
@@ -431,5 +430,5 @@ contacts_export(const struct book_env *env, const char *owner, struct buf *out)
 	rc = contacts_db_list(c, owner, "", CONTACT_BY_NAME, 0, CONTACTS_MAX, 0,
 	    put_contact, out, &total);
 	db_put(c);
-	return rc == 0 ? book_ok : db_fail(DB_ERROR);
+	return rc == 0 ? ST_RESULT_OK : db_fail(DB_ERROR);
 }

@@ -46,19 +46,19 @@ struct import_rows {
 
 /*
  * Reads and checks every row of a CSV file without touching the database
- * (the fuzz target drives this). BOOK_OK with rows filled, or BOOK_INVALID
+ * (the fuzz target drives this). ST_OK with rows filled, or ST_INVALID
  * "bad_csv" with the errors in rep. Release rows either way.
  */
-struct book_result contacts_csv_read(const char *allowed, const char *data,
+struct st_result contacts_csv_read(const char *allowed, const char *data,
     size_t len, struct import_rows *rows, struct import_report *rep);
 void import_rows_release(struct import_rows *rows);
 
 /* Reads data and stores every row in one transaction, or none. */
-struct book_result contacts_import(const struct book_env *env,
-    const char *owner, const char *data, size_t len, struct import_report *rep);
+struct st_result contacts_import(const struct book_env *env, const char *owner,
+    const char *data, size_t len, struct import_report *rep);
 
 /* The owner's address book as CSV: BOM, header row, CRLF line ends. */
-struct book_result contacts_export(
+struct st_result contacts_export(
     const struct book_env *env, const char *owner, struct buf *out);
 
 #endif

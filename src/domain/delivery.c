@@ -88,7 +88,7 @@ delivery_policy_set(struct db_conn *c, const char *domain,
 	return 0;
 }
 
-struct msg_result
+struct st_result
 delivery_decide(enum delivery_policy p, const char *asked, int *strict)
 {
 	int want;
@@ -100,16 +100,16 @@ delivery_decide(enum delivery_policy p, const char *asked, int *strict)
 	else if (strcmp(asked, "standard") == 0)
 		want = 0;
 	else
-		return msg_res(MSG_INVALID, "bad_delivery",
-		    "delivery: standard or strict");
+		return st_res(
+		    ST_INVALID, "bad_delivery", "delivery: standard or strict");
 	if (p == DELIVERY_STRICT && !want)
-		return msg_res(MSG_FORBIDDEN, "strict_required",
+		return st_res(ST_FORBIDDEN, "strict_required",
 		    "your organisation delivers links only in strict mode: "
 		    "the server may not see the link secret");
 	if (p == DELIVERY_STANDARD && want)
-		return msg_res(MSG_FORBIDDEN, "strict_not_allowed",
+		return st_res(ST_FORBIDDEN, "strict_not_allowed",
 		    "your organisation's policy is standard delivery: the "
 		    "server mails the link");
 	*strict = want;
-	return msg_res(MSG_OK, NULL, NULL);
+	return st_res(ST_OK, NULL, NULL);
 }

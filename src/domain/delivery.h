@@ -48,11 +48,11 @@ int delivery_policy_set(struct db_conn *c, const char *domain,
 /*
  * The mode of a new message under policy p when the sender asked for
  * asked ("standard", "strict", or NULL for the policy's own default:
- * strict under strict, else standard). *strict is set on MSG_OK. A mode
- * the policy does not allow is MSG_FORBIDDEN (strict_required under
- * strict, strict_not_allowed under standard); an unknown one MSG_INVALID.
+ * strict under strict, else standard). *strict is set on ST_OK. A mode
+ * the policy does not allow is ST_FORBIDDEN (strict_required under
+ * strict, strict_not_allowed under standard); an unknown one ST_INVALID.
  */
-struct msg_result delivery_decide(
+struct st_result delivery_decide(
     enum delivery_policy p, const char *asked, int *strict);
 
 #endif

@@ -21,10 +21,10 @@
 #include "util/config.h"
 #include "util/i18n.h"
 
-#define OK msg_res(MSG_OK, NULL, NULL)
-#define FAILED msg_res(MSG_ERROR, "internal", "database")
+#define OK st_res(ST_OK, NULL, NULL)
+#define FAILED st_res(ST_ERROR, "internal", "database")
 #define BAD_POW \
-	msg_res(MSG_INVALID, "pow_invalid", \
+	st_res(ST_INVALID, "pow_invalid", \
 	    "the proof of work is not valid; reload the page")
 /* A drop-off token is for one visit: a day to confirm, upload and send. */
 #define DROPOFF_TTL 86400
@@ -170,7 +170,7 @@ over(struct db_conn *c, const char *key, int64_t window, int64_t limit)
 	return n < 0 ? -1 : n > limit;
 }
 
-static struct msg_result
+static struct st_result
 limits(struct db_conn *c, const struct msg_env *env, const char *rnd,
     int64_t ts, const char *email)
 {
@@ -193,7 +193,7 @@ limits(struct db_conn *c, const struct msg_env *env, const char *rnd,
 	return OK;
 limited:
 	return o < 0 ? FAILED :
-	               msg_res(MSG_LIMITED, "rate_limited",
+	               st_res_after(ST_LIMITED, 3600, "rate_limited",
 	                   "too many drop-offs; try again later");
 }
 
@@ -223,14 +223,14 @@ code_mail(struct db_conn *c, const struct msg_env *env, const struct req_row *r,
 	    r->lang, params, r->ext_email, r->ext_name, r->id);
 }
 
-static struct msg_result
+static struct st_result
 start_tx(struct db_conn *c, const struct msg_env *env, struct req_row *r,
     const struct user *to, const char *rnd, int64_t ts, const char *token)
 {
 	char code[REQ_CODE_LEN + 1], h[SECRETS_HASH_LEN + 1];
-	struct msg_result res;
+	struct st_result res;
 
-	if ((res = limits(c, env, rnd, ts, r->ext_email)).st != MSG_OK)
+	if ((res = limits(c, env, rnd, ts, r->ext_email)).st != ST_OK)
 		return res;
 	snprintf(code, sizeof(code), "%06u", randombytes_uniform(1000000));
 	code_hash(env, r->id, code, r->code_hash);
@@ -244,7 +244,7 @@ start_tx(struct db_conn *c, const struct msg_env *env, struct req_row *r,
 	return res;
 }
 
-struct msg_result
+struct st_result
 dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
     char token[RAND_TOKEN_LEN + 1], int64_t *code_expires_at)
 {
@@ -254,20 +254,20 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 	struct find f = { to, &target, 0 };
 	struct req_row r = { 0 };
 	const char *domain, *why;
-	struct msg_result res;
+	struct st_result res;
 	struct db_conn *c;
 
 	if (!pow_ok(env, in->challenge, in->nonce, &pow))
 		return BAD_POW;
 	if (email_normalise(in->to, to, sizeof(to), &domain, &why) == -1 ||
 	    (dropoff_addresses(env, find_cb, &f), !f.found))
-		return msg_res(MSG_INVALID, "unknown_recipient",
+		return st_res(ST_INVALID, "unknown_recipient",
 		    "choose one of the listed addresses");
 	if (!accounts_name_ok(in->name))
-		res = msg_res(MSG_INVALID, "bad_name", "your name");
+		res = st_res(ST_INVALID, "bad_name", "your name");
 	else if (email_normalise(
 	             in->email, email, sizeof(email), &domain, &why) == -1)
-		res = msg_res(MSG_INVALID, "bad_email", why);
+		res = st_res(ST_INVALID, "bad_email", why);
 	else {
 		rand_id(r.id);
 		rand_token(token);
@@ -284,17 +284,17 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 		    env->cfg->dropoff_code_ttl;
 		c = db_get(env->db);
 		if (db_begin(c) != DB_OK)
-			res = msg_res(
-			    MSG_BUSY, "busy", "The server is busy; try again");
+			res = st_res(
+			    ST_BUSY, "busy", "The server is busy; try again");
 		else if ((res = start_tx(
 		              c, env, &r, &target, pow.rnd, pow.ts, token))
-		             .st == MSG_OK ||
-		    res.st == MSG_LIMITED)
+		             .st == ST_OK ||
+		    res.st == ST_LIMITED)
 			res = db_commit(c) == DB_OK ? res : FAILED;
 		else
 			db_rollback(c);
 		db_put(c);
-		if (res.st != MSG_OK)
+		if (res.st != ST_OK)
 			sodium_memzero(token, RAND_TOKEN_LEN + 1);
 	}
 	user_release(&target);
@@ -302,7 +302,7 @@ dropoff_start(const struct msg_env *env, const struct dropoff_in *in,
 }
 
 /* Checks code inside the caller's transaction (as receive.c does). */
-static struct msg_result
+static struct st_result
 check_code(struct db_conn *c, const struct msg_env *env,
     const struct req_row *r, const char *code, int64_t *left)
 {
@@ -311,8 +311,8 @@ check_code(struct db_conn *c, const struct msg_env *env,
 	int right = 0;
 
 	if (r->failures >= max)
-		return msg_res(
-		    MSG_LOCKED, "locked", "Too many wrong codes; start again");
+		return st_res(
+		    ST_LOCKED, "locked", "Too many wrong codes; start again");
 	if (code != NULL && strlen(code) == REQ_CODE_LEN &&
 	    strspn(code, "0123456789") == REQ_CODE_LEN &&
 	    r->code_hash[0] != '\0') {
@@ -320,7 +320,7 @@ check_code(struct db_conn *c, const struct msg_env *env,
 		right = sodium_memcmp(h, r->code_hash, SECRETS_HASH_LEN) == 0;
 	}
 	if (right && r->code_expires_at <= clock_now())
-		return msg_res(MSG_UNAUTHORIZED, "code_expired",
+		return st_res(ST_UNAUTHORIZED, "code_expired",
 		    "This code has expired; start again");
 	if (right)
 		return req_confirm(c, r->id, clock_now()) == DB_OK ? OK :
@@ -329,45 +329,43 @@ check_code(struct db_conn *c, const struct msg_env *env,
 		return FAILED;
 	*left = n >= max ? 0 : max - n;
 	return n >= max ?
-	    msg_res(MSG_LOCKED, "locked", "Too many wrong codes; start again") :
-	    msg_res(MSG_UNAUTHORIZED, "wrong_code", "This code is not right");
+	    st_res(ST_LOCKED, "locked", "Too many wrong codes; start again") :
+	    st_res(ST_UNAUTHORIZED, "wrong_code", "This code is not right");
 }
 
-struct msg_result
+struct st_result
 dropoff_verify(const struct msg_env *env, const char *token, const char *code,
     int64_t *attempts_left)
 {
 	char h[SECRETS_HASH_LEN + 1];
-	struct msg_result res;
+	struct st_result res;
 	struct req_row r;
 	struct db_conn *c;
 	int found;
 
 	*attempts_left = env->cfg->dropoff_code_attempts;
 	if (token == NULL || strlen(token) != RAND_TOKEN_LEN)
-		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+		return st_res(ST_NOT_FOUND, "not_found", "Not found");
 	secrets_keyed_hash(env->sec, "request-token", token, h);
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK) {
 		db_put(c);
-		return msg_res(
-		    MSG_BUSY, "busy", "The server is busy; try again");
+		return st_res(ST_BUSY, "busy", "The server is busy; try again");
 	}
 	found = req_by_token_hash(c, h, &r);
 	if (found != 1 || strcmp(r.kind, "dropoff") != 0)
 		res = found < 0 ?
 		    FAILED :
-		    msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+		    st_res(ST_NOT_FOUND, "not_found", "Not found");
 	else if (r.used_at != 0 || r.expires_at <= clock_now())
-		res = msg_res(MSG_GONE, "request_expired",
+		res = st_res(ST_GONE, "request_expired",
 		    "This drop-off has expired; start again");
 	else if (r.confirmed_at != 0)
 		res = OK;
 	else
 		res = check_code(c, env, &r, code, attempts_left);
 	/* Wrong codes are kept: the count is what the lock rests on. */
-	if (res.st == MSG_OK || res.st == MSG_UNAUTHORIZED ||
-	    res.st == MSG_LOCKED)
+	if (res.st == ST_OK || res.st == ST_UNAUTHORIZED || res.st == ST_LOCKED)
 		res = db_commit(c) == DB_OK ? res : FAILED;
 	else
 		db_rollback(c);

@@ -208,7 +208,7 @@ count_proofs(const struct factor_proof *p)
 	    (p->credential_id != NULL);
 }
 
-static struct factor_result
+static struct st_result
 prove_totp(struct db_conn *c, const struct acct_env *env, const char *uid,
     const char *code)
 {
@@ -216,28 +216,28 @@ prove_totp(struct db_conn *c, const struct acct_env *env, const char *uid,
 	char *sealed = NULL;
 	int confirmed = 0, found, used;
 	int64_t created, step = 0;
-	struct factor_result r = fres(
-	    FACTOR_WRONG, "wrong_code", "This code is not right");
+	struct st_result r = st_res(
+	    ST_UNAUTHORIZED, "wrong_code", "This code is not right");
 
 	found = fdb_totp_get(c, uid, &sealed, &confirmed, &created);
 	if (found == -1)
-		r = FACTOR_DB_ERROR;
+		r = ST_DB_ERROR;
 	else if (found == 1 && confirmed &&
 	    factor_unseal(env, uid, sealed, secret, sizeof(secret)) == 0 &&
 	    totp_check(secret, sizeof(secret), code, clock_now(), &step)) {
 		used = fdb_totp_use(c, uid, step);
-		r = used == 1 ? FACTOR_OK_RESULT :
-		    used == 0 ? fres(FACTOR_WRONG, "code_used",
+		r = used == 1 ? ST_RESULT_OK :
+		    used == 0 ? st_res(ST_UNAUTHORIZED, "code_used",
 		                    "This code was used already; wait for the "
 		                    "next one") :
-		                FACTOR_DB_ERROR;
+		                ST_DB_ERROR;
 	}
 	sodium_memzero(secret, sizeof(secret));
 	free(sealed);
 	return r;
 }
 
-static struct factor_result
+static struct st_result
 prove_recovery(struct db_conn *c, const struct acct_env *env, const char *uid,
     const char *code)
 {
@@ -245,15 +245,15 @@ prove_recovery(struct db_conn *c, const struct acct_env *env, const char *uid,
 	int used;
 
 	if (code_normalise(code, norm) == -1)
-		return fres(
-		    FACTOR_WRONG, "wrong_code", "This code is not right");
+		return st_res(
+		    ST_UNAUTHORIZED, "wrong_code", "This code is not right");
 	code_hash(env, uid, norm, hash);
 	sodium_memzero(norm, sizeof(norm));
 	used = fdb_recovery_use(c, uid, hash, clock_now());
-	return used == 1 ? FACTOR_OK_RESULT :
-	    used == 0    ? fres(FACTOR_WRONG, "wrong_code",
+	return used == 1 ? ST_RESULT_OK :
+	    used == 0    ? st_res(ST_UNAUTHORIZED, "wrong_code",
 	                       "This code is not right or was used already") :
-	                   FACTOR_DB_ERROR;
+	                   ST_DB_ERROR;
 }
 
 struct cred_copy {
@@ -291,7 +291,7 @@ b64u_dup(const char *s, size_t max, size_t *len)
 	return out;
 }
 
-static struct factor_result
+static struct st_result
 prove_webauthn(struct db_conn *c, const struct acct_env *env, const char *uid,
     const char *challenge_id, const struct factor_proof *p)
 {
@@ -303,24 +303,24 @@ prove_webauthn(struct db_conn *c, const struct acct_env *env, const char *uid,
 	uint32_t count = 0;
 	uint8_t flags = 0;
 	enum webauthn_err e;
-	struct factor_result r = fres(FACTOR_WRONG, "wrong_assertion",
+	struct st_result r = st_res(ST_UNAUTHORIZED, "wrong_assertion",
 	    "The passkey or security key was not accepted");
 	int got, used;
 
 	factor_rp(env, &rp);
 	got = fdb_challenge_get(c, challenge_id, clock_now(), &ch);
 	if (got != 1 || strcmp(ch.user_id, uid) != 0)
-		return got == -1 ? FACTOR_DB_ERROR :
-		                   fres(FACTOR_EXPIRED, "challenge_expired",
+		return got == -1 ? ST_DB_ERROR :
+		                   st_res(ST_UNAUTHORIZED, "challenge_expired",
 		                       "Start again: the request ran out");
 	got = fdb_cred_get(c, uid, p->credential_id, copy_cred, &cc);
 	if (got != 1)
-		return got == -1 ? FACTOR_DB_ERROR : r;
+		return got == -1 ? ST_DB_ERROR : r;
 	cd = b64u_dup(p->client_data, 8192, &cdl);
 	ad = b64u_dup(p->auth_data, 8192, &adl);
 	sig = b64u_dup(p->signature, 1024, &sigl);
 	if (cd == NULL || ad == NULL || sig == NULL) {
-		r = fres(FACTOR_INVALID, "bad_field", "credential");
+		r = st_res(ST_INVALID, "bad_field", "credential");
 		goto out;
 	}
 	e = webauthn_assert(&rp, ch.challenge, cd, cdl, ad, adl, sig, sigl,
@@ -337,18 +337,18 @@ prove_webauthn(struct db_conn *c, const struct acct_env *env, const char *uid,
 		if (used == 0)
 			(void)audit_add(
 			    c, uid, env->ip, "factor.counter", NULL, NULL);
-		r = used == 0 ? fres(FACTOR_WRONG, "counter_mismatch",
+		r = used == 0 ? st_res(ST_UNAUTHORIZED, "counter_mismatch",
 		                    "This key's counter went back: it may "
 		                    "have been copied") :
-		                FACTOR_DB_ERROR;
+		                ST_DB_ERROR;
 		goto out;
 	}
 	/* Each challenge answers once. */
 	used = fdb_challenge_take(c, challenge_id);
-	r = used == 1 ? FACTOR_OK_RESULT :
-	    used == 0 ? fres(FACTOR_EXPIRED, "challenge_expired",
+	r = used == 1 ? ST_RESULT_OK :
+	    used == 0 ? st_res(ST_UNAUTHORIZED, "challenge_expired",
 	                    "Start again: the request ran out") :
-	                FACTOR_DB_ERROR;
+	                ST_DB_ERROR;
 out:
 	free(cd);
 	free(ad);
@@ -357,25 +357,25 @@ out:
 	return r;
 }
 
-struct factor_result
+struct st_result
 factor_prove(struct db_conn *c, const struct acct_env *env, const char *uid,
     const char *challenge_id, const struct factor_proof *p)
 {
 	char key[64];
-	struct factor_result r;
+	struct st_result r;
 	int64_t now = clock_now(), n;
 	const char *method;
 
 	if (count_proofs(p) != 1)
-		return fres(FACTOR_INVALID, "bad_field",
+		return st_res(ST_INVALID, "bad_field",
 		    "give one of: totp, recovery_code, credential");
 	/* Counted before checking, so parallel guesses all count
 	 * (SECURITY.md W13). */
 	snprintf(key, sizeof(key), "factor:%s", uid);
 	if ((n = ratelimit_hit(c, key, FAIL_WINDOW, now)) < 0)
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	if (n > FACTOR_FAILURES)
-		return fres(FACTOR_LIMITED, "rate_limited",
+		return st_res_after(ST_LIMITED, 900, "rate_limited",
 		    "Too many attempts; try again later");
 	if (p->totp != NULL) {
 		method = "totp";
@@ -387,11 +387,11 @@ factor_prove(struct db_conn *c, const struct acct_env *env, const char *uid,
 		method = "webauthn";
 		r = challenge_id != NULL ?
 		    prove_webauthn(c, env, uid, challenge_id, p) :
-		    fres(FACTOR_INVALID, "bad_field", "credential");
+		    st_res(ST_INVALID, "bad_field", "credential");
 	}
-	if (r.st == FACTOR_OK)
+	if (r.st == ST_OK)
 		(void)ratelimit_undo(c, key, FAIL_WINDOW, now);
-	else if (r.st == FACTOR_WRONG || r.st == FACTOR_EXPIRED) {
+	else if (r.st == ST_UNAUTHORIZED || r.st == ST_UNAUTHORIZED) {
 		char detail[48];
 
 		snprintf(detail, sizeof(detail), "{\"method\":\"%s\"}", method);
@@ -448,7 +448,7 @@ factor_options_release(struct factor_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
-struct factor_result
+struct st_result
 factors_summary(const struct acct_env *env, const struct user *u,
     const char *session_hash, struct factor_summary *out)
 {
@@ -470,7 +470,7 @@ factors_summary(const struct acct_env *env, const struct user *u,
 		db_put(c);
 		free(sealed);
 		factor_summary_release(out);
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	}
 	db_put(c);
 	free(sealed);
@@ -478,23 +478,23 @@ factors_summary(const struct acct_env *env, const struct user *u,
 		out->totp = 0;
 	out->enrolled = out->ncreds > 0 || out->totp;
 	out->fresh_until = at > 0 ? at + FACTOR_FRESH : 0;
-	return FACTOR_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct factor_result
+struct st_result
 factors_verify(const struct acct_env *env, const struct user *u,
     const char *session_hash, const struct factor_proof *p)
 {
 	char cid[48];
 	struct db_conn *c = db_get(env->db);
-	struct factor_result r;
+	struct st_result r;
 
 	factor_challenge_id(env, "verify", session_hash, cid);
 	r = factor_prove(c, env, u->id, cid, p);
-	if (r.st == FACTOR_OK) {
+	if (r.st == ST_OK) {
 		if (fdb_session_set_factor_at(c, session_hash, clock_now()) !=
 		    DB_OK)
-			r = FACTOR_DB_ERROR;
+			r = ST_DB_ERROR;
 		else
 			(void)audit_add(
 			    c, u->id, env->ip, "factor.verified", NULL, NULL);
@@ -503,28 +503,28 @@ factors_verify(const struct acct_env *env, const struct user *u,
 	return r;
 }
 
-struct factor_result
+struct st_result
 factors_recovery_new(const struct acct_env *env, const struct user *u,
     const char *session_hash, struct factor_codes *codes)
 {
 	struct db_conn *c = db_get(env->db);
-	struct factor_result r = FACTOR_DB_ERROR;
+	struct st_result r = ST_DB_ERROR;
 	int fresh, enrolled;
 
 	memset(codes, 0, sizeof(*codes));
 	if ((enrolled = fdb_enrolled(c, u->id)) == 0)
-		r = fres(FACTOR_CONFLICT, "no_second_factor",
+		r = st_res(ST_CONFLICT, "no_second_factor",
 		    "Add a passkey or an authenticator app first");
 	else if (enrolled == 1 &&
 	    (fresh = factor_fresh(c, env, u->id, session_hash)) == 0)
-		r = fres(FACTOR_STEP_UP, "step_up_required",
+		r = st_res(ST_UNAUTHORIZED, "step_up_required",
 		    "Confirm with your second factor first");
 	else if (enrolled == 1 && fresh == 1 && db_begin(c) == DB_OK) {
 		if (factor_codes_make(c, env, u->id, codes) == 0 &&
 		    factor_changed(c, env, u, "factor.recovery_codes",
 		        "recovery_code") == 0 &&
 		    db_commit(c) == DB_OK)
-			r = FACTOR_OK_RESULT;
+			r = ST_RESULT_OK;
 		else {
 			db_rollback(c);
 			sodium_memzero(codes, sizeof(*codes));
@@ -534,7 +534,7 @@ factors_recovery_new(const struct acct_env *env, const struct user *u,
 	return r;
 }
 
-struct factor_result
+struct st_result
 factors_admin_gate(
     const struct acct_env *env, const struct user *u, const char *session_hash)
 {
@@ -544,7 +544,7 @@ factors_admin_gate(
 	char key[64];
 
 	if (!u->is_admin || u->member_id[0] != '\0')
-		return fres(FACTOR_FORBIDDEN, "not_admin",
+		return st_res(ST_FORBIDDEN, "not_admin",
 		    "This needs the administrator role");
 	c = db_get(env->db);
 	snprintf(key, sizeof(key), "admin:%s", u->id);
@@ -555,16 +555,16 @@ factors_admin_gate(
 	    0;
 	db_put(c);
 	if (enrolled == -1 || found == -1 || hits < 0)
-		return fres(
-		    FACTOR_BUSY, "busy", "The server is busy; try again");
+		return st_res_after(
+		    ST_BUSY, 1, "busy", "The server is busy; try again");
 	if (hits > FACTOR_ADMIN_RATE)
-		return fres(FACTOR_LIMITED, "rate_limited",
+		return st_res_after(ST_LIMITED, 900, "rate_limited",
 		    "Too many requests; wait a minute");
 	if (enrolled == 0)
-		return fres(FACTOR_FORBIDDEN, "enrol_second_factor",
+		return st_res(ST_FORBIDDEN, "enrol_second_factor",
 		    "Administrators need a second factor: add one first");
 	if (found != 1 || at <= 0 || clock_now() - at > FACTOR_FRESH)
-		return fres(FACTOR_STEP_UP, "step_up_required",
+		return st_res(ST_UNAUTHORIZED, "step_up_required",
 		    "Confirm with your second factor to continue");
-	return FACTOR_OK_RESULT;
+	return ST_RESULT_OK;
 }

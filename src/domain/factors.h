@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "domain/accounts.h"
+#include "domain/result.h"
 #include "domain/totp.h"
 
 #define FACTOR_FRESH 900 /* seconds: the step-up window of admin routes */
@@ -28,26 +29,6 @@
 #define FACTOR_CODE_LEN 11 /* "abcde-fghij" */
 #define FACTOR_NAME_MAX 64 /* characters of a credential's name */
 #define FACTOR_URI_MAX 512
-
-enum factor_status {
-	FACTOR_OK,
-	FACTOR_INVALID, /* 400: bad input */
-	FACTOR_WRONG, /* 401: wrong code, or an assertion that fails */
-	FACTOR_STEP_UP, /* 401: prove a factor first */
-	FACTOR_EXPIRED, /* 401: the login or challenge ran out */
-	FACTOR_FORBIDDEN, /* 403 */
-	FACTOR_NOT_FOUND, /* 404 */
-	FACTOR_CONFLICT, /* 409 */
-	FACTOR_LIMITED, /* 429 */
-	FACTOR_BUSY, /* 503 */
-	FACTOR_ERROR /* 500 */
-};
-
-struct factor_result {
-	enum factor_status st;
-	const char *code; /* the API error code */
-	const char *why;
-};
 
 /* What proves a factor: one of a TOTP code, a recovery code or an
  * assertion (all b64u). NULL for what is not given. */
@@ -92,7 +73,7 @@ struct factor_codes {
 void factor_summary_release(struct factor_summary *s);
 void factor_options_release(struct factor_options *o);
 
-struct factor_result factors_summary(const struct acct_env *env,
+struct st_result factors_summary(const struct acct_env *env,
     const struct user *u, const char *session_hash, struct factor_summary *out);
 
 /* 1 when the user has a credential or a confirmed app, 0 not, -1. */
@@ -101,47 +82,47 @@ int factors_enrolled(const struct acct_env *env, const char *user_id);
 /*
  * WebAuthn: a challenge for purpose "register" (a new credential; needs a
  * fresh factor when one is enrolled) or "verify" (a step-up), kept for
- * this session. FACTOR_CONFLICT "webauthn_unavailable" when the public
+ * this session. ST_CONFLICT "webauthn_unavailable" when the public
  * URL's host cannot be a relying party (an IP address).
  */
-struct factor_result factors_webauthn_begin(const struct acct_env *env,
+struct st_result factors_webauthn_begin(const struct acct_env *env,
     const struct user *u, const char *session_hash, const char *purpose,
     struct factor_options *out);
 /* Stores the credential of a registration answering that challenge. */
-struct factor_result factors_webauthn_add(const struct acct_env *env,
+struct st_result factors_webauthn_add(const struct acct_env *env,
     const struct user *u, const char *session_hash, const char *name,
     const char *client_data, const char *att_obj, struct factor_codes *codes);
-struct factor_result factors_webauthn_remove(const struct acct_env *env,
+struct st_result factors_webauthn_remove(const struct acct_env *env,
     const struct user *u, const char *session_hash, const char *cred_id);
 
 /* TOTP: a new secret (base32) and its otpauth:// URI, not yet active. */
-struct factor_result factors_totp_begin(const struct acct_env *env,
+struct st_result factors_totp_begin(const struct acct_env *env,
     const struct user *u, const char *session_hash,
     char secret_b32[TOTP_B32_LEN + 1], char uri[FACTOR_URI_MAX]);
 /* Activates it with a first code from the app. */
-struct factor_result factors_totp_confirm(const struct acct_env *env,
+struct st_result factors_totp_confirm(const struct acct_env *env,
     const struct user *u, const char *session_hash, const char *code,
     struct factor_codes *codes);
-struct factor_result factors_totp_remove(
+struct st_result factors_totp_remove(
     const struct acct_env *env, const struct user *u, const char *session_hash);
 
 /* A new set of recovery codes in place of the old (fresh factor). */
-struct factor_result factors_recovery_new(const struct acct_env *env,
+struct st_result factors_recovery_new(const struct acct_env *env,
     const struct user *u, const char *session_hash, struct factor_codes *codes);
 
 /* Step-up: proves a factor for this session (FACTOR_FRESH seconds). */
-struct factor_result factors_verify(const struct acct_env *env,
+struct st_result factors_verify(const struct acct_env *env,
     const struct user *u, const char *session_hash,
     const struct factor_proof *p);
 
 /*
- * Who may use an administrator route: FACTOR_OK; FACTOR_FORBIDDEN
+ * Who may use an administrator route: ST_OK; ST_FORBIDDEN
  * "not_admin" or "enrol_second_factor" (an administrator without one);
- * FACTOR_STEP_UP "step_up_required" when this session's factor is older
- * than FACTOR_FRESH seconds; FACTOR_LIMITED past FACTOR_ADMIN_RATE
+ * ST_UNAUTHORIZED "step_up_required" when this session's factor is older
+ * than FACTOR_FRESH seconds; ST_LIMITED past FACTOR_ADMIN_RATE
  * requests a minute.
  */
-struct factor_result factors_admin_gate(
+struct st_result factors_admin_gate(
     const struct acct_env *env, const struct user *u, const char *session_hash);
 
 /*
@@ -152,10 +133,10 @@ struct factor_result factors_admin_gate(
 int factors_login_begin(const struct acct_env *env, const struct user *u,
     const char *old_hash, char token[RAND_TOKEN_LEN + 1]);
 /* What the login page offers for token: WebAuthn options, app, codes. */
-struct factor_result factors_login_options(
+struct st_result factors_login_options(
     const struct acct_env *env, const char *token, struct factor_options *out);
 /* Proves the factor for token: the session (u filled, user_release it). */
-struct factor_result factors_login_finish(const struct acct_env *env,
+struct st_result factors_login_finish(const struct acct_env *env,
     const char *token, const struct factor_proof *p, struct user *u,
     struct acct_session *s);
 

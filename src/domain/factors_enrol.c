@@ -18,14 +18,13 @@
 #define TOTP_PENDING_TTL 3600 /* seconds to confirm a new app */
 #define CRED_ID_B64_MAX 1364 /* b64u of WEBAUTHN_ID_MAX bytes */
 
-static const struct factor_result stale = { FACTOR_STEP_UP, "step_up_required",
-	"Confirm with your second factor first" };
-static const struct factor_result login_again = { FACTOR_STEP_UP,
-	"login_required",
-	"Log in again to change how your account is guarded" };
+static const struct st_result stale = { ST_UNAUTHORIZED, "step_up_required",
+	"Confirm with your second factor first", 0 };
+static const struct st_result login_again = { ST_UNAUTHORIZED, "login_required",
+	"Log in again to change how your account is guarded", 0 };
 
 /* The refusal when this session may not change the factors now. */
-static struct factor_result
+static struct st_result
 need_fresh(struct db_conn *c, const struct acct_env *env, const struct user *u,
     const char *session_hash)
 {
@@ -33,9 +32,9 @@ need_fresh(struct db_conn *c, const struct acct_env *env, const struct user *u,
 	int enrolled = fresh == 0 ? fdb_enrolled(c, u->id) : 0;
 
 	if (fresh == -1 || enrolled == -1)
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	if (fresh == 1)
-		return FACTOR_OK_RESULT;
+		return ST_RESULT_OK;
 	return enrolled ? stale : login_again;
 }
 
@@ -49,13 +48,13 @@ add_id(const struct fdb_cred *cr, void *arg)
 	o->cred_ids[o->ncred_ids++] = xstrdup(cr->id);
 }
 
-struct factor_result
+struct st_result
 factors_webauthn_begin(const struct acct_env *env, const struct user *u,
     const char *session_hash, const char *purpose, struct factor_options *out)
 {
 	struct webauthn_rp rp;
 	struct fdb_challenge ch = { 0 };
-	struct factor_result r = FACTOR_OK_RESULT;
+	struct st_result r = ST_RESULT_OK;
 	char cid[48];
 	struct db_conn *c;
 	int reg = strcmp(purpose, "register") == 0;
@@ -63,18 +62,18 @@ factors_webauthn_begin(const struct acct_env *env, const struct user *u,
 	memset(out, 0, sizeof(*out));
 	factor_rp(env, &rp);
 	if (!rp.available)
-		return fres(FACTOR_CONFLICT, "webauthn_unavailable",
+		return st_res(ST_CONFLICT, "webauthn_unavailable",
 		    "Passkeys need the service on a host name, not an IP "
 		    "address; use an authenticator app");
 	c = db_get(env->db);
 	if (reg)
 		r = need_fresh(c, env, u, session_hash);
-	if (r.st == FACTOR_OK && fdb_creds(c, u->id, add_id, out) == -1)
-		r = FACTOR_DB_ERROR;
-	if (r.st == FACTOR_OK && !reg && out->ncred_ids == 0)
-		r = fres(FACTOR_CONFLICT, "no_credentials",
+	if (r.st == ST_OK && fdb_creds(c, u->id, add_id, out) == -1)
+		r = ST_DB_ERROR;
+	if (r.st == ST_OK && !reg && out->ncred_ids == 0)
+		r = st_res(ST_CONFLICT, "no_credentials",
 		    "This account has no passkey or security key");
-	if (r.st == FACTOR_OK) {
+	if (r.st == ST_OK) {
 		snprintf(ch.user_id, sizeof(ch.user_id), "%s", u->id);
 		snprintf(ch.purpose, sizeof(ch.purpose), "%s",
 		    reg ? "register" : "verify");
@@ -82,10 +81,10 @@ factors_webauthn_begin(const struct acct_env *env, const struct user *u,
 		ch.expires_at = clock_now() + FACTOR_CHALLENGE_TTL;
 		factor_challenge_id(env, ch.purpose, session_hash, cid);
 		if (fdb_challenge_put(c, cid, &ch) != DB_OK)
-			r = FACTOR_DB_ERROR;
+			r = ST_DB_ERROR;
 	}
 	db_put(c);
-	if (r.st != FACTOR_OK) {
+	if (r.st != ST_OK) {
 		factor_options_release(out);
 		return r;
 	}
@@ -141,7 +140,7 @@ after_add(struct db_conn *c, const struct acct_env *env, const struct user *u,
 	return factor_changed(c, env, u, "factor.added", method);
 }
 
-static struct factor_result
+static struct st_result
 store_credential(struct db_conn *c, const struct acct_env *env,
     const struct user *u, const char *session_hash, const char *cid,
     const char *name, const struct webauthn_credential *wc,
@@ -159,17 +158,17 @@ store_credential(struct db_conn *c, const struct acct_env *env,
 	cr.sign_count = wc->sign_count;
 	cr.name = name;
 	if (db_begin(c) != DB_OK)
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	/* The challenge answers once: taken in the same transaction. */
 	if (fdb_challenge_take(c, cid) != 1) {
 		db_rollback(c);
-		return fres(FACTOR_EXPIRED, "challenge_expired",
+		return st_res(ST_UNAUTHORIZED, "challenge_expired",
 		    "Start again: the request ran out");
 	}
 	st = fdb_cred_insert(c, u->id, &cr, clock_now());
 	if (st == DB_CONSTRAINT) {
 		db_rollback(c);
-		return fres(FACTOR_CONFLICT, "credential_exists",
+		return st_res(ST_CONFLICT, "credential_exists",
 		    "This key is registered already");
 	}
 	if (st != DB_OK ||
@@ -178,12 +177,12 @@ store_credential(struct db_conn *c, const struct acct_env *env,
 	    db_commit(c) != DB_OK) {
 		db_rollback(c);
 		sodium_memzero(codes, sizeof(*codes));
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	}
-	return FACTOR_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct factor_result
+struct st_result
 factors_webauthn_add(const struct acct_env *env, const struct user *u,
     const char *session_hash, const char *name, const char *client_data,
     const char *att_obj, struct factor_codes *codes)
@@ -191,7 +190,7 @@ factors_webauthn_add(const struct acct_env *env, const struct user *u,
 	struct webauthn_rp rp;
 	struct webauthn_credential wc = { 0 };
 	struct fdb_challenge ch;
-	struct factor_result r;
+	struct st_result r;
 	unsigned char *cd = NULL, *ao = NULL;
 	size_t cdl = 0, aol = 0;
 	enum webauthn_err e;
@@ -201,27 +200,27 @@ factors_webauthn_add(const struct acct_env *env, const struct user *u,
 
 	memset(codes, 0, sizeof(*codes));
 	if (!name_ok(name))
-		return fres(FACTOR_INVALID, "bad_name",
-		    "A name has 1 to 64 characters");
+		return st_res(
+		    ST_INVALID, "bad_name", "A name has 1 to 64 characters");
 	cd = decode(client_data, 8192, &cdl);
 	ao = decode(att_obj, 16384, &aol);
 	if (cd == NULL || ao == NULL) {
 		free(cd);
 		free(ao);
-		return fres(FACTOR_INVALID, "bad_field", "credential");
+		return st_res(ST_INVALID, "bad_field", "credential");
 	}
 	factor_rp(env, &rp);
 	factor_challenge_id(env, "register", session_hash, cid);
 	c = db_get(env->db);
 	got = fdb_challenge_get(c, cid, clock_now(), &ch);
 	if (got != 1 || strcmp(ch.user_id, u->id) != 0)
-		r = got == -1 ? FACTOR_DB_ERROR :
-		                fres(FACTOR_EXPIRED, "challenge_expired",
+		r = got == -1 ? ST_DB_ERROR :
+		                st_res(ST_UNAUTHORIZED, "challenge_expired",
 		                    "Start again: the request ran out");
 	else if ((e = webauthn_register(
 	              &rp, ch.challenge, cd, cdl, ao, aol, &wc)) != WA_OK)
-		r = fres(
-		    FACTOR_INVALID, "webauthn_refused", webauthn_strerror(e));
+		r = st_res(
+		    ST_INVALID, "webauthn_refused", webauthn_strerror(e));
 	else
 		r = store_credential(
 		    c, env, u, session_hash, cid, name, &wc, codes);
@@ -233,21 +232,21 @@ factors_webauthn_add(const struct acct_env *env, const struct user *u,
 }
 
 /* Removing factor kind: refused for an administrator's last one. */
-static struct factor_result
+static struct st_result
 removable(struct db_conn *c, const struct acct_env *env, const struct user *u,
     const char *session_hash)
 {
-	struct factor_result r = need_fresh(c, env, u, session_hash);
+	struct st_result r = need_fresh(c, env, u, session_hash);
 	int64_t n;
 
-	if (r.st != FACTOR_OK)
+	if (r.st != ST_OK)
 		return r;
 	if ((n = fdb_count(c, u->id)) < 0)
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	if (n <= 1 && u->is_admin)
-		return fres(FACTOR_FORBIDDEN, "admin_needs_factor",
+		return st_res(ST_FORBIDDEN, "admin_needs_factor",
 		    "An administrator keeps at least one second factor");
-	return FACTOR_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 /* After a removal: without factors the recovery codes go too. */
@@ -263,26 +262,26 @@ after_remove(struct db_conn *c, const struct acct_env *env,
 	return factor_changed(c, env, u, "factor.removed", method);
 }
 
-struct factor_result
+struct st_result
 factors_webauthn_remove(const struct acct_env *env, const struct user *u,
     const char *session_hash, const char *cred_id)
 {
 	struct db_conn *c = db_get(env->db);
-	struct factor_result r = removable(c, env, u, session_hash);
+	struct st_result r = removable(c, env, u, session_hash);
 	int gone;
 
-	if (r.st == FACTOR_OK) {
+	if (r.st == ST_OK) {
 		if (db_begin(c) != DB_OK)
-			r = FACTOR_DB_ERROR;
+			r = ST_DB_ERROR;
 		else if ((gone = fdb_cred_delete(c, u->id, cred_id)) != 1) {
 			db_rollback(c);
 			r = gone == 0 ?
-			    fres(FACTOR_NOT_FOUND, "not_found", "Not found") :
-			    FACTOR_DB_ERROR;
+			    st_res(ST_NOT_FOUND, "not_found", "Not found") :
+			    ST_DB_ERROR;
 		} else if (after_remove(c, env, u, "webauthn") == -1 ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
-			r = FACTOR_DB_ERROR;
+			r = ST_DB_ERROR;
 		}
 	}
 	db_put(c);
@@ -310,7 +309,7 @@ uri_escape(char *out, size_t outlen, const char *in)
 	out[o] = '\0';
 }
 
-struct factor_result
+struct st_result
 factors_totp_begin(const struct acct_env *env, const struct user *u,
     const char *session_hash, char secret_b32[TOTP_B32_LEN + 1],
     char uri[FACTOR_URI_MAX])
@@ -320,18 +319,18 @@ factors_totp_begin(const struct acct_env *env, const struct user *u,
 	int confirmed = 0, found;
 	int64_t created;
 	struct db_conn *c = db_get(env->db);
-	struct factor_result r = need_fresh(c, env, u, session_hash);
+	struct st_result r = need_fresh(c, env, u, session_hash);
 
 	secret_b32[0] = uri[0] = '\0';
-	if (r.st != FACTOR_OK)
+	if (r.st != ST_OK)
 		goto out;
 	if ((found = fdb_totp_get(c, u->id, &have, &confirmed, &created)) ==
 	    -1) {
-		r = FACTOR_DB_ERROR;
+		r = ST_DB_ERROR;
 		goto out;
 	}
 	if (found == 1 && confirmed) {
-		r = fres(FACTOR_CONFLICT, "totp_exists",
+		r = st_res(ST_CONFLICT, "totp_exists",
 		    "An authenticator app is set up already; remove it first");
 		goto out;
 	}
@@ -339,7 +338,7 @@ factors_totp_begin(const struct acct_env *env, const struct user *u,
 	sealed = factor_seal(env, u->id, secret, sizeof(secret));
 	if (sealed == NULL ||
 	    fdb_totp_put(c, u->id, sealed, clock_now()) != DB_OK) {
-		r = FACTOR_DB_ERROR;
+		r = ST_DB_ERROR;
 		goto out;
 	}
 	totp_base32(secret_b32, TOTP_B32_LEN + 1, secret, sizeof(secret));
@@ -356,7 +355,7 @@ out:
 	return r;
 }
 
-struct factor_result
+struct st_result
 factors_totp_confirm(const struct acct_env *env, const struct user *u,
     const char *session_hash, const char *code, struct factor_codes *codes)
 {
@@ -365,14 +364,14 @@ factors_totp_confirm(const struct acct_env *env, const struct user *u,
 	int confirmed = 0, found, first;
 	int64_t created = 0, step = 0, now = clock_now(), n;
 	struct db_conn *c = db_get(env->db);
-	struct factor_result r = FACTOR_DB_ERROR;
+	struct st_result r = ST_DB_ERROR;
 
 	memset(codes, 0, sizeof(*codes));
 	snprintf(key, sizeof(key), "factor:%s", u->id);
 	if ((n = ratelimit_hit(c, key, 900, now)) < 0)
 		goto out;
 	if (n > FACTOR_FAILURES) {
-		r = fres(FACTOR_LIMITED, "rate_limited",
+		r = st_res_after(ST_LIMITED, 900, "rate_limited",
 		    "Too many attempts; try again later");
 		goto out;
 	}
@@ -380,13 +379,14 @@ factors_totp_confirm(const struct acct_env *env, const struct user *u,
 	if (found == -1)
 		goto out;
 	if (found == 0 || confirmed || now - created > TOTP_PENDING_TTL) {
-		r = fres(FACTOR_NOT_FOUND, "no_pending_totp",
+		r = st_res(ST_NOT_FOUND, "no_pending_totp",
 		    "Start setting up the app again");
 		goto out;
 	}
 	if (factor_unseal(env, u->id, sealed, secret, sizeof(secret)) == -1 ||
 	    !totp_check(secret, sizeof(secret), code, now, &step)) {
-		r = fres(FACTOR_WRONG, "wrong_code", "This code is not right");
+		r = st_res(
+		    ST_UNAUTHORIZED, "wrong_code", "This code is not right");
 		goto out;
 	}
 	(void)ratelimit_undo(c, key, 900, now);
@@ -395,7 +395,7 @@ factors_totp_confirm(const struct acct_env *env, const struct user *u,
 	if (fdb_totp_confirm(c, u->id, step, now) == DB_OK &&
 	    after_add(c, env, u, session_hash, !first, codes, "totp") == 0 &&
 	    db_commit(c) == DB_OK)
-		r = FACTOR_OK_RESULT;
+		r = ST_RESULT_OK;
 	else {
 		db_rollback(c);
 		sodium_memzero(codes, sizeof(*codes));
@@ -407,26 +407,26 @@ out:
 	return r;
 }
 
-struct factor_result
+struct st_result
 factors_totp_remove(
     const struct acct_env *env, const struct user *u, const char *session_hash)
 {
 	struct db_conn *c = db_get(env->db);
-	struct factor_result r = removable(c, env, u, session_hash);
+	struct st_result r = removable(c, env, u, session_hash);
 	int gone;
 
-	if (r.st == FACTOR_OK) {
+	if (r.st == ST_OK) {
 		if (db_begin(c) != DB_OK)
-			r = FACTOR_DB_ERROR;
+			r = ST_DB_ERROR;
 		else if ((gone = fdb_totp_delete(c, u->id)) != 1) {
 			db_rollback(c);
-			r = gone == 0 ? fres(FACTOR_NOT_FOUND, "not_found",
+			r = gone == 0 ? st_res(ST_NOT_FOUND, "not_found",
 			                    "No authenticator app is set up") :
-			                FACTOR_DB_ERROR;
+			                ST_DB_ERROR;
 		} else if (after_remove(c, env, u, "totp") == -1 ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
-			r = FACTOR_DB_ERROR;
+			r = ST_DB_ERROR;
 		}
 	}
 	db_put(c);

@@ -7,17 +7,6 @@
 
 struct db_conn;
 
-static inline struct factor_result
-fres(enum factor_status st, const char *code, const char *why)
-{
-	struct factor_result r = { st, code, why };
-
-	return r;
-}
-
-#define FACTOR_OK_RESULT fres(FACTOR_OK, NULL, NULL)
-#define FACTOR_DB_ERROR fres(FACTOR_ERROR, "internal", "database")
-
 /* The relying party of this server (server.public_url). */
 void factor_rp(const struct acct_env *env, struct webauthn_rp *rp);
 /* The keyed hash under which a challenge of kind for key is kept. */
@@ -37,7 +26,7 @@ int factor_fresh(struct db_conn *c, const struct acct_env *env, const char *uid,
  * WebAuthn challenge is kept (taken when the assertion passes). Counts
  * the attempt against FACTOR_FAILURES first; audits a failure.
  */
-struct factor_result factor_prove(struct db_conn *c, const struct acct_env *env,
+struct st_result factor_prove(struct db_conn *c, const struct acct_env *env,
     const char *uid, const char *challenge_id, const struct factor_proof *p);
 /* Makes, stores (hashed) and returns a new set of recovery codes. */
 int factor_codes_make(struct db_conn *c, const struct acct_env *env,

@@ -15,8 +15,8 @@
 #include "domain/factors_int.h"
 #include "util/clock.h"
 
-static const struct factor_result gone = { FACTOR_EXPIRED, "login_expired",
-	"This login ran out; log in again" };
+static const struct st_result gone = { ST_UNAUTHORIZED, "login_expired",
+	"This login ran out; log in again", 0 };
 
 int
 factors_login_begin(const struct acct_env *env, const struct user *u,
@@ -55,7 +55,7 @@ add_id(const struct fdb_cred *cr, void *arg)
 	o->cred_ids[o->ncred_ids++] = xstrdup(cr->id);
 }
 
-struct factor_result
+struct st_result
 factors_login_options(
     const struct acct_env *env, const char *token, struct factor_options *out)
 {
@@ -93,17 +93,17 @@ factors_login_options(
 	free(sealed);
 	if (got != 1) {
 		factor_options_release(out);
-		return got == 0 ? gone : FACTOR_DB_ERROR;
+		return got == 0 ? gone : ST_DB_ERROR;
 	}
-	return FACTOR_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct factor_result
+struct st_result
 factors_login_finish(const struct acct_env *env, const char *token,
     const struct factor_proof *p, struct user *u, struct acct_session *s)
 {
 	struct fdb_challenge ch;
-	struct factor_result r;
+	struct st_result r;
 	char cid[48];
 	struct db_conn *c;
 	int got;
@@ -116,30 +116,30 @@ factors_login_finish(const struct acct_env *env, const char *token,
 	got = fdb_challenge_get(c, cid, clock_now(), &ch);
 	if (got != 1 || strcmp(ch.purpose, "login") != 0) {
 		db_put(c);
-		return got == -1 ? FACTOR_DB_ERROR : gone;
+		return got == -1 ? ST_DB_ERROR : gone;
 	}
 	r = factor_prove(c, env, ch.user_id, cid, p);
 	/* An assertion took the login with its challenge; a code takes it
 	 * here. Either way it makes one session only. */
-	if (r.st == FACTOR_OK && p->credential_id == NULL &&
+	if (r.st == ST_OK && p->credential_id == NULL &&
 	    (got = fdb_challenge_take(c, cid)) != 1)
-		r = got == 0 ? gone : FACTOR_DB_ERROR;
-	if (r.st == FACTOR_OK && (got = users_by_id(c, ch.user_id, u)) != 1)
-		r = got == 0 ? gone : FACTOR_DB_ERROR;
+		r = got == 0 ? gone : ST_DB_ERROR;
+	if (r.st == ST_OK && (got = users_by_id(c, ch.user_id, u)) != 1)
+		r = got == 0 ? gone : ST_DB_ERROR;
 	db_put(c);
-	if (r.st != FACTOR_OK)
+	if (r.st != ST_OK)
 		return r;
 	/* Blocked or unverified since the password was given. */
 	if (u->blocked || !u->verified) {
 		user_release(u);
-		return fres(FACTOR_FORBIDDEN, "account_blocked",
+		return st_res(ST_FORBIDDEN, "account_blocked",
 		    "This account is blocked; ask your administrator");
 	}
 	if (acct_start_session(env, u,
 	        ch.old_session[0] ? ch.old_session : NULL, s,
 	        clock_now()) != ACCT_OK) {
 		user_release(u);
-		return FACTOR_DB_ERROR;
+		return ST_DB_ERROR;
 	}
-	return FACTOR_OK_RESULT;
+	return ST_RESULT_OK;
 }

@@ -13,11 +13,11 @@
 #include "util/clock.h"
 #include "util/secrets.h"
 
-#define FAILED msg_res(MSG_ERROR, "internal", "Internal error")
-#define BUSY msg_res(MSG_BUSY, "busy", "The server is busy; try again")
-#define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "No such mailbox")
+#define FAILED st_res(ST_ERROR, "internal", "Internal error")
+#define BUSY st_res(ST_BUSY, "busy", "The server is busy; try again")
+#define NOT_FOUND st_res(ST_NOT_FOUND, "not_found", "No such mailbox")
 #define MISMATCH \
-	msg_res(MSG_CONFLICT, "grants_mismatch", \
+	st_res(ST_CONFLICT, "grants_mismatch", \
 	    "The members or keys changed; reload and try again")
 #define STANZA_B64 107 /* 80 bytes */
 
@@ -118,33 +118,33 @@ audit(struct db_conn *c, const struct msg_env *env, const char *actor,
 	json_decref(d);
 }
 
-struct msg_result
+struct st_result
 mailboxes_create(const struct msg_env *env, const char *actor,
     const char *email_in, const char *name, const char *owner_email,
     char out_id[RAND_ID_LEN + 1])
 {
 	char email[EMAIL_MAX + 1];
 	const char *domain, *why;
-	struct msg_result res = FAILED;
+	struct st_result res = FAILED;
 	struct db_conn *c;
 	struct user owner;
 	int found, conn;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
 	    -1)
-		return msg_res(MSG_INVALID, "bad_email", why);
+		return st_res(ST_INVALID, "bad_email", why);
 	if (name == NULL || *name == '\0' || strlen(name) > 200)
-		return msg_res(MSG_INVALID, "bad_name", "Give a name (≤ 200)");
+		return st_res(ST_INVALID, "bad_name", "Give a name (≤ 200)");
 	c = db_get(env->db);
 	conn = orgs_is_connected(c, domain);
 	found = users_by_email(c, owner_email, &owner);
 	if (conn == 0)
-		res = msg_res(MSG_INVALID, "not_connected",
+		res = st_res(ST_INVALID, "not_connected",
 		    "The address is not of a connected organisation");
 	else if (found == 0 ||
 	    (found == 1 &&
 	        (owner.is_mailbox || !owner.verified || owner.key_id == NULL)))
-		res = msg_res(MSG_NOT_FOUND, "no_owner",
+		res = st_res(ST_NOT_FOUND, "no_owner",
 		    "The owner must be a verified account with keys");
 	else if (conn == 1 && found == 1 && db_begin(c) == DB_OK) {
 		rand_id(out_id);
@@ -154,11 +154,11 @@ mailboxes_create(const struct msg_env *env, const char *actor,
 			audit(c, env, actor, "mailbox.created", out_id,
 			    owner.email, NULL);
 			res = db_commit(c) == DB_OK ?
-			    msg_res(MSG_OK, NULL, NULL) :
+			    st_res(ST_OK, NULL, NULL) :
 			    FAILED;
 			break;
 		case DB_CONSTRAINT:
-			res = msg_res(MSG_CONFLICT, "exists",
+			res = st_res(ST_CONFLICT, "exists",
 			    "An account or mailbox has that address");
 			/* FALLTHROUGH */
 		default:
@@ -172,7 +172,7 @@ mailboxes_create(const struct msg_env *env, const char *actor,
 }
 
 /* The checks of a new key version, before the transaction. */
-static struct msg_result
+static struct st_result
 rekey_check(struct db_conn *c, const struct user *u, const char *mailbox,
     const struct mbx_rekey_in *in, const char *kid, struct idset *members)
 {
@@ -186,20 +186,19 @@ rekey_check(struct db_conn *c, const struct user *u, const char *mailbox,
 	if (nkeys < 0)
 		return BUSY;
 	if ((nkeys == 0 || in->remove != NULL) && strcmp(role, "owner") != 0)
-		return msg_res(MSG_FORBIDDEN, "owner_only",
+		return st_res(ST_FORBIDDEN, "owner_only",
 		    "Only the mailbox's owner may do this");
 	if (nkeys == 0 && in->remove != NULL)
-		return msg_res(
-		    MSG_CONFLICT, "no_key", "The mailbox has no key");
+		return st_res(ST_CONFLICT, "no_key", "The mailbox has no key");
 	if (nkeys >= MBX_KEYS_MAX)
-		return msg_res(MSG_FORBIDDEN, "too_many_keys",
+		return st_res(ST_FORBIDDEN, "too_many_keys",
 		    "The mailbox has had too many keys");
 	if (in->remove != NULL && strcmp(in->remove, u->id) == 0)
-		return msg_res(MSG_INVALID, "remove_self",
+		return st_res(ST_INVALID, "remove_self",
 		    "The owner cannot remove themselves");
 	if (in->remove != NULL &&
 	    mbx_db_role(c, mailbox, in->remove, other) != 1)
-		return msg_res(MSG_NOT_FOUND, "no_member", "No such member");
+		return st_res(ST_NOT_FOUND, "no_member", "No such member");
 	if (mbx_db_members(c, mailbox, add_member, members) == -1)
 		return BUSY;
 	/* The removed member gets no grant of the new key. */
@@ -215,16 +214,16 @@ rekey_check(struct db_conn *c, const struct user *u, const char *mailbox,
 	members->n = j;
 	if (!grants_cover(members, in->grants, in->ngrants, kid, NULL, 1))
 		return MISMATCH;
-	return msg_res(MSG_OK, NULL, NULL);
+	return st_res(ST_OK, NULL, NULL);
 }
 
-static struct msg_result
+static struct st_result
 rekey_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
     const char *mailbox, const struct mbx_rekey_in *in, const char *kid)
 {
 	struct mbx_key k = { kid, in->x25519_pk, in->ed25519_pk,
 		in->wrapped_x25519_sk, in->wrapped_ed25519_sk, 0 };
-	struct msg_result res = msg_res(MSG_OK, NULL, NULL);
+	struct st_result res = st_res(ST_OK, NULL, NULL);
 	struct user gone = { 0 };
 	struct mbx_grant g;
 	enum db_status st;
@@ -239,7 +238,7 @@ rekey_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 	st = mbx_db_key_insert(c, mailbox, &k, u->id, clock_now());
 	if (st != DB_OK) {
 		res = st == DB_CONSTRAINT ?
-		    msg_res(MSG_CONFLICT, "key_exists",
+		    st_res(ST_CONFLICT, "key_exists",
 		        "The mailbox had that key before") :
 		    BUSY;
 		goto out;
@@ -248,7 +247,7 @@ rekey_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 		res = BUSY;
 		goto out;
 	}
-	for (i = 0; i < in->ngrants && res.st == MSG_OK; i++) {
+	for (i = 0; i < in->ngrants && res.st == ST_OK; i++) {
 		g.key_id = kid;
 		g.member_key_id = in->grants[i].member_key_id;
 		g.granted_by = u->id;
@@ -257,37 +256,37 @@ rekey_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 		        c, mailbox, in->grants[i].user_id, &g) != DB_OK)
 			res = BUSY;
 	}
-	if (res.st == MSG_OK && in->remove != NULL)
+	if (res.st == ST_OK && in->remove != NULL)
 		audit(c, env, u->id, "mailbox.member_removed", mailbox,
 		    gone.email, kid);
-	if (res.st == MSG_OK)
+	if (res.st == ST_OK)
 		audit(c, env, u->id, "mailbox.key_made", mailbox, NULL, kid);
 out:
 	user_release(&gone);
 	return res;
 }
 
-struct msg_result
+struct st_result
 mailboxes_rekey(const struct msg_env *env, const struct user *u,
     const char *mailbox, const struct mbx_rekey_in *in,
     char out_key_id[RAND_ID_LEN + 1])
 {
 	struct idset *members;
-	struct msg_result res;
+	struct st_result res;
 	struct db_conn *c;
 	char edkid[RAND_ID_LEN + 1];
 
 	if (user_key_id_of(in->x25519_pk, out_key_id) == -1 ||
 	    user_key_id_of(in->ed25519_pk, edkid) == -1)
-		return msg_res(
-		    MSG_INVALID, "bad_key", "A public key is not 32 bytes");
+		return st_res(
+		    ST_INVALID, "bad_key", "A public key is not 32 bytes");
 	members = xcalloc(1, sizeof(*members));
 	c = db_get(env->db);
 	if (db_begin(c) != DB_OK)
 		res = BUSY;
 	else if ((res = rekey_check(c, u, mailbox, in, out_key_id, members))
-	             .st != MSG_OK ||
-	    (res = rekey_tx(c, env, u, mailbox, in, out_key_id)).st != MSG_OK)
+	             .st != ST_OK ||
+	    (res = rekey_tx(c, env, u, mailbox, in, out_key_id)).st != ST_OK)
 		db_rollback(c);
 	else if (db_commit(c) != DB_OK)
 		res = BUSY;
@@ -322,7 +321,7 @@ holds_key(struct db_conn *c, const char *mailbox, const char *user)
 	return h.found;
 }
 
-static struct msg_result
+static struct st_result
 add_check(struct db_conn *c, const struct user *u, const char *mailbox,
     const struct user *t, const struct mbx_grant_in *grants, size_t ngrants,
     struct idset *keys)
@@ -334,34 +333,33 @@ add_check(struct db_conn *c, const struct user *u, const char *mailbox,
 		return NOT_FOUND;
 	if (t->is_mailbox || !t->verified || t->key_id == NULL ||
 	    strcmp(t->id, MSG_EXTERNAL) == 0)
-		return msg_res(MSG_NOT_FOUND, "no_account",
+		return st_res(ST_NOT_FOUND, "no_account",
 		    "No verified account with keys");
 	if (mbx_db_role(c, mailbox, t->id, role) != 0 &&
 	    holds_key(c, mailbox, t->id) != 0)
-		return msg_res(
-		    MSG_CONFLICT, "already_member", "Already a member");
+		return st_res(
+		    ST_CONFLICT, "already_member", "Already a member");
 	n = mbx_db_count(c, MBX_SQL_MEMBERS, mailbox, "");
 	if (n < 0)
 		return BUSY;
 	if (n >= MBX_MEMBERS_MAX)
-		return msg_res(MSG_FORBIDDEN, "too_many_members",
+		return st_res(ST_FORBIDDEN, "too_many_members",
 		    "The mailbox has as many members as it can have");
 	if (mbx_db_keys(c, mailbox, add_key, keys) == -1 || keys->over)
 		return BUSY;
 	if (keys->n == 0)
-		return msg_res(
-		    MSG_CONFLICT, "no_key", "The mailbox has no key");
+		return st_res(ST_CONFLICT, "no_key", "The mailbox has no key");
 	if (ngrants > 0 && grants[0].member_key_id != NULL &&
 	    strcmp(grants[0].member_key_id, t->key_id) != 0)
-		return msg_res(MSG_CONFLICT, "member_key_changed",
+		return st_res(ST_CONFLICT, "member_key_changed",
 		    "The colleague's key changed; compare the fingerprint "
 		    "again");
 	if (!grants_cover(keys, grants, ngrants, NULL, t->key_id, 0))
 		return MISMATCH;
-	return msg_res(MSG_OK, NULL, NULL);
+	return st_res(ST_OK, NULL, NULL);
 }
 
-static struct msg_result
+static struct st_result
 add_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
     const char *mailbox, const struct user *t,
     const struct mbx_grant_in *grants, size_t ngrants)
@@ -388,16 +386,16 @@ add_tx(struct db_conn *c, const struct msg_env *env, const struct user *u,
 	audit(c, env, u->id,
 	    again ? "mailbox.member_granted" : "mailbox.member_added", mailbox,
 	    t->email, t->key_id);
-	return msg_res(MSG_OK, NULL, NULL);
+	return st_res(ST_OK, NULL, NULL);
 }
 
-struct msg_result
+struct st_result
 mailboxes_add_member(const struct msg_env *env, const struct user *u,
     const char *mailbox, const char *user_id, const struct mbx_grant_in *grants,
     size_t ngrants)
 {
 	struct idset *keys;
-	struct msg_result res;
+	struct st_result res;
 	struct db_conn *c;
 	struct user t;
 	int found;
@@ -406,15 +404,14 @@ mailboxes_add_member(const struct msg_env *env, const struct user *u,
 	c = db_get(env->db);
 	found = users_by_id(c, user_id, &t);
 	if (found != 1)
-		res = found == 0 ? msg_res(MSG_NOT_FOUND, "no_account",
+		res = found == 0 ? st_res(ST_NOT_FOUND, "no_account",
 		                       "No verified account with keys") :
 		                   BUSY;
 	else if (db_begin(c) != DB_OK)
 		res = BUSY;
 	else if ((res = add_check(c, u, mailbox, &t, grants, ngrants, keys))
-	             .st != MSG_OK ||
-	    (res = add_tx(c, env, u, mailbox, &t, grants, ngrants)).st !=
-	        MSG_OK)
+	             .st != ST_OK ||
+	    (res = add_tx(c, env, u, mailbox, &t, grants, ngrants)).st != ST_OK)
 		db_rollback(c);
 	else if (db_commit(c) != DB_OK)
 		res = BUSY;

@@ -41,17 +41,17 @@ struct mbx_rekey_in {
  * mailbox create, the Postbussen page of Beheer): out_id gets the new id.
  * actor: "admin-cli" or the administrator's account, for the audit log.
  */
-struct msg_result mailboxes_create(const struct msg_env *env, const char *actor,
+struct st_result mailboxes_create(const struct msg_env *env, const char *actor,
     const char *email, const char *name, const char *owner_email,
     char out_id[RAND_ID_LEN + 1]);
 
 /* The first key (by the owner) or a new one, with a removal. */
-struct msg_result mailboxes_rekey(const struct msg_env *env,
+struct st_result mailboxes_rekey(const struct msg_env *env,
     const struct user *u, const char *mailbox, const struct mbx_rekey_in *in,
     char out_key_id[RAND_ID_LEN + 1]);
 
 /* Adds user_id with one grant per key version (user_id ignored there). */
-struct msg_result mailboxes_add_member(const struct msg_env *env,
+struct st_result mailboxes_add_member(const struct msg_env *env,
     const struct user *u, const char *mailbox, const char *user_id,
     const struct mbx_grant_in *grants, size_t ngrants);
 

@@ -36,7 +36,7 @@
 #define LINK_STANZA_LEN 48
 #define LINK_SEALED_LEN 60 /* nonce 12 || AES-GCM(S) 32 + 16 */
 
-static const struct msg_result ok = { MSG_OK, NULL, NULL };
+static const struct st_result ok = { ST_OK, NULL, NULL, 0 };
 
 /* Text shown to people: no control characters, at most max characters. */
 static int
@@ -78,7 +78,7 @@ msg_created_release(struct msg_created *c)
 }
 
 /* Checks the files and works out the ciphertext sizes. */
-static struct msg_result
+static struct st_result
 check_files(const struct msg_env *env, const struct msg_create_in *in,
     const struct org_effective *pol, struct msg_created *out,
     uint64_t *total_ct)
@@ -89,11 +89,11 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 	size_t i;
 
 	if (in->nfiles == 0)
-		return msg_res(
-		    MSG_INVALID, "no_files", "add at least one document");
+		return st_res(
+		    ST_INVALID, "no_files", "add at least one document");
 	if (in->nfiles > (size_t)cfg->send_max_files)
-		return msg_res(
-		    MSG_TOO_LARGE, "too_many_files", "too many documents");
+		return st_res(
+		    ST_TOO_LARGE, "too_many_files", "too many documents");
 	/* The organisation's limit, and a request's own below it. */
 	max = (uint64_t)pol->max_message_bytes;
 	if (in->max_bytes > 0 && (uint64_t)in->max_bytes < max)
@@ -104,22 +104,22 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
 		const struct msg_file_in *f = &in->files[i];
 
 		if (filename_check(f->name, pol->extensions, &code, &why) == -1)
-			return msg_res(MSG_INVALID, code, why);
+			return st_res(ST_INVALID, code, why);
 		if (f->size > max - total)
-			return msg_res(MSG_TOO_LARGE, "message_too_large",
+			return st_res(ST_TOO_LARGE, "message_too_large",
 			    "the documents are larger than allowed");
 		total += f->size;
 		if (stf1_ciphertext_size(f->size, STF1_LOG2_DEFAULT,
 		        &out->ciphertext_sizes[i]) != STF1_OK ||
 		    out->ciphertext_sizes[i] > UINT64_MAX - *total_ct)
-			return msg_res(MSG_TOO_LARGE, "message_too_large",
+			return st_res(ST_TOO_LARGE, "message_too_large",
 			    "a document is too large");
 		*total_ct += out->ciphertext_sizes[i];
 	}
 	if (blob_free_bytes(env->store, &free_bytes) == 0 &&
 	    (free_bytes < *total_ct ||
 	        free_bytes - *total_ct < (uint64_t)cfg->send_disk_reserve))
-		return msg_res(MSG_NO_SPACE, "insufficient_storage",
+		return st_res(ST_NO_SPACE, "insufficient_storage",
 		    "not enough storage space now; try again later");
 	return ok;
 }
@@ -129,7 +129,7 @@ check_files(const struct msg_env *env, const struct msg_create_in *in,
  * choose only where it lets them. Documents from outside go to an
  * account: no link secret exists.
  */
-static struct msg_result
+static struct st_result
 check_delivery(
     struct db_conn *c, const struct msg_create_in *in, struct msg_created *out)
 {
@@ -139,12 +139,12 @@ check_delivery(
 	if (in->request_id != NULL)
 		return ok;
 	if (delivery_policy_of(c, in->sender->email, &p) == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	return delivery_decide(p, in->delivery, &out->strict);
 }
 
 /* The recipient: an account (verified), or the link flow. */
-static struct msg_result
+static struct st_result
 check_recipient(struct db_conn *c, const struct msg_create_in *in,
     const struct org_effective *pol, struct msg_created *out)
 {
@@ -153,37 +153,37 @@ check_recipient(struct db_conn *c, const struct msg_create_in *in,
 
 	if (email_normalise(in->rcpt_email, out->rcpt_email,
 	        sizeof(out->rcpt_email), &domain, &why) == -1)
-		return msg_res(MSG_INVALID, "bad_email", why);
+		return st_res(ST_INVALID, "bad_email", why);
 	if (!accounts_name_ok(in->rcpt_name))
-		return msg_res(MSG_INVALID, "bad_name", "the recipient's name");
+		return st_res(ST_INVALID, "bad_name", "the recipient's name");
 	if ((connected = orgs_is_connected(c, domain)) == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	if (!connected && !pol->outsiders)
-		return msg_res(MSG_FORBIDDEN, "outsiders_not_allowed",
+		return st_res(ST_FORBIDDEN, "outsiders_not_allowed",
 		    "your organisation does not allow sending outside the "
 		    "connected organisations");
 	if (in->rcpt_phone[0] != '\0' &&
 	    phone_normalise(in->rcpt_phone, pol->sms_prefixes, out->rcpt_phone,
 	        sizeof(out->rcpt_phone), &why) == -1)
-		return msg_res(MSG_INVALID, "bad_phone", why);
+		return st_res(ST_INVALID, "bad_phone", why);
 	if (!connected && out->rcpt_phone[0] == '\0')
-		return msg_res(MSG_INVALID, "phone_required",
+		return st_res(ST_INVALID, "phone_required",
 		    "a mobile number is needed for recipients outside the "
 		    "connected organisations");
 	found = directory_lookup(c, out->rcpt_email, &out->rcpt);
 	if (found == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	out->link = found == 0;
 	/* The key the sender's pins trust (or a request's link named), or
 	 * nothing: a key that changed in between is refused. */
 	if (in->rcpt_key_id != NULL &&
 	    (out->link || strcmp(out->rcpt.key_id, in->rcpt_key_id) != 0))
-		return msg_res(MSG_CONFLICT, "key_changed",
+		return st_res(ST_CONFLICT, "key_changed",
 		    "the recipient's key is not the one the sender expects");
 	return check_delivery(c, in, out);
 }
 
-static struct msg_result
+static struct st_result
 insert_all(struct db_conn *c, const struct msg_env *env,
     const struct msg_create_in *in, struct msg_created *out, uint64_t total)
 {
@@ -221,7 +221,7 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 	}
 	if (msg_insert(c, &m) != DB_OK ||
 	    (out->link && msg_key_insert(c, out->id, out->r_srv) != DB_OK))
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	for (i = 0; i < in->nfiles; i++) {
 		memset(&f, 0, sizeof(f));
 		memcpy(f.id, out->file_ids[i], sizeof(f.id));
@@ -232,20 +232,20 @@ insert_all(struct db_conn *c, const struct msg_env *env,
 		f.size = (int64_t)in->files[i].size;
 		f.ciphertext_size = (int64_t)out->ciphertext_sizes[i];
 		if (file_insert(c, &f) != DB_OK)
-			return msg_res(MSG_ERROR, "internal", "database");
+			return st_res(ST_ERROR, "internal", "database");
 	}
 	if (event_add_member(c, out->id, "created", in->sender->id,
 	        in->sender->member_id, env->ip, NULL) != DB_OK)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	return ok;
 }
 
-struct msg_result
+struct st_result
 messages_create(const struct msg_env *env, const struct msg_create_in *in,
     struct msg_created *out)
 {
 	struct org_effective *pol;
-	struct msg_result r;
+	struct st_result r;
 	struct db_conn *c;
 	uint64_t total = 0, total_ct;
 	size_t i;
@@ -254,7 +254,7 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 	memset(out, 0, sizeof(*out));
 	if (!text_ok(in->subject, SUBJECT_MAX) ||
 	    !text_ok(in->reference, REFERENCE_MAX))
-		return msg_res(MSG_INVALID, "bad_text",
+		return st_res(ST_INVALID, "bad_text",
 		    "subject or reference too long or with control characters");
 	/* The sender's organisation decides (for documents from outside:
 	 * the recipient's). */
@@ -267,9 +267,9 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 	db_put(c);
 	if (got == -1) {
 		free(pol);
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	}
-	if ((r = check_files(env, in, pol, out, &total_ct)).st != MSG_OK) {
+	if ((r = check_files(env, in, pol, out, &total_ct)).st != ST_OK) {
 		free(pol);
 		return r;
 	}
@@ -281,20 +281,20 @@ messages_create(const struct msg_env *env, const struct msg_create_in *in,
 		rand_id(out->file_ids[i]);
 	rand_token(out->r_srv);
 	c = db_get(env->db);
-	if ((r = check_recipient(c, in, pol, out)).st == MSG_OK) {
+	if ((r = check_recipient(c, in, pol, out)).st == ST_OK) {
 		if (db_begin(c) != DB_OK)
-			r = msg_res(MSG_ERROR, "internal", "database");
-		else if ((r = msg_idem_check(c, in, out)).st != MSG_OK ||
+			r = st_res(ST_ERROR, "internal", "database");
+		else if ((r = msg_idem_check(c, in, out)).st != ST_OK ||
 		    out->replayed ||
-		    (r = insert_all(c, env, in, out, total)).st != MSG_OK ||
-		    (r = msg_idem_record(c, in, out)).st != MSG_OK ||
+		    (r = insert_all(c, env, in, out, total)).st != ST_OK ||
+		    (r = msg_idem_record(c, in, out)).st != ST_OK ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
-			if (r.st == MSG_OK && !out->replayed)
-				r = msg_res(MSG_ERROR, "internal", "database");
+			if (r.st == ST_OK && !out->replayed)
+				r = st_res(ST_ERROR, "internal", "database");
 		}
 		/* Two requests with one key at once: the other one made it. */
-		if (r.st == MSG_CONFLICT && in->idem_key != NULL &&
+		if (r.st == ST_CONFLICT && in->idem_key != NULL &&
 		    strcmp(r.code, "idempotency_race") == 0)
 			r = msg_idem_check(c, in, out);
 	}
@@ -346,46 +346,46 @@ queue_recipient_mail(struct db_conn *c, const struct msg_env *env,
 	return rc;
 }
 
-static struct msg_result
+static struct st_result
 check_send(const struct msg_env *env, struct db_conn *c,
     const struct msg_row *m, const struct user *sender,
     const struct msg_send_in *in)
 {
 	int link = strcmp(m->rcpt_kind, "link") == 0;
-	struct msg_result r = access_manage(env, c, sender, m);
+	struct st_result r = access_manage(env, c, sender, m);
 
-	if (r.st != MSG_OK)
+	if (r.st != ST_OK)
 		return r;
 	if (strcmp(m->state, "uploading") != 0)
-		return msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
+		return st_res(ST_FORBIDDEN, "already_sent", "already sent");
 	if (m->upload_deadline < clock_now())
-		return msg_res(MSG_GONE, "upload_window_closed",
+		return st_res(ST_GONE, "upload_window_closed",
 		    "the upload window has closed");
 	if (!b64u_len_ok(in->manifest, 12 + 16 + 2, MANIFEST_MAX) ||
 	    (in->self_stanza[0] != '\0' &&
 	        !b64u_len_ok(in->self_stanza, STANZA_LEN, STANZA_LEN)))
-		return msg_res(
-		    MSG_INVALID, "bad_field", "manifest or self_stanza");
+		return st_res(
+		    ST_INVALID, "bad_field", "manifest or self_stanza");
 	if (!link && !b64u_len_ok(in->rcpt_stanza, STANZA_LEN, STANZA_LEN))
-		return msg_res(MSG_INVALID, "bad_field", "recipient_stanza");
+		return st_res(ST_INVALID, "bad_field", "recipient_stanza");
 	if (link &&
 	    (!b64u_len_ok(in->link_auth_hash, 32, 32) ||
 	        !b64u_len_ok(
 	            in->link_stanza, LINK_STANZA_LEN, LINK_STANZA_LEN)))
-		return msg_res(MSG_INVALID, "bad_field", "link");
+		return st_res(ST_INVALID, "bad_field", "link");
 	/* Strict: S must never reach the server, so a client that sends it
 	 * anyway is refused before anything is stored or mailed. */
 	if (link && m->strict && in->link_secret[0] != '\0')
-		return msg_res(MSG_INVALID, "link_secret_refused",
+		return st_res(ST_INVALID, "link_secret_refused",
 		    "this message is sent in strict mode: the link secret must "
 		    "not be sent to the server");
 	if (link && !m->strict && !b64u_len_ok(in->link_secret, 32, 32))
-		return msg_res(MSG_INVALID, "bad_field", "link_secret");
+		return st_res(ST_INVALID, "bad_field", "link_secret");
 	if (in->link_secret_sealed[0] != '\0' &&
 	    (!link || !m->strict ||
 	        !b64u_len_ok(
 	            in->link_secret_sealed, LINK_SEALED_LEN, LINK_SEALED_LEN)))
-		return msg_res(MSG_INVALID, "bad_field", "link_secret_sealed");
+		return st_res(ST_INVALID, "bad_field", "link_secret_sealed");
 	return ok;
 }
 
@@ -404,7 +404,7 @@ self_stanza_ok(struct db_conn *c, const struct msg_row *m, const struct user *s,
 	return have != NULL;
 }
 
-static struct msg_result
+static struct st_result
 send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
     struct msg_row *m, const struct msg_send_in *in)
 {
@@ -416,20 +416,20 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	struct org_effective pol;
 
 	if (left != 0)
-		return left < 0 ? msg_res(MSG_ERROR, "internal", "database") :
-		                  msg_res(MSG_FORBIDDEN, "upload_incomplete",
+		return left < 0 ? st_res(ST_ERROR, "internal", "database") :
+		                  st_res(ST_FORBIDDEN, "upload_incomplete",
 		                      "not every document is uploaded");
 	/* Someone from outside has no key of their own to keep K under. */
 	if (s->key_id != NULL && !self_stanza_ok(c, m, s, in))
-		return msg_res(MSG_INVALID, "self_stanza_missing",
+		return st_res(ST_INVALID, "self_stanza_missing",
 		    "the sender's own stanza is missing");
 	if (m->request_id[0] != '\0') {
 		int used = req_use(c, m->request_id, m->id, now);
 
 		if (used != 1)
 			return used < 0 ?
-			    msg_res(MSG_ERROR, "internal", "database") :
-			    msg_res(MSG_GONE, "request_used",
+			    st_res(ST_ERROR, "internal", "database") :
+			    st_res(ST_GONE, "request_used",
 			        "this request has been used already");
 	}
 	/* The retention of the sender's organisation (from outside: the
@@ -438,7 +438,7 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	        orgpolicy_domain_of(
 	            m->request_id[0] != '\0' ? m->rcpt_email : s->email),
 	        &pol) == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	m->expires_at = now + pol.retention;
 	if ((!link &&
 	        stanza_insert(c, m->id, m->rcpt_key_id, "recipient",
@@ -449,15 +449,15 @@ send_tx(struct db_conn *c, const struct msg_env *env, const struct user *s,
 	    event_add_member(c, m->id, "sent", s->id, s->member_id, env->ip,
 	        NULL) != DB_OK ||
 	    queue_recipient_mail(c, env, s, m, in->link_secret) == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	return ok;
 }
 
-struct msg_result
+struct st_result
 messages_send(const struct msg_env *env, const struct user *sender,
     const char *id, const struct msg_send_in *in)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_row m;
 	struct db_conn *c = db_get(env->db);
 	int found = msg_get(c, id, &m);
@@ -465,17 +465,17 @@ messages_send(const struct msg_env *env, const struct user *sender,
 	if (found != 1) {
 		db_put(c);
 		return found == 0 ?
-		    msg_res(MSG_NOT_FOUND, "not_found", "Not found") :
-		    msg_res(MSG_ERROR, "internal", "database");
+		    st_res(ST_NOT_FOUND, "not_found", "Not found") :
+		    st_res(ST_ERROR, "internal", "database");
 	}
-	if ((r = check_send(env, c, &m, sender, in)).st == MSG_OK) {
+	if ((r = check_send(env, c, &m, sender, in)).st == ST_OK) {
 		if (db_begin(c) != DB_OK)
-			r = msg_res(MSG_ERROR, "internal", "database");
-		else if ((r = send_tx(c, env, sender, &m, in)).st != MSG_OK ||
+			r = st_res(ST_ERROR, "internal", "database");
+		else if ((r = send_tx(c, env, sender, &m, in)).st != ST_OK ||
 		    db_commit(c) != DB_OK) {
 			db_rollback(c);
-			if (r.st == MSG_OK)
-				r = msg_res(MSG_ERROR, "internal", "database");
+			if (r.st == ST_OK)
+				r = st_res(ST_ERROR, "internal", "database");
 		}
 	}
 	msg_row_release(&m);
@@ -483,28 +483,28 @@ messages_send(const struct msg_env *env, const struct user *sender,
 	return r;
 }
 
-struct msg_result
+struct st_result
 messages_put_self_stanza(const struct msg_env *env, const struct user *sender,
     const char *id, const char *stanza)
 {
-	struct msg_result r;
+	struct st_result r;
 	struct msg_row m;
 	struct db_conn *c;
 	int found;
 
 	if (!b64u_len_ok(stanza, STANZA_LEN, STANZA_LEN))
-		return msg_res(MSG_INVALID, "bad_field", "self_stanza");
+		return st_res(ST_INVALID, "bad_field", "self_stanza");
 	c = db_get(env->db);
 	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
 	if (found == 1 && sender->key_id != NULL)
 		r = access_manage(env, c, sender, &m);
 	else
-		r = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
-	if (r.st == MSG_OK && strcmp(m.state, "uploading") != 0)
-		r = msg_res(MSG_FORBIDDEN, "already_sent", "already sent");
-	else if (r.st == MSG_OK &&
+		r = st_res(ST_NOT_FOUND, "not_found", "Not found");
+	if (r.st == ST_OK && strcmp(m.state, "uploading") != 0)
+		r = st_res(ST_FORBIDDEN, "already_sent", "already sent");
+	else if (r.st == ST_OK &&
 	    stanza_put(c, id, sender->key_id, "self", stanza) != DB_OK)
-		r = msg_res(MSG_ERROR, "internal", "database");
+		r = st_res(ST_ERROR, "internal", "database");
 	if (found == 1)
 		msg_row_release(&m);
 	db_put(c);

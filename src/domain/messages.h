@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/result.h"
 #include "domain/user.h"
 
 struct config;
@@ -26,39 +27,6 @@ struct msg_env {
 	const struct secrets *sec;
 	const char *ip;
 };
-
-enum msg_status {
-	MSG_OK,
-	MSG_INVALID, /* bad input: code and why say which */
-	MSG_TOO_LARGE, /* 413 */
-	MSG_NO_SPACE, /* 507: the disk reserve would be used */
-	MSG_NOT_FOUND, /* 404: absent or not yours */
-	MSG_FORBIDDEN, /* 403: e.g. the upload is complete */
-	MSG_CONFLICT, /* 409: wrong offset, or a PATCH in progress */
-	MSG_GONE, /* 410: the upload window has closed, expired, withdrawn */
-	MSG_UNAUTHORIZED, /* 401: no capability, or a wrong code */
-	MSG_LOCKED, /* 423: too many wrong codes */
-	MSG_LIMITED, /* 429: too many codes asked for */
-	MSG_BUSY, /* 503: the database is busy */
-	MSG_ERROR,
-	MSG_UNPROCESSABLE /* 422: an idempotency key reused for another
-			     request */
-};
-
-struct msg_result {
-	enum msg_status st;
-	const char *code; /* the API error code */
-	const char *why; /* the message */
-};
-
-/* A result in one expression: return msg_res(MSG_GONE, "expired", "…"). */
-static inline struct msg_result
-msg_res(enum msg_status st, const char *code, const char *why)
-{
-	struct msg_result r = { st, code, why };
-
-	return r;
-}
 
 /* The sender id of messages from outside (Q2, Q4; migration 0009). */
 #define MSG_EXTERNAL "external"
@@ -109,7 +77,7 @@ struct msg_created {
 	uint64_t *ciphertext_sizes; /* nfiles entries; free() */
 };
 
-struct msg_result messages_create(const struct msg_env *env,
+struct st_result messages_create(const struct msg_env *env,
     const struct msg_create_in *in, struct msg_created *out);
 void msg_created_release(struct msg_created *c);
 
@@ -125,14 +93,14 @@ struct msg_send_in {
 	const char *link_secret_sealed;
 };
 
-struct msg_result messages_send(const struct msg_env *env,
+struct st_result messages_send(const struct msg_env *env,
     const struct user *sender, const char *id, const struct msg_send_in *in);
 
 /*
  * Stores the sender's self-stanza while the message is uploading, so a
  * sender who reloads the page can recover K and finish (SECURITY §1.9).
  */
-struct msg_result messages_put_self_stanza(const struct msg_env *env,
+struct st_result messages_put_self_stanza(const struct msg_env *env,
     const struct user *sender, const char *id, const char *stanza);
 
 /* Aborts a message still uploading and deletes its objects: 1 done, 0

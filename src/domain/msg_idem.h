@@ -9,12 +9,12 @@
 #include "domain/messages.h"
 
 /* An Idempotency-Key seen before: fills out->id and sets out->replayed;
- * MSG_UNPROCESSABLE when the key was used for another request. */
-struct msg_result msg_idem_check(
+ * ST_UNPROCESSABLE when the key was used for another request. */
+struct st_result msg_idem_check(
     struct db_conn *c, const struct msg_create_in *in, struct msg_created *out);
 
-/* Records the key with the message made (MSG_CONFLICT on a race). */
-struct msg_result msg_idem_record(struct db_conn *c,
+/* Records the key with the message made (ST_CONFLICT on a race). */
+struct st_result msg_idem_record(struct db_conn *c,
     const struct msg_create_in *in, const struct msg_created *out);
 
 #endif

@@ -62,7 +62,7 @@ with_delivery(struct db_conn *c, struct org_policy *p)
 	return 0;
 }
 
-struct admin_result
+struct st_result
 orgpolicy_list(const struct admin_env *env, struct org_list *out)
 {
 	struct db_conn *c = db_get(env->db);
@@ -74,9 +74,9 @@ orgpolicy_list(const struct admin_env *env, struct org_list *out)
 	db_put(c);
 	if (rc == -1) {
 		org_list_release(out);
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	}
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 static void
@@ -85,7 +85,7 @@ one_org(const struct orgs_db_row *r, void *arg)
 	from_row(arg, r);
 }
 
-struct admin_result
+struct st_result
 orgpolicy_get(
     const struct admin_env *env, const char *domain, struct org_policy *out)
 {
@@ -96,17 +96,18 @@ orgpolicy_get(
 
 	/* domain may point into out. */
 	if (orgs_normalise(domain, dom, sizeof(dom), &why) == -1)
-		return admin_res(ADMIN_NOT_FOUND, "not_found", "Not connected");
+		return st_res(ST_NOT_FOUND, "not_found", "Not connected");
 	memset(out, 0, sizeof(*out));
 	c = db_get(env->db);
 	found = orgs_db_get(c, dom, one_org, out);
 	if (found == 1 && with_delivery(c, out) == -1)
 		found = -1;
 	db_put(c);
-	return found == 1 ? ADMIN_OK_RESULT :
-	    found == 0    ? admin_res(ADMIN_NOT_FOUND, "not_found",
-	                        "This domain is not connected") :
-	                    ADMIN_DB_ERROR;
+	return found == 1 ?
+	    ST_RESULT_OK :
+	    found == 0 ?
+	    st_res(ST_NOT_FOUND, "not_found", "This domain is not connected") :
+	    ST_DB_ERROR;
 }
 
 /*
@@ -179,7 +180,7 @@ prefix_ok(const char *s)
 	return 1;
 }
 
-static struct admin_result
+static struct st_result
 check(const struct admin_env *env, const struct org_policy *in,
     struct orgs_db_row *r, char *ext, char *pfx, enum delivery_policy *dp)
 {
@@ -187,22 +188,22 @@ check(const struct admin_env *env, const struct org_policy *in,
 	    (in->retention % DAY != 0 ||
 	        in->retention < ORG_RETENTION_MIN_DAYS * DAY ||
 	        in->retention > ORG_RETENTION_MAX_DAYS * DAY))
-		return admin_res(
-		    ADMIN_INVALID, "bad_retention", "retention: 1 to 90 days");
+		return st_res(
+		    ST_INVALID, "bad_retention", "retention: 1 to 90 days");
 	if (delivery_policy_parse(in->delivery, dp) == -1)
-		return admin_res(ADMIN_INVALID, "bad_delivery",
+		return st_res(ST_INVALID, "bad_delivery",
 		    "delivery: standard, strict or sender-choice");
 	if (norm_list(in->extensions, ext, ORG_LIST_MAX, ext_ok) == -1)
-		return admin_res(ADMIN_INVALID, "bad_extensions",
+		return st_res(ST_INVALID, "bad_extensions",
 		    "extensions: letters and digits, up to 10 each, no "
 		    "repeats");
 	if (norm_list(in->sms_prefixes, pfx, ORG_LIST_MAX, prefix_ok) == -1)
-		return admin_res(ADMIN_INVALID, "bad_prefixes",
+		return st_res(ST_INVALID, "bad_prefixes",
 		    "SMS prefixes: country codes like +31, no repeats");
 	if (in->max_message_bytes != 0 &&
 	    (in->max_message_bytes < ORG_MAX_BYTES_MIN ||
 	        in->max_message_bytes > env->cfg->send_max_message_bytes))
-		return admin_res(ADMIN_INVALID, "bad_size",
+		return st_res(ST_INVALID, "bad_size",
 		    "max_message_bytes: 1 MiB up to the server's limit");
 	memset(r, 0, sizeof(*r));
 	r->domain = in->domain;
@@ -211,7 +212,7 @@ check(const struct admin_env *env, const struct org_policy *in,
 	r->max_message_bytes = in->max_message_bytes;
 	r->outsiders = in->outsiders != 0;
 	r->sms_prefixes = pfx[0] ? pfx : NULL;
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 /* 1 when the rules of r differ from those stored in cur. */
@@ -226,11 +227,11 @@ rules_differ(const struct orgs_db_row *r, const struct org_policy *cur)
 	    0;
 }
 
-static struct admin_result
+static struct st_result
 put_rules(
     struct db_conn *c, const struct admin_env *env, const struct orgs_db_row *r)
 {
-	struct admin_result res = ADMIN_OK_RESULT;
+	struct st_result res = ST_RESULT_OK;
 	char *detail;
 	json_t *d;
 	int changed = -1;
@@ -243,36 +244,36 @@ put_rules(
 	detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(d);
 	if (detail == NULL || db_begin(c) != DB_OK)
-		res = ADMIN_DB_ERROR;
+		res = ST_DB_ERROR;
 	else if ((changed = orgs_db_put(c, r, clock_now())) != 1 ||
 	    audit_add(c, env->actor, env->ip, "org.policy_changed", r->domain,
 	        detail) != DB_OK ||
 	    db_commit(c) != DB_OK) {
 		db_rollback(c);
-		res = changed == 0 ? admin_res(ADMIN_NOT_FOUND, "not_found",
+		res = changed == 0 ? st_res(ST_NOT_FOUND, "not_found",
 		                         "This domain is not connected") :
-		                     ADMIN_DB_ERROR;
+		                     ST_DB_ERROR;
 	}
 	free(detail);
 	return res;
 }
 
-struct admin_result
+struct st_result
 orgpolicy_set(const struct admin_env *env, const struct org_policy *in)
 {
 	char ext[ORG_LIST_MAX], pfx[ORG_LIST_MAX], dom[ORGS_DOMAIN_MAX + 1];
 	const char *why;
 	struct org_policy *cur;
 	struct orgs_db_row r;
-	struct admin_result res;
+	struct st_result res;
 	enum delivery_policy dp;
 	struct db_conn *c;
 	int found, set;
 
 	if (orgs_normalise(in->domain, dom, sizeof(dom), &why) == -1)
-		return admin_res(ADMIN_NOT_FOUND, "not_found",
-		    "This domain is not connected");
-	if ((res = check(env, in, &r, ext, pfx, &dp)).st != ADMIN_OK)
+		return st_res(
+		    ST_NOT_FOUND, "not_found", "This domain is not connected");
+	if ((res = check(env, in, &r, ext, pfx, &dp)).st != ST_OK)
 		return res;
 	r.domain = dom;
 	cur = xcalloc(1, sizeof(*cur));
@@ -281,26 +282,26 @@ orgpolicy_set(const struct admin_env *env, const struct org_policy *in)
 	if (found == 1 && with_delivery(c, cur) == -1)
 		found = -1;
 	if (found != 1)
-		res = found == 0 ? admin_res(ADMIN_NOT_FOUND, "not_found",
+		res = found == 0 ? st_res(ST_NOT_FOUND, "not_found",
 		                       "This domain is not connected") :
-		                   ADMIN_DB_ERROR;
+		                   ST_DB_ERROR;
 	else if (rules_differ(&r, cur))
 		res = put_rules(c, env, &r);
 	/* The delivery policy: strict delivery's own setter and audit. */
-	if (res.st == ADMIN_OK &&
+	if (res.st == ST_OK &&
 	    strcmp(delivery_policy_name(dp), cur->delivery) != 0) {
 		set = delivery_policy_set(c, dom, dp, env->actor, env->ip);
 		if (set != 0)
-			res = set == 1 ? admin_res(ADMIN_NOT_FOUND, "not_found",
+			res = set == 1 ? st_res(ST_NOT_FOUND, "not_found",
 			                     "This domain is not connected") :
-			                 ADMIN_DB_ERROR;
+			                 ST_DB_ERROR;
 	}
 	db_put(c);
 	free(cur);
 	return res;
 }
 
-static struct admin_result
+static struct st_result
 add_or_remove(const struct admin_env *env, const char *domain, int add)
 {
 	char dom[ORGS_DOMAIN_MAX + 1];
@@ -309,7 +310,7 @@ add_or_remove(const struct admin_env *env, const char *domain, int add)
 	int r;
 
 	if (orgs_normalise(domain, dom, sizeof(dom), &why) == -1)
-		return admin_res(ADMIN_INVALID, "bad_domain", why);
+		return st_res(ST_INVALID, "bad_domain", why);
 	c = db_get(env->db);
 	r = add ? orgs_add(c, dom) : orgs_remove(c, dom);
 	if (r == 0)
@@ -317,20 +318,20 @@ add_or_remove(const struct admin_env *env, const char *domain, int add)
 		    add ? "domain.added" : "domain.removed", dom, NULL);
 	db_put(c);
 	if (r == 1)
-		return admin_res(add ? ADMIN_CONFLICT : ADMIN_NOT_FOUND,
+		return st_res(add ? ST_CONFLICT : ST_NOT_FOUND,
 		    add ? "exists" : "not_found",
 		    add ? "This domain is connected already" :
 		          "This domain is not connected");
-	return r == 0 ? ADMIN_OK_RESULT : ADMIN_DB_ERROR;
+	return r == 0 ? ST_RESULT_OK : ST_DB_ERROR;
 }
 
-struct admin_result
+struct st_result
 orgpolicy_add(const struct admin_env *env, const char *domain)
 {
 	return add_or_remove(env, domain, 1);
 }
 
-struct admin_result
+struct st_result
 orgpolicy_remove(const struct admin_env *env, const char *domain)
 {
 	return add_or_remove(env, domain, 0);

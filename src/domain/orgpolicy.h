@@ -53,10 +53,10 @@ struct org_list {
 	size_t n;
 };
 
-struct admin_result orgpolicy_list(
+struct st_result orgpolicy_list(
     const struct admin_env *env, struct org_list *out);
 void org_list_release(struct org_list *l);
-struct admin_result orgpolicy_get(
+struct st_result orgpolicy_get(
     const struct admin_env *env, const char *domain, struct org_policy *out);
 /*
  * Sets the policy of a connected domain (in->domain). Checks everything
@@ -69,12 +69,11 @@ struct admin_result orgpolicy_get(
  * delivery_policy_set() (its own transaction and audit row
  * org.policy_changed {"delivery":...}). Nothing changed: nothing written.
  */
-struct admin_result orgpolicy_set(
+struct st_result orgpolicy_set(
     const struct admin_env *env, const struct org_policy *in);
 /* Connects (domain.added) or disconnects (domain.removed) a domain. */
-struct admin_result orgpolicy_add(
-    const struct admin_env *env, const char *domain);
-struct admin_result orgpolicy_remove(
+struct st_result orgpolicy_add(const struct admin_env *env, const char *domain);
+struct st_result orgpolicy_remove(
     const struct admin_env *env, const char *domain);
 
 /*

@@ -18,9 +18,9 @@
 #include "util/secrets.h"
 #include "util/tz.h"
 
-#define OK msg_res(MSG_OK, NULL, NULL)
-#define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
-#define FAILED msg_res(MSG_ERROR, NULL, NULL)
+#define OK st_res(ST_OK, NULL, NULL)
+#define NOT_FOUND st_res(ST_NOT_FOUND, "not_found", "Not found")
+#define FAILED st_res(ST_ERROR, NULL, NULL)
 
 /* 1 when link_auth (b64u of 32 bytes) hashes to the stored b64u hash. */
 static int
@@ -46,14 +46,14 @@ link_auth_ok(const char *link_auth, const char *stored)
 /*
  * Loads a link message and checks the caller knows S. Unknown ids, other
  * kinds and wrong proofs all answer the same 404. m is filled only on
- * MSG_OK.
+ * ST_OK.
  */
-static struct msg_result
+static struct st_result
 link_gate(
     struct db_conn *c, const char *id, const char *link_auth, struct msg_row *m)
 {
 	struct msg_sealed s;
-	struct msg_result r;
+	struct st_result r;
 	int found;
 
 	if (!rand_id_valid(id))
@@ -61,14 +61,14 @@ link_gate(
 	if ((found = msg_get(c, id, m)) != 1)
 		return found == 0 ? NOT_FOUND : FAILED;
 	r = strcmp(m->rcpt_kind, "link") == 0 ? access_live(m) : NOT_FOUND;
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		if (msg_sealed_get(c, id, &s) != 1)
 			r = FAILED;
 		else if (!link_auth_ok(link_auth, s.link_auth_hash))
 			r = NOT_FOUND;
 		msg_sealed_release(&s);
 	}
-	if (r.st != MSG_OK)
+	if (r.st != ST_OK)
 		msg_row_release(m);
 	return r;
 }
@@ -94,18 +94,18 @@ receive_mask_phone(const char *e164, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-struct msg_result
+struct st_result
 receive_open(const struct msg_env *env, const char *id, const char *link_auth,
     const char *cap_token, struct rcv_open *out)
 {
 	struct db_conn *c = db_get(env->db);
-	struct msg_result r;
+	struct st_result r;
 	struct otp_row o;
 	struct msg_row m;
 	struct user u;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = link_gate(c, id, link_auth, &m)).st != MSG_OK) {
+	if ((r = link_gate(c, id, link_auth, &m)).st != ST_OK) {
 		db_put(c);
 		return r;
 	}
@@ -169,41 +169,41 @@ new_code(struct db_conn *c, const struct msg_env *env, const struct msg_row *m,
 	return rc;
 }
 
-struct msg_result
+struct st_result
 receive_send_code(const struct msg_env *env, const char *id,
     const char *link_auth, int64_t *expires_at)
 {
 	struct db_conn *c = db_get(env->db);
 	int64_t now = clock_now(), n;
 	char key[RAND_ID_LEN + 8];
-	struct msg_result r;
+	struct st_result r;
 	struct otp_row o;
 	struct msg_row m;
 
-	if ((r = link_gate(c, id, link_auth, &m)).st != MSG_OK) {
+	if ((r = link_gate(c, id, link_auth, &m)).st != ST_OK) {
 		db_put(c);
 		return r;
 	}
 	*expires_at = now + env->cfg->receive_code_ttl;
 	if (!has_phone(&m))
-		r = msg_res(MSG_INVALID, "no_code",
+		r = st_res(ST_INVALID, "no_code",
 		    "This message was sent without a mobile number");
 	else if (db_begin(c) != DB_OK)
-		r = msg_res(MSG_BUSY, "busy", "The server is busy; try again");
+		r = st_res(ST_BUSY, "busy", "The server is busy; try again");
 	else {
 		snprintf(key, sizeof(key), "otp:%s", id);
 		if (otp_get(c, id, &o) == 1 && o.locked)
-			r = msg_res(MSG_LOCKED, "locked",
+			r = st_res(ST_LOCKED, "locked",
 			    "Too many wrong codes; ask the sender to unlock");
 		else if ((n = ratelimit_hit(c, key, 3600, now)) < 0)
 			r = FAILED;
 		else if (n > env->cfg->receive_codes_per_hour)
-			r = msg_res(MSG_LIMITED, "rate_limited",
+			r = st_res_after(ST_LIMITED, 3600, "rate_limited",
 			    "Too many codes asked for; try again later");
 		else if (new_code(c, env, &m, now, *expires_at) == -1)
 			r = FAILED;
 		/* A refusal still keeps its count of the hour. */
-		if (r.st == MSG_OK || r.st == MSG_LIMITED)
+		if (r.st == ST_OK || r.st == ST_LIMITED)
 			r = db_commit(c) == DB_OK ? r : FAILED;
 		else
 			db_rollback(c);
@@ -268,7 +268,7 @@ mail_locked(struct db_conn *c, const struct msg_env *env,
 }
 
 /* Checks code against the stored one inside the caller's transaction. */
-static struct msg_result
+static struct st_result
 check_code(struct db_conn *c, const struct msg_env *env,
     const struct msg_row *m, const char *code, int64_t *attempts_left)
 {
@@ -281,7 +281,7 @@ check_code(struct db_conn *c, const struct msg_env *env,
 	if (got == -1)
 		return FAILED;
 	if (got == 1 && o.locked)
-		return msg_res(MSG_LOCKED, "locked",
+		return st_res(ST_LOCKED, "locked",
 		    "Too many wrong codes; ask the sender to unlock");
 	len = code != NULL ? strlen(code) : 0;
 	right = 0;
@@ -292,7 +292,7 @@ check_code(struct db_conn *c, const struct msg_env *env,
 		    sodium_memcmp(h, o.code_hash, strlen(h)) == 0;
 	}
 	if (right && o.expires_at <= clock_now())
-		return msg_res(MSG_UNAUTHORIZED, "code_expired",
+		return st_res(ST_UNAUTHORIZED, "code_expired",
 		    "This code has expired; ask for a new one");
 	if (right)
 		return OK;
@@ -303,40 +303,39 @@ check_code(struct db_conn *c, const struct msg_env *env,
 		mail_locked(c, env, m, n);
 	*attempts_left = n >= max ? 0 : max - n;
 	return n >= max ?
-	    msg_res(MSG_LOCKED, "locked",
+	    st_res(ST_LOCKED, "locked",
 	        "Too many wrong codes; ask the sender to unlock") :
-	    msg_res(MSG_UNAUTHORIZED, "wrong_code", "This code is not right");
+	    st_res(ST_UNAUTHORIZED, "wrong_code", "This code is not right");
 }
 
-struct msg_result
+struct st_result
 receive_verify(const struct msg_env *env, const char *id, const char *link_auth,
     const char *code, char token[RAND_TOKEN_LEN + 1], int64_t *attempts_left)
 {
 	struct db_conn *c = db_get(env->db);
-	struct msg_result r;
+	struct st_result r;
 	struct msg_row m;
 
 	*attempts_left = env->cfg->receive_code_attempts;
-	if ((r = link_gate(c, id, link_auth, &m)).st != MSG_OK) {
+	if ((r = link_gate(c, id, link_auth, &m)).st != ST_OK) {
 		db_put(c);
 		return r;
 	}
 	if (db_begin(c) != DB_OK) {
 		db_put(c);
 		msg_row_release(&m);
-		return msg_res(
-		    MSG_BUSY, "busy", "The server is busy; try again");
+		return st_res(ST_BUSY, "busy", "The server is busy; try again");
 	}
 	r = has_phone(&m) ? check_code(c, env, &m, code, attempts_left) : OK;
 	/* The right code first, then the opening it caused (P3 order). */
-	if (r.st == MSG_OK &&
+	if (r.st == ST_OK &&
 	    ((has_phone(&m) &&
 	         event_add(c, id, "code_right", "link", env->ip, NULL) !=
 	             DB_OK) ||
 	        grant(c, env, &m, token) == -1))
 		r = FAILED;
 	/* Wrong codes are kept: the count is what the lock rests on. */
-	if (r.st == MSG_OK || r.st == MSG_UNAUTHORIZED || r.st == MSG_LOCKED) {
+	if (r.st == ST_OK || r.st == ST_UNAUTHORIZED || r.st == ST_LOCKED) {
 		if (db_commit(c) != DB_OK)
 			r = FAILED;
 	} else
@@ -346,43 +345,43 @@ receive_verify(const struct msg_env *env, const char *id, const char *link_auth,
 	return r;
 }
 
-struct msg_result
+struct st_result
 receive_capable(const struct msg_env *env, const char *id,
     const char *cap_token, struct msg_row *m)
 {
 	struct db_conn *c = db_get(env->db);
-	struct msg_result r;
+	struct st_result r;
 	int found;
 
 	found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
 	if (found != 1) {
 		db_put(c);
-		return found == 0 ? msg_res(MSG_UNAUTHORIZED, "unauthorized",
+		return found == 0 ? st_res(ST_UNAUTHORIZED, "unauthorized",
 		                        "Enter the code from the SMS first") :
 		                    FAILED;
 	}
 	/* Expired and withdrawn say so to anyone with the link: the page
 	 * must tell the recipient, and the state is no secret. */
 	r = access_live(m);
-	if (r.st == MSG_OK)
+	if (r.st == ST_OK)
 		r = access_check(access_message(env, c, NULL, m, cap_token),
 		    ACCESS_FILES, m);
-	if (r.st == MSG_NOT_FOUND)
-		r = msg_res(MSG_UNAUTHORIZED, "unauthorized",
+	if (r.st == ST_NOT_FOUND)
+		r = st_res(ST_UNAUTHORIZED, "unauthorized",
 		    "Enter the code from the SMS first");
 	db_put(c);
-	if (r.st != MSG_OK)
+	if (r.st != ST_OK)
 		msg_row_release(m);
 	return r;
 }
 
-struct msg_result
+struct st_result
 receive_party(const struct msg_env *env, const char *id, const struct user *u,
     struct msg_row *m, int *recipient)
 {
 	struct db_conn *c = db_get(env->db);
 	enum access_party p;
-	struct msg_result r;
+	struct st_result r;
 	int found;
 
 	found = rand_id_valid(id) ? msg_get(c, id, m) : 0;
@@ -393,25 +392,25 @@ receive_party(const struct msg_env *env, const char *id, const struct user *u,
 	p = access_message(env, c, u, m, NULL);
 	r = access_check(p, ACCESS_READ, m);
 	*recipient = access_is_recipient(p);
-	if (r.st == MSG_OK && *recipient &&
+	if (r.st == ST_OK && *recipient &&
 	    msg_transition(c, id, "sent", "opened") == 1)
 		event_add_member(
 		    c, id, "opened", u->id, u->member_id, env->ip, NULL);
 	db_put(c);
-	if (r.st != MSG_OK)
+	if (r.st != ST_OK)
 		msg_row_release(m);
 	return r;
 }
 
-struct msg_result
+struct st_result
 receive_file(const struct msg_env *env, const struct msg_row *m,
     const char *file_id, struct file_row *f)
 {
-	struct msg_result r = access_live(m);
+	struct st_result r = access_live(m);
 	struct db_conn *c;
 	int found;
 
-	if (r.st != MSG_OK)
+	if (r.st != ST_OK)
 		return r;
 	if (!rand_id_valid(file_id))
 		return NOT_FOUND;
@@ -442,12 +441,12 @@ receive_downloaded(const struct msg_env *env, const char *msg_id, int64_t idx,
 	db_put(c);
 }
 
-struct msg_result
+struct st_result
 receive_unlock(
     const struct msg_env *env, const struct user *sender, const char *id)
 {
 	struct db_conn *c = db_get(env->db);
-	struct msg_result r;
+	struct st_result r;
 	struct msg_row m;
 	int found;
 
@@ -456,8 +455,8 @@ receive_unlock(
 		db_put(c);
 		return found == 0 ? NOT_FOUND : FAILED;
 	}
-	if ((r = access_manage(env, c, sender, &m)).st == MSG_OK &&
-	    (r = access_live(&m)).st == MSG_OK &&
+	if ((r = access_manage(env, c, sender, &m)).st == ST_OK &&
+	    (r = access_live(&m)).st == ST_OK &&
 	    (otp_unlock(c, id) != DB_OK ||
 	        event_add_member(c, id, "code_unlocked", sender->id,
 	            sender->member_id, env->ip, NULL) != DB_OK))

@@ -27,11 +27,11 @@ struct rcv_open {
 	int64_t code_expires_at;
 };
 
-struct msg_result receive_open(const struct msg_env *env, const char *id,
+struct st_result receive_open(const struct msg_env *env, const char *id,
     const char *link_auth, const char *cap_token, struct rcv_open *out);
 
 /* Makes a new code and queues the SMS; *expires_at when it runs out. */
-struct msg_result receive_send_code(const struct msg_env *env, const char *id,
+struct st_result receive_send_code(const struct msg_env *env, const char *id,
     const char *link_auth, int64_t *expires_at);
 
 /*
@@ -39,12 +39,12 @@ struct msg_result receive_send_code(const struct msg_env *env, const char *id,
  * on success writes a fresh capability token to token. On a wrong code
  * *attempts_left says how many remain before the lock.
  */
-struct msg_result receive_verify(const struct msg_env *env, const char *id,
+struct st_result receive_verify(const struct msg_env *env, const char *id,
     const char *link_auth, const char *code, char token[RAND_TOKEN_LEN + 1],
     int64_t *attempts_left);
 
-/* MSG_OK when cap_token opens message id now; m is then filled. */
-struct msg_result receive_capable(const struct msg_env *env, const char *id,
+/* ST_OK when cap_token opens message id now; m is then filled. */
+struct st_result receive_capable(const struct msg_env *env, const char *id,
     const char *cap_token, struct msg_row *m);
 
 /*
@@ -52,11 +52,11 @@ struct msg_result receive_capable(const struct msg_env *env, const char *id,
  * recipient account, in person or through a mailbox; m is then filled
  * and *recipient says which. A recipient's first look opens the message.
  */
-struct msg_result receive_party(const struct msg_env *env, const char *id,
+struct st_result receive_party(const struct msg_env *env, const char *id,
     const struct user *u, struct msg_row *m, int *recipient);
 
-/* The file file_id of a readable message m; f filled on MSG_OK. */
-struct msg_result receive_file(const struct msg_env *env,
+/* The file file_id of a readable message m; f filled on ST_OK. */
+struct st_result receive_file(const struct msg_env *env,
     const struct msg_row *m, const char *file_id, struct file_row *f);
 
 /* A recipient got a file's last byte: an event, and "downloaded". */
@@ -64,7 +64,7 @@ void receive_downloaded(const struct msg_env *env, const char *msg_id,
     int64_t idx, const char *actor, const char *member);
 
 /* The sender lifts the code lock of their message. */
-struct msg_result receive_unlock(
+struct st_result receive_unlock(
     const struct msg_env *env, const struct user *sender, const char *id);
 
 /* "+31612345678" -> "+31 6 ******78"; anything else keeps its last two. */

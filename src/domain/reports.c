@@ -7,29 +7,29 @@
 #include "domain/reports.h"
 #include "report/report.h"
 
-struct msg_result
+struct st_result
 reports_message(const struct msg_env *env, const char *id, const struct user *u,
     struct msg_row *m, int *recipient)
 {
 	struct db_conn *c;
 	enum access_party p;
-	struct msg_result r;
+	struct st_result r;
 	int found;
 
 	if (!rand_id_valid(id))
-		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+		return st_res(ST_NOT_FOUND, "not_found", "Not found");
 	c = db_get(env->db);
 	found = msg_get(c, id, m);
 	if (found != 1) {
 		db_put(c);
 		return found == 0 ?
-		    msg_res(MSG_NOT_FOUND, "not_found", "Not found") :
-		    msg_res(MSG_ERROR, NULL, NULL);
+		    st_res(ST_NOT_FOUND, "not_found", "Not found") :
+		    st_res(ST_ERROR, NULL, NULL);
 	}
 	p = access_message(env, c, u, m, NULL);
 	db_put(c);
 	r = access_check(p, ACCESS_READ, m);
-	if (r.st != MSG_OK) {
+	if (r.st != ST_OK) {
 		msg_row_release(m);
 		return r;
 	}

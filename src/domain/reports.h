@@ -13,10 +13,10 @@
 
 /*
  * Message id as u may see its report: m filled and *recipient set (1 the
- * recipient's account, 0 the sender) on MSG_OK; MSG_NOT_FOUND for an
- * absent message or one that is not u's; MSG_ERROR.
+ * recipient's account, 0 the sender) on ST_OK; ST_NOT_FOUND for an
+ * absent message or one that is not u's; ST_ERROR.
  */
-struct msg_result reports_message(const struct msg_env *env, const char *id,
+struct st_result reports_message(const struct msg_env *env, const char *id,
     const struct user *u, struct msg_row *m, int *recipient);
 
 /* What a timeline needs besides its events and files. */

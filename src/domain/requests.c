@@ -19,9 +19,9 @@
 #include "util/tz.h"
 #include "util/log.h"
 
-#define OK msg_res(MSG_OK, NULL, NULL)
-#define NOT_FOUND msg_res(MSG_NOT_FOUND, "not_found", "Not found")
-#define FAILED msg_res(MSG_ERROR, "internal", "database")
+#define OK st_res(ST_OK, NULL, NULL)
+#define NOT_FOUND st_res(ST_NOT_FOUND, "not_found", "Not found")
+#define FAILED st_res(ST_ERROR, "internal", "database")
 
 static int
 token_ok(const char *t)
@@ -80,42 +80,42 @@ request_mail(struct db_conn *c, const struct msg_env *env,
 	return rc;
 }
 
-static struct msg_result
+static struct st_result
 create_checks(struct db_conn *c, const struct user *employee,
     const struct req_create_in *in, char *email, size_t emaillen, int *strict)
 {
 	const char *domain, *why;
 	enum delivery_policy policy;
-	struct msg_result r;
+	struct st_result r;
 	int connected;
 
 	if (employee->key_id == NULL)
-		return msg_res(MSG_FORBIDDEN, "no_key", "no key pair yet");
+		return st_res(ST_FORBIDDEN, "no_key", "no key pair yet");
 	if (!accounts_name_ok(in->name))
-		return msg_res(MSG_INVALID, "bad_name", "the recipient's name");
+		return st_res(ST_INVALID, "bad_name", "the recipient's name");
 	if (email_normalise(in->email, email, emaillen, &domain, &why) == -1)
-		return msg_res(MSG_INVALID, "bad_email", why);
+		return st_res(ST_INVALID, "bad_email", why);
 	if (!text_ok(in->text))
-		return msg_res(MSG_INVALID, "bad_text",
+		return st_res(ST_INVALID, "bad_text",
 		    "the text is too long or has control characters");
 	/* The link must name the key the documents will be wrapped to. */
 	if (in->fp == NULL || strcmp(in->fp, employee->key_id) != 0)
-		return msg_res(MSG_CONFLICT, "key_mismatch",
+		return st_res(ST_CONFLICT, "key_mismatch",
 		    "the key in the link is not your current key; reload");
 	if ((connected = orgs_is_connected(c, domain)) == -1)
 		return FAILED;
 	if (connected)
-		return msg_res(MSG_INVALID, "connected_domain",
+		return st_res(ST_INVALID, "connected_domain",
 		    "this address belongs to a connected organisation; send "
 		    "a message to it instead");
 	if (delivery_policy_of(c, employee->email, &policy) == -1)
 		return FAILED;
-	if ((r = delivery_decide(policy, in->delivery, strict)).st != MSG_OK)
+	if ((r = delivery_decide(policy, in->delivery, strict)).st != ST_OK)
 		return r;
 	return OK;
 }
 
-static struct msg_result
+static struct st_result
 create_tx(struct db_conn *c, const struct msg_env *env,
     const struct user *employee, struct req_row *r, const char *token,
     int strict)
@@ -127,7 +127,7 @@ create_tx(struct db_conn *c, const struct msg_env *env,
 	if ((n = ratelimit_hit(c, key, 86400, r->created_at)) < 0)
 		return FAILED;
 	if (n > env->cfg->requests_per_day)
-		return msg_res(MSG_LIMITED, "rate_limited",
+		return st_res_after(ST_LIMITED, 3600, "rate_limited",
 		    "too many requests today; try again tomorrow");
 	token_hash(env, token, h);
 	/* Strict: the employee mails the link; the server writes none. */
@@ -139,20 +139,20 @@ create_tx(struct db_conn *c, const struct msg_env *env,
 	return OK;
 }
 
-struct msg_result
+struct st_result
 requests_create(const struct msg_env *env, const struct user *employee,
     const struct req_create_in *in, struct req_created *out)
 {
 	char email[EMAIL_MAX + 1], token[RAND_TOKEN_LEN + 1];
 	struct db_conn *c = db_get(env->db);
 	struct req_row r = { 0 };
-	struct msg_result res;
+	struct st_result res;
 	int strict = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((res = create_checks(
 	         c, employee, in, email, sizeof(email), &strict))
-	        .st != MSG_OK) {
+	        .st != ST_OK) {
 		db_put(c);
 		return res;
 	}
@@ -168,17 +168,16 @@ requests_create(const struct msg_env *env, const struct user *employee,
 	r.created_at = r.confirmed_at = clock_now();
 	r.expires_at = r.created_at + env->cfg->requests_ttl;
 	if (db_begin(c) != DB_OK)
-		res = msg_res(
-		    MSG_BUSY, "busy", "The server is busy; try again");
+		res = st_res(ST_BUSY, "busy", "The server is busy; try again");
 	else if ((res = create_tx(c, env, employee, &r, token, strict)).st ==
-	        MSG_OK ||
-	    res.st == MSG_LIMITED)
+	        ST_OK ||
+	    res.st == ST_LIMITED)
 		/* A refusal keeps its count of the day. */
 		res = db_commit(c) == DB_OK ? res : FAILED;
 	else
 		db_rollback(c);
 	db_put(c);
-	if (res.st == MSG_OK && strict)
+	if (res.st == ST_OK && strict)
 		memcpy(out->token, token, sizeof(token));
 	sodium_memzero(token, sizeof(token));
 	memcpy(out->id, r.id, RAND_ID_LEN + 1);
@@ -194,12 +193,12 @@ req_view_release(struct req_view *v)
 	user_release(&v->employee);
 }
 
-struct msg_result
+struct st_result
 requests_open(const struct msg_env *env, const char *token, struct req_view *v)
 {
 	char h[SECRETS_HASH_LEN + 1];
 	struct db_conn *c;
-	struct msg_result res = OK;
+	struct st_result res = OK;
 	int found;
 
 	memset(v, 0, sizeof(*v));
@@ -210,14 +209,14 @@ requests_open(const struct msg_env *env, const char *token, struct req_view *v)
 	if ((found = req_by_token_hash(c, h, &v->r)) != 1)
 		res = found == 0 ? NOT_FOUND : FAILED;
 	else if (v->r.used_at != 0)
-		res = msg_res(MSG_GONE, "request_used",
+		res = st_res(ST_GONE, "request_used",
 		    "These documents have been sent already; this link "
 		    "works once");
 	else if (v->r.expires_at <= clock_now())
-		res = msg_res(
-		    MSG_GONE, "request_expired", "This request has expired");
+		res = st_res(
+		    ST_GONE, "request_expired", "This request has expired");
 	else if (v->r.confirmed_at == 0)
-		res = msg_res(MSG_FORBIDDEN, "not_confirmed",
+		res = st_res(ST_FORBIDDEN, "not_confirmed",
 		    "Confirm your e-mail address with the code first");
 	else if ((found = users_by_id(c, v->r.employee_id, &v->employee)) != 1)
 		res = found == 0 ? NOT_FOUND : FAILED;
@@ -227,7 +226,7 @@ requests_open(const struct msg_env *env, const char *token, struct req_view *v)
 		res = NOT_FOUND;
 	}
 	db_put(c);
-	if (res.st != MSG_OK) {
+	if (res.st != ST_OK) {
 		req_row_release(&v->r);
 		return res;
 	}
@@ -252,13 +251,13 @@ requests_principal(const struct req_view *v)
 	return u;
 }
 
-struct msg_result
+struct st_result
 requests_message_create(const struct msg_env *env, const struct req_view *v,
     const struct msg_create_in *in, struct msg_created *out)
 {
 	struct msg_create_in m = *in;
 	struct user *sender;
-	struct msg_result res;
+	struct st_result res;
 	struct db_conn *c;
 	int64_t made;
 
@@ -270,7 +269,7 @@ requests_message_create(const struct msg_env *env, const struct req_view *v,
 	if (made < 0)
 		return FAILED;
 	if (made >= REQ_MESSAGES_MAX)
-		return msg_res(MSG_LIMITED, "rate_limited",
+		return st_res_after(ST_LIMITED, 3600, "rate_limited",
 		    "this link was started too often; ask for a new one");
 	sender = requests_principal(v);
 	if (v->r.message_id[0] != '\0' &&
@@ -287,7 +286,7 @@ requests_message_create(const struct msg_env *env, const struct req_view *v,
 	m.rcpt_key_id = v->r.key_id;
 	m.max_bytes = v->max_bytes;
 	res = messages_create(env, &m, out);
-	if (res.st == MSG_OK) {
+	if (res.st == ST_OK) {
 		c = db_get(env->db);
 		if (req_set_message(c, v->r.id, out->id) != DB_OK)
 			res = FAILED;

@@ -42,7 +42,7 @@ struct req_created {
 };
 
 /* Q1: checks, stores and (standard) mails a request. out->token: wipe. */
-struct msg_result requests_create(const struct msg_env *env,
+struct st_result requests_create(const struct msg_env *env,
     const struct user *employee, const struct req_create_in *in,
     struct req_created *out);
 
@@ -58,9 +58,9 @@ void req_view_release(struct req_view *v);
 /*
  * Loads the request a token names and checks it can still be used: 404
  * unknown, 410 request_used / request_expired, 403 not_confirmed (a
- * drop-off before its code). On MSG_OK release v.
+ * drop-off before its code). On ST_OK release v.
  */
-struct msg_result requests_open(
+struct st_result requests_open(
     const struct msg_env *env, const char *token, struct req_view *v);
 
 /* The principal the token's holder acts as (a heap user; user_release). */
@@ -71,7 +71,7 @@ struct user *requests_principal(const struct req_view *v);
  * the request named; a message of the request still uploading (a reload)
  * is aborted first, as its K is gone with the page.
  */
-struct msg_result requests_message_create(const struct msg_env *env,
+struct st_result requests_message_create(const struct msg_env *env,
     const struct req_view *v, const struct msg_create_in *in,
     struct msg_created *out);
 
@@ -101,11 +101,11 @@ struct dropoff_in {
 };
 
 /* Q4: checks the work and the limits, mails a code; token out. */
-struct msg_result dropoff_start(const struct msg_env *env,
+struct st_result dropoff_start(const struct msg_env *env,
     const struct dropoff_in *in, char token[RAND_TOKEN_LEN + 1],
     int64_t *code_expires_at);
 /* Q4: the code from the mail; a right one confirms the token. */
-struct msg_result dropoff_verify(const struct msg_env *env, const char *token,
+struct st_result dropoff_verify(const struct msg_env *env, const char *token,
     const char *code, int64_t *attempts_left);
 
 #endif

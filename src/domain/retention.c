@@ -171,15 +171,14 @@ retention_run(const struct msg_env *env, int64_t now)
 }
 
 /* The answer for a message that is not (or no longer) live. */
-static struct msg_result
+static struct st_result
 not_live(const char *state)
 {
 	if (strcmp(state, "revoked") == 0)
-		return msg_res(
-		    MSG_GONE, "revoked", "The message was withdrawn");
+		return st_res(ST_GONE, "revoked", "The message was withdrawn");
 	if (strcmp(state, "expired") == 0)
-		return msg_res(MSG_GONE, "expired", "The message has expired");
-	return msg_res(MSG_CONFLICT, "not_sent", "The message was not sent");
+		return st_res(ST_GONE, "expired", "The message has expired");
+	return st_res(ST_CONFLICT, "not_sent", "The message was not sent");
 }
 
 static int
@@ -189,11 +188,11 @@ is_live(const char *state)
 	    strcmp(state, "downloaded") == 0;
 }
 
-struct msg_result
+struct st_result
 retention_revoke(
     const struct msg_env *env, const struct user *sender, const char *id)
 {
-	struct msg_result res;
+	struct st_result res;
 	struct db_conn *c = db_get(env->db);
 	const char *final;
 	struct msg_row m;
@@ -202,19 +201,19 @@ retention_revoke(
 	found = rand_id_valid(id) ? msg_get(c, id, &m) : 0;
 	if (found == -1) {
 		db_put(c);
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	}
-	res = found == 0 ? msg_res(MSG_NOT_FOUND, "not_found", "Not found") :
+	res = found == 0 ? st_res(ST_NOT_FOUND, "not_found", "Not found") :
 	                   access_manage(env, c, sender, &m);
-	if (res.st == MSG_OK && !is_live(m.state))
+	if (res.st == ST_OK && !is_live(m.state))
 		res = not_live(m.state);
-	else if (res.st == MSG_OK) {
+	else if (res.st == ST_OK) {
 		/* Due but not yet purged: it expired, whatever comes first. */
 		final = m.expires_at <= clock_now() ? "expired" : "revoked";
 		r = purge_on(env, c, id, final,
 		    strcmp(final, "revoked") == 0 ? sender : NULL);
 		if (r == -1)
-			res = msg_res(MSG_ERROR, "internal", "database");
+			res = st_res(ST_ERROR, "internal", "database");
 		else if (r == 1 && strcmp(final, "expired") == 0)
 			res = not_live(final);
 		else if (r == 0) {
@@ -223,7 +222,7 @@ retention_revoke(
 			found = msg_get(c, id, &m);
 			res = found == 1 ?
 			    not_live(m.state) :
-			    msg_res(MSG_ERROR, "internal", "database");
+			    st_res(ST_ERROR, "internal", "database");
 		}
 	}
 	if (found == 1)

@@ -46,11 +46,11 @@ int retention_run(const struct msg_env *env, int64_t now);
 
 /*
  * The sender withdraws a sent message: purged at once as "revoked".
- * MSG_NOT_FOUND when absent or not the sender's, MSG_CONFLICT "not_sent"
- * while uploading or when aborted, MSG_GONE "expired" or "revoked" when
+ * ST_NOT_FOUND when absent or not the sender's, ST_CONFLICT "not_sent"
+ * while uploading or when aborted, ST_GONE "expired" or "revoked" when
  * already purged (a message past its expiry is purged as expired).
  */
-struct msg_result retention_revoke(
+struct st_result retention_revoke(
     const struct msg_env *env, const struct user *sender, const char *id);
 
 #endif

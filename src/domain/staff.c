@@ -18,8 +18,8 @@
 
 #define Q_MAX 100
 
-static const struct admin_result no_account = { ADMIN_NOT_FOUND, "not_found",
-	"No such account" };
+static const struct st_result no_account = { ST_NOT_FOUND, "not_found",
+	"No such account", 0 };
 
 void
 staff_account_release(struct staff_account *a)
@@ -106,7 +106,7 @@ like_pattern(const char *q, char *out, size_t outlen)
 	return 0;
 }
 
-struct admin_result
+struct st_result
 staff_search(const struct admin_env *env, const char *q, const char *status,
     int64_t page, struct staff_list *out)
 {
@@ -122,12 +122,12 @@ staff_search(const struct admin_env *env, const char *q, const char *status,
 	for (i = 0; i < ST_ARRAY_LEN(statuses); i++)
 		known |= strcmp(status, statuses[i]) == 0;
 	if (!known)
-		return admin_res(ADMIN_INVALID, "bad_field",
+		return st_res(ST_INVALID, "bad_field",
 		    "status: unverified, active, blocked or admin");
 	if (strlen(q) > Q_MAX || like_pattern(q, pat, sizeof(pat)) == -1)
-		return admin_res(ADMIN_INVALID, "bad_field", "q: too long");
+		return st_res(ST_INVALID, "bad_field", "q: too long");
 	if (page < 0 || page > 100000)
-		return admin_res(ADMIN_INVALID, "bad_field", "page");
+		return st_res(ST_INVALID, "bad_field", "page");
 	sq.q = pat;
 	sq.status = status;
 	sq.limit = STAFF_PAGE;
@@ -140,9 +140,9 @@ staff_search(const struct admin_env *env, const char *q, const char *status,
 	db_put(c);
 	if (rc == -1) {
 		staff_list_release(out);
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	}
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 static void
@@ -192,7 +192,7 @@ lookup(struct db_conn *c, const char *id_or_email, struct staff_account *a)
 	return staff_db_get(c, low, one, a);
 }
 
-struct admin_result
+struct st_result
 staff_get(const struct admin_env *env, const char *id_or_email,
     struct staff_account *out)
 {
@@ -207,9 +207,9 @@ staff_get(const struct admin_env *env, const char *id_or_email,
 	db_put(c);
 	if (found != 1) {
 		staff_account_release(out);
-		return found == 0 ? no_account : ADMIN_DB_ERROR;
+		return found == 0 ? no_account : ST_DB_ERROR;
 	}
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
 static void
@@ -221,30 +221,30 @@ audit_change(struct db_conn *c, const struct admin_env *env, const char *kind,
 }
 
 /* The body of a change to one person's account, in a transaction. */
-typedef struct admin_result (*change_fn)(struct db_conn *c,
+typedef struct st_result (*change_fn)(struct db_conn *c,
     const struct admin_env *env, const struct staff_account *a, int arg);
 
-static struct admin_result
+static struct st_result
 change(
     const struct admin_env *env, const char *id_or_email, change_fn fn, int arg)
 {
 	struct staff_account a;
-	struct admin_result r;
+	struct st_result r;
 	struct db_conn *c = db_get(env->db);
 	int found = lookup(c, id_or_email, &a);
 
 	if (found != 1)
-		r = found == 0 ? no_account : ADMIN_DB_ERROR;
+		r = found == 0 ? no_account : ST_DB_ERROR;
 	else if (a.is_mailbox)
-		r = admin_res(ADMIN_INVALID, "is_mailbox",
+		r = st_res(ST_INVALID, "is_mailbox",
 		    "A department mailbox has no login to change");
 	else if (db_begin(c) != DB_OK)
-		r = ADMIN_DB_ERROR;
-	else if ((r = fn(c, env, &a, arg)).st != ADMIN_OK ||
+		r = ST_DB_ERROR;
+	else if ((r = fn(c, env, &a, arg)).st != ST_OK ||
 	    db_commit(c) != DB_OK) {
 		db_rollback(c);
-		if (r.st == ADMIN_OK)
-			r = ADMIN_DB_ERROR;
+		if (r.st == ST_OK)
+			r = ST_DB_ERROR;
 	}
 	staff_account_release(&a);
 	db_put(c);
@@ -252,38 +252,38 @@ change(
 }
 
 /* Refuses to leave no unblocked administrator behind. */
-static struct admin_result
+static struct st_result
 keep_an_admin(struct db_conn *c, const struct staff_account *a)
 {
 	int64_t n;
 
 	if (!a->is_admin || a->blocked)
-		return ADMIN_OK_RESULT;
+		return ST_RESULT_OK;
 	if (staff_db_lock_admins(c) != DB_OK || (n = staff_db_admins(c)) < 0)
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	if (n <= 1)
-		return admin_res(ADMIN_FORBIDDEN, "last_admin",
+		return st_res(ST_FORBIDDEN, "last_admin",
 		    "This is the last administrator; make another one first");
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-static struct admin_result
+static struct st_result
 block_tx(struct db_conn *c, const struct admin_env *env,
     const struct staff_account *a, int blocked)
 {
-	struct admin_result r;
+	struct st_result r;
 	int changed;
 
 	if (blocked && strcmp(a->id, env->actor) == 0)
-		return admin_res(ADMIN_FORBIDDEN, "self",
-		    "You cannot block your own account");
-	if (blocked && (r = keep_an_admin(c, a)).st != ADMIN_OK)
+		return st_res(
+		    ST_FORBIDDEN, "self", "You cannot block your own account");
+	if (blocked && (r = keep_an_admin(c, a)).st != ST_OK)
 		return r;
 	if ((changed = staff_db_set_blocked(c, a->id, blocked, clock_now())) ==
 	    -1)
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	if (changed == 0)
-		return admin_res(ADMIN_CONFLICT,
+		return st_res(ST_CONFLICT,
 		    blocked ? "already_blocked" : "not_blocked",
 		    blocked ? "The account is blocked already" :
 		              "The account is not blocked");
@@ -291,85 +291,85 @@ block_tx(struct db_conn *c, const struct admin_env *env,
 	if (blocked &&
 	    (sessions_delete_user(c, a->id, NULL) != DB_OK ||
 	        fdb_challenges_delete_user(c, a->id) != DB_OK))
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	audit_change(
 	    c, env, blocked ? "user.blocked" : "user.unblocked", a->email);
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct admin_result
+struct st_result
 staff_block(const struct admin_env *env, const char *id_or_email, int blocked)
 {
 	return change(env, id_or_email, block_tx, blocked);
 }
 
-static struct admin_result
+static struct st_result
 end_tx(struct db_conn *c, const struct admin_env *env,
     const struct staff_account *a, int arg)
 {
 	ST_UNUSED(arg);
 	if (sessions_delete_user(c, a->id, NULL) != DB_OK ||
 	    fdb_challenges_delete_user(c, a->id) != DB_OK)
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	audit_change(c, env, "user.sessions_ended", a->email);
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct admin_result
+struct st_result
 staff_end_sessions(const struct admin_env *env, const char *id_or_email)
 {
 	return change(env, id_or_email, end_tx, 0);
 }
 
-static struct admin_result
+static struct st_result
 role_tx(struct db_conn *c, const struct admin_env *env,
     const struct staff_account *a, int admin)
 {
-	struct admin_result r;
+	struct st_result r;
 	int changed;
 
 	if (admin && (!a->verified || a->blocked))
-		return admin_res(ADMIN_CONFLICT, "not_active",
+		return st_res(ST_CONFLICT, "not_active",
 		    "Only a verified, unblocked account can be an "
 		    "administrator");
-	if (!admin && (r = keep_an_admin(c, a)).st != ADMIN_OK)
+	if (!admin && (r = keep_an_admin(c, a)).st != ST_OK)
 		return r;
 	if ((changed = staff_db_set_admin(c, a->id, admin)) == -1)
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	if (changed == 0)
-		return admin_res(ADMIN_CONFLICT, "unchanged",
+		return st_res(ST_CONFLICT, "unchanged",
 		    admin ? "The account is an administrator already" :
 		            "The account is not an administrator");
 	audit_change(
 	    c, env, admin ? "user.promoted" : "user.demoted", a->email);
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct admin_result
+struct st_result
 staff_set_admin(const struct admin_env *env, const char *id_or_email, int admin)
 {
 	return change(env, id_or_email, role_tx, admin);
 }
 
-struct admin_result
+struct st_result
 staff_resend(const struct admin_env *env, const char *id_or_email)
 {
 	struct acct_env ae = { env->cfg, env->db, env->sec,
 		env->ip != NULL ? env->ip : "-", "" };
 	struct staff_account a;
-	struct admin_result r = ADMIN_OK_RESULT;
+	struct st_result r = ST_RESULT_OK;
 	struct db_conn *c = db_get(env->db);
 	int found = lookup(c, id_or_email, &a);
 
 	db_put(c);
 	if (found != 1)
-		return found == 0 ? no_account : ADMIN_DB_ERROR;
+		return found == 0 ? no_account : ST_DB_ERROR;
 	if (a.verified || a.is_mailbox)
-		r = admin_res(ADMIN_CONFLICT, "already_verified",
+		r = st_res(ST_CONFLICT, "already_verified",
 		    "The account is verified already");
 	/* The same limited, mailed link as "Nieuwe link aanvragen". */
 	else if (accounts_resend(&ae, a.email) != ACCT_ACCEPTED)
-		r = ADMIN_DB_ERROR;
+		r = ST_DB_ERROR;
 	else {
 		c = db_get(env->db);
 		audit_change(c, env, "user.verification_resent", a.email);

@@ -48,21 +48,21 @@ void staff_list_release(struct staff_list *l);
 
 /* Persons whose name or address contains q ("" all) with status "",
  * unverified, active, blocked or admin; page from 0. */
-struct admin_result staff_search(const struct admin_env *env, const char *q,
+struct st_result staff_search(const struct admin_env *env, const char *q,
     const char *status, int64_t page, struct staff_list *out);
 /* One account by id or address, with its key history and sessions. */
-struct admin_result staff_get(const struct admin_env *env,
-    const char *id_or_email, struct staff_account *out);
+struct st_result staff_get(const struct admin_env *env, const char *id_or_email,
+    struct staff_account *out);
 /* Blocks (and ends every session) or unblocks. */
-struct admin_result staff_block(
+struct st_result staff_block(
     const struct admin_env *env, const char *id_or_email, int blocked);
-struct admin_result staff_end_sessions(
+struct st_result staff_end_sessions(
     const struct admin_env *env, const char *id_or_email);
 /* Gives (admin 1) or takes the administrator role. */
-struct admin_result staff_set_admin(
+struct st_result staff_set_admin(
     const struct admin_env *env, const char *id_or_email, int admin);
 /* Mails a new verification link to an unverified account. */
-struct admin_result staff_resend(
+struct st_result staff_resend(
     const struct admin_env *env, const char *id_or_email);
 
 /* Department mailboxes with their members (for Postbussen). */
@@ -82,11 +82,11 @@ struct staff_mailboxes {
 	struct staff_mailbox *m;
 	size_t n;
 };
-struct admin_result staff_mailboxes(
+struct st_result staff_mailboxes(
     const struct admin_env *env, struct staff_mailboxes *out);
 void staff_mailboxes_release(struct staff_mailboxes *l);
 /* Makes a mailbox with its owner (mailboxes_create); out_id its id. */
-struct admin_result staff_mailbox_create(const struct admin_env *env,
+struct st_result staff_mailbox_create(const struct admin_env *env,
     const char *email, const char *name, const char *owner,
     char out_id[RAND_ID_LEN + 1]);
 

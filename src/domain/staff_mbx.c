@@ -58,7 +58,7 @@ staff_mailboxes_release(struct staff_mailboxes *l)
 	memset(l, 0, sizeof(*l));
 }
 
-struct admin_result
+struct st_result
 staff_mailboxes(const struct admin_env *env, struct staff_mailboxes *out)
 {
 	struct db_conn *c = db_get(env->db);
@@ -76,29 +76,29 @@ staff_mailboxes(const struct admin_env *env, struct staff_mailboxes *out)
 	db_put(c);
 	if (rc == -1) {
 		staff_mailboxes_release(out);
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	}
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }
 
-struct admin_result
+struct st_result
 staff_mailbox_create(const struct admin_env *env, const char *email,
     const char *name, const char *owner, char out_id[RAND_ID_LEN + 1])
 {
 	struct msg_env me = { env->cfg, env->db, NULL, env->sec, env->ip };
-	struct msg_result r;
+	struct st_result r;
 
 	r = mailboxes_create(&me, env->actor, email, name, owner, out_id);
 	switch (r.st) {
-	case MSG_OK:
-		return ADMIN_OK_RESULT;
-	case MSG_INVALID:
-		return admin_res(ADMIN_INVALID, r.code, r.why);
-	case MSG_NOT_FOUND:
-		return admin_res(ADMIN_INVALID, r.code, r.why);
-	case MSG_CONFLICT:
-		return admin_res(ADMIN_CONFLICT, r.code, r.why);
+	case ST_OK:
+		return ST_RESULT_OK;
+	case ST_INVALID:
+		return st_res(ST_INVALID, r.code, r.why);
+	case ST_NOT_FOUND:
+		return st_res(ST_INVALID, r.code, r.why);
+	case ST_CONFLICT:
+		return st_res(ST_CONFLICT, r.code, r.why);
 	default:
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	}
 }

@@ -20,18 +20,17 @@ struct template_in {
 	int is_default;
 };
 
-/* Adds a template (BOOK_CONFLICT "duplicate_name" when the name is taken);
+/* Adds a template (ST_CONFLICT "duplicate_name" when the name is taken);
  * out is the stored one. Making it the default unmakes the old one. */
-struct book_result templates_create(const struct book_env *env,
-    const char *owner, const struct template_in *in, struct template_row *out);
-struct book_result templates_update(const struct book_env *env,
-    const char *owner, const char *id, const struct template_in *in,
-    struct template_row *out);
-struct book_result templates_get(const struct book_env *env, const char *owner,
+struct st_result templates_create(const struct book_env *env, const char *owner,
+    const struct template_in *in, struct template_row *out);
+struct st_result templates_update(const struct book_env *env, const char *owner,
+    const char *id, const struct template_in *in, struct template_row *out);
+struct st_result templates_get(const struct book_env *env, const char *owner,
     const char *id, struct template_row *out);
-struct book_result templates_delete(
+struct st_result templates_delete(
     const struct book_env *env, const char *owner, const char *id);
-struct book_result templates_list(const struct book_env *env, const char *owner,
+struct st_result templates_list(const struct book_env *env, const char *owner,
     int64_t limit, int64_t offset, template_fn fn, void *arg, int64_t *total);
 
 #endif

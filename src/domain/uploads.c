@@ -62,10 +62,10 @@ upload_job(struct upload *up)
 	return &up->job;
 }
 
-static struct msg_result
+static struct st_result
 terminated(void)
 {
-	return msg_res(MSG_GONE, "upload_terminated",
+	return st_res(ST_GONE, "upload_terminated",
 	    "this upload was terminated; create it again to start over");
 }
 
@@ -73,22 +73,22 @@ terminated(void)
  * Loads a file of u's message that is still uploading; a terminated
  * upload only for a new creation.
  */
-static struct msg_result
+static struct st_result
 load(const struct msg_env *env, struct db_conn *c, const struct user *u,
     const char *file_id, struct file_row *f, struct msg_row *m, int creating)
 {
 	int found;
 
 	if (!rand_id_valid(file_id) || (found = file_get(c, file_id, f)) == 0)
-		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+		return st_res(ST_NOT_FOUND, "not_found", "Not found");
 	if (found == -1)
-		return msg_res(MSG_ERROR, "internal", "database");
+		return st_res(ST_ERROR, "internal", "database");
 	if ((found = msg_get(c, f->message_id, m)) != 1 ||
-	    access_manage(env, c, u, m).st != MSG_OK) {
+	    access_manage(env, c, u, m).st != ST_OK) {
 		if (found == 1)
 			msg_row_release(m);
 		file_row_release(f);
-		return msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+		return st_res(ST_NOT_FOUND, "not_found", "Not found");
 	}
 	if (f->started == FILE_UPLOAD_TERMINATED && !creating) {
 		msg_row_release(m);
@@ -100,7 +100,7 @@ load(const struct msg_env *env, struct db_conn *c, const struct user *u,
 	    f->done) {
 		msg_row_release(m);
 		file_row_release(f);
-		return msg_res(MSG_FORBIDDEN, "upload_complete",
+		return st_res(ST_FORBIDDEN, "upload_complete",
 		    "this upload is complete or the message was sent");
 	}
 	/* Aborted is the window closed, whether or not a node's job has
@@ -109,10 +109,10 @@ load(const struct msg_env *env, struct db_conn *c, const struct user *u,
 	    strcmp(m->state, "aborted") == 0) {
 		msg_row_release(m);
 		file_row_release(f);
-		return msg_res(MSG_GONE, "upload_window_closed",
+		return st_res(ST_GONE, "upload_window_closed",
 		    "the upload window has closed");
 	}
-	return msg_res(MSG_OK, NULL, NULL);
+	return st_res(ST_OK, NULL, NULL);
 }
 
 static void
@@ -126,31 +126,31 @@ fill_info(
 	info->done = f->done;
 }
 
-struct msg_result
+struct st_result
 uploads_create(const struct msg_env *env, const struct user *u,
     const char *file_id, uint64_t length, struct upload_info *info)
 {
 	struct db_conn *c = db_get(env->db);
 	struct file_row f;
 	struct msg_row m;
-	struct msg_result r = load(env, c, u, file_id, &f, &m, 1);
+	struct st_result r = load(env, c, u, file_id, &f, &m, 1);
 	int restart = 0, lease = 0;
 
-	if (r.st != MSG_OK) {
+	if (r.st != ST_OK) {
 		db_put(c);
 		return r;
 	}
 	if (length != (uint64_t)f.ciphertext_size)
-		r = msg_res(MSG_INVALID, "bad_upload_length",
+		r = st_res(ST_INVALID, "bad_upload_length",
 		    "Upload-Length is not the STF1 size of the document");
 	else if ((lease = file_lease(c, f.id, env->cfg->server_node_id,
 	              clock_now_us(), 0, -1)) == -1)
-		r = msg_res(MSG_ERROR, "internal", "database");
+		r = st_res(ST_ERROR, "internal", "database");
 	else if (lease == 1 || f.upload_offset == 0 ||
 	    f.started == FILE_UPLOAD_TERMINATED)
 		restart = 1; /* a new salt means new ciphertext: from nothing */
 	else
-		r = msg_res(MSG_CONFLICT, "upload_busy",
+		r = st_res(ST_CONFLICT, "upload_busy",
 		    "a PATCH for this upload is in progress");
 	/* Never call the store holding a connection: the S3 store takes one
 	 * of its own, and as many creations as the pool has connections
@@ -160,7 +160,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 		blob_delete(env->store, f.object_key);
 		c = db_get(env->db);
 		if (file_restart(c, f.id) != DB_OK)
-			r = msg_res(MSG_ERROR, "internal", "database");
+			r = st_res(ST_ERROR, "internal", "database");
 		db_put(c);
 		f.upload_offset = 0;
 		fill_info(info, &f, &m);
@@ -170,7 +170,7 @@ uploads_create(const struct msg_env *env, const struct user *u,
 	return r;
 }
 
-struct msg_result
+struct st_result
 uploads_info(const struct msg_env *env, const struct user *u,
     const char *file_id, struct upload_info *info)
 {
@@ -178,24 +178,24 @@ uploads_info(const struct msg_env *env, const struct user *u,
 	struct file_row f;
 	struct msg_row m;
 	int found = rand_id_valid(file_id) ? file_get(c, file_id, &f) : 0;
-	struct msg_result r = msg_res(MSG_NOT_FOUND, "not_found", "Not found");
+	struct st_result r = st_res(ST_NOT_FOUND, "not_found", "Not found");
 
 	if (found == 1) {
 		if (msg_get(c, f.message_id, &m) == 1) {
 			/* An upload whose window closed is aborted and its
 			 * bytes deleted: a client that asks where it stands
 			 * hears so, as its next PATCH would (tus: 410). */
-			int own = access_manage(env, c, u, &m).st == MSG_OK;
+			int own = access_manage(env, c, u, &m).st == ST_OK;
 
 			if (own && f.started == FILE_UPLOAD_TERMINATED) {
 				r = terminated();
 			} else if (own && strcmp(m.state, "aborted") == 0) {
-				r = msg_res(MSG_GONE, "upload_aborted",
+				r = st_res(ST_GONE, "upload_aborted",
 				    "the upload window closed; the message was "
 				    "aborted");
 			} else if (own) {
 				fill_info(info, &f, &m);
-				r = msg_res(MSG_OK, NULL, NULL);
+				r = st_res(ST_OK, NULL, NULL);
 			}
 			msg_row_release(&m);
 		}
@@ -205,30 +205,30 @@ uploads_info(const struct msg_env *env, const struct user *u,
 	return r;
 }
 
-struct msg_result
+struct st_result
 uploads_delete(
     const struct msg_env *env, const struct user *u, const char *file_id)
 {
 	struct db_conn *c = db_get(env->db);
 	struct file_row f;
 	struct msg_row m;
-	struct msg_result r = load(env, c, u, file_id, &f, &m, 0);
+	struct st_result r = load(env, c, u, file_id, &f, &m, 0);
 
 	/* Not while a PATCH holds the lease: it would write on. */
-	if (r.st == MSG_OK &&
+	if (r.st == ST_OK &&
 	    file_lease(c, f.id, env->cfg->server_node_id, clock_now_us(), 0,
 	        -1) != 1) {
 		msg_row_release(&m);
 		file_row_release(&f);
-		r = msg_res(MSG_CONFLICT, "upload_busy",
+		r = st_res(ST_CONFLICT, "upload_busy",
 		    "a PATCH for this upload is in progress");
 	}
 	db_put(c); /* not held across the store: see uploads_create */
-	if (r.st == MSG_OK) {
+	if (r.st == ST_OK) {
 		blob_delete(env->store, f.object_key);
 		c = db_get(env->db);
 		if (file_terminate(c, f.id) != DB_OK)
-			r = msg_res(MSG_ERROR, "internal", "database");
+			r = st_res(ST_ERROR, "internal", "database");
 		db_put(c);
 		msg_row_release(&m);
 		file_row_release(&f);
@@ -246,7 +246,7 @@ uploads_release_leases(struct db *db, const char *node_id)
 	return st == DB_OK ? 0 : -1;
 }
 
-struct msg_result
+struct st_result
 uploads_patch_begin(const struct msg_env *env, const struct user *u,
     const char *file_id, uint64_t offset, int64_t body_len, struct upload **out)
 {
@@ -254,31 +254,31 @@ uploads_patch_begin(const struct msg_env *env, const struct user *u,
 	struct upload *up;
 	struct msg_row m;
 	struct file_row f;
-	struct msg_result r = load(env, c, u, file_id, &f, &m, 0);
+	struct st_result r = load(env, c, u, file_id, &f, &m, 0);
 	int64_t now_us = clock_now_us();
 	int lease;
 
 	*out = NULL;
-	if (r.st != MSG_OK) {
+	if (r.st != ST_OK) {
 		db_put(c);
 		return r;
 	}
 	if (offset != (uint64_t)f.upload_offset)
-		r = msg_res(MSG_CONFLICT, "offset_mismatch",
+		r = st_res(ST_CONFLICT, "offset_mismatch",
 		    "Upload-Offset is not the current offset");
 	else if (body_len >= 0 &&
 	    (uint64_t)body_len > (uint64_t)f.ciphertext_size - offset)
-		r = msg_res(MSG_TOO_LARGE, "past_upload_length",
+		r = st_res(ST_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
 	else if ((lease = file_lease(c, f.id, env->cfg->server_node_id, now_us,
 	              now_us + LEASE_US, (int64_t)offset)) != 1)
 		/* Not taken because of another PATCH, or because the
 		 * database takes no writes (a 503 or 507, not a 409). */
-		r = lease == 0 ? msg_res(MSG_CONFLICT, "upload_busy",
+		r = lease == 0 ? st_res(ST_CONFLICT, "upload_busy",
 		                     "another PATCH for this upload is in "
 		                     "progress") :
-		                 msg_res(MSG_ERROR, "internal", "database");
-	if (r.st != MSG_OK) {
+		                 st_res(ST_ERROR, "internal", "database");
+	if (r.st != ST_OK) {
 		msg_row_release(&m);
 		file_row_release(&f);
 		db_put(c);
@@ -364,15 +364,15 @@ store_failed(struct upload *up, const char *what)
 		    (json_int_t)repeats);
 }
 
-static struct msg_result
+static struct st_result
 write_failed(struct upload *up)
 {
 	up->refused = 1;
 	store_failed(up, "write");
 	if (up->store_errno == ENOSPC || up->store_errno == EDQUOT)
-		return msg_res(MSG_NO_SPACE, "insufficient_storage",
+		return st_res(ST_NO_SPACE, "insufficient_storage",
 		    "the storage is full; try again later");
-	return msg_res(MSG_BUSY, "storage_unavailable",
+	return st_res(ST_BUSY, "storage_unavailable",
 	    "the storage does not answer; try again later");
 }
 
@@ -412,16 +412,16 @@ take(struct upload *up, const char *data, size_t len)
 	return 0;
 }
 
-struct msg_result
+struct st_result
 uploads_patch_data(struct upload *up, const char *data, size_t len)
 {
 	uint64_t at = up->start + up->written + up->npend;
 
 	if (up->refused)
-		return msg_res(MSG_INVALID, "refused", "refused");
+		return st_res(ST_INVALID, "refused", "refused");
 	if (len > (uint64_t)up->f.ciphertext_size - at) {
 		up->refused = 1;
-		return msg_res(MSG_TOO_LARGE, "past_upload_length",
+		return st_res(ST_TOO_LARGE, "past_upload_length",
 		    "the body goes past Upload-Length");
 	}
 	if (at < STF1_HEADER_LEN) {
@@ -431,14 +431,14 @@ uploads_patch_data(struct upload *up, const char *data, size_t len)
 		memcpy(up->header + at, data, n);
 		if (at + n == STF1_HEADER_LEN && !header_ok(up)) {
 			up->refused = 1;
-			return msg_res(MSG_INVALID, "bad_header",
+			return st_res(ST_INVALID, "bad_header",
 			    "not an STF1 header for this message and file");
 		}
 	}
 	if (take(up, data, len) == -1)
 		return write_failed(up);
 	renew_lease(up);
-	return msg_res(MSG_OK, NULL, NULL);
+	return st_res(ST_OK, NULL, NULL);
 }
 
 void

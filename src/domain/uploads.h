@@ -35,32 +35,31 @@ struct upload_info {
 int uploads_release_leases(struct db *db, const char *node_id);
 
 /* tus creation: (re)starts the upload of file_id with length bytes. */
-struct msg_result uploads_create(const struct msg_env *env,
-    const struct user *u, const char *file_id, uint64_t length,
-    struct upload_info *info);
+struct st_result uploads_create(const struct msg_env *env, const struct user *u,
+    const char *file_id, uint64_t length, struct upload_info *info);
 /* tus HEAD. */
-struct msg_result uploads_info(const struct msg_env *env, const struct user *u,
+struct st_result uploads_info(const struct msg_env *env, const struct user *u,
     const char *file_id, struct upload_info *info);
 /*
  * tus termination: drops what was uploaded of file_id; the upload is then
- * gone (MSG_GONE "upload_terminated" for HEAD, PATCH and DELETE) until a
- * new creation of the same file starts it again. MSG_CONFLICT while a
+ * gone (ST_GONE "upload_terminated" for HEAD, PATCH and DELETE) until a
+ * new creation of the same file starts it again. ST_CONFLICT while a
  * PATCH is in progress.
  */
-struct msg_result uploads_delete(
+struct st_result uploads_delete(
     const struct msg_env *env, const struct user *u, const char *file_id);
 
 struct upload; /* one PATCH in progress */
 
 /*
- * Starts a PATCH at offset with (if known) body_len bytes; on MSG_OK *up
+ * Starts a PATCH at offset with (if known) body_len bytes; on ST_OK *up
  * holds the lease. Always end it with uploads_patch_end.
  */
-struct msg_result uploads_patch_begin(const struct msg_env *env,
+struct st_result uploads_patch_begin(const struct msg_env *env,
     const struct user *u, const char *file_id, uint64_t offset,
     int64_t body_len, struct upload **up);
 /* Stores a chunk of the body; a refusal leaves what came before intact. */
-struct msg_result uploads_patch_data(
+struct st_result uploads_patch_data(
     struct upload *up, const char *data, size_t len);
 /*
  * Drops what this PATCH brought: uploads_patch_end then acknowledges

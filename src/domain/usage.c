@@ -118,7 +118,7 @@ add_queue(
 	q->oldest = oldest;
 }
 
-struct admin_result
+struct st_result
 usage_report(const struct admin_env *env, const char *domain,
     const char *period, int64_t count, struct usage_report *out)
 {
@@ -132,14 +132,13 @@ usage_report(const struct admin_env *env, const char *domain,
 
 	memset(out, 0, sizeof(*out));
 	if (!week && strcmp(period, "day") != 0)
-		return admin_res(
-		    ADMIN_INVALID, "bad_field", "period: day or week");
+		return st_res(ST_INVALID, "bad_field", "period: day or week");
 	if (count < 1 || count > (week ? USAGE_MAX_WEEKS : USAGE_MAX_DAYS))
-		return admin_res(ADMIN_INVALID, "bad_field",
-		    "count: 1 to 92 days or 53 weeks");
+		return st_res(
+		    ST_INVALID, "bad_field", "count: 1 to 92 days or 53 weeks");
 	if (*domain != '\0' &&
 	    orgs_normalise(domain, dom, sizeof(dom), &why) == -1)
-		return admin_res(ADMIN_INVALID, "bad_domain", why);
+		return st_res(ST_INVALID, "bad_domain", why);
 	make_buckets(out, week, count);
 	to = clock_now() + 1;
 	c = db_get(env->db);
@@ -156,7 +155,7 @@ usage_report(const struct admin_env *env, const char *domain,
 	db_put(c);
 	if (rc != 0) {
 		usage_report_release(out);
-		return ADMIN_DB_ERROR;
+		return ST_DB_ERROR;
 	}
-	return ADMIN_OK_RESULT;
+	return ST_RESULT_OK;
 }

@@ -38,9 +38,8 @@ struct usage_report {
 };
 
 /* period "day" (count days back from today, 1..92) or "week" (1..53). */
-struct admin_result usage_report(const struct admin_env *env,
-    const char *domain, const char *period, int64_t count,
-    struct usage_report *out);
+struct st_result usage_report(const struct admin_env *env, const char *domain,
+    const char *period, int64_t count, struct usage_report *out);
 void usage_report_release(struct usage_report *r);
 /* The JSON-free names of the metrics, for the API. */
 extern const char *const usage_metric_names[USAGE_METRICS];

@@ -12,6 +12,10 @@
 #include "util/config.h"
 #include "util/log.h"
 
+/* The default Retry-After (seconds) of a 503 and a 429 that name none. */
+#define REPLY_RETRY_BUSY "5"
+#define REPLY_RETRY_LIMITED "60"
+
 #define CSP \
 	"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; " \
 	"style-src 'self'; img-src 'self' data:; connect-src 'self'; " \
@@ -166,6 +170,14 @@ reply_add_common_headers(struct request *req)
 	if (req->app->tls)
 		MHD_add_response_header(r, "Strict-Transport-Security",
 		    "max-age=63072000; includeSubDomains; preload");
+	/* DESIGN §3: every 503 and 429 says when to come back. The one mapper
+	 * (api/errors.c) sets the value its result names; any other answer
+	 * with these statuses gets the default here, so none goes without. */
+	if ((req->status == 503 || req->status == 429) &&
+	    MHD_get_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER) == NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER,
+		    req->status == 503 ? REPLY_RETRY_BUSY :
+		                         REPLY_RETRY_LIMITED);
 	if (req->is_api &&
 	    MHD_get_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
 		MHD_add_response_header(

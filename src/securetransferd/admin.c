@@ -70,7 +70,7 @@ static const char usage[] =
     "audit log with actor admin-cli.\n";
 
 int
-admin_fail(struct admin_result r)
+admin_fail(struct st_result r)
 {
 	fprintf(stderr, "securetransferd: %s: %s\n", r.code ? r.code : "error",
 	    r.why ? r.why : "failed");
@@ -193,7 +193,7 @@ domain_set(const struct admin_env *env, int argc, char **argv)
 		"--extensions", "--max-bytes", "--outsiders", "--sms-prefixes",
 		NULL };
 	struct org_policy *o = xcalloc(1, sizeof(*o));
-	struct admin_result r;
+	struct st_result r;
 	const char *v;
 	int bad = 0, rc = 1;
 
@@ -202,7 +202,7 @@ domain_set(const struct admin_env *env, int argc, char **argv)
 		free(o);
 		return 2;
 	}
-	if ((r = orgpolicy_get(env, argv[0], o)).st != ADMIN_OK) {
+	if ((r = orgpolicy_get(env, argv[0], o)).st != ST_OK) {
 		rc = admin_fail(r);
 		goto out;
 	}
@@ -231,11 +231,11 @@ domain_set(const struct admin_env *env, int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if ((r = orgpolicy_set(env, o)).st != ADMIN_OK) {
+	if ((r = orgpolicy_set(env, o)).st != ST_OK) {
 		rc = admin_fail(r);
 		goto out;
 	}
-	if (orgpolicy_get(env, o->domain, o).st == ADMIN_OK)
+	if (orgpolicy_get(env, o->domain, o).st == ST_OK)
 		print_policy(o);
 	rc = 0;
 out:
@@ -267,11 +267,11 @@ domain_cmd(const struct admin_env *env, int argc, char **argv)
 {
 	struct org_policy *o;
 	struct org_list l = { 0 };
-	struct admin_result r;
+	struct st_result r;
 	size_t i;
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		if ((r = orgpolicy_list(env, &l)).st != ADMIN_OK)
+		if ((r = orgpolicy_list(env, &l)).st != ST_OK)
 			return admin_fail(r);
 		for (i = 0; i < l.n; i++)
 			printf("%s\n", l.o[i].domain);
@@ -288,10 +288,10 @@ domain_cmd(const struct admin_env *env, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "show") == 0) {
 		o = xcalloc(1, sizeof(*o));
-		if ((r = orgpolicy_get(env, argv[1], o)).st == ADMIN_OK)
+		if ((r = orgpolicy_get(env, argv[1], o)).st == ST_OK)
 			print_policy(o);
 		free(o);
-		return r.st == ADMIN_OK ? 0 : admin_fail(r);
+		return r.st == ST_OK ? 0 : admin_fail(r);
 	}
 	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "remove") != 0) {
 		fputs(usage, stderr);
@@ -299,18 +299,18 @@ domain_cmd(const struct admin_env *env, int argc, char **argv)
 	}
 	r = strcmp(argv[0], "add") == 0 ? orgpolicy_add(env, argv[1]) :
 	                                  orgpolicy_remove(env, argv[1]);
-	if (r.st == ADMIN_INVALID) {
+	if (r.st == ST_INVALID) {
 		fprintf(stderr, "securetransferd: '%s' is not a domain: %s\n",
 		    argv[1], r.why);
 		return 1;
 	}
-	if (r.st == ADMIN_CONFLICT || r.st == ADMIN_NOT_FOUND) {
+	if (r.st == ST_CONFLICT || r.st == ST_NOT_FOUND) {
 		printf("%s was %s\n", argv[1],
-		    r.st == ADMIN_CONFLICT ? "already connected" :
-		                             "not connected");
+		    r.st == ST_CONFLICT ? "already connected" :
+		                          "not connected");
 		return 0;
 	}
-	if (r.st != ADMIN_OK)
+	if (r.st != ST_OK)
 		return admin_fail(r);
 	printf("%s %s\n",
 	    strcmp(argv[0], "add") == 0 ? "connected" : "disconnected",
@@ -323,7 +323,7 @@ user_list(const struct admin_env *env, int argc, char **argv)
 {
 	static const char *const known[] = { "--q", "--status", NULL };
 	struct staff_list l;
-	struct admin_result r;
+	struct st_result r;
 	const char *q, *status;
 	int64_t page = 0;
 	size_t i;
@@ -338,7 +338,7 @@ user_list(const struct admin_env *env, int argc, char **argv)
 	do {
 		r = staff_search(
 		    env, q ? q : "", status ? status : "", page, &l);
-		if (r.st != ADMIN_OK)
+		if (r.st != ST_OK)
 			return admin_fail(r);
 		for (i = 0; i < l.n; i++)
 			printf("%s\t%s\t%s%s%s\n", l.a[i].email, l.a[i].name,
@@ -368,10 +368,10 @@ static int
 user_show(const struct admin_env *env, const char *who)
 {
 	struct staff_account a;
-	struct admin_result r = staff_get(env, who, &a);
+	struct st_result r = staff_get(env, who, &a);
 	size_t i;
 
-	if (r.st != ADMIN_OK)
+	if (r.st != ST_OK)
 		return admin_fail(r);
 	printf("email\t%s\nname\t%s\n", a.email, a.name);
 	printf("status\t%s\n",
@@ -415,7 +415,7 @@ static int
 user_cmd(struct admin_env *env, int argc, char **argv)
 {
 	struct secrets sec;
-	struct admin_result r;
+	struct st_result r;
 	const char *a;
 	int rc;
 
@@ -445,11 +445,11 @@ user_cmd(struct admin_env *env, int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (r.st == ADMIN_NOT_FOUND) {
+	if (r.st == ST_NOT_FOUND) {
 		fprintf(stderr, "securetransferd: no account %s\n", argv[1]);
 		return 1;
 	}
-	if (r.st != ADMIN_OK)
+	if (r.st != ST_OK)
 		return admin_fail(r);
 	rc = 0;
 	if (strcmp(a, "promote") == 0 || strcmp(a, "demote") == 0)

@@ -5,7 +5,7 @@
 #include "domain/admin.h"
 
 /* Prints r's code and message to stderr; returns 1. */
-int admin_fail(struct admin_result r);
+int admin_fail(struct st_result r);
 /* The value of --name in argv (NULL when absent; *bad when twice or
  * without a value). */
 const char *admin_opt(int argc, char **argv, const char *name, int *bad);

@@ -17,14 +17,14 @@ admin_mailbox_cmd(
 {
 	static const char *const known[] = { "--owner", "--name", NULL };
 	struct staff_mailboxes l;
-	struct admin_result r;
+	struct st_result r;
 	char id[RAND_ID_LEN + 1], dflt[128];
 	const char *owner, *name;
 	size_t i, j;
 	int bad = 0;
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		if ((r = staff_mailboxes(env, &l)).st != ADMIN_OK)
+		if ((r = staff_mailboxes(env, &l)).st != ST_OK)
 			return admin_fail(r);
 		for (i = 0; i < l.n; i++) {
 			printf("%s\t%s%s\n", l.m[i].email, l.m[i].name,
@@ -54,7 +54,7 @@ admin_mailbox_cmd(
 		name = dflt;
 	}
 	r = staff_mailbox_create(env, argv[1], name, owner, id);
-	if (r.st != ADMIN_OK)
+	if (r.st != ST_OK)
 		return admin_fail(r);
 	printf("created mailbox %s (%s) with owner %s\n", argv[1], id, owner);
 	return 0;
@@ -67,7 +67,7 @@ admin_audit_cmd(
 	static const char *const known[] = { "--actor", "--kind", "--domain",
 		"--from", "--to", NULL };
 	struct auditlog_query q;
-	struct admin_result r;
+	struct st_result r;
 	struct buf b;
 	int bad = 0, csv = 0;
 
@@ -94,7 +94,7 @@ admin_audit_cmd(
 	}
 	buf_init(&b, 64u << 20);
 	r = auditlog_csv(env, &q, "nl", &b);
-	if (r.st == ADMIN_OK) {
+	if (r.st == ST_OK) {
 		/* On a terminal: without the byte order mark, tab-free. */
 		const char *s = buf_str(&b);
 
@@ -103,7 +103,7 @@ admin_audit_cmd(
 		fwrite(s, 1, strlen(s), stdout);
 	}
 	buf_release(&b);
-	return r.st == ADMIN_OK ? 0 : admin_fail(r);
+	return r.st == ST_OK ? 0 : admin_fail(r);
 }
 
 int
@@ -113,7 +113,7 @@ admin_overview_cmd(
 	static const char *const known[] = { "--domain", "--period", "--count",
 		NULL };
 	struct usage_report rep;
-	struct admin_result r;
+	struct st_result r;
 	const char *dom, *period, *count;
 	uint64_t n = 30;
 	size_t i, m;
@@ -132,7 +132,7 @@ admin_overview_cmd(
 	}
 	r = usage_report(
 	    env, dom ? dom : "", period ? period : "day", (int64_t)n, &rep);
-	if (r.st != ADMIN_OK)
+	if (r.st != ST_OK)
 		return admin_fail(r);
 	printf("period");
 	for (m = 0; m < USAGE_METRICS; m++)

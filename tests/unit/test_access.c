@@ -71,12 +71,12 @@ struct row {
 	enum who who;
 	const char *msg, *cap;
 	enum access_party party;
-	enum msg_status read, files, manage;
+	enum st_status read, files, manage;
 };
 
-#define OK MSG_OK
-#define NF MSG_NOT_FOUND
-#define GN MSG_GONE
+#define OK ST_OK
+#define NF ST_NOT_FOUND
+#define GN ST_GONE
 
 static const struct row table[] = {
 	/* The sender sees their message in every state; files only while

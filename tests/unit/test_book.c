@@ -84,10 +84,10 @@ TEST(contacts_csv_reports_lines_and_duplicates)
 	static const char hdr[] = "foo,bar\n1,2\n";
 	struct import_report rep;
 	struct import_rows rows;
-	struct book_result r;
+	struct st_result r;
 
 	r = contacts_csv_read("+31", good, sizeof(good) - 1, &rows, &rep);
-	CHECK(r.st == BOOK_OK);
+	CHECK(r.st == ST_OK);
 	REQUIRE(rows.n == 2);
 	CHECK(strcmp(rows.v[0].ct.email, "jan@gemeente.nl") == 0);
 	CHECK(strcmp(rows.v[0].ct.phone, "+31612345678") == 0);
@@ -95,7 +95,7 @@ TEST(contacts_csv_reports_lines_and_duplicates)
 	import_rows_release(&rows);
 
 	r = contacts_csv_read("+31", bad, sizeof(bad) - 1, &rows, &rep);
-	CHECK(r.st == BOOK_INVALID);
+	CHECK(r.st == ST_INVALID);
 	REQUIRE(rep.nerrors == 3);
 	CHECK(rep.errors[0].line == 3 &&
 	    strcmp(rep.errors[0].code, "bad_email") == 0);
@@ -106,13 +106,13 @@ TEST(contacts_csv_reports_lines_and_duplicates)
 	import_rows_release(&rows);
 
 	r = contacts_csv_read("+31", dup, strlen(dup), &rows, &rep);
-	CHECK(r.st == BOOK_INVALID && rep.nerrors == 1 &&
+	CHECK(r.st == ST_INVALID && rep.nerrors == 1 &&
 	    rep.errors[0].line == 3 &&
 	    strcmp(rep.errors[0].code, "duplicate_email") == 0);
 	import_rows_release(&rows);
 
 	r = contacts_csv_read("+31", hdr, strlen(hdr), &rows, &rep);
-	CHECK(r.st == BOOK_INVALID && rep.errors[0].line == 1 &&
+	CHECK(r.st == ST_INVALID && rep.errors[0].line == 1 &&
 	    strcmp(rep.errors[0].code, "bad_header") == 0);
 	import_rows_release(&rows);
 }
