@@ -33,15 +33,15 @@ api_admin_gate(struct request *req)
 	struct acct_env env;
 
 	api_env(req, &env);
-	db_fault_clear();
+	fault_clear();
 	r = factors_admin_gate(&env, req->user, req->session_hash);
 	if (r.st == ST_OK)
 		return 0;
 	/* A gate that could not read the database is its fault (503/507
 	 * with Retry-After), as for the session itself, not a 500. */
 	if ((r.st == ST_BUSY || r.st == ST_ERROR) &&
-	    (req->db_fault = (int)db_fault_get()) != DB_FAULT_NONE)
-		api_db_fault_error(req, db_fault_get());
+	    (req->db_fault = (int)fault_get()) != ST_FAULT_NONE)
+		api_db_fault_error(req, fault_get());
 	else
 		api_error(req, r);
 	return -1;

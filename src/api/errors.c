@@ -57,26 +57,26 @@ api_code_error(struct request *req, struct st_result r, int64_t left)
 }
 
 void
-api_db_fault_error(struct request *req, enum db_fault f)
+api_db_fault_error(struct request *req, enum st_fault f)
 {
 	static const struct {
 		enum st_status st;
 		int64_t retry_after;
 		const char *code, *message, *metric;
 	} map[] = {
-		[DB_FAULT_NONE] = { ST_ERROR, 0, "internal", "Internal error",
+		[ST_FAULT_NONE] = { ST_ERROR, 0, "internal", "Internal error",
 		    NULL },
-		[DB_FAULT_LOCKED] = { ST_BUSY, 5, "database_busy",
+		[ST_FAULT_LOCKED] = { ST_BUSY, 5, "database_busy",
 		    "The database is busy; try again in a moment",
 		    "db_fault_answers_locked" },
-		[DB_FAULT_DOWN] = { ST_BUSY, 10, "database_unavailable",
+		[ST_FAULT_DOWN] = { ST_BUSY, 10, "database_unavailable",
 		    "The database cannot be reached; try again later",
 		    "db_fault_answers_unavailable" },
-		[DB_FAULT_READONLY] = { ST_BUSY, 60, "database_read_only",
+		[ST_FAULT_READONLY] = { ST_BUSY, 60, "database_read_only",
 		    "The database does not accept changes at the moment; try "
 		    "again later",
 		    "db_fault_answers_read_only" },
-		[DB_FAULT_FULL] = { ST_NO_SPACE, 60, "insufficient_storage",
+		[ST_FAULT_FULL] = { ST_NO_SPACE, 60, "insufficient_storage",
 		    "The server's disk is full; try again later",
 		    "db_fault_answers_disk_full" },
 	};

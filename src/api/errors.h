@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "db/db.h"
+#include "domain/fault.h"
 #include "domain/result.h"
 
 struct request;
@@ -26,6 +26,6 @@ void api_code_error(struct request *req, struct st_result r, int64_t left);
  * with a 500: 503 with Retry-After while the database is locked, read-only
  * or unreachable, 507 while its disk is full; the JSON error names which.
  */
-void api_db_fault_error(struct request *req, enum db_fault f);
+void api_db_fault_error(struct request *req, enum st_fault f);
 
 #endif

@@ -212,8 +212,8 @@ patch_answer(struct request *req, const struct upload_info *info)
 	}
 	/* Less was kept than was sent: not a 204 with the old offset (the
 	 * client would send again at once), but why, with Retry-After. */
-	if (info->db_fault != DB_FAULT_NONE) {
-		api_db_fault_error(req, (enum db_fault)info->db_fault);
+	if (info->db_fault != ST_FAULT_NONE) {
+		api_db_fault_error(req, (enum st_fault)info->db_fault);
 		tus_headers(req, NULL);
 		return;
 	}

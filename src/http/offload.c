@@ -3,7 +3,7 @@
 
 #include <pthread.h>
 
-#include "db/db.h"
+#include "domain/fault.h"
 #include "http/offload.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -141,8 +141,8 @@ offload_lane(const struct request *req)
 void
 offload_handle(struct request *req)
 {
-	db_fault_clear();
+	fault_clear();
 	req->route->handler(req);
-	if (db_fault_get() > (enum db_fault)req->db_fault)
-		req->db_fault = (int)db_fault_get();
+	if (fault_get() > (enum st_fault)req->db_fault)
+		req->db_fault = (int)fault_get();
 }

@@ -56,7 +56,7 @@ struct request {
 	void (*done)(struct request *req, int ok);
 	void *done_arg; /* done's own state, freed by done */
 	int deferred; /* request_suspend: answered from another thread */
-	int db_fault; /* enum db_fault the request met: 503/507, not 500 */
+	int db_fault; /* enum st_fault the request met: 503/507, not 500 */
 };
 
 /*

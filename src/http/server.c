@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "api/errors.h"
-#include "db/db.h"
 #include "api/api.h"
 #include "http/csrf.h"
 #include "http/deadline.h"
@@ -33,6 +32,7 @@
 #include "http/session.h"
 #include "http/static.h"
 #include "http/strict.h"
+#include "domain/fault.h"
 #include "domain/uploads.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -59,7 +59,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	ST_UNUSED(uri);
 	/* libmicrohttpd's threads serve many connections each: none of them
 	 * may wait for a database lock held elsewhere (db.h). */
-	db_event_thread();
+	fault_event_thread();
 	req->app = app;
 	req->conn = conn;
 	req->start_ns = now_ns();
@@ -305,12 +305,12 @@ admit(struct request *req, const char *url, const char *method,
 	 * for a request that will be refused. */
 	if (needs_csrf(req) && csrf_check(req) == -1)
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
-	db_fault_clear();
+	fault_clear();
 	if ((req->route->flags & (ROUTE_AUTH | ROUTE_SESSION)) &&
 	    session_load(req) == -1 && (req->route->flags & ROUTE_AUTH)) {
 		/* A session that could not be looked up is not a logout. */
-		if ((req->db_fault = (int)db_fault_get()) != DB_FAULT_NONE)
-			api_db_fault_error(req, db_fault_get());
+		if ((req->db_fault = (int)fault_get()) != ST_FAULT_NONE)
+			api_db_fault_error(req, fault_get());
 		else
 			reply_error(req, 401, "not_logged_in", "Log in first");
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
@@ -323,7 +323,7 @@ admit(struct request *req, const char *url, const char *method,
 		return refuse(req, cl != NULL ? len : UINT64_MAX);
 	if (req->route->stream != NULL) {
 		if (req->route->stream->begin(req) == -1) {
-			req->db_fault = (int)db_fault_get();
+			req->db_fault = (int)fault_get();
 			return refuse(req, cl != NULL ? len : UINT64_MAX);
 		}
 		req->stream_begun = 1;
@@ -336,8 +336,8 @@ send_reply(struct request *req)
 {
 	if (req->resp == NULL)
 		reply_error(req, 500, "internal", "No response");
-	if (req->status == 500 && req->db_fault != DB_FAULT_NONE)
-		api_db_fault_error(req, (enum db_fault)req->db_fault);
+	if (req->status == 500 && req->db_fault != ST_FAULT_NONE)
+		api_db_fault_error(req, (enum st_fault)req->db_fault);
 	/* tus: on every answer of an upload endpoint, errors included (a
 	 * 401, 403, 405 or 415 of this layer too). */
 	if (req->path != NULL && method_tus_path(req->path) &&
