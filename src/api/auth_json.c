@@ -3,9 +3,9 @@
 
 #include "api/auth_json.h"
 #include "api/kt_json.h"
+#include "domain/kt_reader.h"
 #include "http/csrf.h"
 #include "http/session.h"
-#include "db/db.h"
 #include "http/request.h"
 #include "http/server.h"
 
@@ -83,11 +83,12 @@ json_t *
 api_user_json_keys(struct request *req, const struct user *u)
 {
 	json_t *doc = api_user_json(u, 1);
-	struct db_conn *c = db_get(req->app->db);
+	struct kt_reader r;
 
-	json_object_set_new(
-	    json_object_get(doc, "keys"), "log", api_kt_newest(c, u->email));
-	db_put(c);
+	kt_reader_open(req->app->db, &r);
+	json_object_set_new(json_object_get(doc, "keys"), "log",
+	    api_kt_newest_in(&r, u->email));
+	kt_reader_close(&r);
 	return doc;
 }
 

@@ -7,12 +7,12 @@
 #include "util/common.h"
 
 #include "api/api.h"
+#include "api/errors.h"
 #include "api/input.h"
 #include "api/kt_json.h"
-#include "db/db.h"
-#include "domain/directory.h"
 #include "domain/email.h"
 #include "domain/keyring.h"
+#include "domain/kt_reader.h"
 #include "http/request.h"
 #include "http/server.h"
 
@@ -21,7 +21,7 @@ api_keys_get(struct request *req)
 {
 	const char *in = request_query(req, "email"), *domain, *why;
 	char email[EMAIL_MAX + 1];
-	struct db_conn *c;
+	struct kt_reader r;
 	json_t *log = NULL;
 	struct user u;
 	int found;
@@ -31,16 +31,16 @@ api_keys_get(struct request *req)
 		reply_error(req, 400, "bad_email", "Not an e-mail address");
 		return;
 	}
-	c = db_get(req->app->db);
-	found = directory_lookup(c, email, &u);
+	kt_reader_open(req->app->db, &r);
+	found = kt_reader_directory(&r, email, &u);
 	if (found == 1)
 		/* The keys' entry in the key-transparency log: clients use
 		 * no key without it (docs/transparency.md). */
-		log = api_kt_log(
-		    c, u.email, u.keys.x25519_pk, u.keys.ed25519_pk);
-	db_put(c);
+		log = api_kt_log_in(
+		    &r, u.email, u.keys.x25519_pk, u.keys.ed25519_pk);
+	kt_reader_close(&r);
 	if (found == -1) {
-		reply_error(req, 503, "busy", "The server is busy; try again");
+		api_error(req, ST_BUSY_RESULT);
 		return;
 	}
 	if (found == 0) {
@@ -64,7 +64,7 @@ api_keyring_get(struct request *req)
 
 	if (keyring_get(req->app->db, req->user->id, &version, &blob) !=
 	    KEYRING_OK) {
-		reply_error(req, 503, "busy", "The server is busy; try again");
+		api_error(req, ST_BUSY_RESULT);
 		return;
 	}
 	reply_json(req, 200,
@@ -107,7 +107,7 @@ api_keyring_put(struct request *req)
 		    "blob must be base64url of a sealed keyring");
 		break;
 	default:
-		reply_error(req, 503, "busy", "The server is busy; try again");
+		api_error(req, ST_BUSY_RESULT);
 	}
 out:
 	json_decref(doc);

@@ -3,6 +3,7 @@
 
 #include "api/kt_json.h"
 #include "domain/kt_log.h"
+#include "domain/kt_reader.h"
 #include "util/log.h"
 #include "util/rand.h"
 
@@ -22,44 +23,43 @@ api_kt_proof_json(const struct kt_view *v, const struct kt_proof *p)
 }
 
 static json_t *
-log_json(struct db_conn *c, const char *email, const char *x25519_pk,
+log_json(struct kt_reader *r, const char *email, const char *x25519_pk,
     const char *ed25519_pk)
 {
-	struct kt_view v;
+	const struct kt_view *v;
 	struct kt_proof *p;
 	json_t *out = NULL;
 	int found;
 
 	if (email == NULL)
 		return json_null();
-	if (kt_view_get(c, &v) == -1) {
+	if ((v = kt_reader_head(r)) == NULL) {
 		log_error("cannot read the transparency log's head", NULL);
 		return json_null();
 	}
 	p = xcalloc(1, sizeof(*p));
-	found = kt_key_proof(c, &v, email, x25519_pk, ed25519_pk, p);
+	found = kt_reader_key(r, email, x25519_pk, ed25519_pk, p);
 	if (found == 1)
-		out = api_kt_proof_json(&v, p);
+		out = api_kt_proof_json(v, p);
 	else if (found == -1)
 		log_error("cannot make an inclusion proof", NULL);
 	free(p);
-	kt_view_release(&v);
 	return out != NULL ? out : json_null();
 }
 
 json_t *
-api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
+api_kt_log_in(struct kt_reader *r, const char *email, const char *x25519_pk,
     const char *ed25519_pk)
 {
 	if (x25519_pk == NULL && ed25519_pk == NULL)
 		return json_null();
-	return log_json(c, email, x25519_pk, ed25519_pk);
+	return log_json(r, email, x25519_pk, ed25519_pk);
 }
 
 json_t *
-api_kt_newest(struct db_conn *c, const char *email)
+api_kt_newest_in(struct kt_reader *r, const char *email)
 {
-	return log_json(c, email, NULL, NULL);
+	return log_json(r, email, NULL, NULL);
 }
 
 json_t *

@@ -14,24 +14,24 @@
 
 #include <jansson.h>
 
-struct db_conn;
 struct kt_log;
 struct kt_proof;
+struct kt_reader;
 struct kt_view;
 
 /*
- * The log member for email's keys (b64u; a NULL key is not matched), made
- * on c against a head read now. Never NULL: json null when there is no
- * leaf or the log cannot be read (logged).
+ * The log member for email's keys (b64u; a NULL key is not matched),
+ * against r's head. Never NULL: json null when there is no leaf, both
+ * keys are NULL, or the log cannot be read (logged).
  */
-json_t *api_kt_log(struct db_conn *c, const char *email, const char *x25519_pk,
-    const char *ed25519_pk);
+json_t *api_kt_log_in(struct kt_reader *r, const char *email,
+    const char *x25519_pk, const char *ed25519_pk);
 
 /*
  * The log member of email's newest leaf whatever its keys: what a client
  * compares with its own keys at each login (self-monitoring).
  */
-json_t *api_kt_newest(struct db_conn *c, const char *email);
+json_t *api_kt_newest_in(struct kt_reader *r, const char *email);
 
 /* The log member of a proof read in domain/ (domain/kt_log.h): json null
  * when there is none. */

@@ -8,10 +8,10 @@
 #include "util/common.h"
 
 #include "api/api.h"
+#include "api/errors.h"
 #include "api/kt_json.h"
-#include "db/db.h"
 #include "domain/email.h"
-#include "domain/kt.h"
+#include "domain/kt_reader.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "util/num.h"
@@ -20,22 +20,23 @@
 #define LEAVES_MAX 1000
 #define HISTORY_MAX 100
 
+static const struct st_result unreadable = { ST_BUSY, "unavailable",
+	"The log cannot be read", 0 };
+
 void
 api_log_checkpoint(struct request *req)
 {
-	struct db_conn *c = db_get(req->app->db);
-	struct kt_view v;
+	const struct kt_view *v;
+	struct kt_reader r;
 
-	if (kt_view_get(c, &v) == -1) {
-		db_put(c);
-		reply_error(req, 503, "unavailable", "The log cannot be read");
-		return;
-	}
-	db_put(c);
-	reply_json(req, 200,
-	    json_pack("{s:I,s:s}", "size", (json_int_t)v.size, "checkpoint",
-	        v.checkpoint));
-	kt_view_release(&v);
+	kt_reader_open(req->app->db, &r);
+	if ((v = kt_reader_head(&r)) == NULL)
+		api_error(req, unreadable);
+	else
+		reply_json(req, 200,
+		    json_pack("{s:I,s:s}", "size", (json_int_t)v->size,
+		        "checkpoint", v->checkpoint));
+	kt_reader_close(&r);
 }
 
 /* A size argument up to max; -1 after answering 400. */
@@ -58,26 +59,27 @@ void
 api_log_consistency(struct request *req)
 {
 	unsigned char(*proof)[TLOG_HASH_LEN] = NULL;
-	struct db_conn *c = db_get(req->app->db);
 	char h[KT_DB_HASH_LEN + 1];
-	struct kt_view v = { 0 };
+	const struct kt_view *v;
+	struct kt_reader r;
 	uint64_t from, to;
 	json_t *arr;
 	size_t n, i;
 
-	if (kt_view_get(c, &v) == -1) {
-		reply_error(req, 503, "unavailable", "The log cannot be read");
+	kt_reader_open(req->app->db, &r);
+	if ((v = kt_reader_head(&r)) == NULL) {
+		api_error(req, unreadable);
 		goto out;
 	}
-	if (size_arg(req, "from", v.size, &from) == -1 ||
-	    size_arg(req, "to", v.size, &to) == -1)
+	if (size_arg(req, "from", v->size, &from) == -1 ||
+	    size_arg(req, "to", v->size, &to) == -1)
 		goto out;
 	if (from > to) {
 		reply_error(req, 400, "bad_field", "from: above to");
 		goto out;
 	}
 	proof = xcalloc(TLOG_MAX_PROOF, sizeof(*proof));
-	if (kt_consistency(c, from, to, proof, &n) == -1) {
+	if (kt_reader_consistency(&r, from, to, proof, &n) == -1) {
 		reply_error(req, 500, "internal", "The log cannot be read");
 		goto out;
 	}
@@ -91,8 +93,7 @@ api_log_consistency(struct request *req)
 	        (json_int_t)to, "proof", arr));
 out:
 	free(proof);
-	kt_view_release(&v);
-	db_put(c);
+	kt_reader_close(&r);
 }
 
 static int
@@ -106,16 +107,17 @@ add_leaf(int64_t idx, const char *leaf, void *arg)
 void
 api_log_leaves(struct request *req)
 {
-	struct db_conn *c = db_get(req->app->db);
-	struct kt_view v = { 0 };
+	const struct kt_view *v;
 	uint64_t start, count, have;
+	struct kt_reader r;
 	json_t *arr;
 
-	if (kt_view_get(c, &v) == -1) {
-		reply_error(req, 503, "unavailable", "The log cannot be read");
+	kt_reader_open(req->app->db, &r);
+	if ((v = kt_reader_head(&r)) == NULL) {
+		api_error(req, unreadable);
 		goto out;
 	}
-	if (size_arg(req, "start", v.size, &start) == -1)
+	if (size_arg(req, "start", v->size, &start) == -1)
 		goto out;
 	if (request_query(req, "count") == NULL)
 		count = LEAVES_MAX;
@@ -123,19 +125,19 @@ api_log_leaves(struct request *req)
 		goto out;
 	/* Only the leaves under the head: an append in progress is not
 	 * signed yet. */
-	have = v.size - start < count ? v.size - start : count;
+	have = v->size - start < count ? v->size - start : count;
 	arr = json_array();
-	if (have > 0 && kt_leaves(c, start, have, add_leaf, arr) == -1) {
+	if (have > 0 &&
+	    kt_reader_leaves(&r, start, have, add_leaf, arr) == -1) {
 		json_decref(arr);
 		reply_error(req, 500, "internal", "The log cannot be read");
 		goto out;
 	}
 	reply_json(req, 200,
 	    json_pack("{s:I,s:I,s:o}", "start", (json_int_t)start, "size",
-	        (json_int_t)v.size, "leaves", arr));
+	        (json_int_t)v->size, "leaves", arr));
 out:
-	kt_view_release(&v);
-	db_put(c);
+	kt_reader_close(&r);
 }
 
 struct hist {
@@ -159,8 +161,8 @@ api_log_history(struct request *req)
 {
 	const char *in = request_query(req, "email"), *domain, *why;
 	char email[EMAIL_MAX + 1];
-	struct db_conn *c;
-	struct kt_view v = { 0 };
+	const struct kt_view *v;
+	struct kt_reader r;
 	struct hist h;
 
 	if (in == NULL ||
@@ -168,22 +170,21 @@ api_log_history(struct request *req)
 		reply_error(req, 400, "bad_email", "email: not an address");
 		return;
 	}
-	c = db_get(req->app->db);
-	if (kt_view_get(c, &v) == -1) {
-		reply_error(req, 503, "unavailable", "The log cannot be read");
+	kt_reader_open(req->app->db, &r);
+	if ((v = kt_reader_head(&r)) == NULL) {
+		api_error(req, unreadable);
 		goto out;
 	}
-	h.v = &v;
+	h.v = v;
 	h.arr = json_array();
-	if (kt_history(c, &v, email, HISTORY_MAX, add_entry, &h) == -1) {
+	if (kt_reader_history(&r, email, HISTORY_MAX, add_entry, &h) == -1) {
 		json_decref(h.arr);
 		reply_error(req, 500, "internal", "The log cannot be read");
 		goto out;
 	}
 	reply_json(req, 200,
 	    json_pack("{s:s,s:s,s:o}", "email", email, "checkpoint",
-	        v.checkpoint, "entries", h.arr));
+	        v->checkpoint, "entries", h.arr));
 out:
-	kt_view_release(&v);
-	db_put(c);
+	kt_reader_close(&r);
 }

@@ -12,11 +12,9 @@
 #include "api/input.h"
 #include "api/kt_json.h"
 #include "api/msg_env.h"
-#include "db/db.h"
-#include "db/mailboxes_db.h"
-#include "db/users.h"
 #include "domain/email.h"
-#include "domain/mailboxes.h"
+#include "domain/kt_reader.h"
+#include "domain/mailboxes_read.h"
 #include "http/request.h"
 #include "http/server.h"
 
@@ -79,7 +77,7 @@ add_event(const struct mbx_event *e, void *arg)
  * versions of mailbox) by the mailbox's.
  */
 static void
-add_logs(struct db_conn *c, json_t *arr, const char *mailbox)
+add_logs(struct kt_reader *r, json_t *arr, const char *mailbox)
 {
 	size_t i;
 	json_t *e;
@@ -96,7 +94,7 @@ add_logs(struct db_conn *c, json_t *arr, const char *mailbox)
 
 		if (x != NULL)
 			json_object_set_new(
-			    e, "log", api_kt_log(c, who, x, ed));
+			    e, "log", api_kt_log_in(r, who, x, ed));
 	}
 }
 
@@ -104,115 +102,89 @@ void
 api_mailboxes_list(struct request *req)
 {
 	json_t *list = json_array();
-	struct db_conn *c = db_get(req->app->db);
-	int r = mbx_db_of_user(c, req->user->id, add_party, list);
 
-	db_put(c);
-	if (r == -1) {
+	if (mailboxes_of_user(req->app->db, req->user->id, add_party, list) ==
+	    -1) {
 		json_decref(list);
-		reply_error(req, 503, "busy", "The server is busy; try again");
+		api_error(req, ST_BUSY_RESULT);
 		return;
 	}
 	reply_json(req, 200, json_pack("{s:o}", "mailboxes", list));
 }
 
-/* The member's role in the mailbox of params[0], or answers 404/503. */
-static int
-member_role(struct request *req, struct db_conn *c, char role[8])
-{
-	int r = rand_id_valid(req->params[0]) ?
-	    mbx_db_role(c, req->params[0], req->user->id, role) :
-	    0;
-
-	if (r == 1)
-		return 0;
-	if (r == 0)
-		reply_error(req, 404, "not_found", "No such mailbox");
-	else
-		reply_error(req, 503, "busy", "The server is busy; try again");
-	return -1;
-}
+static const struct st_result no_mailbox = { ST_NOT_FOUND, "not_found",
+	"No such mailbox", 0 };
 
 void
 api_mailbox_get(struct request *req)
 {
-	json_t *keys, *members, *grants, *history;
-	struct db_conn *c = db_get(req->app->db);
+	json_t *keys = json_array(), *members = json_array(),
+	       *grants = json_array(), *history = json_array();
+	const struct mailboxes_sink sink = { add_key, add_party, add_grant,
+		add_event, keys, members, grants, history };
 	struct user mb = { 0 };
+	struct kt_reader r;
 	char role[8];
-	int ok;
+	int found;
 
-	if (member_role(req, c, role) == -1) {
-		db_put(c);
-		return;
-	}
-	keys = json_array();
-	members = json_array();
-	grants = json_array();
-	history = json_array();
-	ok = users_by_id(c, req->params[0], &mb) == 1;
-	ok = ok && mbx_db_keys(c, mb.id, add_key, keys) == 0 &&
-	    mbx_db_members(c, mb.id, add_party, members) == 0 &&
-	    mbx_db_grants(c, mb.id, req->user->id, add_grant, grants) == 0 &&
-	    mbx_db_history(c, mb.id, 100, add_event, history) == 0;
-	if (ok) {
-		add_logs(c, keys, mb.email);
-		add_logs(c, members, NULL);
-	}
-	db_put(c);
-	if (!ok) {
-		json_decref(keys);
-		json_decref(members);
-		json_decref(grants);
-		json_decref(history);
-		reply_error(req, 503, "busy", "The server is busy; try again");
-	} else
+	found = mailboxes_view(
+	    req->app->db, req->params[0], req->user->id, role, &mb, &sink);
+	if (found == 1) {
+		kt_reader_open(req->app->db, &r);
+		add_logs(&r, keys, mb.email);
+		add_logs(&r, members, NULL);
+		kt_reader_close(&r);
 		reply_json(req, 200,
 		    json_pack("{s:s,s:s,s:s,s:s,s:s?,s:o,s:o,s:o,s:o}", "id",
 		        mb.id, "email", mb.email, "name", mb.name, "role", role,
 		        "key_id", mb.key_id, "keys", keys, "members", members,
 		        "grants", grants, "history", history));
+	} else {
+		json_decref(keys);
+		json_decref(members);
+		json_decref(grants);
+		json_decref(history);
+		api_error(req, found == 0 ? no_mailbox : ST_BUSY_RESULT);
+	}
 	user_release(&mb);
 }
 
 void
 api_mailbox_candidate(struct request *req)
 {
+	static const struct st_result no_account = { ST_NOT_FOUND, "no_account",
+		"No verified account with keys", 0 };
 	const char *in = request_query(req, "email"), *domain, *why;
-	char email[EMAIL_MAX + 1], role[8];
-	struct db_conn *c;
+	char email[EMAIL_MAX + 1];
+	struct kt_reader r;
 	struct user u;
-	int found = 0;
 
 	if (in == NULL ||
 	    email_normalise(in, email, sizeof(email), &domain, &why) == -1) {
 		reply_error(req, 400, "bad_email", "Not an e-mail address");
 		return;
 	}
-	c = db_get(req->app->db);
-	if (member_role(req, c, role) == 0) {
-		found = users_by_email(c, email, &u);
-		if (found == 1 &&
-		    (u.is_mailbox || !u.verified || u.key_id == NULL)) {
-			user_release(&u);
-			found = 0;
-		}
-		if (found == 1)
-			reply_json(req, 200,
-			    json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", u.id,
-			        "email", u.email, "name", u.name, "key_id",
-			        u.key_id, "x25519_pk", u.keys.x25519_pk, "log",
-			        api_kt_log(
-			            c, u.email, u.keys.x25519_pk, NULL)));
-		else
-			reply_error(req, found == 0 ? 404 : 503,
-			    found == 0 ? "no_account" : "busy",
-			    found == 0 ? "No verified account with keys" :
-			                 "The server is busy; try again");
-		if (found == 1)
-			user_release(&u);
+	switch (mailboxes_candidate(
+	    req->app->db, req->params[0], req->user->id, email, &u)) {
+	case MBX_CAND_FOUND:
+		kt_reader_open(req->app->db, &r);
+		reply_json(req, 200,
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", u.id, "email",
+		        u.email, "name", u.name, "key_id", u.key_id,
+		        "x25519_pk", u.keys.x25519_pk, "log",
+		        api_kt_log_in(&r, u.email, u.keys.x25519_pk, NULL)));
+		kt_reader_close(&r);
+		user_release(&u);
+		break;
+	case MBX_CAND_NONE:
+		api_error(req, no_account);
+		break;
+	case MBX_CAND_NOT_MEMBER:
+		api_error(req, no_mailbox);
+		break;
+	default:
+		api_error(req, ST_BUSY_RESULT);
 	}
-	db_put(c);
 }
 
 /* Reads grants[] (at most max) into g; answers 400 and returns -1. */

@@ -57,5 +57,7 @@ st_res_after(
 
 #define ST_RESULT_OK st_res(ST_OK, NULL, NULL)
 #define ST_DB_ERROR st_res(ST_ERROR, "internal", "database")
+/* The database could not be read or written just now (503). */
+#define ST_BUSY_RESULT st_res(ST_BUSY, "busy", "The server is busy; try again")
 
 #endif
