@@ -9,13 +9,12 @@
 #include <sodium.h>
 
 #include "api/api.h"
-#include "db/db.h"
-#include "db/users.h"
+#include "api/auth_json.h"
+#include "api/errors.h"
+#include "domain/acct_sessions.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "http/session.h"
-#include "util/clock.h"
-#include "util/config.h"
 
 struct list_ctx {
 	json_t *arr;
@@ -23,7 +22,7 @@ struct list_ctx {
 };
 
 static void
-add_session(const struct session_row *s, void *arg)
+add_session(const struct acct_session_info *s, void *arg)
 {
 	struct list_ctx *lc = arg;
 
@@ -37,18 +36,13 @@ add_session(const struct session_row *s, void *arg)
 void
 api_sessions_list(struct request *req)
 {
-	const struct config *cfg = req->app->cfg;
 	struct list_ctx lc = { json_array(), req->session_hash };
-	struct db_conn *c = db_get(req->app->db);
-	int r;
+	struct acct_env env;
 
-	r = sessions_list(c, req->user->id, clock_now(),
-	    cfg->accounts_session_idle, cfg->accounts_session_absolute,
-	    add_session, &lc);
-	db_put(c);
-	if (r == -1) {
+	api_env(req, &env);
+	if (acct_sessions_list(&env, req->user->id, add_session, &lc) == -1) {
 		json_decref(lc.arr);
-		reply_error(req, 500, "internal", "Internal error");
+		api_error(req, ST_INTERNAL_RESULT);
 		return;
 	}
 	reply_json(req, 200, json_pack("{s:o}", "sessions", lc.arr));
@@ -57,19 +51,17 @@ api_sessions_list(struct request *req)
 void
 api_sessions_end(struct request *req)
 {
-	struct db_conn *c = db_get(req->app->db);
-	int r = sessions_delete_own(c, req->user->id, req->params[0]);
+	static const struct st_result none = { ST_NOT_FOUND, "not_found",
+		"Not found", 0 };
+	struct acct_env env;
+	int r;
 
-	if (r == 1)
-		(void)audit_add(
-		    c, req->user->id, req->ip, "session.ended", NULL, NULL);
-	db_put(c);
+	api_env(req, &env);
+	r = acct_session_end(&env, req->user->id, req->params[0]);
 	if (r == 1)
 		reply_empty(req, 204);
-	else if (r == 0)
-		reply_error(req, 404, "not_found", "Not found");
 	else
-		reply_error(req, 500, "internal", "Internal error");
+		api_error(req, r == 0 ? none : ST_INTERNAL_RESULT);
 	if (r == 1 && strcmp(req->params[0], req->session_hash) == 0)
 		session_clear_cookie(req);
 }
@@ -77,18 +69,14 @@ api_sessions_end(struct request *req)
 void
 api_sessions_end_others(struct request *req)
 {
-	struct db_conn *c = db_get(req->app->db);
-	enum db_status r;
+	struct acct_env env;
 
-	r = sessions_delete_user(c, req->user->id, req->session_hash);
-	if (r == DB_OK)
-		(void)audit_add(c, req->user->id, req->ip,
-		    "session.ended_others", NULL, NULL);
-	db_put(c);
-	if (r == DB_OK)
+	api_env(req, &env);
+	if (acct_sessions_end_others(&env, req->user->id, req->session_hash) ==
+	    0)
 		reply_empty(req, 204);
 	else
-		reply_error(req, 500, "internal", "Internal error");
+		api_error(req, ST_INTERNAL_RESULT);
 }
 
 /*

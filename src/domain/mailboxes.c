@@ -423,22 +423,23 @@ mailboxes_add_member(const struct msg_env *env, const struct user *u,
 }
 
 int
-mailboxes_act_as(struct db_conn *c, const struct user *u, const char *mailbox,
-    struct user *as)
+mailboxes_act_as(
+    struct db *db, const struct user *u, const char *mailbox, struct user *as)
 {
+	struct db_conn *c;
 	char role[8];
 	int r;
 
 	if (!rand_id_valid(mailbox))
 		return 0;
-	if ((r = mbx_db_role(c, mailbox, u->id, role)) != 1)
-		return r;
-	if ((r = users_by_id(c, mailbox, as)) != 1)
-		return r;
-	if (!as->is_mailbox) {
+	c = db_get(db);
+	if ((r = mbx_db_role(c, mailbox, u->id, role)) == 1 &&
+	    (r = users_by_id(c, mailbox, as)) == 1 && !as->is_mailbox) {
 		user_release(as);
-		return 0;
+		r = 0;
 	}
-	snprintf(as->member_id, sizeof(as->member_id), "%s", u->id);
-	return 1;
+	db_put(c);
+	if (r == 1)
+		snprintf(as->member_id, sizeof(as->member_id), "%s", u->id);
+	return r;
 }

@@ -59,7 +59,7 @@ struct st_result mailboxes_add_member(const struct msg_env *env,
  * Makes *as the mailbox for member u, with as->member_id = u->id:
  * 1 done (release *as), 0 u is not a member (or no such mailbox), -1.
  */
-int mailboxes_act_as(struct db_conn *c, const struct user *u,
-    const char *mailbox, struct user *as);
+int mailboxes_act_as(
+    struct db *db, const struct user *u, const char *mailbox, struct user *as);
 
 #endif

@@ -56,7 +56,10 @@ st_res_after(
 }
 
 #define ST_RESULT_OK st_res(ST_OK, NULL, NULL)
+/* A database error inside a domain function (500). */
 #define ST_DB_ERROR st_res(ST_ERROR, "internal", "database")
+/* An error the server does not explain (500 "Internal error"). */
+#define ST_INTERNAL_RESULT st_res(ST_ERROR, "internal", "Internal error")
 /* The database could not be read or written just now (503). */
 #define ST_BUSY_RESULT st_res(ST_BUSY, "busy", "The server is busy; try again")
 

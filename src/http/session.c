@@ -1,29 +1,22 @@
 /* Loading the session of a request; see session.h. */
 #include "util/common.h"
 
-#include "db/db.h"
-#include "db/users.h"
-#include "domain/accounts.h"
+#include "domain/acct_sessions.h"
 #include "domain/mailboxes.h"
 #include "http/csrf.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "http/session.h"
-#include "util/clock.h"
 #include "util/config.h"
-
-/* last_seen is written at most once a minute per session. */
-#define TOUCH_EVERY 60
 
 int
 session_load(struct request *req)
 {
-	const struct config *cfg = req->app->cfg;
+	struct acct_env env = { req->app->cfg, req->app->db, &req->app->secrets,
+		req->ip, "" };
 	char name[64];
 	const char *tok;
-	struct db_conn *c;
 	struct user *u;
-	int64_t now = clock_now(), seen = 0;
 	int found;
 
 	tok = request_cookie(
@@ -32,13 +25,7 @@ session_load(struct request *req)
 		return -1;
 	accounts_session_hash(&req->app->secrets, tok, req->session_hash);
 	u = xcalloc(1, sizeof(*u));
-	c = db_get(req->app->db);
-	found = sessions_lookup(c, req->session_hash, now,
-	    cfg->accounts_session_idle, cfg->accounts_session_absolute, u,
-	    &seen);
-	if (found == 1 && now - seen >= TOUCH_EVERY)
-		(void)sessions_touch(c, req->session_hash, now);
-	db_put(c);
+	found = acct_session_user(&env, req->session_hash, u);
 	if (found != 1) {
 		free(u);
 		req->session_hash[0] = '\0';
@@ -52,7 +39,6 @@ int
 session_act_as(struct request *req)
 {
 	const char *id = request_header(req, "X-ST-Mailbox");
-	struct db_conn *c;
 	struct user *as;
 	int r;
 
@@ -61,9 +47,7 @@ session_act_as(struct request *req)
 	if (id == NULL || *id == '\0')
 		return 0;
 	as = xcalloc(1, sizeof(*as));
-	c = db_get(req->app->db);
-	r = mailboxes_act_as(c, req->user, id, as);
-	db_put(c);
+	r = mailboxes_act_as(req->app->db, req->user, id, as);
 	if (r != 1) {
 		free(as);
 		if (r == 0)
