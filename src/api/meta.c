@@ -4,7 +4,6 @@
 #include <ctype.h>
 
 #include "api/api.h"
-#include "db/db.h"
 #include "domain/delivery.h"
 #include "domain/orgpolicy.h"
 #include "domain/user.h"
@@ -42,7 +41,6 @@ api_config(struct request *req)
 	const struct config *cfg = req->app->cfg;
 	struct org_effective *pol = NULL;
 	enum delivery_policy p;
-	struct db_conn *c;
 	json_t *doc, *policy = NULL;
 	int got = -1;
 
@@ -56,9 +54,8 @@ api_config(struct request *req)
 			free(pol);
 			pol = NULL;
 		}
-		c = db_get(req->app->db);
-		got = delivery_policy_of(c, req->user->email, &p);
-		db_put(c);
+		got = delivery_policy_of_sender(
+		    req->app->db, req->user->email, &p);
 	}
 	doc = json_pack("{s:s,s:[s,s],s:s,s:o}", "version", ST_VERSION,
 	    "languages", "nl", "en", "default_language", "nl",

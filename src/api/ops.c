@@ -9,8 +9,6 @@
 #include <sodium.h>
 
 #include "api/api.h"
-#include "db/db.h"
-#include "db/outbox_db.h"
 #include "domain/health.h"
 #include "http/metrics.h"
 #include "http/request.h"
@@ -77,7 +75,7 @@ ready_database(struct request *req, const char **why)
 	static _Thread_local char msg[96];
 	char reason[32];
 
-	if (db_ready(req->app->db, reason, sizeof(reason)))
+	if (health_database(req->app->db, reason, sizeof(reason)))
 		return 0;
 	snprintf(msg, sizeof(msg), "Database takes no writes: %s", reason);
 	*why = msg;
@@ -162,19 +160,18 @@ api_readyz(struct request *req)
 static void
 snapshot(struct request *req, struct metrics_snapshot *snap)
 {
-	struct db *db = req->app->db;
-	struct db_conn *c;
+	struct health_db_figures f;
 
+	health_db_figures(req->app->db, clock_now(), &f);
 	memset(snap, 0, sizeof(*snap));
 	snap->database_driver = req->app->cfg->database_driver;
 	snap->store_driver = req->app->cfg->store_driver;
-	db_pool_stats(db, &snap->db_pool_size, &snap->db_pool_in_use,
-	    &snap->db_pool_waiting);
-	if ((c = db_try_get(db)) == NULL)
-		return;
-	snap->db_ok = outbox_queue_stats(c, clock_now(), &snap->outbox_pending,
-	                  &snap->outbox_oldest_age) == 0;
-	db_put(c);
+	snap->db_pool_size = f.pool_size;
+	snap->db_pool_in_use = f.pool_in_use;
+	snap->db_pool_waiting = f.pool_waiting;
+	snap->db_ok = f.outbox_ok;
+	snap->outbox_pending = f.outbox_pending;
+	snap->outbox_oldest_age = f.outbox_oldest_age;
 }
 
 void

@@ -67,6 +67,17 @@ delivery_policy_of(
 }
 
 int
+delivery_policy_of_sender(
+    struct db *db, const char *email, enum delivery_policy *out)
+{
+	struct db_conn *c = db_get(db);
+	int r = delivery_policy_of(c, email, out);
+
+	db_put(c);
+	return r;
+}
+
+int
 delivery_policy_set(struct db_conn *c, const char *domain,
     enum delivery_policy p, const char *actor, const char *ip)
 {

@@ -16,6 +16,7 @@
 
 #include "domain/messages.h"
 
+struct db;
 struct db_conn;
 
 enum delivery_policy {
@@ -36,6 +37,9 @@ int delivery_policy_of_domain(
 /* The same for a sender with address email. */
 int delivery_policy_of(
     struct db_conn *c, const char *email, enum delivery_policy *out);
+/* delivery_policy_of on a connection of db's own. */
+int delivery_policy_of_sender(
+    struct db *db, const char *email, enum delivery_policy *out);
 
 /*
  * Sets the policy of a connected domain (normalised) and writes the
