@@ -5,8 +5,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "db/contacts_db.h"
 #include "domain/book.h"
+#include "domain/contacts.h"
 
 struct request;
 
