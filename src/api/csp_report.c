@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/errors.h"
 #include "http/json_body.h"
 #include "http/metrics.h"
 #include "http/request.h"
@@ -123,9 +124,9 @@ api_csp_report(struct request *req)
 	int log = 0;
 
 	if (csp_admit(req->ip, &log) == -1) {
-		reply_error(req, 429, "too_many_reports",
-		    "Too many reports from this address; try again later");
-		reply_header(req, "Retry-After", "60");
+		api_error(req,
+		    st_res_after(ST_LIMITED, 60, "too_many_reports",
+		        "Too many reports from this address; try again later"));
 		return;
 	}
 	/* application/reports+json is an array of reports; report-uri

@@ -22,6 +22,8 @@
 
 static const struct st_result unreadable = { ST_BUSY, "unavailable",
 	"The log cannot be read", 0 };
+static const struct st_result damaged = { ST_ERROR, "internal",
+	"The log cannot be read", 0 };
 
 void
 api_log_checkpoint(struct request *req)
@@ -80,7 +82,7 @@ api_log_consistency(struct request *req)
 	}
 	proof = xcalloc(TLOG_MAX_PROOF, sizeof(*proof));
 	if (kt_reader_consistency(&r, from, to, proof, &n) == -1) {
-		reply_error(req, 500, "internal", "The log cannot be read");
+		api_error(req, damaged);
 		goto out;
 	}
 	arr = json_array();
@@ -130,7 +132,7 @@ api_log_leaves(struct request *req)
 	if (have > 0 &&
 	    kt_reader_leaves(&r, start, have, add_leaf, arr) == -1) {
 		json_decref(arr);
-		reply_error(req, 500, "internal", "The log cannot be read");
+		api_error(req, damaged);
 		goto out;
 	}
 	reply_json(req, 200,
@@ -179,7 +181,7 @@ api_log_history(struct request *req)
 	h.arr = json_array();
 	if (kt_reader_history(&r, email, HISTORY_MAX, add_entry, &h) == -1) {
 		json_decref(h.arr);
-		reply_error(req, 500, "internal", "The log cannot be read");
+		api_error(req, damaged);
 		goto out;
 	}
 	reply_json(req, 200,
