@@ -65,16 +65,36 @@ codes_json(const struct factor_codes *codes)
 	return arr;
 }
 
-/* {"status": "ok", "recovery_codes": [...]} (codes only when made). */
+/*
+ * Answers a change that may have made recovery codes: on success
+ * {"status": "ok", "recovery_codes": [...]} (codes only when made), else
+ * r's error. Wipes codes either way.
+ */
 static void
-reply_codes(struct request *req, struct factor_codes *codes)
+answer_codes(
+    struct request *req, struct st_result r, struct factor_codes *codes)
 {
-	json_t *doc = json_pack("{s:s}", "status", "ok");
+	json_t *doc;
 
-	if (codes->made)
-		json_object_set_new(doc, "recovery_codes", codes_json(codes));
-	reply_json(req, 200, doc);
+	if (r.st == ST_OK) {
+		doc = json_pack("{s:s}", "status", "ok");
+		if (codes->made)
+			json_object_set_new(
+			    doc, "recovery_codes", codes_json(codes));
+		reply_json(req, 200, doc);
+	} else
+		api_error(req, r);
 	sodium_memzero(codes, sizeof(*codes));
+}
+
+/* Answers a removal: 204, or r's error. */
+static void
+answer_removed(struct request *req, struct st_result r)
+{
+	if (r.st == ST_OK)
+		reply_empty(req, 204);
+	else
+		api_error(req, r);
 }
 
 static json_t *
@@ -197,7 +217,6 @@ api_factors_webauthn_add(struct request *req)
 		{ "attestation_object", F_STR, 1, 40, 22000 },
 	};
 	struct factor_codes codes;
-	struct st_result r;
 	struct acct_env env;
 	json_t *doc;
 
@@ -205,13 +224,11 @@ api_factors_webauthn_add(struct request *req)
 		return;
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
 		api_env(req, &env);
-		r = factors_webauthn_add(&env, req->user, req->session_hash,
-		    input_str(doc, "name"), input_str(doc, "client_data"),
-		    input_str(doc, "attestation_object"), &codes);
-		if (r.st == ST_OK)
-			reply_codes(req, &codes);
-		else
-			api_error(req, r);
+		answer_codes(req,
+		    factors_webauthn_add(&env, req->user, req->session_hash,
+		        input_str(doc, "name"), input_str(doc, "client_data"),
+		        input_str(doc, "attestation_object"), &codes),
+		    &codes);
 	}
 	json_decref(doc);
 }
@@ -219,16 +236,12 @@ api_factors_webauthn_add(struct request *req)
 void
 api_factors_webauthn_delete(struct request *req)
 {
-	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
-	r = factors_webauthn_remove(
-	    &env, req->user, req->session_hash, req->params[0]);
-	if (r.st == ST_OK)
-		reply_empty(req, 204);
-	else
-		api_error(req, r);
+	answer_removed(req,
+	    factors_webauthn_remove(
+	        &env, req->user, req->session_hash, req->params[0]));
 }
 
 void
@@ -256,7 +269,6 @@ api_factors_totp_confirm(struct request *req)
 {
 	static const struct field f[] = { { "code", F_STR, 1, 6, 6 } };
 	struct factor_codes codes;
-	struct st_result r;
 	struct acct_env env;
 	json_t *doc;
 
@@ -264,12 +276,10 @@ api_factors_totp_confirm(struct request *req)
 		return;
 	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
 		api_env(req, &env);
-		r = factors_totp_confirm(&env, req->user, req->session_hash,
-		    input_str(doc, "code"), &codes);
-		if (r.st == ST_OK)
-			reply_codes(req, &codes);
-		else
-			api_error(req, r);
+		answer_codes(req,
+		    factors_totp_confirm(&env, req->user, req->session_hash,
+		        input_str(doc, "code"), &codes),
+		    &codes);
 	}
 	json_decref(doc);
 }
@@ -277,30 +287,23 @@ api_factors_totp_confirm(struct request *req)
 void
 api_factors_totp_delete(struct request *req)
 {
-	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
-	r = factors_totp_remove(&env, req->user, req->session_hash);
-	if (r.st == ST_OK)
-		reply_empty(req, 204);
-	else
-		api_error(req, r);
+	answer_removed(
+	    req, factors_totp_remove(&env, req->user, req->session_hash));
 }
 
 void
 api_factors_recovery(struct request *req)
 {
 	struct factor_codes codes;
-	struct st_result r;
 	struct acct_env env;
 
 	api_env(req, &env);
-	r = factors_recovery_new(&env, req->user, req->session_hash, &codes);
-	if (r.st == ST_OK)
-		reply_codes(req, &codes);
-	else
-		api_error(req, r);
+	answer_codes(req,
+	    factors_recovery_new(&env, req->user, req->session_hash, &codes),
+	    &codes);
 }
 
 void
