@@ -207,6 +207,39 @@ out:
 	json_decref(doc);
 }
 
+/* An enrolment step with a body that may make recovery codes. */
+typedef struct st_result (*enrol_fn)(const struct acct_env *env,
+    const struct user *u, const char *session_hash, json_t *doc,
+    struct factor_codes *codes);
+
+/* Checks the body against f, runs fn and answers with answer_codes. */
+static void
+enrol(struct request *req, const struct field *f, size_t nf, enrol_fn fn)
+{
+	struct factor_codes codes;
+	struct acct_env env;
+	json_t *doc;
+
+	if ((doc = request_json(req)) == NULL)
+		return;
+	if (input_check(req, doc, f, nf) == 0) {
+		api_env(req, &env);
+		answer_codes(req,
+		    fn(&env, req->user, req->session_hash, doc, &codes),
+		    &codes);
+	}
+	json_decref(doc);
+}
+
+static struct st_result
+webauthn_add(const struct acct_env *env, const struct user *u,
+    const char *session_hash, json_t *doc, struct factor_codes *codes)
+{
+	return factors_webauthn_add(env, u, session_hash,
+	    input_str(doc, "name"), input_str(doc, "client_data"),
+	    input_str(doc, "attestation_object"), codes);
+}
+
 void
 api_factors_webauthn_add(struct request *req)
 {
@@ -216,21 +249,8 @@ api_factors_webauthn_add(struct request *req)
 		{ "client_data", F_STR, 1, 16, 11000 },
 		{ "attestation_object", F_STR, 1, 40, 22000 },
 	};
-	struct factor_codes codes;
-	struct acct_env env;
-	json_t *doc;
 
-	if ((doc = request_json(req)) == NULL)
-		return;
-	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
-		api_env(req, &env);
-		answer_codes(req,
-		    factors_webauthn_add(&env, req->user, req->session_hash,
-		        input_str(doc, "name"), input_str(doc, "client_data"),
-		        input_str(doc, "attestation_object"), &codes),
-		    &codes);
-	}
-	json_decref(doc);
+	enrol(req, f, ST_ARRAY_LEN(f), webauthn_add);
 }
 
 void
@@ -264,24 +284,20 @@ api_factors_totp_begin(struct request *req)
 	sodium_memzero(uri, sizeof(uri));
 }
 
+static struct st_result
+totp_confirm(const struct acct_env *env, const struct user *u,
+    const char *session_hash, json_t *doc, struct factor_codes *codes)
+{
+	return factors_totp_confirm(
+	    env, u, session_hash, input_str(doc, "code"), codes);
+}
+
 void
 api_factors_totp_confirm(struct request *req)
 {
 	static const struct field f[] = { { "code", F_STR, 1, 6, 6 } };
-	struct factor_codes codes;
-	struct acct_env env;
-	json_t *doc;
 
-	if ((doc = request_json(req)) == NULL)
-		return;
-	if (input_check(req, doc, f, ST_ARRAY_LEN(f)) == 0) {
-		api_env(req, &env);
-		answer_codes(req,
-		    factors_totp_confirm(&env, req->user, req->session_hash,
-		        input_str(doc, "code"), &codes),
-		    &codes);
-	}
-	json_decref(doc);
+	enrol(req, f, ST_ARRAY_LEN(f), totp_confirm);
 }
 
 void
