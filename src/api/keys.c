@@ -103,8 +103,9 @@ api_keyring_put(struct request *req)
 		reply_json(req, 409, err);
 		break;
 	case KEYRING_INVALID:
-		reply_error(req, 400, "bad_keyring",
-		    "blob must be base64url of a sealed keyring");
+		api_error(req,
+		    st_res(ST_INVALID, "bad_keyring",
+		        "blob must be base64url of a sealed keyring"));
 		break;
 	default:
 		api_error(req, ST_BUSY_RESULT);

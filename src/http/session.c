@@ -1,6 +1,7 @@
 /* Loading the session of a request; see session.h. */
 #include "util/common.h"
 
+#include "api/errors.h"
 #include "domain/acct_sessions.h"
 #include "domain/mailboxes.h"
 #include "http/csrf.h"
@@ -35,6 +36,9 @@ session_load(struct request *req)
 	return 0;
 }
 
+static const struct st_result not_member = { ST_FORBIDDEN, "not_member",
+	"You are not a member of this mailbox", 0 };
+
 int
 session_act_as(struct request *req)
 {
@@ -50,12 +54,7 @@ session_act_as(struct request *req)
 	r = mailboxes_act_as(req->app->db, req->user, id, as);
 	if (r != 1) {
 		free(as);
-		if (r == 0)
-			reply_error(req, 403, "not_member",
-			    "You are not a member of this mailbox");
-		else
-			reply_error(
-			    req, 503, "busy", "The server is busy; try again");
+		api_error(req, r == 0 ? not_member : ST_BUSY_RESULT);
 		return -1;
 	}
 	session_release(req);
