@@ -133,3 +133,28 @@ TEST(file_names_and_extensions)
 	memcpy(longname + 296, ".pdf", 5);
 	CHECK(filename_check(longname, exts, &code, &why) == -1);
 }
+
+/* Every account outcome that is an error names its status, code and
+ * message; the rate limit and the busy pool say when to come back. */
+TEST(acct_result_maps_every_error_outcome)
+{
+	struct st_result r;
+	int st;
+
+	for (st = ACCT_BAD_EMAIL; st <= ACCT_BLOCKED; st++) {
+		r = acct_result((enum acct_status)st, 0);
+		CHECK(r.st != ST_OK && r.st != ST_ERROR && r.code != NULL &&
+		    r.why != NULL);
+	}
+	r = acct_result(ACCT_BAD_LOGIN, 0);
+	CHECK(
+	    r.st == ST_UNAUTHORIZED && strcmp(r.code, "bad_credentials") == 0);
+	r = acct_result(ACCT_TOKEN_EXPIRED, 0);
+	CHECK(r.st == ST_GONE && strcmp(r.code, "token_expired") == 0);
+	CHECK(acct_result(ACCT_LIMITED, 0).retry_after == 60);
+	CHECK(acct_result(ACCT_LIMITED, 900).retry_after == 900);
+	CHECK(acct_result(ACCT_BUSY, 0).st == ST_BUSY &&
+	    acct_result(ACCT_BUSY, 0).retry_after == 1);
+	r = acct_result(ACCT_ERROR, 0);
+	CHECK(r.st == ST_ERROR && strcmp(r.why, "Internal error") == 0);
+}
