@@ -40,18 +40,14 @@ mailboxes_view(struct db *db, const char *mailbox, const char *uid,
 	struct db_conn *c = db_get(db);
 	int r = role_on(c, mailbox, uid, role);
 
-	if (r == 1) {
-		r = users_by_id(c, mailbox, mb) == 1;
-		r = r && mbx_db_keys(c, mb->id, s->key, s->key_arg) == 0 &&
-		        mbx_db_members(c, mb->id, s->member, s->member_arg) ==
-		            0 &&
-		        mbx_db_grants(c, mb->id, uid, s->grant, s->grant_arg) ==
-		            0 &&
-		        mbx_db_history(c, mb->id, MBX_HISTORY_MAX, s->event,
-		            s->event_arg) == 0 ?
-		    1 :
-		    -1;
-	}
+	if (r == 1 &&
+	    (users_by_id(c, mailbox, mb) != 1 ||
+	        mbx_db_keys(c, mb->id, s->key, s->key_arg) != 0 ||
+	        mbx_db_members(c, mb->id, s->member, s->member_arg) != 0 ||
+	        mbx_db_grants(c, mb->id, uid, s->grant, s->grant_arg) != 0 ||
+	        mbx_db_history(
+	            c, mb->id, MBX_HISTORY_MAX, s->event, s->event_arg) != 0))
+		r = -1;
 	db_put(c);
 	return r;
 }
