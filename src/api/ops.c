@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/errors.h"
 #include "domain/health.h"
 #include "http/metrics.h"
 #include "http/request.h"
@@ -136,7 +137,7 @@ api_readyz(struct request *req)
 		return;
 	req->is_api = 1;
 	if (atomic_load(&req->app->stopping)) {
-		reply_error(req, 503, "stopping", "Shutting down");
+		api_error(req, st_res(ST_BUSY, "stopping", "Shutting down"));
 		return;
 	}
 	parts = json_object();
@@ -145,8 +146,9 @@ api_readyz(struct request *req)
 			json_decref(parts);
 			log_warn("not ready", "{s:s,s:s}", "part",
 			    ready_checks[i].part, "reason", why);
-			reply_error(req, 503, ready_checks[i].part, why);
-			reply_header(req, "Retry-After", "5");
+			api_error(req,
+			    st_res_after(
+			        ST_BUSY, 5, ready_checks[i].part, why));
 			return;
 		}
 		json_object_set_new(
