@@ -1,12 +1,16 @@
 /* The log member's proof; see kt_log.h. */
 #include "util/common.h"
 
-#include "db/db.h"
 #include "domain/kt_log.h"
+#include "domain/kt_reader.h"
 #include "util/log.h"
 
+/*
+ * The proof through a reader (kt_reader.h, the one way the log is read):
+ * on success the reader's head moves into out, so it outlives the reader.
+ */
 static void
-read_proof(struct db_conn *c, const char *email, const char *x25519_pk,
+read_proof(struct kt_reader *r, const char *email, const char *x25519_pk,
     const char *ed25519_pk, struct kt_log *out)
 {
 	int found;
@@ -14,51 +18,59 @@ read_proof(struct db_conn *c, const char *email, const char *x25519_pk,
 	memset(out, 0, sizeof(*out));
 	if (email == NULL)
 		return;
-	if (kt_view_get(c, &out->v) == -1) {
+	if (kt_reader_head(r) == NULL) {
 		log_error("cannot read the transparency log's head", NULL);
 		return;
 	}
 	out->p = xcalloc(1, sizeof(*out->p));
-	found = kt_key_proof(c, &out->v, email, x25519_pk, ed25519_pk, out->p);
+	found = kt_reader_key(r, email, x25519_pk, ed25519_pk, out->p);
 	if (found == 1) {
 		out->found = 1;
+		kt_reader_take_head(r, &out->v);
 		return;
 	}
 	if (found == -1)
 		log_error("cannot make an inclusion proof", NULL);
-	kt_log_release(out);
+	free(out->p);
+	out->p = NULL;
 }
 
 void
 kt_log_read(struct db_conn *c, const char *email, const char *x25519_pk,
     const char *ed25519_pk, struct kt_log *out)
 {
-	if (x25519_pk == NULL && ed25519_pk == NULL) {
-		memset(out, 0, sizeof(*out));
+	struct kt_reader r;
+
+	memset(out, 0, sizeof(*out));
+	if (x25519_pk == NULL && ed25519_pk == NULL)
 		return;
-	}
-	read_proof(c, email, x25519_pk, ed25519_pk, out);
+	kt_reader_on(c, &r);
+	read_proof(&r, email, x25519_pk, ed25519_pk, out);
+	kt_reader_close(&r);
 }
 
 void
 kt_log_newest(struct db_conn *c, const char *email, struct kt_log *out)
 {
-	read_proof(c, email, NULL, NULL, out);
+	struct kt_reader r;
+
+	kt_reader_on(c, &r);
+	read_proof(&r, email, NULL, NULL, out);
+	kt_reader_close(&r);
 }
 
 void
 kt_log_get(struct db *db, const char *email, const char *x25519_pk,
     const char *ed25519_pk, struct kt_log *out)
 {
-	struct db_conn *c;
+	struct kt_reader r;
 
-	if (x25519_pk == NULL && ed25519_pk == NULL) {
-		memset(out, 0, sizeof(*out));
+	memset(out, 0, sizeof(*out));
+	if (x25519_pk == NULL && ed25519_pk == NULL)
 		return;
-	}
-	c = db_get(db);
-	read_proof(c, email, x25519_pk, ed25519_pk, out);
-	db_put(c);
+	kt_reader_open(db, &r);
+	read_proof(&r, email, x25519_pk, ed25519_pk, out);
+	kt_reader_close(&r);
 }
 
 void

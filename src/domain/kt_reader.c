@@ -38,6 +38,14 @@ kt_reader_head(struct kt_reader *r)
 	return r->head == 1 ? &r->v : NULL;
 }
 
+void
+kt_reader_take_head(struct kt_reader *r, struct kt_view *v)
+{
+	*v = r->v;
+	memset(&r->v, 0, sizeof(r->v));
+	r->head = 0;
+}
+
 int
 kt_reader_key(struct kt_reader *r, const char *email, const char *x25519_pk,
     const char *ed25519_pk, struct kt_proof *out)

@@ -31,6 +31,10 @@ void kt_reader_close(struct kt_reader *r);
  * cannot be read. Owned by r. */
 const struct kt_view *kt_reader_head(struct kt_reader *r);
 
+/* Moves the head (read, not NULL) into v, which the caller then owns
+ * (kt_view_release): for a proof that outlives the reader. */
+void kt_reader_take_head(struct kt_reader *r, struct kt_view *v);
+
 /* kt_key_proof against the reader's head: 1, 0 no leaf, -1 error (also
  * when the head cannot be read). */
 int kt_reader_key(struct kt_reader *r, const char *email, const char *x25519_pk,
