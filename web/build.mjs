@@ -36,10 +36,9 @@ const DIST = join(WEB, DEV ? 'dist-dev' : 'dist');
 const ASSETS = join(DIST, 'assets');
 
 // Workers: built first; page code finds their hashed URL with workerUrl(name)
-// from src/lib/assets.js. Adding a worker is one line. Missing files are skipped
-// (the crypto worker is written by another issue).
+// from src/lib/assets.js. Adding a worker is one line. Every Worker talks to
+// its page through src/lib/rpc.js.
 const WORKERS = [
-  ['crypto-worker', 'src/crypto/worker.js'],
   ['account-worker', 'src/account/worker.js'],
   ['send-worker', 'src/send/worker.js'],
   ['receive-worker', 'src/receive/worker.js'],
