@@ -35,5 +35,8 @@ export const PATHS = Object.freeze({
   adminOverview: '/beheer/overzicht',
 });
 
+/** The page of department mailbox id (A7). */
+export const mailboxPath = (id) => `/postbussen/${encodeURIComponent(id)}`;
+
 /** The report page of message id (P3). */
 export const reportPath = (id) => `/berichten/${encodeURIComponent(id)}/rapport`;

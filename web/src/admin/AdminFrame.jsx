@@ -6,7 +6,7 @@ import { factors } from '../account/factors.js';
 import { Alert } from '../components/Form.jsx';
 import { StepUp } from '../components/StepUp.jsx';
 import { useAccount } from '../account/session.js';
-import { Loading } from '../pages/Home.jsx';
+import { Loading } from '../components/Loading.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate, usePathname } from '../lib/router.js';

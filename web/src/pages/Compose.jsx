@@ -18,7 +18,7 @@ import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
 import { formatPhone, normalizePhone, validEmail } from '../send/names.js';
 import { sendMessage } from '../send/send.js';
-import { RequireLogin } from './Account.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const clean = (s) => s.replace(CONTROLS, '').trim();
 

@@ -6,12 +6,12 @@ import { contactBody, deleteContact, exportUrl, listContacts, PAGE_SIZE, updateC
 import { contactErrors, saveNewContact } from '../book/contact.js';
 import { BookTable, BookTop, bookListBody, FormEnd, RowActions, useBookForm, useBookPage } from '../components/BookParts.jsx';
 import { CsvImport } from '../components/CsvImport.jsx';
-import { errorText, TextField } from '../components/Form.jsx';
+import { TextField } from '../components/Form.jsx';
 import { t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatPhone } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const SORTS = {
   name: { sort: 'name', order: 'asc' },

@@ -14,13 +14,12 @@ import { t } from '../lib/i18n.js';
 import { setMailbox } from '../lib/mailbox.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
-import { PATHS } from '../paths.js';
+import { mailboxPath, PATHS } from '../paths.js';
 import { formatDateTime } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
-import { Loading } from './Home.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
+import { Loading } from '../components/Loading.jsx';
 
 const enc = encodeURIComponent;
-export const mailboxPath = (id) => `/postbussen/${enc(id)}`;
 
 function MailboxList() {
   useTitle('page.mailboxes');

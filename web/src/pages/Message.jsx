@@ -22,8 +22,8 @@ import { stateKey, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { displayName, formatDateTime, formatSize, maskPhone } from '../send/names.js';
 import { reportPath } from '../paths.js';
-import { RequireLogin } from './Account.jsx';
-import { Loading } from './Home.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
+import { Loading } from '../components/Loading.jsx';
 
 const READABLE = ['sent', 'opened', 'downloaded'];
 const enc = encodeURIComponent;

@@ -11,7 +11,7 @@ import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, formatSize } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const enc = encodeURIComponent;
 const KINDS = [

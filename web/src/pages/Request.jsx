@@ -18,7 +18,7 @@ import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
 import { formatDateTime, validEmail } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 import { RecipientLanguage } from './Compose.jsx';
 
 const FIELD_OF = { connected_domain: 'email', bad_email: 'email', bad_name: 'name', bad_text: 'text' };

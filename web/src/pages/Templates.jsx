@@ -4,10 +4,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../book/api.js';
 import { BookTable, BookTop, bookListBody, FormEnd, RowActions, useBookForm, useBookPage } from '../components/BookParts.jsx';
-import { Checkbox, cleanText, errorText, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
+import { Checkbox, cleanText, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
 import { getLang, t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
-import { RequireLogin } from './Account.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const EMPTY = { name: '', subject: '', reference: '', text: '', is_default: false };
 const FIELD_OF = { bad_name: 'name', duplicate_name: 'name', bad_subject: 'subject', bad_reference: 'reference', bad_text: 'text' };

@@ -11,7 +11,7 @@ import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
-import { failureCode, KeyChangedAlarm, LogAlarm } from './Login.jsx';
+import { failureCode, KeyChangedAlarm, LogAlarm } from '../components/KeyAlarms.jsx';
 
 export function Unlock({ user }) {
   useTitle('unlock.title');
