@@ -38,7 +38,7 @@ const ASSETS = join(DIST, 'assets');
 // from src/lib/assets.js. Adding a worker is one line. Every Worker talks to
 // its page through src/lib/rpc.js.
 const WORKERS = [
-  ['account-worker', 'src/account/worker.js'],
+  ['account-worker', 'src/account/worker/worker.js'],
   ['send-worker', 'src/send/worker.js'],
   ['receive-worker', 'src/receive/worker.js'],
   ['request-worker', 'src/request/worker.js'],

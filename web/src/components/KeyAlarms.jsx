@@ -12,7 +12,7 @@ export function KeyChangedAlarm() {
   );
 }
 
-/** The key-transparency check at login failed (account/transparency.js): an alarm, not a form error. */
+/** The key-transparency check at login failed (account/page/transparency.js): an alarm, not a form error. */
 export function LogAlarm({ text }) {
   return (
     <Alert type="error" role="alert" title={t('kt.alarm_title')}>

@@ -2,7 +2,7 @@
 // looked up, the unlock form when the keys are locked, a redirect to
 // /inloggen (with the way back) when nobody is logged in.
 import { useEffect } from 'preact/hooks';
-import { useAccount } from '../account/session.js';
+import { useAccount } from '../account/page/session.js';
 import { navigate } from '../lib/router.js';
 import { loginPathFor } from '../lib/returnto.js';
 import { Unlock } from '../pages/Unlock.jsx';

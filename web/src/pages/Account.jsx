@@ -1,8 +1,8 @@
 // "Wijzig accountgegevens" (A6): display name, password change (re-wraps UK
 // only), the key fingerprint, and Uitloggen.
 import { useState } from 'preact/hooks';
-import { changeName, changePassword, logout } from '../account/client.js';
-import { passwordProblem } from '../account/policy.js';
+import { changeName, changePassword, logout } from '../account/page/client.js';
+import { passwordProblem } from '../account/page/policy.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { PasswordFields, passwordErrors } from '../components/PasswordFields.jsx';
 import { SecondFactor } from '../components/SecondFactor.jsx';

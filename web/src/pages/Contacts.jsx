@@ -10,7 +10,7 @@ import { TextField } from '../components/Form.jsx';
 import { t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
-import { formatPhone } from '../send/names.js';
+import { formatPhone } from '../lib/phone.js';
 import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const SORTS = {

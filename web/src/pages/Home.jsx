@@ -1,14 +1,14 @@
 // "/": the public start page for visitors, the employee home page when
 // logged in (and unlocked), the Ontgrendelen screen after a reload.
 import { useEffect, useState } from 'preact/hooks';
-import { useAccount } from '../account/session.js';
+import { useAccount } from '../account/page/session.js';
 import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { useMailbox } from '../lib/mailbox.js';
 import { t } from '../lib/i18n.js';
 import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
-import { formatDateTime } from '../send/names.js';
+import { formatDateTime } from '../lib/format.js';
 import { mailboxPath, PATHS } from '../paths.js';
 import { Loading } from '../components/Loading.jsx';
 import { ReportLink } from '../components/ReportLink.jsx';

@@ -11,7 +11,7 @@ import { withMailbox } from '../lib/mailbox.js';
 import { getLang, t, tn } from '../lib/i18n.js';
 import { StateBadge, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
-import { formatDateTime } from '../send/names.js';
+import { formatDateTime } from '../lib/format.js';
 import { ReportLink } from '../components/ReportLink.jsx';
 import { RequireLogin } from '../components/RequireLogin.jsx';
 

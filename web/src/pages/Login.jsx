@@ -1,8 +1,8 @@
 // "Inloggen medewerkers" (A4): prelogin, the KDF floor, Argon2 in the key
 // Worker, login with the auth key, unwrap and self-check the keys, then home.
 import { useState } from 'preact/hooks';
-import { login, loginSecondFactor } from '../account/client.js';
-import { loginFactorProof } from '../account/factors.js';
+import { login, loginSecondFactor } from '../account/page/client.js';
+import { loginFactorProof } from '../account/page/factors.js';
 import { FactorForm } from '../components/StepUp.jsx';
 import { failureCode, KeyChangedAlarm, LogAlarm } from '../components/KeyAlarms.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';

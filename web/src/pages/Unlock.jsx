@@ -3,8 +3,8 @@
 // of a login again (own keys, keyring of pins). A session record whose keys
 // the directory contradicted (account.alarm) shows the alarm at once.
 import { useState } from 'preact/hooks';
-import { logout, unlock } from '../account/client.js';
-import { useAccount } from '../account/session.js';
+import { logout, unlock } from '../account/page/client.js';
+import { useAccount } from '../account/page/session.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';

@@ -3,7 +3,7 @@
 // the browser has it, otherwise a service-worker streamed download (sw.js).
 // The page never sees K or plaintext; it passes key material it cannot
 // read (a MessagePort from the account Worker) and file handles.
-import { messageCrypto } from '../account/client.js';
+import { messageCrypto } from '../account/page/client.js';
 import { startWorker } from '../lib/assets.js';
 import { connect } from '../lib/rpc.js';
 import { scriptURL } from '../lib/trusted.js';

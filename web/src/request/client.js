@@ -1,13 +1,13 @@
 // Sending documents from outside (Q2, Q4): the page's side of the request
 // key Worker (worker.js) and the whole send, reusing the employee's upload
 // path (send/send.js): create the message through the request token, check
-// the employee's key (account/peerkeys.js: its key-transparency entry, the
+// the employee's key (account/page/peerkeys.js: its key-transparency entry, the
 // link's key id and this browser's pins), upload, sign, send.
-import { trustKey } from '../account/peerkeys.js';
+import { trustKey } from '../account/page/peerkeys.js';
 import { api } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
 import { connect } from '../lib/rpc.js';
-import { mimeFor } from '../send/names.js';
+import { mimeFor } from '../lib/mime.js';
 import { uploadCreated } from '../send/send.js';
 
 export class RequestError extends Error {

@@ -3,14 +3,14 @@
 // keeps the shared login state (session.js) up to date. Secrets in transit
 // here are the password (page -> Worker only) and the auth key (Worker ->
 // server); neither is ever stored.
-import { api, onSessionEnded, resetSession } from '../lib/api.js';
-import { getLang, LANGUAGES, setLang } from '../lib/i18n.js';
-import { startWorker } from '../lib/assets.js';
-import { connect } from '../lib/rpc.js';
-import { AccountKeyError } from './codec.js';
-import { checkKdf } from './floors.js';
+import { api, onSessionEnded, resetSession } from '../../lib/api.js';
+import { getLang, LANGUAGES, setLang } from '../../lib/i18n.js';
+import { startWorker } from '../../lib/assets.js';
+import { connect } from '../../lib/rpc.js';
+import { AccountKeyError } from '../codec.js';
+import { checkKdf } from '../floors.js';
 import { closeKeyring, keyringValueStore, openKeyring } from './keyring.js';
-import { currentMailbox, setMailbox } from '../lib/mailbox.js';
+import { currentMailbox, setMailbox } from '../../lib/mailbox.js';
 import { checkOwnKeys, trustKey } from './peerkeys.js';
 import { dropRecord, findRecord, forgetRecord, keepRecord, onPut, onWiped } from './persist.js';
 import { getAccount, setAccount } from './session.js';

@@ -10,7 +10,7 @@
 // department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant, and the keyring of
 // pins (keyringops.js): keyringOpen, keyringSeal. Message ops act for mailbox `as` when given.
 // No message key or mailbox key is wrapped to a key that is not pinned in the keyring.
-import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from './codec.js';
+import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from '../codec.js';
 import {
   checkKdf,
   deriveMpk,
@@ -25,11 +25,11 @@ import {
   unwrapUkFromSession,
   wrapUkForSession,
 } from './keys.js';
-import { fingerprintWords } from '../crypto/keyid.js';
+import { fingerprintWords } from '../../crypto/keyid.js';
 import { forgetMailboxes, mailboxIdentity, mailboxOps, mailboxVersions } from './mailboxes.js';
 import { forgetKeyring, keyringOps, pinned } from './keyringops.js';
 import { forgetAllMessages, messageOps } from './messages.js';
-import { serve } from '../lib/rpc.js';
+import { serve } from '../../lib/rpc.js';
 
 let state = null; // { userId, uk, x25519, ed25519, xPk, edPk, kid }
 let pending = null; // { userId, kekPw } between derive and unlock
