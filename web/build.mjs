@@ -10,7 +10,6 @@
 //   dist/assets/*.map               source maps, separate files: --dev only (a production
 //                                   server does not hand out its readable sources)
 //   dist/i18n/nl.json, en.json      the message catalogues (the server reads mail.* from them)
-//   dist/routes.json                the page paths, so the server can answer unknown pages with 404
 //   dist/log-key.pub                the key-transparency log's verifier key the bundle was built with
 //   dist/<public files>             web/public/* (logo, favicon)
 //   dist/assets/manual-*            the manual (web/manual/<lang>.md, rendered here by
@@ -26,7 +25,7 @@ import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { MANUAL_DIR, hashedName, renderManual } from './manual/render.mjs';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
@@ -36,11 +35,10 @@ const DIST = join(WEB, DEV ? 'dist-dev' : 'dist');
 const ASSETS = join(DIST, 'assets');
 
 // Workers: built first; page code finds their hashed URL with workerUrl(name)
-// from src/lib/assets.js. Adding a worker is one line. Missing files are skipped
-// (the crypto worker is written by another issue).
+// from src/lib/assets.js. Adding a worker is one line. Every Worker talks to
+// its page through src/lib/rpc.js.
 const WORKERS = [
-  ['crypto-worker', 'src/crypto/worker.js'],
-  ['account-worker', 'src/account/worker.js'],
+  ['account-worker', 'src/account/worker/worker.js'],
   ['send-worker', 'src/send/worker.js'],
   ['receive-worker', 'src/receive/worker.js'],
   ['request-worker', 'src/request/worker.js'],
@@ -197,10 +195,6 @@ async function main() {
   // The log key the bundle trusts: securetransferd refuses to serve a bundle
   // built for another key (it would refuse every key the server hands out).
   writeFileSync(join(DIST, 'log-key.pub'), LOG_KEY + '\n');
-
-  // The page paths, for the server's 200-versus-404 decision on non-API paths.
-  const { PATHS } = await import(pathToFileURL(join(SRC, 'paths.js')).href);
-  writeFileSync(join(DIST, 'routes.json'), JSON.stringify(Object.values(PATHS), null, 1) + '\n');
 
   const all = [...Object.values(js), ...Object.values(workers), css.app, '/sw.js'].map((p) => basename(p));
   console.log(`web: ${all.join(' ')} -> ${relative(process.cwd(), DIST) || '.'}`);

@@ -1,8 +1,8 @@
 // Browser STF1 benchmark: node + playwright-core + Debian chromium.
 //   node bench/browser-envelope/run.mjs [MiB=256] [repeat=2]
-// Prints a markdown table of MiB/s for the STF1 streams (main thread, 1
-// Worker, the default pool) and the raw WebCrypto AES-GCM ceiling with 1 MiB
-// records in 1 and 2 Workers.
+// Prints a markdown table of MiB/s for the STF1 streams (main thread), the
+// send pipeline's upload Workers (1 and the default pool; encrypt only) and
+// the raw WebCrypto AES-GCM ceiling with 1 MiB records in 1 and 2 Workers.
 import { join } from 'node:path';
 import { launchChromium, serveBundle, ROOT } from '../../tests/envelope/serve.js';
 
@@ -23,12 +23,16 @@ try {
   await page.waitForFunction(() => globalThis.benchReady === true);
   const info = await page.evaluate(() => ({ hc: navigator.hardwareConcurrency, pool: globalThis.benchEnvelope.defaultPoolSize(), ua: navigator.userAgent }));
   const rows = [];
-  const fmt = (x) => x.toFixed(0);
+  const fmt = (x) => (Number.isFinite(x) ? x.toFixed(0) : '—');
   // warm-up (JIT, Worker start) on a small size
-  await page.evaluate(() => globalThis.benchEnvelope.run({ mib: 16, workers: 1 }));
-  for (const [label, workers] of [['STF1 stream, main thread', 0], ['STF1 stream, 1 Worker', 1], [`STF1 stream, pool (${info.pool} Workers)`, info.pool]]) {
-    const r = await best(() => page.evaluate((a) => globalThis.benchEnvelope.run(a), { mib, workers }));
-    rows.push([label, fmt(r.encMiBs), fmt(r.decMiBs)]);
+  await page.evaluate(() => globalThis.benchEnvelope.upload({ mib: 16, workers: 1 }));
+  {
+    const r = await best(() => page.evaluate((a) => globalThis.benchEnvelope.run(a), { mib }));
+    rows.push(['STF1 stream, main thread', fmt(r.encMiBs), fmt(r.decMiBs)]);
+  }
+  for (const [label, workers] of [['upload Worker (send/worker.js), 1', 1], [`upload Workers (send/worker.js), pool of ${info.pool}`, info.pool]]) {
+    const r = await best(() => page.evaluate((a) => globalThis.benchEnvelope.upload(a), { mib, workers }));
+    rows.push([label, fmt(r.encMiBs), '—']);
   }
   for (const w of [1, 2]) {
     const r = await best(() => page.evaluate((a) => globalThis.benchEnvelope.raw(a), { mib, workers: w }));

@@ -1,5 +1,5 @@
 // The browser's check of a served key's log entry (web/src/crypto/tlog.js,
-// the steps of account/transparency.js checkServedKey) timed in node's
+// the steps of account/page/transparency.js checkServedKey) timed in node's
 // WebCrypto on the sample bench.c wrote: open the signed head, decode the
 // leaf, check its address, verify the inclusion proof. Prints
 // "js_check_p50_us <v>" and "js_check_p99_us <v>".

@@ -1,7 +1,7 @@
 /*
  * The end of a send (S7): the signed and sealed manifest, the recipient's
  * stanza or the link gate, and POST /api/v1/messages/{id}/send — what
- * web/src/account/messages.js (msgFinish) does in the browser.
+ * web/src/account/worker/messages.js (msgFinish) does in the browser.
  */
 #ifndef ST_CLI_SENDFINISH_H
 #define ST_CLI_SENDFINISH_H
@@ -41,7 +41,7 @@ int send_finish(struct cli *c, const struct send_state *st,
     const unsigned char k[32], const unsigned char msg_id[16],
     const struct send_rcpt *r, const char *text, char **link);
 
-/* The manifest's mime type from the extension (web/src/send/names.js). */
+/* The manifest's mime type from the extension (web/src/lib/mime.js). */
 const char *send_mime(const char *name);
 
 #endif

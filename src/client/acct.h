@@ -1,6 +1,6 @@
 /*
  * The account key derivations of docs/accounts-keys.md in C, for the CLI:
- * exactly the browser's (web/src/account/keys.js), checked against
+ * exactly the browser's (web/src/account/worker/keys.js), checked against
  * tests/vectors/account.json.
  *
  *   MPK      = Argon2id(NFC(password), salt, m KiB, t, p = 1, 32 bytes)

@@ -1,7 +1,7 @@
 /*
  * A served key's entry in the key-transparency log, as the CLI checks it
  * (docs/transparency.md, "What a client checks"; the browser's is
- * web/src/account/transparency.js): the "log" member of a directory answer,
+ * web/src/account/page/transparency.js): the "log" member of a directory answer,
  *
  *   { "index": n, "leaf": b64u(120 bytes), "proof": [b64u(32), ...],
  *     "checkpoint": "<signed note>" }

@@ -1,6 +1,6 @@
 /*
  * File names across the trust boundary, as the browser does them
- * (web/src/receive/names.js, web/src/send/names.js):
+ * (web/src/receive/names.js, web/src/lib/filenames.js):
  *
  *  - a name from a manifest is from a possibly hostile sender (SECURITY.md
  *    §1.10, Zip Slip): names_safe() turns it into one plain file name that

@@ -1,6 +1,6 @@
 /*
  * THE gate for other people's public keys in the CLI (SECURITY.md 1.8 tier
- * 1), the twin of web/src/account/peerkeys.js. Every public key the CLI is
+ * 1), the twin of web/src/account/page/peerkeys.js. Every public key the CLI is
  * about to trust passes pins_check() here, and nothing else decides:
  *
  *   PINS_SEND     the recipient's key (an account or a department mailbox),

@@ -5,7 +5,7 @@
  * they cannot disagree by accident: a verified account or department
  * mailbox with a key; anything else has no key (the link flow). Clients
  * trust nothing here on its own: they check it against their pins
- * (web/src/account/peerkeys.js, src/client/pins.h).
+ * (web/src/account/page/peerkeys.js, src/client/pins.h).
  */
 #ifndef ST_DIRECTORY_H
 #define ST_DIRECTORY_H

@@ -225,7 +225,8 @@ const struct route routes[] = {
 	R("GET", "/api/v1/r/:id", api_r_get, API, 0, NULL),
 	R("GET", "/api/v1/r/:id/files/:file", api_r_file, API, 0, NULL),
 
-	/* The front end. */
+	/* The front end. The PAGE rows are web/src/paths.js's pages, in its
+	 * order: scripts/check-pages.mjs (check-source) fails on any difference. */
 	R("GET", "/assets/:name", static_asset, 0, 0, NULL),
 	R("GET", "/i18n/:name", static_i18n, 0, 0, NULL),
 	PAGE("/"),

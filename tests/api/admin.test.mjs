@@ -19,7 +19,7 @@ import { REPO, freePort, runCli, startServer, stopServer, testClock } from '../l
 import { createMessage, encrypt, pattern, sendBody, tusUpload } from '../lib/send.mjs';
 import { cliUser } from '../lib/cli.mjs';
 import { realEmployee } from '../lib/realaccount.mjs';
-import { deriveMpk, passwordKeys } from '../../web/src/account/keys.js';
+import { deriveMpk, passwordKeys } from '../../web/src/account/worker/keys.js';
 
 const { file: clockFile, set: setClock } = testClock();
 let offset = 0;

@@ -52,7 +52,7 @@ function assertClean(p, what) {
   assert.match(p.message_id, /^<[A-Za-z0-9_-]+@127\.0\.0\.1>$/, `${what}: Message-ID on the public URL's host`);
 }
 
-/** "11 december 2026 om 21:18", as the pages write it (web/src/send/names.js). */
+/** "11 december 2026 om 21:18", as the pages write it (web/src/lib/format.js). */
 const dutch = (seconds) =>
   new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' }).format(new Date(seconds * 1000));
 

@@ -1,7 +1,7 @@
 // The key-transparency log (SECURITY.md §1.8 tier 2, §3 #26; issue 20 §3)
 // against a real securetransferd: every key publication is a leaf, every
 // directory answer carries a proof that the browser's log client
-// (web/src/account/transparency.js, run here in node) verifies, and the
+// (web/src/account/page/transparency.js, run here in node) verifies, and the
 // attacker's moves fail: a key forged in the database without a log entry,
 // a database writer's leaf the server will not sign, and an operator with
 // the log key who rewrites or removes entries (a client holding an older

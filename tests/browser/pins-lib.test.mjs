@@ -1,4 +1,4 @@
-// The browser's key gate (web/src/account/peerkeys.js) and keyring sealing
+// The browser's key gate (web/src/account/page/peerkeys.js) and keyring sealing
 // (keyringops.js, keys.js) as plain modules in node: every decision of
 // SECURITY.md §1.8 tier 1, the order of the gate (the key-transparency log
 // of tier 2 first, then the pins), and that the server can neither read nor
@@ -9,11 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { KeyTrustError, trustKey as gate, wordsOf } from '../../web/src/account/peerkeys.js';
-import { TransparencyError } from '../../web/src/account/transparency.js';
+import { KeyTrustError, trustKey as gate, wordsOf } from '../../web/src/account/page/peerkeys.js';
+import { TransparencyError } from '../../web/src/account/page/transparency.js';
 import { memoryLog } from '../lib/kt.mjs';
-import { keyringOps } from '../../web/src/account/keyringops.js';
-import { importUk } from '../../web/src/account/keys.js';
+import { keyringOps } from '../../web/src/account/worker/keyringops.js';
+import { importUk } from '../../web/src/account/worker/keys.js';
 import { fingerprintWords, keyIdB64u } from '../../web/src/crypto/keyid.js';
 import { b64uDecode, b64uEncode } from '../../web/src/crypto/b64u.js';
 

@@ -17,7 +17,7 @@ import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { patternFile } from '../lib/send.mjs';
 import { cliUser } from '../lib/cli.mjs';
 import { b64uDecode, b64uEncode } from '../../web/src/account/codec.js';
-import { deriveMpk, passwordKeys } from '../../web/src/account/keys.js';
+import { deriveMpk, passwordKeys } from '../../web/src/account/worker/keys.js';
 
 export const WIDTHS = [320, 375, 768, 1280];
 const ALICE = { email: 'alice@org.nl', password: 'Kleine Schermen Ook 2026' };

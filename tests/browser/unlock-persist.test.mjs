@@ -26,7 +26,7 @@ import { loginInBrowser, realEmployee } from '../lib/realaccount.mjs';
 import { patternFile } from '../lib/send.mjs';
 import { cliUser } from '../lib/cli.mjs';
 import { b64uDecode, b64uEncode } from '../../web/src/account/codec.js';
-import { deriveMpk, passwordKeys, unwrapUk } from '../../web/src/account/keys.js';
+import { deriveMpk, passwordKeys, unwrapUk } from '../../web/src/account/worker/keys.js';
 
 const ALICE = { email: 'alice@org.nl', password: 'Sleutels Blijven Open 2026' };
 const BOB = { email: 'bob@org.nl', password: 'Bob Stuurt Iets Op 2026' };

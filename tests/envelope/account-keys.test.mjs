@@ -25,8 +25,8 @@ import {
   rewrapUnderPassword,
   unwrapPrivateKey,
   unwrapUk,
-} from '../../web/src/account/keys.js';
-import { passwordProblem } from '../../web/src/account/policy.js';
+} from '../../web/src/account/worker/keys.js';
+import { passwordProblem } from '../../web/src/account/page/policy.js';
 import { fingerprintWords } from '../../web/src/crypto/keyid.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -200,7 +200,7 @@ test('KDF floor (W10) and password policy (A2)', async () => {
 });
 
 test('session wrap (issue 25; docs/accounts-keys.md "Across reloads and tabs"): known answer from node crypto, and what does not open it', async () => {
-  const { sessionKey, wrapUkForSession, unwrapUkFromSession, importUk } = await import('../../web/src/account/keys.js');
+  const { sessionKey, wrapUkForSession, unwrapUkFromSession, importUk } = await import('../../web/src/account/worker/keys.js');
   const { createCipheriv, hkdfSync } = await import('node:crypto');
   const bytes = (n, v) => new Uint8Array(n).fill(v);
   const B = bytes(32, 1), share = bytes(32, 2), uid = bytes(16, 3), uk = bytes(32, 4), nonce = bytes(12, 5);

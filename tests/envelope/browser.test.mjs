@@ -1,4 +1,4 @@
-// The suite, the pool over real Workers, and the vectors, in headless Chromium
+// The suite, the upload Worker over rpc.js, and the vectors, in headless Chromium
 // (Debian's /usr/bin/chromium driven by playwright-core).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Shared by the browser test and the benchmark: bundle an entry and the
-// crypto Worker with esbuild into a temp dir and serve them, plus extra
+// app's upload Worker (web/src/send/worker.js, as /worker.js) with esbuild into a temp dir and serve them, plus extra
 // routes, from 127.0.0.1 on a random port. Node only.
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ const CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; worker-s
 export async function serveBundle(entry, routes = {}, extra = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'envelope-'));
   const common = { bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', logLevel: 'silent', absWorkingDir: ROOT };
-  const entryPoints = { entry, worker: join(ROOT, 'web/src/crypto/worker.js'), ...extra };
+  const entryPoints = { entry, worker: join(ROOT, 'web/src/send/worker.js'), ...extra };
   await esbuild.build({ ...common, entryPoints, outdir: dir });
   const files = {};
   for (const name of Object.keys(entryPoints)) files[`/${name}.js`] = readFileSync(join(dir, `${name}.js`));

@@ -7,7 +7,6 @@ import { concat, fromHex, randomBytes, toHex, utf8 } from '../../web/src/crypto/
 import { raw, importAesKey } from '../../web/src/crypto/kdf.js';
 import * as F from '../../web/src/crypto/stf1.js';
 import * as S from '../../web/src/crypto/stream.js';
-import { CryptoPool } from '../../web/src/crypto/pool.js';
 
 export const { cases, test } = makeSuite();
 
@@ -165,28 +164,3 @@ test('record API: short_record, counter, empty final', async () => {
   await assert.code(F.decryptRecord(fk, header, 7, c, true), 'record_auth');
   await assert.code(F.decryptRecord(fk, header, 8, c, false), 'record_auth');
 });
-
-// The pool, given a Worker factory (real Workers in Chromium, an in-process
-// stand-in in node).
-export function poolCases(createWorker, sizes = [1, 2, 4]) {
-  const local = makeSuite();
-  local.test('pool: encrypt/decrypt in order with 1, 2, 4 Workers; errors cross the boundary', async () => {
-    const R = 65536, P = pattern(5 * R + 3), ref = await enc(P);
-    for (const size of sizes) {
-      const pool = new CryptoPool({ createWorker, size });
-      try {
-        const { header, cipher } = await pool.prepareFile({ K, msgId: MSG, fileIndex: 2, fileSalt: SALT, log2: 16 });
-        const c = await S.encryptBytes(P, { header, cipher }, 10000);
-        assert.bytes(c, ref, `pool ${size} encrypt`);
-        const open = (h) => pool.openFile({ K, msgId: MSG, fileIndex: 2, header: h });
-        assert.bytes(await S.decryptBytes(c, { open }, 30000), P, `pool ${size} decrypt`);
-        const bad = c.slice(); bad[96 + 3 * (R + 16) + 9] ^= 1;
-        await assert.code(S.decryptBytes(bad, { open }), 'record_auth');
-        await assert.code(S.decryptBytes(c.subarray(0, 96 + 2 * (R + 16)), { open }), 'truncated');
-        const hb = c.slice(); hb[70] ^= 1;
-        await assert.code(S.decryptBytes(hb, { open }), 'header_mac');
-      } finally { pool.terminate(); }
-    }
-  });
-  return local.cases;
-}

@@ -1,7 +1,7 @@
-// node: the spec-derived suite (suite.js) and the pool over in-process Workers.
+// node: the spec-derived suite (suite.js); the upload Worker over rpc.js runs
+// in Chromium only (suite-workers.js, browser.test.mjs).
 import { test } from 'node:test';
-import { cases as fileCases, poolCases } from './suite.js';
+import { cases as fileCases } from './suite.js';
 import { cases as keyCases } from './suite-keys.js';
-import { createFakeWorker } from './fake-worker.js';
 
-for (const c of [...fileCases, ...keyCases, ...poolCases(createFakeWorker)]) test(c.name, c.fn);
+for (const c of [...fileCases, ...keyCases]) test(c.name, c.fn);

@@ -1,5 +1,5 @@
 // The key-transparency log from the outside, for tests (docs/transparency.md):
-// a log client as the browser runs it (web/src/account/transparency.js) but
+// a log client as the browser runs it (web/src/account/page/transparency.js) but
 // talking to a test server, and the moves of a malicious operator who holds
 // the log key (the development key every test server signs with): rewrite
 // or remove entries and sign a new head over the result. Never a hook in the
@@ -12,7 +12,7 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { devLogKey } from './server.mjs';
 import { exec, query } from './db.mjs';
-import { createLogClient } from '../../web/src/account/transparency.js';
+import { createLogClient } from '../../web/src/account/page/transparency.js';
 import { sealManifest, signManifest } from '../../web/src/crypto/manifest.js';
 import { wrapX25519 } from '../../web/src/crypto/stanza.js';
 import { Client } from './api.mjs';

@@ -1,9 +1,9 @@
 // An employee with real account keys, registered and verified through the
-// API from node (the browser's own key code, web/src/account/keys.js, runs
+// API from node (the browser's own key code, web/src/account/worker/keys.js, runs
 // in node too), so browser tests can log in with the password without
 // walking through registration each time.
 import { join } from 'node:path';
-import { newAccountKeys } from '../../web/src/account/keys.js';
+import { newAccountKeys } from '../../web/src/account/worker/keys.js';
 import { b64uEncode } from '../../web/src/account/codec.js';
 import { Client, waitForOutboxMail, linkToken } from './api.mjs';
 

@@ -47,7 +47,7 @@ describe('make install DESTDIR=…', () => {
       'usr/local/bin/securetransfer': 0o755,
       'usr/local/share/securetransfer/web/index.html': 0o644,
       'usr/local/share/securetransfer/web/i18n/nl.json': 0o644,
-      'usr/local/share/securetransfer/web/routes.json': 0o644,
+      'usr/local/share/securetransfer/web/sw.js': 0o644,
       'etc/securetransfer/securetransferd.ini': 0o640,
       'etc/securetransfer/securetransferd.ini.example': 0o644,
       'usr/local/lib/systemd/system/securetransferd.service': 0o644,

@@ -1,6 +1,8 @@
-// The page paths of the front end, in one place. Plain data: build.mjs imports it
-// to write dist/routes.json (the server answers other non-API paths with 404),
-// main.jsx maps each name to its page component. Dutch paths; `:id` is one segment.
+// The page paths of the front end, in one place. Plain data: main.jsx maps each
+// name to its page component; the server's PAGE rows in src/http/routes.c
+// (index.html for these paths, 404 for any other non-API path) must list the
+// same paths in the same order, which scripts/check-pages.mjs (check-source)
+// enforces. Dutch paths; `:id` is one segment.
 export const PATHS = Object.freeze({
   home: '/',
   login: '/inloggen',
@@ -32,6 +34,9 @@ export const PATHS = Object.freeze({
   adminAudit: '/beheer/audit',
   adminOverview: '/beheer/overzicht',
 });
+
+/** The page of department mailbox id (A7). */
+export const mailboxPath = (id) => `/postbussen/${encodeURIComponent(id)}`;
 
 /** The report page of message id (P3). */
 export const reportPath = (id) => `/berichten/${encodeURIComponent(id)}/rapport`;

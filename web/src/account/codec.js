@@ -1,6 +1,8 @@
 // Byte helpers for the account keys: base64url without padding (the API's
 // binary encoding) and RFC 4648 base32 for the recovery key. Pure; runs in the
-// browser, in the Worker and in node.
+// browser, in the Worker and in node. With floors.js the one part of account/
+// both sides use: page/ is what pages run (client.js talks to the key Worker
+// and the API), worker/ is the key Worker (worker.js and its ops).
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

@@ -2,11 +2,11 @@
 // a second factor (without one: off to set it up), the step-up form when
 // the server asks for it, and the navigation between the five pages.
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
-import { factors } from '../account/factors.js';
+import { factors } from '../account/page/factors.js';
 import { Alert } from '../components/Form.jsx';
 import { StepUp } from '../components/StepUp.jsx';
-import { useAccount } from '../account/session.js';
-import { Loading } from '../pages/Home.jsx';
+import { useAccount } from '../account/page/session.js';
+import { Loading } from '../components/Loading.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate, usePathname } from '../lib/router.js';

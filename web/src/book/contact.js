@@ -1,7 +1,8 @@
 // Checks and saving of one contact, shared by the address book page and
 // "Opslaan in contacten" in compose.
 import { t } from '../lib/i18n.js';
-import { normalizePhone, validEmail } from '../send/names.js';
+import { validEmail } from '../lib/email.js';
+import { normalizePhone } from '../lib/phone.js';
 import { contactBody, createContact, updateContact } from './api.js';
 
 /** Field errors of a contact, as catalogue texts (the server checks again). */

@@ -7,7 +7,7 @@ import { getContact, listTemplates } from '../book/api.js';
 import { errorText } from '../lib/errors.js';
 import { t } from '../lib/i18n.js';
 import { contactErrors, saveNewContact } from '../book/contact.js';
-import { formatPhone } from '../send/names.js';
+import { formatPhone } from '../lib/phone.js';
 import { ContactPicker } from './ContactPicker.jsx';
 import { useConfirm } from './Dialog.jsx';
 

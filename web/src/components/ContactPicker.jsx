@@ -6,7 +6,7 @@ import { listContacts } from '../book/api.js';
 import { errorText } from '../lib/errors.js';
 import { t, tn } from '../lib/i18n.js';
 import { PATHS } from '../paths.js';
-import { formatPhone } from '../send/names.js';
+import { formatPhone } from '../lib/phone.js';
 import { Modal } from './Dialog.jsx';
 
 export function ContactPicker({ open, onClose, onPick }) {

@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
-import { displayName, extensionAllowed, formatSize, sanitizeName } from '../send/names.js';
+import { displayName, extensionAllowed, sanitizeName } from '../lib/filenames.js';
+import { formatSize } from '../lib/format.js';
 
 let nextKey = 0;
 

@@ -2,7 +2,7 @@
 // documents go to and who sends them (both filled in), the request's text,
 // the same Documents picker, text and progress as the compose page, and
 // "Versturen". Before anything is sent the employee's key passes
-// account/peerkeys.js: its entry in the key-transparency log (a key that is
+// account/page/peerkeys.js: its entry in the key-transparency log (a key that is
 // not in it blocks, and says so), the key id of the link (fp; a mismatch
 // blocks, with the key-change dialog showing both fingerprints) and the
 // pins of this browser (a changed key asks, in the same dialog, whether to
@@ -14,7 +14,7 @@ import { Alert, cleanText, errorText, SubmitButton, TextArea, TextField, TEXT_MA
 import { useKeyChange } from './KeyChange.jsx';
 import { Fact, Party } from './Party.jsx';
 import { UploadProgress } from './UploadProgress.jsx';
-import { trustKey, wordsOf } from '../account/peerkeys.js';
+import { trustKey, wordsOf } from '../account/page/peerkeys.js';
 import { getLang, t } from '../lib/i18n.js';
 import { RequestWorker, sendFromOutside } from '../request/client.js';
 

@@ -2,8 +2,8 @@
 // (top left, always back to the home page) and the language switch, the main
 // landmark, and the footer.
 import { useEffect, useState } from 'preact/hooks';
-import { chooseLang, logout, unlockMailbox } from '../account/client.js';
-import { useAccount } from '../account/session.js';
+import { chooseLang, logout, unlockMailbox } from '../account/page/client.js';
+import { useAccount } from '../account/page/session.js';
 import { api } from '../lib/api.js';
 import { LANGUAGES, t } from '../lib/i18n.js';
 import { setMailbox, useMailbox } from '../lib/mailbox.js';

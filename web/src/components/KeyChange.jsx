@@ -7,11 +7,11 @@
 // A change that cannot be accepted (a request link's key, a signing key
 // that changed under the same key id) only offers "Sluiten".
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { trustKey } from '../account/peerkeys.js';
+import { trustKey } from '../account/page/peerkeys.js';
 import { Alert, Checkbox, errorText } from './Form.jsx';
 import { Modal } from './Dialog.jsx';
 import { getLang, t } from '../lib/i18n.js';
-import { formatDateTime } from '../send/names.js';
+import { formatDateTime } from '../lib/format.js';
 
 const TITLE = {
   key: 'pin.title_key',

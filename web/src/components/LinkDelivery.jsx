@@ -5,11 +5,11 @@
 // sender's sealed copy (link_secret_sealed), opened with K from the
 // self-stanza in the key Worker; it lives in this component's state only.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { messageCrypto } from '../account/client.js';
+import { messageCrypto } from '../account/page/client.js';
 import { b64uDecode } from '../crypto/b64u.js';
 import { secretWords } from '../crypto/codewords.js';
 import { t } from '../lib/i18n.js';
-import { formatDateTime } from '../send/names.js';
+import { formatDateTime } from '../lib/format.js';
 import { Alert } from './Form.jsx';
 
 /** The language of the recipient's texts (the recipient's own when the message names one). */

@@ -1,6 +1,6 @@
 // New password + confirmation with the A2 rules beside the field, checked
 // live (each rule says met / not met, for screen readers too).
-import { isTooLong, passwordRules } from '../account/policy.js';
+import { isTooLong, passwordRules } from '../account/page/policy.js';
 import { t } from '../lib/i18n.js';
 import { TextField } from './Form.jsx';
 

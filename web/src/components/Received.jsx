@@ -7,10 +7,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
-import { DAMAGED, chooseTarget } from '../receive/client.js';
 import { archiveFileName, archiveNames } from '../receive/names.js';
-import { displayName, formatDateTime, formatSize } from '../send/names.js';
-import { Alert } from './Form.jsx';
+import { formatDateTime } from '../lib/format.js';
+import { Details, DocumentTable, DownloadProgress, DownloadStatus, ManifestWarning, useDownload } from './ReceivedParts.jsx';
 
 /** "4 dagen, 23 uur" until `seconds` (Unix), or null when past. */
 export function timeLeft(seconds, now = Date.now() / 1000) {
@@ -27,28 +26,6 @@ export function timeLeft(seconds, now = Date.now() / 1000) {
   return part(Math.max(1, m), 'minute');
 }
 
-function Item({ label, children, testid }) {
-  return (
-    <div class="utrecht-data-list__item">
-      <dt class="utrecht-data-list__item-key">{label}</dt>
-      <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd" data-testid={testid}>
-        {children}
-      </dd>
-    </div>
-  );
-}
-
-function downloadError(e) {
-  if (DAMAGED.has(e?.code)) return t('receive.damaged');
-  if (e?.code === 'http_401' || e?.status === 401) return t('receive.access_expired');
-  if (e?.status === 410) return t('receive.gone');
-  if (e?.code === 'disk_full') return t('receive.disk_full');
-  if (e?.code === 'write_failed') return t('receive.write_failed');
-  if (e?.code === 'no_download_support') return t('receive.no_download_support');
-  if (e?.code === 'network' || e?.code === 'truncated') return t('receive.network');
-  return t('receive.download_failed');
-}
-
 /**
  * msgId; doc: the server's message document; worker: a ReceiveWorker that
  * holds K; urls: index → ciphertext URL; expect: {sign_pk, sign_key_id,
@@ -59,10 +36,8 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
   const lang = useLang();
   const [opened, setOpened] = useState(null); // {manifest, problems}
   const [failed, setFailed] = useState(null);
-  const [job, setJob] = useState(null); // {label, total, bytes}
-  const [result, setResult] = useState(null); // {ok|error: text}
   const headingRef = useRef(null);
-  const resultRef = useRef(null);
+  const { job, result, resultRef, run } = useDownload({ worker, msgId, urls });
 
   useEffect(() => {
     let live = true;
@@ -78,9 +53,6 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
     // embedded in the sender's page, focus stays where the sender is.
     if (heading && (opened || failed)) headingRef.current?.focus();
   }, [opened, failed]);
-  useLayoutEffect(() => {
-    if (result) resultRef.current?.focus();
-  }, [result]);
 
   const headingEl =
     heading ? (
@@ -93,27 +65,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
       </h2>
     );
 
-  if (failed || (opened && opened.problems.length)) {
-    return (
-      <section class="st-section" data-testid="receive-warning">
-        {headingEl}
-        <Alert type="error" role="alert" title={t('receive.mismatch_title')}>
-          <p class="nl-paragraph">
-            {failed ? t('receive.manifest_failed') : t('receive.mismatch_text')}
-          </p>
-          {opened && (
-            <ul class="utrecht-unordered-list">
-              {opened.problems.map((p) => (
-                <li class="utrecht-unordered-list__item" key={p.field}>
-                  <span translate="no">{p.field}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Alert>
-      </section>
-    );
-  }
+  if (failed || (opened && opened.problems.length)) return <ManifestWarning headingEl={headingEl} failed={failed} opened={opened} />;
   if (!opened) {
     return (
       <section class="st-section" aria-busy="true">
@@ -127,32 +79,6 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
   const busy = !!job;
   const left = doc.expires_at ? timeLeft(doc.expires_at) : null;
   const senderName = doc.sender?.name || m.sender.address;
-
-  async function run(label, files, name, archive, total) {
-    if (busy) return;
-    setResult(null);
-    let target;
-    try {
-      target = await chooseTarget(name, { size: archive ? undefined : total });
-    } catch (e) {
-      setResult({ error: downloadError(e) });
-      return;
-    }
-    if (!target) return; // the user closed the save dialog
-    setJob({ label, total, bytes: 0, archive, name });
-    try {
-      await worker.save({
-        msgId, files, urls, archive, target,
-        onProgress: (bytes) => setJob((j) => (j ? { ...j, bytes } : j)),
-      });
-      setResult({ ok: t(archive ? 'receive.archive_done' : 'receive.file_done', { name }) });
-    } catch (e) {
-      setResult({ error: downloadError(e), damaged: DAMAGED.has(e?.code) });
-    } finally {
-      setJob(null);
-    }
-  }
-
   const H = heading ? 'h2' : 'h3';
   const names = archiveNames(m.files.map((f) => f.name));
   const totalSize = m.files.reduce((a, f) => a + f.size, 0);
@@ -167,25 +93,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
         </p>
       )}
       {heading && <h2 class="nl-heading nl-heading--level-2">{t('receive.details')}</h2>}
-      {heading && (
-      <dl class="utrecht-data-list st-data-list">
-        <Item label={t('receive.sender')} testid="receive-sender">
-          {senderName} <span class="st-muted">&lt;{m.sender.address}&gt;</span>
-          {m.sender.kind === 'external' && <span class="st-external" data-testid="receive-external"> — {t('receive.external')}</span>}
-        </Item>
-        <Item label={t('receive.received_at')} testid="receive-received">{formatDateTime(doc.sent_at, lang)}</Item>
-        <Item label={t('receive.expires_at')} testid="receive-expires">
-          {formatDateTime(doc.expires_at, lang)}
-          {left && <span class="st-muted"> ({t('receive.left', { left })})</span>}
-        </Item>
-        <Item label={t('compose.subject')} testid="receive-subject">
-          {m.subject || <span class="st-muted">{t('message.none')}</span>}
-        </Item>
-        <Item label={t('compose.reference')} testid="receive-reference">
-          {m.reference || <span class="st-muted">{t('message.none')}</span>}
-        </Item>
-      </dl>
-      )}
+      {heading && <Details doc={doc} m={m} senderName={senderName} left={left} lang={lang} />}
       <H class={`nl-heading nl-heading--level-${heading ? 2 : 3}`}>{t('compose.text')}</H>
       {m.text ? (
         <p class="nl-paragraph st-received__text" data-testid="receive-text">{m.text}</p>
@@ -193,36 +101,7 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
         <p class="nl-paragraph st-muted" data-testid="receive-text">{t('receive.no_text')}</p>
       )}
       <H class={`nl-heading nl-heading--level-${heading ? 2 : 3}`} id="receive-docs">{t('compose.documents')}</H>
-      <div class="utrecht-table-container">
-        <table class="utrecht-table utrecht-table--html-table st-stack st-doc-table" aria-labelledby="receive-docs">
-          <thead class="utrecht-table__header">
-            <tr class="utrecht-table__row">
-              <th class="utrecht-table__header-cell" scope="col">{t('receive.name')}</th>
-              <th class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column" scope="col">{t('receive.size')}</th>
-              <th class="utrecht-table__header-cell" scope="col"><span class="rhc-visually-hidden">{t('receive.action')}</span></th>
-            </tr>
-          </thead>
-          <tbody class="utrecht-table__body">
-            {m.files.map((f, k) => (
-              <tr class="utrecht-table__row" key={f.index}>
-                <td class="utrecht-table__cell st-doc-table__name" translate="no" data-testid="receive-file-name">{displayName(f.name)}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric-column st-nowrap">{formatSize(f.size, lang)}</td>
-                <td class="utrecht-table__cell st-doc-table__action">
-                  <button
-                    type="button"
-                    class="utrecht-button utrecht-button--secondary-action"
-                    aria-disabled={busy ? 'true' : undefined}
-                    onClick={() => run(f.name, [f.index], names[k], false, f.size)}
-                  >
-                    {t('receive.download')}
-                    <span class="rhc-visually-hidden"> {displayName(f.name)}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DocumentTable m={m} names={names} busy={busy} run={run} lang={lang} />
       <p class="st-actions">
         <button
           type="button"
@@ -233,41 +112,8 @@ export function Received({ msgId, doc, worker, urls, expect, heading = true }) {
           {t('receive.archive')}
         </button>
       </p>
-      {job && (
-        <div class="st-progress st-received__progress">
-          <label class="utrecht-form-label" for="receive-progress">
-            {t('receive.progress', { name: job.label, percent: pct })}
-          </label>
-          <progress id="receive-progress" class="st-progress__bar" max={100} value={pct}>{pct}%</progress>
-          <p class="nl-paragraph st-small">
-            {t('progress.detail', { sent: formatSize(job.bytes, lang), total: formatSize(job.total, lang) })}
-          </p>
-          <p class="st-actions">
-            <button type="button" class="utrecht-button utrecht-button--secondary-action" onClick={() => worker.cancel()}>
-              {t('receive.stop')}
-            </button>
-          </p>
-        </div>
-      )}
-      <div class="st-status" role="status" aria-live="polite" data-testid="receive-status">
-        {job && (
-          <p class="nl-paragraph rhc-visually-hidden" data-testid="receive-announce">
-            {t(job.archive ? 'receive.busy_archive' : 'receive.busy', { name: job.name, percent: Math.min(90, Math.floor(pct / 10) * 10) })}
-          </p>
-        )}
-        {result?.ok && (
-          <Alert type="ok">
-            <p class="nl-paragraph" tabIndex={-1} ref={resultRef}>{result.ok}</p>
-          </Alert>
-        )}
-      </div>
-      {result?.error && (
-        <div role="alert" data-testid="receive-error">
-          <Alert type="error">
-            <p class="nl-paragraph" tabIndex={-1} ref={resultRef}>{result.error}</p>
-          </Alert>
-        </div>
-      )}
+      {job && <DownloadProgress job={job} pct={pct} worker={worker} lang={lang} />}
+      <DownloadStatus job={job} pct={pct} result={result} resultRef={resultRef} />
     </section>
   );
 }

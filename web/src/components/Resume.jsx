@@ -6,7 +6,7 @@
 // Access API; keeping FileSystemFileHandles in IndexedDB is left for later.
 import { useRef, useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
-import { displayName, sanitizeName } from '../send/names.js';
+import { displayName, sanitizeName } from '../lib/filenames.js';
 import { resumeMessage } from '../send/send.js';
 import { Alert, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX } from './Form.jsx';
 import { useKeyChange } from './KeyChange.jsx';

@@ -5,7 +5,7 @@
 // before the first, a recent login).
 import { useEffect, useState } from 'preact/hooks';
 import qrcode from 'qrcode-generator';
-import { factors, webauthnSupported } from '../account/factors.js';
+import { factors, webauthnSupported } from '../account/page/factors.js';
 import { t } from '../lib/i18n.js';
 import { Alert, errorText, Status, SubmitButton, TextField } from './Form.jsx';
 import { StepUp } from './StepUp.jsx';

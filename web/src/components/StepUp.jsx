@@ -3,7 +3,7 @@
 // (Beheer, and changing the factors themselves). A passkey by a button; a
 // code from the authenticator app or a recovery code by a field.
 import { useState } from 'preact/hooks';
-import { webauthnSupported } from '../account/factors.js';
+import { webauthnSupported } from '../account/page/factors.js';
 import { t } from '../lib/i18n.js';
 import { errorText, Status, SubmitButton, TextField } from './Form.jsx';
 

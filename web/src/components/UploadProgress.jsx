@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, tn } from '../lib/i18n.js';
 import { useLang } from '../lib/page.js';
-import { displayName, formatDuration, formatSize } from '../send/names.js';
+import { displayName } from '../lib/filenames.js';
+import { formatDuration, formatSize } from '../lib/format.js';
 
 const STEP = 10; // percent between two announcements
 

@@ -1,5 +1,5 @@
 // What sending a message needs once K exists, for an account sender
-// (account/messages.js) and for someone from outside (request/worker.js)
+// (account/worker/messages.js) and for someone from outside (request/worker.js)
 // alike: the recipient's X25519 stanza, after checking the key against the
 // key id the server (or a request link) names, and the signed, sealed
 // manifest (SECURITY.md §1.4-§1.6, format-stf1.md §4-§5).

@@ -5,7 +5,7 @@ import { createWorker } from './trusted.js';
 
 const WORKERS = typeof __ST_WORKERS__ === 'object' ? __ST_WORKERS__ : {};
 
-/** The URL of worker bundle `name` (e.g. "crypto-worker"); throws if it was not built. */
+/** The URL of worker bundle `name` (e.g. "send-worker"); throws if it was not built. */
 export function workerUrl(name) {
   const url = WORKERS[name];
   if (!url) throw new Error(`worker ${name} is not in this build`);

@@ -4,7 +4,7 @@ import { t } from './i18n.js';
 
 /** The catalogue text for an ApiError or AccountKeyError (SECURITY: no server text shown). */
 export function errorText(err) {
-  // Key-transparency failures (account/transparency.js) have codes of their own.
+  // Key-transparency failures (account/page/transparency.js) have codes of their own.
   const code = err?.name === 'TransparencyError' ? `kt_${err.code}` : err?.code;
   if (code === 'rate_limited') {
     const s = Number(err.retryAfter);

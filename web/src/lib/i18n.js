@@ -28,7 +28,7 @@ function storage() {
  * (localStorage), else the first of the browser's languages
  * (navigator.languages, which the browser also sends as Accept-Language)
  * that we have, else Dutch. A logged-in account's own choice follows once
- * it is known (account/client.js applyAccountLang).
+ * it is known (account/page/client.js applyAccountLang).
  */
 export function initialLang() {
   const saved = storage()?.getItem(STORAGE_KEY);

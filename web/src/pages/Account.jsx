@@ -1,9 +1,8 @@
 // "Wijzig accountgegevens" (A6): display name, password change (re-wraps UK
 // only), the key fingerprint, and Uitloggen.
-import { useEffect, useState } from 'preact/hooks';
-import { changeName, changePassword, logout } from '../account/client.js';
-import { passwordProblem } from '../account/policy.js';
-import { useAccount } from '../account/session.js';
+import { useState } from 'preact/hooks';
+import { changeName, changePassword, logout } from '../account/page/client.js';
+import { passwordProblem } from '../account/page/policy.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { PasswordFields, passwordErrors } from '../components/PasswordFields.jsx';
 import { SecondFactor } from '../components/SecondFactor.jsx';
@@ -11,10 +10,8 @@ import { Sessions } from '../components/Sessions.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
-import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
-import { Loading } from './Home.jsx';
-import { Unlock } from './Unlock.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 function NameForm({ user }) {
   const [name, setName] = useState(user.name);
@@ -144,22 +141,6 @@ function AccountPage({ account }) {
         </p>
       </section>
     </article>
-  );
-}
-
-/** Pages behind login: Loading, Unlock, or a redirect to /inloggen. */
-export function RequireLogin({ children }) {
-  const account = useAccount();
-  const anonymous = account.status === 'anonymous';
-  useEffect(() => {
-    if (anonymous) navigate(loginPathFor(location), { replace: true });
-  }, [anonymous]);
-  return account.status === 'locked' ? (
-    <Unlock user={account.user} />
-  ) : account.status === 'unlocked' ? (
-    children(account)
-  ) : (
-    <Loading />
   );
 }
 

@@ -16,9 +16,10 @@ import { LANGUAGES, getLang, t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { PATHS } from '../paths.js';
-import { formatPhone, normalizePhone, validEmail } from '../send/names.js';
+import { validEmail } from '../lib/email.js';
+import { formatPhone, normalizePhone } from '../lib/phone.js';
 import { sendMessage } from '../send/send.js';
-import { RequireLogin } from './Account.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const clean = (s) => s.replace(CONTROLS, '').trim();
 

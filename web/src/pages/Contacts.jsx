@@ -1,18 +1,17 @@
 // "Adresboek bewerken" (C1): the personal address book — search, sort and
 // pages; "Nieuwe toevoegen", "Bewerken", "Verwijderen" (after a question),
 // "Verstuur bericht" to a contact; CSV import and export.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { contactBody, deleteContact, exportUrl, listContacts, PAGE_SIZE, updateContact } from '../book/api.js';
 import { contactErrors, saveNewContact } from '../book/contact.js';
-import { FormEnd, RowActions, useAnnouncedReload } from '../components/BookParts.jsx';
+import { BookTable, BookTop, bookListBody, FormEnd, RowActions, useBookForm, useBookPage } from '../components/BookParts.jsx';
 import { CsvImport } from '../components/CsvImport.jsx';
-import { useConfirm } from '../components/Dialog.jsx';
-import { errorText, TextField } from '../components/Form.jsx';
+import { TextField } from '../components/Form.jsx';
 import { t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
-import { formatPhone } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
+import { formatPhone } from '../lib/phone.js';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const SORTS = {
   name: { sort: 'name', order: 'asc' },
@@ -26,42 +25,18 @@ const FIELD_OF = { bad_name: 'name', bad_organisation: 'organisation', bad_email
 export const composeTo = (id) => `${PATHS.compose}?contact=${encodeURIComponent(id)}`;
 
 function ContactForm({ editing, onDone, ask }) {
-  const [d, setD] = useState(editing === 'new' ? EMPTY : { ...EMPTY, ...editing, phone: formatPhone(editing.phone) || '' });
-  const [errors, setErrors] = useState({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState('');
-  const form = useRef(null);
-  // Opening the form puts the cursor in its first field.
-  // A layout effect: the cursor is there in the same frame the form appears.
-  useLayoutEffect(() => form.current?.querySelector('input')?.focus(), []);
-  const set = (k) => (v) => {
-    setD((x) => ({ ...x, [k]: v }));
-    setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));
-  };
-  const onSubmit = async (event) => {
-    event.preventDefault();
-    if (busy) return;
-    const next = contactErrors(d);
-    setErrors(next);
-    setFailure('');
-    if (Object.keys(next).length) {
-      requestAnimationFrame(() => form.current?.querySelector('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setBusy(true);
-    try {
+  const { d, set, errors, busy, failure, form, onSubmit } = useBookForm({
+    initial: editing === 'new' ? EMPTY : { ...EMPTY, ...editing, phone: formatPhone(editing.phone) || '' },
+    check: contactErrors,
+    fieldOf: FIELD_OF,
+    onDone,
+    save: async (x) => {
       let how = 'updated';
-      if (editing === 'new') how = await saveNewContact(d, ask);
-      else await updateContact(editing.id, contactBody(d));
-      if (how !== 'kept') onDone(t('book.saved', { name: d.name.trim() }));
-    } catch (err) {
-      const field = FIELD_OF[err?.code];
-      if (field) setErrors({ [field]: errorText(err) });
-      else setFailure(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+      if (editing === 'new') how = await saveNewContact(x, ask);
+      else await updateContact(editing.id, contactBody(x));
+      return how === 'kept' ? null : t('book.saved', { name: x.name.trim() });
+    },
+  });
   return (
     <section class="st-section st-book-form" aria-labelledby="contact-form-title">
       <h2 class="nl-heading nl-heading--level-2" id="contact-form-title">
@@ -81,36 +56,23 @@ function ContactForm({ editing, onDone, ask }) {
 
 function ContactTable({ list, onEdit, onDelete }) {
   return (
-    <div class="utrecht-table-container">
-      <table class="utrecht-table utrecht-table--html-table st-stack st-book-table" aria-labelledby="contacts-list-title" data-testid="contacts">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">{t('compose.name')}</th>
-            <th class="utrecht-table__header-cell" scope="col">{t('book.organisation')}</th>
-            <th class="utrecht-table__header-cell" scope="col">{t('compose.email')}</th>
-            <th class="utrecht-table__header-cell" scope="col">{t('compose.phone')}</th>
-            <th class="utrecht-table__header-cell" scope="col"><span class="rhc-visually-hidden">{t('book.actions')}</span></th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {list.map((c) => (
-            <tr class="utrecht-table__row" key={c.id}>
-              <th class="utrecht-table__cell st-book-table__name" scope="row">{c.name}</th>
-              <td class="utrecht-table__cell">{c.organisation}</td>
-              <td class="utrecht-table__cell st-break">{c.email}</td>
-              <td class="utrecht-table__cell st-nowrap">{formatPhone(c.phone)}</td>
-              <td class="utrecht-table__cell">
-                <RowActions name={c.name} onEdit={(el) => onEdit(c, el)} onDelete={() => onDelete(c)}>
-                  <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action" href={composeTo(c.id)}>
-                    {t('book.send')}<span class="rhc-visually-hidden"> {t('book.to', { name: c.name })}</span>
-                  </a>
-                </RowActions>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <BookTable labelledBy="contacts-list-title" testid="contacts" heads={[t('compose.name'), t('book.organisation'), t('compose.email'), t('compose.phone')]}>
+      {list.map((c) => (
+        <tr class="utrecht-table__row" key={c.id}>
+          <th class="utrecht-table__cell st-book-table__name" scope="row">{c.name}</th>
+          <td class="utrecht-table__cell">{c.organisation}</td>
+          <td class="utrecht-table__cell st-break">{c.email}</td>
+          <td class="utrecht-table__cell st-nowrap">{formatPhone(c.phone)}</td>
+          <td class="utrecht-table__cell">
+            <RowActions name={c.name} onEdit={(el) => onEdit(c, el)} onDelete={() => onDelete(c)}>
+              <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action" href={composeTo(c.id)}>
+                {t('book.send')}<span class="rhc-visually-hidden"> {t('book.to', { name: c.name })}</span>
+              </a>
+            </RowActions>
+          </td>
+        </tr>
+      ))}
+    </BookTable>
   );
 }
 
@@ -136,13 +98,8 @@ function AddressBook() {
   const [sort, setSort] = useState('name');
   const [offset, setOffset] = useState(0);
   const [res, setRes] = useState(null);
-  const [editing, setEditing] = useState(null); // null | 'new' | contact
-  const [status, setStatus] = useState('');
-  const [reload, setReload] = useState(0);
-  const [confirm, ask] = useConfirm();
-  const addButton = useRef(null);
-  const statusRef = useRef(null);
-  const { announce, shown } = useAnnouncedReload({ setRes, setStatus, setReload, statusRef });
+  const page = useBookPage({ setRes });
+  const { editing, setEditing, reload, setReload, setStatus, ask, shown, done } = page;
 
   useEffect(() => {
     let live = true;
@@ -155,43 +112,19 @@ function AddressBook() {
     };
   }, [q, sort, offset, reload]);
 
-  const done = (msg) => {
-    setEditing(null);
-    if (msg) announce(msg);
-    else requestAnimationFrame(() => addButton.current?.focus());
-  };
-  const onDelete = async (c) => {
-    const yes = await ask({ title: t('book.delete_contact'), text: t('book.confirm_delete', { name: c.name, email: c.email }), yes: t('book.delete'), danger: true });
-    if (!yes) return;
-    try {
-      await deleteContact(c.id);
-      if (editing?.id === c.id) setEditing(null);
-      announce(t('book.deleted', { name: c.name }));
-    } catch (err) {
-      announce(errorText(err));
-    }
-  };
+  const onDelete = (c) => page.remove(c, {
+    question: { title: t('book.delete_contact'), text: t('book.confirm_delete', { name: c.name, email: c.email }), yes: t('book.delete'), danger: true },
+    del: deleteContact,
+    deleted: t('book.deleted', { name: c.name }),
+  });
 
   const list = res?.contacts;
-  let body;
-  if (res?.error) body = <p class="nl-paragraph st-empty">{errorText(res.error)}</p>;
-  else if (!list) body = <p class="nl-paragraph st-empty">{t('app.loading')}</p>;
-  else if (!list.length) body = <p class="nl-paragraph st-empty">{q.trim() ? t('book.none_found', { q: q.trim() }) : t('book.empty')}</p>;
-  else body = <ContactTable list={list} onEdit={(c) => setEditing(c)} onDelete={onDelete} />;
+  const body = bookListBody(res, list, q.trim() ? t('book.none_found', { q: q.trim() }) : t('book.empty'),
+    () => <ContactTable list={list} onEdit={(c) => setEditing(c)} onDelete={onDelete} />);
   return (
     <article class="st-page st-page--wide">
-      <h1 class="nl-heading nl-heading--level-1">{t('page.contacts')}</h1>
-      <p class="nl-paragraph">{t('book.intro')}</p>
-      <p class="nl-paragraph st-book-status" role="status" tabIndex={-1} ref={statusRef}>{status}</p>
-      {editing ? (
-        <ContactForm key={editing === 'new' ? 'new' : editing.id} editing={editing} onDone={done} ask={ask} />
-      ) : (
-        <p class="st-actions">
-          <button type="button" ref={addButton} class="utrecht-button utrecht-button--primary-action" onClick={() => setEditing('new')}>
-            {t('book.add')}
-          </button>
-        </p>
-      )}
+      <BookTop title={t('page.contacts')} intro={t('book.intro')} page={page}
+        form={editing && <ContactForm key={editing === 'new' ? 'new' : editing.id} editing={editing} onDone={done} ask={ask} />} />
       <section class="st-section" aria-labelledby="contacts-list-title">
         <h2 class="nl-heading nl-heading--level-2" id="contacts-list-title">{t('book.contacts')}</h2>
         <div class="st-book-tools" role="search">
@@ -213,7 +146,7 @@ function AddressBook() {
         {list && <Pager total={res.total} offset={offset} onPage={setOffset} />}
       </section>
       <CsvImport exportHref={exportUrl()} onImported={(msg) => { setStatus(msg); setReload((n) => n + 1); }} />
-      {confirm}
+      {page.confirm}
     </article>
   );
 }

@@ -11,7 +11,7 @@ import { api, ApiError } from '../lib/api.js';
 import { getLang, t, tn } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { openRequest, RequestWorker } from '../request/client.js';
-import { validEmail } from '../send/names.js';
+import { validEmail } from '../lib/email.js';
 import { QStop } from './RequestUpload.jsx';
 
 function Intro({ onNext }) {

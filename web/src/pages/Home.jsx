@@ -1,16 +1,17 @@
 // "/": the public start page for visitors, the employee home page when
 // logged in (and unlocked), the Ontgrendelen screen after a reload.
 import { useEffect, useState } from 'preact/hooks';
-import { useAccount } from '../account/session.js';
+import { useAccount } from '../account/page/session.js';
 import { Alert, errorText } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { useMailbox } from '../lib/mailbox.js';
-import { mailboxPath } from './Mailboxes.jsx';
 import { t } from '../lib/i18n.js';
 import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
-import { formatDateTime } from '../send/names.js';
-import { PATHS, reportPath } from '../paths.js';
+import { formatDateTime } from '../lib/format.js';
+import { mailboxPath, PATHS } from '../paths.js';
+import { Loading } from '../components/Loading.jsx';
+import { ReportLink } from '../components/ReportLink.jsx';
 import { Unlock } from './Unlock.jsx';
 
 function PublicHome() {
@@ -48,7 +49,6 @@ function ButtonLink({ href, children, secondary }) {
     </a>
   );
 }
-
 
 /** The newest 50 sent or received messages (GET /api/v1/messages?box=…). */
 function MessageList({ id, title, box }) {
@@ -183,22 +183,3 @@ export function Home() {
   );
 }
 
-/** The "Rapport" link of a row in a message list, named by its subject. */
-export function ReportLink({ m }) {
-  return (
-    <a class="nl-link st-keep-words" href={reportPath(m.id)} aria-label={t('lists.report_of', { subject: m.subject || t('list.no_subject') })}>
-      {t('page.report')}
-    </a>
-  );
-}
-
-export function Loading() {
-  useTitle('app.loading');
-  return (
-    <article class="st-page" aria-busy="true">
-      <p class="nl-paragraph" role="status">
-        {t('app.loading')}
-      </p>
-    </article>
-  );
-}

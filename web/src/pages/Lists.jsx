@@ -11,9 +11,9 @@ import { withMailbox } from '../lib/mailbox.js';
 import { getLang, t, tn } from '../lib/i18n.js';
 import { StateBadge, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
-import { formatDateTime } from '../send/names.js';
-import { ReportLink } from './Home.jsx';
-import { RequireLogin } from './Account.jsx';
+import { formatDateTime } from '../lib/format.js';
+import { ReportLink } from '../components/ReportLink.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const PAGE = 25;
 const FILTERS = ['', 'uploading', 'sent', 'opened', 'downloaded', 'expired', 'revoked'];

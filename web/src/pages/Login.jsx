@@ -1,9 +1,10 @@
 // "Inloggen medewerkers" (A4): prelogin, the KDF floor, Argon2 in the key
 // Worker, login with the auth key, unwrap and self-check the keys, then home.
 import { useState } from 'preact/hooks';
-import { login, loginSecondFactor } from '../account/client.js';
-import { loginFactorProof } from '../account/factors.js';
+import { login, loginSecondFactor } from '../account/page/client.js';
+import { loginFactorProof } from '../account/page/factors.js';
 import { FactorForm } from '../components/StepUp.jsx';
+import { failureCode, KeyChangedAlarm, LogAlarm } from '../components/KeyAlarms.jsx';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -11,27 +12,6 @@ import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { afterLoginPath } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
-
-/** The blocking alarm when the published key does not match the unwrapped one (§1.8). */
-export function KeyChangedAlarm() {
-  return (
-    <Alert type="error" role="alert" title={t('keys.changed_title')}>
-      <p class="nl-paragraph">{t('keys.changed_text')}</p>
-    </Alert>
-  );
-}
-
-/** The key-transparency check at login failed (account/transparency.js): an alarm, not a form error. */
-export function LogAlarm({ text }) {
-  return (
-    <Alert type="error" role="alert" title={t('kt.alarm_title')}>
-      <p class="nl-paragraph">{text}</p>
-    </Alert>
-  );
-}
-
-/** The failure code a page keys its alarms on. */
-export const failureCode = (err) => (err?.name === 'TransparencyError' ? 'kt' : err?.code);
 
 function NotVerified({ email }) {
   const [sent, setSent] = useState(false);

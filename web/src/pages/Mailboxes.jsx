@@ -4,8 +4,8 @@
 // browser), "Verwijderen" for the owner (a new mailbox key for everyone who
 // stays), "Sleutels aanmaken" for the owner of a new mailbox, and the history.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { addMailboxMember, fingerprintOf, newMailboxKey, unlockMailbox } from '../account/client.js';
-import { trustKey } from '../account/peerkeys.js';
+import { addMailboxMember, fingerprintOf, newMailboxKey, unlockMailbox } from '../account/page/client.js';
+import { trustKey } from '../account/page/peerkeys.js';
 import { useKeyChange } from '../components/KeyChange.jsx';
 import { useConfirm } from '../components/Dialog.jsx';
 import { Alert, Checkbox, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
@@ -14,13 +14,12 @@ import { t } from '../lib/i18n.js';
 import { setMailbox } from '../lib/mailbox.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
-import { PATHS } from '../paths.js';
-import { formatDateTime } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
-import { Loading } from './Home.jsx';
+import { mailboxPath, PATHS } from '../paths.js';
+import { formatDateTime } from '../lib/format.js';
+import { RequireLogin } from '../components/RequireLogin.jsx';
+import { Loading } from '../components/Loading.jsx';
 
 const enc = encodeURIComponent;
-export const mailboxPath = (id) => `/postbussen/${enc(id)}`;
 
 function MailboxList() {
   useTitle('page.mailboxes');

@@ -20,10 +20,12 @@ import { ReceiveWorker } from '../receive/client.js';
 import { t } from '../lib/i18n.js';
 import { stateKey, stateLabel } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
-import { displayName, formatDateTime, formatSize, maskPhone } from '../send/names.js';
+import { displayName } from '../lib/filenames.js';
+import { formatDateTime, formatSize } from '../lib/format.js';
+import { maskPhone } from '../lib/phone.js';
 import { reportPath } from '../paths.js';
-import { RequireLogin } from './Account.jsx';
-import { Loading } from './Home.jsx';
+import { RequireLogin } from '../components/RequireLogin.jsx';
+import { Loading } from '../components/Loading.jsx';
 
 const READABLE = ['sent', 'opened', 'downloaded'];
 const enc = encodeURIComponent;

@@ -1,8 +1,8 @@
 // "Account aanmaken" (A1, A2): the form, then the recovery key (shown once),
 // then "Controleer uw e-mail". The keys are made in the account Worker.
 import { useRef, useState } from 'preact/hooks';
-import { register } from '../account/client.js';
-import { passwordProblem } from '../account/policy.js';
+import { register } from '../account/page/client.js';
+import { passwordProblem } from '../account/page/policy.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { PasswordFields, passwordErrors } from '../components/PasswordFields.jsx';
 import { RecoveryKey } from '../components/RecoveryKey.jsx';

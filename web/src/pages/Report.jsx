@@ -10,8 +10,8 @@ import { getLang, hasKey, t } from '../lib/i18n.js';
 import { StateBadge } from '../lib/states.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
-import { formatDateTime, formatSize } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
+import { formatDateTime, formatSize } from '../lib/format.js';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 
 const enc = encodeURIComponent;
 const KINDS = [

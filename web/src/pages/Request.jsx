@@ -8,7 +8,7 @@
 // and the employee sends it from their own mail program, so no link the
 // server wrote reaches the outside person.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { fingerprint } from '../account/client.js';
+import { fingerprint } from '../account/page/client.js';
 import { currentMailbox } from '../lib/mailbox.js';
 import { Alert, Checkbox, cleanText, errorText, SubmitButton, TextArea, TEXT_MAX, TextField } from '../components/Form.jsx';
 import { DeliveryButtons, mailtoUrl } from '../components/LinkDelivery.jsx';
@@ -17,8 +17,9 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { PATHS } from '../paths.js';
-import { formatDateTime, validEmail } from '../send/names.js';
-import { RequireLogin } from './Account.jsx';
+import { validEmail } from '../lib/email.js';
+import { formatDateTime } from '../lib/format.js';
+import { RequireLogin } from '../components/RequireLogin.jsx';
 import { RecipientLanguage } from './Compose.jsx';
 
 const FIELD_OF = { connected_domain: 'email', bad_email: 'email', bad_name: 'name', bad_text: 'text' };

@@ -10,7 +10,8 @@ import { takeFragment } from '../lib/fragment.js';
 import { t, tn } from '../lib/i18n.js';
 import { useLang, useTitle } from '../lib/page.js';
 import { openRequest } from '../request/client.js';
-import { displayName, formatDateTime, formatSize } from '../send/names.js';
+import { displayName } from '../lib/filenames.js';
+import { formatDateTime, formatSize } from '../lib/format.js';
 
 const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
 

@@ -3,8 +3,8 @@
 // after an explicit confirmation, new UK, key pairs and recovery key
 // (mode "new_keys"); old messages can no longer be opened.
 import { useEffect, useState } from 'preact/hooks';
-import { resetInfo, resetWithNewKeys, resetWithRecovery } from '../account/client.js';
-import { passwordProblem } from '../account/policy.js';
+import { resetInfo, resetWithNewKeys, resetWithRecovery } from '../account/page/client.js';
+import { passwordProblem } from '../account/page/policy.js';
 import { Alert, Checkbox, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { PasswordFields, passwordErrors } from '../components/PasswordFields.jsx';
 import { RecoveryKey } from '../components/RecoveryKey.jsx';

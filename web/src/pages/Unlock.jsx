@@ -3,15 +3,15 @@
 // of a login again (own keys, keyring of pins). A session record whose keys
 // the directory contradicted (account.alarm) shows the alarm at once.
 import { useState } from 'preact/hooks';
-import { logout, unlock } from '../account/client.js';
-import { useAccount } from '../account/session.js';
+import { logout, unlock } from '../account/page/client.js';
+import { useAccount } from '../account/page/session.js';
 import { errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
 import { t } from '../lib/i18n.js';
 import { useTitle } from '../lib/page.js';
 import { navigate } from '../lib/router.js';
 import { loginPathFor } from '../lib/returnto.js';
 import { PATHS } from '../paths.js';
-import { failureCode, KeyChangedAlarm, LogAlarm } from './Login.jsx';
+import { failureCode, KeyChangedAlarm, LogAlarm } from '../components/KeyAlarms.jsx';
 
 export function Unlock({ user }) {
   useTitle('unlock.title');

@@ -5,7 +5,7 @@
 // used link offers a new one (POST verify/resend, always 202).
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, errorText, Status, SubmitButton, TextField } from '../components/Form.jsx';
-import { verifyAccount, verifyInfo } from '../account/client.js';
+import { verifyAccount, verifyInfo } from '../account/page/client.js';
 import { api } from '../lib/api.js';
 import { takeFragment } from '../lib/fragment.js';
 import { t } from '../lib/i18n.js';

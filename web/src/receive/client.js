@@ -3,8 +3,9 @@
 // the browser has it, otherwise a service-worker streamed download (sw.js).
 // The page never sees K or plaintext; it passes key material it cannot
 // read (a MessagePort from the account Worker) and file handles.
-import { messageCrypto } from '../account/client.js';
+import { messageCrypto } from '../account/page/client.js';
 import { startWorker } from '../lib/assets.js';
+import { connect } from '../lib/rpc.js';
 import { scriptURL } from '../lib/trusted.js';
 import { safeFileName } from './names.js';
 
@@ -23,38 +24,18 @@ export const DAMAGED = new Set([
   'record_auth', 'truncated', 'trailing', 'short_record', 'counter', 'size',
 ]);
 
+/** The download Worker (worker.js), through lib/rpc.js. */
 export class ReceiveWorker {
   constructor() {
-    this.w = startWorker('receive-worker', { name: 'download' });
-    this.seq = 0;
+    this.rpc = connect(startWorker('receive-worker', { name: 'download' }), {
+      error: (code, message, status) => new ReceiveError(code, message, status),
+      failed: ['internal', 'the download worker failed'],
+    });
     this.dl = 0;
-    this.waiting = new Map();
-    this.progress = new Map();
-    this.w.onmessage = (ev) => {
-      const m = ev.data || {};
-      if (m.event === 'progress') {
-        this.progress.get(m.dl)?.(m.bytes);
-        return;
-      }
-      const p = this.waiting.get(m.id);
-      if (!p) return;
-      this.waiting.delete(m.id);
-      if (m.error) p.reject(new ReceiveError(m.error, m.message, m.status));
-      else p.resolve(m.result);
-    };
-    this.w.onerror = (ev) => {
-      ev.preventDefault?.();
-      for (const p of this.waiting.values()) p.reject(new ReceiveError('internal', 'the download worker failed'));
-      this.waiting.clear();
-    };
   }
 
-  call(op, args = {}, transfer = []) {
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.w.postMessage({ id, op, ...args }, transfer);
-    });
+  call(op, args = {}, transfer = [], opts = {}) {
+    return this.rpc.call(op, args, transfer, opts);
   }
 
   /** Link flow: S (base64url) goes to the Worker; → link_auth (base64url). */
@@ -95,14 +76,12 @@ export class ReceiveWorker {
    */
   async save({ msgId, files, urls, archive = false, target, onProgress }) {
     const dl = ++this.dl;
-    if (onProgress) this.progress.set(dl, onProgress);
     const transfer = target.port ? [target.port] : [];
-    const job = this.call('save', { dl, msgId, files, urls, archive, target: target.handle ? { handle: target.handle } : { port: target.port } }, transfer);
+    const job = this.call('save', { dl, msgId, files, urls, archive, target: target.handle ? { handle: target.handle } : { port: target.port } }, transfer, { onProgress });
     this.current = dl;
     try {
       return await job;
     } finally {
-      this.progress.delete(dl);
       target.done?.();
     }
   }
@@ -112,9 +91,7 @@ export class ReceiveWorker {
   }
 
   terminate() {
-    this.w.terminate();
-    for (const p of this.waiting.values()) p.reject(new ReceiveError('aborted', 'stopped'));
-    this.waiting.clear();
+    this.rpc.terminate('aborted', 'stopped');
   }
 }
 

@@ -4,16 +4,16 @@
 // through a MessageChannel, so K never passes the page — opens and checks
 // the manifest, and decrypts documents straight into a File System Access
 // writable or a service-worker download stream, record by record.
-// Protocol, one reply per request:
-//   {id, op:'linkAuth', msgId, S}                        → {link_auth}
-//   {id, op:'linkKey', msgId, link_stanza, r_srv}        → {}
-//   {id, op:'adoptKey', msgId, port}                     → {} once K arrived on port
-//   {id, op:'manifest', msgId, sealed, expect, server}   → {manifest, problems}
-//   {id, op:'save', dl, msgId, files, urls, archive, target} → {bytes}
+// The page talks to it through lib/rpc.js (method(args) → result):
+//   linkAuth({msgId, S})                        → {link_auth}
+//   linkKey({msgId, link_stanza, r_srv})        → {}
+//   adoptKey({msgId, port})                     → {} once K arrived on port
+//   manifest({msgId, sealed, expect, server})   → {manifest, problems}
+//   save({dl, msgId, files, urls, archive, target}) → {bytes}, progress: bytes
 //        target: {handle} (File System Access) or {port} (service worker)
-//   {id, op:'cancel', dl}                                → {}
-//   {id, op:'forget', msgId}                             → {}
-// events: {event:'progress', dl, bytes}. errors → {id, error: code, message}.
+//   cancel({dl})                                → {}
+//   forget({msgId})                             → {}
+// Errors carry a code (codeOf) and, for a failed fetch, the HTTP status.
 import { makeZip } from 'client-zip';
 import { b64uDecode, b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
 import { EnvelopeError } from '../crypto/errors.js';
@@ -24,6 +24,7 @@ import { unwrapLink } from '../crypto/stanza.js';
 import { FetchError, decryptedStream } from './decrypt.js';
 import { archiveNames } from './names.js';
 import { fsaSink, portSink } from './sink.js';
+import { inWorker, serve } from '../lib/rpc.js';
 
 const secrets = new Map(); // msgId → S (link flow, until K is unwrapped)
 const keys = new Map(); // msgId → { K: CryptoKey, id: Uint8Array(16), manifest }
@@ -81,7 +82,7 @@ async function problemsOf(m, expect, server) {
   return out;
 }
 
-async function save({ dl, msgId, files, urls, archive, target, names }) {
+async function save({ dl, msgId, files, urls, archive, target, names }, { progress }) {
   const { K, id, manifest } = keyOf(msgId);
   if (!manifest) throw new ReceiveError('argument', 'open the manifest first');
   const ctl = new AbortController();
@@ -92,7 +93,7 @@ async function save({ dl, msgId, files, urls, archive, target, names }) {
     const now = Date.now();
     if (now - lastReport > 150) {
       lastReport = now;
-      postMessage({ event: 'progress', dl, bytes });
+      progress(bytes);
     }
   };
   // Only documents of the verified manifest, by index.
@@ -132,7 +133,7 @@ async function save({ dl, msgId, files, urls, archive, target, names }) {
     // Only now — after the final record of every document verified — does
     // the file on disk (or the browser's download) become complete.
     await sink.close();
-    postMessage({ event: 'progress', dl, bytes });
+    progress(bytes);
     return { bytes };
   } catch (e) {
     await sink.abort(e);
@@ -216,16 +217,4 @@ function codeOf(e) {
   return 'internal';
 }
 
-if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
-  globalThis.onmessage = async (ev) => {
-    const { id, op, ...args } = ev.data || {};
-    try {
-      const fn = Object.hasOwn(OPS, op) ? OPS[op] : null;
-      if (!fn) throw new ReceiveError('argument', `unknown op ${op}`);
-      postMessage({ id, result: await fn(args) });
-    } catch (e) {
-      const status = e instanceof FetchError ? e.status : undefined;
-      postMessage({ id, error: codeOf(e), status, message: String(e?.message || e) });
-    }
-  };
-}
+if (inWorker()) serve(OPS, { codeOf });

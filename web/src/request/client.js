@@ -1,12 +1,13 @@
 // Sending documents from outside (Q2, Q4): the page's side of the request
 // key Worker (worker.js) and the whole send, reusing the employee's upload
 // path (send/send.js): create the message through the request token, check
-// the employee's key (account/peerkeys.js: its key-transparency entry, the
+// the employee's key (account/page/peerkeys.js: its key-transparency entry, the
 // link's key id and this browser's pins), upload, sign, send.
-import { trustKey } from '../account/peerkeys.js';
+import { trustKey } from '../account/page/peerkeys.js';
 import { api } from '../lib/api.js';
 import { startWorker } from '../lib/assets.js';
-import { mimeFor } from '../send/names.js';
+import { connect } from '../lib/rpc.js';
+import { mimeFor } from '../lib/mime.js';
 import { uploadCreated } from '../send/send.js';
 
 export class RequestError extends Error {
@@ -17,38 +18,21 @@ export class RequestError extends Error {
   }
 }
 
+/** The request key Worker (worker.js), through lib/rpc.js: call(op, args) → Promise. */
 export class RequestWorker {
   constructor() {
-    this.w = startWorker('request-worker', { name: 'request-keys' });
-    this.seq = 0;
-    this.waiting = new Map();
-    this.w.onmessage = (ev) => {
-      const { id, result, error, message } = ev.data || {};
-      const p = this.waiting.get(id);
-      if (!p) return;
-      this.waiting.delete(id);
-      if (error) p.reject(new RequestError(error, message));
-      else p.resolve(result);
-    };
-    this.w.onerror = (ev) => {
-      ev.preventDefault?.();
-      for (const p of this.waiting.values()) p.reject(new RequestError('worker', 'the key worker failed'));
-      this.waiting.clear();
-    };
-  }
-
-  call(op, args = {}) {
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.w.postMessage({ id, op, ...args });
+    this.rpc = connect(startWorker('request-worker', { name: 'request-keys' }), {
+      error: (code, message) => new RequestError(code, message),
+      failed: ['worker', 'the key worker failed'],
     });
   }
 
+  call(op, args = {}) {
+    return this.rpc.call(op, args);
+  }
+
   terminate() {
-    this.w.terminate();
-    for (const p of this.waiting.values()) p.reject(new RequestError('aborted', 'stopped'));
-    this.waiting.clear();
+    this.rpc.terminate('aborted', 'stopped');
   }
 }
 

@@ -4,16 +4,16 @@
 // is signed with a key pair made for this one message. K and the signing key
 // never leave this Worker; what leaves it is FK as a non-extractable
 // CryptoKey (for the upload Worker), the 96-byte headers, the stanza and the
-// sealed manifest. Protocol, one reply per request:
-//   {id, op, ...args} -> {id, result} | {id, error: code, message}
-// ops: start, file, finish, forget, and pow (the drop-off's proof of work,
+// sealed manifest. The page talks to it through lib/rpc.js; methods: start,
+// file, finish, forget, and pow (the drop-off's proof of work,
 // here so that the page stays responsive while it runs).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
 import { randomBytes } from '../crypto/bytes.js';
-import { EnvelopeError, fail } from '../crypto/errors.js';
+import { fail } from '../crypto/errors.js';
 import { KeyMismatch, checkedKey, recipientStanza, sealedManifest } from '../crypto/message.js';
 import { prepareFile } from '../crypto/stream.js';
+import { serve } from '../lib/rpc.js';
 
 function zeroBits(h) {
   let n = 0;
@@ -95,13 +95,4 @@ const OPS = {
   },
 };
 
-self.onmessage = async (event) => {
-  const { id, op, ...args } = event.data || {};
-  try {
-    const fn = Object.hasOwn(OPS, op) ? OPS[op] : null;
-    if (!fn) throw new EnvelopeError('argument', `unknown op ${op}`);
-    self.postMessage({ id, result: await fn(args) });
-  } catch (err) {
-    self.postMessage({ id, error: err?.code || 'internal', message: String(err?.message || err) });
-  }
-};
+serve(OPS);

@@ -13,20 +13,20 @@
 // message page then shows the link for the sender to deliver. A server that
 // answers 'standard' to a sender who asked for strict gets nothing.
 //
-// The recipient's key passes account/peerkeys.js (§1.8: the key-transparency
+// The recipient's key passes account/page/peerkeys.js (§1.8: the key-transparency
 // log, then the pins) before the message is even created, and the key in
 // the POST answer again before anything is made or uploaded: a key without
 // its log entry stops there; a logged key that changed opens the dialog
 // (`confirm`), and nothing is encrypted to it unless the user trusts it.
 // resumeMessage() passes the key of the GET answer through the same gate
 // before anything is uploaded or wrapped.
-import { messageCrypto } from '../account/client.js';
-import { lookupKey, trustKey } from '../account/peerkeys.js';
+import { messageCrypto } from '../account/page/client.js';
+import { lookupKey, trustKey } from '../account/page/peerkeys.js';
 import { b64uEncode } from '../crypto/b64u.js';
 import { sha256 } from '../crypto/bytes.js';
 import { ciphertextSize } from '../crypto/stf1.js';
 import { api, ApiError } from '../lib/api.js';
-import { mimeFor } from './names.js';
+import { mimeFor } from '../lib/mime.js';
 import { Progress } from './progress.js';
 import { SendWorker, UploadError, uploadFile } from './upload.js';
 

@@ -8,7 +8,7 @@ import { Upload } from 'tus-js-client';
 import { getSession } from '../lib/api.js';
 import { mailboxHeaders } from '../lib/mailbox.js';
 import { startWorker } from '../lib/assets.js';
-import { defaultPoolSize } from '../crypto/pool.js';
+import { connect } from '../lib/rpc.js';
 import { HEADER_LEN, TAG_LEN, locateOffset } from '../crypto/stf1.js';
 
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
@@ -22,39 +22,30 @@ export class UploadError extends Error {
   }
 }
 
-/** One upload Worker: a request/reply channel with ids. */
+/**
+ * How many upload Workers: WebCrypto AES-GCM runs at roughly 100 MiB/s per
+ * thread in Chromium, so one per core, at most four.
+ */
+export function defaultPoolSize() {
+  const n = (globalThis.navigator && navigator.hardwareConcurrency) || 1;
+  return Math.max(1, Math.min(4, n));
+}
+
+/** One upload Worker, through lib/rpc.js: call({op, ...args}) → Promise. */
 class Conn {
   constructor() {
-    this.w = startWorker('send-worker', { name: 'upload' });
-    this.seq = 0;
-    this.waiting = new Map();
-    this.w.onmessage = (ev) => {
-      const m = ev.data || {};
-      const p = this.waiting.get(m.id);
-      if (!p) return;
-      this.waiting.delete(m.id);
-      if (m.error) p.reject(new UploadError(m.error, m.message));
-      else p.resolve(m);
-    };
-    this.w.onerror = (ev) => {
-      ev.preventDefault?.();
-      for (const p of this.waiting.values()) p.reject(new UploadError('worker', 'the upload worker failed'));
-      this.waiting.clear();
-    };
-  }
-
-  call(msg) {
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.w.postMessage({ ...msg, id });
+    this.rpc = connect(startWorker('send-worker', { name: 'upload' }), {
+      error: (code, message) => new UploadError(code, message),
+      failed: ['worker', 'the upload worker failed'],
     });
   }
 
+  call({ op, ...args }) {
+    return this.rpc.call(op, args);
+  }
+
   terminate() {
-    this.w.terminate();
-    for (const p of this.waiting.values()) p.reject(new UploadError('aborted', 'stopped'));
-    this.waiting.clear();
+    this.rpc.terminate('aborted', 'stopped');
   }
 }
 

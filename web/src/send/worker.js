@@ -3,13 +3,13 @@
 // plaintext nor FK is ever handled by the page (SECURITY.md §1.3, §1.9,
 // STYLE rule 27). Records are deterministic given FK, index and salt, so a
 // retry or a tus resume at any offset gets identical bytes.
-// Protocol, one reply per request:
-//   {id, op:'open', fid, fk, header: ArrayBuffer, file: File}   → {id, size}
-//   {id, op:'range', fid, start, end}                           → {id, data: [Uint8Array]}
-//   {id, op:'close', fid}                                       → {id}
-// errors → {id, error: code, message}.
+// The page talks to it through lib/rpc.js (method(args) → result):
+//   open({fid, fk, header: ArrayBuffer, file: File})   → {size}
+//   range({fid, start, end})                           → {data: [Uint8Array]} (buffers moved)
+//   close({fid})                                       → {}
 import { EnvelopeError } from '../crypto/errors.js';
 import { HEADER_LEN, TAG_LEN, ciphertextSize, encryptRecord, locateOffset, recordCount } from '../crypto/stf1.js';
+import { inWorker, serve, transfer } from '../lib/rpc.js';
 
 const files = new Map(); // fid → {fk, header, file, P, R, n, size, tail}
 
@@ -63,38 +63,26 @@ async function range(f, start, end) {
   return out;
 }
 
-async function run(msg) {
-  switch (msg.op) {
-    case 'open': {
-      const header = new Uint8Array(msg.header);
-      if (header.length !== HEADER_LEN) throw new EnvelopeError('argument', 'header');
-      const log2 = header[6], P = msg.file.size;
-      const f = { fk: msg.fk, header, file: msg.file, P, log2, R: 2 ** log2, n: recordCount(P, log2), size: ciphertextSize(P, log2) };
-      files.set(msg.fid, f);
-      return { size: f.size };
-    }
-    case 'range': {
-      const data = await range(get(msg.fid), msg.start, msg.end);
-      return { data, transfer: data.map((d) => d.buffer) };
-    }
-    case 'close':
-      files.delete(msg.fid);
-      return {};
-    default:
-      throw new EnvelopeError('argument', `unknown op ${msg.op}`);
-  }
-}
+const OPS = {
+  open({ fid, fk, header: buf, file }) {
+    const header = new Uint8Array(buf);
+    if (header.length !== HEADER_LEN) throw new EnvelopeError('argument', 'header');
+    const log2 = header[6], P = file.size;
+    const f = { fk, header, file, P, log2, R: 2 ** log2, n: recordCount(P, log2), size: ciphertextSize(P, log2) };
+    files.set(fid, f);
+    return { size: f.size };
+  },
+  async range({ fid, start, end }) {
+    const data = await range(get(fid), start, end);
+    return transfer({ data }, data.map((d) => d.buffer));
+  },
+  close({ fid }) {
+    files.delete(fid);
+    return {};
+  },
+};
 
-if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
-  globalThis.onmessage = async (ev) => {
-    const msg = ev.data || {};
-    try {
-      const { transfer = [], ...res } = await run(msg);
-      globalThis.postMessage({ id: msg.id, ...res }, transfer);
-    } catch (e) {
-      // A File changed or removed on disk is NotReadableError: say so plainly.
-      const code = e instanceof EnvelopeError ? e.code : e?.name === 'NotReadableError' ? 'file_changed' : 'argument';
-      globalThis.postMessage({ id: msg.id, error: code, message: String(e?.message || e) });
-    }
-  };
-}
+// A File changed or removed on disk is NotReadableError: say so plainly.
+const codeOf = (e) => (e instanceof EnvelopeError ? e.code : e?.name === 'NotReadableError' ? 'file_changed' : 'argument');
+
+if (inWorker()) serve(OPS, { codeOf });

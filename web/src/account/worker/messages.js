@@ -11,13 +11,13 @@
 // mode (SECURITY.md §1.6) S goes nowhere but into its copy sealed under a key
 // from K; msgLinkSecret opens that copy for the sender's page, which shows
 // the link to deliver.
-import { b64uDecode, b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
-import { randomBytes, sha256 } from '../crypto/bytes.js';
-import { deriveLinkAuth } from '../crypto/kdf.js';
-import { recipientStanza, sealedManifest } from '../crypto/message.js';
-import { openLinkSecret, sealLinkSecret, unwrapX25519, wrapLink, wrapX25519 } from '../crypto/stanza.js';
-import { prepareFile } from '../crypto/stream.js';
-import { AccountKeyError } from './codec.js';
+import { b64uDecode, b64uDecodeLen, b64uEncode } from '../../crypto/b64u.js';
+import { randomBytes, sha256 } from '../../crypto/bytes.js';
+import { deriveLinkAuth } from '../../crypto/kdf.js';
+import { recipientStanza, sealedManifest } from '../../crypto/message.js';
+import { openLinkSecret, sealLinkSecret, unwrapX25519, wrapLink, wrapX25519 } from '../../crypto/stanza.js';
+import { prepareFile } from '../../crypto/stream.js';
+import { AccountKeyError } from '../codec.js';
 
 const messages = new Map(); // msg_id (b64u) → { K: Uint8Array(32), id: Uint8Array(16) }
 

@@ -8,7 +8,7 @@
 // changes are applied on top of it (each change is "set this pin" or
 // "remove it", so re-applying is safe), and written again: two tabs never
 // lose each other's pins.
-import { api, ApiError } from '../lib/api.js';
+import { api, ApiError } from '../../lib/api.js';
 import { keyringCrypto } from './client.js';
 
 const TRIES = 5;

@@ -11,8 +11,8 @@
 // pins.js; other top-level members (lower-case names, e.g. the key-transparency
 // head the browser last saw) are kept as they are, for keyring.js's
 // keyringValueStore().
-import { b64uDecode, b64uEncode, utf8 } from './codec.js';
-import { AccountKeyError } from './codec.js';
+import { b64uDecode, b64uEncode, utf8 } from '../codec.js';
+import { AccountKeyError } from '../codec.js';
 import { openKeyringBlob, sealKeyring } from './keys.js';
 
 const MAX_PINS = 20000;

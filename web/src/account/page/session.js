@@ -3,7 +3,7 @@
 // session but no keys in this tab: the Ontgrendelen screen) or 'unlocked'.
 // Plain memory only.
 import { useEffect, useState } from 'preact/hooks';
-import { getSession } from '../lib/api.js';
+import { getSession } from '../../lib/api.js';
 
 let account = { status: 'unknown', user: null, fingerprint: null };
 const listeners = new Set();
@@ -21,7 +21,7 @@ export function setAccount(change) {
 /**
  * Asks the server once (at start-up) whether this tab has a session; with
  * one, restore(user) may open its keys without the password (a reload, a
- * new tab: account/client.js restoreSession) before the page is shown.
+ * new tab: account/page/client.js restoreSession) before the page is shown.
  */
 export async function loadAccount({ restore } = {}) {
   try {

@@ -14,8 +14,8 @@
 //     (B: 32 random bytes only this browser holds; the server share: POST
 //     /api/v1/session/unlock-share, alive only with the session)
 import { argon2id } from 'hash-wasm';
-import { AccountKeyError, concat, randomBytes, utf8 } from './codec.js';
-import { checkKdf, KDF_DEFAULT } from './floors.js';
+import { AccountKeyError, concat, randomBytes, utf8 } from '../codec.js';
+import { checkKdf, KDF_DEFAULT } from '../floors.js';
 
 export { checkKdf, KDF_DEFAULT };
 

@@ -3,48 +3,31 @@
 // keeps the shared login state (session.js) up to date. Secrets in transit
 // here are the password (page -> Worker only) and the auth key (Worker ->
 // server); neither is ever stored.
-import { api, onSessionEnded, resetSession } from '../lib/api.js';
-import { getLang, LANGUAGES, setLang } from '../lib/i18n.js';
-import { startWorker } from '../lib/assets.js';
-import { AccountKeyError } from './codec.js';
-import { checkKdf } from './floors.js';
+import { api, onSessionEnded, resetSession } from '../../lib/api.js';
+import { getLang, LANGUAGES, setLang } from '../../lib/i18n.js';
+import { startWorker } from '../../lib/assets.js';
+import { connect } from '../../lib/rpc.js';
+import { AccountKeyError } from '../codec.js';
+import { checkKdf } from '../floors.js';
 import { closeKeyring, keyringValueStore, openKeyring } from './keyring.js';
-import { currentMailbox, setMailbox } from '../lib/mailbox.js';
+import { currentMailbox, setMailbox } from '../../lib/mailbox.js';
 import { checkOwnKeys, trustKey } from './peerkeys.js';
 import { dropRecord, findRecord, forgetRecord, keepRecord, onPut, onWiped } from './persist.js';
 import { getAccount, setAccount } from './session.js';
 import { forgetHeads, logClient, newerNote, noteSize, TransparencyError } from './transparency.js';
 
-let worker = null;
-let seq = 0;
-const waiting = new Map();
+let worker = null; // the rpc.js channel to this tab's key Worker
+
+const keyError = (code, message) => new AccountKeyError(code, message);
+const FAILED = ['internal', 'the key worker failed'];
 
 function ensureWorker() {
-  if (worker) return worker;
-  worker = startWorker('account-worker', { name: 'account-keys' });
-  worker.onmessage = (event) => {
-    const { id, result, error, message } = event.data || {};
-    const w = waiting.get(id);
-    if (!w) return;
-    waiting.delete(id);
-    if (error) w.reject(new AccountKeyError(error, message));
-    else w.resolve(result);
-  };
-  worker.onerror = (event) => {
-    event.preventDefault?.();
-    for (const w of waiting.values()) w.reject(new AccountKeyError('internal', 'the key worker failed'));
-    waiting.clear();
-  };
+  worker ??= connect(startWorker('account-worker', { name: 'account-keys' }), { error: keyError, failed: FAILED });
   return worker;
 }
 
 function call(op, args = {}, transfer = []) {
-  const w = ensureWorker();
-  const id = ++seq;
-  return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
-    w.postMessage({ id, op, ...args }, transfer);
-  });
+  return ensureWorker().call(op, args, transfer);
 }
 
 /**
@@ -52,32 +35,19 @@ function call(op, args = {}, transfer = []) {
  * are not this tab's session (the verification of a registration attempt).
  */
 function callOnce(op, args) {
-  const w = startWorker('account-worker', { name: 'account-once' });
-  return new Promise((resolve, reject) => {
-    w.onmessage = (event) => {
-      const { result, error, message } = event.data || {};
-      if (error) reject(new AccountKeyError(error, message));
-      else resolve(result);
-    };
-    w.onerror = (event) => {
-      event.preventDefault?.();
-      reject(new AccountKeyError('internal', 'the key worker failed'));
-    };
-    w.postMessage({ id: 1, op, ...args });
-  }).finally(() => w.terminate());
+  const w = connect(startWorker('account-worker', { name: 'account-once' }), { error: keyError, failed: FAILED });
+  return w.call(op, args).finally(() => w.terminate());
 }
 
 const unlockedMailboxes = new Set(); // mailbox ids opened in this Worker
 
 /** Ends the Worker: UK and the private keys are gone with it. */
 export function lock() {
-  if (worker) worker.terminate();
+  worker?.terminate('locked', 'locked');
   worker = null;
   unlockedMailboxes.clear();
   closeKeyring();
   forgetHeads(); // the account's log head goes with its keyring
-  for (const w of waiting.values()) w.reject(new AccountKeyError('locked', 'locked'));
-  waiting.clear();
 }
 
 /**

@@ -3,15 +3,14 @@
 // Worker's memory only; nothing is written to storage from here. The session
 // blob it makes at unlock (UK under SWK, docs/accounts-keys.md) is ciphertext
 // the page keeps for a reload. Terminating the
-// Worker (logout) forgets them. Protocol: one reply per request,
-//   {id, op, ...args} -> {id, result} | {id, error: code, message}
-// ops: register, derive, unlock, restore (a reload or new tab, no password), change, resetRecovery, resetNewKeys, fingerprint, status, lock,
+// Worker (logout) forgets them. The page talks to it through lib/rpc.js;
+// methods: register, derive, unlock, restore (a reload or new tab, no password), change, resetRecovery, resetNewKeys, fingerprint, status, lock,
 // the sender's message crypto (messages.js): msgStart, msgResume, msgFile, msgFinish, msgForget,
 // msgKeyTo, msgLinkSecret (strict delivery: S from the sender's sealed copy),
 // department mailbox keys (mailboxes.js): mbxNewKey, mbxUnlock, mbxGrant, and the keyring of
 // pins (keyringops.js): keyringOpen, keyringSeal. Message ops act for mailbox `as` when given.
 // No message key or mailbox key is wrapped to a key that is not pinned in the keyring.
-import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from './codec.js';
+import { AccountKeyError, b64uDecode, b64uEncode, formatRecoveryKey, parseRecoveryKey, randomBytes } from '../codec.js';
 import {
   checkKdf,
   deriveMpk,
@@ -26,10 +25,11 @@ import {
   unwrapUkFromSession,
   wrapUkForSession,
 } from './keys.js';
-import { fingerprintWords } from '../crypto/keyid.js';
+import { fingerprintWords } from '../../crypto/keyid.js';
 import { forgetMailboxes, mailboxIdentity, mailboxOps, mailboxVersions } from './mailboxes.js';
 import { forgetKeyring, keyringOps, pinned } from './keyringops.js';
 import { forgetAllMessages, messageOps } from './messages.js';
+import { serve } from '../../lib/rpc.js';
 
 let state = null; // { userId, uk, x25519, ed25519, xPk, edPk, kid }
 let pending = null; // { userId, kekPw } between derive and unlock
@@ -196,13 +196,4 @@ const OPS = {
   ...keyringOps(own),
 };
 
-self.onmessage = async (event) => {
-  const { id, op, ...args } = event.data || {};
-  try {
-    const fn = Object.hasOwn(OPS, op) ? OPS[op] : null;
-    if (!fn) throw new AccountKeyError('argument', `unknown op ${op}`);
-    self.postMessage({ id, result: await fn(args) });
-  } catch (err) {
-    self.postMessage({ id, error: err?.code || 'internal', message: String(err?.message || err) });
-  }
-};
+serve(OPS);

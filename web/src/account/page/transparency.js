@@ -28,7 +28,7 @@
 // and logout (forgetHeads). Without an account (request links, the
 // drop-off, link recipients) this browser's localStorage, which the
 // server's API cannot touch. docs/transparency.md says what each gives.
-import { b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
+import { b64uDecodeLen, b64uEncode } from '../../crypto/b64u.js';
 import {
   addressHash,
   bytesEqual,
@@ -41,7 +41,7 @@ import {
   TlogError,
   verifyConsistency,
   verifyInclusion,
-} from '../crypto/tlog.js';
+} from '../../crypto/tlog.js';
 
 export class TransparencyError extends Error {
   /**
@@ -98,7 +98,7 @@ export function createLogClient({ verifierText = BUNDLE_KEY, fetchJson, stores }
   let headStores = stores ?? [localHeadStore()];
   const consistent = new Set(); // notes already checked against `head`
 
-  const get = fetchJson ?? (async (path) => (await import('../lib/api.js')).api.get(path));
+  const get = fetchJson ?? (async (path) => (await import('../../lib/api.js')).api.get(path));
 
   function verifier() {
     if (!verifierText) fail('no_log_key', 'this bundle was built without a transparency-log key');

@@ -10,10 +10,10 @@
 // granted to them (older messages stay readable after a re-key), grants all of
 // them to a newcomer, and makes a new version for the remaining members when
 // the owner removes someone.
-import { b64uDecodeLen, b64uEncode } from '../crypto/b64u.js';
-import { checkedKey } from '../crypto/message.js';
-import { unwrapX25519, wrapX25519 } from '../crypto/stanza.js';
-import { AccountKeyError, b64uDecode, concat, randomBytes, utf8 } from './codec.js';
+import { b64uDecodeLen, b64uEncode } from '../../crypto/b64u.js';
+import { checkedKey } from '../../crypto/message.js';
+import { unwrapX25519, wrapX25519 } from '../../crypto/stanza.js';
+import { AccountKeyError, b64uDecode, concat, randomBytes, utf8 } from '../codec.js';
 import { generatePair, importUk, keyId, unwrapPrivateKey, wrapPrivateKey } from './keys.js';
 
 const GRANT_LABEL = 'securetransfer/v1/mailbox-grant';

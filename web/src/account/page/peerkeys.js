@@ -47,9 +47,9 @@
 // account (request links, drop-off, link recipients) in this browser's
 // localStorage. What this protects and what not: docs/security.md, "Key
 // pinning".
-import { b64uDecodeLen } from '../crypto/b64u.js';
-import { fingerprintWords, keyIdB64u } from '../crypto/keyid.js';
-import { api } from '../lib/api.js';
+import { b64uDecodeLen } from '../../crypto/b64u.js';
+import { fingerprintWords, keyIdB64u } from '../../crypto/keyid.js';
+import { api } from '../../lib/api.js';
 import { pinStore } from './pins.js';
 import { logClient } from './transparency.js';
 

@@ -2,8 +2,8 @@
 // through navigator.credentials (the server sends and takes binary members
 // as base64url), the authenticator-app set-up, the step-up, and the second
 // step of a login. The server checks everything (src/domain/factors.c).
-import { api } from '../lib/api.js';
-import { b64uDecode, b64uEncode } from './codec.js';
+import { api } from '../../lib/api.js';
+import { b64uDecode, b64uEncode } from '../codec.js';
 
 const buf = (s) => new Uint8Array(b64uDecode(s)).buffer;
 const enc = (ab) => b64uEncode(new Uint8Array(ab));

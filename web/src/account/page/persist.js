@@ -19,7 +19,7 @@
 //   restore, but not window.name, so neither the disk nor another site
 //   (window.name is cleared on a cross-site navigation) ever holds both
 //   halves. Both are read once and removed at start-up.
-import { b64uDecode, b64uEncode, randomBytes, utf8 } from './codec.js';
+import { b64uDecode, b64uEncode, randomBytes, utf8 } from '../codec.js';
 
 const CHANNEL = 'securetransfer-session';
 const ASK_MS = 1500; // how long a new tab waits for another tab's answer
