@@ -138,6 +138,16 @@ test('outsider: link, wrong code, right code, text, every document and the archi
   assert.deepEqual(await page.getByTestId('receive-file-name').allInnerTexts(), files.map((f) => f.name));
   await a11y(page, 'receive view');
   await screenshot(page, 'receive-view');
+  // Each "Downloaden" reads as one word on one line, at a wide and a narrow
+  // window (a 1 % column once stacked it a letter a line at 1280 px).
+  for (const width of [1280, 320]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const box of await page.getByRole('button', { name: /^Downloaden / }).evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().toJSON()))) {
+      assert.ok(box.width > box.height * 2, `Downloaden at ${width} px is ${box.width}×${box.height}`);
+    }
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scroll at ${width} px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   for (const f of files) {
     await downloadAndWait(page, page.getByRole('button', { name: `Downloaden ${f.name}` }), `${f.name} is gedownload en gecontroleerd.`);
