@@ -2,7 +2,7 @@
 #ifndef ST_ACCOUNTS_INT_H
 #define ST_ACCOUNTS_INT_H
 
-#include "db/users.h"
+#include "db/tokens_db.h"
 #include "domain/accounts.h"
 
 struct db_conn;

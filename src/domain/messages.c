@@ -7,7 +7,7 @@
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "db/requests_db.h"
-#include "db/users.h"
+#include "db/user_row.h"
 #include "domain/access.h"
 #include "domain/accounts.h"
 #include "domain/delivery.h"

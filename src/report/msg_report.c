@@ -9,7 +9,7 @@
 
 #include "db/messages_db.h"
 #include "db/report_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/user.h"
 #include "report/pdf.h"
 #include "report/report.h"

@@ -6,7 +6,7 @@
 #include "util/common.h"
 
 #include "db/report_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/user.h"
 #include "report/pdf.h"
 #include "report/report.h"
