@@ -430,3 +430,10 @@ msgs_overdue(
 	db_done(s);
 	return n;
 }
+
+enum db_status
+msg_keys_delete(struct db_conn *c, const char *id)
+{
+	return db_exec(c, "DELETE FROM message_keys WHERE message_id = $1",
+	    DB_PARAMS(DB_TEXT(id)));
+}

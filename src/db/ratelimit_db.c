@@ -35,3 +35,10 @@ ratelimit_clear(struct db_conn *c, const char *key)
 	return db_exec(c, "DELETE FROM rate_limits WHERE key = $1",
 	    DB_PARAMS(DB_TEXT(key)));
 }
+
+enum db_status
+ratelimit_purge(struct db_conn *c, int64_t before)
+{
+	return db_exec(c, "DELETE FROM rate_limits WHERE window_start < $1",
+	    DB_PARAMS(DB_INT(before)));
+}

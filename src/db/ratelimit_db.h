@@ -15,4 +15,7 @@ enum db_status ratelimit_clear(struct db_conn *c, const char *key);
 enum db_status ratelimit_undo(
     struct db_conn *c, const char *key, int64_t window, int64_t now);
 
+/* Deletes the windows that started before `before` (housekeeping). */
+enum db_status ratelimit_purge(struct db_conn *c, int64_t before);
+
 #endif

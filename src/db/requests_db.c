@@ -121,3 +121,10 @@ req_confirm(struct db_conn *c, const char *id, int64_t now)
 	    "WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_INT(now)));
 }
+
+enum db_status
+req_purge_expired(struct db_conn *c, int64_t before)
+{
+	return db_exec(c, "DELETE FROM requests WHERE expires_at < $1",
+	    DB_PARAMS(DB_INT(before)));
+}

@@ -58,3 +58,13 @@ tokens_use(struct db_conn *c, const char *hash, const char *kind, int64_t now,
 		return TOKEN_ERROR;
 	return db_changes(c) == 1 ? TOKEN_OK : TOKEN_USED;
 }
+
+enum db_status
+tokens_delete_user(struct db_conn *c, const char *user_id, const char *kind)
+{
+	if (kind == NULL)
+		return db_exec(c, "DELETE FROM tokens WHERE user_id = $1",
+		    DB_PARAMS(DB_TEXT(user_id)));
+	return db_exec(c, "DELETE FROM tokens WHERE user_id = $1 AND kind = $2",
+	    DB_PARAMS(DB_TEXT(user_id), DB_TEXT(kind)));
+}

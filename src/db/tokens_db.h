@@ -23,4 +23,9 @@ enum token_state tokens_use(struct db_conn *c, const char *hash,
 enum token_state tokens_peek(struct db_conn *c, const char *hash,
     const char *kind, int64_t now, char user_id[RAND_ID_LEN + 1]);
 
+/* Deletes the user's tokens of one kind, or of every kind when kind is
+ * NULL. */
+enum db_status tokens_delete_user(
+    struct db_conn *c, const char *user_id, const char *kind);
+
 #endif

@@ -139,3 +139,21 @@ users_set_all_keys(struct db_conn *c, const char *id, const struct user_keys *k,
 	        DB_TEXT(k->wrapped_x25519_sk), DB_TEXT(k->wrapped_ed25519_sk),
 	        DB_TEXT(key_id), DB_INT(now)));
 }
+
+enum db_status
+users_delete_unverified(struct db_conn *c, const char *id)
+{
+	return db_exec(c,
+	    "DELETE FROM users WHERE id = $1 AND verified_at IS "
+	    "NULL",
+	    DB_PARAMS(DB_TEXT(id)));
+}
+
+enum db_status
+users_promote_if_email(struct db_conn *c, const char *id, const char *email)
+{
+	return db_exec(c,
+	    "UPDATE users SET is_admin = 1 WHERE id = $1 AND "
+	    "email = $2",
+	    DB_PARAMS(DB_TEXT(id), DB_TEXT(email)));
+}

@@ -38,4 +38,12 @@ enum db_status users_set_all_keys(struct db_conn *c, const char *id,
     const struct user_keys *k, const char *verifier, const char *key_id,
     int64_t now);
 
+/* Deletes the account if it is still unverified (a replaced registration
+ * attempt); db_changes tells whether it did. */
+enum db_status users_delete_unverified(struct db_conn *c, const char *id);
+/* Makes the account an administrator if its address is email; db_changes
+ * tells whether it did. */
+enum db_status users_promote_if_email(
+    struct db_conn *c, const char *id, const char *email);
+
 #endif

@@ -84,12 +84,8 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 	if (found == 1) {
 		/* An unconfirmed attempt: replaced, with its links (the tokens
 		 * go with the row), so it can never be verified or used. */
-		if (db_exec(c, "DELETE FROM tokens WHERE user_id = $1",
-		        DB_PARAMS(DB_TEXT(old.id))) != DB_OK ||
-		    db_exec(c,
-		        "DELETE FROM users WHERE id = $1 AND verified_at IS "
-		        "NULL",
-		        DB_PARAMS(DB_TEXT(old.id))) != DB_OK ||
+		if (tokens_delete_user(c, old.id, NULL) != DB_OK ||
+		    users_delete_unverified(c, old.id) != DB_OK ||
 		    db_changes(c) != 1) {
 			user_release(&old);
 			return ACCT_ERROR;
@@ -212,10 +208,7 @@ first_admin(struct db_conn *c, const struct acct_env *env, const char *uid)
 
 	if (admin[0] == '\0')
 		return 0;
-	if (db_exec(c,
-	        "UPDATE users SET is_admin = 1 WHERE id = $1 AND "
-	        "email = $2",
-	        DB_PARAMS(DB_TEXT(uid), DB_TEXT(admin))) != DB_OK)
+	if (users_promote_if_email(c, uid, admin) != DB_OK)
 		return -1;
 	if (db_changes(c) == 1)
 		acct_audit(
@@ -256,8 +249,7 @@ verify_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	snprintf(key, sizeof(key), "login-ip:%s", env->ip);
 	if (ratelimit_undo(c, key, ACCT_LOGIN_WINDOW, clock_now()) != DB_OK ||
 	    first_admin(c, env, uid) != 0 ||
-	    db_exec(c, "DELETE FROM tokens WHERE user_id = $1 AND kind = $2",
-	        DB_PARAMS(DB_TEXT(uid), DB_TEXT("verify"))) != DB_OK ||
+	    tokens_delete_user(c, uid, "verify") != DB_OK ||
 	    acct_queue_mail(c, env, "keys_published", u->lang, u->email,
 	        u->name, "/", NULL, words) != 0)
 		return ACCT_ERROR;

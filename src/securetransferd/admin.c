@@ -12,7 +12,6 @@
 
 #include "db/db.h"
 #include "db/mailboxes_db.h"
-#include "db/user_row.h"
 #include "domain/delivery.h"
 #include "domain/mailboxes.h"
 #include "domain/orgs.h"
