@@ -10,7 +10,7 @@
 #include "db/messages_db.h"
 #include "db/report_db.h"
 #include "db/users_db.h"
-#include "domain/user.h"
+#include "db/user_row.h"
 #include "report/pdf.h"
 #include "report/report.h"
 #include "report/words.h"
