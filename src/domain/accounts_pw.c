@@ -232,8 +232,15 @@ out:
 	return st;
 }
 
+/*
+ * A new mail link for the account of an address, if it is the kind the
+ * link is for: the same answer whether or not it is (and no mail when it
+ * is not), so the answer tells nobody whether the address has an account.
+ * Shared by forgot (reset) and resend (verify).
+ */
 enum acct_status
-accounts_forgot(const struct acct_env *env, const char *email_in)
+acct_mail_link(const struct acct_env *env, const char *email_in,
+    const struct acct_link *how)
 {
 	char email[EMAIL_MAX + 1];
 	const char *domain, *why;
@@ -254,12 +261,10 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 		return ACCT_ERROR;
 	}
 	found = users_by_email(c, email, &u);
-	/* A mailbox has no password to reset: a reset would give whoever
-	 * reads its mail a new key pair in its name. */
-	if (found == 1 && u.verified && !u.is_mailbox)
-		ok = acct_mail_token(c, env, u.id, u.lang, u.email, u.name,
-		         "reset", "/wachtwoord-herstellen",
-		         env->cfg->accounts_reset_ttl) == 0;
+	if (found == 1 && how->wanted(&u))
+		ok = acct_mail_token(c, env, u.id, u.lang, u.email,
+		         how->greet_by_name ? u.name : NULL, how->kind,
+		         how->path, how->ttl) == 0;
 	if (found == 1)
 		user_release(&u);
 	if (ok && found != -1 && db_commit(c) == DB_OK) {
@@ -269,6 +274,26 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 	db_rollback(c);
 	db_put(c);
 	return ACCT_ERROR;
+}
+
+/* A mailbox has no password to reset: a reset would give whoever reads
+ * its mail a new key pair in its name. */
+static int
+resettable(const struct user *u)
+{
+	return u->verified && !u->is_mailbox;
+}
+
+enum acct_status
+accounts_forgot(const struct acct_env *env, const char *email_in)
+{
+	const struct acct_link how = { .kind = "reset",
+		.path = "/wachtwoord-herstellen",
+		.ttl = env->cfg->accounts_reset_ttl,
+		.wanted = resettable,
+		.greet_by_name = 1 };
+
+	return acct_mail_link(env, email_in, &how);
 }
 
 enum acct_status

@@ -301,41 +301,22 @@ accounts_verify(const struct acct_env *env, const char *token,
 	return st;
 }
 
+/* A new link for the newest attempt: it verifies that attempt, and only
+ * with that attempt's password. */
+static int
+unverified(const struct user *u)
+{
+	return !u->verified;
+}
+
 enum acct_status
 accounts_resend(const struct acct_env *env, const char *email_in)
 {
-	char email[EMAIL_MAX + 1];
-	const char *domain, *why;
-	struct user u;
-	struct db_conn *c;
-	int64_t retry;
-	int found, ok = 1, limited;
+	const struct acct_link how = { .kind = "verify",
+		.path = "/verifieren",
+		.ttl = env->cfg->accounts_verify_ttl,
+		.wanted = unverified,
+		.greet_by_name = 0 };
 
-	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
-	    -1)
-		return ACCT_BAD_EMAIL;
-	if ((limited = acct_mails_limited(env, email, &retry)) != 0)
-		/* Over: the same answer, and no mail; not counted: 503. */
-		return limited == 1 ? ACCT_ACCEPTED : ACCT_ERROR;
-	c = db_get(env->db);
-	if (db_begin(c) != DB_OK) {
-		db_put(c);
-		return ACCT_ERROR;
-	}
-	/* A new link for the newest attempt: it verifies that attempt, and
-	 * only with that attempt's password. */
-	found = users_by_email(c, email, &u);
-	if (found == 1 && !u.verified)
-		ok = acct_mail_token(c, env, u.id, u.lang, u.email, NULL,
-		         "verify", "/verifieren",
-		         env->cfg->accounts_verify_ttl) == 0;
-	if (found == 1)
-		user_release(&u);
-	if (ok && found != -1 && db_commit(c) == DB_OK) {
-		db_put(c);
-		return ACCT_ACCEPTED;
-	}
-	db_rollback(c);
-	db_put(c);
-	return ACCT_ERROR;
+	return acct_mail_link(env, email_in, &how);
 }
