@@ -26,18 +26,17 @@ mbx_db_role(
     struct db_conn *c, const char *mailbox, const char *user, char role[8])
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c,
 	    "SELECT role FROM mailbox_members WHERE mailbox_id = $1 AND "
 	    "user_id = $2",
 	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(user)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW)
-		snprintf(role, 8, "%s", db_text(s, 0));
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(role, 8, "%s", db_text(s, 0));
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 /* Whether member m.user_id holds mailbox m.mailbox_id's current key,

@@ -154,16 +154,15 @@ int
 file_get(struct db_conn *c, const char *id, struct file_row *f)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c, "SELECT " FILE_COLS " FROM files WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW)
-		file_from_row(s, f);
+	if ((found = db_first(s)) != 1)
+		return found;
+	file_from_row(s, f);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int
