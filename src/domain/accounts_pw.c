@@ -87,6 +87,7 @@ accounts_login(const struct acct_env *env, const char *email_in,
 	const char *domain, *why;
 	struct db_conn *c;
 	enum pw_result pw;
+	enum acct_status st;
 	int found = 0, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
@@ -101,6 +102,8 @@ accounts_login(const struct acct_env *env, const char *email_in,
 		return ACCT_ERROR;
 	pw = password_check(
 	    env->sec->pepper, auth_key, found == 1 ? u->verifier : NULL);
+	/* From here u is filled when found == 1: every way out below
+	 * releases it but the one that hands it to the session. */
 	if (pw != PW_OK) {
 		if (pw == PW_MISMATCH) {
 			c = db_get(env->db);
@@ -108,42 +111,42 @@ accounts_login(const struct acct_env *env, const char *email_in,
 			    "login.failed", found == 1 ? NULL : "unknown");
 			db_put(c);
 		}
-		if (found == 1)
-			user_release(u);
-		return pw == PW_BUSY  ? ACCT_BUSY :
+		st = pw == PW_BUSY    ? ACCT_BUSY :
 		    pw == PW_MISMATCH ? ACCT_BAD_LOGIN :
 		                        ACCT_ERROR;
+		goto release;
 	}
 	if (!u->verified) {
-		user_release(u);
-		return ACCT_NOT_VERIFIED;
+		st = ACCT_NOT_VERIFIED;
+		goto release;
 	}
 	if (u->blocked) {
 		c = db_get(env->db);
 		acct_audit(c, env, u->id, "login.blocked", NULL);
 		db_put(c);
-		user_release(u);
-		return ACCT_BLOCKED;
+		st = ACCT_BLOCKED;
+		goto release;
 	}
 	/* With a second factor enrolled the session waits for it (A8). */
 	switch (factors_enrolled(env, u->id)) {
-	case 1: {
-		int begun = factors_login_begin(env, u, old_hash, s->token);
-
-		user_release(u);
-		return begun == 0 ? ACCT_SECOND_FACTOR : ACCT_ERROR;
-	}
+	case 1:
+		st = factors_login_begin(env, u, old_hash, s->token) == 0 ?
+		    ACCT_SECOND_FACTOR :
+		    ACCT_ERROR;
+		goto release;
 	case -1:
-		user_release(u);
-		return ACCT_ERROR;
+		st = ACCT_ERROR;
+		goto release;
 	default:
 		break;
 	}
-	if (acct_start_session(env, u, old_hash, s, 0) != ACCT_OK) {
+	if (acct_start_session(env, u, old_hash, s, 0) == ACCT_OK)
+		return ACCT_OK; /* u is the caller's now */
+	st = ACCT_ERROR;
+release:
+	if (found == 1)
 		user_release(u);
-		return ACCT_ERROR;
-	}
-	return ACCT_OK;
+	return st;
 }
 
 void
@@ -247,6 +250,7 @@ acct_mail_link(const struct acct_env *env, const char *email_in,
 	struct db_conn *c;
 	struct user u;
 	int64_t retry;
+	enum acct_status st;
 	int found, ok = 1, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
@@ -267,13 +271,14 @@ acct_mail_link(const struct acct_env *env, const char *email_in,
 		         how->path, how->ttl) == 0;
 	if (found == 1)
 		user_release(&u);
-	if (ok && found != -1 && db_commit(c) == DB_OK) {
-		db_put(c);
-		return ACCT_ACCEPTED;
+	if (ok && found != -1 && db_commit(c) == DB_OK)
+		st = ACCT_ACCEPTED;
+	else {
+		db_rollback(c);
+		st = ACCT_ERROR;
 	}
-	db_rollback(c);
 	db_put(c);
-	return ACCT_ERROR;
+	return st;
 }
 
 /* A mailbox has no password to reset: a reset would give whoever reads

@@ -157,18 +157,17 @@ accounts_register(const struct acct_env *env, const struct acct_register *r,
 	nu.keys = r->keys;
 	snprintf(nu.lang, sizeof(nu.lang), "%s", i18n_lang(r->lang));
 	c = db_get(env->db);
-	if (db_begin(c) != DB_OK) {
-		db_put(c);
-		return ACCT_ERROR;
-	}
-	st = register_tx(c, env, &nu);
-	if (st == ACCT_ACCEPTED && db_commit(c) == DB_OK)
+	if (db_begin(c) != DB_OK)
+		st = ACCT_ERROR;
+	else if ((st = register_tx(c, env, &nu)) == ACCT_ACCEPTED &&
+	    db_commit(c) == DB_OK)
 		metrics_count("registrations");
 	else {
 		db_rollback(c);
 		if (st == ACCT_ACCEPTED)
 			st = ACCT_ERROR;
 	}
+	/* One way out: the verifier is wiped on every path. */
 	db_put(c);
 	sodium_memzero(verifier, sizeof(verifier));
 	return st;
@@ -272,8 +271,8 @@ accounts_verify(const struct acct_env *env, const char *token,
 		return st;
 	/* Guessing the attempt's password is guessing a login. */
 	if ((limited = acct_login_limited(env, u.email, retry_after)) != 0) {
-		user_release(&u);
-		return limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
+		st = limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
+		goto release;
 	}
 	pw = password_check(env->sec->pepper, auth_key, u.verifier);
 	if (pw != PW_OK) {
@@ -281,10 +280,10 @@ accounts_verify(const struct acct_env *env, const char *token,
 		if (pw == PW_MISMATCH)
 			acct_audit(c, env, u.id, "account.verify_failed", NULL);
 		db_put(c);
-		user_release(&u);
-		return pw == PW_BUSY  ? ACCT_BUSY :
+		st = pw == PW_BUSY    ? ACCT_BUSY :
 		    pw == PW_MISMATCH ? ACCT_BAD_LOGIN :
 		                        ACCT_ERROR;
+		goto release;
 	}
 	acct_token_hash(env->sec, token, hash);
 	c = db_get(env->db);
@@ -297,6 +296,7 @@ accounts_verify(const struct acct_env *env, const char *token,
 			st = ACCT_ERROR;
 	}
 	db_put(c);
+release:
 	user_release(&u);
 	return st;
 }
