@@ -54,17 +54,4 @@ void cli_print_json(json_t *doc);
 /* The HTTP client for c->server (made on first call). */
 struct http *cli_http(struct cli *c);
 
-/* Commands: each returns an exit code. argv[0] is the command name. */
-int cmd_login(struct cli *c, int argc, char **argv);
-int cmd_logout(struct cli *c, int argc, char **argv);
-int cmd_whoami(struct cli *c, int argc, char **argv);
-int cmd_send(struct cli *c, int argc, char **argv);
-int cmd_receive(struct cli *c, int argc, char **argv);
-int cmd_list(struct cli *c, int argc, char **argv);
-int cmd_report(struct cli *c, int argc, char **argv);
-int cmd_contacts(struct cli *c, int argc, char **argv);
-int cmd_request(struct cli *c, int argc, char **argv);
-int cmd_keys(struct cli *c, int argc, char **argv);
-int cmd_log(struct cli *c, int argc, char **argv);
-
 #endif

@@ -8,6 +8,7 @@
 #include <ctype.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/kt.h"
 #include "cli/opts.h"
 #include "cli/session.h"
