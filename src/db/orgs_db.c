@@ -126,13 +126,11 @@ int
 orgs_db_is_connected(struct db_conn *c, const char *domain)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c, "SELECT 1 FROM organisations WHERE domain = $1",
 	    DB_PARAMS(DB_TEXT(domain)));
-	if (s == NULL)
-		return -1;
-	r = db_next(s);
-	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	if ((found = db_first(s)) == 1)
+		db_done(s);
+	return found;
 }

@@ -20,7 +20,7 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
     int64_t absolute, struct user *u, int64_t *last_seen)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c,
 	    "SELECT " USERS_DB_COLS
@@ -29,15 +29,12 @@ sessions_lookup(struct db_conn *c, const char *hash, int64_t now, int64_t idle,
 	    "AND s.last_seen > $3 AND u.blocked_at IS NULL",
 	    DB_PARAMS(
 	        DB_TEXT(hash), DB_INT(now - absolute), DB_INT(now - idle)));
-	if (s == NULL)
-		return -1;
-	r = db_next(s);
-	if (r == DB_ROW) {
-		users_from_row(s, u);
-		*last_seen = db_int(s, 20);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	users_from_row(s, u);
+	*last_seen = db_int(s, 20);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status
