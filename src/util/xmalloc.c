@@ -18,7 +18,7 @@ xmalloc_calls(void)
 	return calls;
 }
 
-static void
+static _Noreturn void
 oom(size_t size)
 {
 	fprintf(stderr,
