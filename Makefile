@@ -6,6 +6,8 @@
 #   make run        install what is missing, build, start on 127.0.0.1:8080
 #   make check      install what is missing, build with -Werror, run every test
 #   make check-asan the C unit tests and the API tests under ASan+UBSan
+#   make check-torture  the unit tests with the Nth allocation failing, for
+#                   every N, under ASan+UBSan (make check runs it unsanitized)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make bench      run the benchmarks under bench/
 #   make manual-shots  the manual's screenshots (web/manual/img/) made again
@@ -70,7 +72,7 @@ CLIENT := $(BUILD)/securetransfer
 UNIT   := $(BUILD)/unit-tests
 WEB_STAMP := web/dist/.stamp
 
-.PHONY: all run check check-asan check-ceph unit fuzz fuzz-smoke bench web setup format manual-shots \
+.PHONY: all run check check-asan check-torture check-ceph unit fuzz fuzz-smoke bench web setup format manual-shots \
         check-format clean distclean install FORCE
 all: $(DAEMON) $(if $(CLI_OBJ),$(CLIENT)) $(TOOLS) $(WEB_STAMP)
 
@@ -193,7 +195,17 @@ unit: $(UNIT)
 check: setup
 	$(MAKE) all $(UNIT)
 	scripts/check-source
+	$(UNIT) --torture
 	tests/run-all
+
+# The allocation-failure mode of the unit tests (STYLE rule 26): each test
+# of the torture set once per allocation, the Nth failing, under
+# ASan+UBSan+LeakSanitizer (tests/unit/unit.c; ST_TORTURE_MAX caps the
+# runs per test, default 400). A substring picks other tests:
+# make check-torture TORTURE=envelope_
+check-torture:
+	$(MAKE) BUILD=build-asan SANITIZE=1 build-asan/unit-tests
+	build-asan/unit-tests --torture $(TORTURE)
 
 check-asan: setup
 	$(MAKE) BUILD=build-asan SANITIZE=1 all build-asan/unit-tests

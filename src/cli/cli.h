@@ -4,25 +4,15 @@
  * and tus endpoint as the browser, and encrypts with src/envelope.
  *
  * Output: results on stdout (one JSON document with --json), progress,
- * prompts and errors on stderr. Exit codes (docs/securetransfer.1):
+ * prompts and errors on stderr. Exit codes: cli/exit.h.
  */
 #ifndef ST_CLI_H
 #define ST_CLI_H
 
 #include <jansson.h>
 
+#include "cli/exit.h"
 #include "client/acct.h"
-
-enum cli_exit {
-	CLI_OK = 0,
-	CLI_LOCAL = 1, /* a local problem: file unreadable, exists, disk */
-	CLI_USAGE = 2, /* bad command line or configuration */
-	CLI_AUTH = 3, /* not logged in, wrong password or SMS code, locked */
-	CLI_REFUSED = 4, /* the server said no (4xx) */
-	CLI_NETWORK = 5, /* no connection, timeouts, 5xx */
-	CLI_INTEGRITY = 6, /* ciphertext, manifest or keys do not verify */
-	CLI_KEY_CHANGED = 7, /* a pinned key changed (pins.h): not used */
-};
 
 struct http;
 struct http_res;
@@ -63,18 +53,5 @@ void cli_print_json(json_t *doc);
 
 /* The HTTP client for c->server (made on first call). */
 struct http *cli_http(struct cli *c);
-
-/* Commands: each returns an exit code. argv[0] is the command name. */
-int cmd_login(struct cli *c, int argc, char **argv);
-int cmd_logout(struct cli *c, int argc, char **argv);
-int cmd_whoami(struct cli *c, int argc, char **argv);
-int cmd_send(struct cli *c, int argc, char **argv);
-int cmd_receive(struct cli *c, int argc, char **argv);
-int cmd_list(struct cli *c, int argc, char **argv);
-int cmd_report(struct cli *c, int argc, char **argv);
-int cmd_contacts(struct cli *c, int argc, char **argv);
-int cmd_request(struct cli *c, int argc, char **argv);
-int cmd_keys(struct cli *c, int argc, char **argv);
-int cmd_log(struct cli *c, int argc, char **argv);
 
 #endif

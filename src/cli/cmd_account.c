@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/http.h"
 #include "cli/opts.h"
 #include "cli/session.h"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/http.h"
 #include "cli/opts.h"
 #include "cli/contacts.h"

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/http.h"
 #include "cli/kt.h"
 #include "cli/kt_mirror.h"

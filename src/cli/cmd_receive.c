@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/download.h"
 #include "cli/http.h"
 #include "cli/opts.h"

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/http.h"
 #include "cli/opts.h"
 #include "cli/send.h"

@@ -5,7 +5,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/exit.h"
 #include "cli/http.h"
 #include "util/num.h"
 

@@ -8,11 +8,10 @@
 #include <getopt.h>
 #include <ini.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/http.h"
+#include "cli/commands.h"
 #include "cli/session.h"
 
 static const char usage[] =
@@ -36,64 +35,6 @@ static const char usage[] =
     "has the settings and the exit codes (0 ok, 1 local, 2 usage, 3 auth,\n"
     "4 refused by the server, 5 network, 6 integrity, 7 a trusted key\n"
     "changed).\n";
-
-int
-cli_fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("securetransfer: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
-int
-cli_fail_answer(struct http_res *r, const char *what)
-{
-	char msg[300];
-	int rc = http_exit_code(r);
-
-	if (rc == CLI_OK)
-		rc = CLI_REFUSED;
-	cli_fail(rc, "%s: %s", what, http_describe(r, msg, sizeof(msg)));
-	http_res_release(r);
-	return rc;
-}
-
-void
-cli_note(const struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->quiet || c->json)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-cli_print_json(json_t *doc)
-{
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	if (s != NULL)
-		printf("%s\n", s);
-	free(s);
-	json_decref(doc);
-}
-
-struct http *
-cli_http(struct cli *c)
-{
-	if (c->http == NULL)
-		c->http = http_new(c->server, c->ca_file);
-	return c->http;
-}
 
 static void
 set(char **field, const char *value)

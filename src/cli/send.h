@@ -1,4 +1,5 @@
-/* What send and send --resume share (cmd_send.c, sendresume.c). */
+/* What send and send --resume share (send.c; used by cmd_send.c and
+ * sendresume.c). */
 #ifndef ST_CLI_SEND_H
 #define ST_CLI_SEND_H
 
@@ -9,6 +10,9 @@
 #include "cli/sendfinish.h"
 #include "cli/sendstate.h"
 
+/* "" or an NFC copy of s (the caller frees it); NULL if s is not valid
+ * UTF-8. */
+char *send_nfc_or_empty(const char *s);
 /* The accompanying text from path (NFC, at most 10,000 characters), or ""
  * for NULL, into *out. An exit code. */
 int send_read_text(const char *path, char **out);
@@ -28,6 +32,5 @@ int send_complete(struct cli *c, struct send_state *st,
  */
 int send_start(struct cli *c, struct send_state *st, const char *text);
 /* send --resume [id]. */
-int send_resume(struct cli *c, const char *id);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "cli/http.h"
 #include "cli/send.h"
+#include "cli/sendresume.h"
 #include "cli/session.h"
 #include "envelope/stanza.h"
 

@@ -41,4 +41,10 @@ int trust_lookup(struct cli *c, const char *email, json_t **served);
  */
 int trust_self(struct cli *c, const char *email);
 
+/* pins.json in the settings folder, loaded (pins_free it); NULL after
+ * saying why. *path_out (may be NULL) gets the path, to free. */
+struct pins *trust_open_pins(const struct cli *c, char **path_out);
+/* " (since 2026-11-23 13:42)" from a pin's "since", or "". */
+void trust_since_text(char *out, size_t len, const json_t *pin);
+
 #endif

@@ -1,7 +1,9 @@
-/* SQL for reading the audit log; see auditlog_db.h. */
+/* SQL for the audit log: writing events and reading them; see auditlog_db.h. */
 #include "util/common.h"
 
 #include "db/auditlog_db.h"
+#include "util/clock.h"
+#include "util/rand.h"
 
 /*
  * $1 actor, $2 kind (exact, or a prefix ending in '.' as $2 || '%'), $3
@@ -62,4 +64,18 @@ auditlog_db_kinds(
 		fn(db_text(s, 0), arg);
 	db_done(s);
 	return st == DB_DONE ? 0 : -1;
+}
+
+enum db_status
+audit_add(struct db_conn *c, const char *actor, const char *ip,
+    const char *kind, const char *subject, const char *detail)
+{
+	char id[RAND_ID_LEN + 1];
+
+	rand_id(id);
+	return db_exec(c,
+	    "INSERT INTO audit (id, at_us, actor, ip, kind, "
+	    "subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	    DB_PARAMS(DB_TEXT(id), DB_INT(clock_now_us()), DB_TEXT(actor),
+	        DB_TEXT(ip), DB_TEXT(kind), DB_TEXT(subject), DB_TEXT(detail)));
 }

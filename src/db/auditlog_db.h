@@ -1,5 +1,6 @@
 /*
- * SQL for reading the audit log (O4) on the Audit page: filtered by actor
+ * SQL for the audit log: audit_add writes an event; the rest reads the
+ * log (O4) on the Audit page: filtered by actor
  * (an account's address, or admin-cli), action, organisation (the domain
  * of the actor's or the subject's address, or the domain itself) and time,
  * newest first, a page at a time from a cursor.
@@ -28,6 +29,10 @@ struct auditlog_row {
 	                      (admin-cli), or NULL */
 	const char *ip, *kind, *subject, *detail;
 };
+
+/* Appends an audit event; detail is a JSON text without secrets. */
+enum db_status audit_add(struct db_conn *c, const char *actor, const char *ip,
+    const char *kind, const char *subject, const char *detail);
 
 int auditlog_db_query(struct db_conn *c, const struct auditlog_filter *f,
     void (*fn)(const struct auditlog_row *r, void *arg), void *arg);

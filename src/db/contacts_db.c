@@ -55,14 +55,9 @@ contacts_db_list(struct db_conn *c, const char *owner, const char *like,
 	struct db_stmt *s;
 	enum db_status st;
 
-	s = db_query(c, "SELECT COUNT(*)" CT_WHERE,
-	    DB_PARAMS(DB_TEXT(owner), DB_TEXT(like)));
-	if (s == NULL || db_next(s) != DB_ROW) {
-		db_done(s);
+	if ((*total = db_int_of(c, "SELECT COUNT(*)" CT_WHERE,
+	         DB_PARAMS(DB_TEXT(owner), DB_TEXT(like)))) < 0)
 		return -1;
-	}
-	*total = db_int(s, 0);
-	db_done(s);
 	s = db_query(c, list_sql[sort][desc ? 1 : 0],
 	    DB_PARAMS(
 	        DB_TEXT(owner), DB_TEXT(like), DB_INT(limit), DB_INT(offset)));
@@ -82,17 +77,16 @@ contacts_db_get(
     struct db_conn *c, const char *owner, const char *id, struct contact *out)
 {
 	struct db_stmt *s;
-	enum db_status st;
+	int found;
 
 	s = db_query(c,
 	    "SELECT " CT_COLS " FROM contacts WHERE id = $1 AND owner_id = $2",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(owner)));
-	if (s == NULL)
-		return -1;
-	if ((st = db_next(s)) == DB_ROW)
-		read_row(s, out);
+	if ((found = db_first(s)) != 1)
+		return found;
+	read_row(s, out);
 	db_done(s);
-	return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int
@@ -100,18 +94,17 @@ contacts_db_find_email(struct db_conn *c, const char *owner, const char *email,
     char id[RAND_ID_LEN + 1])
 {
 	struct db_stmt *s;
-	enum db_status st;
+	int found;
 
 	s = db_query(c,
 	    "SELECT id FROM contacts WHERE owner_id = $1 AND email = $2",
 	    DB_PARAMS(DB_TEXT(owner), DB_TEXT(email)));
-	if (s == NULL)
-		return -1;
-	if ((st = db_next(s)) == DB_ROW)
-		snprintf(id, RAND_ID_LEN + 1, "%s",
-		    db_text(s, 0) != NULL ? db_text(s, 0) : "");
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(id, RAND_ID_LEN + 1, "%s",
+	    db_text(s, 0) != NULL ? db_text(s, 0) : "");
 	db_done(s);
-	return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int64_t

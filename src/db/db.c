@@ -450,6 +450,19 @@ db_int_of(
 	return db_finish(s) == DB_OK ? v : -1;
 }
 
+int
+db_first(struct db_stmt *s)
+{
+	enum db_status r;
+
+	if (s == NULL)
+		return -1;
+	if ((r = db_next(s)) == DB_ROW)
+		return 1;
+	db_done(s);
+	return r == DB_DONE ? 0 : -1;
+}
+
 enum db_status
 db_finish(struct db_stmt *s)
 {

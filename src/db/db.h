@@ -137,6 +137,13 @@ void db_done(struct db_stmt *s);
  */
 enum db_status db_finish(struct db_stmt *s);
 
+/*
+ * The first row of s, for a lookup of one row: 1 when there is one (read
+ * its columns, then db_done(s)), 0 when there is none, -1 on an error or
+ * when s is NULL (the db_query failed). On 0 and -1, s is already done.
+ */
+int db_first(struct db_stmt *s);
+
 /* The integer in the first column of the first row (a COUNT, a RETURNING
  * value, which counts only once committed: db_finish); -1 on an error or
  * when there is no row. */

@@ -8,16 +8,15 @@ delivery_db_org_get(
     struct db_conn *c, const char *domain, char *out, size_t outlen)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c, "SELECT delivery FROM organisations WHERE domain = $1",
 	    DB_PARAMS(DB_TEXT(domain)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW)
-		snprintf(out, outlen, "%s", db_text(s, 0));
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(out, outlen, "%s", db_text(s, 0));
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int

@@ -104,22 +104,20 @@ fdb_totp_get(struct db_conn *c, const char *user, char **secret, int *confirmed,
     int64_t *created_at)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	*secret = NULL;
 	s = db_query(c,
 	    "SELECT secret, confirmed_at IS NOT NULL, created_at FROM totp "
 	    "WHERE user_id = $1",
 	    DB_PARAMS(DB_TEXT(user)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		*secret = db_dup_text0(s, 0);
-		*confirmed = db_int(s, 1) != 0;
-		*created_at = db_int(s, 2);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	*secret = db_dup_text0(s, 0);
+	*confirmed = db_int(s, 1) != 0;
+	*created_at = db_int(s, 2);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status
@@ -264,7 +262,7 @@ fdb_challenge_get(struct db_conn *c, const char *id_hash, int64_t now,
     struct fdb_challenge *ch)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	memset(ch, 0, sizeof(*ch));
 	s = db_query(c,
@@ -272,19 +270,15 @@ fdb_challenge_get(struct db_conn *c, const char *id_hash, int64_t now,
 	    "expires_at FROM factor_challenges WHERE id_hash = $1 AND "
 	    "expires_at > $2",
 	    DB_PARAMS(DB_TEXT(id_hash), DB_INT(now)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		snprintf(ch->user_id, sizeof(ch->user_id), "%s", db_text(s, 0));
-		snprintf(ch->purpose, sizeof(ch->purpose), "%s", db_text(s, 1));
-		snprintf(
-		    ch->challenge, sizeof(ch->challenge), "%s", db_text(s, 2));
-		snprintf(ch->old_session, sizeof(ch->old_session), "%s",
-		    db_text(s, 3));
-		ch->expires_at = db_int(s, 4);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(ch->user_id, sizeof(ch->user_id), "%s", db_text(s, 0));
+	snprintf(ch->purpose, sizeof(ch->purpose), "%s", db_text(s, 1));
+	snprintf(ch->challenge, sizeof(ch->challenge), "%s", db_text(s, 2));
+	snprintf(ch->old_session, sizeof(ch->old_session), "%s", db_text(s, 3));
+	ch->expires_at = db_int(s, 4);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int
@@ -316,19 +310,17 @@ fdb_session_times(struct db_conn *c, const char *session_hash,
     int64_t *created_at, int64_t *factor_at)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c,
 	    "SELECT created_at, factor_at FROM sessions WHERE id_hash = $1",
 	    DB_PARAMS(DB_TEXT(session_hash)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		*created_at = db_int(s, 0);
-		*factor_at = db_int(s, 1);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	*created_at = db_int(s, 0);
+	*factor_at = db_int(s, 1);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

@@ -8,20 +8,18 @@ idem_get(struct db_conn *c, const char *user_id, const char *key,
     char hash[IDEM_HASH_LEN + 1], char message_id[RAND_ID_LEN + 1])
 {
 	struct db_stmt *s;
-	enum db_status st;
+	int found;
 
 	s = db_query(c,
 	    "SELECT request_hash, message_id FROM idempotency WHERE "
 	    "user_id = $1 AND key = $2",
 	    DB_PARAMS(DB_TEXT(user_id), DB_TEXT(key)));
-	if (s == NULL)
-		return -1;
-	if ((st = db_next(s)) == DB_ROW) {
-		snprintf(hash, IDEM_HASH_LEN + 1, "%s", db_text(s, 0));
-		snprintf(message_id, RAND_ID_LEN + 1, "%s", db_text(s, 1));
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(hash, IDEM_HASH_LEN + 1, "%s", db_text(s, 0));
+	snprintf(message_id, RAND_ID_LEN + 1, "%s", db_text(s, 1));
 	db_done(s);
-	return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

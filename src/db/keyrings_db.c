@@ -8,20 +8,18 @@ keyrings_db_get(
     struct db_conn *c, const char *uid, int64_t *version, char **blob)
 {
 	struct db_stmt *s;
-	enum db_status st;
+	int found;
 
 	*version = 0;
 	*blob = NULL;
 	s = db_query(c, "SELECT version, blob FROM keyrings WHERE user_id = $1",
 	    DB_PARAMS(DB_TEXT(uid)));
-	if (s == NULL)
-		return -1;
-	if ((st = db_next(s)) == DB_ROW) {
-		*version = db_int(s, 0);
-		*blob = db_dup_text(s, 1);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	*version = db_int(s, 0);
+	*blob = db_dup_text(s, 1);
 	db_done(s);
-	return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int

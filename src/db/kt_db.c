@@ -16,26 +16,24 @@ int
 kt_db_head(struct db_conn *c, struct kt_head_row *h)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 	const char *root;
 
 	s = db_query(c,
 	    "SELECT size, root, checkpoint FROM kt_head WHERE id = 1",
 	    DB_NOPARAMS);
-	if (s == NULL)
+	if ((found = db_first(s)) != 1)
+		return found;
+	root = db_text(s, 1);
+	if (root == NULL || strlen(root) != KT_DB_HASH_LEN) {
+		db_done(s);
 		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		root = db_text(s, 1);
-		if (root == NULL || strlen(root) != KT_DB_HASH_LEN) {
-			db_done(s);
-			return -1;
-		}
-		h->size = db_int(s, 0);
-		memcpy(h->root, root, KT_DB_HASH_LEN + 1);
-		h->checkpoint = db_dup_text0(s, 2);
 	}
+	h->size = db_int(s, 0);
+	memcpy(h->root, root, KT_DB_HASH_LEN + 1);
+	h->checkpoint = db_dup_text0(s, 2);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

@@ -26,18 +26,17 @@ mbx_db_role(
     struct db_conn *c, const char *mailbox, const char *user, char role[8])
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c,
 	    "SELECT role FROM mailbox_members WHERE mailbox_id = $1 AND "
 	    "user_id = $2",
 	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(user)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW)
-		snprintf(role, 8, "%s", db_text(s, 0));
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(role, 8, "%s", db_text(s, 0));
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 /* Whether member m.user_id holds mailbox m.mailbox_id's current key,
@@ -253,7 +252,7 @@ mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
     char key_id[RAND_ID_LEN + 1], char **ed25519_pk)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	*ed25519_pk = NULL;
 	s = db_query(c,
@@ -261,14 +260,12 @@ mbx_db_signer(struct db_conn *c, const char *mailbox, const char *msg_id,
 	    "ON k.mailbox_id = $1 AND k.key_id = s.key_id WHERE "
 	    "s.message_id = $2 AND s.role = 'self'",
 	    DB_PARAMS(DB_TEXT(mailbox), DB_TEXT(msg_id)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		snprintf(key_id, RAND_ID_LEN + 1, "%s", db_text(s, 0));
-		*ed25519_pk = db_dup_text(s, 1);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(key_id, RAND_ID_LEN + 1, "%s", db_text(s, 0));
+	*ed25519_pk = db_dup_text(s, 1);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

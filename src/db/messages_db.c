@@ -96,41 +96,38 @@ int
 msg_get(struct db_conn *c, const char *id, struct msg_row *m)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c, "SELECT " MSG_COLS " FROM messages WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		memset(m, 0, sizeof(*m));
-		snprintf(m->id, sizeof(m->id), "%s", db_text(s, 0));
-		snprintf(
-		    m->sender_id, sizeof(m->sender_id), "%s", db_text(s, 1));
-		m->rcpt_email = db_dup_text(s, 2);
-		m->rcpt_name = db_dup_text(s, 3);
-		m->rcpt_phone = db_dup_text(s, 4);
-		m->rcpt_user_id = db_dup_text(s, 5);
-		m->rcpt_key_id = db_dup_text(s, 6);
-		m->rcpt_kind = db_dup_text(s, 7);
-		m->subject = db_dup_text(s, 8);
-		m->reference = db_dup_text(s, 9);
-		m->state = db_dup_text(s, 10);
-		m->total_size = db_int(s, 11);
-		m->created_at = db_int(s, 12);
-		m->upload_deadline = db_int(s, 13);
-		m->sent_at = db_int(s, 14);
-		m->expires_at = db_int(s, 15);
-		snprintf(m->request_id, sizeof(m->request_id), "%s",
-		    db_isnull(s, 16) ? "" : db_text(s, 16));
-		m->ext_email = db_dup_text(s, 17);
-		m->ext_name = db_dup_text(s, 18);
-		m->strict = strcmp(db_text(s, 19), "strict") == 0;
-		snprintf(m->rcpt_lang, sizeof(m->rcpt_lang), "%s",
-		    db_isnull(s, 20) ? "nl" : db_text(s, 20));
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "%s", db_text(s, 0));
+	snprintf(m->sender_id, sizeof(m->sender_id), "%s", db_text(s, 1));
+	m->rcpt_email = db_dup_text(s, 2);
+	m->rcpt_name = db_dup_text(s, 3);
+	m->rcpt_phone = db_dup_text(s, 4);
+	m->rcpt_user_id = db_dup_text(s, 5);
+	m->rcpt_key_id = db_dup_text(s, 6);
+	m->rcpt_kind = db_dup_text(s, 7);
+	m->subject = db_dup_text(s, 8);
+	m->reference = db_dup_text(s, 9);
+	m->state = db_dup_text(s, 10);
+	m->total_size = db_int(s, 11);
+	m->created_at = db_int(s, 12);
+	m->upload_deadline = db_int(s, 13);
+	m->sent_at = db_int(s, 14);
+	m->expires_at = db_int(s, 15);
+	snprintf(m->request_id, sizeof(m->request_id), "%s",
+	    db_isnull(s, 16) ? "" : db_text(s, 16));
+	m->ext_email = db_dup_text(s, 17);
+	m->ext_name = db_dup_text(s, 18);
+	m->strict = strcmp(db_text(s, 19), "strict") == 0;
+	snprintf(m->rcpt_lang, sizeof(m->rcpt_lang), "%s",
+	    db_isnull(s, 20) ? "nl" : db_text(s, 20));
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 static void
@@ -157,16 +154,15 @@ int
 file_get(struct db_conn *c, const char *id, struct file_row *f)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c, "SELECT " FILE_COLS " FROM files WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW)
-		file_from_row(s, f);
+	if ((found = db_first(s)) != 1)
+		return found;
+	file_from_row(s, f);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int
@@ -429,4 +425,11 @@ msgs_overdue(
 		snprintf(ids[n++], RAND_ID_LEN + 1, "%s", db_text(s, 0));
 	db_done(s);
 	return n;
+}
+
+enum db_status
+msg_keys_delete(struct db_conn *c, const char *id)
+{
+	return db_exec(c, "DELETE FROM message_keys WHERE message_id = $1",
+	    DB_PARAMS(DB_TEXT(id)));
 }

@@ -123,4 +123,7 @@ enum db_status event_add_member(struct db_conn *c, const char *msg_id,
 int msgs_overdue(
     struct db_conn *c, int64_t now, char ids[][RAND_ID_LEN + 1], int max);
 
+/* Deletes the message's wrapped keys (an aborted upload). */
+enum db_status msg_keys_delete(struct db_conn *c, const char *id);
+
 #endif

@@ -86,3 +86,51 @@ orgs_db_put(struct db_conn *c, const struct orgs_db_row *r, int64_t now)
 		return -1;
 	return db_changes(c) == 1;
 }
+
+enum db_status
+orgs_db_add(struct db_conn *c, const char *domain, int64_t now)
+{
+	return db_exec(c,
+	    "INSERT INTO organisations (domain, added_at) "
+	    "VALUES ($1, $2)",
+	    DB_PARAMS(DB_TEXT(domain), DB_INT(now)));
+}
+
+int
+orgs_db_remove(struct db_conn *c, const char *domain)
+{
+	if (db_exec(c, "DELETE FROM organisations WHERE domain = $1",
+	        DB_PARAMS(DB_TEXT(domain))) != DB_OK)
+		return -1;
+	return db_changes(c) > 0 ? 0 : 1;
+}
+
+int
+orgs_db_domains(
+    struct db_conn *c, void (*fn)(const char *domain, void *arg), void *arg)
+{
+	struct db_stmt *s;
+	enum db_status r;
+
+	s = db_query(
+	    c, "SELECT domain FROM organisations ORDER BY domain", DB_NOPARAMS);
+	if (s == NULL)
+		return -1;
+	while ((r = db_next(s)) == DB_ROW)
+		fn(db_text(s, 0), arg);
+	db_done(s);
+	return r == DB_DONE ? 0 : -1;
+}
+
+int
+orgs_db_is_connected(struct db_conn *c, const char *domain)
+{
+	struct db_stmt *s;
+	int found;
+
+	s = db_query(c, "SELECT 1 FROM organisations WHERE domain = $1",
+	    DB_PARAMS(DB_TEXT(domain)));
+	if ((found = db_first(s)) == 1)
+		db_done(s);
+	return found;
+}

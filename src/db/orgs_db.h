@@ -31,4 +31,14 @@ int orgs_db_get(
 /* Writes the policy columns of r (r->domain names the row): 1, 0, -1. */
 int orgs_db_put(struct db_conn *c, const struct orgs_db_row *r, int64_t now);
 
+/* Connects a domain (O2): DB_CONSTRAINT when it is already connected. */
+enum db_status orgs_db_add(struct db_conn *c, const char *domain, int64_t now);
+/* Disconnects: 0 removed, 1 was not connected, -1 error. */
+int orgs_db_remove(struct db_conn *c, const char *domain);
+/* The connected domains in order: 0, or -1. */
+int orgs_db_domains(
+    struct db_conn *c, void (*fn)(const char *domain, void *arg), void *arg);
+/* 1 connected, 0 not, -1 error. */
+int orgs_db_is_connected(struct db_conn *c, const char *domain);
+
 #endif

@@ -16,47 +16,43 @@ int
 msg_sealed_get(struct db_conn *c, const char *id, struct msg_sealed *out)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	memset(out, 0, sizeof(*out));
 	s = db_query(c,
 	    "SELECT manifest, link_auth_hash, link_stanza FROM messages "
 	    "WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		out->manifest = db_dup_text(s, 0);
-		out->link_auth_hash = db_dup_text(s, 1);
-		out->link_stanza = db_dup_text(s, 2);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	out->manifest = db_dup_text(s, 0);
+	out->link_auth_hash = db_dup_text(s, 1);
+	out->link_stanza = db_dup_text(s, 2);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 int
 otp_get(struct db_conn *c, const char *msg_id, struct otp_row *o)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	memset(o, 0, sizeof(*o));
 	s = db_query(c,
 	    "SELECT code_hash, expires_at, failures, locked, sent_at "
 	    "FROM otp WHERE message_id = $1",
 	    DB_PARAMS(DB_TEXT(msg_id)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		snprintf(o->code_hash, sizeof(o->code_hash), "%s",
-		    db_isnull(s, 0) ? "" : db_text(s, 0));
-		o->expires_at = db_int(s, 1);
-		o->failures = db_int(s, 2);
-		o->locked = db_int(s, 3) != 0;
-		o->sent_at = db_int(s, 4);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	snprintf(o->code_hash, sizeof(o->code_hash), "%s",
+	    db_isnull(s, 0) ? "" : db_text(s, 0));
+	o->expires_at = db_int(s, 1);
+	o->failures = db_int(s, 2);
+	o->locked = db_int(s, 3) != 0;
+	o->sent_at = db_int(s, 4);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

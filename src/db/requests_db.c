@@ -46,34 +46,32 @@ req_by_token_hash(
     struct db_conn *c, const char *token_hash, struct req_row *out)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	memset(out, 0, sizeof(*out));
 	s = db_query(c,
 	    "SELECT " REQ_COLS " FROM requests WHERE token_hash = $1",
 	    DB_PARAMS(DB_TEXT(token_hash)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		copy_text(out->id, sizeof(out->id), s, 0);
-		copy_text(out->kind, sizeof(out->kind), s, 1);
-		copy_text(out->employee_id, sizeof(out->employee_id), s, 2);
-		copy_text(out->key_id, sizeof(out->key_id), s, 3);
-		out->ext_email = db_dup_text0(s, 4);
-		out->ext_name = db_dup_text0(s, 5);
-		out->text = db_dup_text0(s, 6);
-		out->created_at = db_int(s, 7);
-		out->expires_at = db_int(s, 8);
-		out->confirmed_at = db_isnull(s, 9) ? 0 : db_int(s, 9);
-		copy_text(out->code_hash, sizeof(out->code_hash), s, 10);
-		out->code_expires_at = db_int(s, 11);
-		out->failures = db_int(s, 12);
-		copy_text(out->message_id, sizeof(out->message_id), s, 13);
-		out->used_at = db_isnull(s, 14) ? 0 : db_int(s, 14);
-		copy_text(out->lang, sizeof(out->lang), s, 15);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	copy_text(out->id, sizeof(out->id), s, 0);
+	copy_text(out->kind, sizeof(out->kind), s, 1);
+	copy_text(out->employee_id, sizeof(out->employee_id), s, 2);
+	copy_text(out->key_id, sizeof(out->key_id), s, 3);
+	out->ext_email = db_dup_text0(s, 4);
+	out->ext_name = db_dup_text0(s, 5);
+	out->text = db_dup_text0(s, 6);
+	out->created_at = db_int(s, 7);
+	out->expires_at = db_int(s, 8);
+	out->confirmed_at = db_isnull(s, 9) ? 0 : db_int(s, 9);
+	copy_text(out->code_hash, sizeof(out->code_hash), s, 10);
+	out->code_expires_at = db_int(s, 11);
+	out->failures = db_int(s, 12);
+	copy_text(out->message_id, sizeof(out->message_id), s, 13);
+	out->used_at = db_isnull(s, 14) ? 0 : db_int(s, 14);
+	copy_text(out->lang, sizeof(out->lang), s, 15);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status
@@ -120,4 +118,11 @@ req_confirm(struct db_conn *c, const char *id, int64_t now)
 	    "UPDATE requests SET confirmed_at = $2, code_hash = NULL "
 	    "WHERE id = $1",
 	    DB_PARAMS(DB_TEXT(id), DB_INT(now)));
+}
+
+enum db_status
+req_purge_expired(struct db_conn *c, int64_t before)
+{
+	return db_exec(c, "DELETE FROM requests WHERE expires_at < $1",
+	    DB_PARAMS(DB_INT(before)));
 }

@@ -42,4 +42,8 @@ int64_t req_messages(struct db_conn *c, const char *id);
 int64_t req_code_fail(struct db_conn *c, const char *id);
 enum db_status req_confirm(struct db_conn *c, const char *id, int64_t now);
 
+/* Deletes the requests that expired before `before` (housekeeping): their
+ * outside person's name and address need not be kept. */
+enum db_status req_purge_expired(struct db_conn *c, int64_t before);
+
 #endif

@@ -8,20 +8,18 @@ s3db_upload_get(
     struct db_conn *c, const char *key, char **upload_id, int64_t *part_size)
 {
 	struct db_stmt *s;
-	enum db_status r;
+	int found;
 
 	s = db_query(c,
 	    "SELECT upload_id, part_size FROM s3_uploads WHERE "
 	    "object_key = $1",
 	    DB_PARAMS(DB_TEXT(key)));
-	if (s == NULL)
-		return -1;
-	if ((r = db_next(s)) == DB_ROW) {
-		*upload_id = db_dup_text0(s, 0);
-		*part_size = db_int(s, 1);
-	}
+	if ((found = db_first(s)) != 1)
+		return found;
+	*upload_id = db_dup_text0(s, 0);
+	*part_size = db_int(s, 1);
 	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

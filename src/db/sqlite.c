@@ -235,8 +235,7 @@ sq_connect(const struct config *cfg)
 		    cfg->database_path, "error",
 		    c->h ? sqlite3_errmsg(c->h) : "out of memory", "cause",
 		    c->h ? why : "");
-		sq_free(c);
-		return NULL;
+		goto fail;
 	}
 	sqlite3_busy_handler(c->h, on_busy, c);
 	sqlite3_extended_result_codes(c->h, 1);
@@ -250,17 +249,17 @@ sq_connect(const struct config *cfg)
 			log_error("cannot open database", "{s:s,s:s,s:s,s:s}",
 			    "path", c->path, "pragma", pragmas[i], "error",
 			    sqlite3_errmsg(c->h), "cause", why);
-			sq_free(c);
-			return NULL;
+			goto fail;
 		}
-	if (!writable_checked && check_writable(c) == -1) {
-		sq_free(c);
-		return NULL;
-	}
+	if (!writable_checked && check_writable(c) == -1)
+		goto fail;
 	writable_checked = 1;
 	/* After the pragmas: journal_mode = WAL sets SQLite's own hook. */
 	sqlite3_wal_hook(c->h, on_commit, c);
 	return c;
+fail:
+	sq_free(c);
+	return NULL;
 }
 
 static void

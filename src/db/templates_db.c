@@ -70,18 +70,17 @@ templates_db_get(struct db_conn *c, const char *owner, const char *id,
     struct template_row *out)
 {
 	struct db_stmt *s;
-	enum db_status st;
+	int found;
 
 	s = db_query(c,
 	    "SELECT " TPL_COLS " FROM templates WHERE id = $1 AND "
 	    "owner_id = $2",
 	    DB_PARAMS(DB_TEXT(id), DB_TEXT(owner)));
-	if (s == NULL)
-		return -1;
-	if ((st = db_next(s)) == DB_ROW)
-		read_row(s, out);
+	if ((found = db_first(s)) != 1)
+		return found;
+	read_row(s, out);
 	db_done(s);
-	return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
+	return 1;
 }
 
 enum db_status

@@ -7,13 +7,15 @@
 #include <sodium.h>
 
 #include "db/db.h"
-#include "db/users.h"
+#include "db/users_db.h"
+#include "db/tokens_db.h"
+#include "db/ratelimit_db.h"
+#include "db/auditlog_db.h"
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
 #include "domain/orgs.h"
 #include "envelope/keyid.h"
-#include "http/metrics.h"
 #include "notify/outbox.h"
 #include "util/clock.h"
 #include "util/config.h"

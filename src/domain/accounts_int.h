@@ -2,7 +2,7 @@
 #ifndef ST_ACCOUNTS_INT_H
 #define ST_ACCOUNTS_INT_H
 
-#include "db/users.h"
+#include "db/tokens_db.h"
 #include "domain/accounts.h"
 
 struct db_conn;
@@ -43,6 +43,21 @@ int acct_login_limited(
  */
 int acct_mails_limited(
     const struct acct_env *env, const char *email, int64_t *retry_after);
+/* What acct_mail_link mails, and to which account of the address. */
+struct acct_link {
+	const char *kind; /* the token: "verify", "reset" */
+	const char *path; /* the page the link opens */
+	int64_t ttl; /* seconds */
+	int (*wanted)(const struct user *u); /* this account gets it */
+	int greet_by_name; /* the mail names the account's owner */
+};
+/*
+ * A new mail link (a fresh token) for the account of email_in when
+ * how->wanted says so; ACCT_ACCEPTED whether or not, so the answer tells
+ * nothing about the address. Counted by acct_mails_limited first.
+ */
+enum acct_status acct_mail_link(const struct acct_env *env,
+    const char *email_in, const struct acct_link *how);
 /* A token lookup as the answer to give. */
 enum acct_status acct_token_status(enum token_state t);
 /* The fingerprint words of a b64u key id into out (>= KEYID_WORDS_MAX

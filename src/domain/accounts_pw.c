@@ -10,7 +10,10 @@
 #include "db/factors_db.h"
 #include "db/keyrings_db.h"
 #include "db/staff_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
+#include "db/sessions_db.h"
+#include "db/tokens_db.h"
+#include "db/ratelimit_db.h"
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
@@ -84,6 +87,7 @@ accounts_login(const struct acct_env *env, const char *email_in,
 	const char *domain, *why;
 	struct db_conn *c;
 	enum pw_result pw;
+	enum acct_status st;
 	int found = 0, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
@@ -98,6 +102,8 @@ accounts_login(const struct acct_env *env, const char *email_in,
 		return ACCT_ERROR;
 	pw = password_check(
 	    env->sec->pepper, auth_key, found == 1 ? u->verifier : NULL);
+	/* From here u is filled when found == 1: every way out below
+	 * releases it but the one that hands it to the session. */
 	if (pw != PW_OK) {
 		if (pw == PW_MISMATCH) {
 			c = db_get(env->db);
@@ -105,42 +111,42 @@ accounts_login(const struct acct_env *env, const char *email_in,
 			    "login.failed", found == 1 ? NULL : "unknown");
 			db_put(c);
 		}
-		if (found == 1)
-			user_release(u);
-		return pw == PW_BUSY  ? ACCT_BUSY :
+		st = pw == PW_BUSY    ? ACCT_BUSY :
 		    pw == PW_MISMATCH ? ACCT_BAD_LOGIN :
 		                        ACCT_ERROR;
+		goto release;
 	}
 	if (!u->verified) {
-		user_release(u);
-		return ACCT_NOT_VERIFIED;
+		st = ACCT_NOT_VERIFIED;
+		goto release;
 	}
 	if (u->blocked) {
 		c = db_get(env->db);
 		acct_audit(c, env, u->id, "login.blocked", NULL);
 		db_put(c);
-		user_release(u);
-		return ACCT_BLOCKED;
+		st = ACCT_BLOCKED;
+		goto release;
 	}
 	/* With a second factor enrolled the session waits for it (A8). */
 	switch (factors_enrolled(env, u->id)) {
-	case 1: {
-		int begun = factors_login_begin(env, u, old_hash, s->token);
-
-		user_release(u);
-		return begun == 0 ? ACCT_SECOND_FACTOR : ACCT_ERROR;
-	}
+	case 1:
+		st = factors_login_begin(env, u, old_hash, s->token) == 0 ?
+		    ACCT_SECOND_FACTOR :
+		    ACCT_ERROR;
+		goto release;
 	case -1:
-		user_release(u);
-		return ACCT_ERROR;
+		st = ACCT_ERROR;
+		goto release;
 	default:
 		break;
 	}
-	if (acct_start_session(env, u, old_hash, s, 0) != ACCT_OK) {
+	if (acct_start_session(env, u, old_hash, s, 0) == ACCT_OK)
+		return ACCT_OK; /* u is the caller's now */
+	st = ACCT_ERROR;
+release:
+	if (found == 1)
 		user_release(u);
-		return ACCT_ERROR;
-	}
-	return ACCT_OK;
+	return st;
 }
 
 void
@@ -229,14 +235,22 @@ out:
 	return st;
 }
 
+/*
+ * A new mail link for the account of an address, if it is the kind the
+ * link is for: the same answer whether or not it is (and no mail when it
+ * is not), so the answer tells nobody whether the address has an account.
+ * Shared by forgot (reset) and resend (verify).
+ */
 enum acct_status
-accounts_forgot(const struct acct_env *env, const char *email_in)
+acct_mail_link(const struct acct_env *env, const char *email_in,
+    const struct acct_link *how)
 {
 	char email[EMAIL_MAX + 1];
 	const char *domain, *why;
 	struct db_conn *c;
 	struct user u;
 	int64_t retry;
+	enum acct_status st;
 	int found, ok = 1, limited;
 
 	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
@@ -251,21 +265,40 @@ accounts_forgot(const struct acct_env *env, const char *email_in)
 		return ACCT_ERROR;
 	}
 	found = users_by_email(c, email, &u);
-	/* A mailbox has no password to reset: a reset would give whoever
-	 * reads its mail a new key pair in its name. */
-	if (found == 1 && u.verified && !u.is_mailbox)
-		ok = acct_mail_token(c, env, u.id, u.lang, u.email, u.name,
-		         "reset", "/wachtwoord-herstellen",
-		         env->cfg->accounts_reset_ttl) == 0;
+	if (found == 1 && how->wanted(&u))
+		ok = acct_mail_token(c, env, u.id, u.lang, u.email,
+		         how->greet_by_name ? u.name : NULL, how->kind,
+		         how->path, how->ttl) == 0;
 	if (found == 1)
 		user_release(&u);
-	if (ok && found != -1 && db_commit(c) == DB_OK) {
-		db_put(c);
-		return ACCT_ACCEPTED;
+	if (ok && found != -1 && db_commit(c) == DB_OK)
+		st = ACCT_ACCEPTED;
+	else {
+		db_rollback(c);
+		st = ACCT_ERROR;
 	}
-	db_rollback(c);
 	db_put(c);
-	return ACCT_ERROR;
+	return st;
+}
+
+/* A mailbox has no password to reset: a reset would give whoever reads
+ * its mail a new key pair in its name. */
+static int
+resettable(const struct user *u)
+{
+	return u->verified && !u->is_mailbox;
+}
+
+enum acct_status
+accounts_forgot(const struct acct_env *env, const char *email_in)
+{
+	const struct acct_link how = { .kind = "reset",
+		.path = "/wachtwoord-herstellen",
+		.ttl = env->cfg->accounts_reset_ttl,
+		.wanted = resettable,
+		.greet_by_name = 1 };
+
+	return acct_mail_link(env, email_in, &how);
 }
 
 enum acct_status

@@ -16,13 +16,15 @@
 #include <sodium.h>
 
 #include "db/db.h"
-#include "db/users.h"
+#include "db/users_db.h"
+#include "db/tokens_db.h"
+#include "db/ratelimit_db.h"
 #include "domain/accounts.h"
 #include "domain/accounts_int.h"
 #include "domain/email.h"
 #include "domain/kt.h"
 #include "domain/orgs.h"
-#include "http/metrics.h"
+#include "util/metrics.h"
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/i18n.h"
@@ -82,12 +84,8 @@ register_tx(struct db_conn *c, const struct acct_env *env, struct user *nu)
 	if (found == 1) {
 		/* An unconfirmed attempt: replaced, with its links (the tokens
 		 * go with the row), so it can never be verified or used. */
-		if (db_exec(c, "DELETE FROM tokens WHERE user_id = $1",
-		        DB_PARAMS(DB_TEXT(old.id))) != DB_OK ||
-		    db_exec(c,
-		        "DELETE FROM users WHERE id = $1 AND verified_at IS "
-		        "NULL",
-		        DB_PARAMS(DB_TEXT(old.id))) != DB_OK ||
+		if (tokens_delete_user(c, old.id, NULL) != DB_OK ||
+		    users_delete_unverified(c, old.id) != DB_OK ||
 		    db_changes(c) != 1) {
 			user_release(&old);
 			return ACCT_ERROR;
@@ -159,18 +157,17 @@ accounts_register(const struct acct_env *env, const struct acct_register *r,
 	nu.keys = r->keys;
 	snprintf(nu.lang, sizeof(nu.lang), "%s", i18n_lang(r->lang));
 	c = db_get(env->db);
-	if (db_begin(c) != DB_OK) {
-		db_put(c);
-		return ACCT_ERROR;
-	}
-	st = register_tx(c, env, &nu);
-	if (st == ACCT_ACCEPTED && db_commit(c) == DB_OK)
+	if (db_begin(c) != DB_OK)
+		st = ACCT_ERROR;
+	else if ((st = register_tx(c, env, &nu)) == ACCT_ACCEPTED &&
+	    db_commit(c) == DB_OK)
 		metrics_count("registrations");
 	else {
 		db_rollback(c);
 		if (st == ACCT_ACCEPTED)
 			st = ACCT_ERROR;
 	}
+	/* One way out: the verifier is wiped on every path. */
 	db_put(c);
 	sodium_memzero(verifier, sizeof(verifier));
 	return st;
@@ -210,10 +207,7 @@ first_admin(struct db_conn *c, const struct acct_env *env, const char *uid)
 
 	if (admin[0] == '\0')
 		return 0;
-	if (db_exec(c,
-	        "UPDATE users SET is_admin = 1 WHERE id = $1 AND "
-	        "email = $2",
-	        DB_PARAMS(DB_TEXT(uid), DB_TEXT(admin))) != DB_OK)
+	if (users_promote_if_email(c, uid, admin) != DB_OK)
 		return -1;
 	if (db_changes(c) == 1)
 		acct_audit(
@@ -254,8 +248,7 @@ verify_tx(struct db_conn *c, const struct acct_env *env, const char *hash,
 	snprintf(key, sizeof(key), "login-ip:%s", env->ip);
 	if (ratelimit_undo(c, key, ACCT_LOGIN_WINDOW, clock_now()) != DB_OK ||
 	    first_admin(c, env, uid) != 0 ||
-	    db_exec(c, "DELETE FROM tokens WHERE user_id = $1 AND kind = $2",
-	        DB_PARAMS(DB_TEXT(uid), DB_TEXT("verify"))) != DB_OK ||
+	    tokens_delete_user(c, uid, "verify") != DB_OK ||
 	    acct_queue_mail(c, env, "keys_published", u->lang, u->email,
 	        u->name, "/", NULL, words) != 0)
 		return ACCT_ERROR;
@@ -278,8 +271,8 @@ accounts_verify(const struct acct_env *env, const char *token,
 		return st;
 	/* Guessing the attempt's password is guessing a login. */
 	if ((limited = acct_login_limited(env, u.email, retry_after)) != 0) {
-		user_release(&u);
-		return limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
+		st = limited == 1 ? ACCT_LIMITED : ACCT_ERROR;
+		goto release;
 	}
 	pw = password_check(env->sec->pepper, auth_key, u.verifier);
 	if (pw != PW_OK) {
@@ -287,10 +280,10 @@ accounts_verify(const struct acct_env *env, const char *token,
 		if (pw == PW_MISMATCH)
 			acct_audit(c, env, u.id, "account.verify_failed", NULL);
 		db_put(c);
-		user_release(&u);
-		return pw == PW_BUSY  ? ACCT_BUSY :
+		st = pw == PW_BUSY    ? ACCT_BUSY :
 		    pw == PW_MISMATCH ? ACCT_BAD_LOGIN :
 		                        ACCT_ERROR;
+		goto release;
 	}
 	acct_token_hash(env->sec, token, hash);
 	c = db_get(env->db);
@@ -303,45 +296,27 @@ accounts_verify(const struct acct_env *env, const char *token,
 			st = ACCT_ERROR;
 	}
 	db_put(c);
+release:
 	user_release(&u);
 	return st;
+}
+
+/* A new link for the newest attempt: it verifies that attempt, and only
+ * with that attempt's password. */
+static int
+unverified(const struct user *u)
+{
+	return !u->verified;
 }
 
 enum acct_status
 accounts_resend(const struct acct_env *env, const char *email_in)
 {
-	char email[EMAIL_MAX + 1];
-	const char *domain, *why;
-	struct user u;
-	struct db_conn *c;
-	int64_t retry;
-	int found, ok = 1, limited;
+	const struct acct_link how = { .kind = "verify",
+		.path = "/verifieren",
+		.ttl = env->cfg->accounts_verify_ttl,
+		.wanted = unverified,
+		.greet_by_name = 0 };
 
-	if (email_normalise(email_in, email, sizeof(email), &domain, &why) ==
-	    -1)
-		return ACCT_BAD_EMAIL;
-	if ((limited = acct_mails_limited(env, email, &retry)) != 0)
-		/* Over: the same answer, and no mail; not counted: 503. */
-		return limited == 1 ? ACCT_ACCEPTED : ACCT_ERROR;
-	c = db_get(env->db);
-	if (db_begin(c) != DB_OK) {
-		db_put(c);
-		return ACCT_ERROR;
-	}
-	/* A new link for the newest attempt: it verifies that attempt, and
-	 * only with that attempt's password. */
-	found = users_by_email(c, email, &u);
-	if (found == 1 && !u.verified)
-		ok = acct_mail_token(c, env, u.id, u.lang, u.email, NULL,
-		         "verify", "/verifieren",
-		         env->cfg->accounts_verify_ttl) == 0;
-	if (found == 1)
-		user_release(&u);
-	if (ok && found != -1 && db_commit(c) == DB_OK) {
-		db_put(c);
-		return ACCT_ACCEPTED;
-	}
-	db_rollback(c);
-	db_put(c);
-	return ACCT_ERROR;
+	return acct_mail_link(env, email_in, &how);
 }

@@ -2,7 +2,8 @@
 #include "util/common.h"
 
 #include "db/db.h"
-#include "db/users.h"
+#include "db/sessions_db.h"
+#include "db/auditlog_db.h"
 #include "domain/acct_sessions.h"
 #include "util/clock.h"
 #include "util/config.h"

@@ -5,7 +5,7 @@
 
 #include "db/db.h"
 #include "db/delivery_db.h"
-#include "db/users.h"
+#include "db/auditlog_db.h"
 #include "domain/delivery.h"
 #include "domain/orgs.h"
 

@@ -1,7 +1,7 @@
 /* The key directory; see directory.h. */
 #include "util/common.h"
 
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/directory.h"
 
 int

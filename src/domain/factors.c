@@ -10,7 +10,8 @@
 
 #include "db/db.h"
 #include "db/factors_db.h"
-#include "db/users.h"
+#include "db/ratelimit_db.h"
+#include "db/auditlog_db.h"
 #include "domain/factors.h"
 #include "domain/factors_int.h"
 #include "domain/totp.h"

@@ -9,7 +9,7 @@
 
 #include "db/db.h"
 #include "db/factors_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/accounts_int.h"
 #include "domain/factors.h"
 #include "domain/factors_int.h"

@@ -3,7 +3,7 @@
 
 #include <jansson.h>
 
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/kt.h"
 #include "util/clock.h"
 #include "util/log.h"

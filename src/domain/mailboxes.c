@@ -5,7 +5,8 @@
 
 #include "db/db.h"
 #include "db/mailboxes_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
+#include "db/auditlog_db.h"
 #include "domain/email.h"
 #include "domain/kt.h"
 #include "domain/mailboxes.h"

@@ -2,7 +2,7 @@
 #include "util/common.h"
 
 #include "db/db.h"
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/mailboxes_read.h"
 #include "util/rand.h"
 

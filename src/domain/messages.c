@@ -7,7 +7,6 @@
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "db/requests_db.h"
-#include "db/users.h"
 #include "domain/access.h"
 #include "domain/accounts.h"
 #include "domain/delivery.h"
@@ -529,9 +528,7 @@ messages_abort(const struct msg_env *env, const char *id, const char *why)
 	}
 	if (msg_transition(c, id, "uploading", "aborted") == 1 &&
 	    event_add(c, id, "aborted", NULL, NULL, why) == DB_OK &&
-	    db_exec(c, "DELETE FROM message_keys WHERE message_id = $1",
-	        DB_PARAMS(DB_TEXT(id))) == DB_OK &&
-	    db_commit(c) == DB_OK) {
+	    msg_keys_delete(c, id) == DB_OK && db_commit(c) == DB_OK) {
 		/* Objects go after the commit: a crash leaves an aborted
 		 * message whose objects the purge removes. */
 		files_of(c, id, delete_blob, env->store);

@@ -4,7 +4,7 @@
 #include "db/db.h"
 #include "db/delivery_db.h"
 #include "db/mailboxes_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
 #include "domain/msg_view.h"
 
 static void

@@ -6,7 +6,7 @@
 
 #include "db/db.h"
 #include "db/orgs_db.h"
-#include "db/users.h"
+#include "db/auditlog_db.h"
 #include "domain/delivery.h"
 #include "domain/orgpolicy.h"
 #include "util/clock.h"

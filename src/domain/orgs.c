@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "db/orgs_db.h"
 #include "domain/orgs.h"
 
 int
@@ -60,10 +61,7 @@ orgs_normalise(const char *in, char *out, size_t outlen, const char **why)
 int
 orgs_add(struct db_conn *c, const char *domain)
 {
-	switch (db_exec(c,
-	    "INSERT INTO organisations (domain, added_at) "
-	    "VALUES ($1, $2)",
-	    DB_PARAMS(DB_TEXT(domain), DB_INT(time(NULL))))) {
+	switch (orgs_db_add(c, domain, time(NULL))) {
 	case DB_OK:
 		return 0;
 	case DB_CONSTRAINT:
@@ -76,39 +74,17 @@ orgs_add(struct db_conn *c, const char *domain)
 int
 orgs_remove(struct db_conn *c, const char *domain)
 {
-	if (db_exec(c, "DELETE FROM organisations WHERE domain = $1",
-	        DB_PARAMS(DB_TEXT(domain))) != DB_OK)
-		return -1;
-	return db_changes(c) > 0 ? 0 : 1;
+	return orgs_db_remove(c, domain);
 }
 
 int
 orgs_list(struct db_conn *c, void (*fn)(const char *, void *), void *arg)
 {
-	struct db_stmt *s;
-	enum db_status r;
-
-	s = db_query(
-	    c, "SELECT domain FROM organisations ORDER BY domain", DB_NOPARAMS);
-	if (s == NULL)
-		return -1;
-	while ((r = db_next(s)) == DB_ROW)
-		fn(db_text(s, 0), arg);
-	db_done(s);
-	return r == DB_DONE ? 0 : -1;
+	return orgs_db_domains(c, fn, arg);
 }
 
 int
 orgs_is_connected(struct db_conn *c, const char *domain)
 {
-	struct db_stmt *s;
-	enum db_status r;
-
-	s = db_query(c, "SELECT 1 FROM organisations WHERE domain = $1",
-	    DB_PARAMS(DB_TEXT(domain)));
-	if (s == NULL)
-		return -1;
-	r = db_next(s);
-	db_done(s);
-	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	return orgs_db_is_connected(c, domain);
 }

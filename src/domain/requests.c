@@ -6,7 +6,9 @@
 
 #include "db/db.h"
 #include "db/requests_db.h"
-#include "db/users.h"
+#include "db/users_db.h"
+#include "db/ratelimit_db.h"
+#include "db/auditlog_db.h"
 #include "domain/accounts.h"
 #include "domain/delivery.h"
 #include "domain/email.h"

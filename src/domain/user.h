@@ -1,56 +1,18 @@
-/* An account as the domain layer sees it (SECURITY.md 1.7). */
+/*
+ * An account as the domain layer sees it (SECURITY.md 1.7): struct user
+ * and user_release are db/user_row.h's (re-exported here); the domain
+ * adds the key id.
+ */
 #ifndef ST_USER_H
 #define ST_USER_H
 
 #include <stdint.h>
 
+#include "db/user_row.h"
 #include "util/rand.h"
-
-/* Key material made and wrapped in the browser; all base64url. */
-struct user_keys {
-	char *kdf_salt; /* 16 bytes */
-	int64_t kdf_m, kdf_t, kdf_p; /* Argon2id: KiB, passes, lanes */
-	char *wrapped_uk_pw; /* UK under KEK_pw */
-	char *wrapped_uk_rec; /* UK under KEK_rec */
-	char *x25519_pk;
-	char *ed25519_pk;
-	char *wrapped_x25519_sk; /* under UK */
-	char *wrapped_ed25519_sk; /* under UK */
-};
-
-struct user {
-	char id[RAND_ID_LEN + 1];
-	char *email;
-	char *name;
-	int is_admin;
-	int verified;
-	char *verifier; /* Argon2id PHC string */
-	char *key_id; /* of x25519_pk */
-	struct user_keys keys;
-	/*
-	 * Set only for the outside sender of a request (id "external"): the
-	 * one message this principal may upload and send. Empty while the
-	 * message is still to be made.
-	 */
-	char scope_msg[RAND_ID_LEN + 1];
-	/* A department mailbox (A7): no password, members act for it. */
-	int is_mailbox;
-	/* Blocked by an administrator: no login, no session (O6). */
-	int blocked;
-	/*
-	 * Set when a member acts for a mailbox: this struct is then the
-	 * mailbox and member_id the account of the person behind it, whom
-	 * the events name (migration 0012).
-	 */
-	char member_id[RAND_ID_LEN + 1];
-	/* "nl" or "en": the pages' and the mails' language (U1). */
-	char lang[3];
-};
 
 /* The key id of a base64url X25519 public key: b64u(SHA-256(pk)[:16]).
  * -1 when pk is not 32 bytes. */
 int user_key_id_of(const char *pk_b64, char out[RAND_ID_LEN + 1]);
-void user_keys_release(struct user_keys *k);
-void user_release(struct user *u);
 
 #endif

@@ -69,6 +69,7 @@ manifest_canonical(const json_t *m, int without_sig, char **out, size_t *len)
 	json_t *copy;
 	char *s;
 
+	*out = NULL;
 	if (!json_is_object(m) || !value_ok(m, 0))
 		return STF1_ERR_MANIFEST_INVALID;
 	if ((copy = json_copy((json_t *)(uintptr_t)m)) == NULL)

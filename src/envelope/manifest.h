@@ -18,7 +18,8 @@
 
 /*
  * The canonical bytes of object m (without its top-level "sig" when
- * without_sig), NUL-terminated, in *out (free with free()). Refuses strings
+ * without_sig), NUL-terminated, in *out (free with free(); NULL on any
+ * failure, so a caller may free it either way). Refuses strings
  * with control characters other than \b \f \n \r \t, reals, and integers
  * outside 0..2^53-1.
  */

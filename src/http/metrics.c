@@ -5,11 +5,11 @@
 
 #include "http/metrics.h"
 #include "http/router.h"
+#include "util/metrics.h"
 
 #define MAX_ROUTES 128
 #define NSTATUS 500 /* 100..599 */
 #define NBUCKETS 12
-#define MAX_NAMED 32
 
 static const double buckets[NBUCKETS] = { 0.001, 0.0025, 0.005, 0.01, 0.025,
 	0.05, 0.1, 0.25, 0.5, 1, 2.5, 10 };
@@ -24,52 +24,7 @@ static struct route_stats stats[MAX_ROUTES + 1]; /* last: unmatched */
 static atomic_int open_connections;
 static atomic_uint_fast64_t bytes_in, bytes_out;
 
-/*
- * The application's counters, with their help text: each is exported from
- * the start, at zero, as st_<name>_total. A name not in this table still
- * counts (registered at first use) with a generic help text.
- */
-static const struct {
-	const char *name, *help;
-} known[] = {
-	{ "registrations", "Accounts registered." },
-	{ "csp_reports",
-	    "Content-Security-Policy violation reports received." },
-	{ "mails_sent", "Mails handed to the mail transport." },
-	{ "mails_failed", "Mails given up on (refused, or retried too long)." },
-	{ "mails_retried", "Mail deliveries that failed and will be retried." },
-	{ "sms_sent", "SMS messages handed to the SMS gateway." },
-	{ "sms_failed", "SMS messages given up on." },
-	{ "sms_retried", "SMS deliveries that failed and will be retried." },
-	{ "outbox_other_sent", "Outbox rows of another kind sent." },
-	{ "outbox_other_failed", "Outbox rows of another kind given up on." },
-	{ "outbox_other_retried",
-	    "Outbox rows of another kind that will be retried." },
-	{ "upload_bytes", "Ciphertext bytes received in tus PATCH bodies." },
-	{ "uploads_completed", "Files whose upload completed." },
-	{ "download_bytes",
-	    "Ciphertext bytes of downloads started (whole or ranged)." },
-	{ "purge_runs", "Runs of the retention purge (R6)." },
-	{ "purge_errors", "Runs of the retention purge that failed." },
-	{ "purged_messages", "Messages purged (expired or revoked)." },
-};
-
-static struct {
-	const char *name;
-	atomic_uint_fast64_t n;
-} named[MAX_NAMED];
-static atomic_int nnamed = (int)ST_ARRAY_LEN(known);
 static atomic_int patches_in_progress;
-
-/* The known counters take the first slots, so they exist from the start. */
-__attribute__((constructor)) static void
-metrics_init(void)
-{
-	size_t i;
-
-	for (i = 0; i < ST_ARRAY_LEN(known); i++)
-		named[i].name = known[i].name;
-}
 
 void
 metrics_connection(int delta)
@@ -98,33 +53,6 @@ metrics_request(
 	    &s->sum_us, (uint_fast64_t)(seconds * 1e6), memory_order_relaxed);
 	atomic_fetch_add_explicit(&bytes_in, in, memory_order_relaxed);
 	atomic_fetch_add_explicit(&bytes_out, out, memory_order_relaxed);
-}
-
-void
-metrics_add(const char *name, uint64_t delta)
-{
-	int i, n = atomic_load(&nnamed);
-
-	for (i = 0; i < n && i < MAX_NAMED; i++)
-		if (named[i].name != NULL && strcmp(named[i].name, name) == 0) {
-			atomic_fetch_add_explicit(
-			    &named[i].n, delta, memory_order_relaxed);
-			return;
-		}
-	/* Names are string literals registered at first use; races only
-	 * cost a duplicate line, never memory safety. */
-	if ((i = atomic_fetch_add(&nnamed, 1)) >= MAX_NAMED) {
-		atomic_store(&nnamed, MAX_NAMED);
-		return;
-	}
-	named[i].name = name;
-	atomic_store(&named[i].n, delta);
-}
-
-void
-metrics_count(const char *name)
-{
-	metrics_add(name, 1);
 }
 
 void
@@ -218,38 +146,6 @@ render_latency(struct buf *o)
 	return r;
 }
 
-static const char *
-help_of(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ST_ARRAY_LEN(known); i++)
-		if (strcmp(known[i].name, name) == 0)
-			return known[i].help;
-	return NULL;
-}
-
-static int
-render_named(struct buf *o)
-{
-	int i, n = atomic_load(&nnamed), r = 0;
-
-	for (i = 0; i < n && i < MAX_NAMED; i++) {
-		const char *name = named[i].name, *help;
-
-		if (name == NULL)
-			continue;
-		help = help_of(name);
-		r |= buf_printf(o,
-		    "# HELP st_%s_total %s%s\n# TYPE st_%s_total counter\n"
-		    "st_%s_total %" PRIuFAST64 "\n",
-		    name, help != NULL ? help : "Application counter ",
-		    help != NULL ? "" : name, name, name,
-		    atomic_load(&named[i].n));
-	}
-	return r;
-}
-
 static int
 gauge(struct buf *o, const char *name, const char *help, double v)
 {
@@ -315,7 +211,7 @@ metrics_render(struct buf *o, const struct metrics_snapshot *snap)
 	    "bytes queued.\n# TYPE st_http_bytes_out_total counter\n"
 	    "st_http_bytes_out_total %" PRIuFAST64 "\n",
 	    atomic_load(&bytes_out));
-	r |= render_named(o);
+	r |= metrics_render_counters(o);
 	r |= render_snapshot(o, snap);
 	r |= metrics_render_process(o);
 	return r ? -1 : 0;

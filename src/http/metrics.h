@@ -13,18 +13,14 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/metrics.h"
 
 void metrics_connection(int delta);
 /* route_idx -1 for unmatched requests. */
 void metrics_request(int route_idx, unsigned status, double seconds,
     uint64_t bytes_in, uint64_t bytes_out);
-/*
- * A named counter of the application (csp reports, mails sent...),
- * exported as st_<name>_total; name must be a string literal. The known
- * names and their help texts are listed in metrics.c.
- */
-void metrics_count(const char *name);
-void metrics_add(const char *name, uint64_t delta);
+/* The application's named counters (metrics_count) are util/metrics.h's;
+ * included here for the HTTP side's callers. */
 /* A tus PATCH starts (+1) or ends (-1). */
 void metrics_patch(int delta);
 

@@ -7,7 +7,7 @@
 #include "http/offload.h"
 #include "http/request.h"
 #include "http/router.h"
-#include "http/server.h"
+#include "http/app.h"
 #include "util/log.h"
 
 struct job {

@@ -8,6 +8,8 @@
 
 #include "db/db.h"
 #include "db/idempotency_db.h"
+#include "db/ratelimit_db.h"
+#include "db/requests_db.h"
 #include "domain/messages.h"
 #include "jobs/jobs.h"
 #include "util/clock.h"
@@ -23,10 +25,8 @@ jobs_housekeeping(const struct msg_env *env)
 	int64_t now = clock_now();
 	int rc = 0;
 
-	if (db_exec(c, "DELETE FROM rate_limits WHERE window_start < $1",
-	        DB_PARAMS(DB_INT(now - LIMITS_KEEP))) != DB_OK ||
-	    db_exec(c, "DELETE FROM requests WHERE expires_at < $1",
-	        DB_PARAMS(DB_INT(now - REQUESTS_KEEP))) != DB_OK ||
+	if (ratelimit_purge(c, now - LIMITS_KEEP) != DB_OK ||
+	    req_purge_expired(c, now - REQUESTS_KEEP) != DB_OK ||
 	    idem_purge(c, now) != DB_OK)
 		rc = -1;
 	db_put(c);

@@ -8,7 +8,7 @@
 #include "db/jobs_db.h"
 #include "domain/messages.h"
 #include "domain/retention.h"
-#include "http/metrics.h"
+#include "util/metrics.h"
 #include "jobs/jobs.h"
 #include "util/backoff.h"
 #include "util/clock.h"

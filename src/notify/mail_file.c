@@ -22,8 +22,14 @@ file_send(const struct config *cfg, const char *id, const char *from,
 
 	ST_UNUSED(from);
 	ST_UNUSED(to);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", cfg->mail_dir, id);
-	snprintf(path, sizeof(path), "%s/%s.eml", cfg->mail_dir, id);
+	/* A path cut short is another file (and fail: unlinks tmp): refuse. */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", cfg->mail_dir,
+	        id) >= sizeof(tmp) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s.eml", cfg->mail_dir,
+	        id) >= sizeof(path)) {
+		snprintf(reply, replylen, "file: mail_dir too long");
+		return SEND_FAIL;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1)
 		goto fail;

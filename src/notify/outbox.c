@@ -13,7 +13,7 @@
 #include "db/db.h"
 #include "db/messages_db.h"
 #include "db/outbox_db.h"
-#include "http/metrics.h"
+#include "util/metrics.h"
 #include "notify/mailtext.h"
 #include "notify/outbox.h"
 #include "notify/sms.h"

@@ -6,8 +6,8 @@
 #include "util/common.h"
 
 #include "db/report_db.h"
-#include "db/users.h"
-#include "domain/user.h"
+#include "db/users_db.h"
+#include "db/user_row.h"
 #include "report/pdf.h"
 #include "report/report.h"
 #include "report/words.h"

@@ -12,7 +12,6 @@
 
 #include "db/db.h"
 #include "db/mailboxes_db.h"
-#include "db/users.h"
 #include "domain/delivery.h"
 #include "domain/mailboxes.h"
 #include "domain/orgs.h"
@@ -400,8 +399,9 @@ load_secrets(const struct config *cfg, struct secrets *sec)
 {
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/server.key", cfg->server_secrets_dir);
-	if (access(path, R_OK) != 0) {
+	if ((size_t)snprintf(path, sizeof(path), "%s/server.key",
+	        cfg->server_secrets_dir) >= sizeof(path) ||
+	    access(path, R_OK) != 0) {
 		fprintf(stderr,
 		    "securetransferd: cannot read %s: run this as the "
 		    "service's user after serve has started once\n",

@@ -71,7 +71,11 @@ fs_open(const struct config *cfg, struct db *db)
 	char staging[4096];
 
 	(void)db;
-	snprintf(staging, sizeof(staging), "%s/staging", cfg->store_path);
+	if ((size_t)snprintf(staging, sizeof(staging), "%s/staging",
+	        cfg->store_path) >= sizeof(staging)) {
+		log_error("store.path too long", NULL);
+		return NULL;
+	}
 	if (mkdir_p(staging, 0700) == -1) {
 		log_error("cannot create blob folder", "{s:s,s:s}", "path",
 		    staging, "error", strerror(errno));
@@ -342,8 +346,10 @@ fs_sweep(void *h, int64_t cutoff)
 	int n = 0;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/staging", bs->root);
-	if ((d = opendir(dir)) == NULL)
+	/* bs->root fit at fs_open, where the same path was made. */
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/staging", bs->root) >=
+	        sizeof(dir) ||
+	    (d = opendir(dir)) == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
 		if (!blob_key_ok(e->d_name) ||

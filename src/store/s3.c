@@ -23,7 +23,6 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define PATH_MAX_LEN 160
 #define XML_MAX (1u << 20)
 
 struct s3_writer {
@@ -38,18 +37,6 @@ struct s3_writer {
 	int failed; /* a request failed: nothing more is acknowledged */
 	int finished; /* the object was committed before this writer */
 };
-
-static void
-obj_path(char *out, const char *key)
-{
-	snprintf(out, PATH_MAX_LEN, "objects/%s", key);
-}
-
-static void
-tail_path(char *out, const char *key, int64_t part)
-{
-	snprintf(out, PATH_MAX_LEN, "staging/%s/%" PRId64, key, part);
-}
 
 static void *
 s3_open(const struct config *cfg, struct db *db)
@@ -82,9 +69,9 @@ static int
 committed_at(struct s3 *s, const char *key, uint64_t size)
 {
 	struct s3_resp r = { 0 };
-	char path[PATH_MAX_LEN];
+	char path[S3_PATH_MAX];
 
-	obj_path(path, key);
+	s3_obj_path(path, key);
 	return s3_call(s, "HEAD", path, "", NULL, 0, &r) == 0 &&
 	    r.status == 200 && r.length == size;
 }
@@ -92,9 +79,9 @@ committed_at(struct s3 *s, const char *key, uint64_t size)
 static void
 drop_tail(struct s3_writer *w, int64_t part)
 {
-	char path[PATH_MAX_LEN];
+	char path[S3_PATH_MAX];
 
-	tail_path(path, w->key, part);
+	s3_tail_path(path, w->key, part);
 	if (s3_delete_object(w->s, path) == -1)
 		log_warn("cannot drop a staged part", "{s:s}", "path", path);
 }
@@ -104,9 +91,9 @@ static int
 load_tail(struct s3_writer *w, uint64_t n)
 {
 	struct s3_resp r = { 0 };
-	char path[PATH_MAX_LEN];
+	char path[S3_PATH_MAX];
 
-	tail_path(path, w->key, w->part);
+	s3_tail_path(path, w->key, w->part);
 	r.body = &w->b;
 	if (s3_call(w->s, "GET", path, "", NULL, 0, &r) == -1)
 		return -1;
@@ -199,14 +186,14 @@ fail:
 static int
 create_upload(struct s3_writer *w)
 {
-	char path[PATH_MAX_LEN], id[1024];
+	char path[S3_PATH_MAX], id[1024];
 	struct s3_resp r = { 0 };
 	struct db_conn *c;
 	struct buf body;
 	const char *p;
 	int rc = -1;
 
-	obj_path(path, w->key);
+	s3_obj_path(path, w->key);
 	buf_init(&body, XML_MAX);
 	r.body = &body;
 	if (s3_call(w->s, "POST", path, "uploads=", "", 0, &r) == -1)
@@ -234,14 +221,14 @@ out:
 static int
 upload_part(struct s3_writer *w)
 {
-	char path[PATH_MAX_LEN], q[1200], eid[1024];
+	char path[S3_PATH_MAX], q[1200], eid[1024];
 	struct s3_resp r = { 0 };
 	struct db_conn *c;
 	enum db_status st;
 
 	if (w->upload_id == NULL && create_upload(w) == -1)
 		return -1;
-	obj_path(path, w->key);
+	s3_obj_path(path, w->key);
 	if (s3_query_escape(w->upload_id, eid, sizeof(eid)) == -1) {
 		errno = EIO;
 		return -1;
@@ -319,7 +306,7 @@ static int
 s3_sync(void *h)
 {
 	struct s3_writer *w = h;
-	char path[PATH_MAX_LEN];
+	char path[S3_PATH_MAX];
 
 	if (w->failed) {
 		errno = EIO;
@@ -327,7 +314,7 @@ s3_sync(void *h)
 	}
 	if (w->finished || !w->dirty || w->b.len == 0)
 		return 0;
-	tail_path(path, w->key, w->part);
+	s3_tail_path(path, w->key, w->part);
 	if (put_object(w->s, path, &w->b) == -1) {
 		w->failed = 1;
 		return -1;
@@ -358,13 +345,13 @@ add_part_xml(int64_t no, const char *etag, void *arg)
 static int
 complete_upload(struct s3_writer *w)
 {
-	char path[PATH_MAX_LEN], q[1100], eid[1024];
+	char path[S3_PATH_MAX], q[1100], eid[1024];
 	struct s3_resp r = { 0 };
 	struct buf x, body;
 	struct db_conn *c;
 	int rc = -1;
 
-	obj_path(path, w->key);
+	s3_obj_path(path, w->key);
 	buf_init(&x, (size_t)10000 * 256 + 256);
 	buf_init(&body, XML_MAX);
 	buf_adds(&x, "<CompleteMultipartUpload>");
@@ -401,7 +388,7 @@ static int
 s3_commit(void *h)
 {
 	struct s3_writer *w = h;
-	char path[PATH_MAX_LEN];
+	char path[S3_PATH_MAX];
 	struct db_conn *c;
 
 	if (w->finished)
@@ -412,7 +399,7 @@ s3_commit(void *h)
 	}
 	if (w->upload_id == NULL) {
 		/* Smaller than a part: one plain object. */
-		obj_path(path, w->key);
+		s3_obj_path(path, w->key);
 		if (put_object(w->s, path, &w->b) == -1)
 			return -1;
 	} else if ((w->b.len > 0 && upload_part(w) == -1) ||
@@ -441,36 +428,11 @@ s3_writer_close(void *h)
 	free(w);
 }
 
-/* AbortMultipartUpload; an upload already gone is no error. */
-int
-s3_abort_upload(struct s3 *s, const char *key, const char *upload_id)
-{
-	char path[PATH_MAX_LEN], q[1100], eid[1024];
-	struct s3_resp r = { 0 };
-
-	obj_path(path, key);
-	if (s3_query_escape(upload_id, eid, sizeof(eid)) == -1)
-		return -1;
-	snprintf(q, sizeof(q), "uploadId=%s", eid);
-	if (s3_call(s, "DELETE", path, q, NULL, 0, &r) == -1)
-		return -1;
-	/* A store without AbortMultipartUpload (s3rver answers 405) keeps
-	 * the parts; retrying would not change that. */
-	if (r.status == 405 || r.status == 501)
-		log_warn("the store cannot abort multipart uploads", "{s:s}",
-		    "path", path);
-	else if (r.status != 204 && r.status != 200 && r.status != 404) {
-		s3_fail(&r, "abort multipart upload", path);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 s3_delete(void *h, const char *key)
 {
 	struct s3 *s = h;
-	char path[PATH_MAX_LEN], *uid = NULL;
+	char path[S3_PATH_MAX], *uid = NULL;
 	struct db_conn *c = db_get(s->db);
 	int64_t ps;
 	int found, rc = 0;
@@ -484,7 +446,7 @@ s3_delete(void *h, const char *key)
 	free(uid);
 	if (s3_drop_tails(s, key, 0) == -1)
 		rc = -1;
-	obj_path(path, key);
+	s3_obj_path(path, key);
 	if (s3_delete_object(s, path) == -1)
 		rc = -1;
 	if (rc == -1)

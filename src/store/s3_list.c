@@ -15,14 +15,24 @@
 #include "store/s3_xml.h"
 #include "util/log.h"
 
-#define PATH_MAX_LEN 160
 #define XML_MAX (1u << 20)
 #define LIST_PAGES_MAX 1000
 
-static void
-tail_path(char *out, const char *key, int64_t part)
+/* A blob key is at most 64 characters (blob_key_ok), so the longest path,
+ * "staging/<key>/<part>", always fits: no truncation to check. */
+_Static_assert(S3_PATH_MAX >= sizeof("staging/") + 64 + 1 + 20,
+    "S3_PATH_MAX holds every object path");
+
+void
+s3_obj_path(char out[S3_PATH_MAX], const char *key)
 {
-	snprintf(out, PATH_MAX_LEN, "staging/%s/%" PRId64, key, part);
+	snprintf(out, S3_PATH_MAX, "objects/%s", key);
+}
+
+void
+s3_tail_path(char out[S3_PATH_MAX], const char *key, int64_t part)
+{
+	snprintf(out, S3_PATH_MAX, "staging/%s/%" PRId64, key, part);
 }
 
 /* "2026-11-23T13:42:46.000Z" as a Unix time; -1 when malformed. */
@@ -107,7 +117,7 @@ s3_delete_object(struct s3 *s, const char *path)
 
 struct tails {
 	struct s3 *s;
-	char keep[PATH_MAX_LEN];
+	char keep[S3_PATH_MAX];
 	int failed;
 };
 
@@ -127,11 +137,11 @@ int
 s3_drop_tails(struct s3 *s, const char *key, int64_t keep)
 {
 	struct tails t = { s, "", 0 };
-	char prefix[PATH_MAX_LEN];
+	char prefix[S3_PATH_MAX];
 
 	snprintf(prefix, sizeof(prefix), "staging/%s/", key);
 	if (keep > 0)
-		tail_path(t.keep, key, keep);
+		s3_tail_path(t.keep, key, keep);
 	return s3_list_objects(s, prefix, drop_tail, &t) == -1 || t.failed ?
 	    -1 :
 	    0;
@@ -209,4 +219,29 @@ s3_sweep(void *h, int64_t cutoff)
 	    sweep_uploads(&sw) == -1)
 		return -1;
 	return sw.n;
+}
+
+/* AbortMultipartUpload; an upload already gone is no error. */
+int
+s3_abort_upload(struct s3 *s, const char *key, const char *upload_id)
+{
+	char path[S3_PATH_MAX], q[1100], eid[1024];
+	struct s3_resp r = { 0 };
+
+	s3_obj_path(path, key);
+	if (s3_query_escape(upload_id, eid, sizeof(eid)) == -1)
+		return -1;
+	snprintf(q, sizeof(q), "uploadId=%s", eid);
+	if (s3_call(s, "DELETE", path, q, NULL, 0, &r) == -1)
+		return -1;
+	/* A store without AbortMultipartUpload (s3rver answers 405) keeps
+	 * the parts; retrying would not change that. */
+	if (r.status == 405 || r.status == 501)
+		log_warn("the store cannot abort multipart uploads", "{s:s}",
+		    "path", path);
+	else if (r.status != 204 && r.status != 200 && r.status != 404) {
+		s3_fail(&r, "abort multipart upload", path);
+		return -1;
+	}
+	return 0;
 }

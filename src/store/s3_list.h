@@ -6,6 +6,11 @@
 
 struct s3;
 
+/* Object paths in the bucket: objects/<key> and staging/<key>/<part>. */
+#define S3_PATH_MAX 160
+void s3_obj_path(char out[S3_PATH_MAX], const char *key);
+void s3_tail_path(char out[S3_PATH_MAX], const char *key, int64_t part);
+
 typedef int (*list_fn)(const char *key, int64_t mtime, void *arg);
 
 /* Calls fn for every object under prefix; 0, or -1 (logged). */

@@ -180,6 +180,7 @@ static const struct cfg_def defs[] = {
 /* clang-format on */
 
 #define MAX_VALUE 4096
+#define CFG_URL_MAX 256
 
 struct load_state {
 	struct config *cfg;
@@ -319,6 +320,10 @@ apply(struct config *cfg, const struct cfg_def *d, const char *v, char *why,
 			return "expected an http:// or https:// URL";
 		if (v[strlen(v) - 1] == '/')
 			return "must not end with a slash";
+		/* The links in mails are public_url plus a path, an id and a
+		 * secret in 512 bytes (domain/messages.c, requests.c). */
+		if (strlen(v) > CFG_URL_MAX)
+			return "longer than 256 characters";
 		break;
 	case CFG_STR:
 		break;

@@ -11,15 +11,24 @@
 #include "util/rand.h"
 #include "util/secrets.h"
 
+/*
+ * dir/name into out: made (random, mode 0600) when absent. One way out:
+ * fd is closed on every path. A path that does not fit is refused, never
+ * cut short (a shorter path is another file).
+ */
 static int
 load_one(const char *dir, const char *name, unsigned char *out)
 {
 	char path[4096];
 	struct stat st;
 	ssize_t n;
-	int fd;
+	int fd = -1, rc = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path)) {
+		log_error("secrets_dir too long", "{s:s}", "file", name);
+		return -1;
+	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
 		randombytes_buf(out, SECRET_LEN);
@@ -29,32 +38,31 @@ load_one(const char *dir, const char *name, unsigned char *out)
 		    fsync(fd) == -1) {
 			log_error("cannot write secret", "{s:s,s:s}", "path",
 			    path, "error", strerror(errno));
-			if (fd != -1)
-				close(fd);
-			return -1;
+			goto out;
 		}
-		close(fd);
 		log_info("created secret", "{s:s}", "path", path);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		log_error("cannot read secret", "{s:s,s:s}", "path", path,
 		    "error", strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
+		goto out;
 	}
 	if ((st.st_mode & 077) != 0)
 		log_warn("secret readable by others; chmod 600", "{s:s}",
 		    "path", path);
 	n = read(fd, out, SECRET_LEN);
-	close(fd);
 	if (n != SECRET_LEN) {
 		log_error(
 		    "secret file has the wrong size", "{s:s}", "path", path);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	return rc;
 }
 
 int

@@ -3,15 +3,22 @@
 
 #include <sodium.h>
 
-static unsigned long fail_countdown;
+static unsigned long fail_countdown, calls;
 
 void
 xmalloc_fail_after(unsigned long n)
 {
 	fail_countdown = n;
+	calls = 0;
 }
 
-static void
+unsigned long
+xmalloc_calls(void)
+{
+	return calls;
+}
+
+static _Noreturn void
 oom(size_t size)
 {
 	fprintf(stderr,
@@ -24,9 +31,18 @@ oom(size_t size)
 static bool
 injected_failure(void)
 {
+	/* Nothing is written unless a test armed the hook: the server's
+	 * threads only ever read the zero. */
 	if (fail_countdown == 0)
 		return false;
+	calls++;
 	return --fail_countdown == 0;
+}
+
+void *
+xmalloc_or_null(size_t size)
+{
+	return injected_failure() ? NULL : malloc(size);
 }
 
 void *

@@ -15,6 +15,8 @@
 #include "tlog/leaf.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+
+#include "tlog-testlib.h"
 #include "util/rand.h"
 
 #define N 17
@@ -41,28 +43,6 @@ b64uj(const unsigned char *p, size_t n)
 	return json_string(buf);
 }
 
-/* MTH(D[lo:hi)) by RFC 6962's recursion. */
-static void
-mth(unsigned char out[32], size_t lo, size_t hi)
-{
-	unsigned char l[32], r[32];
-	size_t k = 1;
-
-	if (hi == lo) {
-		tlog_empty_root(out);
-		return;
-	}
-	if (hi - lo == 1) {
-		memcpy(out, lh[lo], 32);
-		return;
-	}
-	while (k < hi - lo - k)
-		k <<= 1;
-	mth(l, lo, lo + k);
-	mth(r, lo + k, hi);
-	tlog_node_hash(out, l, r);
-}
-
 static json_t *
 proof_json(const struct tlog_range *r, int n)
 {
@@ -71,7 +51,7 @@ proof_json(const struct tlog_range *r, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		mth(h, (size_t)r[i].lo, (size_t)r[i].hi);
+		tlog_ref_mth(h, lh, (size_t)r[i].lo, (size_t)r[i].hi);
 		json_array_append_new(a, hexj(h, 32));
 	}
 	return a;
@@ -103,7 +83,7 @@ merkle(void)
 		json_array_append_new(leaves, hexj(data[i], dlen[i]));
 	}
 	for (n = 0; n <= N; n++) {
-		mth(root, 0, n);
+		tlog_ref_mth(root, lh, 0, n);
 		json_array_append_new(roots, hexj(root, 32));
 		for (i = 0; i < n; i++) {
 			k = tlog_inclusion_ranges(i, n, r);

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "../tools/stf1-testlib.h"
+#include "../tools/tlog-testlib.h"
 #include "envelope/ed25519.h"
 #include "tlog/leaf.h"
 #include "tlog/merkle.h"
@@ -49,28 +50,6 @@ make_leaves(void)
 	}
 }
 
-/* MTH(D[lo:hi)) straight from RFC 6962's definition, recursively. */
-static void
-mth(unsigned char out[32], size_t lo, size_t hi)
-{
-	unsigned char l[32], r[32];
-	size_t k = 1;
-
-	if (hi == lo) {
-		tlog_empty_root(out);
-		return;
-	}
-	if (hi - lo == 1) {
-		memcpy(out, leaves[lo], 32);
-		return;
-	}
-	while (k < hi - lo - k)
-		k <<= 1;
-	mth(l, lo, lo + k);
-	mth(r, lo + k, hi);
-	tlog_node_hash(out, l, r);
-}
-
 /* The proof hashes of a list of ranges. */
 static void
 proof_of(unsigned char (*out)[32], const struct tlog_range *r, int n)
@@ -78,7 +57,7 @@ proof_of(unsigned char (*out)[32], const struct tlog_range *r, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		mth(out[i], (size_t)r[i].lo, (size_t)r[i].hi);
+		tlog_ref_mth(out[i], leaves, (size_t)r[i].lo, (size_t)r[i].hi);
 }
 
 TEST(tlog_ct_reference_roots)
@@ -89,7 +68,7 @@ TEST(tlog_ct_reference_roots)
 	make_leaves();
 	for (n = 0; n <= 8; n++) {
 		tl_unhex(want, 32, ct_roots[n]);
-		mth(got, 0, n);
+		tlog_ref_mth(got, leaves, 0, n);
 		CHECK(memcmp(got, want, 32) == 0);
 	}
 }
@@ -132,7 +111,7 @@ TEST(tlog_every_inclusion_proof_verifies_and_mangled_ones_fail)
 
 	make_leaves();
 	for (size = 1; size <= MAXN; size++) {
-		mth(root, 0, size);
+		tlog_ref_mth(root, leaves, 0, size);
 		for (i = 0; i < size; i++) {
 			n = tlog_inclusion_ranges(i, size, r);
 			REQUIRE(n >= 0);
@@ -170,9 +149,9 @@ TEST(tlog_every_consistency_proof_verifies_and_mangled_ones_fail)
 
 	make_leaves();
 	for (b = 0; b <= MAXN; b++) {
-		mth(r2, 0, b);
+		tlog_ref_mth(r2, leaves, 0, b);
 		for (a = 0; a <= b; a++) {
-			mth(r1, 0, a);
+			tlog_ref_mth(r1, leaves, 0, a);
 			n = tlog_consistency_ranges(a, b, r);
 			REQUIRE(n >= 0);
 			proof_of(p, r, n);
@@ -213,19 +192,21 @@ TEST(tlog_range_nodes_and_append_agree_with_the_definition)
 		REQUIRE(n >= 1 && n <= 7);
 		/* Each node it made is the subtree it names. */
 		for (i = 0; i < n; i++) {
-			mth(want, (size_t)(m[i].index << m[i].level),
+			tlog_ref_mth(want, leaves,
+			    (size_t)(m[i].index << m[i].level),
 			    (size_t)((m[i].index + 1) << m[i].level));
 			CHECK(memcmp(made[i], want, 32) == 0);
 		}
 		/* The frontier folds to the root of size + 1 and is the
 		 * decomposition of [0, size + 1). */
 		tlog_fold(root, front[0], nfront);
-		mth(want, 0, size + 1);
+		tlog_ref_mth(want, leaves, 0, size + 1);
 		CHECK(memcmp(root, want, 32) == 0);
 		n = tlog_range_nodes((struct tlog_range){ 0, size + 1 }, nd);
 		REQUIRE(n == (int)nfront);
 		for (i = 0; i < n; i++) {
-			mth(want, (size_t)(nd[i].index << nd[i].level),
+			tlog_ref_mth(want, leaves,
+			    (size_t)(nd[i].index << nd[i].level),
 			    (size_t)((nd[i].index + 1) << nd[i].level));
 			CHECK(memcmp(front[i], want, 32) == 0);
 		}

@@ -1,11 +1,16 @@
 /* Tests for src/util: the capped buffer, the number parser, random ids,
- * backoff and the repeat limiter. */
+ * backoff, the repeat limiter, secrets paths and the public URL bound. */
 #include "unit.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/backoff.h"
 #include "util/buf.h"
+#include "util/config.h"
 #include "util/num.h"
 #include "util/rand.h"
+#include "util/secrets.h"
 
 TEST(buf_refuses_growth_past_cap)
 {
@@ -104,4 +109,58 @@ TEST(log_every_says_a_repeated_failure_once_per_interval)
 	CHECK(log_every_due(&l, &repeats) == 0);
 	l.last_ms -= 60001;
 	CHECK(log_every_due(&l, &repeats) == 1 && repeats == 1);
+}
+
+/*
+ * A secrets_dir so long that "<dir>/pepper" does not fit in a path buffer
+ * but "<dir>/pep" does (the dir is padded with "/." so it is the same
+ * folder): the secret must be refused, not read from or written to the
+ * shorter path, which is another file (issue 23: snprintf truncation).
+ */
+TEST(secrets_refuse_a_path_cut_short)
+{
+	char tmp[] = "/tmp/st-unit-XXXXXX", dir[4200], probe[64];
+	struct secrets s;
+	size_t n;
+	struct stat st;
+
+	REQUIRE(mkdtemp(tmp) != NULL);
+	n = strlen(tmp);
+	memcpy(dir, tmp, n);
+	/* 4091 characters: "<dir>/pepper" is 4097, cut to "<dir>/pep". */
+	while (n + 2 <= 4091) {
+		dir[n++] = '/';
+		dir[n++] = '.';
+	}
+	dir[n] = '\0';
+	REQUIRE(strlen(dir) == 4091);
+	CHECK(secrets_load(&s, dir) == -1);
+	snprintf(probe, sizeof(probe), "%s/pep", tmp);
+	CHECK(stat(probe, &st) == -1);
+	unlink(probe);
+	snprintf(probe, sizeof(probe), "%s/ser", tmp);
+	unlink(probe);
+	snprintf(probe, sizeof(probe), "%s/out", tmp);
+	unlink(probe);
+	rmdir(tmp);
+}
+
+/* server.public_url is at most 256 characters: the links in mails are it
+ * plus a path, an id and a secret in a 512-byte buffer. */
+TEST(config_refuses_a_public_url_longer_than_256)
+{
+	struct config cfg;
+	char err[256], url[300];
+
+	memset(url, 'a', sizeof(url) - 1);
+	memcpy(url, "https://", 8);
+	url[257] = '\0';
+	setenv("ST_SERVER_PUBLIC_URL", url, 1);
+	CHECK(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "256") != NULL);
+	url[256] = '\0';
+	setenv("ST_SERVER_PUBLIC_URL", url, 1);
+	CHECK(config_load(&cfg, NULL, err, sizeof(err)) == 0);
+	config_release(&cfg);
+	unsetenv("ST_SERVER_PUBLIC_URL");
 }
