@@ -418,21 +418,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	return send_reply(req);
 }
 
-void
-request_suspend(struct request *req)
-{
-	req->deferred = 1;
-	MHD_suspend_connection(req->conn);
-}
-
-void
-request_resume(struct request *req)
-{
-	/* libmicrohttpd calls on_request again, on the connection's thread,
-	 * which sends the answer. */
-	MHD_resume_connection(req->conn);
-}
-
 /* A daemon on the listening socket fd (listen.c; MHD does not close it). */
 static struct MHD_Daemon *
 start_daemon(struct app *app, int fd, void *handler_cls, unsigned threads)
