@@ -2,7 +2,7 @@
 // 1.4.10 reflow, 1.4.4): no sideways scroll (document.documentElement
 // .scrollWidth <= innerWidth), no table cell cut off or out of view, axe
 // clean, and a screenshot of each (build/screenshots/small-<page>-<width>.png)
-// that a person looks at. Tables become stacked rows below 48rem.
+// that a person looks at. Tables become stacked rows below 64rem.
 //
 //   make all && node --test tests/browser/small-screens.test.mjs
 import { after, before, test } from 'node:test';
@@ -99,6 +99,28 @@ function overflow(page) {
   });
 }
 
+/** Words of names and subjects (no spaces, at most 19 letters) that the list shows split over two lines ("Janse|n"). */
+function splitWords(page, words) {
+  return page.evaluate((words) => {
+    const split = [];
+    const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.parentElement.getClientRects().length) continue;
+      for (const w of words) {
+        for (let i = n.data.indexOf(w); i >= 0; i = n.data.indexOf(w, i + 1)) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + w.length);
+          const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+          if (tops.size > 1) split.push(w);
+        }
+      }
+    }
+    return split;
+  }, words);
+}
+const WORDS = ['Jansen', 'Verveldenbergenhuis', 'Oldenbarnevelt', 'Inspectierapport', 'zorginstelling', 'vergunningaanvragen', 'bezwaarschriften', 'Jaarstukken'];
+
 const PAGES = [
   { name: 'home', path: '/', ready: (p) => p.getByTestId('list-sent').getByRole('link', { name: /Inspectierapport/ }).first() },
   { name: 'sent', path: '/verzonden', ready: (p) => p.getByTestId('full-list-sent').getByRole('link', { name: /Inspectierapport/ }).first() },
@@ -121,6 +143,11 @@ test('every list page at 320, 375, 768 and 1280 px: no sideways scroll, nothing 
       if (o.scrollWidth > o.innerWidth) bad.push(`${pg.name} @${width}: scrollWidth ${o.scrollWidth} > ${o.innerWidth}`);
       if (o.outside.length) bad.push(`${pg.name} @${width}: outside the viewport: ${o.outside.slice(0, 5).join('; ')}`);
       if (o.clipped.length) bad.push(`${pg.name} @${width}: cut off: ${o.clipped.slice(0, 5).join('; ')}`);
+      // A name or subject keeps its words whole: a table too narrow for its
+      // columns (768 px) or a name column squeezed by the others (1280 px)
+      // showed "Janse|n" and "Vervelde|nbergen|huis".
+      const split = await splitWords(page, WORDS);
+      if (split.length) bad.push(`${pg.name} @${width}: words split over lines: ${[...new Set(split)].join(', ')}`);
       const a11y = await checkA11y(page);
       if (a11y.violations.length) bad.push(`${pg.name} @${width}: ${a11y.summary}`);
       await screenshot(page, `small-${pg.name}-${width}`);
