@@ -151,6 +151,11 @@ test('register, recovery key shown once, mail over SMTP, verify link', async () 
   for (const name of ['Download als tekstbestand', 'Afdrukken']) await page.getByRole('button', { name }).waitFor();
   await a11y(page, 'recovery key step');
   await screenshot(page, 'acc-recovery-key');
+  // The checkbox lines up with the buttons above and below it, as in the NL
+  // Design System form field (it stood 2.25rem in, its label wrapping back).
+  const box = await page.getByLabel('Ik heb mijn herstelsleutel veilig opgeslagen').boundingBox();
+  const next = await page.getByRole('button', { name: 'Verder' }).boundingBox();
+  assert.ok(Math.abs(box.x - next.x) <= 1, `checkbox at x=${box.x}, the Verder button at x=${next.x}`);
   await page.getByRole('button', { name: 'Verder' }).click();
   await page.getByText('Bevestig dat u uw herstelsleutel veilig heeft opgeslagen.').first().waitFor();
   await page.getByLabel('Ik heb mijn herstelsleutel veilig opgeslagen').check();

@@ -158,6 +158,12 @@ test('a server that swaps a recipient\'s key: sending stops at the key-change di
     await a11y(page, 'key-change dialog');
     await page.setViewportSize({ width: 1280, height: 1100 });
     await shot(page, 'pin-dialog-1280');
+    // The tick box is the form's 20 px checkbox and lines up with the dialog's
+    // buttons (it was the browser's 13 px box, 2.25rem in from the text).
+    const tick = await dialog.getByRole('checkbox').boundingBox();
+    const safe = await dialog.getByRole('button', { name: 'Niet versturen' }).boundingBox();
+    assert.ok(Math.abs(tick.x - safe.x) <= 1, `checkbox at x=${tick.x}, the first button at x=${safe.x}`);
+    assert.ok(tick.width >= 19.5 && tick.height >= 19.5, `checkbox ${tick.width}x${tick.height} px`);
     await page.setViewportSize({ width: 320, height: 720 });
     await a11y(page, 'key-change dialog at 320 px');
     await shot(page, 'pin-dialog-320');

@@ -84,7 +84,7 @@ export function Checkbox({ id, label, checked, onChange, error, description }) {
             id={id}
             name={id}
             type="checkbox"
-            class="utrecht-checkbox utrecht-checkbox--html-input"
+            class="utrecht-checkbox utrecht-checkbox--html-input utrecht-form-field__input"
             checked={checked}
             aria-invalid={error ? 'true' : undefined}
             aria-describedby={ids || undefined}
