@@ -77,7 +77,7 @@ function AuditLog() {
     load(applied, rest.at(-1) ?? '');
   };
   return (
-    <article class="st-page">
+    <article class="st-page st-page--wide">
       <h1 class="nl-heading nl-heading--level-1">{t('audit.title')}</h1>
       <p class="nl-paragraph">{t('audit.intro')}</p>
       <form class="st-form st-filters" role="search" onSubmit={onSubmit} noValidate>
@@ -124,7 +124,7 @@ function AuditLog() {
                     {e.actor ?? '–'}
                     {e.ip && <span class="st-table__sub">{e.ip}</span>}
                   </td>
-                  <td class="utrecht-table__cell" translate="no">
+                  <td class="utrecht-table__cell st-table__kind" translate="no">
                     {e.kind}
                   </td>
                   <td class="utrecht-table__cell">
