@@ -210,6 +210,18 @@ describe('the administrator', () => {
     await checkPage('/beheer/accounts', 'accounts', () => page.getByTestId('accounts').waitFor());
     const id = await page.evaluate(async () => (await (await fetch('/api/v1/admin/accounts?q=jan')).json()).accounts[0].id);
     await checkPage(`/beheer/accounts/${id}`, 'account', h1('Jan Jansen'));
+    // The fingerprint's shaded box sits below its label and inside its
+    // history line: its padding covered the bottom of "Vingerafdruk van de
+    // sleutel" and of the line above it.
+    for (const width of [375, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      const boxes = await page.evaluate(() => [...document.querySelectorAll('main .st-fingerprint')].map((f) => {
+        const dt = f.closest('dd')?.parentElement.querySelector('dt');
+        return { top: f.getBoundingClientRect().top, labelBottom: dt ? dt.getBoundingClientRect().bottom : f.closest('li').getBoundingClientRect().top };
+      }));
+      assert.ok(boxes.length >= 2, 'the fingerprint and the history line');
+      for (const b of boxes) assert.ok(b.top >= b.labelBottom - 0.5, `at ${width} px a fingerprint box at y=${b.top} covers the text above it (to y=${b.labelBottom})`);
+    }
     await checkPage('/beheer/postbussen', 'mailboxes', h1('Postbussen'));
     await checkPage('/beheer/audit', 'audit', () => page.getByTestId('audit').waitFor());
     // At 1280 px the log's tables have the page's width: an address, an
