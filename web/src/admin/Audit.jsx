@@ -77,7 +77,7 @@ function AuditLog() {
     load(applied, rest.at(-1) ?? '');
   };
   return (
-    <article class="st-page st-page--wide">
+    <article class="st-page st-page--wide st-page--log">
       <h1 class="nl-heading nl-heading--level-1">{t('audit.title')}</h1>
       <p class="nl-paragraph">{t('audit.intro')}</p>
       <form class="st-form st-filters" role="search" onSubmit={onSubmit} noValidate>

@@ -96,7 +96,7 @@ function Overview() {
   const nf = new Intl.NumberFormat(getLang() === 'en' ? 'en-GB' : 'nl-NL');
   const totals = data ? COLUMNS.reduce((acc, k) => ({ ...acc, [k]: data.buckets.reduce((s, b) => s + b[k], 0) }), {}) : null;
   return (
-    <article class="st-page st-page--wide">
+    <article class="st-page st-page--wide st-page--log">
       <h1 class="nl-heading nl-heading--level-1">{t('overview.title')}</h1>
       <p class="nl-paragraph">{t('overview.intro')}</p>
       <form class="st-form st-filters" onSubmit={onSubmit} noValidate>
