@@ -138,6 +138,14 @@ test('an outsider drops off a document for the mailbox; Bram opens it working as
   await bram.getByTestId('acting-banner').waitFor();
   await a11y(bram, 'home page working as the mailbox');
   await screenshot(bram, 'mailbox-acting');
+  // The chevron has its own room: the chosen name stops before it instead of
+  // running under it ("Team Vergunningen <vergunninge⌄").
+  const selects = await bram.evaluate(() => [...document.querySelectorAll('select')].map((el) => {
+    const cs = getComputedStyle(el);
+    return { id: el.id, padEnd: parseFloat(cs.paddingInlineEnd), chevron: parseFloat(cs.backgroundSize) || 0 };
+  }));
+  assert.ok(selects.some((x) => x.id === 'st-acting'));
+  for (const x of selects) assert.ok(x.padEnd >= x.chevron, `select #${x.id}: text may run ${x.chevron - x.padEnd} px under the chevron`);
   await bram.getByTestId('list-received').getByRole('link', { name: 'Documenten via Veilig documenten versturen', exact: true }).click();
   await bram.getByTestId('received').waitFor({ timeout: 30000 });
   await bram.getByRole('button', { name: `Downloaden ${file.name}` }).click();
