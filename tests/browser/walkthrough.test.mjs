@@ -156,6 +156,21 @@ for (const lang of ['nl', 'en']) {
       assert.equal(pdf.status(), 200);
       await a11y(p, 'report');
       await screenshot(p, `walk-${lang}-report`);
+      // The timeline's events and actors keep their words whole at 1280 px
+      // ("Recipie|nt by|link" in the squeezed By column).
+      const split = await p.getByTestId('timeline').evaluate((table) => {
+        const out = [];
+        const walk = document.createTreeWalker(table.tBodies[0], NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode())
+          for (const m of n.data.matchAll(/[\p{L}]{4,}/gu)) {
+            const r = document.createRange();
+            r.setStart(n, m.index);
+            r.setEnd(n, m.index + m[0].length);
+            if (new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+          }
+        return out;
+      });
+      assert.deepEqual(split, [], 'words of the timeline split over two lines');
       // The switch in the header: the other language for the page at once,
       // and for the account (a PUT that the page does not wait for).
       const saved = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/account' && r.request().method() === 'PUT');

@@ -153,8 +153,8 @@ function ReportPage({ id }) {
                   <td class="utrecht-table__cell st-nowrap">
                     <time dateTime={new Date(e.at_ms).toISOString()}>{stamp(e.at_ms, lang)}</time>
                   </td>
-                  <td class="utrecht-table__cell">{KINDS.includes(e.kind) ? t(`report.event_${e.kind.replace('.', '_')}`) : e.kind}</td>
-                  <td class="utrecht-table__cell">{who(e, m)}</td>
+                  <td class="utrecht-table__cell st-keep-words">{KINDS.includes(e.kind) ? t(`report.event_${e.kind.replace('.', '_')}`) : e.kind}</td>
+                  <td class="utrecht-table__cell st-who">{who(e, m)}</td>
                   <td class="utrecht-table__cell st-wrap">{detail(e, m.files)}</td>
                 </tr>
               ))}
