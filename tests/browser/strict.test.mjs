@@ -69,6 +69,28 @@ async function everyWidth(page, name) {
     const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(wide, false, `${name}: sideways scroll at ${width} px`);
     await screenshot(page, `${name}-${width}`);
+    // The numbered code words: the longest word of the list (8 letters)
+    // ends before the next column's number ("24. "), whatever words this
+    // message has (at 320 px "1. electric2. crop" ran together).
+    const clash = await page.evaluate(() => {
+      const out = [];
+      const items = [...document.querySelectorAll('[data-testid="delivery-words"] li')];
+      const probe = document.createElement('span');
+      for (const [i, li] of items.entries()) {
+        const next = items[i + 1];
+        if (!next || Math.round(next.getBoundingClientRect().top) !== Math.round(li.getBoundingClientRect().top)) continue;
+        probe.textContent = 'wwwwwwww24. ';
+        probe.style.font = getComputedStyle(li).font;
+        probe.style.whiteSpace = 'pre';
+        document.body.append(probe);
+        const need = probe.getBoundingClientRect().width;
+        probe.remove();
+        const start = li.getBoundingClientRect().left + parseFloat(getComputedStyle(li).paddingInlineStart);
+        if (next.getBoundingClientRect().left - start < need) out.push(`${i + 1}. ${li.textContent} / ${i + 2}.`);
+      }
+      return out;
+    });
+    assert.deepEqual(clash, [], `${name} at ${width} px: a code word runs into the next number`);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
