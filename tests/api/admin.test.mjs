@@ -20,6 +20,7 @@ import { createMessage, encrypt, pattern, sendBody, tusUpload } from '../lib/sen
 import { cliUser } from '../lib/cli.mjs';
 import { realEmployee } from '../lib/realaccount.mjs';
 import { deriveMpk, passwordKeys } from '../../web/src/account/worker/keys.js';
+import { canaries } from '../lib/canary.mjs';
 
 const { file: clockFile, set: setClock } = testClock();
 let offset = 0;
@@ -615,17 +616,7 @@ describe('E2E stays intact', () => {
   before(() => stepUp());
   test('no administrator answer holds a subject, reference, file name, recipient, phone, template or contact', async () => {
     const tag = `K${Date.now().toString(36)}`;
-    const canary = {
-      subject: `${tag}onderwerp`,
-      reference: `${tag}kenmerk`,
-      file: `${tag}bestand.pdf`,
-      email: `${tag.toLowerCase()}ontvanger@buiten.example`,
-      name: `${tag}Naam`,
-      phone: '+31612398765',
-      template: `${tag}sjabloon`,
-      contact: `${tag}contact`,
-      org: `${tag}organisatie`,
-    };
+    const canary = canaries(tag);
     const s = await person(`canary${tag.toLowerCase()}@org.nl`);
     const r = await createMessage(s, [{ name: canary.file, size: 10 }], {
       recipient: { email: canary.email, name: canary.name, phone: canary.phone },

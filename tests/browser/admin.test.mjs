@@ -19,6 +19,7 @@ import { totp } from '../lib/factors.mjs';
 import { realEmployee } from '../lib/realaccount.mjs';
 import { freePort, startServer, stopServer, testClock } from '../lib/server.mjs';
 import { createMessage, encrypt, pattern, sendBody, tusUpload } from '../lib/send.mjs';
+import { canaries } from '../lib/canary.mjs';
 
 const { file: clockFile, set: setClock } = testClock();
 let offset = 0;
@@ -29,16 +30,7 @@ const EMPLOYEE = { email: 'jan@rijksoverheid.nl', password: 'Medewerker Wachtwoo
 const WIDTHS = [320, 375, 768, 1280];
 let srv, browser, ORIGIN, page, cdp, secret, lastStep;
 const tag = `K${Date.now().toString(36)}`;
-const canary = {
-  subject: `${tag}onderwerp`,
-  reference: `${tag}kenmerk`,
-  file: `${tag}bestand.pdf`,
-  email: `${tag.toLowerCase()}ontvanger@buiten.example`,
-  name: `${tag}Naam`,
-  phone: '+31612398765',
-  template: `${tag}sjabloon`,
-  contact: `${tag}contact`,
-};
+const canary = canaries(tag);
 
 before(async () => {
   setClock(0);
