@@ -70,6 +70,13 @@ test('send, receive, then the home page, the full list, the report and both PDFs
   assert.equal((await r.post(`/api/v1/r/${id}/open`, { link_auth: auth })).status, 200);
   assert.equal((await r.post(`/api/v1/r/${id}/code`, { link_auth: auth })).status, 202);
   const code = await smsCode(srv, '+31612345678');
+  // The SMS worker records sms.sent just after the gateway took the SMS; a
+  // test reads the code from the gateway faster than any person, so it
+  // waits for that row before the wrong code, or the order below is luck.
+  await page.waitForFunction(async (msg) => {
+    const ev = await (await fetch(`/api/v1/messages/${msg}/events`)).json();
+    return (ev.events ?? []).some((e) => e.kind === 'sms.sent');
+  }, id, { polling: 200, timeout: 30000 });
   assert.equal((await r.post(`/api/v1/r/${id}/verify`, { link_auth: auth, code: code === '000000' ? '111111' : '000000' })).status, 401);
   assert.equal((await r.post(`/api/v1/r/${id}/verify`, { link_auth: auth, code })).status, 200);
   const doc = await r.get(`/api/v1/r/${id}`);
