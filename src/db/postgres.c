@@ -401,8 +401,12 @@ run(struct pg_conn *c, const char *sql, const struct db_param *p, size_t n,
 			        PQTRANS_INTRANS ||
 			    PQtransactionStatus(c->h) == PQTRANS_INERROR;
 		/* Outside a transaction the statement is its own, so it can
-		 * run again as it is; inside, the caller's db_tx retries. */
-		if (*st == DB_BUSY && idle && attempt < RETRIES) {
+		 * run again as it is; inside, the caller's db_tx retries. Only
+		 * a serialization failure or a deadlock: a lock that outlasted
+		 * lock_timeout is the answer (503), not a reason to wait that
+		 * long again (it made a write wait 5 x lock_timeout). */
+		if (*st == DB_BUSY && idle && attempt < RETRIES &&
+		    retryable(PQresultErrorField(r, PG_DIAG_SQLSTATE))) {
 			PQclear(r);
 			backoff(attempt);
 			continue;
