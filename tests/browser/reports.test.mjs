@@ -81,6 +81,12 @@ test('send, receive, then the home page, the full list, the report and both PDFs
   assert.equal((await r.post(`/api/v1/r/${id}/verify`, { link_auth: auth, code })).status, 200);
   const doc = await r.get(`/api/v1/r/${id}`);
   for (const f of doc.json.files) assert.equal((await r.get(`/api/v1/r/${id}/files/${f.id}`)).status, 200);
+  // A download is recorded once its last byte went out (P3), which the
+  // client may see a moment before the server writes it: wait for both.
+  await page.waitForFunction(async ([msg, n]) => {
+    const ev = await (await fetch(`/api/v1/messages/${msg}/events`)).json();
+    return (ev.events ?? []).filter((e) => e.kind === 'downloaded').length === n;
+  }, [id, doc.json.files.length], { polling: 200, timeout: 30000 });
 
   // Home: the message as "Gedownload", the word the list, the report and
   // the PDF use too (one vocabulary of statuses, issue 25 item 7).
